@@ -1,0 +1,403 @@
+import { Temporal } from 'temporal-polyfill';
+import { describe, expect, it } from 'vitest';
+import {
+  localDateRange,
+  validateTimeSlots,
+  workingHoursForRange,
+  type Schedule,
+  type ScheduleException,
+  type TimeSlot,
+  type TimeSlotIssueCode,
+} from './working-hours.ts';
+
+// Expected instants are written as ISO 8601 strings with the offset the location's
+// clock shows, and parsed with Date.parse: an independent path from Temporal.
+const at = (iso: string): number => Date.parse(iso);
+const utc = (ms: number): string => new Date(ms).toISOString();
+const HOUR_MS = 3_600_000;
+const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
+const WEEKDAYS = [1, 2, 3, 4, 5];
+
+function slot(start: string, end: string, days: readonly number[] = EVERY_DAY): TimeSlot {
+  return { start, end, days };
+}
+
+function schedule(timeSlots: TimeSlot[], overrides: Partial<Schedule> = {}): Schedule {
+  return { start_date: '2018-01-01', end_date: null, recurrence_rule: null, time_slots: timeSlots, is_active: true, ...overrides };
+}
+
+function intervalsOn(date: string, timeZone: string, schedules: Schedule[], exceptions: ScheduleException[] = [], closures: string[] = []) {
+  const [day] = workingHoursForRange({ schedules, exceptions, closures, timeZone, from: date, to: date });
+  return day?.intervals ?? [];
+}
+
+function workingDates(from: string, to: string, schedules: Schedule[]): string[] {
+  return workingHoursForRange({ schedules, exceptions: [], closures: [], timeZone: 'Europe/Madrid', from, to })
+    .filter((day) => day.intervals.length > 0)
+    .map((day) => day.date);
+}
+
+describe('validateTimeSlots', () => {
+  const cases: { name: string; slots: (TimeSlot | { start: string; end: string })[]; expected: [number, TimeSlotIssueCode][] }[] = [
+    { name: 'accepts an ordinary weekday range', slots: [slot('09:00', '17:00', [1])], expected: [] },
+    { name: 'accepts a whole day ending at 24:00', slots: [slot('00:00', '24:00')], expected: [] },
+    { name: 'accepts custom hours, which have no days', slots: [{ start: '10:00', end: '12:00' }], expected: [] },
+    { name: 'rejects end equal to start', slots: [slot('09:00', '09:00')], expected: [[0, 'end_not_after_start']] },
+    { name: 'rejects end before start', slots: [slot('17:00', '09:00')], expected: [[0, 'end_not_after_start']] },
+    { name: 'rejects 24:00 as a start', slots: [slot('24:00', '24:00')], expected: [[0, 'invalid_time']] },
+    { name: 'rejects a single-digit hour', slots: [slot('9:00', '17:00')], expected: [[0, 'invalid_time']] },
+    { name: 'rejects past 24:00', slots: [slot('09:00', '24:30')], expected: [[0, 'invalid_time']] },
+    { name: 'rejects minute 60', slots: [slot('12:60', '13:00')], expected: [[0, 'invalid_time']] },
+    { name: 'rejects weekdays outside 1-7', slots: [slot('09:00', '10:00', [0, 8])], expected: [[0, 'invalid_day'], [0, 'invalid_day']] },
+    { name: 'rejects a slot with no weekday', slots: [slot('09:00', '10:00', [])], expected: [[0, 'no_days']] },
+    { name: 'reports the index of the bad slot', slots: [slot('09:00', '10:00'), slot('11:00', '10:30')], expected: [[1, 'end_not_after_start']] },
+  ];
+
+  it.each(cases)('$name', ({ name, slots, expected }) => {
+    const issues = validateTimeSlots(slots).map((issue): [number, TimeSlotIssueCode] => [issue.index, issue.code]);
+    expect(issues, `${name}: issues for ${JSON.stringify(slots)}`).toEqual(expected);
+  });
+});
+
+describe('localDateRange', () => {
+  const cases = [
+    { name: 'one day', from: '2026-03-30', to: '2026-03-30', expected: ['2026-03-30'] },
+    { name: 'inclusive across a month end', from: '2026-03-30', to: '2026-04-02', expected: ['2026-03-30', '2026-03-31', '2026-04-01', '2026-04-02'] },
+    { name: 'leap day', from: '2028-02-28', to: '2028-03-01', expected: ['2028-02-28', '2028-02-29', '2028-03-01'] },
+    { name: 'DST days are still one date each', from: '2026-03-28', to: '2026-03-30', expected: ['2026-03-28', '2026-03-29', '2026-03-30'] },
+  ];
+
+  it.each(cases)('$name', ({ name, from, to, expected }) => {
+    expect(localDateRange(from, to), name).toEqual(expected);
+  });
+
+  it('rejects a range that ends before it starts', () => {
+    expect(() => localDateRange('2026-03-30', '2026-03-29')).toThrow(RangeError);
+  });
+});
+
+interface WorkingHoursCase {
+  name: string;
+  timeZone: string;
+  date: string;
+  schedules: Schedule[];
+  exceptions?: ScheduleException[];
+  closures?: string[];
+  /** Working intervals as [start, end] local ISO strings with the offset in force. */
+  expected: [string, string][];
+  /** Real working time, stated to make the DST arithmetic explicit. */
+  realHours?: number;
+}
+
+function expectWorkingHours({ name, timeZone, date, schedules, exceptions = [], closures = [], expected, realHours }: WorkingHoursCase): void {
+  const intervals = intervalsOn(date, timeZone, schedules, exceptions, closures);
+  const describeAll = (list: { start: number; end: number }[]) => list.map((i) => `${utc(i.start)} – ${utc(i.end)}`);
+  expect(describeAll(intervals), `${name} (${timeZone} ${date}), shown in UTC`).toEqual(
+    describeAll(expected.map(([start, end]) => ({ start: at(start), end: at(end) }))),
+  );
+  if (realHours !== undefined) {
+    const total = intervals.reduce((sum, i) => sum + i.end - i.start, 0);
+    expect(total / HOUR_MS, `${name}: real working hours`).toBe(realHours);
+  }
+}
+
+describe('workingHoursForRange: schedules and exceptions', () => {
+  const madrid = 'Europe/Madrid';
+  const monday = '2026-03-30';
+  const nineToTwo = schedule([slot('09:00', '14:00', WEEKDAYS)]);
+  const cases: WorkingHoursCase[] = [
+    { name: 'plain weekday', timeZone: madrid, date: monday, schedules: [nineToTwo], expected: [['2026-03-30T09:00:00+02:00', '2026-03-30T14:00:00+02:00']], realHours: 5 },
+    { name: 'weekday-only slot does not apply on Sunday', timeZone: madrid, date: '2026-04-05', schedules: [nineToTwo], expected: [] },
+    {
+      name: 'split shift stays two intervals',
+      timeZone: madrid, date: monday,
+      schedules: [schedule([slot('15:00', '19:00'), slot('09:00', '13:00')])],
+      expected: [['2026-03-30T09:00:00+02:00', '2026-03-30T13:00:00+02:00'], ['2026-03-30T15:00:00+02:00', '2026-03-30T19:00:00+02:00']],
+    },
+    {
+      name: 'overlapping and touching slots merge',
+      timeZone: madrid, date: monday,
+      schedules: [schedule([slot('09:00', '12:00'), slot('11:00', '13:00'), slot('13:00', '14:00')])],
+      expected: [['2026-03-30T09:00:00+02:00', '2026-03-30T14:00:00+02:00']],
+    },
+    {
+      name: 'several schedules are unioned (Wednesday in both)',
+      timeZone: madrid, date: '2026-04-01',
+      schedules: [schedule([slot('09:00', '13:00', [1, 2, 3])]), schedule([slot('12:00', '18:00', [3, 4, 5])])],
+      expected: [['2026-04-01T09:00:00+02:00', '2026-04-01T18:00:00+02:00']],
+    },
+    {
+      name: 'several schedules are unioned (Tuesday in the first only)',
+      timeZone: madrid, date: '2026-03-31',
+      schedules: [schedule([slot('09:00', '13:00', [1, 2, 3])]), schedule([slot('12:00', '18:00', [3, 4, 5])])],
+      expected: [['2026-03-31T09:00:00+02:00', '2026-03-31T13:00:00+02:00']],
+    },
+    { name: 'inactive schedule is ignored', timeZone: madrid, date: monday, schedules: [schedule([slot('09:00', '14:00')], { is_active: false })], expected: [] },
+    { name: 'date before start_date', timeZone: madrid, date: monday, schedules: [schedule([slot('09:00', '14:00')], { start_date: '2026-03-31' })], expected: [] },
+    { name: 'date after end_date', timeZone: madrid, date: monday, schedules: [schedule([slot('09:00', '14:00')], { end_date: '2026-03-29' })], expected: [] },
+    {
+      name: 'end_date is inclusive',
+      timeZone: madrid, date: monday,
+      schedules: [schedule([slot('09:00', '14:00')], { start_date: monday, end_date: monday })],
+      expected: [['2026-03-30T09:00:00+02:00', '2026-03-30T14:00:00+02:00']],
+    },
+    {
+      name: '24:00 ends at the next local midnight',
+      timeZone: madrid, date: monday,
+      schedules: [schedule([slot('18:00', '24:00')])],
+      expected: [['2026-03-30T18:00:00+02:00', '2026-03-31T00:00:00+02:00']], realHours: 6,
+    },
+    {
+      name: 'holiday removes the day',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [{ exception_date: monday, type: 'holiday', custom_hours: null }], expected: [],
+    },
+    {
+      name: 'unavailable removes the day',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [{ exception_date: monday, type: 'unavailable', custom_hours: null }], expected: [],
+    },
+    {
+      name: 'exception on another date changes nothing',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [{ exception_date: '2026-03-31', type: 'holiday', custom_hours: null }],
+      expected: [['2026-03-30T09:00:00+02:00', '2026-03-30T14:00:00+02:00']],
+    },
+    {
+      name: 'custom hours replace the day',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [{ exception_date: monday, type: 'custom_hours', custom_hours: [{ start: '16:00', end: '18:00' }, { start: '10:00', end: '12:00' }] }],
+      expected: [['2026-03-30T10:00:00+02:00', '2026-03-30T12:00:00+02:00'], ['2026-03-30T16:00:00+02:00', '2026-03-30T18:00:00+02:00']],
+    },
+    {
+      name: 'custom hours open a day no schedule covers',
+      timeZone: madrid, date: '2026-04-05', schedules: [nineToTwo],
+      exceptions: [{ exception_date: '2026-04-05', type: 'custom_hours', custom_hours: [{ start: '10:00', end: '12:00' }] }],
+      expected: [['2026-04-05T10:00:00+02:00', '2026-04-05T12:00:00+02:00']],
+    },
+    {
+      name: 'custom hours without hours mean no hours',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [{ exception_date: monday, type: 'custom_hours', custom_hours: null }], expected: [],
+    },
+    {
+      name: 'holiday wins over custom hours on the same date',
+      timeZone: madrid, date: monday, schedules: [nineToTwo],
+      exceptions: [
+        { exception_date: monday, type: 'custom_hours', custom_hours: [{ start: '10:00', end: '12:00' }] },
+        { exception_date: monday, type: 'holiday', custom_hours: null },
+      ],
+      expected: [],
+    },
+    { name: 'location closure removes the day', timeZone: madrid, date: monday, schedules: [nineToTwo], closures: [monday], expected: [] },
+    {
+      name: 'location closure wins over custom hours',
+      timeZone: madrid, date: monday, schedules: [nineToTwo], closures: [monday],
+      exceptions: [{ exception_date: monday, type: 'custom_hours', custom_hours: [{ start: '10:00', end: '12:00' }] }],
+      expected: [],
+    },
+  ];
+
+  it.each(cases)('$name', (testCase) => expectWorkingHours(testCase));
+});
+
+describe('workingHoursForRange: recurrence rules', () => {
+  const nineToFive = [slot('09:00', '17:00')];
+  const cases: { name: string; schedules: Schedule[]; from: string; to: string; expected: string[] }[] = [
+    {
+      name: 'biweekly Monday and Wednesday counted from start_date',
+      schedules: [schedule(nineToFive, { start_date: '2026-03-02', recurrence_rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE' })],
+      from: '2026-03-01', to: '2026-03-31',
+      expected: ['2026-03-02', '2026-03-04', '2026-03-16', '2026-03-18', '2026-03-30'],
+    },
+    {
+      name: 'biweekly phase comes from a start_date long before the range',
+      schedules: [schedule(nineToFive, { start_date: '2025-12-29', recurrence_rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO' })],
+      from: '2026-03-01', to: '2026-03-31',
+      expected: ['2026-03-09', '2026-03-23'],
+    },
+    {
+      name: 'alternating weeks from two schedules are unioned',
+      schedules: [
+        schedule(nineToFive, { start_date: '2026-03-02', recurrence_rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO' }),
+        schedule(nineToFive, { start_date: '2026-03-09', recurrence_rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU' }),
+      ],
+      from: '2026-03-01', to: '2026-03-22',
+      expected: ['2026-03-02', '2026-03-10', '2026-03-16'],
+    },
+    {
+      name: 'RRULE: prefix and COUNT',
+      schedules: [schedule(nineToFive, { start_date: '2026-03-05', recurrence_rule: 'RRULE:FREQ=DAILY;COUNT=3' })],
+      from: '2026-03-01', to: '2026-03-10',
+      expected: ['2026-03-05', '2026-03-06', '2026-03-07'],
+    },
+    {
+      name: 'rule date still needs the slot weekday',
+      schedules: [schedule([slot('09:00', '17:00', [6, 7])], { start_date: '2026-03-02', recurrence_rule: 'FREQ=DAILY' })],
+      from: '2026-03-02', to: '2026-03-10',
+      expected: ['2026-03-07', '2026-03-08'],
+    },
+    {
+      name: 'UNTIL and end_date both bound the rule',
+      schedules: [schedule(nineToFive, { start_date: '2026-03-02', end_date: '2026-03-05', recurrence_rule: 'FREQ=DAILY;UNTIL=20260304' })],
+      from: '2026-03-01', to: '2026-03-10',
+      expected: ['2026-03-02', '2026-03-03', '2026-03-04'],
+    },
+  ];
+
+  it.each(cases)('$name', ({ name, schedules, from, to, expected }) => {
+    expect(workingDates(from, to, schedules), name).toEqual(expected);
+  });
+
+  it('rejects a rule that cannot be parsed', () => {
+    const broken = schedule(nineToFive, { recurrence_rule: 'FREQ=SOMETIMES' });
+    expect(() => workingDates('2026-03-01', '2026-03-02', [broken])).toThrow(RangeError);
+  });
+});
+
+describe('workingHoursForRange: stored data is validated', () => {
+  it('throws on a schedule slot whose end is not after its start', () => {
+    expect(() => intervalsOn('2026-03-30', 'Europe/Madrid', [schedule([slot('10:00', '09:00')])])).toThrow(/end 09:00 is not after start 10:00/);
+  });
+
+  it('throws on malformed custom hours', () => {
+    const exception: ScheduleException = { exception_date: '2026-03-30', type: 'custom_hours', custom_hours: [{ start: '25:00', end: '26:00' }] };
+    expect(() => intervalsOn('2026-03-30', 'Europe/Madrid', [], [exception])).toThrow(RangeError);
+  });
+});
+
+/**
+ * Confirms, with Temporal's own transition search, that the tz database in this runtime
+ * has the transitions the DST scenarios below are written for; if a government changes
+ * its rules, this fails first and names the zone.
+ */
+describe('time-zone data the DST scenarios rely on', () => {
+  const cases = [
+    { zone: 'Europe/Madrid', searchFrom: '2026-03-01', before: '2026-03-29T01:59:59.999+01:00', after: '2026-03-29T03:00:00+02:00' },
+    { zone: 'Europe/Madrid', searchFrom: '2026-10-01', before: '2026-10-25T02:59:59.999+02:00', after: '2026-10-25T02:00:00+01:00' },
+    { zone: 'America/Sao_Paulo', searchFrom: '2018-10-01', before: '2018-11-03T23:59:59.999-03:00', after: '2018-11-04T01:00:00-02:00' },
+    { zone: 'America/Sao_Paulo', searchFrom: '2018-02-01', before: '2018-02-17T23:59:59.999-02:00', after: '2018-02-17T23:00:00-03:00' },
+    { zone: 'Asia/Beirut', searchFrom: '2026-03-01', before: '2026-03-28T23:59:59.999+02:00', after: '2026-03-29T01:00:00+03:00' },
+    { zone: 'Australia/Lord_Howe', searchFrom: '2026-09-01', before: '2026-10-04T01:59:59.999+10:30', after: '2026-10-04T02:30:00+11:00' },
+    { zone: 'Australia/Lord_Howe', searchFrom: '2026-03-01', before: '2026-04-05T01:59:59.999+11:00', after: '2026-04-05T01:30:00+10:30' },
+    { zone: 'Pacific/Chatham', searchFrom: '2026-09-01', before: '2026-09-27T02:44:59.999+12:45', after: '2026-09-27T03:45:00+13:45' },
+    { zone: 'Pacific/Chatham', searchFrom: '2026-03-01', before: '2026-04-05T03:44:59.999+13:45', after: '2026-04-05T02:45:00+12:45' },
+  ];
+
+  it.each(cases)('$zone switches at $after', ({ zone, searchFrom, before, after }) => {
+    const transition = Temporal.PlainDate.from(searchFrom).toZonedDateTime({ timeZone: zone }).getTimeZoneTransition('next');
+    expect(transition, `${zone}: a transition after ${searchFrom}`).not.toBeNull();
+    const instant = transition?.epochMilliseconds ?? Number.NaN;
+    expect(utc(instant), `${zone}: transition instant`).toBe(utc(at(after)));
+    expect(utc(instant - 1), `${zone}: last instant before it`).toBe(utc(at(before)));
+  });
+});
+
+/** America/Santiago's spring-forward day, found with Temporal rather than assumed. */
+function santiagoSpringForwardDate(): string {
+  const transition = Temporal.ZonedDateTime.from('2026-08-01T12:00:00[America/Santiago]').getTimeZoneTransition('next');
+  if (!transition) throw new Error('no America/Santiago transition after 2026-08-01');
+  // Only a transition that skips local midnight makes the scenario meaningful.
+  expect(transition.toPlainTime().toString(), 'Santiago clocks jump to 01:00').toBe('01:00:00');
+  expect(transition.offset, 'Santiago summer offset').toBe('-03:00');
+  expect(transition.subtract({ milliseconds: 1 }).toPlainDate().toString(), 'the day before ends at 23:59:59.999').not.toBe(transition.toPlainDate().toString());
+  return transition.toPlainDate().toString();
+}
+
+describe('workingHoursForRange: DST and unusual offsets', () => {
+  const wholeDay = [schedule([slot('00:00', '24:00')])];
+  const earlyMorning = [schedule([slot('00:00', '06:00')])];
+  const cases: WorkingHoursCase[] = [
+    {
+      name: 'Madrid spring-forward: 00:00-06:00 is 5 real hours',
+      timeZone: 'Europe/Madrid', date: '2026-03-29', schedules: earlyMorning,
+      expected: [['2026-03-29T00:00:00+01:00', '2026-03-29T06:00:00+02:00']], realHours: 5,
+    },
+    {
+      name: 'Madrid fall-back: 00:00-06:00 is 7 real hours',
+      timeZone: 'Europe/Madrid', date: '2026-10-25', schedules: earlyMorning,
+      expected: [['2026-10-25T00:00:00+02:00', '2026-10-25T06:00:00+01:00']], realHours: 7,
+    },
+    {
+      name: 'Madrid spring-forward: the whole day is 23 hours',
+      timeZone: 'Europe/Madrid', date: '2026-03-29', schedules: wholeDay,
+      expected: [['2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00']], realHours: 23,
+    },
+    {
+      name: 'Madrid spring-forward: a start in the gap moves forward by the gap',
+      timeZone: 'Europe/Madrid', date: '2026-03-29', schedules: [schedule([slot('02:30', '05:00')])],
+      expected: [['2026-03-29T03:30:00+02:00', '2026-03-29T05:00:00+02:00']], realHours: 1.5,
+    },
+    {
+      name: 'Madrid spring-forward: a range that collapses in the gap is dropped',
+      timeZone: 'Europe/Madrid', date: '2026-03-29', schedules: [schedule([slot('02:30', '03:15')])],
+      expected: [],
+    },
+    {
+      name: 'Madrid fall-back: a repeated start takes its first occurrence',
+      timeZone: 'Europe/Madrid', date: '2026-10-25', schedules: [schedule([slot('02:30', '03:30')])],
+      expected: [['2026-10-25T02:30:00+02:00', '2026-10-25T03:30:00+01:00']], realHours: 2,
+    },
+    {
+      name: 'Sao Paulo 2018 spring-forward: the day starts at 01:00',
+      timeZone: 'America/Sao_Paulo', date: '2018-11-04', schedules: wholeDay,
+      expected: [['2018-11-04T01:00:00-02:00', '2018-11-05T00:00:00-02:00']], realHours: 23,
+    },
+    {
+      name: 'Sao Paulo 2018 fall-back at midnight: the day before has 25 hours',
+      timeZone: 'America/Sao_Paulo', date: '2018-02-17', schedules: wholeDay,
+      expected: [['2018-02-17T00:00:00-02:00', '2018-02-18T00:00:00-03:00']], realHours: 25,
+    },
+    {
+      name: 'Beirut spring-forward: midnight is skipped',
+      timeZone: 'Asia/Beirut', date: '2026-03-29', schedules: [schedule([slot('00:00', '02:00')])],
+      expected: [['2026-03-29T01:00:00+03:00', '2026-03-29T02:00:00+03:00']], realHours: 1,
+    },
+    {
+      name: 'Lord Howe spring-forward by 30 minutes',
+      timeZone: 'Australia/Lord_Howe', date: '2026-10-04', schedules: earlyMorning,
+      expected: [['2026-10-04T00:00:00+10:30', '2026-10-04T06:00:00+11:00']], realHours: 5.5,
+    },
+    {
+      name: 'Lord Howe fall-back by 30 minutes',
+      timeZone: 'Australia/Lord_Howe', date: '2026-04-05', schedules: earlyMorning,
+      expected: [['2026-04-05T00:00:00+11:00', '2026-04-05T06:00:00+10:30']], realHours: 6.5,
+    },
+    {
+      name: 'Kolkata has a half-hour offset and no DST',
+      timeZone: 'Asia/Kolkata', date: '2026-03-29', schedules: [schedule([slot('09:00', '14:00')])],
+      expected: [['2026-03-29T09:00:00+05:30', '2026-03-29T14:00:00+05:30']], realHours: 5,
+    },
+    {
+      name: 'Chatham summer offset +13:45',
+      timeZone: 'Pacific/Chatham', date: '2026-01-15', schedules: [schedule([slot('09:00', '14:00')])],
+      expected: [['2026-01-15T09:00:00+13:45', '2026-01-15T14:00:00+13:45']],
+    },
+    {
+      name: 'Chatham winter offset +12:45',
+      timeZone: 'Pacific/Chatham', date: '2026-07-15', schedules: [schedule([slot('09:00', '14:00')])],
+      expected: [['2026-07-15T09:00:00+12:45', '2026-07-15T14:00:00+12:45']],
+    },
+    {
+      name: 'Chatham spring-forward at 02:45',
+      timeZone: 'Pacific/Chatham', date: '2026-09-27', schedules: earlyMorning,
+      expected: [['2026-09-27T00:00:00+12:45', '2026-09-27T06:00:00+13:45']], realHours: 5,
+    },
+    {
+      name: 'Apia skipped 2011-12-30 entirely: no working time',
+      timeZone: 'Pacific/Apia', date: '2011-12-30', schedules: wholeDay, expected: [],
+    },
+  ];
+
+  it.each(cases)('$name', (testCase) => expectWorkingHours(testCase));
+
+  it('America/Santiago spring-forward: the day starts at 01:00 because midnight is skipped', () => {
+    const date = santiagoSpringForwardDate();
+    const nextDate = Temporal.PlainDate.from(date).add({ days: 1 }).toString();
+    expectWorkingHours({
+      name: 'Santiago spring-forward',
+      timeZone: 'America/Santiago', date, schedules: wholeDay,
+      expected: [[`${date}T01:00:00-03:00`, `${nextDate}T00:00:00-03:00`]], realHours: 23,
+    });
+  });
+});
