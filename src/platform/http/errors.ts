@@ -1,0 +1,70 @@
+/**
+ * Stable error codes and the one table that maps them to HTTP statuses.
+ * Clients branch on `code`; the message is for people.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_ERROR: 400,
+  INVALID_JSON: 400,
+  INVALID_CODE: 400,
+  INVALID_CURSOR: 400,
+  REFUND_EXCEEDS_PAYMENT: 400,
+  INVALID_SIGNATURE: 400,
+  UNAUTHENTICATED: 401,
+  MFA_REQUIRED: 401,
+  PAYMENT_FAILED: 402,
+  PLAN_LIMIT_REACHED: 402,
+  FORBIDDEN: 403,
+  VERIFICATION_REQUIRED: 403,
+  TENANT_SUSPENDED: 403,
+  CUSTOMER_BANNED: 403,
+  NOT_FOUND: 404,
+  TENANT_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  SLOT_UNAVAILABLE: 409,
+  INVALID_TRANSITION: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  POLICY_VIOLATION: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+  MAINTENANCE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The one error type business code throws; the HTTP layer turns it into the envelope. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, details?: unknown, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+    this.headers = headers;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = 'Resource'): AppError => new AppError('NOT_FOUND', `${what} not found`);
+
+export const forbidden = (message = 'You do not have permission to do this'): AppError =>
+  new AppError('FORBIDDEN', message);
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+  code?: string;
+}
+
+export const validationError = (issues: FieldIssue[], message = 'The request is not valid'): AppError =>
+  new AppError('VALIDATION_ERROR', message, issues);

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/database.ts';
+import { AppError } from './errors.ts';
+import { tenantOf } from './access.ts';
+
+const KEY_TTL_HOURS = 48;
+/** How long a request may run before another attempt with its key may take over (a crashed process). */
+const IN_FLIGHT_LEASE_SECONDS = 60;
+
+interface StoredKey {
+  fingerprint: string;
+  status: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  lease_expired: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+/** The credential a key belongs to: keys are per tenant and per credential. */
+function scopeOf(request: FastifyRequest): string {
+  return `${tenantOf(request) ?? 'platform'}:${request.auth?.actor.id ?? 'anonymous'}`;
+}
+
+function fingerprintOf(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n`)
+    .update(JSON.stringify(request.body ?? null))
+    .digest('hex');
+}
+
+/**
+ * Idempotency-Key for POST and PATCH, as the API contract describes: a retry
+ * with the same key and body gets the stored answer with
+ * `Idempotent-Replayed: true`; another body or path answers 422; a retry while
+ * the first is still running answers 409. Answers of 5xx are not stored, so
+ * the client may retry them.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST' && request.method !== 'PATCH') return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key === undefined || key.length < 1 || key.length > 255) {
+      throw new AppError('VALIDATION_ERROR', 'Idempotency-Key must be 1 to 255 characters', [
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' },
+      ]);
+    }
+    const scope = scopeOf(request);
+    const fingerprint = fingerprintOf(request);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const claimed = await sql<{ key: string }>`
+        insert into idempotency_keys (scope, key, fingerprint, method, path, locked_until, expires_at)
+        values (${scope}, ${key}, ${fingerprint}, ${request.method}, ${request.url},
+                now() + make_interval(secs => ${IN_FLIGHT_LEASE_SECONDS}), now() + make_interval(hours => ${KEY_TTL_HOURS}))
+        on conflict (scope, key) do update
+          set fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
+              status = 'in_progress', response_status = null, response_body = null,
+              locked_until = excluded.locked_until, created_at = now(), expires_at = excluded.expires_at
+          where idempotency_keys.expires_at < now()
+        returning key`.execute(db);
+      if (claimed.rows.length > 0) {
+        request.idempotency = { scope, key };
+        return;
+      }
+      const existing = await sql<StoredKey>`
+        select fingerprint, status, response_status, response_body, response_content_type,
+               locked_until < now() as lease_expired
+        from idempotency_keys where scope = ${scope} and key = ${key}`.execute(db);
+      const stored = existing.rows[0];
+      if (!stored) continue;
+      if (stored.fingerprint !== fingerprint) {
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request; use a new key for a new request',
+        );
+      }
+      if (stored.status === 'done' && stored.response_status !== null) {
+        reply.header('idempotent-replayed', 'true');
+        reply.header('content-type', stored.response_content_type ?? 'application/json; charset=utf-8');
+        reply.code(stored.response_status);
+        request.idempotency = null;
+        return reply.send(stored.response_body ?? '');
+      }
+      if (!stored.lease_expired) {
+        throw new AppError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed', undefined, {
+          'retry-after': '1',
+        });
+      }
+      // The first attempt died without answering: take its place.
+      const taken = await sql`
+        update idempotency_keys set locked_until = now() + make_interval(secs => ${IN_FLIGHT_LEASE_SECONDS})
+        where scope = ${scope} and key = ${key} and status = 'in_progress' and locked_until < now()`.execute(db);
+      if (Number(taken.numAffectedRows ?? 0) > 0) {
+        request.idempotency = { scope, key };
+        return;
+      }
+    }
+    throw new AppError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency;
+    if (!claim) return payload;
+    request.idempotency = null;
+    if (reply.statusCode >= 500) {
+      await sql`delete from idempotency_keys where scope = ${claim.scope} and key = ${claim.key}`.execute(db);
+      return payload;
+    }
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+    await sql`
+      update idempotency_keys
+      set status = 'done', response_status = ${reply.statusCode}, response_body = ${body},
+          response_content_type = ${contentType}
+      where scope = ${claim.scope} and key = ${claim.key}`.execute(db);
+    return payload;
+  });
+}
+
+/** Removes keys past their retention; run by a periodic job. */
+export async function purgeExpiredIdempotencyKeys(db: Db): Promise<number> {
+  const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

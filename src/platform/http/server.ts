@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import FindMyWay from 'find-my-way';
+import type { Redis } from 'ioredis';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { loggerOptions } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { tracer } from '../observability/tracing.ts';
+import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
+import { failure } from './envelope.ts';
+import { type Authenticator, type RouteAccess, tenantOf } from './access.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { pgErrorToAppError } from './pg-errors.ts';
+
+
+export interface HttpServerDeps {
+  config: Config;
+  db: Db;
+  authenticator: Authenticator;
+  metrics: Metrics;
+  redis?: Redis;
+  /** Readiness: database reachable and schema current. */
+  isReady: () => Promise<boolean>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const OPS_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    span: Span | null;
+  }
+}
+
+/**
+ * Builds the HTTP server with everything a route can rely on: the envelope
+ * and error mapping, request ids, credentials and declared access, rate
+ * limits, idempotency, metrics, tracing and the OpenAPI document. Modules add
+ * their routes to the returned instance.
+ */
+export async function createHttpServer(deps: HttpServerDeps) {
+  const { config } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: true,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdLogLabel: 'request_id',
+    // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('publicTenant', null);
+  app.decorateRequest('span', null);
+
+  // Only JSON is accepted; anything else with a body is 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new AppError('INVALID_JSON', 'The request body is not valid JSON'), undefined);
+      }
+    },
+  );
+
+  // 405 needs to know which methods exist for a path: a shadow router records every route.
+  const shadowRouter = FindMyWay();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      const verb = String(method).toUpperCase();
+      if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(verb)) continue;
+      try {
+        shadowRouter.on(verb as 'GET', route.url, () => undefined);
+      } catch {
+        // Already known (HEAD shadows of GET and the like).
+      }
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const span = tracer().startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`);
+    span.setAttribute('http.request_id', request.id);
+    request.span = span;
+  });
+
+  // Credentials first, so rate limits can be per credential.
+  app.addHook('onRequest', async (request) => {
+    if (OPS_ROUTES.has(request.routeOptions.url ?? '')) return;
+    request.auth = await deps.authenticator.authenticate(request.headers.authorization);
+    if (!request.auth) {
+      const slug = request.headers['x-tenant'];
+      const hint = typeof slug === 'string' && slug !== '' ? { slug } : { host: request.hostname };
+      request.publicTenant = await deps.authenticator.resolvePublicTenant(hint);
+      if (!request.publicTenant && hint.slug !== undefined) {
+        throw new AppError('TENANT_NOT_FOUND', `No business is registered as "${hint.slug}"`);
+      }
+    }
+  });
+
+  await app.register(helmet, {
+    // The interactive reference at /docs loads its own script and styles.
+    contentSecurityPolicy: false,
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    exposedHeaders: [
+      'x-request-id',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'retry-after',
+      'idempotent-replayed',
+    ],
+  });
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'onRequest',
+    timeWindow: 60_000,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'reservehub:ratelimit:' } : {}),
+    keyGenerator: (request: FastifyRequest) =>
+      request.auth ? `credential:${request.auth.actor.id}` : `ip:${request.ip}`,
+    max: (request: FastifyRequest) =>
+      request.auth ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    allowList: (request: FastifyRequest) => OPS_ROUTES.has(request.routeOptions.url ?? ''),
+    errorResponseBuilder: (_request, context) => {
+      const error = new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        limit: context.max,
+      });
+      return Object.assign(error, { statusCode: 429 });
+    },
+  });
+
+  // Access declared by the route: public, any credential, or a permission.
+  app.addHook('preHandler', async (request) => {
+    const url = request.routeOptions.url;
+    // Documentation, health and well-known documents are public; API routes deny unless they say otherwise.
+    if (url === undefined || !url.startsWith('/api/')) return;
+    const access: RouteAccess = request.routeOptions.config.access ?? { authenticated: true };
+    if ('public' in access) {
+      if (access.tenant === 'required' && tenantOf(request) === null) {
+        throw new AppError('VALIDATION_ERROR', 'Name the business with the X-Tenant header', [
+          { field: 'X-Tenant', message: 'required' },
+        ]);
+      }
+      return;
+    }
+    if (!request.auth) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key');
+    if ('permission' in access) {
+      const [action, subject] = access.permission;
+      if (!request.auth.can(action, subject)) throw new AppError('FORBIDDEN', 'You do not have permission to do this');
+    }
+  });
+
+  registerIdempotency(app, deps.db);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpDuration.observe(
+      { route, method: request.method, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    const span = request.span;
+    if (span) {
+      span.setAttribute('http.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    const requestId = request.id;
+    const send = (status: number, code: string, message: string, details?: unknown) =>
+      reply.code(status).send(failure(code, message, details, requestId));
+
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return send(error.status, error.code, error.message, error.details);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map((issue) => ({
+        field: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
+        message: issue.message,
+        code: issue.keyword,
+      }));
+      return send(400, 'VALIDATION_ERROR', 'The request is not valid', details);
+    }
+    const fastifyCode = 'code' in error ? error.code : undefined;
+    const byFastifyCode: Record<string, [number, ErrorCode, string]> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_JSON', 'The request body is empty'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'VALIDATION_ERROR', 'Content-Length does not match the body'],
+    };
+    const mapped = fastifyCode ? byFastifyCode[fastifyCode] : undefined;
+    if (mapped) return send(mapped[0], mapped[1], mapped[2]);
+
+    const fromDatabase = pgErrorToAppError(error);
+    if (fromDatabase) return send(fromDatabase.status, fromDatabase.code, fromDatabase.message, fromDatabase.details);
+
+    const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (statusCode >= 400 && statusCode < 500 && !isResponseSerializationError(error)) {
+      const code = statusCode === 429 ? 'RATE_LIMITED' : statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_ERROR';
+      return send(statusCode, code, statusCode === 429 ? 'Too many requests' : 'The request is not valid');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    request.span?.recordException(error);
+    return send(ERROR_STATUS.INTERNAL_ERROR, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (method) => shadowRouter.find(method, path) !== null,
+    );
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return reply
+        .code(405)
+        .send(failure('METHOD_NOT_ALLOWED', `${request.method} is not allowed here`, { allow: allowed }, request.id));
+    }
+    return reply.code(404).send(failure('NOT_FOUND', `No route for ${request.method} ${path}`, undefined, request.id));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ReserveHub API',
+        version: '1.0.0',
+        description:
+          'Appointments and reservations for businesses. Every response uses the envelope ' +
+          '`{success, data, error, metadata}`; errors carry a stable `code`.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API key (rh_...)' },
+          tenant: { type: 'apiKey', in: 'header', name: 'X-Tenant', description: 'Business slug for public calls' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi.json' } });
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { access: { public: true } } }, async () =>
+    app.swagger(),
+  );
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) =>
+    reply.code(200).send({ status: 'ok', uptime_seconds: Math.round(process.uptime()) }),
+  );
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const ready = await deps.isReady().catch(() => false);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
+
+  return app;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;
+export type { FastifyReply, FastifyRequest };
+
+/** The router modules add their routes to (under /api/v1), typed by the zod schemas of each route. */
+export type ApiRouter = import('fastify').FastifyInstance<
+  import('fastify').RawServerDefault,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  ZodTypeProvider
+>;

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { DatabaseHandle } from '../db/database.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { backoffDelayMs, type JobDefinition, type JobOutcome } from './job-definition.ts';
+import { JOBS_CHANNEL } from './queue.ts';
+
+interface JobRow {
+  id: string;
+  tenant_id: string | null;
+  name: string;
+  version: number;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+export interface WorkerOptions {
+  handle: DatabaseHandle;
+  definitions: JobDefinition[];
+  logger: Logger;
+  metrics?: Metrics;
+  concurrency: number;
+  pollMs: number;
+  /** Lease when a definition names none. */
+  defaultTimeoutMs?: number;
+  workerId?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Runs jobs from the jobs table. Several workers (threads of one process or
+ * many processes) share the table: each claims rows with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so no job runs twice at once, and a
+ * job whose worker died runs again when its lease expires. Wakes on NOTIFY,
+ * and polls as a fallback (and for scheduled jobs coming due).
+ */
+export class Worker {
+  readonly #options: WorkerOptions;
+  readonly #definitions: Map<string, JobDefinition>;
+  readonly #id: string;
+  readonly #abort = new AbortController();
+  #running = 0;
+  #stopped = true;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  #unlisten: (() => Promise<void>) | null = null;
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    this.#definitions = new Map(options.definitions.map((definition) => [definition.name, definition]));
+    this.#id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  async start(): Promise<void> {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#unlisten = await this.#options.handle.listen(JOBS_CHANNEL, () => this.#wake?.());
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming new jobs and waits for running ones to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#loop;
+    await this.#unlisten?.();
+    this.#abort.abort();
+  }
+
+  /** Claims and runs what is due now, once; returns how many jobs ran. Used by tests and `work --once`. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const jobs = await this.#claim(this.#options.concurrency);
+      if (jobs.length === 0) return total;
+      await Promise.all(jobs.map((job) => this.#execute(job)));
+      total += jobs.length;
+    }
+  }
+
+  async #run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    while (!this.#stopped) {
+      const free = this.#options.concurrency - this.#running;
+      let claimed: JobRow[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.#claim(free);
+        } catch (error) {
+          this.#options.logger.error({ err: error }, 'job claim failed');
+        }
+      }
+      for (const job of claimed) {
+        const execution = this.#execute(job).finally(() => {
+          inFlight.delete(execution);
+          this.#wake?.();
+        });
+        inFlight.add(execution);
+      }
+      if (claimed.length === 0 || this.#running >= this.#options.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.#options.pollMs);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = null;
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  async #claim(limit: number): Promise<JobRow[]> {
+    const names = [...this.#definitions.keys()];
+    if (names.length === 0) return [];
+    const result = await sql<JobRow>`
+      update jobs set
+        status = 'running',
+        attempts = jobs.attempts + 1,
+        locked_by = ${this.#id},
+        locked_until = now() + make_interval(secs => ${DEFAULT_TIMEOUT_MS / 1000}),
+        updated_at = now()
+      where id in (
+        select id from jobs
+        where name = any(${names}::text[])
+          and ((status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now()))
+        order by priority desc, run_at
+        limit ${limit}
+        for update skip locked
+      )
+      returning id, tenant_id, name, version, payload, attempts, max_attempts`.execute(this.#options.handle.db);
+    // Each definition may ask for its own lease length.
+    for (const job of result.rows) {
+      const timeoutMs = this.#definitions.get(job.name)?.timeoutMs ?? this.#options.defaultTimeoutMs;
+      if (timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS) {
+        await sql`update jobs set locked_until = now() + make_interval(secs => ${timeoutMs / 1000})
+                  where id = ${job.id} and locked_by = ${this.#id}`.execute(this.#options.handle.db);
+      }
+    }
+    return result.rows;
+  }
+
+  async #execute(job: JobRow): Promise<void> {
+    this.#running += 1;
+    const definition = this.#definitions.get(job.name);
+    let outcome: JobOutcome;
+    try {
+      if (!definition) throw new Error(`No handler for job ${job.name}`);
+      const payload = definition.payload.parse(job.payload);
+      outcome = await definition.handle(payload, {
+        db: this.#options.handle.db,
+        jobId: job.id,
+        tenantId: job.tenant_id,
+        attempt: job.attempts,
+        signal: this.#abort.signal,
+      });
+    } catch (error) {
+      outcome = { outcome: 'retry', reason: error instanceof Error ? error.message : String(error) };
+      this.#options.logger.warn({ err: error, job: job.name, job_id: job.id }, 'job failed');
+    } finally {
+      this.#running -= 1;
+    }
+    await this.#settle(job, definition, outcome);
+    this.#options.metrics?.jobsProcessed.inc({ name: job.name, outcome: outcome.outcome });
+  }
+
+  async #settle(job: JobRow, definition: JobDefinition | undefined, outcome: JobOutcome): Promise<void> {
+    const db = this.#options.handle.db;
+    // Only the lease holder may settle: if the lease expired and another worker took the job, its result wins.
+    if (outcome.outcome === 'done') {
+      await sql`update jobs set status = 'succeeded', completed_at = now(), updated_at = now(),
+                locked_by = null, locked_until = null, last_error = null
+                where id = ${job.id} and locked_by = ${this.#id}`.execute(db);
+      return;
+    }
+    const maxAttempts = definition?.maxAttempts ?? job.max_attempts;
+    const dead = outcome.outcome === 'discard' || job.attempts >= maxAttempts;
+    const reason = outcome.reason.slice(0, 2000);
+    if (dead) {
+      await sql`update jobs set status = 'dead', last_error = ${reason}, completed_at = now(), updated_at = now(),
+                locked_by = null, locked_until = null
+                where id = ${job.id} and locked_by = ${this.#id}`.execute(db);
+      this.#options.logger.error({ job: job.name, job_id: job.id, reason }, 'job moved to dead letter');
+      return;
+    }
+    const delayMs = outcome.delayMs ?? backoffDelayMs(job.attempts);
+    await sql`update jobs set status = 'pending', last_error = ${reason}, updated_at = now(),
+              run_at = now() + make_interval(secs => ${delayMs / 1000}), locked_by = null, locked_until = null
+              where id = ${job.id} and locked_by = ${this.#id}`.execute(db);
+  }
+}
+
+/** Puts a dead job back in the queue for another try (the dashboard's "replay"). */
+export async function replayDeadJob(handle: DatabaseHandle, jobId: string): Promise<boolean> {
+  const result = await sql`update jobs set status = 'pending', attempts = 0, run_at = now(), updated_at = now(),
+                           completed_at = null where id = ${jobId} and status = 'dead'`.execute(handle.db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export async function jobCounts(handle: DatabaseHandle): Promise<Array<{ status: string; count: number }>> {
+  const result = await sql<{ status: string; count: number }>`
+    select status, count(*)::int as count from jobs where status in ('pending', 'running', 'dead') group by status`.execute(
+    handle.db,
+  );
+  return result.rows;
+}
