@@ -1,0 +1,557 @@
+import { publicUrl, type Config } from '../../platform/config.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { withPlatform } from '../../platform/db/tenant-context.ts';
+import type { AuthContext } from '../../platform/http/access.ts';
+import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
+import { PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
+import { createTenant, getTenant, PLATFORM_TENANT_ID, type Business, type Tenant } from '../tenancy/index.ts';
+import type { IdentityAuthenticator } from './authenticator.ts';
+import { sendIdentityMessage } from './messages.ts';
+import { verifyTotpOrRecoveryCode } from './mfa.service.ts';
+import * as tokensRepo from './one-time-tokens.repository.ts';
+import { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+import { assertLoginAllowed, noteLoginFailure, noteLoginSuccess } from './login-throttle.ts';
+import { permissionsOf } from './principal.ts';
+import { randomToken, sha256 } from './secrets.ts';
+import { addRefreshToken, REFRESH_TTL_MS, signAccessToken, startSession, type IssuedTokens, type TokenIssuer, type TokenSubject } from './session-tokens.ts';
+import * as sessionsRepo from './sessions.repository.ts';
+import type { SigningKeys } from './signing-keys.ts';
+import * as usersRepo from './users.repository.ts';
+import type { UserRow } from './users.repository.ts';
+
+/** Where a request came from, for sessions and the audit log. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  email_verified: boolean;
+  created_at: string;
+}
+
+export const toUserView = (row: UserRow): UserView => ({
+  id: row.id,
+  email: row.email,
+  first_name: row.first_name,
+  last_name: row.last_name,
+  email_verified: row.email_verified_at !== null,
+  created_at: new Date(row.created_at).toISOString(),
+});
+
+const EMAIL_VERIFICATION_TTL_MS = 48 * 3_600_000;
+const PASSWORD_RESET_TTL_MS = 3_600_000;
+const MFA_LOGIN_TTL_MS = 5 * 60_000;
+const MFA_LOGIN_MAX_ATTEMPTS = 5;
+const INVALID_LOGIN = 'The e-mail address or password is incorrect';
+
+export interface SignupInput {
+  tenant_name: string;
+  tenant_slug?: string | undefined;
+  email: string;
+  password: string;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  plan_id?: string | undefined;
+  timezone?: string | undefined;
+  currency?: string | undefined;
+}
+
+export interface SignupResult extends IssuedTokens {
+  tenant: Tenant;
+  business: Business;
+  user: UserView;
+}
+
+export type LoginResult = ({ mfa_required: false } & IssuedTokens) | { mfa_required: true; mfa_token: string; expires_in: number };
+
+export interface AuthServiceDeps {
+  db: Db;
+  config: Config;
+  keys: SigningKeys;
+  authenticator: IdentityAuthenticator;
+}
+
+/** Sign-up, sign-in (with MFA step), refresh rotation, sign-out, tenant switch, passwords, e-mail verification. */
+export function createAuthService(deps: AuthServiceDeps) {
+  const { db, config } = deps;
+  const issuer: TokenIssuer = { config, keys: deps.keys };
+  const meta = (request: RequestMeta) => ({ ip: request.ip, userAgent: request.userAgent });
+
+  async function securityEvent(
+    executor: Executor,
+    tenantId: string | null,
+    action: string,
+    request: RequestMeta,
+    details: { userId?: string | null; metadata?: Record<string, unknown>; impersonatedBy?: string | null },
+  ): Promise<void> {
+    await recordAudit(executor, {
+      tenantId: tenantId ?? PLATFORM_AUDIT_TENANT_ID,
+      action,
+      actor: details.userId ? { type: 'user', id: details.userId } : { type: 'anonymous', id: null },
+      userId: details.userId ?? null,
+      impersonatedBy: details.impersonatedBy ?? null,
+      entityType: 'user',
+      entityId: details.userId ?? null,
+      metadata: details.metadata,
+      ip: request.ip,
+      userAgent: request.userAgent,
+      requestId: request.requestId,
+    });
+  }
+
+  async function sendVerificationEmail(executor: Executor, user: UserRow, tenantId: string | null): Promise<void> {
+    const token = randomToken(32);
+    await tokensRepo.voidUserTokens(executor, 'email_verification', user.id);
+    await tokensRepo.insertOneTimeToken(executor, {
+      purpose: 'email_verification',
+      tokenHash: sha256(token),
+      userId: user.id,
+      tenantId,
+      email: user.email,
+      payload: {},
+      expiresAt: new Date(Date.now() + EMAIL_VERIFICATION_TTL_MS),
+    });
+    const link = `${publicUrl(config)}/verify-email?token=${encodeURIComponent(token)}`;
+    await sendIdentityMessage(executor, {
+      tenantId,
+      to: user.email,
+      kind: 'email_verification',
+      subject: 'Confirm your e-mail address',
+      body: `Confirm your e-mail address for ReserveHub by opening ${link} (valid for 48 hours).`,
+      data: { token, link },
+    });
+  }
+
+  /** The token subject for a user's membership in a tenant (or the platform). */
+  async function subjectFor(executor: Executor, user: UserRow, tenantId: string, mfaVerified: boolean): Promise<TokenSubject> {
+    if (tenantId === PLATFORM_TENANT_ID) {
+      if (!user.is_platform_admin) throw forbidden('You are not a platform administrator');
+      return { tenantId, userId: user.id, role: 'platform_admin', customPermissions: null, mfaVerified };
+    }
+    const membership = await usersRepo.findMembership(executor, tenantId, user.id);
+    if (!membership || membership.status !== 'active') throw forbidden('You are not a member of this business');
+    let customPermissions: string[] | null = null;
+    if (membership.role === 'custom' && membership.custom_role_id !== null) {
+      const role = await executor
+        .selectFrom('roles')
+        .select('permissions')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', membership.custom_role_id)
+        .executeTakeFirst();
+      customPermissions = role?.permissions ?? [];
+    }
+    return { tenantId, userId: user.id, role: membership.role, customPermissions, mfaVerified };
+  }
+
+  /** Picks the tenant a sign-in is for: the named one, else the most recently used membership. */
+  async function chooseTenant(executor: Executor, user: UserRow, tenantSlug: string | undefined): Promise<string> {
+    const memberships = await usersRepo.activeMembershipsOfUser(executor, user.id);
+    if (tenantSlug !== undefined) {
+      const chosen = memberships.find((membership) => membership.tenant_slug === tenantSlug.toLowerCase());
+      if (!chosen) throw forbidden('You are not a member of this business');
+      return chosen.tenant_id;
+    }
+    const latest = memberships[0];
+    if (latest) return latest.tenant_id;
+    if (user.is_platform_admin) return PLATFORM_TENANT_ID;
+    throw forbidden('This account is not a member of any business');
+  }
+
+  async function openSession(
+    executor: Executor,
+    user: UserRow,
+    tenantId: string,
+    mfaVerified: boolean,
+    request: RequestMeta,
+  ): Promise<IssuedTokens> {
+    const subject = await subjectFor(executor, user, tenantId, mfaVerified);
+    const tokens = await startSession(executor, issuer, subject, meta(request));
+    if (tenantId !== PLATFORM_TENANT_ID) await usersRepo.touchMembership(executor, tenantId, user.id);
+    await securityEvent(executor, tenantId, 'auth.login_succeeded', request, {
+      userId: user.id,
+      metadata: { session_id: tokens.session_id, mfa: mfaVerified },
+    });
+    return tokens;
+  }
+
+  return {
+    async signup(input: SignupInput, request: RequestMeta): Promise<SignupResult> {
+      const email = input.email.trim();
+      return withPlatform(db, async (trx) => {
+        let user = await usersRepo.findUserByEmail(trx, email);
+        if (user) {
+          // An existing person may open another business, but only by proving who they are.
+          const credentials = await usersRepo.findCredentials(trx, user.id);
+          if (!credentials || !(await verifyPassword(credentials.password_hash, input.password))) {
+            throw new AppError('CONFLICT', 'An account with this e-mail address already exists; sign up with its password or sign in');
+          }
+        } else {
+          assertAcceptablePassword(input.password, email);
+        }
+        const { tenant, business } = await createTenant(trx, {
+          name: input.tenant_name,
+          slug: input.tenant_slug,
+          planId: input.plan_id,
+          timezone: input.timezone ?? 'UTC',
+          currency: input.currency ?? 'USD',
+        });
+        const isNewUser = user === undefined;
+        if (!user) {
+          user = await usersRepo.insertUser(trx, {
+            email,
+            firstName: input.first_name ?? null,
+            lastName: input.last_name ?? null,
+          });
+          await usersRepo.insertCredentials(trx, user.id, await hashPassword(input.password));
+        }
+        await usersRepo.insertMembership(trx, { tenantId: tenant.id, userId: user.id, role: 'business_admin', customRoleId: null });
+        if (isNewUser) await sendVerificationEmail(trx, user, tenant.id);
+        const tokens = await startSession(
+          trx,
+          issuer,
+          { tenantId: tenant.id, userId: user.id, role: 'business_admin', customPermissions: null, mfaVerified: false },
+          meta(request),
+        );
+        await usersRepo.touchMembership(trx, tenant.id, user.id);
+        await recordAudit(trx, {
+          tenantId: tenant.id,
+          action: 'tenant.signed_up',
+          actor: { type: 'user', id: user.id },
+          userId: user.id,
+          entityType: 'tenant',
+          entityId: tenant.id,
+          newValues: { tenant, business, user: toUserView(user) },
+          ip: request.ip,
+          userAgent: request.userAgent,
+          requestId: request.requestId,
+        });
+        return { tenant, business, user: toUserView(user), ...tokens };
+      });
+    },
+
+    async login(input: { email: string; password: string; tenant_slug?: string | undefined }, request: RequestMeta): Promise<LoginResult> {
+      const email = input.email.trim();
+      await withPlatform(db, (trx) => assertLoginAllowed(trx, email, request.ip));
+      const outcome = await withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserByEmail(trx, email);
+        const credentials = user ? await usersRepo.findCredentials(trx, user.id) : undefined;
+        const valid = user && credentials ? await verifyPassword(credentials.password_hash, input.password) : false;
+        if (!user || !credentials || !valid) {
+          if (!user) await burnPasswordCheck(input.password);
+          await noteLoginFailure(trx, email, request.ip);
+          const memberships = user ? await usersRepo.activeMembershipsOfUser(trx, user.id) : [];
+          await securityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.login_failed', request, {
+            userId: user?.id ?? null,
+            metadata: { email: email.toLowerCase() },
+          });
+          return null;
+        }
+        if (user.status !== 'active') throw forbidden('This account is disabled');
+        const tenantId = await chooseTenant(trx, user, input.tenant_slug);
+        await noteLoginSuccess(trx, email);
+        if (credentials.mfa_secret !== null) {
+          const mfaToken = randomToken(32);
+          await tokensRepo.insertOneTimeToken(trx, {
+            purpose: 'mfa_login',
+            tokenHash: sha256(mfaToken),
+            userId: user.id,
+            tenantId: tenantId === PLATFORM_TENANT_ID ? null : tenantId,
+            email: user.email,
+            payload: { tenant_id: tenantId },
+            expiresAt: new Date(Date.now() + MFA_LOGIN_TTL_MS),
+          });
+          return { mfa_required: true as const, mfa_token: mfaToken, expires_in: MFA_LOGIN_TTL_MS / 1000 };
+        }
+        return { mfa_required: false as const, ...(await openSession(trx, user, tenantId, false, request)) };
+      });
+      if (outcome === null) throw new AppError('UNAUTHENTICATED', INVALID_LOGIN);
+      return outcome;
+    },
+
+    async verifyMfaLogin(input: { mfa_token: string; code: string }, request: RequestMeta): Promise<IssuedTokens> {
+      const outcome = await withPlatform(db, async (trx) => {
+        const token = await tokensRepo.findLiveToken(trx, 'mfa_login', sha256(input.mfa_token));
+        const expired = { error: 'The sign-in step has expired; sign in again', tokens: null } as const;
+        if (!token || token.user_id === null) return expired;
+        const user = await usersRepo.findUserById(trx, token.user_id);
+        if (!user) return expired;
+        const attempts = await tokensRepo.countTokenAttempt(trx, token.id);
+        if (attempts > MFA_LOGIN_MAX_ATTEMPTS) {
+          await tokensRepo.markTokenUsed(trx, token.id);
+          return { error: 'Too many wrong codes; sign in again', tokens: null } as const;
+        }
+        const tenantId = typeof token.payload.tenant_id === 'string' ? token.payload.tenant_id : PLATFORM_TENANT_ID;
+        if (!(await verifyTotpOrRecoveryCode(trx, user.id, input.code))) {
+          await securityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id });
+          return { error: 'The code is not valid', tokens: null } as const;
+        }
+        await tokensRepo.markTokenUsed(trx, token.id);
+        return { error: undefined, tokens: await openSession(trx, user, tenantId, true, request) } as const;
+      });
+      if (outcome.error !== undefined) {
+        throw new AppError(outcome.error === 'The code is not valid' ? 'INVALID_CODE' : 'UNAUTHENTICATED', outcome.error);
+      }
+      return outcome.tokens;
+    },
+
+    /**
+     * Rotates a refresh token. Reusing an already rotated token means it leaked (or a
+     * client raced itself): the whole session family is revoked and the caller must sign in.
+     */
+    async refresh(refreshToken: string, request: RequestMeta): Promise<IssuedTokens> {
+      const outcome = await withPlatform(db, async (trx) => {
+        const found = await sessionsRepo.findRefreshToken(trx, sha256(refreshToken));
+        if (!found) return null;
+        const now = Date.now();
+        const reused = found.rotated_at !== null || !(await sessionsRepo.rotateRefreshToken(trx, found.tenant_id, found.token_id));
+        if (reused) {
+          if (await sessionsRepo.revokeSession(trx, found.tenant_id, found.session_id, 'refresh_token_reuse')) {
+            await securityEvent(trx, found.tenant_id, 'auth.refresh_token_reused', request, {
+              userId: found.user_id,
+              metadata: { session_id: found.session_id },
+            });
+          }
+          return { revoked: { tenantId: found.tenant_id, sessionId: found.session_id }, tokens: null };
+        }
+        if (
+          found.revoked_at !== null ||
+          new Date(found.session_expires_at).getTime() <= now ||
+          new Date(found.token_expires_at).getTime() <= now
+        ) {
+          return null;
+        }
+        const user = await usersRepo.findUserById(trx, found.user_id);
+        if (!user || user.status !== 'active') return null;
+        const subject = {
+          ...(await subjectFor(trx, user, found.tenant_id, found.mfa_verified)),
+          impersonatedBy: found.impersonated_by,
+          readOnly: found.read_only,
+        };
+        // Impersonation sessions keep their fixed end; ordinary ones slide.
+        const expiresAt =
+          found.impersonated_by !== null ? new Date(found.session_expires_at) : new Date(now + REFRESH_TTL_MS);
+        await sessionsRepo.extendSession(trx, found.tenant_id, found.session_id, expiresAt);
+        const newRefresh = await addRefreshToken(trx, found.tenant_id, found.session_id, expiresAt);
+        const access = await signAccessToken(issuer, subject, found.session_id, Math.floor((expiresAt.getTime() - now) / 1000));
+        return {
+          revoked: null,
+          tokens: {
+            access_token: access.token,
+            refresh_token: newRefresh,
+            token_type: 'Bearer' as const,
+            expires_in: access.expiresIn,
+            session_id: found.session_id,
+          },
+        };
+      });
+      if (outcome === null) throw new AppError('UNAUTHENTICATED', 'The refresh token is not valid; sign in again');
+      if (outcome.revoked) {
+        deps.authenticator.forgetSession(outcome.revoked.tenantId, outcome.revoked.sessionId);
+        throw new AppError('UNAUTHENTICATED', 'This refresh token was already used; the session has been ended for safety');
+      }
+      if (!outcome.tokens) throw new AppError('UNAUTHENTICATED', 'The refresh token is not valid; sign in again');
+      return outcome.tokens;
+    },
+
+    async logout(auth: AuthContext, request: RequestMeta): Promise<void> {
+      const sessionId = auth.sessionId;
+      if (sessionId === null) throw forbidden('Only a signed-in session can sign out; revoke API keys instead');
+      await withPlatform(db, async (trx) => {
+        await sessionsRepo.revokeSession(trx, auth.tenantId, sessionId, 'logout');
+        await securityEvent(trx, auth.tenantId, 'auth.logout', request, { userId: auth.userId, metadata: { session_id: sessionId } });
+      });
+      deps.authenticator.forgetSession(auth.tenantId, sessionId);
+    },
+
+    async switchTenant(auth: AuthContext, target: { tenant_slug?: string | undefined; tenant_id?: string | undefined }, request: RequestMeta) {
+      if (auth.actor.type !== 'user' || auth.userId === null) throw forbidden('Only people can switch business');
+      if (auth.attributes.impersonatedBy) throw forbidden('An impersonation session cannot switch business');
+      const userId = auth.userId;
+      return withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserById(trx, userId);
+        if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
+        const memberships = await usersRepo.activeMembershipsOfUser(trx, userId);
+        const chosen = memberships.find(
+          (membership) => membership.tenant_id === target.tenant_id || membership.tenant_slug === target.tenant_slug?.toLowerCase(),
+        );
+        if (!chosen) throw notFound('Business');
+        const session = auth.sessionId ? await sessionsRepo.findSession(trx, auth.tenantId, auth.sessionId) : undefined;
+        const tokens = await openSession(trx, user, chosen.tenant_id, session?.mfa_verified ?? false, request);
+        const tenant = await getTenant(trx, chosen.tenant_id);
+        return { ...tokens, tenant };
+      });
+    },
+
+    async changePassword(auth: AuthContext, input: { current_password: string; new_password: string }, request: RequestMeta) {
+      const userId = auth.userId;
+      if (auth.actor.type !== 'user' || userId === null) throw forbidden('Only people have passwords');
+      const revoked = await withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserById(trx, userId);
+        const credentials = await usersRepo.findCredentials(trx, userId);
+        if (!user || !credentials || !(await verifyPassword(credentials.password_hash, input.current_password))) {
+          throw new AppError('VALIDATION_ERROR', 'The current password is not correct', [
+            { field: 'current_password', message: 'incorrect' },
+          ]);
+        }
+        assertAcceptablePassword(input.new_password, user.email, 'new_password');
+        await usersRepo.updatePasswordHash(trx, userId, await hashPassword(input.new_password));
+        const ids = await sessionsRepo.revokeUserSessions(trx, userId, 'password_changed', auth.sessionId);
+        await securityEvent(trx, auth.tenantId, 'auth.password_changed', request, {
+          userId,
+          metadata: { other_sessions_revoked: ids.length },
+        });
+        return ids.length;
+      });
+      deps.authenticator.forgetAllSessions();
+      return { other_sessions_revoked: revoked };
+    },
+
+    async requestPasswordReset(emailInput: string, request: RequestMeta): Promise<void> {
+      const email = emailInput.trim();
+      await withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserByEmail(trx, email);
+        // Same answer whether or not the account exists: no account enumeration.
+        if (!user || user.status !== 'active') return;
+        const token = randomToken(32);
+        await tokensRepo.voidUserTokens(trx, 'password_reset', user.id);
+        await tokensRepo.insertOneTimeToken(trx, {
+          purpose: 'password_reset',
+          tokenHash: sha256(token),
+          userId: user.id,
+          tenantId: null,
+          email: user.email,
+          payload: { ip: request.ip },
+          expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
+        });
+        const link = `${publicUrl(config)}/reset-password?token=${encodeURIComponent(token)}`;
+        await sendIdentityMessage(trx, {
+          tenantId: null,
+          to: user.email,
+          kind: 'password_reset',
+          subject: 'Reset your password',
+          body: `Someone asked to reset your ReserveHub password. If it was you, open ${link} within an hour. Otherwise ignore this message.`,
+          data: { token, link },
+        });
+      });
+    },
+
+    async resetPassword(input: { token: string; new_password: string }, request: RequestMeta): Promise<void> {
+      await withPlatform(db, async (trx) => {
+        const token = await tokensRepo.findLiveToken(trx, 'password_reset', sha256(input.token));
+        if (!token || token.user_id === null) {
+          throw new AppError('VALIDATION_ERROR', 'The reset link is invalid or has expired; ask for a new one', [
+            { field: 'token', message: 'invalid or expired' },
+          ]);
+        }
+        const user = await usersRepo.findUserById(trx, token.user_id);
+        if (!user) throw notFound('User');
+        assertAcceptablePassword(input.new_password, user.email, 'new_password');
+        await usersRepo.updatePasswordHash(trx, user.id, await hashPassword(input.new_password));
+        await tokensRepo.markTokenUsed(trx, token.id);
+        // Proving control of the mailbox also verifies it.
+        await usersRepo.markEmailVerified(trx, user.id);
+        await noteLoginSuccess(trx, user.email);
+        await sessionsRepo.revokeUserSessions(trx, user.id, 'password_reset', null);
+        const memberships = await usersRepo.activeMembershipsOfUser(trx, user.id);
+        await securityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.password_reset', request, { userId: user.id });
+      });
+      deps.authenticator.forgetAllSessions();
+    },
+
+    async verifyEmail(tokenValue: string): Promise<UserView> {
+      return withPlatform(db, async (trx) => {
+        const token = await tokensRepo.findLiveToken(trx, 'email_verification', sha256(tokenValue));
+        if (!token || token.user_id === null) {
+          throw new AppError('VALIDATION_ERROR', 'The verification link is invalid or has expired', [
+            { field: 'token', message: 'invalid or expired' },
+          ]);
+        }
+        await tokensRepo.markTokenUsed(trx, token.id);
+        await usersRepo.markEmailVerified(trx, token.user_id);
+        const user = await usersRepo.findUserById(trx, token.user_id);
+        if (!user) throw notFound('User');
+        return toUserView(user);
+      });
+    },
+
+    async resendVerification(auth: AuthContext): Promise<void> {
+      const userId = auth.userId;
+      if (auth.actor.type !== 'user' || userId === null) throw forbidden('Only people have e-mail addresses');
+      await withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserById(trx, userId);
+        if (!user || user.email_verified_at !== null) return;
+        await sendVerificationEmail(trx, user, auth.tenantId === PLATFORM_TENANT_ID ? null : auth.tenantId);
+      });
+    },
+
+    async listSessions(auth: AuthContext) {
+      const userId = auth.userId;
+      if (auth.actor.type !== 'user' || userId === null) throw forbidden('API keys have no sessions');
+      const rows = await withPlatform(db, (trx) => sessionsRepo.listLiveSessions(trx, auth.tenantId, userId));
+      return rows.map((row) => ({
+        id: row.id,
+        current: row.id === auth.sessionId,
+        ip: row.ip,
+        user_agent: row.user_agent,
+        mfa_verified: row.mfa_verified,
+        impersonated_by: row.impersonated_by,
+        created_at: new Date(row.created_at).toISOString(),
+        last_used_at: new Date(row.last_used_at).toISOString(),
+        expires_at: new Date(row.expires_at).toISOString(),
+      }));
+    },
+
+    async revokeSession(auth: AuthContext, sessionId: string, request: RequestMeta): Promise<void> {
+      const userId = auth.userId;
+      if (auth.actor.type !== 'user' || userId === null) throw forbidden('API keys have no sessions');
+      await withPlatform(db, async (trx) => {
+        const session = await sessionsRepo.findSession(trx, auth.tenantId, sessionId);
+        if (!session || session.user_id !== userId || session.revoked_at !== null) throw notFound('Session');
+        await sessionsRepo.revokeSession(trx, auth.tenantId, sessionId, 'revoked_by_user');
+        await securityEvent(trx, auth.tenantId, 'auth.session_revoked', request, { userId, metadata: { session_id: sessionId } });
+      });
+      deps.authenticator.forgetSession(auth.tenantId, sessionId);
+    },
+
+    async me(auth: AuthContext) {
+      const userId = auth.userId;
+      const permissions = permissionsOf(auth);
+      if (auth.actor.type !== 'user' || userId === null) {
+        return { user: null, tenant: await withPlatform(db, (trx) => getTenant(trx, auth.tenantId)), role: auth.role, permissions, memberships: [], session_id: null, actor: auth.actor, impersonated_by: null, read_only: auth.attributes.readOnly === true, mfa_enabled: false, mfa_enrollment_required: false };
+      }
+      return withPlatform(db, async (trx) => {
+        const user = await usersRepo.findUserById(trx, userId);
+        if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
+        const credentials = await usersRepo.findCredentials(trx, userId);
+        const memberships = await usersRepo.activeMembershipsOfUser(trx, userId);
+        const impersonatedBy = auth.attributes.impersonatedBy;
+        return {
+          user: toUserView(user),
+          tenant: auth.tenantId === PLATFORM_TENANT_ID ? null : await getTenant(trx, auth.tenantId),
+          role: auth.role,
+          permissions,
+          memberships: memberships.map((membership) => ({
+            tenant_id: membership.tenant_id,
+            tenant_slug: membership.tenant_slug,
+            tenant_name: membership.tenant_name,
+            role: membership.role,
+          })),
+          session_id: auth.sessionId,
+          actor: auth.actor,
+          impersonated_by: typeof impersonatedBy === 'string' ? impersonatedBy : null,
+          read_only: auth.attributes.readOnly === true,
+          mfa_enabled: credentials?.mfa_enabled_at !== null && credentials?.mfa_enabled_at !== undefined,
+          mfa_enrollment_required: auth.attributes.mfaEnrollmentRequired === true,
+        };
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

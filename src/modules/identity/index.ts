@@ -1,0 +1,153 @@
+/**
+ * Identity module: users, memberships and roles, sessions and tokens, MFA, API keys,
+ * platform administration. Other modules import from here only.
+ *
+ * Exported for other modules:
+ * - the permission catalogue (`ACTIONS`, `SUBJECTS`, `PermissionString`, role names):
+ *   routes declare `config: { access: { permission: ['read', 'Booking'] } }` and
+ *   services call `request.auth.can('update', 'Booking', { resource_id })`;
+ * - `setStaffResourceResolver` (via the module object) so catalog can tell which
+ *   resources a staff member is assigned to (staff see only those bookings);
+ * - `createPlatformAdmin` for seeds, scripts and tests.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../platform/config.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import type { Authenticator, RouteAccess } from '../../platform/http/access.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { createApiKeyService } from './api-keys.service.ts';
+import { registerAuthRoutes } from './auth.routes.ts';
+import { createAuthService } from './auth.service.ts';
+import { createAuthenticator } from './authenticator.ts';
+import { identityPurgeJob } from './identity-maintenance.job.ts';
+import { createMfaService } from './mfa.service.ts';
+import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
+import { createPlatformAdminService } from './platform-admin.service.ts';
+import type { StaffResourceResolver } from './principal.ts';
+import { createRoleService } from './roles.service.ts';
+import { SigningKeys } from './signing-keys.ts';
+import { registerTeamRoutes } from './team.routes.ts';
+import { countActiveUsers, createUserService } from './users.service.ts';
+
+export {
+  ACTIONS,
+  SUBJECTS,
+  SYSTEM_ROLES,
+  TENANT_ROLES,
+  ALL_PERMISSIONS,
+  ROLE_RULES,
+  isPermissionString,
+  type Action,
+  type Subject,
+  type PermissionString,
+  type SystemRole,
+  type TenantRole,
+} from './permissions.ts';
+export type { StaffResourceResolver } from './principal.ts';
+export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
+export { countActiveUsers } from './users.service.ts';
+export { LOGIN_THROTTLE } from './login-throttle.ts';
+export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
+
+export interface IdentityModule {
+  authenticator: Authenticator;
+  /** Routes under /api/v1: auth, team, roles, API keys, platform administration. */
+  registerRoutes(api: ApiRouter): void;
+  /** GET /.well-known/jwks.json and the read-only / MFA-enrolment guard for every route. */
+  registerWellKnown(server: FastifyInstance): void;
+  /**
+   * Records the access every route declares (`server.declaredAccess`), so a test can prove
+   * that no /api/v1 route declares nothing. Register before the routes.
+   */
+  registerAccessRegistry(server: FastifyInstance): void;
+  /** Catalog registers who is assigned to which resources (default: nobody to anything). */
+  setStaffResourceResolver(resolver: StaffResourceResolver): void;
+  /** Active members taking a seat of the plan (tenancy's usage and limits use it). */
+  countActiveUsers(executor: Executor, tenantId: string): Promise<number>;
+  subscribers: EventSubscriber[];
+  jobs: JobDefinition[];
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A route and the access it declared (undefined: none). */
+export interface DeclaredAccess {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    declaredAccess: DeclaredAccess[];
+  }
+}
+
+export function createIdentityModule(deps: { config: Config; db: Db }): IdentityModule {
+  const { config, db } = deps;
+  let staffResources: StaffResourceResolver = async () => [];
+  const keys = new SigningKeys({ config, db });
+  const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources });
+  const issuer = { config, keys };
+  const auth = createAuthService({ db, config, keys, authenticator });
+  const mfa = createMfaService({ db, authenticator });
+  const users = createUserService({ db, config, issuer, authenticator });
+  const roles = createRoleService({ db, authenticator });
+  const apiKeys = createApiKeyService({ db, config, authenticator });
+  const platformAdmin = createPlatformAdminService({ db, issuer, authenticator });
+
+  return {
+    authenticator,
+    registerRoutes(api) {
+      registerAuthRoutes(api, { auth, mfa });
+      registerTeamRoutes(api, { users, roles, apiKeys });
+      registerPlatformAdminRoutes(api, platformAdmin);
+    },
+    registerWellKnown(server) {
+      server.addHook('onReady', async () => keys.preload());
+      server.get(
+        '/.well-known/jwks.json',
+        { schema: { hide: true }, config: { access: { public: true, tenant: 'none' } } },
+        async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await keys.jwks()),
+      );
+      // Runs before the route's access check, so the refusal names its real reason.
+      server.addHook('preValidation', async (request) => {
+        const caller = request.auth;
+        if (!caller) return;
+        const url = request.routeOptions.url ?? '';
+        if (caller.attributes.readOnly === true && !SAFE_METHODS.has(request.method) && url !== '/api/v1/auth/logout') {
+          if (caller.attributes.readOnlyReason === 'tenant_inactive') {
+            throw new AppError('TENANT_SUSPENDED', 'This business is suspended: its data can be read and exported, not changed');
+          }
+          throw new AppError('FORBIDDEN', 'This impersonation session is read-only');
+        }
+        const access = request.routeOptions.config.access;
+        if (caller.attributes.mfaEnrollmentRequired === true && access !== undefined && 'permission' in access) {
+          throw new AppError('FORBIDDEN', 'This business requires two-factor authentication for admins: enable it with POST /api/v1/auth/mfa/enroll', {
+            mfa_enrollment_required: true,
+          });
+        }
+      });
+    },
+    registerAccessRegistry(server) {
+      const declared: DeclaredAccess[] = [];
+      server.decorate('declaredAccess', declared);
+      server.addHook('onRoute', (route) => {
+        const methods = Array.isArray(route.method) ? route.method : [route.method];
+        for (const method of methods) {
+          if (method === 'HEAD') continue;
+          declared.push({ method: String(method), url: route.url, access: route.config?.access });
+        }
+      });
+    },
+    setStaffResourceResolver(resolver) {
+      staffResources = resolver;
+    },
+    countActiveUsers,
+    subscribers: [],
+    jobs: [identityPurgeJob],
+  };
+}

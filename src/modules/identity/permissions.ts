@@ -1,0 +1,152 @@
+import { createMongoAbility, subject as asSubject, type ForcedSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
+
+/**
+ * The permission catalogue. Routes declare `{ permission: [action, subject] }` with these
+ * names; custom roles and API keys pick from them as "action:Subject" strings.
+ * `manage` means every action; the subject `all` (system roles only) every subject.
+ */
+export const ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'delete',
+  'manage',
+  'cancel_anytime',
+  'refund',
+  'export',
+  'impersonate',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const SUBJECTS = [
+  'Tenant',
+  'Business',
+  'Location',
+  'Service',
+  'Resource',
+  'Schedule',
+  'Booking',
+  'Customer',
+  'Payment',
+  'Refund',
+  'Notification',
+  'WebhookEndpoint',
+  'ApiKey',
+  'User',
+  'Role',
+  'AuditLog',
+  'Report',
+  'Settings',
+  /** Platform administration: tenants of every customer, maintenance, impersonation. */
+  'Platform',
+] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+/** "read:Booking", the serialised form stored for custom roles and API keys. */
+export type PermissionString = `${Action}:${Subject}`;
+
+export const ALL_PERMISSIONS: readonly PermissionString[] = SUBJECTS.flatMap((subject) =>
+  ACTIONS.map((action): PermissionString => `${action}:${subject}`),
+);
+const PERMISSION_SET = new Set<string>(ALL_PERMISSIONS);
+
+export function isPermissionString(value: string): value is PermissionString {
+  return PERMISSION_SET.has(value);
+}
+
+export function parsePermission(permission: PermissionString): [Action, Subject] {
+  const [action, subject] = permission.split(':') as [Action, Subject];
+  return [action, subject];
+}
+
+export const SYSTEM_ROLES = ['platform_admin', 'business_admin', 'manager', 'receptionist', 'staff', 'customer'] as const;
+export type SystemRole = (typeof SYSTEM_ROLES)[number];
+/** Roles a tenant member can hold (platform_admin is a user flag, not a membership). */
+export const TENANT_ROLES = ['business_admin', 'manager', 'receptionist', 'staff', 'customer'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+
+/** Subjects are names, or plain objects tagged with their subject name (to evaluate conditions). */
+export type AppAbility = MongoAbility<[Action, Subject | 'all' | (Record<string, unknown> & ForcedSubject<Subject>)]>;
+type Rule = RawRuleOf<AppAbility>;
+
+/** Facts conditions refer to: who acts and which resources they are assigned to. */
+export interface RuleContext {
+  userId: string | null;
+  resourceIds: readonly string[];
+}
+
+const CATALOGUE_READABLE: Subject[] = ['Business', 'Location', 'Service', 'Resource', 'Schedule'];
+
+/**
+ * What each system role may do, as data. Conditions narrow a rule to matching objects
+ * (`can(action, subject, object)`); without an object the check asks "may they ever".
+ */
+export const ROLE_RULES: Record<SystemRole, (context: RuleContext) => Rule[]> = {
+  platform_admin: () => [{ action: 'manage', subject: 'all' }],
+  business_admin: () => [
+    { action: 'manage', subject: 'all' },
+    { action: 'manage', subject: 'Platform', inverted: true },
+    { action: 'impersonate', subject: 'all', inverted: true },
+  ],
+  manager: () => [
+    { action: 'manage', subject: ['Location', 'Service', 'Resource', 'Schedule', 'Booking', 'Customer', 'Notification'] },
+    { action: ['read', 'export'], subject: 'Report' },
+    { action: ['read', 'update'], subject: 'Business' },
+    { action: 'read', subject: ['Tenant', 'User', 'Role', 'Payment', 'Refund', 'Settings', 'AuditLog', 'WebhookEndpoint'] },
+    { action: 'create', subject: 'Refund' },
+    { action: 'refund', subject: 'Payment' },
+    { action: 'export', subject: 'Customer' },
+  ],
+  receptionist: () => [
+    { action: 'read', subject: CATALOGUE_READABLE },
+    { action: ['read', 'create', 'update'], subject: ['Booking', 'Customer'] },
+    { action: 'read', subject: ['Payment', 'Notification'] },
+  ],
+  staff: (context) => [
+    { action: 'read', subject: CATALOGUE_READABLE },
+    { action: ['read', 'update'], subject: 'Booking', conditions: { resource_id: { $in: [...context.resourceIds] } } },
+    { action: 'read', subject: 'Customer' },
+  ],
+  customer: (context) => [
+    { action: 'read', subject: CATALOGUE_READABLE },
+    { action: 'create', subject: 'Booking' },
+    { action: ['read', 'update'], subject: 'Booking', conditions: { customer_user_id: context.userId } },
+    { action: ['read', 'update'], subject: 'Customer', conditions: { user_id: context.userId } },
+  ],
+};
+
+export function rulesFromPermissions(permissions: readonly PermissionString[]): Rule[] {
+  return permissions.map((permission) => {
+    const [action, subject] = parsePermission(permission);
+    return { action, subject };
+  });
+}
+
+export function buildAbility(rules: Rule[]): AppAbility {
+  return createMongoAbility<AppAbility>(rules);
+}
+
+/** Ability check, evaluating conditions against `object` when one is given. */
+export function checkAbility(ability: AppAbility, action: string, subjectName: string, object?: Record<string, unknown>): boolean {
+  if (!isAction(action) || !isSubject(subjectName)) return false;
+  if (object === undefined) return ability.can(action, subjectName);
+  return ability.can(action, asSubject(subjectName, { ...object }));
+}
+
+/** Every catalogue permission the ability grants without conditions (for tokens, `me`, key scoping). */
+export function grantedPermissions(ability: AppAbility): PermissionString[] {
+  return ALL_PERMISSIONS.filter((permission) => {
+    const [action, subject] = parsePermission(permission);
+    return ability.can(action, subject);
+  });
+}
+
+function isAction(value: string): value is Action {
+  return (ACTIONS as readonly string[]).includes(value);
+}
+function isSubject(value: string): value is Subject {
+  return (SUBJECTS as readonly string[]).includes(value);
+}
+export function isTenantRole(value: string): value is TenantRole {
+  return (TENANT_ROLES as readonly string[]).includes(value);
+}

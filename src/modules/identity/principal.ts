@@ -1,0 +1,92 @@
+import type { AuthContext } from '../../platform/http/access.ts';
+import {
+  ACTIONS,
+  buildAbility,
+  checkAbility,
+  grantedPermissions,
+  isPermissionString,
+  ROLE_RULES,
+  rulesFromPermissions,
+  SUBJECTS,
+  type PermissionString,
+  type SystemRole,
+} from './permissions.ts';
+
+/** Looks up the resources a staff member is assigned to (catalog provides it; default none). */
+export type StaffResourceResolver = (tenantId: string, userId: string) => Promise<string[]>;
+
+export type ReadOnlyReason = 'impersonation' | 'tenant_inactive';
+
+/** Everything authentication established about a caller, before it becomes an AuthContext. */
+export interface PrincipalFacts {
+  tenantId: string;
+  actor: AuthContext['actor'];
+  userId: string | null;
+  /** A system role name, 'custom' (custom role) or 'api_key'. */
+  role: string;
+  /** Permissions of a custom role or API key; null for system roles. */
+  permissions: readonly string[] | null;
+  sessionId: string | null;
+  resourceIds: readonly string[];
+  readOnly: ReadOnlyReason | null;
+  impersonatedBy: string | null;
+  /** Tenant requires MFA for admins and this session has not proved it: only `authenticated` routes work. */
+  mfaEnrollmentRequired: boolean;
+  customRoleId?: string | null;
+}
+
+const READ_ACTIONS = new Set(['read', 'export']);
+
+export function isSystemRole(role: string): role is SystemRole {
+  return role in ROLE_RULES;
+}
+
+/** The AuthContext the platform carries: permission checks with conditions, read-only and MFA gates. */
+export function toAuthContext(facts: PrincipalFacts): AuthContext {
+  const rules = isSystemRole(facts.role)
+    ? ROLE_RULES[facts.role]({ userId: facts.userId, resourceIds: facts.resourceIds })
+    : rulesFromPermissions((facts.permissions ?? []).filter(isPermissionString));
+  const ability = buildAbility(rules);
+  let granted: PermissionString[] | undefined;
+  return {
+    tenantId: facts.tenantId,
+    actor: facts.actor,
+    userId: facts.userId,
+    role: facts.role,
+    sessionId: facts.sessionId,
+    can(action, subject, object) {
+      if (facts.mfaEnrollmentRequired) return false;
+      if (facts.readOnly !== null && !READ_ACTIONS.has(action)) return false;
+      return checkAbility(ability, action, subject, object);
+    },
+    attributes: Object.freeze({
+      resourceIds: facts.resourceIds,
+      readOnly: facts.readOnly !== null,
+      readOnlyReason: facts.readOnly,
+      impersonatedBy: facts.impersonatedBy,
+      mfaEnrollmentRequired: facts.mfaEnrollmentRequired,
+      customRoleId: facts.customRoleId ?? null,
+      /** Every catalogue permission granted (conditions aside); computed on first read. */
+      get permissions(): PermissionString[] {
+        granted ??= grantedPermissions(ability);
+        return granted;
+      },
+    }),
+  };
+}
+
+/** Permissions granted by the context (as computed when it was built). */
+export function permissionsOf(auth: AuthContext): PermissionString[] {
+  const value = auth.attributes.permissions;
+  return Array.isArray(value) ? value.filter((item): item is PermissionString => typeof item === 'string' && isPermissionString(item)) : [];
+}
+
+/** Short form for token claims: "*:Booking" when every action on a subject is granted. */
+export function compactPermissions(permissions: readonly PermissionString[]): string[] {
+  const granted = new Set<string>(permissions);
+  return SUBJECTS.flatMap((subject) => {
+    const actions = ACTIONS.filter((action) => granted.has(`${action}:${subject}`));
+    if (actions.length === ACTIONS.length) return [`*:${subject}`];
+    return actions.map((action) => `${action}:${subject}`);
+  });
+}

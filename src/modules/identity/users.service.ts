@@ -1,0 +1,257 @@
+import { publicUrl, type Config } from '../../platform/config.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
+import type { AuthContext } from '../../platform/http/access.ts';
+import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { recordAudit } from '../audit/index.ts';
+import { assertWithinPlanLimit, getTenant } from '../tenancy/index.ts';
+import type { RequestMeta } from './auth.service.ts';
+import type { IdentityAuthenticator } from './authenticator.ts';
+import type { MembershipRole } from './identity.tables.ts';
+import { sendIdentityMessage } from './messages.ts';
+import * as tokensRepo from './one-time-tokens.repository.ts';
+import { assertAcceptablePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { isTenantRole, type TenantRole } from './permissions.ts';
+import { startSession, type TokenIssuer } from './session-tokens.ts';
+import { randomToken, sha256 } from './secrets.ts';
+import * as usersRepo from './users.repository.ts';
+
+const INVITATION_TTL_MS = 7 * 86_400_000;
+
+export interface MemberView {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  email_verified: boolean;
+  role: string;
+  custom_role_id: string | null;
+  status: string;
+  last_active_at: string | null;
+  joined_at: string;
+}
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof usersRepo.findMember>>>;
+const toMember = (row: MemberRow): MemberView => ({
+  id: row.id,
+  email: row.email,
+  first_name: row.first_name,
+  last_name: row.last_name,
+  email_verified: row.email_verified_at !== null,
+  role: row.role,
+  custom_role_id: row.custom_role_id,
+  status: row.status,
+  last_active_at: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+  joined_at: new Date(row.created_at).toISOString(),
+});
+
+/** Active members that take a seat of the plan (customers do not). */
+export const countActiveUsers = (executor: Executor, tenantId: string): Promise<number> =>
+  usersRepo.countActiveMembers(executor, tenantId);
+
+export interface RoleAssignment {
+  role: TenantRole | 'custom';
+  custom_role_id?: string | null | undefined;
+}
+
+/** Only business admins hand out the business admin role; custom roles must exist in the tenant. */
+async function checkAssignment(executor: Executor, auth: AuthContext, assignment: RoleAssignment): Promise<{ role: MembershipRole; customRoleId: string | null }> {
+  if (assignment.role === 'business_admin' && auth.role !== 'business_admin' && auth.role !== 'platform_admin') {
+    throw forbidden('Only a business admin can make someone a business admin');
+  }
+  if (assignment.role === 'custom') {
+    const customRoleId = assignment.custom_role_id;
+    if (!customRoleId) {
+      throw new AppError('VALIDATION_ERROR', 'Choose the custom role', [{ field: 'custom_role_id', message: 'required with role "custom"' }]);
+    }
+    const role = await executor
+      .selectFrom('roles')
+      .select('id')
+      .where('tenant_id', '=', auth.tenantId)
+      .where('id', '=', customRoleId)
+      .executeTakeFirst();
+    if (!role) throw new AppError('VALIDATION_ERROR', 'Unknown custom role', [{ field: 'custom_role_id', message: 'unknown role' }]);
+    return { role: 'custom', customRoleId };
+  }
+  return { role: assignment.role, customRoleId: null };
+}
+
+export function createUserService(deps: { db: Db; config: Config; issuer: TokenIssuer; authenticator: IdentityAuthenticator }) {
+  const { db, config } = deps;
+
+  return {
+    async list(auth: AuthContext, query: { cursor?: string | undefined; limit: number }) {
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(db, auth.tenantId, (trx) =>
+        usersRepo.listMembers(trx, auth.tenantId, {
+          after: after ? { email: after.value, id: after.id } : undefined,
+          limit: query.limit,
+        }),
+      );
+      const page = toPage(rows, query.limit, (row) => ({ value: row.email.toLowerCase(), id: row.id }));
+      return { items: page.items.map(toMember), pagination: page.pagination };
+    },
+
+    async get(auth: AuthContext, userId: string): Promise<MemberView> {
+      const row = await withTenant(db, auth.tenantId, (trx) => usersRepo.findMember(trx, auth.tenantId, userId));
+      if (!row) throw notFound('User');
+      return toMember(row);
+    },
+
+    async invite(auth: AuthContext, input: { email: string } & RoleAssignment, request: RequestMeta) {
+      const email = input.email.trim();
+      const token = await withTenant(db, auth.tenantId, async (trx) => {
+        const assignment = await checkAssignment(trx, auth, input);
+        if (assignment.role !== 'customer') {
+          await assertWithinPlanLimit(trx, auth.tenantId, 'users', await countActiveUsers(trx, auth.tenantId));
+        }
+        return assignment;
+      });
+      return withPlatform(db, async (trx) => {
+        const existing = await usersRepo.findUserByEmail(trx, email);
+        if (existing && (await usersRepo.findMembership(trx, auth.tenantId, existing.id))) {
+          throw new AppError('CONFLICT', 'This person is already a member of the business');
+        }
+        const secret = randomToken(32);
+        const row = await tokensRepo.insertOneTimeToken(trx, {
+          purpose: 'invitation',
+          tokenHash: sha256(secret),
+          userId: existing?.id ?? null,
+          tenantId: auth.tenantId,
+          email,
+          payload: { role: token.role, custom_role_id: token.customRoleId, invited_by: auth.userId },
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        });
+        const tenant = await getTenant(trx, auth.tenantId);
+        const link = `${publicUrl(config)}/accept-invitation?token=${encodeURIComponent(secret)}`;
+        await sendIdentityMessage(trx, {
+          tenantId: auth.tenantId,
+          to: email,
+          kind: 'invitation',
+          subject: `You are invited to ${tenant?.name ?? 'a business'} on ReserveHub`,
+          body: `You have been invited to join ${tenant?.name ?? 'a business'} as ${token.role}. Accept within 7 days: ${link}`,
+          data: { token: secret, link, tenant_id: auth.tenantId },
+        });
+        await recordAudit(trx, {
+          tenantId: auth.tenantId,
+          action: 'user.invited',
+          actor: { type: auth.actor.type, id: auth.actor.id },
+          userId: auth.userId,
+          entityType: 'invitation',
+          entityId: row.id,
+          newValues: { email, role: token.role, custom_role_id: token.customRoleId },
+          ip: request.ip,
+          userAgent: request.userAgent,
+          requestId: request.requestId,
+        });
+        return {
+          id: row.id,
+          email,
+          role: token.role,
+          custom_role_id: token.customRoleId,
+          expires_at: new Date(row.expires_at).toISOString(),
+        };
+      });
+    },
+
+    /** Accepts an invitation: a new person sets a password; an existing one proves theirs. */
+    async acceptInvitation(
+      input: { token: string; password: string; first_name?: string | undefined; last_name?: string | undefined },
+      request: RequestMeta,
+    ) {
+      return withPlatform(db, async (trx) => {
+        const invitation = await tokensRepo.findLiveToken(trx, 'invitation', sha256(input.token));
+        if (!invitation || invitation.tenant_id === null || invitation.email === null) {
+          throw new AppError('VALIDATION_ERROR', 'The invitation is invalid or has expired', [{ field: 'token', message: 'invalid or expired' }]);
+        }
+        const tenantId = invitation.tenant_id;
+        const invitedRole = invitation.payload.role;
+        const role: MembershipRole = typeof invitedRole === 'string' && (isTenantRole(invitedRole) || invitedRole === 'custom') ? invitedRole : 'staff';
+        const customRoleId = typeof invitation.payload.custom_role_id === 'string' ? invitation.payload.custom_role_id : null;
+        let user = await usersRepo.findUserByEmail(trx, invitation.email);
+        if (user) {
+          const credentials = await usersRepo.findCredentials(trx, user.id);
+          if (!credentials || !(await verifyPassword(credentials.password_hash, input.password))) {
+            throw new AppError('UNAUTHENTICATED', 'An account with this e-mail exists; accept with its password');
+          }
+        } else {
+          assertAcceptablePassword(input.password, invitation.email);
+          user = await usersRepo.insertUser(trx, {
+            email: invitation.email,
+            firstName: input.first_name ?? null,
+            lastName: input.last_name ?? null,
+          });
+          await usersRepo.insertCredentials(trx, user.id, await hashPassword(input.password));
+        }
+        // The invitation reached this mailbox: that verifies it.
+        await usersRepo.markEmailVerified(trx, user.id);
+        if (role !== 'customer') await assertWithinPlanLimit(trx, tenantId, 'users', await countActiveUsers(trx, tenantId));
+        if (await usersRepo.findMembership(trx, tenantId, user.id)) {
+          throw new AppError('CONFLICT', 'You are already a member of this business');
+        }
+        await usersRepo.insertMembership(trx, { tenantId, userId: user.id, role, customRoleId });
+        await tokensRepo.markTokenUsed(trx, invitation.id);
+        const tokens = await startSession(
+          trx,
+          deps.issuer,
+          { tenantId, userId: user.id, role, customPermissions: null, mfaVerified: false },
+          { ip: request.ip, userAgent: request.userAgent },
+        );
+        await usersRepo.touchMembership(trx, tenantId, user.id);
+        await recordAudit(trx, {
+          tenantId,
+          action: 'user.invitation_accepted',
+          actor: { type: 'user', id: user.id },
+          userId: user.id,
+          entityType: 'user',
+          entityId: user.id,
+          newValues: { role, custom_role_id: customRoleId },
+          ip: request.ip,
+          userAgent: request.userAgent,
+          requestId: request.requestId,
+        });
+        return { tenant: await getTenant(trx, tenantId), user_id: user.id, role, ...tokens };
+      });
+    },
+
+    /** Role change and (de)activation. The last active business admin cannot be demoted or deactivated. */
+    async update(
+      auth: AuthContext,
+      userId: string,
+      patch: { role?: (TenantRole | 'custom') | undefined; custom_role_id?: string | null | undefined; status?: 'active' | 'deactivated' | undefined },
+    ): Promise<{ before: MemberView; after: MemberView }> {
+      const result = await withTenant(db, auth.tenantId, async (trx) => {
+        const before = await usersRepo.findMember(trx, auth.tenantId, userId);
+        if (!before) throw notFound('User');
+        if (before.role === 'business_admin' && auth.role !== 'business_admin' && auth.role !== 'platform_admin') {
+          throw forbidden('Only a business admin can change a business admin');
+        }
+        const assignment = patch.role !== undefined ? await checkAssignment(trx, auth, { role: patch.role, custom_role_id: patch.custom_role_id }) : undefined;
+        const losesAdmin =
+          before.role === 'business_admin' &&
+          before.status === 'active' &&
+          ((assignment !== undefined && assignment.role !== 'business_admin') || patch.status === 'deactivated');
+        if (losesAdmin && (await usersRepo.countActiveMembers(trx, auth.tenantId, 'business_admin')) <= 1) {
+          throw new AppError('CONFLICT', 'A business needs at least one active business admin');
+        }
+        if (patch.status === 'active' && before.status !== 'active' && before.role !== 'customer') {
+          await assertWithinPlanLimit(trx, auth.tenantId, 'users', await countActiveUsers(trx, auth.tenantId));
+        }
+        await usersRepo.updateMembership(trx, auth.tenantId, userId, {
+          ...(assignment ? { role: assignment.role, customRoleId: assignment.customRoleId } : {}),
+          ...(patch.status !== undefined ? { status: patch.status } : {}),
+        });
+        const after = await usersRepo.findMember(trx, auth.tenantId, userId);
+        if (!after) throw notFound('User');
+        return { before: toMember(before), after: toMember(after) };
+      });
+      // A deactivated membership fails authentication at once here and within the
+      // credential cache's lifetime elsewhere; the person's other businesses are unaffected.
+      deps.authenticator.forgetAllSessions();
+      return result;
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

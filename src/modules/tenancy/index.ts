@@ -1,0 +1,54 @@
+/**
+ * Tenancy module: plans, tenants, subscriptions, usage and limits, businesses.
+ * Other modules import from here only.
+ */
+import type { Db } from '../../platform/db/database.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { registerTenancyRoutes } from './tenancy.routes.ts';
+import type { ActiveUserCounter } from './tenancy.service.ts';
+
+export {
+  PLATFORM_TENANT_ID,
+  DEFAULT_PLAN_ID,
+  getTenant,
+  getTenantBySlug,
+  getTenantByDomain,
+  getBusiness,
+  listBusinesses,
+  defaultBusiness,
+  createTenant,
+  assertWithinPlanLimit,
+  incrementUsage,
+  consumePlanQuota,
+  assertPublicBookingOpen,
+  changePlan,
+  tenantLimits,
+  tenantUsage,
+  setTenantStatus,
+  setTenantMaintenance,
+  setPlatformMaintenance,
+  platformMaintenance,
+  searchTenants,
+  updateTenantSettings,
+  slugify,
+  listPlans,
+  type Tenant,
+  type Business,
+  type Plan,
+  type ActiveUserCounter,
+  type TenantLimits,
+  type TenantUsage,
+  type MaintenanceState,
+  type TenantSearchQuery,
+} from './tenancy.service.ts';
+export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
+export type { TenantSettings, TenantStatus, BusinessSettings } from './tenancy.tables.ts';
+export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
+
+export interface TenancyModule {
+  registerRoutes(api: ApiRouter): void;
+}
+
+export function createTenancyModule(deps: { db: Db; countActiveUsers: ActiveUserCounter }): TenancyModule {
+  return { registerRoutes: (api) => registerTenancyRoutes(api, deps) };
+}

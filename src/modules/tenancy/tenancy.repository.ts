@@ -1,0 +1,290 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type {
+  BusinessSettings,
+  BusinessesTable,
+  PlansTable,
+  SubscriptionStatus,
+  TenantSettings,
+  TenantStatus,
+  TenantsTable,
+  SubscriptionsTable,
+} from './tenancy.tables.ts';
+import './tenancy.tables.ts';
+
+export type PlanRow = Selectable<PlansTable>;
+export type TenantRow = Selectable<TenantsTable>;
+export type BusinessRow = Selectable<BusinessesTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+
+export async function listPlans(executor: Executor): Promise<PlanRow[]> {
+  return executor.selectFrom('plans').selectAll().orderBy('sort_order').execute();
+}
+
+export async function findPlan(executor: Executor, planId: string): Promise<PlanRow | undefined> {
+  return executor.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
+}
+
+export async function insertTenant(
+  executor: Executor,
+  values: { name: string; slug: string; planId: string; settings?: TenantSettings },
+): Promise<TenantRow> {
+  return executor
+    .insertInto('tenants')
+    .values({
+      name: values.name,
+      slug: values.slug,
+      plan_id: values.planId,
+      settings: JSON.stringify(values.settings ?? {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function slugTaken(executor: Executor, slug: string): Promise<boolean> {
+  const row = await executor.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findTenantById(executor: Executor, tenantId: string): Promise<TenantRow | undefined> {
+  return executor.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+}
+
+export async function findTenantBySlug(executor: Executor, slug: string): Promise<TenantRow | undefined> {
+  return executor.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function findTenantByDomain(executor: Executor, domain: string): Promise<TenantRow | undefined> {
+  return executor.selectFrom('tenants').selectAll().where(sql<string>`lower(domain)`, '=', domain.toLowerCase()).executeTakeFirst();
+}
+
+export interface TenantSearch {
+  search?: string | undefined;
+  status?: TenantStatus | undefined;
+  /** Keyset position: the previous page's last `position` (epoch seconds, microseconds exact) and id. */
+  after?: { position: string; id: string } | undefined;
+  limit: number;
+}
+
+/** Platform administration: tenants newest first, optionally filtered by name/slug/domain and status. */
+export async function searchTenants(executor: Executor, options: TenantSearch): Promise<Array<TenantRow & { position: string }>> {
+  return executor
+    .selectFrom('tenants')
+    .selectAll()
+    .$if(options.search !== undefined, (query) => {
+      const pattern = `%${(options.search ?? '').replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+      return query.where((eb) =>
+        eb.or([eb('name', 'ilike', pattern), eb('slug', 'ilike', pattern), eb('domain', 'ilike', pattern)]),
+      );
+    })
+    .$if(options.status !== undefined, (query) => query.where('status', '=', options.status ?? 'active'))
+    .$if(options.after !== undefined, (query) =>
+      query.where(
+        sql<boolean>`(extract(epoch from created_at), id) < (${options.after?.position ?? '0'}::numeric, ${options.after?.id ?? ''}::uuid)`,
+      ),
+    )
+    .select(sql<string>`extract(epoch from created_at)::text`.as('position'))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+}
+
+export async function updateTenantPlan(executor: Executor, tenantId: string, planId: string): Promise<void> {
+  await executor.updateTable('tenants').set({ plan_id: planId, updated_at: new Date() }).where('id', '=', tenantId).execute();
+}
+
+export async function updateTenantStatus(
+  executor: Executor,
+  tenantId: string,
+  status: TenantStatus,
+  settings: TenantSettings,
+): Promise<void> {
+  await executor
+    .updateTable('tenants')
+    .set({ status, settings: JSON.stringify(settings), updated_at: new Date() })
+    .where('id', '=', tenantId)
+    .execute();
+}
+
+export async function updateTenantSettings(executor: Executor, tenantId: string, settings: TenantSettings): Promise<void> {
+  await executor
+    .updateTable('tenants')
+    .set({ settings: JSON.stringify(settings), updated_at: new Date() })
+    .where('id', '=', tenantId)
+    .execute();
+}
+
+export async function insertSubscription(
+  executor: Executor,
+  values: { tenantId: string; planId: string; status: SubscriptionStatus; periodStart: Date; periodEnd: Date },
+): Promise<SubscriptionRow> {
+  return executor
+    .insertInto('subscriptions')
+    .values({
+      tenant_id: values.tenantId,
+      plan_id: values.planId,
+      status: values.status,
+      current_period_start: values.periodStart,
+      current_period_end: values.periodEnd,
+      provider_subscription_id: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findLiveSubscription(executor: Executor, tenantId: string): Promise<SubscriptionRow | undefined> {
+  return executor
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
+export async function updateSubscriptionPlan(executor: Executor, tenantId: string, planId: string): Promise<void> {
+  await executor
+    .updateTable('subscriptions')
+    .set({ plan_id: planId, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('status', '<>', 'cancelled')
+    .execute();
+}
+
+export async function usageValue(executor: Executor, tenantId: string, metric: string, periodStart: string): Promise<number> {
+  const row = await executor
+    .selectFrom('tenant_usage')
+    .select('value')
+    .where('tenant_id', '=', tenantId)
+    .where('metric', '=', metric)
+    .where('period_start', '=', periodStart)
+    .executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+export async function addUsage(
+  executor: Executor,
+  tenantId: string,
+  metric: string,
+  periodStart: string,
+  amount: number,
+): Promise<number> {
+  const row = await sql<{ value: number }>`
+    insert into tenant_usage (tenant_id, metric, period_start, value)
+    values (${tenantId}, ${metric}, ${periodStart}::date, greatest(${amount}, 0))
+    on conflict (tenant_id, metric, period_start)
+      do update set value = greatest(tenant_usage.value + ${amount}, 0), updated_at = now()
+    returning value`.execute(executor);
+  return Number(row.rows[0]?.value ?? 0);
+}
+
+/**
+ * Adds one unit unless that would pass `limit`, atomically (the upsert's row lock
+ * serialises concurrent consumers of one tenant). Null when the limit is reached.
+ */
+export async function consumeUsage(
+  executor: Executor,
+  tenantId: string,
+  metric: string,
+  periodStart: string,
+  limit: number,
+): Promise<number | null> {
+  const row = await sql<{ value: number }>`
+    insert into tenant_usage (tenant_id, metric, period_start, value)
+    select ${tenantId}::uuid, ${metric}, ${periodStart}::date, 1 where ${limit}::bigint >= 1
+    on conflict (tenant_id, metric, period_start)
+      do update set value = tenant_usage.value + 1, updated_at = now()
+      where tenant_usage.value < ${limit}::bigint
+    returning value`.execute(executor);
+  const value = row.rows[0]?.value;
+  return value === undefined ? null : Number(value);
+}
+
+export async function findBusiness(executor: Executor, tenantId: string, businessId: string): Promise<BusinessRow | undefined> {
+  return executor
+    .selectFrom('businesses')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', businessId)
+    .executeTakeFirst();
+}
+
+export async function listBusinesses(executor: Executor, tenantId: string): Promise<BusinessRow[]> {
+  return executor
+    .selectFrom('businesses')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertBusiness(
+  executor: Executor,
+  values: { tenantId: string; name: string; slug: string; timezone: string; currency: string; settings?: BusinessSettings },
+): Promise<BusinessRow> {
+  return executor
+    .insertInto('businesses')
+    .values({
+      tenant_id: values.tenantId,
+      name: values.name,
+      slug: values.slug,
+      timezone: values.timezone,
+      currency: values.currency,
+      settings: JSON.stringify(values.settings ?? { guest_verification: 'none' }),
+      description: null,
+      logo_url: null,
+      website: null,
+      phone: null,
+      email: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface BusinessPatch {
+  name?: string | undefined;
+  description?: string | null | undefined;
+  logo_url?: string | null | undefined;
+  website?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  address?: Record<string, unknown> | null | undefined;
+  timezone?: string | undefined;
+  currency?: string | undefined;
+  settings?: BusinessSettings | undefined;
+}
+
+export async function updateBusiness(
+  executor: Executor,
+  tenantId: string,
+  businessId: string,
+  patch: BusinessPatch,
+): Promise<BusinessRow | undefined> {
+  const { address, settings, ...plain } = patch;
+  return executor
+    .updateTable('businesses')
+    .set({
+      ...Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== undefined)),
+      ...(address !== undefined ? { address: address === null ? null : JSON.stringify(address) } : {}),
+      ...(settings !== undefined ? { settings: JSON.stringify(settings) } : {}),
+      updated_at: new Date(),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', businessId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function readPlatformSetting(executor: Executor, key: string): Promise<Record<string, unknown> | undefined> {
+  const row = await executor.selectFrom('platform_settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function writePlatformSetting(executor: Executor, key: string, value: Record<string, unknown>): Promise<void> {
+  await executor
+    .insertInto('platform_settings')
+    .values({ key, value: JSON.stringify(value) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: new Date() }))
+    .execute();
+}

@@ -1,0 +1,104 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface PlansTable {
+  id: string;
+  name: string;
+  price_amount: number | null;
+  price_currency: string;
+  bookings_per_month: number | null;
+  users: number | null;
+  fee_bps: number;
+  fee_fixed_amount: number;
+  support: string;
+  sort_order: number;
+  is_public: boolean;
+}
+
+export type TenantStatus = 'active' | 'suspended' | 'cancelled';
+
+/** Free-form tenant settings; the keys the platform reads are typed here. */
+export interface TenantSettings {
+  maintenance?: boolean;
+  maintenance_message?: string;
+  require_mfa_for_admins?: boolean;
+  suspension_reason?: string;
+  [key: string]: unknown;
+}
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  domain: string | null;
+  plan_id: string;
+  status: ColumnType<TenantStatus, TenantStatus | undefined, TenantStatus>;
+  settings: JSONColumnType<TenantSettings, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'cancelled';
+
+export interface SubscriptionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  plan_id: string;
+  status: SubscriptionStatus;
+  current_period_start: ColumnType<Date, Date | string, Date | string>;
+  current_period_end: ColumnType<Date, Date | string, Date | string>;
+  cancel_at_period_end: Generated<boolean>;
+  provider_subscription_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TenantUsageTable {
+  tenant_id: string;
+  metric: string;
+  period_start: string;
+  value: number;
+  updated_at: UpdatedAt;
+}
+
+export interface BusinessSettings {
+  guest_verification?: 'none' | 'otp';
+  [key: string]: unknown;
+}
+
+export interface BusinessesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  description: string | null;
+  logo_url: string | null;
+  website: string | null;
+  phone: string | null;
+  email: string | null;
+  address: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  timezone: string;
+  currency: string;
+  settings: JSONColumnType<BusinessSettings, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PlatformSettingsTable {
+  key: string;
+  value: JSONColumnType<Record<string, unknown>, string, string>;
+  updated_at: UpdatedAt;
+}
+
+declare module '../../platform/db/database.ts' {
+  interface Database {
+    plans: PlansTable;
+    platform_settings: PlatformSettingsTable;
+    tenants: TenantsTable;
+    subscriptions: SubscriptionsTable;
+    tenant_usage: TenantUsageTable;
+    businesses: BusinessesTable;
+  }
+}

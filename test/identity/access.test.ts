@@ -1,0 +1,378 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { withTenant } from '../../src/platform/db/tenant-context.ts';
+import { assertWithinPlanLimit, consumePlanQuota } from '../../src/modules/tenancy/index.ts';
+import {
+  bearer,
+  body,
+  createPlatformAdminSession,
+  createUserWithRole,
+  login,
+  signupTenant,
+  startTestApp,
+  type TenantOwner,
+  type TestApp,
+} from '../support/factories.ts';
+
+let t: TestApp;
+let owner: TenantOwner;
+let other: TenantOwner;
+beforeAll(async () => {
+  t = await startTestApp();
+  owner = await signupTenant(t);
+  other = await signupTenant(t);
+});
+afterAll(async () => t.close());
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+const call = (method: Method, url: string, headers?: { authorization: string }, payload?: unknown) =>
+  t.server.inject({ method, url, ...(headers ? { headers } : {}), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+
+describe('declared access', () => {
+  test('every route under /api/v1 declares its access', () => {
+    const routes = t.server.declaredAccess.filter((route) => route.url.startsWith('/api/v1'));
+    expect(routes.length).toBeGreaterThan(40);
+    const undeclared = routes.filter((route) => route.access === undefined).map((route) => `${route.method} ${route.url}`);
+    expect(undeclared, `routes without config.access: ${undeclared.join(', ')}`).toEqual([]);
+  });
+});
+
+describe('401 without credentials, 403 without permission, 404 across tenants', () => {
+  const tenantRoutes = (tenantId: string): Array<[Method, string, unknown?]> => [
+    ['GET', `/api/v1/tenants/${tenantId}`],
+    ['PATCH', `/api/v1/tenants/${tenantId}`, { settings: { require_mfa_for_admins: false } }],
+    ['GET', `/api/v1/tenants/${tenantId}/limits`],
+    ['GET', `/api/v1/tenants/${tenantId}/usage`],
+    ['POST', `/api/v1/tenants/${tenantId}/upgrade`, { plan_id: 'business' }],
+  ];
+
+  test('no credentials: 401 on every protected identity and tenancy route', async () => {
+    const routes: Array<[Method, string, unknown?]> = [
+      ...tenantRoutes(owner.tenant.id),
+      ['GET', '/api/v1/auth/me'],
+      ['GET', '/api/v1/auth/sessions'],
+      ['DELETE', `/api/v1/auth/sessions/${randomUUID()}`],
+      ['POST', '/api/v1/auth/logout'],
+      ['GET', '/api/v1/users'],
+      ['POST', '/api/v1/users/invitations', { email: 'a@example.test', role: 'staff' }],
+      ['PATCH', `/api/v1/users/${owner.userId}`, { role: 'manager' }],
+      ['GET', '/api/v1/roles'],
+      ['POST', '/api/v1/roles', { name: 'x', permissions: [] }],
+      ['GET', '/api/v1/api-keys'],
+      ['POST', '/api/v1/api-keys', { name: 'k' }],
+      ['DELETE', `/api/v1/api-keys/${randomUUID()}`],
+      ['GET', '/api/v1/businesses'],
+      ['PATCH', `/api/v1/businesses/${owner.business.id}`, { name: 'x' }],
+      ['GET', '/api/v1/audit-logs'],
+      ['GET', '/api/v1/platform/tenants'],
+      ['POST', '/api/v1/platform/impersonations', { tenant_id: owner.tenant.id, reason: 'support ticket 123' }],
+    ];
+    for (const [method, url, payload] of routes) {
+      const response = await call(method, url, undefined, payload);
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(401);
+    }
+  });
+
+  test('staff: 403 on administration routes', async () => {
+    const staff = await createUserWithRole(t, owner, 'staff');
+    const routes: Array<[Method, string, unknown?]> = [
+      ...tenantRoutes(owner.tenant.id),
+      ['GET', '/api/v1/users'],
+      ['POST', '/api/v1/users/invitations', { email: 'b@example.test', role: 'staff' }],
+      ['PATCH', `/api/v1/users/${owner.userId}`, { role: 'staff' }],
+      ['GET', '/api/v1/roles'],
+      ['POST', '/api/v1/roles', { name: 'x', permissions: [] }],
+      ['GET', '/api/v1/api-keys'],
+      ['POST', '/api/v1/api-keys', { name: 'k' }],
+      ['PATCH', `/api/v1/businesses/${owner.business.id}`, { name: 'x' }],
+      ['GET', '/api/v1/audit-logs'],
+      ['GET', '/api/v1/platform/tenants'],
+      ['PUT', '/api/v1/platform/maintenance', { enabled: true }],
+    ];
+    for (const [method, url, payload] of routes) {
+      const response = await call(method, url, staff.headers, payload);
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
+    }
+    expect((await call('GET', '/api/v1/businesses', staff.headers)).statusCode).toBe(200);
+  });
+
+  test("another tenant's ids answer 404", async () => {
+    for (const [method, url, payload] of tenantRoutes(other.tenant.id)) {
+      const response = await call(method, url, owner.headers, payload);
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+    }
+    const key = body<{ id: string }>(await call('POST', '/api/v1/api-keys', other.headers, { name: 'theirs' })).data;
+    const role = body<{ id: string }>(await call('POST', '/api/v1/roles', other.headers, { name: 'Theirs', permissions: ['read:Booking'] })).data;
+    const foreign: Array<[Method, string, unknown?]> = [
+      ['GET', `/api/v1/businesses/${other.business.id}`],
+      ['PATCH', `/api/v1/businesses/${other.business.id}`, { name: 'stolen' }],
+      ['GET', `/api/v1/users/${other.userId}`],
+      ['PATCH', `/api/v1/users/${other.userId}`, { status: 'deactivated' }],
+      ['DELETE', `/api/v1/api-keys/${key.id}`],
+      ['GET', `/api/v1/roles/${role.id}`],
+      ['PATCH', `/api/v1/roles/${role.id}`, { name: 'stolen' }],
+      ['DELETE', `/api/v1/roles/${role.id}`],
+      ['DELETE', `/api/v1/auth/sessions/${other.sessionId}`],
+    ];
+    for (const [method, url, payload] of foreign) {
+      const response = await call(method, url, owner.headers, payload);
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(404);
+    }
+    const business = body<{ name: string }>(await call('GET', `/api/v1/businesses/${other.business.id}`, other.headers)).data;
+    expect(business.name).not.toBe('stolen');
+  });
+});
+
+describe('roles and permissions', () => {
+  test("staff's booking permission holds only for bookings of their resources", async () => {
+    const staff = await createUserWithRole(t, owner, 'staff');
+    const mine = randomUUID();
+    // The catalog module supplies assignments in the app; here a resolver stands in for it.
+    const auth = await t.app.server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: staff.headers });
+    expect(body<{ permissions: string[] }>(auth).data.permissions).toContain('read:Booking');
+    const { toAuthContext } = await import('../../src/modules/identity/principal.ts');
+    const context = toAuthContext({
+      tenantId: owner.tenant.id,
+      actor: { type: 'user', id: staff.userId },
+      userId: staff.userId,
+      role: 'staff',
+      permissions: null,
+      sessionId: null,
+      resourceIds: [mine],
+      readOnly: null,
+      impersonatedBy: null,
+      mfaEnrollmentRequired: false,
+    });
+    expect(context.can('read', 'Booking')).toBe(true);
+    expect(context.can('update', 'Booking', { resource_id: mine })).toBe(true);
+    expect(context.can('update', 'Booking', { resource_id: randomUUID() })).toBe(false);
+    expect(context.can('delete', 'Booking', { resource_id: mine })).toBe(false);
+    expect(context.can('refund', 'Payment')).toBe(false);
+  });
+
+  test('custom roles: created from the catalogue, assigned, enforced; unknown permissions refused', async () => {
+    const bad = await call('POST', '/api/v1/roles', owner.headers, { name: 'Bad', permissions: ['fly:Booking'] });
+    expect(bad.statusCode).toBe(400);
+    const platform = await call('POST', '/api/v1/roles', owner.headers, { name: 'Sneaky', permissions: ['manage:Platform'] });
+    expect(platform.statusCode).toBe(403);
+    const created = await call('POST', '/api/v1/roles', owner.headers, { name: 'Team reader', permissions: ['read:User', 'read:Business'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const role = body<{ id: string }>(created).data;
+    const member = await createUserWithRole(t, owner, 'custom', { customRoleId: role.id });
+    expect((await call('GET', '/api/v1/users', member.headers)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/api-keys', member.headers)).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/v1/roles/${role.id}`, owner.headers)).statusCode).toBe(409);
+  });
+
+  test('role change is audited; the last business admin cannot be demoted', async () => {
+    const solo = await signupTenant(t);
+    const demote = await call('PATCH', `/api/v1/users/${solo.userId}`, solo.headers, { role: 'manager' });
+    expect(demote.statusCode).toBe(409);
+    const manager = await createUserWithRole(t, solo, 'staff');
+    const promote = await call('PATCH', `/api/v1/users/${manager.userId}`, solo.headers, { role: 'manager' });
+    expect(promote.statusCode, promote.body).toBe(200);
+    const logs = await call('GET', `/api/v1/audit-logs?action=user.role_changed&entity_id=${manager.userId}`, solo.headers);
+    const entries = body<Array<{ old_values: { role: string }; new_values: { role: string } }>>(logs).data;
+    expect(entries[0]?.old_values.role).toBe('staff');
+    expect(entries[0]?.new_values.role).toBe('manager');
+  });
+});
+
+describe('API keys', () => {
+  test('shown once, hashed, usable as Bearer, scoped to a subset, revocable at once', async () => {
+    const tooMuch = await createUserWithRole(t, owner, 'receptionist');
+    const refused = await call('POST', '/api/v1/api-keys', owner.headers, { name: 'x', permissions: ['fly:Booking'] });
+    expect(refused.statusCode).toBe(400);
+    const created = await call('POST', '/api/v1/api-keys', owner.headers, { name: 'Reader', permissions: ['read:User'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const key = body<{ id: string; key: string; prefix: string }>(created).data;
+    expect(key.key).toMatch(/^rh_test_/);
+    const stored = await sql<{ key_hash: string }>`select key_hash from api_keys where id = ${key.id}`.execute(t.db.db);
+    expect(stored.rows[0]?.key_hash).not.toContain(key.key);
+    const list = body<Array<Record<string, unknown>>>(await call('GET', '/api/v1/api-keys', owner.headers)).data;
+    expect(list.find((item) => item.id === key.id)).toMatchObject({ prefix: key.prefix });
+    expect(JSON.stringify(list)).not.toContain(key.key);
+
+    expect((await call('GET', '/api/v1/users', bearer(key.key))).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/roles', bearer(key.key))).statusCode).toBe(403);
+    const used = await sql<{ last_used_at: Date | null }>`select last_used_at from api_keys where id = ${key.id}`.execute(t.db.db);
+    expect(used.rows[0]?.last_used_at).not.toBeNull();
+
+    expect(tooMuch).toBeDefined();
+    expect((await call('DELETE', `/api/v1/api-keys/${key.id}`, owner.headers)).statusCode).toBe(204);
+    expect((await call('GET', '/api/v1/users', bearer(key.key))).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/users', bearer(`rh_test_${'x'.repeat(43)}`))).statusCode).toBe(401);
+  });
+
+  test("a key cannot exceed its creator's permissions", async () => {
+    const manager = await createUserWithRole(t, owner, 'manager');
+    const response = await call('POST', '/api/v1/api-keys', manager.headers, { name: 'x', permissions: ['delete:User'] });
+    expect(response.statusCode).toBe(403);
+  });
+});
+
+describe('plans and limits', () => {
+  test('users past the plan limit answer 402 PLAN_LIMIT_REACHED; an upgrade lifts it', async () => {
+    const small = await signupTenant(t, { plan_id: 'starter' });
+    await createUserWithRole(t, small, 'staff');
+    await createUserWithRole(t, small, 'staff');
+    const over = await call('POST', '/api/v1/users/invitations', small.headers, { email: `x-${randomUUID()}@example.test`, role: 'staff' });
+    expect(over.statusCode).toBe(402);
+    expect(body(over).error).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { metric: 'users', limit: 3, current: 3 } });
+    const usage = body<{ metrics: { users: { current: number; limit: number } } }>(await call('GET', `/api/v1/tenants/${small.tenant.id}/usage`, small.headers)).data;
+    expect(usage.metrics.users).toEqual({ current: 3, limit: 3 });
+
+    const upgrade = await call('POST', `/api/v1/tenants/${small.tenant.id}/upgrade`, small.headers, { plan_id: 'professional' });
+    expect(upgrade.statusCode, upgrade.body).toBe(200);
+    expect(body<{ limits: { users: number } }>(upgrade).data.limits.users).toBe(10);
+    expect((await call('POST', '/api/v1/users/invitations', small.headers, { email: `y-${randomUUID()}@example.test`, role: 'staff' })).statusCode).toBe(201);
+  });
+
+  test('downgrade refused (409) while usage exceeds the lower plan', async () => {
+    const big = await signupTenant(t, { plan_id: 'professional' });
+    for (let index = 0; index < 3; index += 1) await createUserWithRole(t, big, 'staff');
+    const downgrade = await call('POST', `/api/v1/tenants/${big.tenant.id}/upgrade`, big.headers, { plan_id: 'starter' });
+    expect(downgrade.statusCode).toBe(409);
+    expect(JSON.stringify(body(downgrade).error?.details)).toContain('"metric":"users"');
+  });
+
+  test('monthly bookings: consumePlanQuota stops at the limit with 402 details, upgrade lifts it', async () => {
+    const small = await signupTenant(t, { plan_id: 'starter' });
+    const tenantId = small.tenant.id;
+    await withTenant(t.db.db, tenantId, (trx) => sql`insert into tenant_usage (tenant_id, metric, period_start, value) values (${tenantId}, 'bookings_per_month', date_trunc('month', now() at time zone 'UTC')::date, 199)`.execute(trx));
+    await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'));
+    const error = await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { metric: 'bookings_per_month', limit: 200, current: 200 } });
+    await expect(withTenant(t.db.db, tenantId, (trx) => assertWithinPlanLimit(trx, tenantId, 'bookings_per_month'))).rejects.toMatchObject({ status: 402 });
+    await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, small.headers, { plan_id: 'professional' });
+    expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(201);
+  });
+});
+
+describe('Row-Level Security', () => {
+  test('an unscoped select returns only the current tenant; writing another tenant id fails', async () => {
+    const rows = await withTenant(t.db.db, owner.tenant.id, (trx) => sql<{ tenant_id: string }>`select * from businesses`.execute(trx));
+    expect(rows.rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.rows.map((row) => row.tenant_id))).toEqual(new Set([owner.tenant.id]));
+    for (const table of ['memberships', 'api_keys', 'roles', 'sessions', 'audit_logs', 'tenant_usage', 'subscriptions']) {
+      const scoped = await withTenant(t.db.db, owner.tenant.id, (trx) => sql<{ tenant_id: string }>`select tenant_id from ${sql.table(table)}`.execute(trx));
+      expect(scoped.rows.every((row) => row.tenant_id === owner.tenant.id), table).toBe(true);
+    }
+    const tenants = await withTenant(t.db.db, owner.tenant.id, (trx) => sql<{ id: string }>`select id from tenants`.execute(trx));
+    expect(tenants.rows.map((row) => row.id)).toEqual([owner.tenant.id]);
+    const users = await withTenant(t.db.db, owner.tenant.id, (trx) => sql<{ id: string }>`select id from users`.execute(trx));
+    expect(users.rows.map((row) => row.id)).not.toContain(other.userId);
+
+    await expect(
+      withTenant(t.db.db, owner.tenant.id, (trx) =>
+        sql`insert into businesses (tenant_id, name, slug) values (${other.tenant.id}, 'Intruder', ${`intruder-${randomUUID()}`})`.execute(trx),
+      ),
+    ).rejects.toThrow();
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => sql`select * from user_credentials`.execute(trx))).rejects.toThrow();
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => sql`update audit_logs set action = 'x'`.execute(trx))).rejects.toThrow();
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => sql`delete from audit_logs`.execute(trx))).rejects.toThrow();
+    const partition = await sql<{ name: string }>`select inhrelid::regclass::text as name from pg_inherits where inhparent = 'audit_logs'::regclass limit 1`.execute(t.db.db);
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => sql`select * from ${sql.table(partition.rows[0]?.name ?? 'audit_logs_default')}`.execute(trx))).rejects.toThrow();
+  });
+});
+
+describe('platform administration', () => {
+  test('suspend: public booking check refuses, staff still read, writes answer TENANT_SUSPENDED; reactivate', async () => {
+    const admin = await createPlatformAdminSession(t);
+    const victim = await signupTenant(t);
+    const list = await call('GET', `/api/v1/platform/tenants?search=${victim.tenant.slug}`, admin.headers);
+    expect(body<Array<{ id: string }>>(list).data.map((tenant) => tenant.id)).toEqual([victim.tenant.id]);
+    const suspend = await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/suspend`, admin.headers, { reason: 'unpaid invoices' });
+    expect(suspend.statusCode, suspend.body).toBe(200);
+
+    const { assertPublicBookingOpen } = await import('../../src/modules/tenancy/index.ts');
+    await expect(withTenant(t.db.db, victim.tenant.id, (trx) => assertPublicBookingOpen(trx, victim.tenant.id))).rejects.toMatchObject({ code: 'TENANT_SUSPENDED' });
+    const relogin = await login(t, { email: victim.email, password: victim.password });
+    expect(relogin.status).toBe(200);
+    const headers = bearer((relogin.envelope.data as { access_token: string }).access_token);
+    expect((await call('GET', '/api/v1/users', headers)).statusCode).toBe(200);
+    const write = await call('PATCH', `/api/v1/businesses/${victim.business.id}`, headers, { name: 'x' });
+    expect(write.statusCode).toBe(403);
+    expect(body(write).error?.code).toBe('TENANT_SUSPENDED');
+
+    await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/reactivate`, admin.headers);
+    await withTenant(t.db.db, victim.tenant.id, (trx) => assertPublicBookingOpen(trx, victim.tenant.id));
+  });
+
+  test('maintenance, tenant or global: public booking answers 503 MAINTENANCE', async () => {
+    const admin = await createPlatformAdminSession(t);
+    const { assertPublicBookingOpen } = await import('../../src/modules/tenancy/index.ts');
+    const target = await signupTenant(t);
+    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: true, tenant_id: target.tenant.id, message: 'Upgrading' });
+    await expect(withTenant(t.db.db, target.tenant.id, (trx) => assertPublicBookingOpen(trx, target.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE', status: 503 });
+    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: false, tenant_id: target.tenant.id });
+    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: true });
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE' });
+    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: false });
+    await withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id));
+  });
+
+  test('impersonation: reason required, read-only by default, carries impersonated_by, audited', async () => {
+    const admin = await createPlatformAdminSession(t);
+    const noReason = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id });
+    expect(noReason.statusCode).toBe(400);
+    const tooLong = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id, reason: 'customer support ticket 42', duration_minutes: 90 });
+    expect(tooLong.statusCode).toBe(400);
+    const started = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id, reason: 'customer support ticket 42' });
+    expect(started.statusCode, started.body).toBe(201);
+    const session = body<{ access_token: string; read_only: boolean }>(started).data;
+    expect(session.read_only).toBe(true);
+    const claims = JSON.parse(Buffer.from(String(session.access_token.split('.')[1]), 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ impersonated_by: admin.userId, read_only: true, tenant_id: owner.tenant.id });
+    const headers = bearer(session.access_token);
+    expect((await call('GET', '/api/v1/users', headers)).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/v1/businesses/${owner.business.id}`, headers, { name: 'changed' })).statusCode).toBe(403);
+    expect((await call('POST', '/api/v1/api-keys', headers, { name: 'k' })).statusCode).toBe(403);
+    const logs = body<Array<{ action: string; metadata: { reason?: string } }>>(await call('GET', '/api/v1/audit-logs?action=platform.impersonation_started', owner.headers)).data;
+    expect(logs[0]?.metadata.reason).toBe('customer support ticket 42');
+    expect((await call('GET', '/api/v1/platform/tenants', owner.headers)).statusCode).toBe(403);
+  });
+});
+
+describe('audit log', () => {
+  test('records API writes with actor, entity, request id and redacted secrets; filters and paginates', async () => {
+    const patch = await t.server.inject({
+      method: 'PATCH',
+      url: `/api/v1/businesses/${owner.business.id}`,
+      headers: { ...owner.headers, 'x-request-id': 'req-audit-1', 'user-agent': 'vitest' },
+      payload: { settings: { guest_verification: 'otp' } },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const logs = await call('GET', `/api/v1/audit-logs?entity_type=business&entity_id=${owner.business.id}`, owner.headers);
+    const entry = body<Array<Record<string, unknown>>>(logs).data[0];
+    expect(entry).toMatchObject({ request_id: 'req-audit-1', user_agent: 'vitest', entity_id: owner.business.id, actor: { id: owner.userId } });
+    expect(JSON.stringify(entry)).toContain('"guest_verification":"otp"');
+
+    await call('POST', '/api/v1/auth/password', owner.headers, { current_password: 'wrong-password-x', new_password: 'x' });
+    const failures = await login(t, { email: owner.email, password: 'definitely-wrong-1' });
+    expect(failures.status).toBe(401);
+    const security = body<Array<{ action: string }>>(await call('GET', '/api/v1/audit-logs?action=auth.login_failed', owner.headers)).data;
+    expect(security.length).toBeGreaterThan(0);
+    const all = await sql<{ text: string }>`select coalesce(old_values::text, '') || coalesce(new_values::text, '') || metadata::text as text from audit_logs`.execute(t.db.db);
+    expect(all.rows.some((row) => row.text.includes(owner.password))).toBe(false);
+
+    const page1 = await call('GET', '/api/v1/audit-logs?limit=2', owner.headers);
+    const meta = JSON.parse(page1.body) as { metadata: { pagination: { cursor: string; has_more: boolean } }; data: Array<{ id: string }> };
+    expect(meta.metadata.pagination.has_more).toBe(true);
+    const page2 = body<Array<{ id: string }>>(await call('GET', `/api/v1/audit-logs?limit=2&cursor=${meta.metadata.pagination.cursor}`, owner.headers)).data;
+    expect(page2.map((row) => row.id)).not.toContain(meta.data[0]?.id);
+    const otherLogs = body<Array<Record<string, unknown>>>(await call('GET', '/api/v1/audit-logs', other.headers)).data;
+    expect(JSON.stringify(otherLogs)).not.toContain(owner.business.id);
+  });
+
+  test('the partition job creates future months and reschedules itself', async () => {
+    const { auditPartitionsJob } = await import('../../src/modules/audit/index.ts');
+    const outcome = await auditPartitionsJob.handle({}, { db: t.db.db, jobId: randomUUID(), tenantId: null, attempt: 1, signal: new AbortController().signal });
+    expect(outcome.outcome).toBe('done');
+    const future = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 3, 1));
+    const name = `audit_logs_${future.getUTCFullYear()}_${String(future.getUTCMonth() + 1).padStart(2, '0')}`;
+    const exists = await sql<{ present: boolean }>`select to_regclass(${name}) is not null as present`.execute(t.db.db);
+    expect(exists.rows[0]?.present).toBe(true);
+  });
+});
