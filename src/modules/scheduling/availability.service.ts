@@ -1,0 +1,253 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
+import { findServiceSnapshot, priceForSlot, type ServiceSnapshot } from '../catalog/index.ts';
+import type { AvailabilityCache } from './availability-cache.ts';
+import { computeAvailability, type ResourceDays } from './availability-engine.ts';
+import type { AvailabilityRepository } from './availability.repository.ts';
+import { MAX_AVAILABILITY_DAYS, type AvailabilityQuery, type AvailabilityView } from './availability.schemas.ts';
+import type { AvailabilityVersions } from './availability-versions.ts';
+import { createInstantFormatter } from './instant-formatter.ts';
+import type { ServiceTiming } from './slot-engine.ts';
+import { mergeIntervals } from './working-hours.ts';
+
+const MS_PER_MINUTE = 60_000;
+
+export interface AvailabilityServiceDeps {
+  db: Db;
+  availability: AvailabilityRepository;
+  versions: AvailabilityVersions;
+  /** Absent when caching is off. */
+  cache?: AvailabilityCache<AvailabilityView> | undefined;
+  cacheTtlMs: number;
+  /** The clock; tests pin it. */
+  now?: () => number;
+}
+
+export interface LoadedAvailability {
+  service: ServiceSnapshot;
+  timing: ServiceTiming;
+  resources: ResourceDays[];
+  /** Every resource whose calendar went into the answer (primary and group candidates). */
+  involvedResourceIds: string[];
+  /** Capacity of every resource loaded, group candidates included. */
+  capacities: Map<string, number>;
+}
+
+/** The service's timing for slot generation, with an optional duration override. */
+export function timingOf(service: ServiceSnapshot, durationOverride?: number): ServiceTiming {
+  const duration = durationOverride ?? service.duration_minutes;
+  return {
+    duration_minutes: duration,
+    buffer_before_minutes: service.buffer_before_minutes,
+    buffer_after_minutes: service.buffer_after_minutes,
+    // The stored interval wins; "defaults to the duration" follows an overridden duration.
+    slot_interval_minutes: durationOverride !== undefined && service.slot_interval_minutes === service.duration_minutes
+      ? duration
+      : service.slot_interval_minutes,
+    min_notice_minutes: service.min_notice_minutes,
+    max_advance_days: service.max_advance_days,
+    capacity: service.capacity,
+  };
+}
+
+/**
+ * Loads and computes availability in the caller's transaction: the service
+ * (catalog), then one query for the resources' calendars and allocations, then
+ * everything in memory. Shared by the availability endpoint and `isSlotBookable`,
+ * so the booking path re-checks with exactly the engine customers saw.
+ */
+export async function loadAvailability(
+  executor: Executor,
+  repository: AvailabilityRepository,
+  input: { tenantId: string; serviceId: string; resourceId?: string | undefined; from: string; to: string; durationMinutes?: number | undefined; now: number },
+): Promise<LoadedAvailability | undefined> {
+  const service = await findServiceSnapshot(executor, input.tenantId, input.serviceId);
+  if (!service || service.status !== 'active') return undefined;
+  const primaryIds =
+    input.resourceId === undefined ? service.resource_ids : service.resource_ids.filter((id) => id === input.resourceId);
+  const timing = timingOf(service, input.durationMinutes);
+  const calendars = await repository.calendars(executor, input.tenantId, {
+    resourceIds: primaryIds,
+    alsoAtSameLocations: service.required_resources.length > 0,
+    from: input.from,
+    to: input.to,
+  });
+  const resources = computeAvailability({
+    timing,
+    requiredResources: service.required_resources,
+    primaryIds,
+    calendars,
+    from: input.from,
+    to: input.to,
+    now: input.now,
+  });
+  return {
+    service,
+    timing,
+    resources,
+    involvedResourceIds: calendars.map((calendar) => calendar.id).sort(),
+    capacities: new Map(calendars.map((calendar) => [calendar.id, calendar.capacity])),
+  };
+}
+
+function shapeResponse(loaded: LoadedAvailability): AvailabilityView {
+  const { service, timing } = loaded;
+  const priced = service.tiers.length > 0;
+  const showPlaces = loaded.resources.some((resource) => Math.min(service.capacity, resource.calendar.capacity) > 1);
+  const hoursByLocation = new Map<string, { timezone: string; byDate: Map<string, { start: number; end: number }[]> }>();
+  // One formatter per zone for the whole answer: its offset and text memos are shared by every resource there.
+  const formatters = new Map<string, (epochMs: number) => string>();
+  const formatterFor = (timeZone: string) => {
+    let format = formatters.get(timeZone);
+    if (!format) {
+      format = createInstantFormatter(timeZone);
+      formatters.set(timeZone, format);
+    }
+    return format;
+  };
+
+  const resources = loaded.resources.map(({ calendar, hours, days }) => {
+    const format = formatterFor(calendar.timezone);
+    const location = hoursByLocation.get(calendar.location_id) ?? { timezone: calendar.timezone, byDate: new Map() };
+    hoursByLocation.set(calendar.location_id, location);
+    for (const day of hours) location.byDate.set(day.date, [...(location.byDate.get(day.date) ?? []), ...day.intervals]);
+    return {
+      resource: { id: calendar.id, name: calendar.name, type: calendar.type, location_id: calendar.location_id },
+      timezone: calendar.timezone,
+      dates: days.map((day) => ({
+        date: day.date,
+        slots: day.slots.map((slot) => {
+          const tier = priced
+            ? priceForSlot({ tiers: service.tiers, start: slot.start, timeZone: calendar.timezone, locationId: calendar.location_id })
+            : null;
+          return {
+            start_time: format(slot.start),
+            end_time: format(slot.end),
+            available: slot.available,
+            ...(showPlaces ? { places_left: slot.places_left } : {}),
+            ...(priced ? { price: tier ? { amount: tier.base_price, currency: tier.currency } : service.price } : {}),
+          };
+        }),
+      })),
+    };
+  });
+
+  return {
+    service: {
+      id: service.id,
+      name: service.name,
+      duration_minutes: timing.duration_minutes,
+      buffer_before_minutes: timing.buffer_before_minutes,
+      buffer_after_minutes: timing.buffer_after_minutes,
+      slot_interval_minutes: timing.slot_interval_minutes,
+      capacity: timing.capacity,
+      min_notice_minutes: timing.min_notice_minutes,
+      max_advance_days: timing.max_advance_days,
+      price: service.price,
+    },
+    resources,
+    business_hours: [...hoursByLocation.entries()].map(([locationId, { timezone, byDate }]) => {
+      const format = formatterFor(timezone);
+      return {
+        location_id: locationId,
+        timezone,
+        dates: [...byDate.entries()].map(([date, intervals]) => ({
+          date,
+          hours: mergeIntervals(intervals).map((interval) => ({ start_time: format(interval.start), end_time: format(interval.end) })),
+        })),
+      };
+    }),
+  };
+}
+
+/** Until when a computed answer stays exact as the clock moves: its earliest start leaving the notice window. */
+function exactUntil(loaded: LoadedAvailability, now: number, ttlMs: number): number {
+  let earliest = Infinity;
+  for (const resource of loaded.resources) {
+    for (const day of resource.days) {
+      const first = day.slots[0];
+      if (first !== undefined && first.start < earliest) earliest = first.start;
+    }
+  }
+  return Math.min(now + ttlMs, earliest - loaded.timing.min_notice_minutes * MS_PER_MINUTE);
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+export class AvailabilityService {
+  readonly #deps: AvailabilityServiceDeps;
+
+  constructor(deps: AvailabilityServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * `GET /availability`. With the cache on, an answer is served from cache only
+   * while the counters of every resource it involves (and the tenant's catalog
+   * counter) are what they were *before* it was computed, and while no listed slot
+   * has left the notice window; anything else recomputes.
+   */
+  async getAvailability(tenantId: string, query: AvailabilityQuery): Promise<AvailabilityView> {
+    checkRange(query.from_date, query.to_date);
+    const now = this.#deps.now?.() ?? Date.now();
+    const { cache, versions } = this.#deps;
+    const key = [tenantId, query.service_id, query.resource_id ?? '*', query.from_date, query.to_date, query.duration_minutes ?? ''].join('|');
+
+    let knownIds: string[] | null = null;
+    let versionsBefore: number[] | null = null;
+    if (cache) {
+      const entry = await cache.get(key, now);
+      knownIds = entry?.resourceIds ?? null;
+      versionsBefore = await versions.read(tenantId, knownIds ?? []);
+      if (entry && entry.versions !== null && entry.expiresAt > now && sameList(entry.versions, versionsBefore)) return entry.data;
+    }
+
+    const loaded = await withTenant(this.#deps.db, tenantId, (trx) =>
+      loadAvailability(trx, this.#deps.availability, {
+        tenantId,
+        serviceId: query.service_id,
+        resourceId: query.resource_id,
+        from: query.from_date,
+        to: query.to_date,
+        durationMinutes: query.duration_minutes,
+        now,
+      }),
+    );
+    if (!loaded) throw notFound('Service');
+    if (query.resource_id !== undefined && loaded.resources.length === 0) throw notFound('Resource');
+    const data = shapeResponse(loaded);
+
+    if (cache && versionsBefore !== null) {
+      // Counters read before the load are valid for this answer only if they cover
+      // exactly the resources it involves; otherwise remember the resources so the
+      // next request can read their counters first.
+      const covered = knownIds !== null && sameList(knownIds, loaded.involvedResourceIds);
+      await cache.set(
+        key,
+        {
+          data,
+          resourceIds: loaded.involvedResourceIds,
+          versions: covered ? versionsBefore : null,
+          expiresAt: exactUntil(loaded, now, this.#deps.cacheTtlMs),
+        },
+        now,
+      );
+    }
+    return data;
+  }
+}
+
+/** Dates in order and at most MAX_AVAILABILITY_DAYS of them. */
+function checkRange(from: string, to: string): void {
+  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' }).days + 1;
+  if (days < 1) throw validationError([{ field: 'querystring.to_date', message: 'to_date is before from_date' }]);
+  if (days > MAX_AVAILABILITY_DAYS) {
+    throw new AppError('VALIDATION_ERROR', `Ask for at most ${MAX_AVAILABILITY_DAYS} days at once`, [
+      { field: 'querystring.to_date', message: `at most ${MAX_AVAILABILITY_DAYS} days after from_date` },
+    ]);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Scheduling: schedules, exceptions, location closures, resource occupancy and
+ * the availability engine. Other modules use only what this file exports.
+ *
+ * For the booking module, inside its own transaction:
+ * `isSlotBookable` → `reserveOccupancies` / `reserveOccupancy` (or `moveOccupancy`,
+ * `releaseOccupancy`), then after commit `scheduling.bumpAvailabilityVersion`.
+ */
+import type { Redis } from 'ioredis';
+import type { Db } from '../../platform/db/database.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { AvailabilityCache } from './availability-cache.ts';
+import { AvailabilityRepository } from './availability.repository.ts';
+import type { AvailabilityView } from './availability.schemas.ts';
+import { AvailabilityService } from './availability.service.ts';
+import { InProcessAvailabilityVersions, RedisAvailabilityVersions, type AvailabilityVersions } from './availability-versions.ts';
+import { LocationClosuresRepository } from './location-closures.repository.ts';
+import { LocationClosuresService } from './location-closures.service.ts';
+import { ScheduleExceptionsRepository } from './schedule-exceptions.repository.ts';
+import { ScheduleExceptionsService } from './schedule-exceptions.service.ts';
+import { registerSchedulingRoutes } from './scheduling.routes.ts';
+import { SchedulesRepository } from './schedules.repository.ts';
+import { SchedulesService } from './schedules.service.ts';
+
+export {
+  moveOccupancy,
+  releaseOccupancy,
+  reserveOccupancies,
+  reserveOccupancy,
+  type Allocation,
+  type ReserveOccupancyInput,
+} from './occupancy.ts';
+export { isSlotBookable, type SlotCheck, type SlotCheckInput, type SlotReservation } from './slot-check.ts';
+export { formatInstant } from './slot-engine.ts';
+
+export interface SchedulingDeps {
+  db: Db;
+  /** Shares cache entries and invalidation counters between processes. */
+  redis?: Redis | undefined;
+  /** Availability cache lifetime; 0 turns the cache off. Default 300 s (specification §4.1.3). */
+  cacheTtlSeconds?: number | undefined;
+  /** In-process cache entries kept. Default 10 000. */
+  cacheMaxEntries?: number | undefined;
+  /** The clock; tests pin it. */
+  now?: (() => number) | undefined;
+}
+
+export interface SchedulingModule {
+  schedules: SchedulesService;
+  exceptions: ScheduleExceptionsService;
+  closures: LocationClosuresService;
+  availability: AvailabilityService;
+  /**
+   * Marks cached availability of these resources stale, in every process when
+   * Redis is configured. Call AFTER the transaction that reserved, moved or
+   * released occupancy committed (with the resource ids those functions returned).
+   */
+  bumpAvailabilityVersion(tenantId: string, resourceIds: readonly string[]): Promise<void>;
+  /** Hook for catalog's `onCatalogChanged`: services, prices, resources or locations changed. */
+  onCatalogChanged(tenantId: string): Promise<void>;
+  registerRoutes(api: ApiRouter): void;
+}
+
+export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
+  const { db, redis } = deps;
+  const versions: AvailabilityVersions = redis ? new RedisAvailabilityVersions(redis) : new InProcessAvailabilityVersions();
+  const ttlSeconds = deps.cacheTtlSeconds ?? 300;
+  const cache =
+    ttlSeconds > 0 ? new AvailabilityCache<AvailabilityView>({ maxEntries: deps.cacheMaxEntries ?? 10_000, redis }) : undefined;
+  const schedules = new SchedulesService({ db, schedules: new SchedulesRepository(), versions });
+  const exceptions = new ScheduleExceptionsService({ db, exceptions: new ScheduleExceptionsRepository(), versions });
+  const closures = new LocationClosuresService({ db, closures: new LocationClosuresRepository(), versions });
+  const availability = new AvailabilityService({
+    db,
+    availability: new AvailabilityRepository(),
+    versions,
+    cache,
+    cacheTtlMs: ttlSeconds * 1000,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  return {
+    schedules,
+    exceptions,
+    closures,
+    availability,
+    bumpAvailabilityVersion: (tenantId, resourceIds) => versions.bumpResources(tenantId, resourceIds),
+    onCatalogChanged: (tenantId) => versions.bumpCatalog(tenantId),
+    registerRoutes(api) {
+      registerSchedulingRoutes(api, { schedules, exceptions, closures, availability });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { TimeSlot, WallTimeRange, ScheduleExceptionType } from './working-hours.ts';
+
+type CreatedAt = ColumnType<Date, never, never>;
+type UpdatedAt = ColumnType<Date, never, Date>;
+
+export interface SchedulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  resource_id: string;
+  name: string;
+  recurrence_rule: string | null;
+  start_date: string;
+  end_date: string | null;
+  time_slots: JSONColumnType<TimeSlot[], string, string>;
+  is_active: boolean;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ScheduleExceptionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  resource_id: string;
+  exception_date: string;
+  type: ScheduleExceptionType;
+  custom_hours: JSONColumnType<WallTimeRange[] | null, string | null, string | null>;
+  reason: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface LocationClosuresTable {
+  tenant_id: string;
+  id: Generated<string>;
+  location_id: string;
+  closure_date: string;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+/** `occupied` is written and read as PostgreSQL range text; repositories build it with SQL. */
+export interface AllocationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  resource_id: string;
+  booking_id: string;
+  occupied: string;
+  places: number;
+  capacity_mode: 'exclusive' | 'shared';
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  released_at: Date | null;
+}
+
+declare module '../../platform/db/database.ts' {
+  interface Database {
+    schedules: SchedulesTable;
+    schedule_exceptions: ScheduleExceptionsTable;
+    location_closures: LocationClosuresTable;
+    allocations: AllocationsTable;
+  }
+}
