@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import { enqueueKeyRotation } from '../../platform/crypto/key-rotation.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
+import { enqueue } from '../../platform/jobs/queue.ts';
+import { systemContext } from './customer-context.ts';
+import type { CustomerDataRegistry } from './customer-data-registry.ts';
+import { CONSENT_EVIDENCE_RETENTION_YEARS, eraseCustomerInTransaction } from './customer-erasure.service.ts';
+import * as consents from './consents.repository.ts';
+import * as repo from './customers.repository.ts';
+
+/**
+ * Guests have no account and, per the specification (2.1.5), no lasting
+ * history: a guest not seen (no booking, no edit) for this long is erased.
+ */
+export const GUEST_RETENTION_MONTHS = 24;
+/** Erasures per run, so one run stays a short series of transactions. */
+const ERASURES_PER_RUN = 100;
+
+const maintenancePayload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+
+const customerMaintenanceJob: JobKind<typeof maintenancePayload> = {
+  name: 'customers.maintenance',
+  version: 1,
+  payload: maintenancePayload,
+};
+
+function nextRunAt(now: Date): Date {
+  // 03:00 UTC tomorrow: quiet hours for most businesses.
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 3));
+}
+
+/**
+ * Makes sure the tenant's daily maintenance run is queued. Called whenever a
+ * customer is created (cheap: one insert that the dedupe key turns into a
+ * no-op), and by each run for the next day, so every tenant with customers
+ * has exactly one run per day without a list of tenants.
+ */
+export async function scheduleCustomerMaintenance(executor: Executor, tenantId: string, now = new Date()): Promise<void> {
+  const runAt = nextRunAt(now);
+  const day = runAt.toISOString().slice(0, 10);
+  await enqueue(executor, customerMaintenanceJob, { day }, { tenantId, runAt, dedupeKey: `${tenantId}:${day}` });
+}
+
+export interface CustomerMaintenanceReport {
+  guestsErased: number;
+  consentRecordsDeleted: number;
+  rotationStarted: boolean;
+}
+
+/**
+ * One tenant's retention pass: erase expired guests (through the same
+ * erasure as a request, participants included), delete consent evidence
+ * whose retention ended, and start key rotation when rows are still under
+ * an old key.
+ */
+export async function runCustomerMaintenance(
+  deps: { db: Db; keyRing: KeyRing; registry: CustomerDataRegistry },
+  tenantId: string,
+  now = new Date(),
+): Promise<CustomerMaintenanceReport> {
+  const guestCutoff = new Date(now);
+  guestCutoff.setUTCMonth(guestCutoff.getUTCMonth() - GUEST_RETENTION_MONTHS);
+  const evidenceCutoff = new Date(now);
+  evidenceCutoff.setUTCFullYear(evidenceCutoff.getUTCFullYear() - CONSENT_EVIDENCE_RETENTION_YEARS);
+
+  const expired = await withTenant(deps.db, tenantId, (trx) =>
+    repo.listExpiredGuestIds(trx, tenantId, guestCutoff, ERASURES_PER_RUN),
+  );
+  // One transaction per customer: a participant failing for one guest does not hold back the others.
+  let guestsErased = 0;
+  for (const customerId of expired) {
+    await withTenant(deps.db, tenantId, (trx) =>
+      eraseCustomerInTransaction(trx, deps.registry, systemContext(tenantId, 'retention'), customerId, 'retention_expired'),
+    );
+    guestsErased += 1;
+  }
+  return withTenant(deps.db, tenantId, async (trx) => {
+    const consentRecordsDeleted = await consents.deleteConsentsOfCustomersErasedBefore(trx, tenantId, evidenceCutoff);
+    const stale = await repo.countStaleKeyCustomers(trx, tenantId, deps.keyRing.currentKid);
+    const rotationStarted = stale > 0 && (await enqueueKeyRotation(trx, deps.keyRing, tenantId)) !== null;
+    return { guestsErased, consentRecordsDeleted, rotationStarted };
+  });
+}
+
+export function createCustomerMaintenanceJob(deps: {
+  keyRing: KeyRing;
+  registry: CustomerDataRegistry;
+}): JobDefinition<typeof maintenancePayload> {
+  return defineJob({
+    ...customerMaintenanceJob,
+    timeoutMs: 15 * 60_000,
+    async handle(_payload, context) {
+      const tenantId = context.tenantId;
+      if (tenantId === null) return { outcome: 'discard', reason: 'customer maintenance runs per tenant' };
+      const report = await runCustomerMaintenance({ db: context.db, ...deps }, tenantId);
+      await withTenant(context.db, tenantId, (trx) => scheduleCustomerMaintenance(trx, tenantId));
+      return {
+        outcome: 'done',
+        note: `erased ${report.guestsErased} expired guests, deleted ${report.consentRecordsDeleted} consent records`,
+      };
+    },
+  });
+}

@@ -1,0 +1,218 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { CursorPosition } from '../../platform/http/pagination.ts';
+import type { EncryptedCustomerColumns } from './customer-pii.ts';
+import type { CustomerRow, CustomersTable, CustomerStatus, CustomerType } from './customers.tables.ts';
+
+/**
+ * SQL for `customers`. Every query names the tenant (RLS is the second lock),
+ * and "live" queries skip tombstones: rows erased or merged away never come
+ * back through a lookup, a list or a search.
+ */
+
+/** The one place tenant scoping of `customers` is written. */
+function customersOf(executor: Executor, tenantId: string) {
+  return executor.selectFrom('customers').where('customers.tenant_id', '=', tenantId);
+}
+
+function liveCustomersOf(executor: Executor, tenantId: string) {
+  return customersOf(executor, tenantId).where('erased_at', 'is', null).where('merged_into_id', 'is', null);
+}
+
+export type NewCustomerRow = Omit<Insertable<CustomersTable>, 'tenant_id' | keyof EncryptedCustomerColumns> &
+  EncryptedCustomerColumns & { id: string };
+
+export async function insertCustomer(executor: Executor, tenantId: string, values: NewCustomerRow): Promise<CustomerRow> {
+  return executor
+    .insertInto('customers')
+    .values({ ...values, tenant_id: tenantId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Inserts unless the email or phone index is taken (a concurrent request
+ * created the same guest); null then, and the caller looks the winner up.
+ */
+export async function insertCustomerUnlessTaken(
+  executor: Executor,
+  tenantId: string,
+  values: NewCustomerRow,
+): Promise<CustomerRow | null> {
+  const row = await executor
+    .insertInto('customers')
+    .values({ ...values, tenant_id: tenantId })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function findLiveCustomer(
+  executor: Executor,
+  tenantId: string,
+  customerId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CustomerRow | null> {
+  const row = await liveCustomersOf(executor, tenantId)
+    .where('id', '=', customerId)
+    .selectAll()
+    .$if(options.forUpdate === true, (query) => query.forUpdate())
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Live customers matching either blind index (at most two rows: one per unique index). */
+export async function findLiveByContactIndex(
+  executor: Executor,
+  tenantId: string,
+  indexes: { emailBidx: string | null; phoneBidx: string | null },
+): Promise<CustomerRow[]> {
+  if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
+  return liveCustomersOf(executor, tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
+        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
+      ]),
+    )
+    .selectAll()
+    .execute();
+}
+
+/** Rows holding either index, excluding one customer: who would a change collide with? */
+export async function findContactIndexHolders(
+  executor: Executor,
+  tenantId: string,
+  indexes: { emailBidx: string | null; phoneBidx: string | null },
+  exceptId: string | null,
+): Promise<Array<Pick<CustomerRow, 'id' | 'email_bidx' | 'phone_bidx'>>> {
+  if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
+  return customersOf(executor, tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
+        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
+      ]),
+    )
+    .$if(exceptId !== null, (query) => query.where('id', '<>', exceptId ?? ''))
+    .select(['id', 'email_bidx', 'phone_bidx'])
+    .execute();
+}
+
+export interface CustomerListFilter {
+  /** Exact email or phone match by blind index. */
+  emailBidx?: string | undefined;
+  phoneBidx?: string | undefined;
+  /** Every token must be among the row's name tokens. */
+  nameTokens?: string[] | undefined;
+  status?: CustomerStatus | undefined;
+  type?: CustomerType | undefined;
+  after?: CursorPosition | undefined;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on (created_at, id); fetches limit + 1 rows. */
+export async function listLiveCustomers(executor: Executor, tenantId: string, filter: CustomerListFilter): Promise<CustomerRow[]> {
+  return liveCustomersOf(executor, tenantId)
+    .$if(filter.emailBidx !== undefined, (query) => query.where('email_bidx', '=', filter.emailBidx ?? ''))
+    .$if(filter.phoneBidx !== undefined, (query) => query.where('phone_bidx', '=', filter.phoneBidx ?? ''))
+    .$if(filter.nameTokens !== undefined, (query) =>
+      query.where(sql<boolean>`name_tokens @> ${sql.val(filter.nameTokens ?? [])}::text[]`),
+    )
+    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status ?? 'active'))
+    .$if(filter.type !== undefined, (query) => query.where('type', '=', filter.type ?? 'guest'))
+    .$if(filter.after !== undefined, (query) =>
+      query.where((eb) =>
+        eb(
+          eb.refTuple('created_at', 'id'),
+          '<',
+          eb.tuple(sql<Date>`${filter.after?.value ?? ''}::timestamptz`, filter.after?.id ?? ''),
+        ),
+      ),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .selectAll()
+    .execute();
+}
+
+export type CustomerPatch = Omit<Updateable<CustomersTable>, 'tenant_id' | 'id' | 'created_at'>;
+
+export async function updateCustomer(
+  executor: Executor,
+  tenantId: string,
+  customerId: string,
+  patch: CustomerPatch,
+): Promise<CustomerRow> {
+  return executor
+    .updateTable('customers')
+    .set({ ...patch, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', customerId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function touchCustomerActivity(executor: Executor, tenantId: string, customerId: string): Promise<void> {
+  await executor
+    .updateTable('customers')
+    .set({ last_activity_at: sql<Date>`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', customerId)
+    .execute();
+}
+
+/** Live rows whose ciphertexts are not under `currentKid`, locked for re-encryption; others' locks are skipped. */
+export async function lockStaleKeyCustomers(
+  executor: Executor,
+  tenantId: string,
+  currentKid: string,
+  limit: number,
+): Promise<CustomerRow[]> {
+  return customersOf(executor, tenantId)
+    .where('key_id', 'is not', null)
+    .where('key_id', '<>', currentKid)
+    .selectAll()
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Guests not seen since `before`: their data has expired. */
+export async function listExpiredGuestIds(executor: Executor, tenantId: string, before: Date, limit: number): Promise<string[]> {
+  const rows = await liveCustomersOf(executor, tenantId)
+    .where('type', '=', 'guest')
+    .where('last_activity_at', '<', before)
+    .select('id')
+    .orderBy('last_activity_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function countStaleKeyCustomers(executor: Executor, tenantId: string, currentKid: string): Promise<number> {
+  const row = await customersOf(executor, tenantId)
+    .where('key_id', 'is not', null)
+    .where('key_id', '<>', currentKid)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Key rotation: same values under a new key; not a change anyone made, so updated_at stays. */
+export async function rewriteCustomerCiphertexts(
+  executor: Executor,
+  tenantId: string,
+  customerId: string,
+  columns: EncryptedCustomerColumns,
+): Promise<void> {
+  await executor
+    .updateTable('customers')
+    .set(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', customerId)
+    .execute();
+}

@@ -1,0 +1,83 @@
+/**
+ * Customers module: customers (registered and guest) with personal data
+ * encrypted at rest, consent records, and the privacy rights of GDPR
+ * (export, erasure, retention). Other modules use the functions exported
+ * here and take part in privacy rights through the registry's interfaces.
+ */
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { CustomerDataRegistry } from './customer-data-registry.ts';
+import { createErasureService } from './customer-erasure.service.ts';
+import { consentRecordsReencryption, customersReencryption } from './customer-key-rotation.ts';
+import { createCustomerMaintenanceJob } from './customer-maintenance.job.ts';
+import { createMergeService } from './customer-merge.service.ts';
+import { createConsentsService } from './consents.service.ts';
+import { registerCustomerRoutes } from './customers.routes.ts';
+import { createCustomersService } from './customers.service.ts';
+import { consentsContributor, createExportService } from './personal-data-export.service.ts';
+
+export {
+  assertCustomerCanBook,
+  findOrCreateGuestCustomer,
+  getCustomerForBooking,
+  recordCustomerActivity,
+  type CustomerForBooking,
+  type GuestCustomerInput,
+} from './customer-booking.ts';
+export { hasMarketingConsent, withdrawMarketingConsent } from './consents.service.ts';
+export { searchCustomerIds } from './customers.service.ts';
+export {
+  markContactVerified,
+  registerVerifiedCustomer,
+  type RegistrationResult,
+  type VerifiedRegistration,
+} from './customer-accounts.ts';
+export { systemContext, type CustomerRequestContext } from './customer-context.ts';
+export {
+  CustomerDataRegistry,
+  type CustomerMergeParticipant,
+  type ErasureContext,
+  type ErasureOutcome,
+  type ErasureParticipant,
+  type PersonalDataContributor,
+} from './customer-data-registry.ts';
+export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
+export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+
+export interface CustomersModuleDeps {
+  db: Db;
+  keyRing: KeyRing;
+}
+
+export interface CustomersModule {
+  /** Where other modules register export contributors, erasure and merge participants. */
+  registry: CustomerDataRegistry;
+  registerRoutes(api: ApiRouter): void;
+  jobs: JobDefinition[];
+  subscribers: EventSubscriber[];
+  /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`). */
+  reencryptionTargets: ReencryptionTarget[];
+}
+
+export function createCustomersModule(deps: CustomersModuleDeps): CustomersModule {
+  const registry = new CustomerDataRegistry().addContributor(consentsContributor(deps.keyRing));
+  const serviceDeps = { ...deps, registry };
+  const services = {
+    customers: createCustomersService(serviceDeps),
+    consents: createConsentsService(serviceDeps),
+    merge: createMergeService(serviceDeps),
+    erasure: createErasureService(serviceDeps),
+    export: createExportService(serviceDeps),
+  };
+  return {
+    registry,
+    registerRoutes: (api) => registerCustomerRoutes(api, services),
+    jobs: [createCustomerMaintenanceJob({ keyRing: deps.keyRing, registry })],
+    subscribers: [],
+    reencryptionTargets: [customersReencryption, consentRecordsReencryption],
+  };
+}
