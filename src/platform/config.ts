@@ -26,6 +26,7 @@ export const configSchema = z.object({
     .default('reservehub_app'),
   REDIS_URL: z.string().url().optional(),
   SMTP_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().min(3).default('ReserveHub <no-reply@reservehub.local>'),
   PUBLIC_URL: z.string().url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -48,6 +49,8 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveIntFromEnv(10_000),
   WORKER_CONCURRENCY: positiveIntFromEnv(4),
   WORKER_POLL_MS: positiveIntFromEnv(1000),
+  /** Availability cache lifetime in seconds (specification §4.1.3: 5 minutes); 0 turns the cache off. */
+  AVAILABILITY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 });
 
 export type Config = z.infer<typeof configSchema>;

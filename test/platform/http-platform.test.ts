@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { loadConfig } from '../../src/platform/config.ts';
+import { KeyRing, generateMasterKey } from '../../src/platform/crypto/field-encryption.ts';
 import { createHttpServer, type HttpServer } from '../../src/platform/http/server.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import { AppError } from '../../src/platform/http/errors.ts';
@@ -51,6 +52,7 @@ beforeAll(async () => {
     db: database.db,
     authenticator,
     metrics: createMetrics({ poolStats: () => database.poolStats(), jobCounts: async () => [] }),
+    keyRing: new KeyRing({ keys: [generateMasterKey('test')] }),
     isReady: async () => true,
   });
   await server.register(

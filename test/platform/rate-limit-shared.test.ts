@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/platform/config.ts';
+import { KeyRing, generateMasterKey } from '../../src/platform/crypto/field-encryption.ts';
 import { createHttpServer, type HttpServer } from '../../src/platform/http/server.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import type { Authenticator } from '../../src/platform/http/access.ts';
@@ -26,6 +27,7 @@ async function serverSharing(redis: Redis, database: TestDatabase): Promise<Http
     authenticator,
     metrics: createMetrics({ poolStats: () => database.poolStats(), jobCounts: async () => [] }),
     redis,
+    keyRing: new KeyRing({ keys: [generateMasterKey('test')] }),
     isReady: async () => true,
   });
   server.get('/api/v1/ping', { config: { access: { public: true } } }, async () => ok('pong'));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
+import type { KeyRing } from '../crypto/field-encryption.ts';
 import { AppError } from './errors.ts';
 import { tenantOf } from './access.ts';
 
@@ -41,9 +42,11 @@ function fingerprintOf(request: FastifyRequest): string {
  * with the same key and body gets the stored answer with
  * `Idempotent-Replayed: true`; another body or path answers 422; a retry while
  * the first is still running answers 409. Answers of 5xx are not stored, so
- * the client may retry them.
+ * the client may retry them. Stored answers can hold personal data (a guest's
+ * name and email in a booking), so they are kept encrypted.
  */
-export function registerIdempotency(app: FastifyInstance, db: Db): void {
+export function registerIdempotency(app: FastifyInstance, db: Db, keyRing: KeyRing): void {
+  const context = (scope: string, key: string) => `idempotency:${scope}:${key}`;
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -90,7 +93,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
         reply.header('content-type', stored.response_content_type ?? 'application/json; charset=utf-8');
         reply.code(stored.response_status);
         request.idempotency = null;
-        return reply.send(stored.response_body ?? '');
+        return reply.send(stored.response_body === null ? '' : keyRing.decrypt(stored.response_body, context(scope, key)));
       }
       if (!stored.lease_expired) {
         throw new AppError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed', undefined, {
@@ -121,7 +124,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
     await sql`
       update idempotency_keys
-      set status = 'done', response_status = ${reply.statusCode}, response_body = ${body},
+      set status = 'done', response_status = ${reply.statusCode},
+          response_body = ${keyRing.encrypt(body, context(claim.scope, claim.key))},
           response_content_type = ${contentType}
       where scope = ${claim.scope} and key = ${claim.key}`.execute(db);
     return payload;

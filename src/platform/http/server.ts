@@ -18,6 +18,7 @@ import {
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { KeyRing } from '../crypto/field-encryption.ts';
 import { loggerOptions } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracing.ts';
@@ -33,6 +34,8 @@ export interface HttpServerDeps {
   db: Db;
   authenticator: Authenticator;
   metrics: Metrics;
+  /** Encrypts what the platform stores on the side (idempotent responses). */
+  keyRing: KeyRing;
   redis?: Redis;
   /** Readiness: database reachable and schema current. */
   isReady: () => Promise<boolean>;
@@ -182,7 +185,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
     }
   });
 
-  registerIdempotency(app, deps.db);
+  registerIdempotency(app, deps.db, deps.keyRing);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
