@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
+import type { PaymentsContext } from './payments-context.ts';
+import { confirmCharge, startCharge } from './charges.service.ts';
+import { isOpen, isSettled } from './payment-status.ts';
+import * as repo from './payments.repository.ts';
+import type { PaymentRow } from './payments.repository.ts';
+import type { IntentCreateBody, IntentResponse } from './payments.schemas.ts';
+
+function assertSameAmount(body: IntentCreateBody, due: { amount: number; currency: string }): void {
+  const issues = [
+    ...(body.amount !== undefined && body.amount !== due.amount
+      ? [{ field: 'amount', message: `must equal the amount due, ${due.amount} minor units of ${due.currency}` }]
+      : []),
+    ...(body.currency !== undefined && body.currency !== due.currency ? [{ field: 'currency', message: `must be ${due.currency}` }] : []),
+  ];
+  if (issues.length > 0) throw validationError(issues, 'The amount does not match what the booking owes');
+}
+
+/**
+ * `POST /payments/intent`: the intent that pays what a booking owes. An open
+ * intent of the booking is reused (and confirmed with the given payment
+ * method: a retry after a decline, or the card chosen in the browser), so one
+ * booking never gets two live charges; otherwise a new one is started for the
+ * amount the booking module says is due. A client amount is only a check.
+ * A decline is committed (the attempt is on record) and then answered 402.
+ */
+export async function createIntentForBooking(
+  context: PaymentsContext,
+  tenantId: string,
+  body: IntentCreateBody,
+  clientKey: string | undefined,
+): Promise<PaymentRow> {
+  const payment = await withTenant(context.db, tenantId, async (trx) => {
+    const payments = await repo.lockPaymentsOfBooking(trx, tenantId, body.booking_id);
+    const charges = payments.filter((payment) => payment.type !== 'penalty');
+    if (charges.some((payment) => isSettled(payment.status))) {
+      throw new AppError('CONFLICT', 'This booking is already paid');
+    }
+    const open = charges.find((payment) => isOpen(payment.status));
+    if (open) {
+      assertSameAmount(body, { amount: open.amount, currency: open.currency });
+      if (body.payment_method_id === undefined) return open;
+      return confirmCharge(context, trx, open, {
+        paymentMethodId: body.payment_method_id,
+        returnUrl: body.return_url,
+        idempotencyKey: clientKey ?? randomUUID(),
+      });
+    }
+    const facts = context.bookingLookup ? await context.bookingLookup(trx, tenantId, body.booking_id) : null;
+    if (!facts) throw notFound('Booking');
+    if (!facts.awaitingPayment) throw new AppError('CONFLICT', 'This booking is not awaiting a payment');
+    assertSameAmount(body, facts.amountDue);
+    return startCharge(context, trx, {
+      tenantId,
+      bookingId: facts.bookingId,
+      customerId: facts.customerId,
+      amount: facts.amountDue,
+      type: facts.type,
+      paymentMethodId: body.payment_method_id,
+      savePaymentMethod: body.save_payment_method,
+      returnUrl: body.return_url,
+      // One intent per booking and attempt series, whatever key the client sends.
+      idempotencyKey: `booking-intent:${facts.bookingId}:${charges.length}`,
+      description: facts.description,
+    });
+  });
+  if (payment.status === 'failed') {
+    throw new AppError('PAYMENT_FAILED', 'The payment was declined; try another payment method', {
+      payment_id: payment.id,
+      reason: payment.failure_reason,
+    });
+  }
+  return payment;
+}
+
+export function toIntentResponse(payment: PaymentRow): IntentResponse {
+  return {
+    intent_id: payment.provider_payment_id ?? payment.id,
+    payment_id: payment.id,
+    client_secret: payment.client_secret,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    ...(payment.status === 'requires_action' && payment.next_action_url
+      ? { next_action: { type: 'redirect_to_url' as const, redirect: { url: payment.next_action_url, return_url: payment.return_url } } }
+      : {}),
+  };
+}

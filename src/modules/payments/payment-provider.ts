@@ -1,0 +1,197 @@
+import type { Money } from '../../platform/money.ts';
+
+/**
+ * What ReserveHub needs from a payment service provider, in provider-neutral
+ * terms. Shaped so that Stripe (PaymentIntents), Adyen (/payments with an
+ * `action`, stored payment methods by shopper reference, HMAC-signed
+ * notifications) and PayPal (Orders with an approval link, vaulted payment
+ * tokens, webhooks verified by an API call — hence `parseWebhook` is async)
+ * each map onto it without leaking their own vocabulary:
+ *
+ * - an *intent* is one attempt to collect one amount (Stripe PaymentIntent,
+ *   Adyen payment/pspReference, PayPal Order);
+ * - a customer action is always a redirect URL (3-D Secure, PayPal approval,
+ *   Adyen redirect action);
+ * - a *customer* is the provider's holder of saved methods (Stripe Customer,
+ *   Adyen shopperReference, PayPal vault customer);
+ * - every call that creates or moves money carries our idempotency key, which
+ *   the provider uses to de-duplicate retries (Stripe `Idempotency-Key`,
+ *   Adyen `Idempotency-Key`, PayPal `PayPal-Request-Id`).
+ */
+export interface PaymentProvider {
+  /** Stable name used in URLs (`/payments/webhooks/{name}`) and stored on payments. */
+  readonly name: string;
+  createIntent(input: CreateIntentInput): Promise<ProviderIntent>;
+  /** Confirms an intent with a payment method (the customer chose or changed the card). */
+  confirmIntent(input: ConfirmIntentInput): Promise<ProviderIntent>;
+  retrieveIntent(intentId: string): Promise<ProviderIntent>;
+  /** Cancels an unpaid intent. An intent that already succeeded is returned as it is (status `succeeded`). */
+  cancelIntent(intentId: string, idempotencyKey: string): Promise<ProviderIntent>;
+  refund(input: RefundInput): Promise<ProviderRefund>;
+  /** Creates the provider's customer, under which payment methods are saved for reuse (off-session charges). */
+  createCustomer(input: { reference: string; idempotencyKey: string }): Promise<{ id: string }>;
+  /** Saves a payment method under a provider customer so it can be charged later without the customer. */
+  attachPaymentMethod(input: { paymentMethod: string; customer: string; idempotencyKey: string }): Promise<ProviderPaymentMethod>;
+  /**
+   * Turns a raw card into a payment method token. Only test providers implement
+   * it: in live mode card numbers never reach our servers (PCI scope), the
+   * browser hands them to the provider's own fields.
+   */
+  tokenizeTestCard?(card: TestCard): ProviderPaymentMethod;
+  /**
+   * Verifies the signature of a webhook on its raw body and returns the event in
+   * our vocabulary. Throws `WebhookSignatureError` when it is not authentic or too old.
+   */
+  parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent>;
+}
+
+/** The metadata key that marks a provider object as ours (and links it to our payment). */
+export const PAYMENT_ID_METADATA = 'reservehub_payment_id';
+
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The provider-side state of an intent, normalised. */
+export type IntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'succeeded'
+  | 'canceled';
+
+export interface NextAction {
+  type: 'redirect_to_url';
+  url: string;
+}
+
+export interface ProviderIntent {
+  id: string;
+  status: IntentStatus;
+  amount: Money;
+  clientSecret: string | null;
+  nextAction: NextAction | null;
+  paymentMethod: string | null;
+  customer: string | null;
+  /** Why the last attempt failed (a decline), when it did. Never card data. */
+  failure: { code: string; message: string } | null;
+}
+
+export interface CreateIntentInput {
+  amount: Money;
+  description: string;
+  /** Our ids (tenant, booking, payment) echoed back in webhooks; never personal data. */
+  metadata: Record<string, string>;
+  idempotencyKey: string;
+  paymentMethod?: string | undefined;
+  /** Confirm at once (charge now) rather than leave the intent for the browser to confirm. */
+  confirm: boolean;
+  customer?: string | undefined;
+  /** Save the method on the customer for later off-session use (no-show fees). */
+  savePaymentMethod?: boolean | undefined;
+  /** Charge a saved method without the customer present (no 3-D Secure possible). */
+  offSession?: boolean | undefined;
+  returnUrl?: string | undefined;
+  /** The platform's commission, in minor units of `amount.currency`. */
+  applicationFee: number;
+  /** The business's connected account (Stripe Connect); null charges the platform account. */
+  connectedAccount: string | null;
+}
+
+export interface ConfirmIntentInput {
+  intentId: string;
+  paymentMethod: string;
+  returnUrl?: string | undefined;
+  idempotencyKey: string;
+}
+
+export interface RefundInput {
+  intentId: string;
+  amount: Money;
+  reason: string;
+  /** The charge went to a connected account: take back the transfer and the platform fee in proportion. */
+  connected: boolean;
+  metadata: Record<string, string>;
+  idempotencyKey: string;
+}
+
+export interface ProviderRefund {
+  id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  amount: Money;
+  failureReason: string | null;
+}
+
+export interface ProviderPaymentMethod {
+  id: string;
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
+export interface TestCard {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+/** A provider event in our vocabulary; `kind: 'ignored'` for types we do not act on. */
+export type ProviderEvent =
+  | {
+      id: string;
+      kind:
+        | 'intent.succeeded'
+        | 'intent.failed'
+        | 'intent.processing'
+        | 'intent.requires_action'
+        | 'intent.canceled';
+      providerType: string;
+      intent: ProviderIntent;
+      /** Whether the object carries our metadata: a webhook for an intent we do not know yet is retried only then. */
+      ours: boolean;
+    }
+  | {
+      id: string;
+      kind: 'refund.succeeded' | 'refund.failed' | 'refund.pending';
+      providerType: string;
+      refund: ProviderRefund;
+      intentId: string | null;
+      ours: boolean;
+    }
+  | { id: string; kind: 'ignored'; providerType: string; ours: false };
+
+/** Thrown by `parseWebhook` for a missing, forged or expired signature. */
+export class WebhookSignatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookSignatureError';
+  }
+}
+
+/** A card decline or other refusal by the provider that the customer can fix (another card). */
+export class PaymentDeclinedError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'PaymentDeclinedError';
+    this.code = code;
+  }
+}
+
+/** The provider could not be reached or answered with a server error: retry later with the same key. */
+export class ProviderUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProviderUnavailableError';
+  }
+}
+
+/** Reads one header case-insensitively (Node lower-cases them; tests and jobs may not). */
+export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}

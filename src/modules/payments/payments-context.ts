@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import type { Money } from '../../platform/money.ts';
+import type { PaymentProvider } from './payment-provider.ts';
+import type { TransactionFeeRule } from './platform-fee.ts';
+
+/** The plan's transaction fee of a tenant (tenancy owns plans; the composition root wires the lookup). */
+export type FeeRuleLookup = (executor: Executor, tenantId: string) => Promise<TransactionFeeRule>;
+
+/** The tenant's Stripe Connect account, or null to charge on the platform account. */
+export type ConnectedAccountLookup = (executor: Executor, tenantId: string) => Promise<string | null>;
+
+/** What the intent endpoint needs to know about a booking to validate an amount (booking owns bookings). */
+export interface BookingPaymentFacts {
+  bookingId: string;
+  customerId: string;
+  /** Only bookings awaiting payment may start one (`pending_payment`). */
+  awaitingPayment: boolean;
+  amountDue: Money;
+  type: 'deposit' | 'full_payment';
+  description: string;
+}
+
+export type BookingLookup = (executor: Executor, tenantId: string, bookingId: string) => Promise<BookingPaymentFacts | null>;
+
+/** Everything the payments services share, built once by `createPaymentsModule`. */
+export interface PaymentsContext {
+  db: Db;
+  /** The provider new payments go to (Stripe when configured, else the sandbox). */
+  provider: PaymentProvider;
+  /** Every provider by name: webhooks, refunds and reconciliation follow the payment's own provider. */
+  providers: ReadonlyMap<string, PaymentProvider>;
+  feeRuleOf: FeeRuleLookup;
+  connectedAccountOf: ConnectedAccountLookup;
+  bookingLookup: BookingLookup | null;
+  /** Minutes a payment may stay `processing` before reconciliation asks the provider. */
+  reconcileAfterMinutes: number;
+}
+
+/** The provider that holds a payment. */
+export function providerOf(context: PaymentsContext, name: string): PaymentProvider {
+  const provider = context.providers.get(name);
+  if (!provider) throw new Error(`payment provider "${name}" is not configured in this process`);
+  return provider;
+}
+
+/**
+ * The key sent to the provider for one of our operations: scoped by tenant and
+ * purpose (two tenants may use the same client key) and hashed to fit every
+ * provider's limit. Deterministic, so a retry sends the same key.
+ */
+export function providerKey(tenantId: string, purpose: string, key: string): string {
+  return `rh_${createHash('sha256').update(`${tenantId}\n${purpose}\n${key}`).digest('hex')}`;
+}

@@ -1,0 +1,44 @@
+import type { Db } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import type { PaginationMeta } from '../../platform/http/envelope.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import * as repo from './payments.repository.ts';
+import type { PaymentWithRefunds } from './payments.repository.ts';
+import type { PaymentListQuery, PaymentView } from './payments.schemas.ts';
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export const toPaymentView = (row: PaymentWithRefunds): PaymentView => ({
+  id: row.id,
+  booking_id: row.booking_id,
+  customer_id: row.customer_id,
+  type: row.type,
+  status: row.status,
+  amount: row.amount,
+  currency: row.currency,
+  refunded_amount: Number(row.refunded_amount),
+  platform_fee: row.platform_fee,
+  provider: row.provider,
+  provider_payment_id: row.provider_payment_id,
+  failure_reason: row.failure_reason,
+  created_at: iso(row.created_at) ?? '',
+  processed_at: iso(row.processed_at),
+});
+
+/** `GET /payments?booking_id=`: newest first, keyset-paginated. */
+export async function listPayments(
+  db: Db,
+  tenantId: string,
+  query: PaymentListQuery,
+): Promise<{ items: PaymentView[]; pagination: PaginationMeta }> {
+  const position = decodeCursor(query.cursor);
+  const rows = await withTenant(db, tenantId, (trx) =>
+    repo.listPayments(trx, tenantId, {
+      bookingId: query.booking_id,
+      after: position ? { createdAt: position.value, id: position.id } : undefined,
+      limit: query.limit,
+    }),
+  );
+  const page = toPage(rows, query.limit, (row) => ({ value: new Date(row.created_at).toISOString(), id: row.id }));
+  return { items: page.items.map(toPaymentView), pagination: page.pagination };
+}

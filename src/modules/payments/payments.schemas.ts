@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { currencyCodeSchema, minorAmountSchema } from '../../platform/money.ts';
+import { pageQuerySchema } from '../../platform/http/pagination.ts';
+
+const positiveMinor = minorAmountSchema.min(1);
+
+export const intentCreateSchema = z.strictObject({
+  booking_id: z.uuid(),
+  /** Must equal what the booking owes now (validated against it). */
+  amount: positiveMinor.optional(),
+  currency: currencyCodeSchema.optional(),
+  payment_method_id: z.string().min(1).max(255).optional(),
+  save_payment_method: z.boolean().optional(),
+  return_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+export type IntentCreateBody = z.infer<typeof intentCreateSchema>;
+
+export const paymentStatusSchema = z.enum([
+  'requires_payment_method',
+  'requires_action',
+  'processing',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'refunded',
+  'partially_refunded',
+]);
+
+export const intentSchema = z.object({
+  intent_id: z.string(),
+  payment_id: z.uuid(),
+  client_secret: z.string().nullable(),
+  status: paymentStatusSchema,
+  amount: z.number().int(),
+  currency: z.string(),
+  next_action: z
+    .object({
+      type: z.literal('redirect_to_url'),
+      redirect: z.object({ url: z.string(), return_url: z.string().nullable() }),
+    })
+    .optional(),
+});
+export type IntentResponse = z.infer<typeof intentSchema>;
+
+export const paymentIdParamsSchema = z.object({ payment_id: z.uuid() });
+
+export const refundCreateSchema = z.strictObject({
+  /** Minor units; omitted: everything still refundable. */
+  amount: positiveMinor.optional(),
+  reason: z.string().min(1).max(500).optional(),
+  reversal_reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
+});
+export type RefundCreateBody = z.infer<typeof refundCreateSchema>;
+
+export const refundSchema = z.object({
+  refund_id: z.uuid(),
+  payment_id: z.uuid(),
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+});
+
+export const paymentListQuerySchema = pageQuerySchema.extend({ booking_id: z.uuid().optional() });
+export type PaymentListQuery = z.infer<typeof paymentListQuerySchema>;
+
+export const paymentSchema = z.object({
+  id: z.uuid(),
+  booking_id: z.uuid(),
+  customer_id: z.uuid(),
+  type: z.enum(['deposit', 'full_payment', 'penalty']),
+  status: paymentStatusSchema,
+  amount: z.number().int(),
+  currency: z.string(),
+  refunded_amount: z.number().int(),
+  platform_fee: z.number().int(),
+  provider: z.string(),
+  provider_payment_id: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  created_at: z.string(),
+  processed_at: z.string().nullable(),
+});
+export type PaymentView = z.infer<typeof paymentSchema>;
+
+export const paymentMethodCreateSchema = z.strictObject({
+  type: z.literal('card'),
+  /** Raw test card: accepted by the sandbox only (live mode uses the provider's card element). */
+  card: z
+    .strictObject({
+      number: z.string().regex(/^[0-9 -]{12,23}$/, 'must be a card number'),
+      exp_month: z.int().min(1).max(12),
+      exp_year: z.int().min(2000).max(2100),
+      cvc: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
+    })
+    .optional(),
+  /** A token from the provider's card element (Stripe `pm_...`). */
+  provider_payment_method_id: z.string().min(3).max(255).optional(),
+  customer_id: z.uuid().optional(),
+});
+export type PaymentMethodCreateBody = z.infer<typeof paymentMethodCreateSchema>;
+
+export const paymentMethodSchema = z.object({
+  id: z.uuid(),
+  provider: z.string(),
+  provider_payment_method_id: z.string(),
+  customer_id: z.uuid().nullable(),
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  exp_month: z.number().int().nullable(),
+  exp_year: z.number().int().nullable(),
+});
+export type PaymentMethodView = z.infer<typeof paymentMethodSchema>;
+
+export const webhookParamsSchema = z.object({ provider: z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/) });
+export const webhookAckSchema = z.object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored']) });
+
+export const sandboxIntentParamsSchema = z.object({ intent_id: z.string().min(10).max(300) });
+export const sandboxDecisionSchema = z.object({ decision: z.enum(['approve', 'fail']) });

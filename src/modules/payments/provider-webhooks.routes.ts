@@ -1,0 +1,123 @@
+import type { FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { withPlatform } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { formatMoney, type Money } from '../../platform/money.ts';
+import type { PaymentsContext } from './payments-context.ts';
+import { receiveProviderWebhook } from './provider-events.service.ts';
+import * as repo from './payments.repository.ts';
+import type { SandboxProvider } from './sandbox-provider.ts';
+import { sandboxDecisionSchema, sandboxIntentParamsSchema, webhookAckSchema, webhookParamsSchema } from './payments.schemas.ts';
+
+const tags = ['Payments'];
+
+/**
+ * Routes that need the raw request body: provider webhooks (signatures are over
+ * the exact bytes) and the sandbox's confirmation form. Registered in their own
+ * encapsulated scope whose JSON parser keeps the body as a string, so the
+ * platform's parser stays as it is everywhere else.
+ */
+export function registerProviderWebhookRoutes(api: ApiRouter, context: PaymentsContext, sandbox: SandboxProvider | null): void {
+  void api.register(async (plainScope) => {
+    const scope = plainScope.withTypeProvider<ZodTypeProvider>();
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, String(body)));
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+
+    scope.post(
+      '/payments/webhooks/:provider',
+      {
+        schema: {
+          tags,
+          summary: 'Provider webhooks (Stripe, sandbox)',
+          description:
+            'Verified on the raw body (`Stripe-Signature` / `Sandbox-Signature`: t=, v1=, 300 s tolerance); a bad or old ' +
+            'signature answers 400 `INVALID_SIGNATURE` and changes nothing. Events are de-duplicated by id; repeats and ' +
+            'out-of-order events are harmless. An event for an intent not recorded yet answers 409 so the provider retries.',
+          params: webhookParamsSchema,
+          response: { 200: envelopeSchema(webhookAckSchema) },
+        },
+        config: { access: { public: true, tenant: 'none' } },
+      },
+      async (request) => {
+        if (typeof request.body !== 'string') throw new AppError('INVALID_SIGNATURE', 'Send the event as application/json');
+        const outcome = await receiveProviderWebhook(context, request.params.provider, request.body, request.headers);
+        if (outcome === 'unknown') throw new AppError('CONFLICT', 'The payment of this event is not recorded yet; retry later');
+        return ok({ received: true as const, outcome });
+      },
+    );
+
+    if (!sandbox) return;
+
+    scope.get(
+      '/payments/sandbox/authorize/:intent_id',
+      {
+        schema: { tags, summary: 'Sandbox 3-D Secure page (HTML)', params: sandboxIntentParamsSchema, hide: true },
+        config: { access: { public: true, tenant: 'none' } },
+      },
+      async (request, reply) => {
+        const amount = sandbox.readIntent(request.params.intent_id);
+        if (!amount) throw notFound('Payment intent');
+        return sendHtml(reply, authorizePage(request.params.intent_id, amount));
+      },
+    );
+
+    scope.post(
+      '/payments/sandbox/authorize/:intent_id',
+      {
+        schema: { tags, summary: 'Sandbox 3-D Secure decision', params: sandboxIntentParamsSchema, body: sandboxDecisionSchema, hide: true },
+        config: { access: { public: true, tenant: 'none' } },
+      },
+      async (request, reply) => {
+        const intentId = request.params.intent_id;
+        if (!sandbox.readIntent(intentId)) throw notFound('Payment intent');
+        const approved = request.body.decision === 'approve';
+        // The outcome travels as a signed event through the webhook path, like a real provider's.
+        sandbox.completeAuthentication(intentId, approved);
+        const returnUrl = await withPlatform(context.db, (trx) => repo.returnUrlOfProviderPayment(trx, 'sandbox', intentId));
+        if (returnUrl) {
+          const target = new URL(returnUrl);
+          target.searchParams.set('payment_intent', intentId);
+          target.searchParams.set('redirect_status', approved ? 'succeeded' : 'failed');
+          return reply.redirect(target.toString(), 303);
+        }
+        return sendHtml(reply, donePage(approved));
+      },
+    );
+  });
+}
+
+function sendHtml(reply: FastifyReply, html: string): FastifyReply {
+  return reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;cursor:pointer}</style></head><body>${body}</body></html>`;
+}
+
+function authorizePage(intentId: string, amount: Money): string {
+  const action = `/api/v1/payments/sandbox/authorize/${encodeURIComponent(intentId)}`;
+  return page(
+    'Sandbox 3-D Secure',
+    `<h1>Sandbox 3-D Secure</h1><p>Test payment of <strong>${escapeHtml(formatMoney(amount, 'en'))}</strong>.
+No real card is charged.</p>
+<form method="post" action="${escapeHtml(action)}"><button name="decision" value="approve">Complete authentication</button>
+<button name="decision" value="fail">Fail authentication</button></form>`,
+  );
+}
+
+function donePage(approved: boolean): string {
+  return page(
+    'Sandbox 3-D Secure',
+    `<h1>${approved ? 'Authentication complete' : 'Authentication failed'}</h1><p>You can close this window.</p>`,
+  );
+}

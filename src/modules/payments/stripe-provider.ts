@@ -1,0 +1,284 @@
+import Stripe from 'stripe';
+import { SIGNATURE_TOLERANCE_SECONDS } from './webhook-signature.ts';
+import {
+  headerValue,
+  PAYMENT_ID_METADATA,
+  PaymentDeclinedError,
+  ProviderUnavailableError,
+  WebhookSignatureError,
+  type ConfirmIntentInput,
+  type CreateIntentInput,
+  type PaymentProvider,
+  type ProviderEvent,
+  type ProviderIntent,
+  type ProviderPaymentMethod,
+  type ProviderRefund,
+  type RefundInput,
+  type WebhookHeaders,
+} from './payment-provider.ts';
+
+export interface StripeProviderOptions {
+  secretKey: string;
+  webhookSecret: string;
+  /** Another API base (a local fake in tests, a proxy): `http://127.0.0.1:12111`. */
+  apiBase?: string | undefined;
+  /** Where Stripe sends the customer back after 3-D Secure when the caller gives no return URL. */
+  defaultReturnUrl: string;
+  maxNetworkRetries?: number;
+  timeoutMs?: number;
+}
+
+
+/**
+ * Stripe through its official SDK: PaymentIntents (3-D Secure as a redirect
+ * next action), refunds, Customers with saved payment methods for off-session
+ * charges, Connect destination charges with the platform's application fee,
+ * and `Stripe-Signature` verification of webhooks (300 s tolerance).
+ */
+export function createStripeProvider(options: StripeProviderOptions): PaymentProvider {
+  const base = options.apiBase ? new URL(options.apiBase) : null;
+  const stripe = new Stripe(options.secretKey, {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 20_000,
+    telemetry: false,
+    ...(base
+      ? {
+          host: base.hostname,
+          port: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
+          protocol: base.protocol === 'http:' ? ('http' as const) : ('https' as const),
+        }
+      : {}),
+  });
+
+  return {
+    name: 'stripe',
+
+    async createIntent(input: CreateIntentInput): Promise<ProviderIntent> {
+      const params: Stripe.PaymentIntentCreateParams = {
+        amount: input.amount.amount,
+        currency: input.amount.currency.toLowerCase(),
+        description: input.description,
+        metadata: input.metadata,
+        allowed_payment_method_types: ['card'],
+        confirm: input.confirm,
+        ...(input.paymentMethod ? { payment_method: input.paymentMethod } : {}),
+        ...(input.customer ? { customer: input.customer } : {}),
+        ...(input.savePaymentMethod && !input.offSession ? { setup_future_usage: 'off_session' as const } : {}),
+        ...(input.offSession ? { off_session: true } : {}),
+        ...(input.confirm && !input.offSession ? { return_url: input.returnUrl ?? options.defaultReturnUrl } : {}),
+        ...(input.connectedAccount
+          ? { application_fee_amount: input.applicationFee, transfer_data: { destination: input.connectedAccount } }
+          : {}),
+      };
+      return intentCall(() => stripe.paymentIntents.create(params, { idempotencyKey: input.idempotencyKey }));
+    },
+
+    async confirmIntent(input: ConfirmIntentInput): Promise<ProviderIntent> {
+      return intentCall(() =>
+        stripe.paymentIntents.confirm(
+          input.intentId,
+          { payment_method: input.paymentMethod, return_url: input.returnUrl ?? options.defaultReturnUrl },
+          { idempotencyKey: input.idempotencyKey },
+        ),
+      );
+    },
+
+    async retrieveIntent(intentId: string): Promise<ProviderIntent> {
+      return call(async () => toIntent(await stripe.paymentIntents.retrieve(intentId)));
+    },
+
+    async cancelIntent(intentId: string, idempotencyKey: string): Promise<ProviderIntent> {
+      try {
+        return toIntent(await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey }));
+      } catch (error) {
+        // Cancelling an intent that already succeeded (or is being processed) is refused: report its real state.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state') {
+          return call(async () => toIntent(await stripe.paymentIntents.retrieve(intentId)));
+        }
+        return rethrow(error);
+      }
+    },
+
+    async refund(input: RefundInput): Promise<ProviderRefund> {
+      return call(async () =>
+        toRefund(
+          await stripe.refunds.create(
+            {
+              payment_intent: input.intentId,
+              amount: input.amount.amount,
+              metadata: { ...input.metadata, reason: input.reason.slice(0, 450) },
+              // A destination charge's fee goes back in proportion, and the transfer is reversed.
+              ...(input.connected ? { refund_application_fee: true, reverse_transfer: true } : {}),
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        ),
+      );
+    },
+
+    async createCustomer(input) {
+      return call(async () => {
+        const customer = await stripe.customers.create(
+          { metadata: { reservehub_customer_id: input.reference } },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        return { id: customer.id };
+      });
+    },
+
+    async attachPaymentMethod(input): Promise<ProviderPaymentMethod> {
+      return call(async () =>
+        toPaymentMethod(
+          await stripe.paymentMethods.attach(
+            input.paymentMethod,
+            { customer: input.customer },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        ),
+      );
+    },
+
+    async parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent> {
+      const signature = headerValue(headers, 'stripe-signature');
+      if (signature === undefined) throw new WebhookSignatureError('Missing Stripe-Signature header');
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(rawBody, signature, options.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+          throw new WebhookSignatureError('Stripe-Signature does not verify (wrong secret, altered body or too old)');
+        }
+        throw new WebhookSignatureError('The webhook body is not a Stripe event');
+      }
+      return toProviderEvent(event);
+    },
+  };
+}
+
+const INTENT_EVENTS: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | `refund.${string}`>> = {
+  'payment_intent.succeeded': 'intent.succeeded',
+  'payment_intent.payment_failed': 'intent.failed',
+  'payment_intent.processing': 'intent.processing',
+  'payment_intent.requires_action': 'intent.requires_action',
+  'payment_intent.canceled': 'intent.canceled',
+};
+
+function toProviderEvent(event: Stripe.Event): ProviderEvent {
+  const object = event.data.object;
+  const intentKind = INTENT_EVENTS[event.type];
+  if (intentKind && object.object === 'payment_intent') {
+    return {
+      id: event.id,
+      kind: intentKind,
+      providerType: event.type,
+      intent: toIntent(object),
+      ours: typeof object.metadata?.[PAYMENT_ID_METADATA] === 'string',
+    };
+  }
+  if (object.object === 'refund' && (event.type === 'refund.updated' || event.type === 'refund.failed' || event.type === 'refund.created')) {
+    const refund = toRefund(object);
+    return {
+      id: event.id,
+      kind: refund.status === 'succeeded' ? 'refund.succeeded' : refund.status === 'failed' ? 'refund.failed' : 'refund.pending',
+      providerType: event.type,
+      refund,
+      intentId: typeof object.payment_intent === 'string' ? object.payment_intent : (object.payment_intent?.id ?? null),
+      ours: typeof object.metadata?.[PAYMENT_ID_METADATA] === 'string',
+    };
+  }
+  return { id: event.id, kind: 'ignored', providerType: event.type, ours: false };
+}
+
+function toIntent(intent: Stripe.PaymentIntent): ProviderIntent {
+  const error = intent.last_payment_error;
+  const redirect = intent.next_action?.redirect_to_url?.url;
+  return {
+    id: intent.id,
+    status: intentStatus(intent.status),
+    amount: { amount: intent.amount, currency: intent.currency.toUpperCase() },
+    clientSecret: intent.client_secret,
+    nextAction: intent.status === 'requires_action' && redirect ? { type: 'redirect_to_url', url: redirect } : null,
+    paymentMethod: typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? null),
+    customer: typeof intent.customer === 'string' ? intent.customer : (intent.customer?.id ?? null),
+    failure: error ? { code: error.decline_code ?? error.code ?? 'payment_failed', message: error.message ?? 'The payment failed' } : null,
+  };
+}
+
+function intentStatus(status: string): ProviderIntent['status'] {
+  switch (status) {
+    case 'requires_payment_method':
+    case 'requires_confirmation':
+    case 'requires_action':
+    case 'succeeded':
+    case 'canceled':
+      return status;
+    default:
+      // `processing`, `requires_capture` and statuses newer than this code: not final yet, reconciliation looks again.
+      return 'processing';
+  }
+}
+
+function toRefund(refund: Stripe.Refund): ProviderRefund {
+  const status = refund.status === 'succeeded' ? 'succeeded' : refund.status === 'failed' || refund.status === 'canceled' ? 'failed' : 'pending';
+  return {
+    id: refund.id,
+    status,
+    amount: { amount: refund.amount, currency: refund.currency.toUpperCase() },
+    failureReason: refund.failure_reason ?? null,
+  };
+}
+
+function toPaymentMethod(method: Stripe.PaymentMethod): ProviderPaymentMethod {
+  return {
+    id: method.id,
+    brand: method.card?.brand ?? null,
+    last4: method.card?.last4 ?? null,
+    expMonth: method.card?.exp_month ?? null,
+    expYear: method.card?.exp_year ?? null,
+  };
+}
+
+/**
+ * Runs an SDK call that confirms an intent. A decline is not an exception in the
+ * provider contract: the intent exists, back in `requires_payment_method` with
+ * its `failure`, and the caller records the failed attempt.
+ */
+async function intentCall(work: () => Promise<Stripe.PaymentIntent>): Promise<ProviderIntent> {
+  try {
+    return toIntent(await work());
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeCardError && error.payment_intent) {
+      const intent = toIntent(error.payment_intent);
+      return intent.failure ? intent : { ...intent, failure: { code: error.decline_code ?? error.code ?? 'card_declined', message: error.message } };
+    }
+    return rethrow(error);
+  }
+}
+
+/** Runs an SDK call, turning Stripe's errors into the provider-neutral ones. */
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    return rethrow(error);
+  }
+}
+
+function rethrow(error: unknown): never {
+  if (error instanceof Stripe.errors.StripeCardError) {
+    // A decline during confirmation: the intent exists, in requires_payment_method with the error.
+    throw new PaymentDeclinedError(error.decline_code ?? error.code ?? 'card_declined', error.message);
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.code === 'resource_missing' || error.param === 'payment_method')) {
+    throw new PaymentDeclinedError('invalid_payment_method', 'The payment method is not valid for this payment');
+  }
+  if (
+    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Stripe.errors.StripeAPIError ||
+    error instanceof Stripe.errors.StripeRateLimitError ||
+    (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
+  ) {
+    throw new ProviderUnavailableError('Stripe is unavailable; retry with the same idempotency key', { cause: error });
+  }
+  throw error;
+}

@@ -1,0 +1,196 @@
+/**
+ * A local stand-in for the Stripe endpoints the adapter uses, reached through
+ * the SDK's host/port/protocol override: the adapter under test is the
+ * production code. It keeps Stripe's idempotency semantics (the same
+ * `Idempotency-Key` replays the first answer) and counts requests and charges.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  currency: string;
+  status: string;
+  client_secret: string;
+  payment_method: string | null;
+  customer: string | null;
+  metadata: Record<string, string>;
+  next_action: null | { type: string; redirect_to_url: { url: string; return_url: string | null } };
+  last_payment_error: null | { code: string; decline_code: string; message: string };
+  application_fee_amount: number | null;
+  transfer_destination: string | null;
+  off_session: boolean;
+  setup_future_usage: string | null;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  form: Record<string, string>;
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+export class FakeStripe {
+  readonly requests: RecordedRequest[] = [];
+  readonly intents = new Map<string, FakeIntent>();
+  /** Payment intents that moved money (confirmed successfully), by id. */
+  readonly charges = new Set<string>();
+  readonly #replays = new Map<string, { status: number; body: string }>();
+  #server: Server | null = null;
+  url = '';
+
+  async start(): Promise<void> {
+    this.#server = createServer((request, response) => {
+      void this.#handle(request, response);
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    const address = this.#server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+  }
+
+  /** The intent succeeds at Stripe without telling us (a lost webhook, a 3-D Secure completed elsewhere). */
+  settle(intentId: string): void {
+    const intent = this.intents.get(intentId);
+    if (!intent) throw new Error(`no intent ${intentId}`);
+    intent.status = 'succeeded';
+    intent.next_action = null;
+    this.charges.add(intentId);
+  }
+
+  count(method: string, pathPattern: RegExp): number {
+    return this.requests.filter((request) => request.method === method && pathPattern.test(request.path)).length;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const method = request.method ?? 'GET';
+    const header = request.headers['idempotency-key'];
+    const idempotencyKey = Array.isArray(header) ? header[0] : header;
+    this.requests.push({ method, path, idempotencyKey, form });
+    const replayKey = idempotencyKey ? `${method} ${path} ${idempotencyKey}` : null;
+    const stored = replayKey ? this.#replays.get(replayKey) : undefined;
+    const answer = stored ?? this.#route(method, path, form);
+    if (replayKey && !stored) this.#replays.set(replayKey, answer);
+    response.writeHead(answer.status, { 'content-type': 'application/json', 'request-id': id('req') });
+    response.end(answer.body);
+  }
+
+  #route(method: string, path: string, form: Record<string, string>): { status: number; body: string } {
+    const json = (status: number, value: unknown) => ({ status, body: JSON.stringify(value) });
+    const intentMatch = /^\/v1\/payment_intents\/([^/]+)(\/(confirm|cancel))?$/.exec(path);
+    if (method === 'POST' && path === '/v1/payment_intents') {
+      const intent: FakeIntent = {
+        id: id('pi'),
+        object: 'payment_intent',
+        amount: Number(form.amount),
+        currency: form.currency ?? 'eur',
+        status: 'requires_payment_method',
+        client_secret: '',
+        payment_method: form.payment_method ?? null,
+        customer: form.customer ?? null,
+        metadata: Object.fromEntries(
+          Object.entries(form)
+            .filter(([key]) => key.startsWith('metadata['))
+            .map(([key, value]) => [key.slice('metadata['.length, -1), value]),
+        ),
+        next_action: null,
+        last_payment_error: null,
+        application_fee_amount: form.application_fee_amount ? Number(form.application_fee_amount) : null,
+        transfer_destination: form['transfer_data[destination]'] ?? null,
+        off_session: form.off_session === 'true',
+        setup_future_usage: form.setup_future_usage ?? null,
+      };
+      intent.client_secret = `${intent.id}_secret_x`;
+      this.intents.set(intent.id, intent);
+      if (form.confirm === 'true' && intent.payment_method) return this.#confirm(intent, intent.payment_method, form.return_url ?? null);
+      return json(200, intent);
+    }
+    if (intentMatch) {
+      const intent = this.intents.get(intentMatch[1] ?? '');
+      if (!intent) return json(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } });
+      if (method === 'GET') return json(200, intent);
+      if (intentMatch[3] === 'confirm') return this.#confirm(intent, form.payment_method ?? intent.payment_method ?? '', form.return_url ?? null);
+      if (intentMatch[3] === 'cancel') {
+        if (intent.status === 'succeeded' || intent.status === 'processing') {
+          return json(400, {
+            error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `cannot cancel a ${intent.status} intent` },
+          });
+        }
+        intent.status = 'canceled';
+        intent.next_action = null;
+        return json(200, intent);
+      }
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      const intent = this.intents.get(form.payment_intent ?? '');
+      if (!intent) return json(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' } });
+      return json(200, {
+        id: id('re'),
+        object: 'refund',
+        amount: Number(form.amount ?? intent.amount),
+        currency: intent.currency,
+        status: 'succeeded',
+        payment_intent: intent.id,
+        failure_reason: null,
+        metadata: {},
+      });
+    }
+    if (method === 'POST' && path === '/v1/customers') return json(200, { id: id('cus'), object: 'customer', metadata: {} });
+    const attach = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(path);
+    if (method === 'POST' && attach) {
+      return json(200, {
+        id: attach[1],
+        object: 'payment_method',
+        type: 'card',
+        customer: form.customer,
+        card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 },
+      });
+    }
+    return json(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } });
+  }
+
+  #confirm(intent: FakeIntent, paymentMethod: string, returnUrl: string | null): { status: number; body: string } {
+    intent.payment_method = paymentMethod;
+    intent.last_payment_error = null;
+    if (paymentMethod === 'pm_card_chargeDeclined') {
+      intent.status = 'requires_payment_method';
+      intent.last_payment_error = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+      return {
+        status: 402,
+        body: JSON.stringify({
+          error: {
+            type: 'card_error',
+            code: 'card_declined',
+            decline_code: 'generic_decline',
+            message: 'Your card was declined.',
+            payment_intent: intent,
+          },
+        }),
+      };
+    }
+    if (paymentMethod === 'pm_card_threeDSecureRequired' && !intent.off_session) {
+      intent.status = 'requires_action';
+      intent.next_action = { type: 'redirect_to_url', redirect_to_url: { url: `https://hooks.stripe.test/3ds/${intent.id}`, return_url: returnUrl } };
+      return { status: 200, body: JSON.stringify(intent) };
+    }
+    if (paymentMethod === 'pm_card_processing') {
+      intent.status = 'processing';
+      return { status: 200, body: JSON.stringify(intent) };
+    }
+    intent.status = 'succeeded';
+    this.charges.add(intent.id);
+    return { status: 200, body: JSON.stringify(intent) };
+  }
+}
