@@ -46,6 +46,11 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveIntFromEnv(1_048_576),
   CORS_ORIGINS: z.string().default('*'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Password of the demo accounts; the embedded mode uses a documented one when unset. */
+  DEMO_PASSWORD: z.string().min(12).optional(),
+  /** Creates a platform administrator on first seed when set. */
+  PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
+  PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
   SHUTDOWN_GRACE_MS: positiveIntFromEnv(10_000),
   WORKER_CONCURRENCY: positiveIntFromEnv(4),
   WORKER_POLL_MS: positiveIntFromEnv(1000),
