@@ -1,0 +1,41 @@
+/**
+ * Calendar: a projection of bookings fed by booking events (what ICS feeds and
+ * reminders read) and RFC 5545 feeds per resource and per customer behind
+ * revocable tokens. Other modules use only what this file exports.
+ */
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { createCalendarFeedsService } from './calendar-feeds.service.ts';
+import { calendarProjectionSubscriber } from './calendar-projection.ts';
+import { registerCalendarRoutes } from './calendar.routes.ts';
+import './calendar.tables.ts';
+
+export { findCalendarEntry, type CalendarEntryRow } from './calendar-entries.repository.ts';
+export {
+  BOOKING_EVENT_TYPES,
+  LIVE_BOOKING_STATUSES,
+  parseBookingEventData,
+  type BookingEventData,
+} from './booking-event.ts';
+export { bookingUid, buildBookingsIcs, type IcsBooking } from './ics.ts';
+
+export interface CalendarModuleDeps {
+  db: Db;
+  keyRing: KeyRing;
+  publicUrl: string;
+}
+
+export interface CalendarModule {
+  registerRoutes(api: ApiRouter): void;
+  subscribers: EventSubscriber[];
+}
+
+export function createCalendarModule(deps: CalendarModuleDeps): CalendarModule {
+  const feeds = createCalendarFeedsService(deps);
+  return {
+    registerRoutes: (api) => registerCalendarRoutes(api, feeds),
+    subscribers: [calendarProjectionSubscriber],
+  };
+}

@@ -1,0 +1,189 @@
+import type { Language, TemplateKey } from './notification-catalogue.ts';
+
+/** A built-in template: email subject and body (plain text; HTML is derived), and a short text for SMS, WhatsApp and push. */
+export interface DefaultTemplate {
+  subject: string;
+  body: string;
+  short: string;
+}
+
+const SIGN_ES = '\n\n{{ business.name }}';
+const SIGN_EN = '\n\n{{ business.name }}';
+const WHEN_ES = '{{ booking.date }} a las {{ booking.time }}';
+const WHEN_EN = '{{ booking.date }} at {{ booking.time }}';
+const DETAILS_ES = `Servicio: {{ booking.service }}\nCon: {{ booking.resource }}\nFecha: ${WHEN_ES} ({{ booking.timezone }})\nReserva: {{ booking.number }}`;
+const DETAILS_EN = `Service: {{ booking.service }}\nWith: {{ booking.resource }}\nWhen: ${WHEN_EN} ({{ booking.timezone }})\nBooking: {{ booking.number }}`;
+const MANAGE_ES = '{% if booking.manage_url != "" %}\n\nPuedes cambiar o cancelar tu cita aquí: {{ booking.manage_url }}{% endif %}';
+const MANAGE_EN = '{% if booking.manage_url != "" %}\n\nChange or cancel your booking here: {{ booking.manage_url }}{% endif %}';
+
+/** The built-in templates, in Spanish and English, for every template key. */
+export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Language, DefaultTemplate>>>> = {
+  'booking.confirmed': {
+    es: {
+      subject: 'Reserva confirmada: {{ booking.service }} el {{ booking.date }}',
+      body: `Hola {{ customer.first_name }}:\n\nTu reserva está confirmada.\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
+      short: `{{ business.name }}: reserva confirmada, {{ booking.service }} el ${WHEN_ES}. Gestionar: {{ booking.manage_url }}`,
+    },
+    en: {
+      subject: 'Booking confirmed: {{ booking.service }} on {{ booking.date }}',
+      body: `Hi {{ customer.first_name }},\n\nYour booking is confirmed.\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
+      short: `{{ business.name }}: booking confirmed, {{ booking.service }} on ${WHEN_EN}. Manage: {{ booking.manage_url }}`,
+    },
+  },
+  'booking.pending_payment': {
+    es: {
+      subject: 'Completa el pago para confirmar tu reserva {{ booking.number }}',
+      body: `Hola {{ customer.first_name }}:\n\nHemos reservado tu hueco. Para confirmarlo, paga el depósito de {{ payment.amount }}.\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
+      short: '{{ business.name }}: paga {{ payment.amount }} para confirmar tu reserva {{ booking.number }}: {{ booking.manage_url }}',
+    },
+    en: {
+      subject: 'Complete your payment to confirm booking {{ booking.number }}',
+      body: `Hi {{ customer.first_name }},\n\nWe are holding your slot. Pay the {{ payment.amount }} deposit to confirm it.\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
+      short: '{{ business.name }}: pay {{ payment.amount }} to confirm booking {{ booking.number }}: {{ booking.manage_url }}',
+    },
+  },
+  'booking.rescheduled': {
+    es: {
+      subject: 'Reserva cambiada: {{ booking.service }} el {{ booking.date }}',
+      body: `Hola {{ customer.first_name }}:\n\nTu reserva ha cambiado del {{ previous.date }} a las {{ previous.time }} al ${WHEN_ES}.\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
+      short: `{{ business.name }}: tu reserva {{ booking.number }} pasa al ${WHEN_ES}.`,
+    },
+    en: {
+      subject: 'Booking moved: {{ booking.service }} on {{ booking.date }}',
+      body: `Hi {{ customer.first_name }},\n\nYour booking moved from {{ previous.date }} at {{ previous.time }} to ${WHEN_EN}.\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
+      short: `{{ business.name }}: booking {{ booking.number }} moved to ${WHEN_EN}.`,
+    },
+  },
+  'booking.cancelled': {
+    es: {
+      subject: 'Reserva cancelada: {{ booking.number }}',
+      body: `Hola {{ customer.first_name }}:\n\nTu reserva de {{ booking.service }} del ${WHEN_ES} está cancelada.{% if refund.present %}\n\nTe devolvemos {{ refund.amount }}.{% endif %}${SIGN_ES}`,
+      short: `{{ business.name }}: reserva {{ booking.number }} cancelada.{% if refund.present %} Reembolso: {{ refund.amount }}.{% endif %}`,
+    },
+    en: {
+      subject: 'Booking cancelled: {{ booking.number }}',
+      body: `Hi {{ customer.first_name }},\n\nYour {{ booking.service }} booking on ${WHEN_EN} is cancelled.{% if refund.present %}\n\nWe are refunding {{ refund.amount }}.{% endif %}${SIGN_EN}`,
+      short: `{{ business.name }}: booking {{ booking.number }} cancelled.{% if refund.present %} Refund: {{ refund.amount }}.{% endif %}`,
+    },
+  },
+  'booking.reminder': {
+    es: {
+      subject: 'Recordatorio: {{ booking.service }} el {{ booking.date }} a las {{ booking.time }}',
+      body: `Hola {{ customer.first_name }}:\n\nTe recordamos tu cita.\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
+      short: `{{ business.name }}: recuerda tu cita de {{ booking.service }} el ${WHEN_ES}.`,
+    },
+    en: {
+      subject: 'Reminder: {{ booking.service }} on {{ booking.date }} at {{ booking.time }}',
+      body: `Hi {{ customer.first_name }},\n\nA reminder of your appointment.\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
+      short: `{{ business.name }}: reminder, {{ booking.service }} on ${WHEN_EN}.`,
+    },
+  },
+  'booking.completed': {
+    es: {
+      subject: 'Gracias por tu visita, {{ customer.first_name }}',
+      body: `Hola {{ customer.first_name }}:\n\nGracias por venir a {{ booking.service }}. ¡Esperamos verte pronto!${SIGN_ES}`,
+      short: '{{ business.name }}: ¡gracias por tu visita!',
+    },
+    en: {
+      subject: 'Thanks for your visit, {{ customer.first_name }}',
+      body: `Hi {{ customer.first_name }},\n\nThank you for coming to {{ booking.service }}. We hope to see you again soon!${SIGN_EN}`,
+      short: '{{ business.name }}: thanks for your visit!',
+    },
+  },
+  'booking.no_show': {
+    es: {
+      subject: 'Te echamos de menos: {{ booking.number }}',
+      body: `Hola {{ customer.first_name }}:\n\nNo pudimos verte en tu cita del ${WHEN_ES}. Si quieres, reserva otra cuando te venga bien.${SIGN_ES}`,
+      short: '{{ business.name }}: no te vimos en tu cita {{ booking.number }}. ¿Reservamos otra?',
+    },
+    en: {
+      subject: 'We missed you: {{ booking.number }}',
+      body: `Hi {{ customer.first_name }},\n\nWe missed you at your appointment on ${WHEN_EN}. Book again whenever suits you.${SIGN_EN}`,
+      short: '{{ business.name }}: we missed you at booking {{ booking.number }}. Book again?',
+    },
+  },
+  'payment.succeeded': {
+    es: {
+      subject: 'Pago recibido: {{ payment.amount }}',
+      body: `Hola {{ customer.first_name }}:\n\nHemos recibido tu pago de {{ payment.amount }} para la reserva {{ booking.number }}.${SIGN_ES}`,
+      short: '{{ business.name }}: pago de {{ payment.amount }} recibido ({{ booking.number }}).',
+    },
+    en: {
+      subject: 'Payment received: {{ payment.amount }}',
+      body: `Hi {{ customer.first_name }},\n\nWe received your payment of {{ payment.amount }} for booking {{ booking.number }}.${SIGN_EN}`,
+      short: '{{ business.name }}: payment of {{ payment.amount }} received ({{ booking.number }}).',
+    },
+  },
+  'payment.failed': {
+    es: {
+      subject: 'No se pudo cobrar {{ payment.amount }}',
+      body: `Hola {{ customer.first_name }}:\n\nNo hemos podido cobrar {{ payment.amount }} para la reserva {{ booking.number }}. Puedes intentarlo de nuevo aquí: {{ booking.manage_url }}${SIGN_ES}`,
+      short: '{{ business.name }}: el pago de {{ payment.amount }} falló. Reintenta: {{ booking.manage_url }}',
+    },
+    en: {
+      subject: 'We could not charge {{ payment.amount }}',
+      body: `Hi {{ customer.first_name }},\n\nWe could not charge {{ payment.amount }} for booking {{ booking.number }}. You can try again here: {{ booking.manage_url }}${SIGN_EN}`,
+      short: '{{ business.name }}: the {{ payment.amount }} payment failed. Retry: {{ booking.manage_url }}',
+    },
+  },
+  'payment.refunded': {
+    es: {
+      subject: 'Reembolso de {{ refund.amount }}',
+      body: `Hola {{ customer.first_name }}:\n\nTe hemos devuelto {{ refund.amount }} de la reserva {{ booking.number }}. Puede tardar unos días en aparecer.${SIGN_ES}`,
+      short: '{{ business.name }}: reembolso de {{ refund.amount }} ({{ booking.number }}).',
+    },
+    en: {
+      subject: 'Refund of {{ refund.amount }}',
+      body: `Hi {{ customer.first_name }},\n\nWe refunded {{ refund.amount }} for booking {{ booking.number }}. It may take a few days to show.${SIGN_EN}`,
+      short: '{{ business.name }}: refund of {{ refund.amount }} ({{ booking.number }}).',
+    },
+  },
+  'waitlist.offer': {
+    es: {
+      subject: 'Hay un hueco libre: {{ offer.service }} el {{ offer.date }}',
+      body: 'Hola {{ customer.first_name }}:\n\nSe ha liberado un hueco para {{ offer.service }} el {{ offer.date }} a las {{ offer.time }}. Resérvalo antes de {{ offer.expires_at }}: {{ offer.claim_url }}' + SIGN_ES,
+      short: '{{ business.name }}: hueco libre {{ offer.date }} {{ offer.time }}. Resérvalo: {{ offer.claim_url }}',
+    },
+    en: {
+      subject: 'A slot opened up: {{ offer.service }} on {{ offer.date }}',
+      body: 'Hi {{ customer.first_name }},\n\nA slot opened up for {{ offer.service }} on {{ offer.date }} at {{ offer.time }}. Claim it before {{ offer.expires_at }}: {{ offer.claim_url }}' + SIGN_EN,
+      short: '{{ business.name }}: slot free {{ offer.date }} {{ offer.time }}. Claim it: {{ offer.claim_url }}',
+    },
+  },
+  'verification.code': {
+    es: {
+      subject: 'Tu código de verificación: {{ code }}',
+      body: 'Tu código de verificación es {{ code }}. Caduca en {{ expires_minutes }} minutos. Si no lo has pedido, ignora este mensaje.' + SIGN_ES,
+      short: '{{ business.name }}: tu código es {{ code }} (caduca en {{ expires_minutes }} min).',
+    },
+    en: {
+      subject: 'Your verification code: {{ code }}',
+      body: 'Your verification code is {{ code }}. It expires in {{ expires_minutes }} minutes. If you did not ask for it, ignore this message.' + SIGN_EN,
+      short: '{{ business.name }}: your code is {{ code }} (expires in {{ expires_minutes }} min).',
+    },
+  },
+  'marketing.message': {
+    es: {
+      subject: '{{ message.subject }}',
+      body: 'Hola {{ customer.first_name }}:\n\n{{ message.body }}' + SIGN_ES + '\n\nDarte de baja: {{ unsubscribe_url }}',
+      short: '{{ business.name }}: {{ message.body }}',
+    },
+    en: {
+      subject: '{{ message.subject }}',
+      body: 'Hi {{ customer.first_name }},\n\n{{ message.body }}' + SIGN_EN + '\n\nUnsubscribe: {{ unsubscribe_url }}',
+      short: '{{ business.name }}: {{ message.body }}',
+    },
+  },
+  'webhook_endpoint.disabled': {
+    es: {
+      subject: 'Webhook desactivado: {{ endpoint.url }}',
+      body: 'Hemos desactivado el webhook {{ endpoint.url }} de {{ business.name }}: {{ endpoint.reason }}.\n\nCorrige el receptor y vuelve a activarlo en el panel; las entregas fallidas pueden reenviarse desde su historial.',
+      short: 'Webhook {{ endpoint.url }} desactivado: {{ endpoint.reason }}',
+    },
+    en: {
+      subject: 'Webhook disabled: {{ endpoint.url }}',
+      body: 'We disabled the webhook {{ endpoint.url }} of {{ business.name }}: {{ endpoint.reason }}.\n\nFix the receiver and enable it again in the dashboard; failed deliveries can be replayed from its log.',
+      short: 'Webhook {{ endpoint.url }} disabled: {{ endpoint.reason }}',
+    },
+  },
+};

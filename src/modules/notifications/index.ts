@@ -1,0 +1,102 @@
+/**
+ * Notifications: tenant-editable templates (LiquidJS, sandboxed) with
+ * built-in Spanish and English ones, messages planned from booking and
+ * payment events, reminders through the job queue, delivery by email
+ * (SMTP), SMS and WhatsApp (Twilio) — captured in the outbox when no
+ * provider is configured — with per-message tracking and resends.
+ * Other modules use only what this file exports.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../../platform/config.ts';
+import { publicUrl } from '../../platform/config.ts';
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Db, Trx } from '../../platform/db/database.ts';
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { createSmtpSender, type EmailSender } from './channels/smtp-sender.ts';
+import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts';
+import { composeMessages, type MessageRequest } from './message-composer.ts';
+import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
+import { createBookingReminderJob, createNotificationEventJob, notificationsSubscriber } from './notification-events.job.ts';
+import { registerNotificationRoutes } from './notifications.routes.ts';
+import { createOutboxService } from './outbox.service.ts';
+import { createSettingsService } from './settings.service.ts';
+import { createTemplatesService } from './templates.service.ts';
+import './notifications.tables.ts';
+
+export type { MessageRequest } from './message-composer.ts';
+export type { TemplateKey } from './notification-catalogue.ts';
+
+export interface NotificationsModuleDeps {
+  db: Db;
+  config: Config;
+  keyRing: KeyRing;
+  logger: Logger;
+  /** Overrides for tests; by default built from SMTP_URL and TWILIO_* (null = capture). */
+  email?: EmailSender | null;
+  text?: TextSender | null;
+}
+
+export interface NotificationsModule {
+  registerRoutes(api: ApiRouter): void;
+  jobs: JobDefinition[];
+  subscribers: EventSubscriber[];
+  /** Queues a message in the caller's transaction (waitlist offers, verification codes, marketing). */
+  queueMessage(trx: Trx, tenantId: string, request: MessageRequest): Promise<number>;
+  /** Tells the business its webhook endpoint was disabled (the webhooks module's notifier). */
+  notifyEndpointDisabled(trx: Trx, tenantId: string, endpoint: { id: string; url: string; reason: string }): Promise<void>;
+  close(): void;
+}
+
+function textSenderFrom(config: Config): TextSender | null {
+  if (!config.TWILIO_ACCOUNT_SID || !config.TWILIO_AUTH_TOKEN || !config.TWILIO_FROM) return null;
+  return createTwilioSender({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    from: config.TWILIO_FROM,
+    apiBase: config.TWILIO_API_BASE ?? 'https://api.twilio.com',
+  });
+}
+
+export function createNotificationsModule(deps: NotificationsModuleDeps): NotificationsModule {
+  const base = publicUrl(deps.config);
+  const email = deps.email !== undefined ? deps.email : deps.config.SMTP_URL ? createSmtpSender(deps.config.SMTP_URL, deps.config.EMAIL_FROM) : null;
+  const text = deps.text !== undefined ? deps.text : textSenderFrom(deps.config);
+  const composer = { keyRing: deps.keyRing, publicUrl: base };
+  const services = {
+    outbox: createOutboxService(deps),
+    templates: createTemplatesService(deps),
+    settings: createSettingsService(deps),
+  };
+  return {
+    registerRoutes: (api) => registerNotificationRoutes(api, services),
+    jobs: [
+      createNotificationEventJob(composer),
+      createBookingReminderJob(composer),
+      createNotificationDeliveryJob({
+        keyRing: deps.keyRing,
+        publicUrl: base,
+        emailFrom: deps.config.EMAIL_FROM,
+        email,
+        text,
+        logger: deps.logger,
+      }),
+    ],
+    subscribers: [notificationsSubscriber],
+    queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
+    async notifyEndpointDisabled(trx, tenantId, endpoint) {
+      await composeMessages(trx, composer, tenantId, {
+        key: 'webhook_endpoint.disabled',
+        dedupeBase: `webhook-endpoint:${endpoint.id}:disabled:${Date.now()}`,
+        eventId: null,
+        recipient: { kind: 'business' },
+        channels: ['email'],
+        extra: () => ({ endpoint: { url: endpoint.url, reason: endpoint.reason } }),
+      });
+    },
+    close() {
+      email?.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * What can be sent: one template key per kind of message, the variables each
+ * one may use (templates using anything else are refused when saved) and the
+ * sample values the preview renders with.
+ */
+
+export const NOTIFICATION_CHANNELS = ['email', 'sms', 'whatsapp', 'push'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const LANGUAGES = ['es', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const TEMPLATE_KEYS = [
+  'booking.confirmed',
+  'booking.pending_payment',
+  'booking.rescheduled',
+  'booking.cancelled',
+  'booking.reminder',
+  'booking.completed',
+  'booking.no_show',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.refunded',
+  'waitlist.offer',
+  'verification.code',
+  'marketing.message',
+  'webhook_endpoint.disabled',
+] as const;
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+/** Marketing messages need the customer's consent and carry List-Unsubscribe; the rest are transactional. */
+export const MARKETING_KEYS: ReadonlySet<TemplateKey> = new Set(['marketing.message']);
+
+const COMMON = ['customer.first_name', 'customer.last_name', 'business.name', 'business.phone', 'business.email'];
+const BOOKING = [
+  'booking.number',
+  'booking.date',
+  'booking.time',
+  'booking.end_time',
+  'booking.service',
+  'booking.resource',
+  'booking.location',
+  'booking.timezone',
+  'booking.manage_url',
+];
+
+/** Variables (dotted paths) each template may use. */
+export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>> = {
+  'booking.confirmed': [...COMMON, ...BOOKING],
+  'booking.pending_payment': [...COMMON, ...BOOKING, 'payment.amount'],
+  'booking.rescheduled': [...COMMON, ...BOOKING, 'previous.date', 'previous.time'],
+  'booking.cancelled': [...COMMON, ...BOOKING, 'refund.amount', 'refund.present', 'cancellation.reason'],
+  'booking.reminder': [...COMMON, ...BOOKING, 'reminder.hours_before', 'reminder.minutes_before'],
+  'booking.completed': [...COMMON, ...BOOKING],
+  'booking.no_show': [...COMMON, ...BOOKING],
+  'payment.succeeded': [...COMMON, ...BOOKING, 'payment.amount'],
+  'payment.failed': [...COMMON, ...BOOKING, 'payment.amount'],
+  'payment.refunded': [...COMMON, ...BOOKING, 'payment.amount', 'refund.amount'],
+  'waitlist.offer': [...COMMON, 'offer.service', 'offer.date', 'offer.time', 'offer.claim_url', 'offer.expires_at'],
+  'verification.code': [...COMMON, 'code', 'expires_minutes'],
+  'marketing.message': [...COMMON, 'message.subject', 'message.body', 'unsubscribe_url'],
+  'webhook_endpoint.disabled': ['business.name', 'business.phone', 'business.email', 'endpoint.url', 'endpoint.reason'],
+};
+
+/** Template variables: nested plain values (strings, numbers, booleans). */
+export type TemplateValue = string | number | boolean | null | { [key: string]: TemplateValue };
+export type TemplateVariables = Record<string, TemplateValue>;
+
+/** Sample values for previews and for validating templates when they are saved. */
+export function sampleVariables(key: TemplateKey, language: Language): TemplateVariables {
+  const es = language === 'es';
+  const all: TemplateVariables = {
+    customer: { first_name: 'Ana', last_name: 'García' },
+    business: { name: es ? 'Peluquería Sol' : 'Sunny Salon', phone: '+34910000000', email: 'hola@example.com' },
+    booking: {
+      number: 'BK-7KQ2M9',
+      date: es ? 'domingo, 29 de marzo de 2026' : 'Sunday, March 29, 2026',
+      time: '09:00',
+      end_time: '09:45',
+      service: es ? 'Corte de pelo' : 'Haircut',
+      resource: 'Marta',
+      location: es ? 'Calle Mayor 1, Madrid' : '1 Main Street',
+      timezone: 'Europe/Madrid',
+      manage_url: 'https://book.example.com/manage/sample-token',
+    },
+    previous: { date: es ? 'sábado, 28 de marzo de 2026' : 'Saturday, March 28, 2026', time: '17:30' },
+    refund: { amount: es ? '22,50 €' : '€22.50', present: true },
+    cancellation: { reason: es ? 'Imprevisto' : 'Something came up' },
+    payment: { amount: es ? '45,00 €' : '€45.00' },
+    reminder: { hours_before: 24, minutes_before: 1440 },
+    offer: {
+      service: es ? 'Corte de pelo' : 'Haircut',
+      date: es ? 'lunes, 30 de marzo de 2026' : 'Monday, March 30, 2026',
+      time: '10:00',
+      claim_url: 'https://book.example.com/waitlist/sample-token',
+      expires_at: '29/03/2026 18:00',
+    },
+    code: '482913',
+    expires_minutes: 10,
+    message: { subject: es ? 'Novedades de primavera' : 'Spring news', body: es ? '¡Un 10 % en color!' : '10% off colour!' },
+    unsubscribe_url: 'https://book.example.com/unsubscribe/sample-token',
+    endpoint: { url: 'https://hooks.example.com/reservehub', reason: 'the endpoint answered 410 Gone' },
+  };
+  // Only the variables this template may use: a sample never hides an undeclared one.
+  const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));
+  return Object.fromEntries(Object.entries(all).filter(([name]) => allowedRoots.has(name)));
+}
+
+export function isTemplateKey(value: string): value is TemplateKey {
+  return (TEMPLATE_KEYS as readonly string[]).includes(value);
+}
+
+/** The supported language for a tag like "es-ES" or "EN", or null. */
+export function supportedLanguage(tag: string | null | undefined): Language | null {
+  const base = tag?.slice(0, 2).toLowerCase();
+  return base === 'es' || base === 'en' ? base : null;
+}

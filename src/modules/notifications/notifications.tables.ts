@@ -1,0 +1,102 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Language, NotificationChannel } from './notification-catalogue.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+/** `notification_templates` (migration 0050): a tenant's own version of a built-in template. */
+export interface NotificationTemplatesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  event_type: string;
+  channel: NotificationChannel;
+  language: Language;
+  subject: string | null;
+  body: string;
+  body_html: string | null;
+  variables: ColumnType<string[], string, string>;
+  is_active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Per-tenant notification settings (stored JSON). */
+export interface NotificationSettingsData {
+  reminder_offsets_minutes?: number[];
+  service_reminder_offsets?: Record<string, number[]>;
+  channels?: Partial<Record<NotificationChannel, boolean>>;
+  default_language?: Language;
+}
+
+export interface NotificationSettingsTable {
+  tenant_id: string;
+  settings: ColumnType<NotificationSettingsData, string, string>;
+  updated_at: Generated<Date>;
+}
+
+export type NotificationStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'captured' | 'skipped';
+export type NotificationTransport = 'smtp' | 'twilio' | 'captured' | 'webpush';
+export type RecipientKind = 'customer' | 'business';
+
+/** What an emailed invitation needs (no personal data). */
+export interface InvitationData {
+  booking_id: string;
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  start_time: string;
+  end_time: string;
+  timezone: string;
+  summary: string;
+  location: string | null;
+}
+
+/** `notifications` (migration 0050): one message to one recipient on one channel. */
+export interface NotificationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  dedupe_key: string;
+  event_id: string | null;
+  event_type: string;
+  booking_id: string | null;
+  customer_id: string | null;
+  business_id: string | null;
+  template_id: string | null;
+  channel: NotificationChannel;
+  recipient_kind: RecipientKind;
+  recipient_hint: string | null;
+  recipient_enc: string | null;
+  language: string;
+  subject_enc: string | null;
+  body_enc: string;
+  body_html_enc: string | null;
+  invitation: ColumnType<InvitationData | null, string | null, string | null>;
+  marketing: Generated<boolean>;
+  transport: NotificationTransport | null;
+  status: Generated<NotificationStatus>;
+  provider_message_id: string | null;
+  error_message: string | null;
+  attempts: Generated<number>;
+  resend_count: Generated<number>;
+  scheduled_for: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationEventReceiptsTable {
+  tenant_id: string;
+  event_id: string;
+  processed_at: Timestamp;
+}
+
+declare module '../../platform/db/database.ts' {
+  interface Database {
+    notification_templates: NotificationTemplatesTable;
+    notification_settings: NotificationSettingsTable;
+    notifications: NotificationsTable;
+    notification_event_receipts: NotificationEventReceiptsTable;
+  }
+}

@@ -1,0 +1,113 @@
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import type { PaginationMeta } from '../../platform/http/envelope.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
+import { enqueue } from '../../platform/jobs/queue.ts';
+import { withdrawMarketingConsent } from '../customers/index.ts';
+import { contentContext } from './message-composer.ts';
+import { notificationDeliveryJob } from './notification-jobs.ts';
+import * as repo from './notifications.repository.ts';
+import type { ListNotificationsQuery, NotificationView } from './notifications.schemas.ts';
+import { readUnsubscribeToken } from './unsubscribe-token.ts';
+
+/**
+ * The dashboard's outbox: every message with its delivery state (captured
+ * ones included), the resend support needs (RF6.2) and the unsubscribe link.
+ */
+export function createOutboxService(deps: { db: Db; keyRing: KeyRing }) {
+  function toView(row: repo.NotificationRow): NotificationView & { body_html: string | null } {
+    const context = contentContext(row.tenant_id, row.id);
+    return {
+      id: row.id,
+      event_type: row.event_type,
+      event_id: row.event_id,
+      channel: row.channel,
+      transport: row.transport,
+      status: row.status,
+      recipient_kind: row.recipient_kind,
+      recipient: row.recipient_hint,
+      customer_id: row.customer_id,
+      booking_id: row.booking_id,
+      language: row.language,
+      subject: deps.keyRing.decryptNullable(row.subject_enc, context),
+      body: deps.keyRing.decrypt(row.body_enc, context),
+      body_html: deps.keyRing.decryptNullable(row.body_html_enc, context),
+      has_invitation: row.invitation !== null,
+      marketing: row.marketing,
+      provider_message_id: row.provider_message_id,
+      error: row.error_message,
+      attempts: row.attempts,
+      resend_count: row.resend_count,
+      sent_at: row.sent_at?.toISOString() ?? null,
+      delivered_at: row.delivered_at?.toISOString() ?? null,
+      failed_at: row.failed_at?.toISOString() ?? null,
+      created_at: row.created_at.toISOString(),
+    };
+  }
+
+  return {
+    async list(tenantId: string, query: ListNotificationsQuery): Promise<{ items: NotificationView[]; pagination: PaginationMeta }> {
+      const position = decodeCursor(query.cursor);
+      const before = position ? { createdAt: new Date(position.value), id: position.id } : undefined;
+      if (before && Number.isNaN(before.createdAt.getTime())) throw new AppError('INVALID_CURSOR', 'The cursor is not valid for this list');
+      const rows = await withTenant(deps.db, tenantId, (trx) =>
+        repo.listNotifications(trx, tenantId, {
+          status: query.status,
+          channel: query.channel,
+          bookingId: query.booking_id,
+          customerId: query.customer_id,
+          before,
+          limit: query.limit + 1,
+        }),
+      );
+      const hasMore = rows.length > query.limit;
+      const items = rows.slice(0, query.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((row) => {
+          const { body_html: _html, ...view } = toView(row);
+          return view;
+        }),
+        pagination: {
+          cursor: hasMore && last ? encodeCursor({ value: last.created_at.toISOString(), id: last.id }) : null,
+          has_more: hasMore,
+        },
+      };
+    },
+
+    async get(tenantId: string, id: string) {
+      const row = await withTenant(deps.db, tenantId, (trx) => repo.findNotification(trx, tenantId, id));
+      if (!row) throw notFound('Notification');
+      return toView(row);
+    },
+
+    /** Sends a finished message again (same content, address looked up afresh). */
+    async resend(tenantId: string, id: string) {
+      const row = await withTenant(deps.db, tenantId, async (trx) => {
+        const existing = await repo.findNotification(trx, tenantId, id);
+        if (!existing) throw notFound('Notification');
+        const reopened = await repo.reopenForResend(trx, tenantId, id);
+        if (!reopened) throw new AppError('CONFLICT', 'This message is still being sent');
+        await enqueue(trx, notificationDeliveryJob, { notification_id: id }, {
+          tenantId,
+          dedupeKey: `notification:${id}:resend:${reopened.resend_count}`,
+        });
+        return reopened;
+      });
+      return toView(row);
+    },
+
+    /** One-click unsubscribe (RFC 8058): withdraws marketing consent. Unknown tokens are 404. */
+    async unsubscribe(token: string): Promise<void> {
+      const owner = readUnsubscribeToken(deps.keyRing, token);
+      if (owner === null) throw notFound('Subscription');
+      await withTenant(deps.db, owner.tenantId, (trx) =>
+        withdrawMarketingConsent(trx, owner.tenantId, owner.customerId, 'unsubscribe_link'),
+      );
+    },
+  };
+}
+
+export type OutboxService = ReturnType<typeof createOutboxService>;

@@ -1,0 +1,59 @@
+/**
+ * Outgoing webhooks: endpoints per tenant with chosen event types, Standard
+ * Webhooks signatures, retries on a schedule of about three days, a delivery
+ * log with replays, secret rotation with overlap, and refusal of non-public
+ * targets. Other modules use only what this file exports.
+ */
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { createWebhookDeliveriesService } from './webhook-deliveries.service.ts';
+import { createWebhookDeliveryJob, type EndpointDisabledNotifier } from './webhook-delivery.job.ts';
+import { createWebhookEndpointsService } from './webhook-endpoints.service.ts';
+import { createWebhookFanoutSubscriber } from './webhook-fanout.ts';
+import { registerWebhookRoutes } from './webhooks.routes.ts';
+import './webhooks.tables.ts';
+
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhooks.schemas.ts';
+export type { EndpointDisabledNotifier } from './webhook-delivery.job.ts';
+export { signWebhook } from './webhook-signature.ts';
+
+export interface WebhooksModuleDeps {
+  db: Db;
+  keyRing: KeyRing;
+  /** WEBHOOKS_ALLOW_PRIVATE: deliver to private/loopback addresses (development, tests). */
+  allowPrivateTargets: boolean;
+  /** Production: events are marked `livemode: true`. */
+  livemode: boolean;
+  onEndpointDisabled?: EndpointDisabledNotifier | undefined;
+  /** Per-request timeout (default 15 s). */
+  requestTimeoutMs?: number | undefined;
+  /** Job lease (default 60 s; must exceed the request timeout). */
+  deliveryLeaseMs?: number | undefined;
+}
+
+export interface WebhooksModule {
+  registerRoutes(api: ApiRouter): void;
+  jobs: JobDefinition[];
+  subscribers: EventSubscriber[];
+}
+
+export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
+  const endpoints = createWebhookEndpointsService(deps);
+  const deliveries = createWebhookDeliveriesService(deps);
+  return {
+    registerRoutes: (api) => registerWebhookRoutes(api, { endpoints, deliveries }),
+    jobs: [
+      createWebhookDeliveryJob({
+        keyRing: deps.keyRing,
+        allowPrivateTargets: deps.allowPrivateTargets,
+        requestTimeoutMs: deps.requestTimeoutMs ?? 15_000,
+        leaseMs: deps.deliveryLeaseMs ?? 60_000,
+        onEndpointDisabled: deps.onEndpointDisabled,
+      }),
+    ],
+    subscribers: [createWebhookFanoutSubscriber({ livemode: deps.livemode })],
+  };
+}
