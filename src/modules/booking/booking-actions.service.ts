@@ -1,0 +1,335 @@
+/**
+ * Changing a booking: the actions of `PATCH /bookings/{id}` and of the
+ * customer's manage link, the payment confirmation and the unpaid-hold expiry.
+ * Each runs in one transaction with the booking row locked: the state machine
+ * decides, the policy (window, refund tiers, reschedule limits, no-show terms)
+ * applies, occupancy is released or moved through scheduling, money goes back
+ * through payments, and the history and events are written alongside.
+ */
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { publishEvent } from '../../platform/events/outbox.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
+import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
+import type { RefundResult } from '../payments/payments-port.ts';
+import { isSlotBookable, moveOccupancy, releaseOccupancy } from '../scheduling/index.ts';
+import { canCancel, canReschedule, noShowSettlement, refundForCancellation, type CancellationPolicy } from './booking-policy.ts';
+import { holdsSlot, transitionsForApiAction, type BookingApiAction } from './booking-state.ts';
+import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
+import { bookingExpiryJob } from './booking-expiry.job.ts';
+import { recordChange, stepsForApiAction, stepsForSystemAction } from './booking-lifecycle.ts';
+import { BookingRepository, type BookingChanges, type BookingRow } from './booking.repository.ts';
+import type { BookingPatch } from './booking.schemas.ts';
+
+/** A slot a change freed, for the waitlist. */
+export interface FreedSlot {
+  serviceId: string;
+  resourceId: string;
+  start: Date;
+  end: Date;
+}
+
+/** Called inside the transaction that freed a slot (the waitlist offers it). */
+export type SlotFreedHandler = (trx: Trx, tenantId: string, slot: FreedSlot) => Promise<void>;
+
+export interface ActionOutcome {
+  row: BookingRow;
+  refund: RefundResult | null;
+}
+
+/** Who may see and change a booking: staff only their resources' bookings (checked with the booking as object). */
+export function actorMaySee(actor: Actor, row: BookingRow, action: 'read' | 'update'): boolean {
+  if (!actor.auth) return true;
+  return actor.auth.can(action, 'Booking', { resource_id: row.resource_id, customer_id: row.customer_id });
+}
+
+function policyViolation(message: string, reason: string): AppError {
+  return new AppError('POLICY_VIOLATION', message, { reason });
+}
+
+export class BookingActionsService {
+  readonly #deps: BookingDeps;
+  readonly #repository = new BookingRepository();
+  readonly #onSlotFreed: SlotFreedHandler[] = [];
+
+  constructor(deps: BookingDeps) {
+    this.#deps = deps;
+  }
+
+  /** Registers a reaction to freed slots (the waitlist). */
+  onSlotFreed(handler: SlotFreedHandler): void {
+    this.#onSlotFreed.push(handler);
+  }
+
+  /** `PATCH /bookings/{id}`: an action and/or notes. 404 for unknown ids, other tenants' and other staff's bookings. */
+  async patch(tenantId: string, bookingId: string, patch: BookingPatch, actor: Actor): Promise<ActionOutcome> {
+    return this.#inTransaction(tenantId, async (trx, changed) => {
+      const row = await this.#repository.lockById(trx, tenantId, bookingId);
+      if (!row || !actorMaySee(actor, row, 'update')) throw notFound('Booking');
+      return this.applyLocked(trx, tenantId, row, patch, actor, changed);
+    });
+  }
+
+  /**
+   * Applies a patch to a booking the caller has locked (manage links reuse
+   * this after their own access check). `changed` collects resources whose
+   * availability changed, bumped after commit.
+   */
+  async applyLocked(trx: Trx, tenantId: string, row: BookingRow, patch: BookingPatch, actor: Actor, changed: Set<string>): Promise<ActionOutcome> {
+    let current = row;
+    if (patch.notes !== undefined || (patch.internal_notes !== undefined && actor.staff)) {
+      const previous = current;
+      current = await this.#repository.update(trx, tenantId, current.id, {
+        ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+        ...(patch.internal_notes !== undefined && actor.staff ? { internal_notes: patch.internal_notes } : {}),
+      });
+      if (patch.action === undefined) {
+        await recordChange(trx, this.#repository, { tenantId, booking: current, previous, action: 'update_notes', steps: [], actor });
+      }
+    }
+    if (patch.action === undefined) return { row: current, refund: null };
+    return this.#act(trx, tenantId, current, patch.action, patch, actor, changed);
+  }
+
+  async #act(
+    trx: Trx,
+    tenantId: string,
+    row: BookingRow,
+    action: BookingApiAction,
+    patch: BookingPatch,
+    actor: Actor,
+    changed: Set<string>,
+  ): Promise<ActionOutcome> {
+    const plan = stepsForApiAction(row.status, action);
+    const now = nowOf(this.#deps);
+    const policy = await this.#policyOf(trx, tenantId, row);
+    // The system (erasure, seeding) acts for the business: no customer window applies.
+    const anytime = actor.type === 'system' || (actor.auth?.can('cancel_anytime', 'Booking') ?? false);
+    const clock = { startTime: row.start_time.getTime(), now: now.getTime(), customerType: row.customer_type };
+    let refund: RefundResult | null = null;
+    let changes: BookingChanges = { status: plan.to };
+    let details: Record<string, unknown> = {};
+
+    switch (action) {
+      case 'cancel': {
+        if (policy) {
+          const decision = canCancel({ ...clock, policy, actorCanCancelAnytime: anytime });
+          if (!decision.allowed) throw policyViolation('The cancellation window has passed for this booking', decision.reason);
+        }
+        refund = await this.#refund(trx, tenantId, row, policy, now, 'cancellation');
+        changes = { ...changes, cancelled_at: now, cancelled_by: actor.auth?.userId ?? actor.id, cancellation_reason: patch.cancellation_reason ?? null };
+        details = { refund_amount: refund?.amount ?? 0 };
+        break;
+      }
+      case 'reschedule': {
+        if (policy) {
+          const decision = canReschedule({ ...clock, policy, rescheduleCount: row.reschedule_count, actorCanRescheduleAnytime: anytime });
+          if (!decision.allowed) throw policyViolation('This booking can no longer be rescheduled', decision.reason);
+        }
+        const moved = await this.#move(trx, tenantId, row, new Date(patch.new_start_time ?? ''), patch.new_resource_id ?? row.resource_id, now);
+        for (const id of moved.changedResourceIds) changed.add(id);
+        changes = { ...changes, ...moved.changes, reschedule_count: row.reschedule_count + 1 };
+        details = {
+          from: { start_time: row.start_time.toISOString(), resource_id: row.resource_id },
+          to: { start_time: moved.start.toISOString(), resource_id: moved.resourceId },
+        };
+        break;
+      }
+      case 'confirm': {
+        changes = { ...changes, payment_expires_at: null };
+        await cancelPendingJobs(trx, bookingExpiryJob.name, `booking-expiry:${row.id}`);
+        break;
+      }
+      case 'mark_no_show': {
+        if (policy) {
+          const settlement = noShowSettlement({ paidAmount: row.deposit_paid, policy });
+          const result = await this.#deps.payments.settleNoShow(trx, {
+            tenantId,
+            bookingId: row.id,
+            customerId: row.customer_id,
+            keepDeposit: settlement.refund === 0,
+            fee: settlement.penalty,
+            idempotencyKey: `booking:${row.id}:no_show`,
+          });
+          details = { deposit_kept: result.depositKept, fee: result.fee?.amount ?? null };
+          if (settlement.refund > 0) refund = await this.#refundAmount(trx, tenantId, row, settlement.refund, 'no_show');
+        } else {
+          details = { deposit_kept: row.deposit_paid };
+        }
+        break;
+      }
+      case 'check_in':
+      case 'check_out':
+      case 'complete':
+        break;
+    }
+    for (const recorded of plan.records) changes = { ...changes, [recorded]: now };
+
+    if (!holdsSlot(plan.to)) {
+      for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
+    }
+    const updated = await this.#repository.update(trx, tenantId, row.id, changes);
+    await recordChange(trx, this.#repository, {
+      tenantId,
+      booking: updated,
+      previous: row,
+      action,
+      steps: plan.steps,
+      actor,
+      reason: action === 'cancel' ? (patch.cancellation_reason ?? null) : null,
+      details,
+    });
+    if (action === 'cancel' || action === 'reschedule') {
+      await this.#slotFreed(trx, tenantId, { serviceId: row.service_id, resourceId: row.resource_id, start: row.start_time, end: row.end_time });
+    }
+    return { row: updated, refund };
+  }
+
+  /** What cancelling now would give back (manage link preview): no change made. */
+  async previewRefund(trx: Trx, tenantId: string, row: BookingRow, actor: Actor): Promise<{ allowed: boolean; reason: string; amount: number }> {
+    const policy = await this.#policyOf(trx, tenantId, row);
+    const now = nowOf(this.#deps);
+    if (!transitionsForApiAction(row.status, 'cancel').ok) return { allowed: false, reason: `booking_${row.status}`, amount: 0 };
+    const clock = { startTime: row.start_time.getTime(), now: now.getTime(), customerType: row.customer_type };
+    const anytime = actor.auth?.can('cancel_anytime', 'Booking') ?? false;
+    const decision = policy ? canCancel({ ...clock, policy, actorCanCancelAnytime: anytime }) : { allowed: true, reason: 'within_window' };
+    const amount = policy ? refundForCancellation({ ...clock, policy, paidAmount: row.deposit_paid }) : row.deposit_paid;
+    return { allowed: decision.allowed, reason: decision.reason, amount: decision.allowed ? amount : 0 };
+  }
+
+  /** Payment for a pending booking succeeded (event from payments). Idempotent. */
+  async confirmPaid(tenantId: string, bookingId: string, paidAmount: number | null, paymentId: string | null): Promise<'confirmed' | 'already' | 'after_expiry' | 'missing'> {
+    return this.#inTransaction(tenantId, async (trx) => {
+      const row = await this.#repository.lockById(trx, tenantId, bookingId);
+      if (!row) return 'missing';
+      if (row.status === 'pending_payment') {
+        const plan = stepsForSystemAction(row.status, 'confirm');
+        const updated = await this.#repository.update(trx, tenantId, row.id, {
+          status: plan.to,
+          payment_expires_at: null,
+          deposit_paid: paidAmount ?? row.deposit_required,
+        });
+        await cancelPendingJobs(trx, bookingExpiryJob.name, `booking-expiry:${row.id}`);
+        await recordChange(trx, this.#repository, {
+          tenantId,
+          booking: updated,
+          previous: row,
+          action: 'confirm',
+          steps: plan.steps,
+          actor: SYSTEM_ACTOR,
+          reason: 'payment_succeeded',
+          details: { payment_id: paymentId },
+        });
+        return 'confirmed';
+      }
+      if (row.status === 'expired') {
+        // Terminal states never change (the specification's diagram), so a payment
+        // that lands after the hold expired is not turned into a booking: payments
+        // refunds it when it sees this event.
+        await publishEvent(trx, {
+          tenantId,
+          type: 'booking.payment_after_expiry',
+          aggregateType: 'booking',
+          aggregateId: row.id,
+          data: { booking_id: row.id, payment_id: paymentId, amount: paidAmount, currency: row.currency, action: 'refund' },
+        });
+        return 'after_expiry';
+      }
+      return 'already';
+    });
+  }
+
+  /** The unpaid hold ran out: pending_payment → expired, slot freed. Idempotent; a paid booking is left alone. */
+  async expireUnpaid(tenantId: string, bookingId: string): Promise<'expired' | 'skipped'> {
+    return this.#inTransaction(tenantId, async (trx, changed) => {
+      const row = await this.#repository.lockById(trx, tenantId, bookingId);
+      if (!row || row.status !== 'pending_payment') return 'skipped';
+      if (row.payment_expires_at && row.payment_expires_at.getTime() > nowOf(this.#deps).getTime()) return 'skipped';
+      const plan = stepsForSystemAction(row.status, 'payment_timeout');
+      for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
+      await this.#deps.payments.cancelPendingForBooking(trx, tenantId, row.id);
+      const updated = await this.#repository.update(trx, tenantId, row.id, { status: plan.to, payment_expires_at: null });
+      await recordChange(trx, this.#repository, {
+        tenantId,
+        booking: updated,
+        previous: row,
+        action: 'payment_timeout',
+        steps: plan.steps,
+        actor: SYSTEM_ACTOR,
+        reason: 'payment_timeout',
+      });
+      await this.#slotFreed(trx, tenantId, { serviceId: row.service_id, resourceId: row.resource_id, start: row.start_time, end: row.end_time });
+      return 'expired';
+    });
+  }
+
+  async #inTransaction<T>(tenantId: string, work: (trx: Trx, changed: Set<string>) => Promise<T>): Promise<T> {
+    const changed = new Set<string>();
+    const result = await withTenant(this.#deps.db, tenantId, (trx) => work(trx, changed));
+    if (changed.size > 0) await this.#deps.bumpAvailabilityVersion(tenantId, [...changed]);
+    return result;
+  }
+
+  async #slotFreed(trx: Trx, tenantId: string, slot: FreedSlot): Promise<void> {
+    for (const handler of this.#onSlotFreed) await handler(trx, tenantId, slot);
+  }
+
+  async #policyOf(trx: Trx, tenantId: string, row: BookingRow): Promise<CancellationPolicy | null> {
+    const service = await findServiceSnapshot(trx, tenantId, row.service_id);
+    return service?.cancellation_policy ?? null;
+  }
+
+  async #refund(trx: Trx, tenantId: string, row: BookingRow, policy: CancellationPolicy | null, now: Date, reason: string): Promise<RefundResult | null> {
+    if (row.deposit_paid === 0) return null;
+    const amount = policy
+      ? refundForCancellation({ startTime: row.start_time.getTime(), now: now.getTime(), policy, customerType: row.customer_type, paidAmount: row.deposit_paid })
+      : row.deposit_paid;
+    return this.#refundAmount(trx, tenantId, row, amount, reason);
+  }
+
+  async #refundAmount(trx: Trx, tenantId: string, row: BookingRow, amount: number, reason: string): Promise<RefundResult | null> {
+    if (amount <= 0) return null;
+    return this.#deps.payments.refundBooking(trx, { tenantId, bookingId: row.id, amount, reason, idempotencyKey: `booking:${row.id}:${reason}` });
+  }
+
+  /**
+   * Checks the new time with the availability engine as if the booking's own
+   * slot were free (a move by 15 minutes overlaps itself), then moves the
+   * occupancy atomically with scheduling's `moveOccupancy`.
+   */
+  async #move(trx: Trx, tenantId: string, row: BookingRow, start: Date, resourceId: string, now: Date) {
+    const [resource] = await findResourcesWithZones(trx, tenantId, [resourceId]);
+    if (!resource) throw notFound('Resource');
+    await sql`savepoint booking_reschedule_check`.execute(trx);
+    await releaseOccupancy(trx, { tenantId, bookingId: row.id });
+    const slot = await isSlotBookable(trx, { tenantId, serviceId: row.service_id, resourceId, start, now });
+    await sql`rollback to savepoint booking_reschedule_check`.execute(trx);
+    if (!slot.bookable) throw new AppError('SLOT_UNAVAILABLE', 'The new time is not available', { reason: slot.reason });
+    const moved = await moveOccupancy(
+      trx,
+      slot.reservations.map((reservation) => ({
+        tenantId,
+        bookingId: row.id,
+        resourceId: reservation.resourceId,
+        start: slot.start,
+        end: slot.end,
+        bufferBefore: slot.bufferBefore,
+        bufferAfter: slot.bufferAfter,
+        places: 1,
+        capacity: reservation.capacity,
+      })),
+    );
+    const changes: BookingChanges = {
+      start_time: slot.start,
+      end_time: slot.end,
+      resource_id: resource.id,
+      resource_name: resource.name,
+      resource_type: resource.type,
+      location_id: slot.locationId,
+      time_zone: slot.timeZone,
+    };
+    return { changes, changedResourceIds: moved.changedResourceIds, start: slot.start, resourceId: resource.id };
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * Creating bookings: one (`POST /bookings`) or several at once, all or nothing
+ * (RF5.8). One transaction per request holds the customer, the booking rows,
+ * their history, the occupancy (through scheduling), the deposit (through
+ * payments), the plan quota, the events and the expiry job: a 201 means all of
+ * it committed, and a crash before commit leaves none of it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Trx } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { enqueue } from '../../platform/jobs/queue.ts';
+import { findResourcesWithZones, findServiceSnapshot, type ResourceWithZone, type ServiceSnapshot } from '../catalog/index.ts';
+import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
+import type { DepositResult } from '../payments/payments-port.ts';
+import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
+import { assertPublicBookingOpen, consumePlanQuota, getBusiness } from '../tenancy/index.ts';
+import { generateBookingNumber } from './booking-number.ts';
+import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
+import { bookingExpiryJob } from './booking-expiry.job.ts';
+import { recordChange, stepsForSystemAction } from './booking-lifecycle.ts';
+import { BookingRepository, type BookingRow } from './booking.repository.ts';
+import type { BookingBatchCreate, BookingCreate, BookingCustomerInput, BookingGroupView, BookingView } from './booking.schemas.ts';
+import type { BookingSource } from './booking.tables.ts';
+import { customerSummary, toBookingView } from './booking-view.ts';
+import { manageUrl, signManageToken } from './manage-link.ts';
+import type { VerificationService } from './verification.service.ts';
+
+/** Unpaid hold before a pending_payment booking expires, unless the business sets `payment_hold_minutes`. */
+export const DEFAULT_PAYMENT_HOLD_MINUTES = 15;
+const MAX_NUMBER_ATTEMPTS = 5;
+
+interface BookItem {
+  service_id: string;
+  resource_id: string;
+  start_time: string;
+}
+
+interface BookOptions {
+  notes?: string | undefined;
+  internalNotes?: string | undefined;
+  requireDeposit?: boolean | undefined;
+  paymentMethodId?: string | undefined;
+  source: BookingSource;
+  groupId: string | null;
+  idempotencyKey: string;
+}
+
+interface Prepared {
+  now: Date;
+  service: ServiceSnapshot;
+  resource: ResourceWithZone;
+  slot: Extract<SlotCheck, { bookable: true }>;
+}
+
+interface Booked {
+  row: BookingRow;
+  customer: CustomerForBooking;
+  deposit: DepositResult | null;
+  resourceIds: string[];
+}
+
+function slotUnavailable(reason: string): AppError {
+  return new AppError('SLOT_UNAVAILABLE', 'This time is not available for booking', { reason });
+}
+
+export class BookingCreateService {
+  readonly #deps: BookingDeps;
+  readonly #verification: VerificationService;
+  readonly #repository = new BookingRepository();
+
+  constructor(deps: BookingDeps, verification: VerificationService) {
+    this.#deps = deps;
+    this.#verification = verification;
+  }
+
+  async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
+    const booked = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      const prepared = await this.#prepare(trx, tenantId, body);
+      await this.#assertOpen(trx, tenantId, actor);
+      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, prepared.service);
+      return this.#bookOne(trx, tenantId, prepared, customer, actor, {
+        notes: body.notes,
+        internalNotes: actor.staff ? body.internal_notes : undefined,
+        requireDeposit: body.require_deposit,
+        paymentMethodId: body.payment_method_id,
+        source: body.source ?? (actor.staff ? 'admin' : 'web'),
+        groupId: null,
+        idempotencyKey: idempotencyKey ?? randomUUID(),
+      });
+    });
+    await this.#deps.bumpAvailabilityVersion(tenantId, booked.resourceIds);
+    return this.#view(tenantId, booked, actor);
+  }
+
+  /**
+   * Several bookings in one transaction: back to back for one person
+   * (`sequence`) or one service for several people (`party`). If any slot is
+   * taken, nothing is booked.
+   */
+  async createBatch(tenantId: string, body: BookingBatchCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingGroupView> {
+    const key = idempotencyKey ?? randomUUID();
+    const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      await this.#assertOpen(trx, tenantId, actor);
+      const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
+      const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
+      // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
+      const slots = [...new Set(body.items.map((item) => `${item.resource_id}|${Date.parse(item.start_time)}`))].sort();
+      for (const slot of slots) {
+        const [resourceId = '', epoch = '0'] = slot.split('|');
+        await this.#repository.lockSlot(trx, tenantId, resourceId, new Date(Number(epoch)));
+      }
+      const groupId = await this.#repository.insertGroup(trx, tenantId, kind);
+      const customers = new Map<string, CustomerForBooking>();
+      let verified = false;
+      const booked: Booked[] = [];
+      for (const [index, item] of body.items.entries()) {
+        const input = item.customer ?? body.customer;
+        if (input === undefined) throw new AppError('VALIDATION_ERROR', 'Each item needs a customer', [{ field: `items.${index}.customer`, message: 'required' }]);
+        const prepared = await this.#prepare(trx, tenantId, item);
+        const cacheKey = JSON.stringify(input);
+        let customer = customers.get(cacheKey);
+        if (!customer) {
+          // One verification covers the request: the person booking proved one destination.
+          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, prepared.service);
+          if ('first_name' in input) verified = true;
+          customers.set(cacheKey, customer);
+        }
+        booked.push(
+          await this.#bookOne(trx, tenantId, prepared, customer, actor, {
+            notes: body.notes,
+            paymentMethodId: body.payment_method_id,
+            source: actor.staff ? 'admin' : 'web',
+            groupId,
+            idempotencyKey: `${key}:${index}`,
+          }),
+        );
+      }
+      return { groupId, kind, booked };
+    });
+    await this.#deps.bumpAvailabilityVersion(tenantId, [...new Set(result.booked.flatMap((item) => item.resourceIds))]);
+    return { group_id: result.groupId, kind: result.kind, bookings: result.booked.map((item) => this.#view(tenantId, item, actor)) };
+  }
+
+  /**
+   * Books for a known customer inside the caller's transaction (claiming a
+   * waitlist offer). Returns the view and the resources to bump after commit.
+   */
+  async bookInTransaction(
+    trx: Trx,
+    tenantId: string,
+    item: BookItem,
+    customerId: string,
+    actor: Actor,
+    source: BookingSource,
+    idempotencyKey: string,
+  ): Promise<{ view: BookingView; resourceIds: string[] }> {
+    const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, customerId);
+    assertCustomerCanBook(customer);
+    const prepared = await this.#prepare(trx, tenantId, item);
+    const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, { source, groupId: null, idempotencyKey });
+    return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
+  }
+
+  #view(tenantId: string, booked: Booked, actor: Actor): BookingView {
+    const { row, deposit } = booked;
+    const payment =
+      deposit && row.status === 'pending_payment'
+        ? {
+            payment: {
+              intent_id: deposit.intentId,
+              client_secret: deposit.clientSecret,
+              amount: deposit.amount.amount,
+              currency: deposit.amount.currency,
+              status: deposit.status,
+              next_action: deposit.nextAction,
+            },
+          }
+        : {};
+    return toBookingView(row, customerSummary(booked.customer), {
+      staff: actor.staff,
+      manageUrl: manageUrl(this.#deps.publicUrl, signManageToken(this.#deps.linkKey, tenantId, row.id)),
+      extras: payment,
+    });
+  }
+
+  async #assertOpen(trx: Trx, tenantId: string, actor: Actor): Promise<void> {
+    if (!actor.staff) await assertPublicBookingOpen(trx, tenantId);
+  }
+
+  async #resolveCustomer(
+    trx: Trx,
+    tenantId: string,
+    input: BookingCustomerInput,
+    actor: Actor,
+    verificationToken: string | undefined | null,
+    service: ServiceSnapshot,
+  ): Promise<CustomerForBooking> {
+    if ('customer_id' in input) {
+      // Naming an existing customer needs a credential: anyone can read an id off a link.
+      if (!actor.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to book as a registered customer, or book as a guest');
+      const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, input.customer_id);
+      assertCustomerCanBook(customer);
+      return customer;
+    }
+    if (!actor.staff && verificationToken !== null && (await this.#guestVerificationRequired(trx, tenantId, service))) {
+      await this.#verification.consume(trx, tenantId, verificationToken, input);
+    }
+    return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input);
+  }
+
+  /** Whether the business that offers the service asks guests to verify their email or phone (`guest_verification: otp`). */
+  async #guestVerificationRequired(trx: Trx, tenantId: string, service: ServiceSnapshot): Promise<boolean> {
+    const business = await getBusiness(trx, tenantId, service.business_id);
+    return business?.settings.guest_verification === 'otp';
+  }
+
+  /**
+   * Checks the slot before anything is written: in a storm for one slot, the
+   * requests that arrive after the winner committed answer 409 after a few
+   * reads instead of creating customers first.
+   */
+  async #prepare(trx: Trx, tenantId: string, item: BookItem): Promise<Prepared> {
+    const now = nowOf(this.#deps);
+    const start = new Date(item.start_time);
+    // Fast refusal when the very same start is already full (a storm for one slot); the
+    // availability engine and the occupancy lock below remain the real checks.
+    await this.#repository.lockSlot(trx, tenantId, item.resource_id, start);
+    if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
+    const service = await findServiceSnapshot(trx, tenantId, item.service_id);
+    if (!service) throw notFound('Service');
+    const [resource] = await findResourcesWithZones(trx, tenantId, [item.resource_id]);
+    if (!resource) throw notFound('Resource');
+    const slot = await isSlotBookable(trx, { tenantId, serviceId: service.id, resourceId: resource.id, start, now });
+    if (!slot.bookable) throw slotUnavailable(slot.reason);
+    return { now, service, resource, slot };
+  }
+
+  async #bookOne(trx: Trx, tenantId: string, prepared: Prepared, customer: CustomerForBooking, actor: Actor, options: BookOptions): Promise<Booked> {
+    const { now, service, resource, slot } = prepared;
+
+    const depositDue = slot.deposit > 0 ? slot.deposit : options.requireDeposit ? slot.price.amount : 0;
+    // The business's settings matter only when money is due (the unpaid hold).
+    const holdMinutes = depositDue > 0 ? paymentHoldMinutes((await getBusiness(trx, tenantId, service.business_id))?.settings) : 0;
+    const id = randomUUID();
+    const initial = stepsForSystemAction('draft', depositDue > 0 ? 'require_payment' : 'confirm');
+    const values = {
+      id,
+      group_id: options.groupId,
+      business_id: service.business_id,
+      location_id: slot.locationId,
+      service_id: service.id,
+      resource_id: resource.id,
+      customer_id: customer.id,
+      status: initial.to,
+      start_time: slot.start,
+      end_time: slot.end,
+      service_name: service.name,
+      resource_name: resource.name,
+      resource_type: resource.type,
+      time_zone: slot.timeZone,
+      base_price: service.price.currency === slot.price.currency ? service.price.amount : slot.price.amount,
+      total_price: slot.price.amount,
+      deposit_required: depositDue,
+      slot_capacity: slot.reservations[0]?.capacity ?? 1,
+      currency: slot.price.currency,
+      pricing_tier_id: slot.tier?.id ?? null,
+      customer_type: customer.type,
+      source: options.source,
+      notes: options.notes ?? null,
+      internal_notes: options.internalNotes ?? null,
+      metadata: JSON.stringify({}),
+      payment_expires_at: depositDue > 0 ? new Date(now.getTime() + holdMinutes * 60_000) : null,
+      created_by: actor.auth?.userId ?? null,
+    };
+    let inserted: BookingRow | undefined;
+    for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS && !inserted; attempt += 1) {
+      inserted = await this.#repository.insert(trx, tenantId, { ...values, booking_number: generateBookingNumber() });
+    }
+    if (!inserted) throw new AppError('CONFLICT', 'Could not allocate a booking number; retry');
+    let row = inserted;
+
+    // The resource locks are taken as late as possible: only occupancy, payment and commit run under them.
+    const allocations = await reserveOccupancies(
+      trx,
+      slot.reservations.map((reservation) => ({
+        tenantId,
+        bookingId: id,
+        resourceId: reservation.resourceId,
+        start: slot.start,
+        end: slot.end,
+        bufferBefore: slot.bufferBefore,
+        bufferAfter: slot.bufferAfter,
+        places: 1,
+        capacity: reservation.capacity,
+      })),
+    );
+
+    const steps = [...initial.steps];
+    let deposit: DepositResult | null = null;
+    if (depositDue > 0) {
+      deposit = await this.#deps.payments.startDeposit(trx, {
+        tenantId,
+        bookingId: id,
+        customerId: customer.id,
+        amount: { amount: depositDue, currency: row.currency },
+        type: depositDue >= row.total_price ? 'full_payment' : 'deposit',
+        ...(options.paymentMethodId ? { paymentMethodId: options.paymentMethodId } : {}),
+        idempotencyKey: `${options.idempotencyKey}:deposit`,
+        description: `${service.name} ${row.booking_number}`,
+      });
+      if (deposit.status === 'failed') {
+        throw new AppError('PAYMENT_FAILED', deposit.failureReason ?? 'The payment was declined', { intent_id: deposit.intentId });
+      }
+      if (deposit.status === 'succeeded') {
+        const paid = stepsForSystemAction(row.status, 'confirm');
+        steps.push(...paid.steps);
+        row = await this.#repository.update(trx, tenantId, id, {
+          status: paid.to,
+          deposit_paid: deposit.amount.amount,
+          payment_expires_at: null,
+        });
+      }
+    }
+    await consumePlanQuota(trx, tenantId, 'bookings_per_month');
+    await recordChange(trx, this.#repository, {
+      tenantId,
+      booking: row,
+      previous: null,
+      action: 'create',
+      steps,
+      actor,
+      details: { source: options.source },
+    });
+    if (row.status === 'pending_payment' && row.payment_expires_at) {
+      await enqueue(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
+    }
+    return { row, customer, deposit, resourceIds: allocations.map((allocation) => allocation.resourceId) };
+  }
+}
+
+/** The business's unpaid hold in minutes (`settings.payment_hold_minutes`, 1–1440), default 15. */
+export function paymentHoldMinutes(settings: Record<string, unknown> | undefined): number {
+  const value = settings?.payment_hold_minutes;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1440 ? value : DEFAULT_PAYMENT_HOLD_MINUTES;
+}

@@ -1,0 +1,98 @@
+import type { Trx } from '../../platform/db/database.ts';
+import { publishEvent } from '../../platform/events/outbox.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { transition, transitionsForApiAction, type BookingAction, type BookingApiAction, type BookingStatus, type StatusChange, type TransitionResult } from './booking-state.ts';
+import type { Actor } from './booking-deps.ts';
+import type { BookingRepository, BookingRow } from './booking.repository.ts';
+import { bookingEventData } from './booking-view.ts';
+
+/** The event each action publishes besides `booking.updated`-style changes. */
+const EVENT_OF_ACTION: Partial<Record<BookingAction, string>> = {
+  cancel: 'booking.cancelled',
+  complete: 'booking.completed',
+  check_out: 'booking.completed',
+  mark_no_show: 'booking.no_show',
+  reschedule: 'booking.rescheduled',
+  payment_timeout: 'booking.expired',
+  confirm: 'booking.confirmed',
+  check_in: 'booking.checked_in',
+};
+
+export function invalidTransition(result: Extract<TransitionResult, { ok: false }>, from: BookingStatus, action: string): AppError {
+  return new AppError('INVALID_TRANSITION', result.reason, { from, action });
+}
+
+/** The steps of an API action from `from`, or 409 INVALID_TRANSITION. */
+export function stepsForApiAction(from: BookingStatus, action: BookingApiAction): Extract<TransitionResult, { ok: true }> {
+  const result = transitionsForApiAction(from, action);
+  if (!result.ok) throw invalidTransition(result, from, action);
+  return result;
+}
+
+/** The steps of a system action (require_payment, payment_timeout, confirm), or 409. */
+export function stepsForSystemAction(from: BookingStatus, action: BookingAction): Extract<TransitionResult, { ok: true }> {
+  const result = transition(from, action);
+  if (!result.ok) throw invalidTransition(result, from, action);
+  return result;
+}
+
+/**
+ * Writes the history of a change (one row per status step, or one row for a
+ * change without a status step such as check-in) and its events, in the
+ * caller's transaction: the change, its history and its events commit together.
+ */
+export async function recordChange(
+  trx: Trx,
+  repository: BookingRepository,
+  input: {
+    tenantId: string;
+    booking: BookingRow;
+    previous: BookingRow | null;
+    action: BookingAction | 'create' | 'update_notes';
+    steps: readonly StatusChange[];
+    actor: Actor;
+    reason?: string | null;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { tenantId, booking, actor } = input;
+  const base = {
+    booking_id: booking.id,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    reason: input.reason ?? null,
+    details: JSON.stringify(input.details ?? {}),
+  };
+  const rows =
+    input.steps.length > 0
+      ? input.steps.map((step) => ({ ...base, action: step.action, from_status: step.from, to_status: step.to }))
+      : [{ ...base, action: input.action, from_status: input.previous?.status ?? null, to_status: booking.status }];
+  await repository.insertHistory(trx, tenantId, rows);
+
+  const data = { ...bookingEventData(booking), ...(input.details ? { change: input.details } : {}) };
+  const previousAttributes = input.previous
+    ? {
+        status: input.previous.status,
+        start_time: input.previous.start_time.toISOString(),
+        end_time: input.previous.end_time.toISOString(),
+        resource_id: input.previous.resource_id,
+      }
+    : undefined;
+  const types = new Set<string>();
+  if (input.action === 'create') types.add('booking.created');
+  else {
+    const specific = input.action === 'update_notes' ? undefined : EVENT_OF_ACTION[input.action];
+    if (specific) types.add(specific);
+    types.add('booking.updated');
+  }
+  for (const type of types) {
+    await publishEvent(trx, {
+      tenantId,
+      type,
+      aggregateType: 'booking',
+      aggregateId: booking.id,
+      data,
+      ...(previousAttributes ? { previousAttributes } : {}),
+    });
+  }
+}

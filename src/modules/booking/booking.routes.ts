@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import { forbidden } from '../../platform/http/errors.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { requireTenant } from '../../platform/http/tenant.ts';
+import { actorOf, type Actor } from './booking-deps.ts';
+import type { BookingServices } from './booking-services.ts';
+import {
+  bookingBatchCreateSchema,
+  bookingCreateSchema,
+  bookingGroupSchema,
+  bookingListQuerySchema,
+  bookingPatchSchema,
+  bookingSchema,
+  idParamsSchema,
+} from './booking.schemas.ts';
+import { manageParamsSchema, managedBookingSchema, managePatchSchema, manageQuerySchema } from './manage.schemas.ts';
+import {
+  verificationCheckSchema,
+  verificationRequestSchema,
+  verificationSentSchema,
+  verificationTokenSchema,
+} from './verification.schemas.ts';
+
+const tags = ['Bookings'];
+
+function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key'];
+  return typeof header === 'string' && header !== '' ? header : null;
+}
+
+/** Public booking, or a credential allowed to create bookings. */
+function creatingActor(request: FastifyRequest): Actor {
+  if (request.auth && !request.auth.can('create', 'Booking')) throw forbidden();
+  return actorOf(request.auth);
+}
+
+export function registerBookingRoutes(api: ApiRouter, services: BookingServices): void {
+  api.post(
+    '/bookings',
+    {
+      schema: {
+        tags,
+        summary: 'Create a booking',
+        description:
+          'Public with X-Tenant (guests) or authenticated. No deposit due → confirmed; deposit due → pending_payment with ' +
+          '`payment` (or charged at once with `payment_method_id`). 409 SLOT_UNAVAILABLE when the time is taken or outside availability; ' +
+          '403 VERIFICATION_REQUIRED when the business verifies guests and no valid verification_token is given.',
+        body: bookingCreateSchema,
+        response: { 201: envelopeSchema(bookingSchema) },
+      },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request, reply) => {
+      const view = await services.create.create(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));
+      return reply.code(201).send(ok(view));
+    },
+  );
+
+  api.post(
+    '/bookings/batch',
+    {
+      schema: {
+        tags,
+        summary: 'Book several at once (all or nothing)',
+        description: 'Several services back to back for one person, or one service for several people (RF5.8). Any slot taken → 409 and nothing is booked.',
+        body: bookingBatchCreateSchema,
+        response: { 201: envelopeSchema(bookingGroupSchema) },
+      },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request, reply) => {
+      const group = await services.create.createBatch(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));
+      return reply.code(201).send(ok(group));
+    },
+  );
+
+  api.get(
+    '/bookings',
+    {
+      schema: { tags, summary: 'List bookings', querystring: bookingListQuerySchema, response: { 200: envelopeSchema(z.array(bookingSchema)) } },
+      config: { access: { permission: ['read', 'Booking'] } },
+    },
+    async (request) => {
+      const page = await services.query.list(requireTenant(request), request.query, actorOf(request.auth));
+      return ok(page.items, page.pagination);
+    },
+  );
+
+  api.get(
+    '/bookings/:id',
+    {
+      schema: { tags, summary: 'Get a booking with its history and payments', params: idParamsSchema, response: { 200: envelopeSchema(bookingSchema) } },
+      config: { access: { permission: ['read', 'Booking'] } },
+    },
+    async (request) => ok(await services.query.get(requireTenant(request), request.params.id, actorOf(request.auth))),
+  );
+
+  api.patch(
+    '/bookings/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Act on a booking',
+        description:
+          'Actions follow the state machine (409 INVALID_TRANSITION otherwise). Cancel applies the cancellation policy ' +
+          '(422 POLICY_VIOLATION outside the window unless the caller may cancel_anytime) and returns `refund` when money goes back. ' +
+          'Reschedule is atomic: the old slot is kept if the new one is taken (409 SLOT_UNAVAILABLE).',
+        params: idParamsSchema,
+        body: bookingPatchSchema,
+        response: { 200: envelopeSchema(bookingSchema) },
+      },
+      config: { access: { permission: ['update', 'Booking'] } },
+    },
+    async (request) => {
+      const tenantId = requireTenant(request);
+      const actor = actorOf(request.auth);
+      const outcome = await services.actions.patch(tenantId, request.params.id, request.body, actor);
+      const view = await services.query.get(tenantId, outcome.row.id, actor);
+      return ok(outcome.refund ? { ...view, refund: { ...outcome.refund } } : view);
+    },
+  );
+
+  api.get(
+    '/manage/:token',
+    {
+      schema: {
+        tags: ['Bookings: self-service'],
+        summary: 'The customer\'s booking through their signed link',
+        description: 'No account needed: the signed token names the booking. `?preview=cancel` shows what cancelling now would refund.',
+        params: manageParamsSchema,
+        querystring: manageQuerySchema,
+        response: { 200: envelopeSchema(managedBookingSchema) },
+      },
+      config: { access: { public: true, tenant: 'optional' } },
+    },
+    async (request) => ok(await services.manage.get(request.params.token, request.query.preview)),
+  );
+
+  api.patch(
+    '/manage/:token',
+    {
+      schema: {
+        tags: ['Bookings: self-service'],
+        summary: 'Cancel or reschedule through the signed link',
+        description: 'Within the service\'s policy (guest terms for guests). Cancel returns `refund` when money goes back.',
+        params: manageParamsSchema,
+        body: managePatchSchema,
+        response: { 200: envelopeSchema(managedBookingSchema) },
+      },
+      config: { access: { public: true, tenant: 'optional' } },
+    },
+    async (request) => ok(await services.manage.patch(request.params.token, request.body)),
+  );
+
+  api.post(
+    '/verifications',
+    {
+      schema: {
+        tags: ['Bookings: guest verification'],
+        summary: 'Send a one-time code to a guest',
+        description: 'Six digits, valid 10 minutes, 5 attempts. 429 when too many codes were sent to the destination or from the address.',
+        body: verificationRequestSchema,
+        response: { 202: envelopeSchema(verificationSentSchema) },
+      },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request, reply) => reply.code(202).send(ok(await services.verification.request(requireTenant(request), request.body, request.ip))),
+  );
+
+  api.post(
+    '/verifications/verify',
+    {
+      schema: {
+        tags: ['Bookings: guest verification'],
+        summary: 'Check a code; returns the verification_token a booking carries',
+        description: 'Wrong or expired code → 400 INVALID_CODE; too many attempts → 429.',
+        body: verificationCheckSchema,
+        response: { 200: envelopeSchema(verificationTokenSchema) },
+      },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request) => ok(await services.verification.verify(requireTenant(request), request.body)),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Booking: bookings and their lifecycle (the specification's state machine),
+ * policies, self-service links, guest verification, multi-booking and the
+ * waitlist. Other modules use only what this file exports.
+ */
+import type { EventSubscriber } from '../../platform/events/outbox.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import type { CustomerDataRegistry } from '../customers/index.ts';
+import { BookingActionsService } from './booking-actions.service.ts';
+import { BookingCreateService } from './booking-create.service.ts';
+import { bookingsContributor, bookingsErasureParticipant, bookingsMergeParticipant } from './booking-customer-data.ts';
+import type { BookingDeps } from './booking-deps.ts';
+import { createBookingExpiryJob } from './booking-expiry.job.ts';
+import { BookingManageService } from './booking-manage.service.ts';
+import { BookingQueryService } from './booking-query.service.ts';
+import { registerBookingRoutes } from './booking.routes.ts';
+import type { BookingServices } from './booking-services.ts';
+import { createConfirmPaidJob, paymentConfirmationSubscriber } from './payment-confirmation.subscriber.ts';
+import { VerificationService } from './verification.service.ts';
+import { registerWaitlistRoutes } from './waitlist.routes.ts';
+import { createWaitlistOfferExpiryJob, WaitlistService } from './waitlist.service.ts';
+
+export type { BookingDeps } from './booking-deps.ts';
+export type { BookingView } from './booking.schemas.ts';
+export { customerSearchAdapter } from './customer-search.adapter.ts';
+export { deriveLinkKey, linkKeyFrom } from './manage-link.ts';
+export { bookingPaymentFacts } from './booking-payment-facts.ts';
+export { seedDemoBookings } from './booking.seed.ts';
+
+export interface BookingModule {
+  services: BookingServices;
+  registerRoutes(api: ApiRouter): void;
+  /** Adds booking's export contributor, erasure and merge participants to the customers registry. */
+  registerCustomerData(registry: CustomerDataRegistry): void;
+  jobs: JobDefinition[];
+  subscribers: EventSubscriber[];
+}
+
+export function createBookingModule(deps: BookingDeps): BookingModule {
+  const verification = new VerificationService(deps);
+  const create = new BookingCreateService(deps, verification);
+  const actions = new BookingActionsService(deps);
+  const query = new BookingQueryService(deps);
+  const manage = new BookingManageService(deps, actions, query);
+  const waitlist = new WaitlistService(deps, create);
+  actions.onSlotFreed((trx, tenantId, slot) => waitlist.offerFreedSlot(trx, tenantId, slot));
+  const services: BookingServices = { create, actions, query, manage, verification, waitlist };
+  return {
+    services,
+    registerRoutes(api) {
+      registerBookingRoutes(api, services);
+      registerWaitlistRoutes(api, services);
+    },
+    registerCustomerData(registry) {
+      registry
+        .addContributor(bookingsContributor())
+        .addErasureParticipant(bookingsErasureParticipant(actions))
+        .addMergeParticipant(bookingsMergeParticipant());
+    },
+    jobs: [createBookingExpiryJob(actions), createConfirmPaidJob(actions), createWaitlistOfferExpiryJob(waitlist)],
+    subscribers: [paymentConfirmationSubscriber()],
+  };
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const verificationRequestSchema = z.strictObject({
+  channel: z.enum(['email', 'sms']),
+  destination: z.string().trim().min(3).max(320).describe('Email address, or phone in E.164 for sms'),
+});
+export type VerificationRequest = z.infer<typeof verificationRequestSchema>;
+
+export const verificationCheckSchema = z.strictObject({
+  destination: z.string().trim().min(3).max(320),
+  code: z.string().regex(/^\d{6}$/, 'Six digits'),
+});
+export type VerificationCheck = z.infer<typeof verificationCheckSchema>;
+
+export const verificationSentSchema = z.object({ channel: z.enum(['email', 'sms']), expires_in: z.int() });
+export const verificationTokenSchema = z.object({ verification_token: z.string(), expires_in: z.int() });

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import { forbidden } from '../../platform/http/errors.ts';
+import type { ApiRouter } from '../../platform/http/server.ts';
+import { requireTenant } from '../../platform/http/tenant.ts';
+import { actorOf } from './booking-deps.ts';
+import type { BookingServices } from './booking-services.ts';
+import { bookingSchema, idParamsSchema } from './booking.schemas.ts';
+import { offerTokenParamsSchema, waitlistEntrySchema, waitlistJoinSchema, waitlistListQuerySchema } from './waitlist.schemas.ts';
+
+const tags = ['Bookings: waitlist'];
+
+export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices): void {
+  api.post(
+    '/waitlist',
+    {
+      schema: { tags, summary: 'Join the waitlist of a service', body: waitlistJoinSchema, response: { 201: envelopeSchema(waitlistEntrySchema) } },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request, reply) => {
+      if (request.auth && !request.auth.can('create', 'Booking')) throw forbidden();
+      return reply.code(201).send(ok(await services.waitlist.join(requireTenant(request), request.body, actorOf(request.auth))));
+    },
+  );
+
+  api.get(
+    '/waitlist',
+    {
+      schema: { tags, summary: 'List waitlist entries (priority, then arrival)', querystring: waitlistListQuerySchema, response: { 200: envelopeSchema(z.array(waitlistEntrySchema)) } },
+      config: { access: { permission: ['read', 'Booking'] } },
+    },
+    async (request) => ok(await services.waitlist.list(requireTenant(request), request.query)),
+  );
+
+  api.delete(
+    '/waitlist/:id',
+    {
+      schema: { tags, summary: 'Remove a waitlist entry', params: idParamsSchema },
+      config: { access: { permission: ['update', 'Booking'] } },
+    },
+    async (request, reply) => {
+      await services.waitlist.remove(requireTenant(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  api.post(
+    '/waitlist/offers/:token/claim',
+    {
+      schema: { tags, summary: 'Claim an offered slot (the token from the offer message)', params: offerTokenParamsSchema, response: { 201: envelopeSchema(bookingSchema) } },
+      config: { access: { public: true, tenant: 'required' } },
+    },
+    async (request, reply) => reply.code(201).send(ok(await services.waitlist.claim(requireTenant(request), request.params.token))),
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * Waitlist (RF2.16). Customers wait for a service (optionally one resource)
+ * within preferred time ranges, ranked vip → premium → standard, then by
+ * arrival. When a slot frees (cancel, expiry, reschedule) the first matching
+ * entry is offered it: the slot is held for the offer through scheduling's
+ * occupancy (under the offer's hold id) until the offer expires, and an
+ * unclaimed offer passes to the next matching entry.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Trx } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
+import { enqueue } from '../../platform/jobs/queue.ts';
+import { findServiceSnapshot } from '../catalog/index.ts';
+import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking } from '../customers/index.ts';
+import { formatInstant, isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
+import { getBusiness } from '../tenancy/index.ts';
+import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
+import type { FreedSlot } from './booking-actions.service.ts';
+import type { BookingCreateService } from './booking-create.service.ts';
+import type { BookingView } from './booking.schemas.ts';
+import { CapturedMessagesRepository } from './captured-messages.repository.ts';
+import { WaitlistRepository, type WaitlistEntryRow, type WaitlistOfferRow } from './waitlist.repository.ts';
+import type { WaitlistEntryView, WaitlistJoin } from './waitlist.schemas.ts';
+
+export const DEFAULT_OFFER_MINUTES = 30;
+
+const offerExpiryPayload = z.object({ offer_id: z.uuid() });
+export const waitlistOfferExpiryJob: JobKind<typeof offerExpiryPayload> = { name: 'booking.waitlist_offer_expire', version: 1, payload: offerExpiryPayload };
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export class WaitlistService {
+  readonly #deps: BookingDeps;
+  readonly #create: BookingCreateService;
+  readonly #repository = new WaitlistRepository();
+  readonly #messages = new CapturedMessagesRepository();
+
+  constructor(deps: BookingDeps, create: BookingCreateService) {
+    this.#deps = deps;
+    this.#create = create;
+  }
+
+  async join(tenantId: string, input: WaitlistJoin, actor: Actor): Promise<WaitlistEntryView> {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
+      const service = await findServiceSnapshot(trx, tenantId, input.service_id);
+      if (!service || service.status !== 'active') throw notFound('Service');
+      if (input.resource_id !== undefined && !service.resource_ids.includes(input.resource_id)) throw notFound('Resource');
+      let customerId: string;
+      if ('customer_id' in input.customer) {
+        if (!actor.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to join as a registered customer');
+        const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, input.customer.customer_id);
+        assertCustomerCanBook(customer);
+        customerId = customer.id;
+      } else {
+        customerId = (await findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input.customer)).id;
+      }
+      const row = await this.#repository.insertEntry(trx, tenantId, {
+        serviceId: service.id,
+        resourceId: input.resource_id ?? null,
+        customerId,
+        preferredTimes: input.preferred_times.map((range) => ({ start: new Date(range.start).toISOString(), end: new Date(range.end).toISOString() })),
+        // Priority is the business's decision: public entries wait as standard.
+        priority: actor.staff ? (input.priority ?? 'standard') : 'standard',
+        notes: input.notes ?? null,
+      });
+      return this.#view(row, []);
+    });
+  }
+
+  async list(tenantId: string, query: { service_id?: string | undefined; status?: WaitlistEntryRow['status'] | undefined; limit: number }): Promise<WaitlistEntryView[]> {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
+      const rows = await this.#repository.listEntries(trx, tenantId, {
+        serviceId: query.service_id,
+        statuses: query.status ? [query.status] : undefined,
+        limit: query.limit,
+      });
+      const views: WaitlistEntryView[] = [];
+      for (const row of rows) views.push(this.#view(row, await this.#repository.offersOfEntry(trx, tenantId, row.id)));
+      return views;
+    });
+  }
+
+  /** Removes an entry; an open offer of it is withdrawn and passes on. */
+  async remove(tenantId: string, entryId: string): Promise<void> {
+    const changed = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      const entry = await this.#repository.findEntry(trx, tenantId, entryId);
+      if (!entry || entry.status === 'removed') throw notFound('Waitlist entry');
+      await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'removed');
+      const resources: string[] = [];
+      for (const offer of await this.#repository.offersOfEntry(trx, tenantId, entry.id)) {
+        if (offer.status === 'open') resources.push(...(await this.#closeOffer(trx, tenantId, offer, 'declined', entry)));
+      }
+      return resources;
+    });
+    if (changed.length > 0) await this.#deps.bumpAvailabilityVersion(tenantId, changed);
+  }
+
+  /**
+   * A slot was freed in `trx`: offer it to the first matching entry, holding it
+   * until the offer expires. Nothing happens when nobody waits for it or the
+   * slot is not bookable any more (in the past, outside hours).
+   */
+  async offerFreedSlot(trx: Trx, tenantId: string, slot: FreedSlot): Promise<void> {
+    const entry = await this.#repository.firstMatch(trx, tenantId, slot);
+    if (!entry) return;
+    const check = await isSlotBookable(trx, { tenantId, serviceId: slot.serviceId, resourceId: slot.resourceId, start: slot.start, now: nowOf(this.#deps) });
+    if (!check.bookable) return;
+    const holdId = randomUUID();
+    await reserveOccupancies(
+      trx,
+      check.reservations.map((reservation) => ({
+        tenantId,
+        bookingId: holdId,
+        resourceId: reservation.resourceId,
+        start: check.start,
+        end: check.end,
+        bufferBefore: check.bufferBefore,
+        bufferAfter: check.bufferAfter,
+        places: 1,
+        capacity: reservation.capacity,
+      })),
+    );
+    const service = await findServiceSnapshot(trx, tenantId, slot.serviceId);
+    const business = service ? await getBusiness(trx, tenantId, service.business_id) : null;
+    const minutes = offerMinutes(business?.settings);
+    const token = randomBytes(24).toString('base64url');
+    const offer = await this.#repository.insertOffer(trx, tenantId, {
+      entryId: entry.id,
+      bookingId: holdId,
+      resourceId: slot.resourceId,
+      start: check.start,
+      end: check.end,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(nowOf(this.#deps).getTime() + minutes * 60_000),
+    });
+    await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'offered');
+    const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, entry.customer_id).catch(() => null);
+    const recipient = customer?.email ?? customer?.phone;
+    if (recipient) {
+      await this.#messages.capture(trx, tenantId, {
+        channel: customer?.email ? 'email' : 'sms',
+        recipient,
+        kind: 'booking.waitlist_offer',
+        body: `A slot opened at ${formatInstant(check.start.getTime(), check.timeZone)}. Claim it within ${minutes} minutes: ${this.#deps.publicUrl}/waitlist/claim/${token}`,
+        data: { offer_id: offer.id, token },
+      });
+    }
+    await enqueue(trx, waitlistOfferExpiryJob, { offer_id: offer.id }, { tenantId, runAt: offer.expires_at, dedupeKey: `waitlist-offer:${offer.id}` });
+  }
+
+  /** The customer claims an open offer: the held slot becomes their booking. */
+  async claim(tenantId: string, token: string): Promise<BookingView> {
+    const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      const offer = await this.#repository.lockOffer(trx, tenantId, { tokenHash: hashToken(token) });
+      if (!offer || offer.status !== 'open' || offer.expires_at.getTime() <= nowOf(this.#deps).getTime()) throw notFound('Waitlist offer');
+      const entry = await this.#repository.findEntry(trx, tenantId, offer.entry_id);
+      if (!entry) throw notFound('Waitlist offer');
+      // The hold is released and the booking reserves the same slot in this transaction:
+      // no other transaction can see the slot free in between.
+      await releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
+      const booked = await this.#create.bookInTransaction(
+        trx,
+        tenantId,
+        { service_id: entry.service_id, resource_id: offer.resource_id, start_time: offer.start_time.toISOString() },
+        entry.customer_id,
+        { ...SYSTEM_ACTOR, type: 'customer', id: entry.customer_id, staff: false },
+        'waitlist',
+        `waitlist-offer:${offer.id}`,
+      );
+      await this.#repository.setOfferStatus(trx, tenantId, offer.id, 'claimed');
+      await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'booked');
+      return booked;
+    });
+    await this.#deps.bumpAvailabilityVersion(tenantId, result.resourceIds);
+    return result.view;
+  }
+
+  /** Offer expiry job: an unclaimed offer frees its hold and passes to the next entry. Idempotent. */
+  async expireOffer(tenantId: string, offerId: string): Promise<'expired' | 'skipped'> {
+    const changed = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      const offer = await this.#repository.lockOffer(trx, tenantId, { id: offerId });
+      if (!offer || offer.status !== 'open') return null;
+      if (offer.expires_at.getTime() > nowOf(this.#deps).getTime()) return null;
+      const entry = await this.#repository.findEntry(trx, tenantId, offer.entry_id);
+      return this.#closeOffer(trx, tenantId, offer, 'expired', entry);
+    });
+    if (changed === null) return 'skipped';
+    if (changed.length > 0) await this.#deps.bumpAvailabilityVersion(tenantId, changed);
+    return 'expired';
+  }
+
+  async #closeOffer(trx: Trx, tenantId: string, offer: WaitlistOfferRow, status: 'expired' | 'declined', entry: WaitlistEntryRow | undefined): Promise<string[]> {
+    const released = await releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
+    await this.#repository.setOfferStatus(trx, tenantId, offer.id, status);
+    if (entry && entry.status === 'offered') await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'waiting');
+    if (entry) {
+      await this.offerFreedSlot(trx, tenantId, { serviceId: entry.service_id, resourceId: offer.resource_id, start: offer.start_time, end: offer.end_time });
+    }
+    return released;
+  }
+
+  #view(row: WaitlistEntryRow, offers: WaitlistOfferRow[]): WaitlistEntryView {
+    return {
+      id: row.id,
+      service_id: row.service_id,
+      resource_id: row.resource_id,
+      customer_id: row.customer_id,
+      preferred_times: row.preferred_times,
+      priority: row.priority,
+      status: row.status,
+      notes: row.notes,
+      offers: offers.map((offer) => ({
+        id: offer.id,
+        status: offer.status,
+        resource_id: offer.resource_id,
+        start_time: offer.start_time.toISOString(),
+        end_time: offer.end_time.toISOString(),
+        expires_at: offer.expires_at.toISOString(),
+      })),
+      created_at: row.created_at.toISOString(),
+    };
+  }
+}
+
+/** Minutes an offer holds the slot (`settings.waitlist_offer_minutes`, 1–1440), default 30. */
+export function offerMinutes(settings: Record<string, unknown> | undefined): number {
+  const value = settings?.waitlist_offer_minutes;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1440 ? value : DEFAULT_OFFER_MINUTES;
+}
+
+export function createWaitlistOfferExpiryJob(waitlist: WaitlistService): JobDefinition<typeof offerExpiryPayload> {
+  return defineJob({
+    ...waitlistOfferExpiryJob,
+    async handle(input, context) {
+      if (context.tenantId === null) return { outcome: 'discard', reason: 'offer job without tenant' };
+      return { outcome: 'done', note: await waitlist.expireOffer(context.tenantId, input.offer_id) };
+    },
+  });
+}

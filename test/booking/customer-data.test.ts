@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+
+let db: TestDatabase;
+let app: BookingTestApp;
+let tenant: TestTenant;
+let catalog: Catalog;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  app = await startBookingServer(db);
+  tenant = await makeTenant(db);
+  catalog = await makeCatalog(app, tenant);
+});
+afterAll(async () => {
+  await app?.server.close();
+  await db?.close();
+});
+
+// Response bodies as `response.json()` gives them; shapes are asserted where it matters (bookingSchema.parse).
+type Json = ReturnType<typeof JSON.parse>;
+async function call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: Json) {
+  const response = await app.server.inject({ method, url, headers: { authorization: tokenFor(tenant) }, ...(body ? { payload: body } : {}) });
+  return { status: response.statusCode, body: response.body === '' ? {} : response.json<Json>() };
+}
+
+it('exports the customer\'s bookings; erasure cancels future bookings and strips notes; the slot is free again', async () => {
+  const customer = await call('POST', '/api/v1/customers', { first_name: 'Berta', email: 'berta@example.com' });
+  const booked = await call('POST', '/api/v1/bookings', {
+    service_id: catalog.serviceId,
+    resource_id: catalog.resourceId,
+    start_time: madridSlot(9, '09:00'),
+    customer: { customer_id: customer.body.data.id },
+    notes: 'allergic to latex',
+  });
+  expect(booked.status).toBe(201);
+  const exported = await call('GET', `/api/v1/customers/${customer.body.data.id}/export?format=json`);
+  expect(exported.status).toBe(200);
+  expect(JSON.stringify(exported.body)).toContain(booked.body.data.booking_number);
+
+  const erased = await call('DELETE', `/api/v1/customers/${customer.body.data.id}`);
+  expect(erased.status).toBe(200);
+  const after = await call('GET', `/api/v1/bookings/${booked.body.data.id}`);
+  expect(after.body.data.status).toBe('cancelled');
+  expect(after.body.data.notes).toBeNull();
+  expect(after.body.data.customer.email).toBeNull();
+  const again = await call('POST', '/api/v1/bookings', {
+    service_id: catalog.serviceId,
+    resource_id: catalog.resourceId,
+    start_time: madridSlot(9, '09:00'),
+    customer: { first_name: 'Next', email: 'next@example.com' },
+  });
+  expect(again.status).toBe(201);
+});
