@@ -1,0 +1,167 @@
+import { pino, type Logger } from 'pino';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config } from './platform/config.ts';
+import type { DatabaseHandle } from './platform/db/database.ts';
+import { isSchemaCurrent } from './platform/db/migrator.ts';
+import { createHttpServer, type HttpServer } from './platform/http/server.ts';
+import { createMetrics, type Metrics } from './platform/observability/metrics.ts';
+import { createEventFanoutJob, type EventSubscriber } from './platform/events/outbox.ts';
+import type { JobDefinition } from './platform/jobs/job-definition.ts';
+import { Worker, jobCounts } from './platform/jobs/worker.ts';
+import { createIdentityModule } from './modules/identity/index.ts';
+import { createTenancyModule } from './modules/tenancy/index.ts';
+import { createAuditModule } from './modules/audit/index.ts';
+import { createCatalogModule, resourceIdsForUser } from './modules/catalog/index.ts';
+import { withTenant } from './platform/db/tenant-context.ts';
+import { createSchedulingModule } from './modules/scheduling/index.ts';
+import { createCustomersModule } from './modules/customers/index.ts';
+import { createNotificationsModule } from './modules/notifications/index.ts';
+import { loggerOptions } from './platform/observability/logger.ts';
+import { createWebhooksModule } from './modules/webhooks/index.ts';
+import { createCalendarModule } from './modules/calendar/index.ts';
+import { loadKeyRing } from './platform/crypto/key-store.ts';
+import { createKeyRotationJob } from './platform/crypto/key-rotation.ts';
+import { createPaymentsModule, sandboxSecretFrom } from './modules/payments/index.ts';
+import { bookingPaymentFacts, createBookingModule, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
+import { tenantLimits } from './modules/tenancy/index.ts';
+import { publicUrl } from './platform/config.ts';
+
+export interface AppDeps {
+  config: Config;
+  handle: DatabaseHandle;
+  redis?: Redis | undefined;
+}
+
+/** Everything one process needs, wired once: the HTTP server and the worker's job definitions. */
+export interface Application {
+  server: HttpServer;
+  metrics: Metrics;
+  jobs: JobDefinition[];
+  subscribers: EventSubscriber[];
+  createWorker(logger: Logger): Worker;
+}
+
+/**
+ * The composition root: builds each module with its dependencies, registers
+ * their routes on one HTTP server and collects their jobs and event
+ * subscribers. No module constructs another; they meet here.
+ */
+export async function buildApp(deps: AppDeps): Promise<Application> {
+  const { config, handle } = deps;
+  const db = handle.db;
+  const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: () => jobCounts(handle) });
+
+  const identity = createIdentityModule({ config, db });
+  const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
+  const audit = createAuditModule({ db });
+  const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
+  const catalog = createCatalogModule({ db, onCatalogChanged: scheduling.onCatalogChanged });
+  // Staff see and change only bookings of the resources linked to them.
+  identity.setStaffResourceResolver((tenantId, userId) =>
+    withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
+  );
+  // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
+  const keyRing = loadKeyRing(config);
+  const customers = createCustomersModule({ db, keyRing });
+  const payments = createPaymentsModule({
+    settings: { ...config, publicUrl: publicUrl(config) },
+    db,
+    feeRuleOf: async (executor, tenantId) => (await tenantLimits(executor, tenantId)).plan.transaction_fee,
+    bookingLookup: bookingPaymentFacts,
+    sandboxSecret: sandboxSecretFrom(keyRing),
+  });
+  const booking = createBookingModule({
+    db,
+    keyRing,
+    payments: payments.port,
+    bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+    publicUrl: publicUrl(config),
+    linkKey: linkKeyFrom(keyRing),
+    searchCustomerIds: customerSearchAdapter(keyRing),
+  });
+  booking.registerCustomerData(customers.registry);
+  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
+  const webhooks = createWebhooksModule({
+    db,
+    keyRing,
+    allowPrivateTargets: config.WEBHOOKS_ALLOW_PRIVATE,
+    livemode: config.NODE_ENV === 'production',
+    onEndpointDisabled: notifications.notifyEndpointDisabled,
+  });
+  const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
+
+  let schemaCurrent = false;
+  const server = await createHttpServer({
+    config,
+    db,
+    authenticator: identity.authenticator,
+    metrics,
+    keyRing,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+    isReady: async () => {
+      // The schema never goes backwards, so once current it stays current for this process.
+      schemaCurrent ||= await isSchemaCurrent(handle);
+      return schemaCurrent;
+    },
+  });
+
+  // Before the routes: records every successful write under /api/v1.
+  audit.registerHooks(server);
+  identity.registerAccessRegistry(server);
+  await server.register(
+    async (plain) => {
+      const api = plain.withTypeProvider<ZodTypeProvider>();
+      identity.registerRoutes(api);
+      tenancy.registerRoutes(api);
+      audit.registerRoutes(api);
+      catalog.registerRoutes(api);
+      scheduling.registerRoutes(api);
+      customers.registerRoutes(api);
+      payments.registerRoutes(api);
+      booking.registerRoutes(api);
+      notifications.registerRoutes(api);
+      webhooks.registerRoutes(api);
+      calendar.registerRoutes(api);
+    },
+    { prefix: '/api/v1' },
+  );
+  identity.registerWellKnown(server);
+
+  const subscribers: EventSubscriber[] = [
+    ...identity.subscribers,
+    ...payments.subscribers,
+    ...booking.subscribers,
+    // Calendar first: notifications plan reminders from its projection.
+    ...calendar.subscribers,
+    ...notifications.subscribers,
+    ...webhooks.subscribers,
+  ];
+  const jobs: JobDefinition[] = [
+    createEventFanoutJob(subscribers),
+    ...identity.jobs,
+    ...audit.jobs,
+    ...customers.jobs,
+    ...payments.jobs,
+    ...booking.jobs,
+    ...notifications.jobs,
+    ...webhooks.jobs,
+    createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets] }),
+  ];
+
+  return {
+    server,
+    metrics,
+    jobs,
+    subscribers,
+    createWorker: (logger) =>
+      new Worker({
+        handle,
+        definitions: jobs,
+        logger,
+        metrics,
+        concurrency: config.WORKER_CONCURRENCY,
+        pollMs: config.WORKER_POLL_MS,
+      }),
+  };
+}

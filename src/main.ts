@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+import { pino } from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
+import { migrate } from './platform/db/migrator.ts';
+import { loggerOptions } from './platform/observability/logger.ts';
+import { startTracing } from './platform/observability/tracing.ts';
+import { openRuntime, type Runtime } from './platform/runtime.ts';
+import { seedDemo } from './seed/demo.ts';
+
+const USAGE = `Usage: reservehub <command>
+
+Commands:
+  start     migrate, seed the demo business on an empty database, then serve and work (one process)
+  serve     HTTP API (in embedded mode it also runs the background worker)
+  work      background worker only (PostgreSQL mode)
+  migrate   apply pending database migrations and exit
+  seed      create the demo business if it does not exist and exit
+`;
+
+type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed';
+const COMMANDS: readonly Command[] = ['start', 'serve', 'work', 'migrate', 'seed'];
+
+function isCommand(value: string | undefined): value is Command {
+  return COMMANDS.some((known) => known === value);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0];
+  if (!isCommand(command)) {
+    process.stdout.write(USAGE);
+    process.exitCode = command === undefined ? 0 : 2;
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = pino(loggerOptions(config.LOG_LEVEL));
+  const stopTracing = await startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, `reservehub-${command}`);
+  const runtime = await openRuntime(config);
+
+  if (command === 'migrate' || command === 'start') {
+    const applied = await migrate(runtime.handle);
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is current');
+  }
+  if (command === 'seed' || command === 'start') {
+    const seeded = await seedDemo(runtime.handle.db, config);
+    if (seeded) {
+      logger.info('demo business created');
+      process.stdout.write(seeded.summary);
+    }
+  }
+  if (command === 'migrate' || command === 'seed') {
+    await runtime.close();
+    await stopTracing();
+    return;
+  }
+  await run(command, runtime, logger, stopTracing);
+}
+
+async function run(
+  command: 'start' | 'serve' | 'work',
+  runtime: Runtime,
+  logger: pino.Logger,
+  stopTracing: () => Promise<void>,
+): Promise<void> {
+  const { config } = runtime;
+  const app = await buildApp({ config, handle: runtime.handle, redis: runtime.redis });
+  // The embedded database lives inside one process, so that process also runs the jobs.
+  const runsWorker = command !== 'serve' || isEmbedded(config);
+  const runsHttp = command !== 'work';
+  const worker = runsWorker ? app.createWorker(logger.child({ role: 'worker' })) : null;
+
+  if (runsHttp) {
+    await app.server.listen({ port: config.PORT, host: config.HOST });
+    logger.info(`ReserveHub is listening on ${publicUrl(config)} (API reference at ${publicUrl(config)}/docs)`);
+  }
+  await worker?.start();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight work');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown grace period exceeded; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    // Stop accepting requests first, let in-flight ones finish, then the worker, then the database.
+    if (runsHttp) await app.server.close();
+    await worker?.stop();
+    await runtime.close();
+    await stopTracing();
+    clearTimeout(deadline);
+    logger.info('stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
