@@ -12,7 +12,7 @@ import { Worker, jobCounts } from './platform/jobs/worker.ts';
 import { createIdentityModule } from './modules/identity/index.ts';
 import { createTenancyModule } from './modules/tenancy/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
-import { createCatalogModule, resourceIdsForUser } from './modules/catalog/index.ts';
+import { createCatalogModule, resourceIdsForUser, seedDemoCatalog } from './modules/catalog/index.ts';
 import { withTenant } from './platform/db/tenant-context.ts';
 import { createSchedulingModule } from './modules/scheduling/index.ts';
 import { createCustomersModule } from './modules/customers/index.ts';
@@ -24,6 +24,7 @@ import { loadKeyRing } from './platform/crypto/key-store.ts';
 import { createKeyRotationJob } from './platform/crypto/key-rotation.ts';
 import { createPaymentsModule, sandboxSecretFrom } from './modules/payments/index.ts';
 import { bookingPaymentFacts, createBookingModule, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
+import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
 
@@ -40,6 +41,8 @@ export interface Application {
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
   createWorker(logger: Logger): Worker;
+  /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
+  seedDemoData(tenantId: string): Promise<string>;
 }
 
 /**
@@ -163,5 +166,16 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
         concurrency: config.WORKER_CONCURRENCY,
         pollMs: config.WORKER_POLL_MS,
       }),
+    async seedDemoData(tenantId) {
+      const demo = await seedDemoCatalog(catalog, scheduling, tenantId);
+      const bookingNumbers = await seedDemoBookings(booking.services, tenantId, {
+        serviceId: demo.serviceIds.corte,
+        resourceIds: demo.staffIds.slice(0, 2),
+      });
+      return [
+        `  Catalog: 1 location, 3 services, ${demo.staffIds.length} staff, 1 room; bookings: ${bookingNumbers.join(', ')}`,
+        `  Public booking: GET ${publicUrl(config)}/api/v1/availability?service_id=${demo.serviceIds.corte}&from_date=...&to_date=... with header X-Tenant: demo`,
+      ].join('\n');
+    },
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { buildApp } from './app.ts';
+import { buildApp, type Application } from './app.ts';
 import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
 import { migrate } from './platform/db/migrator.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
@@ -50,29 +50,37 @@ async function main(argv: string[]): Promise<void> {
     const applied = await migrate(runtime.handle);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is current');
   }
-  if (command === 'seed' || command === 'start') {
-    const seeded = await seedDemo(runtime.handle.db, config);
-    if (seeded) {
-      logger.info('demo business created');
-      process.stdout.write(seeded.summary);
-    }
-  }
-  if (command === 'migrate' || command === 'seed') {
+  if (command === 'migrate') {
     await runtime.close();
     await stopTracing();
     return;
   }
-  await run(command, runtime, logger, stopTracing);
+  const app = await buildApp({ config, handle: runtime.handle, redis: runtime.redis });
+  if (command === 'seed' || command === 'start') {
+    const seeded = await seedDemo(runtime.handle.db, config);
+    if (seeded) {
+      const details = await app.seedDemoData(seeded.tenantId);
+      logger.info('demo business created');
+      process.stdout.write(`${seeded.summary.trimEnd()}\n${details}\n\n`);
+    }
+  }
+  if (command === 'seed') {
+    await app.server.close();
+    await runtime.close();
+    await stopTracing();
+    return;
+  }
+  await run(command, app, runtime, logger, stopTracing);
 }
 
 async function run(
   command: 'start' | 'serve' | 'work',
+  app: Application,
   runtime: Runtime,
   logger: pino.Logger,
   stopTracing: () => Promise<void>,
 ): Promise<void> {
   const { config } = runtime;
-  const app = await buildApp({ config, handle: runtime.handle, redis: runtime.redis });
   // The embedded database lives inside one process, so that process also runs the jobs.
   const runsWorker = command !== 'serve' || isEmbedded(config);
   const runsHttp = command !== 'work';
