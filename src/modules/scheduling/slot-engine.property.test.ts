@@ -140,6 +140,9 @@ function availabilityFor(timeZone: string, date: string, timeSlots: TimeSlot[], 
   return { timeZone, date, intervals, slots, service, busy };
 }
 
+// Hundreds of zones × transition days: seconds alone, much longer on a loaded 2-core CI machine.
+const PROPERTY_TIMEOUT_MS = 180_000;
+
 describe('availability invariants in every time zone', () => {
   it('hold on the days around each zone’s transitions, for a whole-day and a split schedule', () => {
     const service: ServiceTiming = {
@@ -158,7 +161,7 @@ describe('availability invariants in every time zone', () => {
       }
     }
     expect(days, 'at least one day per zone').toBeGreaterThanOrEqual(ZONES.length);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('hold for random schedules, services and bookings near transitions', () => {
     const minuteOfDay = fc.integer({ min: 0, max: 24 * 60 - 1 });
@@ -192,5 +195,5 @@ describe('availability invariants in every time zone', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
