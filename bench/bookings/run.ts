@@ -2,6 +2,7 @@
  * Booking creation through HTTP on PostgreSQL.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/bookings/run.ts [seconds=10] [connections=50]
+ *   (BENCH_CPU_PROF=/tmp/prof also writes a CPU profile of the server there)
  *
  * Creates a scratch database (`rh_bench_bookings`), migrates it, seeds a tenant
  * (enterprise plan: no monthly limit) with 50 staff resources working every day,
@@ -56,7 +57,9 @@ const service = await catalog.services.create(tenant.id, { name: 'Bench cut', du
 await handle.close();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-'));
-const server = spawn(process.execPath, ['src/main.ts', 'serve'], {
+// BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the server there (open it in Chrome DevTools).
+const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const server = spawn(process.execPath, [...profileArgs, 'src/main.ts', 'serve'], {
   cwd: join(import.meta.dirname, '../..'),
   env: {
     ...process.env,

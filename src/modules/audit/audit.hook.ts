@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
-import { actorOf, recordAudit } from './audit.service.ts';
+import { actorOf, recordAudit, recordAudits, type AuditEntry } from './audit.service.ts';
 
 /**
  * What a route may tell the automatic audit record about its write: the entity and its
@@ -58,12 +58,64 @@ function idFromPayload(payload: unknown): { id?: string; tenantId?: string } {
 }
 
 /**
+ * Group commit for the hook's records: a tenant's records that arrive while its previous
+ * batch is being written go together in the next transaction (one insert, one commit)
+ * instead of a transaction each. Every caller still waits until its own record committed.
+ * When a batch fails, its records are retried one by one, so one bad record fails alone.
+ */
+export class AuditBatcher {
+  readonly #db: Db;
+  readonly #queues = new Map<string, { entry: AuditEntry; resolve: () => void; reject: (error: unknown) => void }[]>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  write(entry: AuditEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.#queues.get(entry.tenantId);
+      if (queue) {
+        queue.push({ entry, resolve, reject });
+        return;
+      }
+      this.#queues.set(entry.tenantId, [{ entry, resolve, reject }]);
+      void this.#drain(entry.tenantId);
+    });
+  }
+
+  async #drain(tenantId: string): Promise<void> {
+    for (;;) {
+      const batch = this.#queues.get(tenantId) ?? [];
+      if (batch.length === 0) {
+        this.#queues.delete(tenantId);
+        return;
+      }
+      // Later arrivals queue behind this batch.
+      this.#queues.set(tenantId, []);
+      try {
+        await withTenant(this.#db, tenantId, (trx) => recordAudits(trx, batch.map((item) => item.entry)));
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0]?.reject(error);
+          continue;
+        }
+        for (const item of batch) {
+          await withTenant(this.#db, tenantId, (trx) => recordAudit(trx, item.entry)).then(item.resolve, item.reject);
+        }
+      }
+    }
+  }
+}
+
+/**
  * Records every successful write under /api/v1 (POST, PUT, PATCH, DELETE answered 2xx):
  * actor, tenant, route, entity, redacted values, IP, user agent and request id. It runs
  * before the answer is sent (onSend), after the route's transaction committed; a failure
  * to record is logged and does not turn the committed write into an error.
  */
 export function registerAuditHook(server: FastifyInstance, db: Db): void {
+  const batcher = new AuditBatcher(db);
   server.decorateRequest('auditAnnotation', null);
   server.addHook('onSend', async (request, reply, payload) => {
     if (!WRITE_METHODS.has(request.method) || reply.statusCode < 200 || reply.statusCode >= 300) return payload;
@@ -79,21 +131,19 @@ export function registerAuditHook(server: FastifyInstance, db: Db): void {
     const paramId =
       typeof params === 'object' && params !== null && 'id' in params && typeof params.id === 'string' ? params.id : undefined;
     try {
-      await withTenant(db, tenantId, (trx) =>
-        recordAudit(trx, {
-          tenantId,
-          ...actorOf(request.auth),
-          action: annotation.action ?? `${request.method} ${route}`,
-          entityType: annotation.entityType ?? entityTypeOf(route),
-          entityId: annotation.entityId ?? (paramId && UUID.test(paramId) ? paramId : fromPayload.id) ?? null,
-          oldValues: annotation.oldValues,
-          newValues: annotation.newValues ?? request.body,
-          metadata: { route, method: request.method, status: reply.statusCode, ...(annotation.metadata ?? {}) },
-          ip: request.ip,
-          userAgent: request.headers['user-agent'] ?? null,
-          requestId: request.id,
-        }),
-      );
+      await batcher.write({
+        tenantId,
+        ...actorOf(request.auth),
+        action: annotation.action ?? `${request.method} ${route}`,
+        entityType: annotation.entityType ?? entityTypeOf(route),
+        entityId: annotation.entityId ?? (paramId && UUID.test(paramId) ? paramId : fromPayload.id) ?? null,
+        oldValues: annotation.oldValues,
+        newValues: annotation.newValues ?? request.body,
+        metadata: { route, method: request.method, status: reply.statusCode, ...(annotation.metadata ?? {}) },
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        requestId: request.id,
+      });
     } catch (error) {
       request.log.error({ err: error }, 'audit record failed');
     }

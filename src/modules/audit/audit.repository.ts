@@ -10,6 +10,11 @@ export async function insertAuditLog(executor: Executor, row: Insertable<AuditLo
   await executor.insertInto('audit_logs').values(row).execute();
 }
 
+/** Several records in one statement. */
+export async function insertAuditLogs(executor: Executor, rows: Insertable<AuditLogsTable>[]): Promise<void> {
+  if (rows.length > 0) await executor.insertInto('audit_logs').values(rows).execute();
+}
+
 export interface AuditLogFilters {
   entityType?: string | undefined;
   entityId?: string | undefined;

@@ -47,7 +47,16 @@ const json = (value: unknown): string | null => (value === undefined || value ==
  * describes). Under `withTenant` the entry's tenant must be the current tenant (RLS).
  */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
-  await repo.insertAuditLog(executor, {
+  await repo.insertAuditLog(executor, auditRow(entry));
+}
+
+/** Appends several audit records in one statement, in the caller's transaction. */
+export async function recordAudits(executor: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  await repo.insertAuditLogs(executor, entries.map(auditRow));
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
     tenant_id: entry.tenantId,
     actor_type: entry.actor?.type ?? (entry.userId ? 'user' : 'anonymous'),
     actor_id: entry.actor?.id ?? entry.userId ?? null,
@@ -62,7 +71,7 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
     ip: entry.ip ?? null,
     user_agent: entry.userAgent?.slice(0, 512) ?? null,
     request_id: entry.requestId ?? null,
-  });
+  };
 }
 
 /** Actor fields of an audit entry from a request's credential. */

@@ -10,7 +10,7 @@ import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
-import { findResourcesWithZones, findServiceSnapshot, type ResourceWithZone, type ServiceSnapshot } from '../catalog/index.ts';
+import { findResourcesWithZones, findServiceSnapshot, memoizeServiceSnapshots, type ResourceWithZone, type ServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
@@ -76,6 +76,7 @@ export class BookingCreateService {
 
   async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
     const booked = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      memoizeServiceSnapshots(trx);
       const prepared = await this.#prepare(trx, tenantId, body);
       await this.#assertOpen(trx, tenantId, actor);
       const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, prepared.service);
@@ -101,6 +102,7 @@ export class BookingCreateService {
   async createBatch(tenantId: string, body: BookingBatchCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingGroupView> {
     const key = idempotencyKey ?? randomUUID();
     const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
+      memoizeServiceSnapshots(trx);
       await this.#assertOpen(trx, tenantId, actor);
       const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
       const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
@@ -225,8 +227,14 @@ export class BookingCreateService {
     const start = new Date(item.start_time);
     // Fast refusal when the very same start is already full (a storm for one slot); the
     // availability engine and the occupancy lock below remain the real checks.
-    await this.#repository.lockSlot(trx, tenantId, item.resource_id, start);
-    if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
+    // Usually one round trip: the slot is free and its lock was free. Requests that find the
+    // slot already booked are refused without queueing on the lock.
+    const slotState = await this.#repository.tryLockSlotUnlessFull(trx, tenantId, item.resource_id, start);
+    if (slotState === 'full') throw slotUnavailable('taken');
+    if (slotState === 'busy') {
+      await this.#repository.lockSlot(trx, tenantId, item.resource_id, start);
+      if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
+    }
     const service = await findServiceSnapshot(trx, tenantId, item.service_id);
     if (!service) throw notFound('Service');
     const [resource] = await findResourcesWithZones(trx, tenantId, [item.resource_id]);
@@ -322,7 +330,6 @@ export class BookingCreateService {
         });
       }
     }
-    await consumePlanQuota(trx, tenantId, 'bookings_per_month');
     await recordChange(trx, this.#repository, {
       tenantId,
       booking: row,
@@ -335,6 +342,8 @@ export class BookingCreateService {
     if (row.status === 'pending_payment' && row.payment_expires_at) {
       await enqueue(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
     }
+    // Last: the quota upsert locks the tenant's usage row until commit, and every booking of the tenant queues on it.
+    await consumePlanQuota(trx, tenantId, 'bookings_per_month');
     return { row, customer, deposit, resourceIds: allocations.map((allocation) => allocation.resourceId) };
   }
 }

@@ -74,7 +74,31 @@ export class BookingRepository {
    * scheduling's occupancy lock's business, always taken after this one.
    */
   async lockSlot(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`booking-slot:${tenantId}:${resourceId}:${start.getTime()}`}))`.execute(executor);
+    await sql`select pg_advisory_xact_lock(hashtext(${slotLockKey(tenantId, resourceId, start)}))`.execute(executor);
+  }
+
+  /**
+   * `lockSlot` without waiting and `isStartFull` in one round trip: 'full' (refuse),
+   * 'locked' (the slot lock is held now) or 'busy' (another transaction holds it: call
+   * `lockSlot` then `isStartFull`). The fullness is read from the statement's snapshot,
+   * so a booking committed while the statement ran may be missed: the occupancy lock
+   * and the exclusion constraint remain the guarantee, as for `isStartFull`.
+   */
+  async tryLockSlotUnlessFull(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<'full' | 'locked' | 'busy'> {
+    const row = await executor
+      .selectFrom('bookings')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.min('slot_capacity').as('capacity'),
+        sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(${slotLockKey(tenantId, resourceId, start)})))`.as('locked'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('resource_id', '=', resourceId)
+      .where('start_time', '=', start)
+      .where('status', 'in', [...ACTIVE_STATUSES])
+      .executeTakeFirstOrThrow();
+    if (Number(row.count) > 0 && Number(row.count) >= Number(row.capacity)) return 'full';
+    return row.locked ? 'locked' : 'busy';
   }
 
   /**
@@ -207,4 +231,8 @@ export class BookingRepository {
       .execute();
     return Number(result.numUpdatedRows);
   }
+}
+
+function slotLockKey(tenantId: string, resourceId: string, start: Date): string {
+  return `booking-slot:${tenantId}:${resourceId}:${start.getTime()}`;
 }

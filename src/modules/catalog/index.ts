@@ -44,7 +44,26 @@ export async function findServiceSnapshot(
   tenantId: string,
   serviceId: string,
 ): Promise<ServiceSnapshot | undefined> {
-  return loadServiceSnapshot(servicesRepository, executor, tenantId, serviceId);
+  const memo = snapshotMemos.get(executor);
+  if (!memo) return loadServiceSnapshot(servicesRepository, executor, tenantId, serviceId);
+  const key = `${tenantId}:${serviceId}`;
+  let snapshot = memo.get(key);
+  if (!snapshot) {
+    snapshot = loadServiceSnapshot(servicesRepository, executor, tenantId, serviceId);
+    memo.set(key, snapshot);
+  }
+  return snapshot;
+}
+
+const snapshotMemos = new WeakMap<Executor, Map<string, Promise<ServiceSnapshot | undefined>>>();
+
+/**
+ * Lets `findServiceSnapshot` read each service once in this transaction (booking
+ * creation reads it, then the availability re-check reads it again). Only for a
+ * transaction that does not change services: the memo lives as long as `trx`.
+ */
+export function memoizeServiceSnapshots(trx: Executor): void {
+  if (!snapshotMemos.has(trx)) snapshotMemos.set(trx, new Map());
 }
 
 /**

@@ -50,6 +50,32 @@ export async function findTenantById(executor: Executor, tenantId: string): Prom
   return executor.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
 }
 
+/** The tenant with one platform setting, in one round trip (the public booking gate). */
+export async function findTenantWithPlatformSetting(
+  executor: Executor,
+  tenantId: string,
+  key: string,
+): Promise<{ tenant: TenantRow; setting: Record<string, unknown> | undefined } | undefined> {
+  const row = await executor
+    .selectFrom('tenants')
+    .selectAll('tenants')
+    .select((eb) => eb.selectFrom('platform_settings').select('value').where('key', '=', key).as('platform_setting_value'))
+    .where('tenants.id', '=', tenantId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { platform_setting_value: setting, ...tenant } = row;
+  return { tenant, setting: setting ?? undefined };
+}
+
+/** The plan of a tenant, in one round trip; undefined when the tenant or its plan is missing. */
+export async function findPlanOfTenant(executor: Executor, tenantId: string): Promise<PlanRow | undefined> {
+  return executor
+    .selectFrom('plans')
+    .selectAll('plans')
+    .where('plans.id', '=', (eb) => eb.selectFrom('tenants').select('tenants.plan_id').where('tenants.id', '=', tenantId))
+    .executeTakeFirst();
+}
+
 export async function findTenantBySlug(executor: Executor, slug: string): Promise<TenantRow | undefined> {
   return executor.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

@@ -283,7 +283,8 @@ export async function incrementUsage(executor: Executor, tenantId: string, metri
  * concurrent bookings cannot both take the last unit. Throws 402 when the limit is reached.
  */
 export async function consumePlanQuota(executor: Executor, tenantId: string, metric: PlanMetric): Promise<number> {
-  const { plan } = await planOfTenant(executor, tenantId);
+  // One read for the usual case; the two-step read names what is missing otherwise.
+  const plan = (await repo.findPlanOfTenant(executor, tenantId)) ?? (await planOfTenant(executor, tenantId)).plan;
   const limit = limitOf(plan, metric);
   const period = usagePeriodStart();
   if (limit === null) return repo.addUsage(executor, tenantId, metric, period, 1);
@@ -328,7 +329,10 @@ export interface MaintenanceState {
 }
 
 export async function platformMaintenance(executor: Executor): Promise<MaintenanceState> {
-  const value = await repo.readPlatformSetting(executor, MAINTENANCE_KEY);
+  return maintenanceState(await repo.readPlatformSetting(executor, MAINTENANCE_KEY));
+}
+
+function maintenanceState(value: Record<string, unknown> | undefined): MaintenanceState {
   return {
     enabled: value?.enabled === true,
     message: typeof value?.message === 'string' ? value.message : null,
@@ -378,12 +382,13 @@ export async function updateTenantSettings(executor: Executor, tenantId: string,
  * MAINTENANCE. Staff of a suspended tenant can still sign in and read.
  */
 export async function assertPublicBookingOpen(executor: Executor, tenantId: string): Promise<void> {
-  const tenant = await repo.findTenantById(executor, tenantId);
-  if (!tenant) throw new AppError('TENANT_NOT_FOUND', 'This business does not exist');
+  const found = await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY);
+  if (!found) throw new AppError('TENANT_NOT_FOUND', 'This business does not exist');
+  const { tenant } = found;
   if (tenant.status !== 'active') {
     throw new AppError('TENANT_SUSPENDED', 'This business is not taking bookings at the moment');
   }
-  const platform = await platformMaintenance(executor);
+  const platform = maintenanceState(found.setting);
   if (platform.enabled) {
     throw new AppError('MAINTENANCE', platform.message ?? 'Bookings are paused for scheduled maintenance; please retry later', undefined, {
       'retry-after': '300',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Executor } from '../db/database.ts';
 import { withTenant } from '../db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../jobs/job-definition.ts';
-import { enqueue } from '../jobs/queue.ts';
+import { JOBS_CHANNEL } from '../jobs/queue.ts';
 
 /** A domain event as stored and as handed to subscribers. */
 export interface DomainEvent {
@@ -43,16 +43,31 @@ export interface EventSubscriber {
  * event exists if and only if the change that caused it committed.
  */
 export async function publishEvent(executor: Executor, event: NewEvent): Promise<string> {
+  // One statement, one round trip: the event, its fan-out job (dedupe key = event id) and
+  // the NOTIFY (delivered at commit) that wakes idle workers, as `enqueue` would send it.
   const inserted = await sql<{ id: string }>`
-    insert into events (tenant_id, type, aggregate_type, aggregate_id, data, previous_attributes)
-    values (${event.tenantId}, ${event.type}, ${event.aggregateType}, ${event.aggregateId},
-            ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)
-    returning id`.execute(executor);
+    with event as (
+      insert into events (tenant_id, type, aggregate_type, aggregate_id, data, previous_attributes)
+      values (${event.tenantId}, ${event.type}, ${event.aggregateType}, ${event.aggregateId},
+              ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)
+      returning id
+    ), job as (
+      insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
+      select ${event.tenantId}, ${eventFanoutJob.name}, ${eventFanoutJob.version}, jsonb_build_object('event_id', event.id),
+             now(), 0, event.id::text, ${FANOUT_MAX_ATTEMPTS}
+      from event
+      on conflict (name, dedupe_key) where dedupe_key is not null do nothing
+      returning id
+    )
+    select event.id, case when exists (select 1 from job) then pg_notify(${JOBS_CHANNEL}, ${eventFanoutJob.name})::text end as notified
+    from event`.execute(executor);
   const id = inserted.rows[0]?.id;
   if (id === undefined) throw new Error('event insert returned no id');
-  await enqueue(executor, eventFanoutJob, { event_id: id }, { tenantId: event.tenantId, dedupeKey: id });
   return id;
 }
+
+/** `enqueue`'s default attempts, which the fan-out job does not override. */
+const FANOUT_MAX_ATTEMPTS = 10;
 
 const fanoutPayload = z.object({ event_id: z.string().uuid() });
 

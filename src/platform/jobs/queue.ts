@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import { notify, type Executor } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
 import type { JobKind } from './job-definition.ts';
 
 export const JOBS_CHANNEL = 'reservehub_jobs';
@@ -27,17 +27,20 @@ export async function enqueue<Schema extends z.ZodType>(
   options: EnqueueOptions,
 ): Promise<string | null> {
   const parsed = definition.payload.parse(payload);
+  // The NOTIFY rides in the insert's statement (one round trip), sent only when a job was inserted.
+  const wake = options.runAt === undefined || options.runAt.getTime() <= Date.now();
   const result = await sql<{ id: string }>`
-    insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
-    values (${options.tenantId}, ${definition.name}, ${definition.version}, ${JSON.stringify(parsed)}::jsonb,
-            coalesce(${options.runAt?.toISOString() ?? null}::timestamptz, now()), ${options.priority ?? 0},
-            ${options.dedupeKey ?? null}, ${options.maxAttempts ?? definition.maxAttempts ?? 10})
-    on conflict (name, dedupe_key) where dedupe_key is not null do nothing
-    returning id`.execute(executor);
+    with job as (
+      insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
+      values (${options.tenantId}, ${definition.name}, ${definition.version}, ${JSON.stringify(parsed)}::jsonb,
+              coalesce(${options.runAt?.toISOString() ?? null}::timestamptz, now()), ${options.priority ?? 0},
+              ${options.dedupeKey ?? null}, ${options.maxAttempts ?? definition.maxAttempts ?? 10})
+      on conflict (name, dedupe_key) where dedupe_key is not null do nothing
+      returning id
+    )
+    select id, case when ${wake}::boolean then pg_notify(${JOBS_CHANNEL}, ${definition.name})::text end as notified
+    from job`.execute(executor);
   const id = result.rows[0]?.id ?? null;
-  if (id !== null && (options.runAt === undefined || options.runAt.getTime() <= Date.now())) {
-    await notify(executor, JOBS_CHANNEL, definition.name);
-  }
   return id;
 }
 
