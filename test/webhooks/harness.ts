@@ -62,12 +62,13 @@ function testAuthenticator(handle: DatabaseHandle): Authenticator {
   return {
     async authenticate(authorization) {
       if (authorization === undefined) return null;
-      const match = /^Bearer test:([0-9a-f-]{36}):([a-z_]+)$/.exec(authorization);
+      // `test:<tenant>:<role>`, or `test:<tenant>:customer:<customer id>` for a signed-in customer.
+      const match = /^Bearer test:([0-9a-f-]{36}):([a-z_]+)(?::([0-9a-f-]{36}))?$/.exec(authorization);
       if (!match) throw new AppError('UNAUTHENTICATED', 'bad test token');
-      const [, tenantId = '', role = ''] = match;
+      const [, tenantId = '', role = '', customerId] = match;
       const context: AuthContext = {
         tenantId,
-        actor: { type: 'user', id: tenantId },
+        actor: role === 'customer' && customerId !== undefined ? { type: 'customer', id: customerId } : { type: 'user', id: tenantId },
         userId: null,
         role,
         sessionId: null,
@@ -192,3 +193,4 @@ export async function makePendingJobsDue(handle: DatabaseHandle, name?: string):
 
 export const adminToken = (tenantId: string): string => `Bearer test:${tenantId}:business_admin`;
 export const readerToken = (tenantId: string): string => `Bearer test:${tenantId}:reader`;
+export const customerToken = (tenantId: string, customerId: string): string => `Bearer test:${tenantId}:customer:${customerId}`;

@@ -2,7 +2,7 @@
  * Notifications: tenant-editable templates (LiquidJS, sandboxed) with
  * built-in Spanish and English ones, messages planned from booking and
  * payment events, reminders through the job queue, delivery by email
- * (SMTP), SMS and WhatsApp (Twilio) — captured in the outbox when no
+ * (SMTP), SMS and WhatsApp (Twilio), Web Push (VAPID) — captured in the outbox when no
  * provider is configured — with per-message tracking and resends.
  * Other modules use only what this file exports.
  */
@@ -16,14 +16,17 @@ import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import { createSmtpSender, type EmailSender } from './channels/smtp-sender.ts';
 import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts';
+import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
 import { composeMessages, type MessageRequest } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
 import { createBookingReminderJob, createNotificationEventJob, notificationsSubscriber } from './notification-events.job.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
+import { registerPushSubscriptionRoutes } from './push-subscriptions.routes.ts';
 import { createOutboxService } from './outbox.service.ts';
 import { createSettingsService } from './settings.service.ts';
 import { createTemplatesService } from './templates.service.ts';
 import './notifications.tables.ts';
+import './push-subscriptions.ts';
 
 export type { MessageRequest } from './message-composer.ts';
 export type { TemplateKey } from './notification-catalogue.ts';
@@ -36,6 +39,8 @@ export interface NotificationsModuleDeps {
   /** Overrides for tests; by default built from SMTP_URL and TWILIO_* (null = capture). */
   email?: EmailSender | null;
   text?: TextSender | null;
+  /** Default: Web Push with VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT (null = capture). */
+  push?: PushSender | null;
 }
 
 export interface NotificationsModule {
@@ -59,10 +64,16 @@ function textSenderFrom(config: Config): TextSender | null {
   });
 }
 
+function pushSenderFrom(config: Config): PushSender | null {
+  if (!config.VAPID_PUBLIC_KEY || !config.VAPID_PRIVATE_KEY || !config.VAPID_SUBJECT) return null;
+  return createWebPushSender({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT });
+}
+
 export function createNotificationsModule(deps: NotificationsModuleDeps): NotificationsModule {
   const base = publicUrl(deps.config);
   const email = deps.email !== undefined ? deps.email : deps.config.SMTP_URL ? createSmtpSender(deps.config.SMTP_URL, deps.config.EMAIL_FROM) : null;
   const text = deps.text !== undefined ? deps.text : textSenderFrom(deps.config);
+  const push = deps.push !== undefined ? deps.push : pushSenderFrom(deps.config);
   const composer = { keyRing: deps.keyRing, publicUrl: base };
   const services = {
     outbox: createOutboxService(deps),
@@ -70,7 +81,10 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     settings: createSettingsService(deps),
   };
   return {
-    registerRoutes: (api) => registerNotificationRoutes(api, services),
+    registerRoutes: (api) => {
+      registerNotificationRoutes(api, services);
+      registerPushSubscriptionRoutes(api, { db: deps.db, keyRing: deps.keyRing });
+    },
     jobs: [
       createNotificationEventJob(composer),
       createBookingReminderJob(composer),
@@ -80,6 +94,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
         emailFrom: deps.config.EMAIL_FROM,
         email,
         text,
+        push,
         logger: deps.logger,
       }),
     ],

@@ -18,6 +18,7 @@ import {
 } from './notification-catalogue.ts';
 import { notificationDeliveryJob } from './notification-jobs.ts';
 import * as repo from './notifications.repository.ts';
+import { hasPushSubscription } from './push-subscriptions.ts';
 import type { InvitationData, NotificationSettingsData } from './notifications.tables.ts';
 import { findActiveTemplate } from './templates.repository.ts';
 import { renderTemplate, TemplateError, type RenderedMessage, type TemplateSource } from './template-engine.ts';
@@ -119,11 +120,18 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
 
   const language = languageFor(customer?.language ?? null, settings, business?.language ?? null);
   const enabled = { ...DEFAULT_CHANNELS, ...settings.channels };
-  const channels = (request.channels ?? (['email', 'sms', 'whatsapp'] as const)).filter((channel) => {
-    if (!enabled[channel] && request.recipient.kind === 'customer') return false;
-    if (request.recipient.kind === 'business') return channel === 'email' && Boolean(business?.email);
-    return customer !== null && addressFor(channel, customer) !== null;
-  });
+  const channels: NotificationChannel[] = [];
+  for (const channel of request.channels ?? (['email', 'sms', 'whatsapp', 'push'] as const)) {
+    if (!enabled[channel] && request.recipient.kind === 'customer') continue;
+    if (request.recipient.kind === 'business') {
+      if (channel === 'email' && Boolean(business?.email)) channels.push(channel);
+      continue;
+    }
+    if (customer === null) continue;
+    // Push reaches the browsers the customer subscribed; the others need an address on file.
+    const reachable = channel === 'push' ? await hasPushSubscription(trx, tenantId, customer.id) : addressFor(channel, customer) !== null;
+    if (reachable) channels.push(channel);
+  }
 
   const variables = completeVariables(request.key, {
     customer: { first_name: customer?.first_name ?? '', last_name: customer?.last_name ?? '' },

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineJob, type JobDefinition, type JobOutcome } from '../../platform/jobs/job-definition.ts';
@@ -8,10 +9,12 @@ import { getCustomerForBooking, hasMarketingConsent } from '../customers/index.t
 import { ChannelError } from './channels/channel-error.ts';
 import type { EmailSender } from './channels/smtp-sender.ts';
 import type { TextSender } from './channels/twilio-sender.ts';
+import type { PushSender } from './channels/webpush-sender.ts';
 import { contentContext } from './message-composer.ts';
 import { maskRecipient } from './message-content.ts';
 import { notificationDeliveryJob } from './notification-jobs.ts';
 import * as repo from './notifications.repository.ts';
+import { deletePushSubscription, markPushUsed, pushTargetsOf, type StoredPushTarget } from './push-subscriptions.ts';
 import type { NotificationTransport } from './notifications.tables.ts';
 import { unsubscribeUrl } from './unsubscribe-token.ts';
 
@@ -24,6 +27,8 @@ export interface DeliveryDeps {
   email: EmailSender | null;
   /** Null without Twilio settings: SMS and WhatsApp are captured. */
   text: TextSender | null;
+  /** Null without VAPID keys: push messages are captured. */
+  push: PushSender | null;
   logger: Logger;
 }
 
@@ -34,6 +39,8 @@ interface PreparedMessage {
   text: string;
   html: string | null;
   businessName: string;
+  /** Push: the customer's subscribed browsers. */
+  pushTargets: StoredPushTarget[];
 }
 
 function addressOf(from: string): string {
@@ -71,12 +78,18 @@ export function createNotificationDeliveryJob(deps: DeliveryDeps): JobDefinition
         };
         const business = await repo.findBusinessProfile(trx, tenantId);
         let address: string | null = null;
+        let pushTargets: StoredPushTarget[] = [];
         if (row.recipient_kind === 'business') {
           address = business?.email ?? null;
         } else if (row.customer_id !== null) {
           try {
             const customer = await getCustomerForBooking(trx, deps.keyRing, tenantId, row.customer_id);
-            address = row.channel === 'email' ? customer.email : row.channel === 'push' ? null : customer.phone;
+            if (row.channel === 'push') {
+              pushTargets = await pushTargetsOf(trx, deps.keyRing, tenantId, row.customer_id);
+              address = pushTargets.length === 0 ? null : `${pushTargets.length} push subscription${pushTargets.length === 1 ? '' : 's'}`;
+            } else {
+              address = row.channel === 'email' ? customer.email : customer.phone;
+            }
           } catch (error) {
             if (error instanceof AppError && error.code === 'NOT_FOUND') return skip('the customer no longer exists');
             throw error;
@@ -85,7 +98,9 @@ export function createNotificationDeliveryJob(deps: DeliveryDeps): JobDefinition
             return skip('no marketing consent');
           }
         }
-        if (address === null) return skip(`no ${row.channel === 'email' ? 'email address' : 'phone number'} on file`);
+        if (address === null) {
+          return skip(`no ${row.channel === 'email' ? 'email address' : row.channel === 'push' ? 'push subscription' : 'phone number'} on file`);
+        }
         const context_ = contentContext(tenantId, row.id);
         return {
           row,
@@ -94,6 +109,7 @@ export function createNotificationDeliveryJob(deps: DeliveryDeps): JobDefinition
           text: deps.keyRing.decrypt(row.body_enc, context_),
           html: deps.keyRing.decryptNullable(row.body_html_enc, context_),
           businessName: business?.name ?? 'ReserveHub',
+          pushTargets,
         };
       });
       if (prepared === null) return { outcome: 'done', note: 'nothing to send' };
@@ -147,6 +163,10 @@ export function createNotificationDeliveryJob(deps: DeliveryDeps): JobDefinition
           const sent = await deps.text.send({ channel: row.channel, to: prepared.address, body: prepared.text });
           providerMessageId = sent.providerMessageId;
           status = 'sent';
+        } else if (row.channel === 'push' && deps.push) {
+          transport = 'webpush';
+          providerMessageId = await sendPush(deps.push, context.db, tenantId, prepared);
+          status = 'sent';
         }
       } catch (error) {
         const failure = error instanceof ChannelError ? error : new ChannelError(error instanceof Error ? error.message : 'send failed', { permanent: false });
@@ -182,4 +202,45 @@ export function createNotificationDeliveryJob(deps: DeliveryDeps): JobDefinition
       return { outcome: 'done' };
     },
   });
+}
+
+/**
+ * Sends one message to every browser the customer subscribed. A 404/410 from
+ * the push service means the subscription is gone: it is removed. Sent when
+ * any browser accepted it; bounced when none is left; a transient failure
+ * with nothing accepted retries the message.
+ */
+async function sendPush(sender: PushSender, db: Db, tenantId: string, prepared: PreparedMessage): Promise<string | null> {
+  const payload = JSON.stringify({
+    title: prepared.subject ?? prepared.businessName,
+    body: prepared.text,
+    tag: prepared.row.id,
+    ...(prepared.row.booking_id ? { booking_id: prepared.row.booking_id } : {}),
+  });
+  const accepted: string[] = [];
+  const gone: string[] = [];
+  let providerMessageId: string | null = null;
+  let transient: ChannelError | null = null;
+  for (const target of prepared.pushTargets) {
+    try {
+      const result = await sender.send(target, { payload });
+      if (result.outcome === 'gone') {
+        gone.push(target.id);
+      } else {
+        accepted.push(target.id);
+        providerMessageId ??= result.providerMessageId;
+      }
+    } catch (error) {
+      const failure = error instanceof ChannelError ? error : new ChannelError(error instanceof Error ? error.message : 'push failed', { permanent: false });
+      if (failure.permanent) gone.push(target.id);
+      else transient ??= failure;
+    }
+  }
+  await withTenant(db, tenantId, async (trx) => {
+    for (const id of gone) await deletePushSubscription(trx, tenantId, id);
+    await markPushUsed(trx, tenantId, accepted);
+  });
+  if (accepted.length > 0) return providerMessageId;
+  if (transient) throw transient;
+  throw new ChannelError('every push subscription is gone', { permanent: true, status: 'bounced' });
 }

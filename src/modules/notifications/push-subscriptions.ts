@@ -1,0 +1,105 @@
+import { sql, type Generated } from 'kysely';
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Trx } from '../../platform/db/database.ts';
+import type { PushTarget } from './channels/webpush-sender.ts';
+
+/** `push_subscriptions` (migration 0053): a customer's browser, endpoint and keys encrypted. */
+export interface PushSubscriptionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  endpoint_enc: string;
+  endpoint_bidx: string;
+  p256dh_enc: string;
+  auth_enc: string;
+  user_agent: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
+declare module '../../platform/db/database.ts' {
+  interface Database {
+    push_subscriptions: PushSubscriptionsTable;
+  }
+}
+
+export interface StoredPushTarget extends PushTarget {
+  id: string;
+}
+
+const context = (tenantId: string, customerId: string): string => `push_subscriptions:${tenantId}:${customerId}`;
+/** One row per endpoint across the tenant, found without decrypting. */
+const endpointIndex = (keyRing: KeyRing, endpoint: string): string => keyRing.blindIndex('name-token', `push-endpoint:${endpoint}`);
+
+/** Registers (or re-assigns to this customer, with fresh keys) a browser's subscription; returns its id. */
+export async function savePushSubscription(
+  trx: Trx,
+  keyRing: KeyRing,
+  tenantId: string,
+  customerId: string,
+  subscription: PushTarget & { userAgent: string | null },
+): Promise<string> {
+  const ctx = context(tenantId, customerId);
+  const values = {
+    customer_id: customerId,
+    endpoint_enc: keyRing.encrypt(subscription.endpoint, ctx),
+    p256dh_enc: keyRing.encrypt(subscription.keys.p256dh, ctx),
+    auth_enc: keyRing.encrypt(subscription.keys.auth, ctx),
+    user_agent: subscription.userAgent,
+  };
+  const row = await trx
+    .insertInto('push_subscriptions')
+    .values({ tenant_id: tenantId, endpoint_bidx: endpointIndex(keyRing, subscription.endpoint), ...values })
+    .onConflict((oc) => oc.columns(['tenant_id', 'endpoint_bidx']).doUpdateSet(values))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Removes a customer's subscription by endpoint; true when one was removed. */
+export async function deletePushSubscriptionByEndpoint(trx: Trx, keyRing: KeyRing, tenantId: string, customerId: string, endpoint: string): Promise<boolean> {
+  const result = await trx
+    .deleteFrom('push_subscriptions')
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .where('endpoint_bidx', '=', endpointIndex(keyRing, endpoint))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function deletePushSubscription(trx: Trx, tenantId: string, id: string): Promise<void> {
+  await trx.deleteFrom('push_subscriptions').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function hasPushSubscription(trx: Trx, tenantId: string, customerId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('push_subscriptions')
+    .select(sql<number>`1`.as('one'))
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A customer's subscriptions, decrypted for sending. */
+export async function pushTargetsOf(trx: Trx, keyRing: KeyRing, tenantId: string, customerId: string): Promise<StoredPushTarget[]> {
+  const rows = await trx
+    .selectFrom('push_subscriptions')
+    .select(['id', 'endpoint_enc', 'p256dh_enc', 'auth_enc'])
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .execute();
+  const ctx = context(tenantId, customerId);
+  return rows.map((row) => ({
+    id: row.id,
+    endpoint: keyRing.decrypt(row.endpoint_enc, ctx),
+    keys: { p256dh: keyRing.decrypt(row.p256dh_enc, ctx), auth: keyRing.decrypt(row.auth_enc, ctx) },
+  }));
+}
+
+export async function markPushUsed(trx: Trx, tenantId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx.updateTable('push_subscriptions').set({ last_used_at: new Date() }).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+}
