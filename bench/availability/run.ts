@@ -8,19 +8,31 @@
  * with 100 concurrent connections, cache off and then on. Prints client-side
  * latency (autocannon) and server-side latency (Fastify's reply time) and req/s.
  *
+ * Also measures one connection at a time (the latency of a request alone, without
+ * queueing behind 99 others), and prints the server process's CPU time per request
+ * and the machine's load average, since other work on the machine skews figures.
+ * Server latency is Fastify's reply time (onRequest to response sent), so it includes
+ * waiting for a pooled database connection. With N connections kept busy, latency is
+ * at least N / throughput (Little's law): the line "queueing bound" prints it.
+ *
  * Options (environment): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (100),
- * REDIS_URL (cache shared through Redis when set), BENCH_KEEP_DB=1.
+ * REDIS_URL (cache shared through Redis when set; only this tenant's keys are
+ * touched), BENCH_KEEP_DB=1 (keep the scratch database), BENCH_REUSE_DB=1 (use a kept
+ * one as it is: no migration, no seeding), BENCH_DATABASE (the scratch database's
+ * name, default rh_bench_availability), DATABASE_POOL_SIZE (default 20).
  */
 import { execFile } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { Temporal } from 'temporal-polyfill';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openPostgres, type DatabaseHandle } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrator.ts';
-import { seedBenchmark, type BenchTenant } from './seed.ts';
+import { findBenchTenant, seedBenchmark, type BenchTenant } from './seed.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -29,7 +41,8 @@ if (!databaseUrl) {
 }
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
-const benchDatabase = 'rh_bench_availability';
+const benchDatabase = process.env.BENCH_DATABASE ?? 'rh_bench_availability';
+if (!/^[a-z_][a-z0-9_]*$/.test(benchDatabase)) throw new Error('BENCH_DATABASE must be a plain lower-case identifier');
 
 const run = promisify(execFile);
 const AUTOCANNON = new URL('../../node_modules/.bin/autocannon', import.meta.url).pathname;
@@ -46,8 +59,8 @@ interface LoadResult {
  * Drives the server from a separate process (autocannon's CLI), so the load
  * generator parsing ~100 kB answers does not steal the server's event loop.
  */
-async function load(url: string, duration: number, headers: Record<string, string>): Promise<LoadResult> {
-  const args = ['-j', '-c', String(connections), '-d', String(duration)];
+async function autocannon(url: string, concurrency: number, duration: number, headers: Record<string, string>): Promise<LoadResult> {
+  const args = ['-j', '-c', String(concurrency), '-d', String(duration)];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   const { stdout } = await run(AUTOCANNON, [...args, url], { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout) as LoadResult;
@@ -58,16 +71,21 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+const reuse = process.env.BENCH_REUSE_DB === '1';
+
 async function recreateDatabase(): Promise<string> {
+  const url = new URL(databaseUrl ?? '');
+  url.pathname = `/${benchDatabase}`;
+  if (reuse) return url.toString();
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin.query(`drop database if exists ${benchDatabase} with (force)`);
   await admin.query(`create database ${benchDatabase}`);
   await admin.end();
-  const url = new URL(databaseUrl ?? '');
-  url.pathname = `/${benchDatabase}`;
   return url.toString();
 }
+
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 async function measure(label: string, handle: DatabaseHandle, url: string, tenant: BenchTenant, cacheTtlSeconds: number) {
   const config = loadConfig({
@@ -80,7 +98,14 @@ async function measure(label: string, handle: DatabaseHandle, url: string, tenan
     AVAILABILITY_CACHE_TTL_SECONDS: String(cacheTtlSeconds),
   });
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
-  if (redis) await redis.flushdb();
+  if (redis) {
+    // Forget this tenant's cached answers and counters (and nothing else: the Redis may be shared).
+    for (const pattern of [`rh:av:c:${tenant.tenantId}|*`, `rh:av:v:${tenant.tenantId}:*`]) {
+      const keys: string[] = [];
+      for await (const batch of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) keys.push(...batch);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  }
   const app = await buildApp({ config, handle, redis });
   const serverTimes: number[] = [];
   app.server.addHook('onResponse', async (request, reply) => {
@@ -96,22 +121,33 @@ async function measure(label: string, handle: DatabaseHandle, url: string, tenan
   const slots = (body.data?.resources ?? []).reduce((sum, resource) => sum + resource.dates.reduce((n, day) => n + day.slots.length, 0), 0);
   if (probe.status !== 200) throw new Error(`probe answered ${probe.status}`);
   // Warm up JIT, pool and (when on) the cache.
-  await load(address + path, 2, headers);
-  serverTimes.length = 0;
+  await run(AUTOCANNON, ['-c', String(connections), '-d', '2', '-H', `x-tenant=${tenant.slug}`, address + path], { maxBuffer: 16 * 1024 * 1024 });
 
-  const result = await load(address + path, seconds, headers);
-  const sorted = [...serverTimes].sort((a, b) => a - b);
-  const line = (name: string, values: string[]) => `  ${name.padEnd(22)}${values.join('  ')}`;
-  process.stdout.write(
-    [
-      `\n${label}: ${result.requests.total} requests in ${result.duration}s, ${connections} connections, ` +
-        `${body.data?.resources?.length ?? 0} resources × 7 days = ${slots} slots per answer; non-2xx ${result.non2xx}, errors ${result.errors}`,
-      line('client latency (ms)', [`p50 ${result.latency.p50}`, `p90 ${result.latency.p90}`, `p97.5 ${result.latency.p97_5}`, `p99 ${result.latency.p99}`]),
-      line('server latency (ms)', [50, 95, 99].map((p) => `p${p} ${percentile(sorted, p).toFixed(2)}`)),
-      line('throughput', [`${result.requests.average.toFixed(0)} req/s`]),
-      '',
-    ].join('\n'),
-  );
+  const line = (name: string, values: string[]) => `  ${name.padEnd(24)}${values.join('  ')}`;
+  const report = async (phase: string, concurrency: number) => {
+    serverTimes.length = 0;
+    const loadBefore = load();
+    const cpuBefore = process.cpuUsage();
+    const result = await autocannon(address + path, concurrency, seconds, headers);
+    const cpu = process.cpuUsage(cpuBefore);
+    const sorted = [...serverTimes].sort((a, b) => a - b);
+    const served = Math.max(1, serverTimes.length);
+    process.stdout.write(
+      [
+        `\n${label}, ${phase}: ${result.requests.total} requests in ${result.duration}s, ${concurrency} connection(s), ` +
+          `${body.data?.resources?.length ?? 0} resources × 7 days = ${slots} slots per answer; non-2xx ${result.non2xx}, errors ${result.errors}`,
+        line('client latency (ms)', [`p50 ${result.latency.p50}`, `p90 ${result.latency.p90}`, `p97.5 ${result.latency.p97_5}`, `p99 ${result.latency.p99}`]),
+        line('server latency (ms)', [50, 95, 99].map((p) => `p${p} ${percentile(sorted, p).toFixed(2)}`)),
+        line('throughput', [`${result.requests.average.toFixed(0)} req/s`]),
+        line('queueing bound', [`${concurrency} / ${result.requests.average.toFixed(0)} req/s = ${((1000 * concurrency) / Math.max(1, result.requests.average)).toFixed(1)} ms`]),
+        line('server CPU per request', [`${((cpu.user + cpu.system) / 1000 / served).toFixed(2)} ms (user+system of this process)`]),
+        line('load average', [`${loadBefore} before, ${load()} after (1, 5, 15 min)`]),
+        '',
+      ].join('\n'),
+    );
+  };
+  await report('alone', 1);
+  await report('under load', connections);
   await app.server.close();
   await redis?.quit();
 }
@@ -119,15 +155,23 @@ async function measure(label: string, handle: DatabaseHandle, url: string, tenan
 const url = await recreateDatabase();
 const handle = openPostgres({ connectionString: url, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 try {
-  await migrate(handle);
-  const started = Date.now();
-  const tenant = await seedBenchmark(handle.db, Temporal.Now.plainDateISO('Europe/Madrid').add({ days: 1 }).toString());
-  process.stdout.write(`seeded 1,000 tenants and 2,000 allocations for the measured tenant in ${Date.now() - started} ms\n`);
+  let tenant: BenchTenant;
+  if (reuse) {
+    tenant = await findBenchTenant(handle.db);
+  } else {
+    await migrate(handle);
+    const started = Date.now();
+    tenant = await seedBenchmark(handle.db, Temporal.Now.plainDateISO('Europe/Madrid').add({ days: 1 }).toString());
+    // What autovacuum does to a live table: statistics and the visibility map (index-only scans).
+    await sql`vacuum analyze`.execute(handle.db);
+    process.stdout.write(`seeded 1,000 tenants and 2,000 allocations for the measured tenant in ${Date.now() - started} ms\n`);
+  }
+  process.stdout.write(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}\n`);
   await measure('cache off', handle, url, tenant, 0);
   await measure('cache on', handle, url, tenant, 300);
 } finally {
   await handle.close();
-  if (!process.env.BENCH_KEEP_DB) {
+  if (!process.env.BENCH_KEEP_DB && !reuse) {
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${benchDatabase} with (force)`);

@@ -3,6 +3,7 @@ import type { Db } from '../../src/platform/db/database.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 
 export interface BenchTenant {
+  tenantId: string;
   slug: string;
   serviceId: string;
   resourceIds: string[];
@@ -88,6 +89,18 @@ export async function seedBenchmark(db: Db, startDate: string): Promise<BenchTen
       await sql`insert into allocations (tenant_id, resource_id, booking_id, occupied, capacity_mode) values ${sql.join(values)}`.execute(trx);
     }
     await sql`analyze`.execute(trx);
-    return { slug: 'bench-1', serviceId: service.rows[0]?.id ?? '', resourceIds };
+    return { tenantId, slug: 'bench-1', serviceId: service.rows[0]?.id ?? '', resourceIds };
+  });
+}
+
+/** The measured tenant of a database seeded before (BENCH_REUSE_DB). */
+export async function findBenchTenant(db: Db): Promise<BenchTenant> {
+  return withPlatform(db, async (trx) => {
+    const tenant = await sql<{ id: string }>`select id from tenants where slug = 'bench-1'`.execute(trx);
+    const tenantId = tenant.rows[0]?.id;
+    if (tenantId === undefined) throw new Error('no bench-1 tenant: run once with BENCH_KEEP_DB=1 first');
+    const service = await sql<{ id: string }>`select id from services where tenant_id = ${tenantId}`.execute(trx);
+    const resources = await sql<{ id: string }>`select id from resources where tenant_id = ${tenantId} order by name`.execute(trx);
+    return { tenantId, slug: 'bench-1', serviceId: service.rows[0]?.id ?? '', resourceIds: resources.rows.map((row) => row.id) };
   });
 }

@@ -47,18 +47,35 @@ export class LruTtlCache<V> {
   }
 }
 
+/** How a cached value travels through Redis: as text inside the entry's JSON. */
+export interface CacheCodec<T> {
+  toText(data: T): string;
+  fromText(text: string): T;
+}
+
+const jsonCodec: CacheCodec<unknown> = { toText: (data) => JSON.stringify(data), fromText: (text) => JSON.parse(text) as unknown };
+
+/** Bytes of UTF-8 text (availability caches the answer's JSON as the bytes it sends). */
+export const utf8Codec: CacheCodec<Buffer> = {
+  toText: (data) => data.toString('utf8'),
+  fromText: (text) => Buffer.from(text, 'utf8'),
+};
+
 /**
  * Two levels: this process's LRU, then Redis (shared by every server) when
- * configured. Entries are plain JSON; staleness is decided by the caller from
- * `versions` and `expiresAt`, never by trusting an entry's age alone.
+ * configured. In Redis an entry is JSON with `data` as text (see `CacheCodec`);
+ * staleness is decided by the caller from `versions` and `expiresAt`, never by
+ * trusting an entry's age alone.
  */
 export class AvailabilityCache<T> {
   readonly #local: LruTtlCache<CachedAvailability<T>>;
   readonly #redis: Redis | undefined;
+  readonly #codec: CacheCodec<T>;
 
-  constructor(options: { maxEntries: number; redis?: Redis | undefined }) {
+  constructor(options: { maxEntries: number; redis?: Redis | undefined; codec?: CacheCodec<T> | undefined }) {
     this.#local = new LruTtlCache(options.maxEntries);
     this.#redis = options.redis;
+    this.#codec = options.codec ?? (jsonCodec as CacheCodec<T>);
   }
 
   async get(key: string, now: number): Promise<CachedAvailability<T> | undefined> {
@@ -66,8 +83,9 @@ export class AvailabilityCache<T> {
     if (local !== undefined || !this.#redis) return local;
     const text = await this.#redis.get(`rh:av:c:${key}`);
     if (text === null) return undefined;
-    const entry = JSON.parse(text) as CachedAvailability<T>;
-    if (entry.expiresAt <= now) return undefined;
+    const stored = JSON.parse(text) as Omit<CachedAvailability<T>, 'data'> & { data: string };
+    if (stored.expiresAt <= now) return undefined;
+    const entry: CachedAvailability<T> = { ...stored, data: this.#codec.fromText(stored.data) };
     this.#local.set(key, entry, entry.expiresAt);
     return entry;
   }
@@ -76,7 +94,7 @@ export class AvailabilityCache<T> {
     this.#local.set(key, entry, entry.expiresAt);
     const ttlMs = entry.expiresAt - now;
     if (this.#redis && ttlMs > 0 && entry.versions !== null) {
-      await this.#redis.set(`rh:av:c:${key}`, JSON.stringify(entry), 'PX', ttlMs);
+      await this.#redis.set(`rh:av:c:${key}`, JSON.stringify({ ...entry, data: this.#codec.toText(entry.data) }), 'PX', ttlMs);
     }
   }
 }

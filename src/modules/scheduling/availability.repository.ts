@@ -21,20 +21,38 @@ export interface ResourceCalendar {
 }
 
 interface CalendarRow extends Omit<ResourceCalendar, 'busy'> {
-  busy: [number, number, number, boolean][];
+  /** `start,end,places,exclusive(0/1),...` in epoch ms, or null (see migration 0012). */
+  busy: string | null;
 }
 
 const MS_PER_DAY = 86_400_000;
 
+/** `start,end,places,exclusive,…` as allocations (one JSON.parse of numbers is the cheapest way to read it). */
+function parseBusy(text: string | null): ResourceCalendar['busy'] {
+  if (text === null || text === '') return [];
+  const numbers = JSON.parse(`[${text}]`) as number[];
+  const busy: ResourceCalendar['busy'] = new Array(numbers.length / 4);
+  for (let i = 0, j = 0; i + 3 < numbers.length; i += 4, j += 1) {
+    busy[j] = { start: numbers[i]!, end: numbers[i + 1]!, places: numbers[i + 2]!, exclusive: numbers[i + 3] === 1 };
+  }
+  return busy;
+}
+
 /**
- * The availability hot path, one statement: the active resources asked for (and,
- * for two-resource services, every active resource at their locations) with their
- * location's zone, their schedules and exceptions in the range, their location's
- * closures and their active allocations. Reads catalog's resources/locations
- * tables directly, read-only, to stay one round trip (DESIGN.md §7 latency bar).
+ * The availability hot path, one statement: `availability_calendars` (migration
+ * 0012), a PL/pgSQL function so each connection plans it once. It returns the active
+ * resources asked for (and, for two-resource services, every active resource at their
+ * locations) with their location's zone, their schedules and exceptions in the range,
+ * their location's closures and their active allocations. It reads catalog's
+ * resources/locations tables directly, read-only, to stay one round trip (DESIGN.md §7
+ * latency bar).
  *
- * Allocations are fetched for a UTC window two days wider than the local dates on
- * each side: wide enough for any zone offset (≤ 14 h) plus buffers (≤ 24 h).
+ * Allocations are fetched for the UTC dates one day wider than the local dates on each
+ * side. A slot's occupied range, buffers included, lies inside its working interval and
+ * so inside its local day, and a local date D spans instants between D 00:00Z − 24 h and
+ * D+1 00:00Z + 24 h for any UTC offset under a day (tzdata's largest, local mean times
+ * included, is under 16 h). (It used to be two and three days, for buffers that cannot
+ * leave the day: a quarter more rows read, aggregated and parsed for a week.)
  */
 export class AvailabilityRepository {
   async calendars(
@@ -43,49 +61,15 @@ export class AvailabilityRepository {
     input: { resourceIds: readonly string[]; alsoAtSameLocations: boolean; from: string; to: string },
   ): Promise<ResourceCalendar[]> {
     if (input.resourceIds.length === 0) return [];
-    const ids = sql.join(input.resourceIds.map((id) => sql`${id}::uuid`));
-    const scope = input.alsoAtSameLocations
-      ? sql`r.location_id in (select location_id from resources where tenant_id = ${tenantId} and id in (${ids}))`
-      : sql`r.id in (${ids})`;
-    const windowStart = new Date(Date.parse(`${input.from}T00:00:00Z`) - 2 * MS_PER_DAY);
-    const windowEnd = new Date(Date.parse(`${input.to}T00:00:00Z`) + 3 * MS_PER_DAY);
+    const windowStart = Date.parse(`${input.from}T00:00:00Z`) - MS_PER_DAY;
+    const windowEnd = Date.parse(`${input.to}T00:00:00Z`) + 2 * MS_PER_DAY;
     const result = await sql<CalendarRow>`
-      select r.id, r.location_id, r.name, r.type, r.capacity, r.skills, l.timezone,
-        coalesce((
-          select json_agg(json_build_object('start_date', s.start_date, 'end_date', s.end_date,
-                 'recurrence_rule', s.recurrence_rule, 'time_slots', s.time_slots, 'is_active', s.is_active))
-          from schedules s
-          where s.tenant_id = r.tenant_id and s.resource_id = r.id and s.is_active
-            and s.start_date <= ${input.to}::date and (s.end_date is null or s.end_date >= ${input.from}::date)
-        ), '[]') as schedules,
-        coalesce((
-          select json_agg(json_build_object('exception_date', e.exception_date, 'type', e.type, 'custom_hours', e.custom_hours))
-          from schedule_exceptions e
-          where e.tenant_id = r.tenant_id and e.resource_id = r.id
-            and e.exception_date between ${input.from}::date and ${input.to}::date
-        ), '[]') as exceptions,
-        coalesce((
-          select json_agg(c.closure_date)
-          from location_closures c
-          where c.tenant_id = r.tenant_id and c.location_id = r.location_id
-            and c.closure_date between ${input.from}::date and ${input.to}::date
-        ), '[]') as closures,
-        coalesce((
-          select json_agg(json_build_array(
-                   (extract(epoch from lower(a.occupied)) * 1000)::bigint,
-                   (extract(epoch from upper(a.occupied)) * 1000)::bigint,
-                   a.places, a.capacity_mode = 'exclusive'))
-          from allocations a
-          where a.tenant_id = r.tenant_id and a.resource_id = r.id and a.active
-            and a.occupied && tstzrange(${windowStart}, ${windowEnd}, '[)')
-        ), '[]') as busy
-      from resources r
-      join locations l on l.tenant_id = r.tenant_id and l.id = r.location_id
-      where r.tenant_id = ${tenantId} and r.status = 'active' and l.status <> 'archived' and ${scope}
-      order by r.name, r.id`.execute(executor);
-    return result.rows.map((row) => ({
-      ...row,
-      busy: row.busy.map(([start, end, places, exclusive]) => ({ start, end, places, exclusive })),
-    }));
+      select * from availability_calendars(${tenantId}::uuid, ${`{${input.resourceIds.join(',')}}`}::uuid[],
+        ${input.alsoAtSameLocations}, ${input.from}::date, ${input.to}::date, ${windowStart}::bigint, ${windowEnd}::bigint)`.execute(executor);
+    const calendars: ResourceCalendar[] = new Array(result.rows.length);
+    result.rows.forEach((row, index) => {
+      calendars[index] = { ...row, busy: parseBusy(row.busy) };
+    });
+    return calendars;
   }
 }

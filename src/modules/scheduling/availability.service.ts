@@ -1,16 +1,15 @@
-import { Temporal } from 'temporal-polyfill';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
-import { findServiceSnapshot, priceForSlot, type ServiceSnapshot } from '../catalog/index.ts';
+import { findServiceSnapshot, type ServiceSnapshot } from '../catalog/index.ts';
 import type { AvailabilityCache } from './availability-cache.ts';
 import { computeAvailability, type ResourceDays } from './availability-engine.ts';
+import { epochDayOf } from './zone-days.ts';
 import type { AvailabilityRepository } from './availability.repository.ts';
 import { MAX_AVAILABILITY_DAYS, type AvailabilityQuery, type AvailabilityView } from './availability.schemas.ts';
 import type { AvailabilityVersions } from './availability-versions.ts';
-import { createInstantFormatter } from './instant-formatter.ts';
+import { parseAvailability, renderAvailability } from './availability-view.ts';
 import type { ServiceTiming } from './slot-engine.ts';
-import { mergeIntervals } from './working-hours.ts';
 
 const MS_PER_MINUTE = 60_000;
 
@@ -18,8 +17,8 @@ export interface AvailabilityServiceDeps {
   db: Db;
   availability: AvailabilityRepository;
   versions: AvailabilityVersions;
-  /** Absent when caching is off. */
-  cache?: AvailabilityCache<AvailabilityView> | undefined;
+  /** Absent when caching is off. Entries hold the answer's JSON as UTF-8 bytes. */
+  cache?: AvailabilityCache<Buffer> | undefined;
   cacheTtlMs: number;
   /** The clock; tests pin it. */
   now?: () => number;
@@ -92,76 +91,6 @@ export async function loadAvailability(
   };
 }
 
-function shapeResponse(loaded: LoadedAvailability): AvailabilityView {
-  const { service, timing } = loaded;
-  const priced = service.tiers.length > 0;
-  const showPlaces = loaded.resources.some((resource) => Math.min(service.capacity, resource.calendar.capacity) > 1);
-  const hoursByLocation = new Map<string, { timezone: string; byDate: Map<string, { start: number; end: number }[]> }>();
-  // One formatter per zone for the whole answer: its offset and text memos are shared by every resource there.
-  const formatters = new Map<string, (epochMs: number) => string>();
-  const formatterFor = (timeZone: string) => {
-    let format = formatters.get(timeZone);
-    if (!format) {
-      format = createInstantFormatter(timeZone);
-      formatters.set(timeZone, format);
-    }
-    return format;
-  };
-
-  const resources = loaded.resources.map(({ calendar, hours, days }) => {
-    const format = formatterFor(calendar.timezone);
-    const location = hoursByLocation.get(calendar.location_id) ?? { timezone: calendar.timezone, byDate: new Map() };
-    hoursByLocation.set(calendar.location_id, location);
-    for (const day of hours) location.byDate.set(day.date, [...(location.byDate.get(day.date) ?? []), ...day.intervals]);
-    return {
-      resource: { id: calendar.id, name: calendar.name, type: calendar.type, location_id: calendar.location_id },
-      timezone: calendar.timezone,
-      dates: days.map((day) => ({
-        date: day.date,
-        slots: day.slots.map((slot) => {
-          const tier = priced
-            ? priceForSlot({ tiers: service.tiers, start: slot.start, timeZone: calendar.timezone, locationId: calendar.location_id })
-            : null;
-          return {
-            start_time: format(slot.start),
-            end_time: format(slot.end),
-            available: slot.available,
-            ...(showPlaces ? { places_left: slot.places_left } : {}),
-            ...(priced ? { price: tier ? { amount: tier.base_price, currency: tier.currency } : service.price } : {}),
-          };
-        }),
-      })),
-    };
-  });
-
-  return {
-    service: {
-      id: service.id,
-      name: service.name,
-      duration_minutes: timing.duration_minutes,
-      buffer_before_minutes: timing.buffer_before_minutes,
-      buffer_after_minutes: timing.buffer_after_minutes,
-      slot_interval_minutes: timing.slot_interval_minutes,
-      capacity: timing.capacity,
-      min_notice_minutes: timing.min_notice_minutes,
-      max_advance_days: timing.max_advance_days,
-      price: service.price,
-    },
-    resources,
-    business_hours: [...hoursByLocation.entries()].map(([locationId, { timezone, byDate }]) => {
-      const format = formatterFor(timezone);
-      return {
-        location_id: locationId,
-        timezone,
-        dates: [...byDate.entries()].map(([date, intervals]) => ({
-          date,
-          hours: mergeIntervals(intervals).map((interval) => ({ start_time: format(interval.start), end_time: format(interval.end) })),
-        })),
-      };
-    }),
-  };
-}
-
 /** Until when a computed answer stays exact as the clock moves: its earliest start leaving the notice window. */
 function exactUntil(loaded: LoadedAvailability, now: number, ttlMs: number): number {
   let earliest = Infinity;
@@ -186,16 +115,18 @@ export class AvailabilityService {
   }
 
   /**
-   * `GET /availability`. With the cache on, an answer is served from cache only
+   * `GET /availability`, as the UTF-8 JSON of an `AvailabilityView` (what the endpoint
+   * sends inside the envelope). With the cache on, an answer is served from cache only
    * while the counters of every resource it involves (and the tenant's catalog
    * counter) are what they were *before* it was computed, and while no listed slot
-   * has left the notice window; anything else recomputes.
+   * has left the notice window; anything else recomputes. A hit is the stored bytes,
+   * so it costs no rendering nor encoding.
    */
-  async getAvailability(tenantId: string, query: AvailabilityQuery): Promise<AvailabilityView> {
+  async getAvailabilityJson(tenantId: string, query: AvailabilityQuery): Promise<Buffer> {
     checkRange(query.from_date, query.to_date);
     const now = this.#deps.now?.() ?? Date.now();
     const { cache, versions } = this.#deps;
-    const key = [tenantId, query.service_id, query.resource_id ?? '*', query.from_date, query.to_date, query.duration_minutes ?? ''].join('|');
+    const key = `${tenantId}|${query.service_id}|${query.resource_id ?? '*'}|${query.from_date}|${query.to_date}|${query.duration_minutes ?? ''}`;
 
     let knownIds: string[] | null = null;
     let versionsBefore: number[] | null = null;
@@ -219,7 +150,7 @@ export class AvailabilityService {
     );
     if (!loaded) throw notFound('Service');
     if (query.resource_id !== undefined && loaded.resources.length === 0) throw notFound('Resource');
-    const data = shapeResponse(loaded);
+    const data = Buffer.from(renderAvailability(loaded), 'utf8');
 
     if (cache && versionsBefore !== null) {
       // Counters read before the load are valid for this answer only if they cover
@@ -239,11 +170,16 @@ export class AvailabilityService {
     }
     return data;
   }
+
+  /** `getAvailabilityJson` as an object, for callers inside the process. */
+  async getAvailability(tenantId: string, query: AvailabilityQuery): Promise<AvailabilityView> {
+    return parseAvailability((await this.getAvailabilityJson(tenantId, query)).toString('utf8'));
+  }
 }
 
 /** Dates in order and at most MAX_AVAILABILITY_DAYS of them. */
 function checkRange(from: string, to: string): void {
-  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' }).days + 1;
+  const days = epochDayOf(to) - epochDayOf(from) + 1;
   if (days < 1) throw validationError([{ field: 'querystring.to_date', message: 'to_date is before from_date' }]);
   if (days > MAX_AVAILABILITY_DAYS) {
     throw new AppError('VALIDATION_ERROR', `Ask for at most ${MAX_AVAILABILITY_DAYS} days at once`, [

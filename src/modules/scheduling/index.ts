@@ -9,9 +9,8 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
-import { AvailabilityCache } from './availability-cache.ts';
+import { AvailabilityCache, utf8Codec } from './availability-cache.ts';
 import { AvailabilityRepository } from './availability.repository.ts';
-import type { AvailabilityView } from './availability.schemas.ts';
 import { AvailabilityService } from './availability.service.ts';
 import { InProcessAvailabilityVersions, RedisAvailabilityVersions, type AvailabilityVersions } from './availability-versions.ts';
 import { LocationClosuresRepository } from './location-closures.repository.ts';
@@ -66,7 +65,7 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
   const versions: AvailabilityVersions = redis ? new RedisAvailabilityVersions(redis) : new InProcessAvailabilityVersions();
   const ttlSeconds = deps.cacheTtlSeconds ?? 300;
   const cache =
-    ttlSeconds > 0 ? new AvailabilityCache<AvailabilityView>({ maxEntries: deps.cacheMaxEntries ?? 10_000, redis }) : undefined;
+    ttlSeconds > 0 ? new AvailabilityCache<Buffer>({ maxEntries: deps.cacheMaxEntries ?? 10_000, redis, codec: utf8Codec }) : undefined;
   const schedules = new SchedulesService({ db, schedules: new SchedulesRepository(), versions });
   const exceptions = new ScheduleExceptionsService({ db, exceptions: new ScheduleExceptionsRepository(), versions });
   const closures = new LocationClosuresService({ db, closures: new LocationClosuresRepository(), versions });

@@ -28,6 +28,9 @@ export class OccupancyRepository {
       select coalesce(sum(places), 0)::int as places, coalesce(bool_or(capacity_mode = 'exclusive'), false) as exclusive
       from allocations
       where tenant_id = ${tenantId} and resource_id = ${resourceId} and active
+        -- The millisecond bounds (a superset, leakproof) let the index skip the past under
+        -- RLS (migration 0012); the range test keeps the exact answer.
+        and occupied_end_ms >= ${start.getTime()}::bigint and occupied_start_ms <= ${end.getTime()}::bigint
         and occupied && tstzrange(${start}, ${end}, '[)')`.execute(executor);
     return result.rows[0] ?? { places: 0, exclusive: false };
   }

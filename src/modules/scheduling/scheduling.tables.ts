@@ -49,6 +49,9 @@ export interface AllocationsTable {
   occupied: string;
   places: number;
   capacity_mode: 'exclusive' | 'shared';
+  /** Generated from `occupied` (epoch ms, migration 0012); never written. */
+  occupied_start_ms: ColumnType<number, never, never>;
+  occupied_end_ms: ColumnType<number, never, never>;
   active: Generated<boolean>;
   created_at: CreatedAt;
   released_at: Date | null;

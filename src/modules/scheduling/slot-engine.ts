@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { mergeIntervals, type DayWorkingHours, type Interval } from './working-hours.ts';
+import { localDay, MS_PER_DAY, uniformOffsetAt } from './zone-days.ts';
 
 // Date-range expansion belongs with working hours; it is re-exported so callers of the
 // slot engine need one import for the whole availability computation.
@@ -116,6 +117,58 @@ function validateInput(input: SlotsForDayInput): void {
  */
 export function slotsForDay(input: SlotsForDayInput): Slot[] {
   validateInput(input);
+  const latestStart = latestStartOf(input.now, input.timeZone, input.service.max_advance_days);
+  const slots: Slot[] = [];
+  appendDaySlots(slots, input.workingIntervals, input, latestStart, input.busy, []);
+  return slots;
+}
+
+/**
+ * `now + max_advance_days` calendar days in the zone (the wall time kept across a DST
+ * change). Memoised for the last few (now, zone, days): every resource of one request
+ * asks with the same clock.
+ */
+const latestStarts = new Map<string, number>();
+function latestStartOf(now: number, timeZone: string, maxAdvanceDays: number): number {
+  const key = `${now}|${timeZone}|${maxAdvanceDays}`;
+  let latest = latestStarts.get(key);
+  if (latest === undefined) {
+    latest = addLocalDays(now, timeZone, maxAdvanceDays);
+    if (latestStarts.size >= 64) latestStarts.clear();
+    latestStarts.set(key, latest);
+  }
+  return latest;
+}
+
+/**
+ * `now` plus `days` calendar days in the zone, keeping the wall-clock time (Temporal's
+ * `ZonedDateTime#add({ days })`, whose 'compatible' resolution matters only on a day
+ * with a transition). Arithmetic when the zone shows one offset all day at both ends,
+ * Temporal otherwise.
+ */
+function addLocalDays(now: number, timeZone: string, days: number): number {
+  const offset = uniformOffsetAt(timeZone, now);
+  if (offset !== null) {
+    const local = now + offset + days * MS_PER_DAY;
+    const target = localDay(timeZone, Math.floor(local / MS_PER_DAY));
+    if (target.offset !== null) return local - target.offset;
+  }
+  return Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).add({ days }).epochMilliseconds;
+}
+
+/**
+ * The slots of one day's working intervals appended to `out` (see `slotsForDay`).
+ * `busy` is any list of allocations; `scratch` is reused for the ones that overlap
+ * an interval, so a request allocates nothing per candidate but its slot.
+ */
+function appendDaySlots(
+  out: Slot[],
+  workingIntervals: readonly Interval[],
+  input: Omit<SlotsForDayInput, 'workingIntervals'>,
+  latestStart: number,
+  busy: readonly BusyAllocation[],
+  scratch: BusyAllocation[],
+): void {
   const { service } = input;
   const durationMs = service.duration_minutes * MS_PER_MINUTE;
   const bufferBeforeMs = service.buffer_before_minutes * MS_PER_MINUTE;
@@ -123,30 +176,38 @@ export function slotsForDay(input: SlotsForDayInput): Slot[] {
   const stepMs = service.slot_interval_minutes * MS_PER_MINUTE;
   const capacity = Math.min(service.capacity, input.resourceCapacity);
   const earliestStart = input.now + service.min_notice_minutes * MS_PER_MINUTE;
-  const latestStart = Temporal.Instant.fromEpochMilliseconds(input.now)
-    .toZonedDateTimeISO(input.timeZone)
-    .add({ days: service.max_advance_days })
-    .epochMilliseconds;
 
   // Merging makes the output strictly increasing even if a caller passes overlapping
   // intervals; for output of workingHoursForRange it changes nothing.
-  const intervals = mergeIntervals(input.workingIntervals);
-  const slots: Slot[] = [];
+  const intervals = isMerged(workingIntervals) ? workingIntervals : mergeIntervals(workingIntervals);
   for (const interval of intervals) {
-    const relevantBusy = input.busy.filter((busy) => busy.start < interval.end && interval.start < busy.end);
+    scratch.length = 0;
+    for (const allocation of busy) {
+      if (allocation.start < interval.end && interval.start < allocation.end) scratch.push(allocation);
+    }
     for (let start = interval.start; start + durationMs + bufferAfterMs <= interval.end; start += stepMs) {
       if (start - bufferBeforeMs < interval.start || start < earliestStart) continue;
       if (start > latestStart) break;
       const occupiedStart = start - bufferBeforeMs;
       const occupiedEnd = start + durationMs + bufferAfterMs;
-      const placesTaken = relevantBusy
-        .filter((busy) => busy.start < occupiedEnd && occupiedStart < busy.end)
-        .reduce((sum, busy) => sum + busy.places, 0);
+      let placesTaken = 0;
+      for (const allocation of scratch) {
+        if (allocation.start < occupiedEnd && occupiedStart < allocation.end) placesTaken += allocation.places;
+      }
       const placesLeft = Math.max(0, capacity - placesTaken);
-      slots.push({ start, end: start + durationMs, available: placesLeft > 0, places_left: placesLeft });
+      out.push({ start, end: start + durationMs, available: placesLeft > 0, places_left: placesLeft });
     }
   }
-  return slots;
+}
+
+/** Whether intervals are already non-empty, sorted and separated (what mergeIntervals returns). */
+function isMerged(intervals: readonly Interval[]): boolean {
+  let previousEnd = -Infinity;
+  for (const interval of intervals) {
+    if (!(interval.end > interval.start) || !(interval.start > previousEnd)) return false;
+    previousEnd = interval.end;
+  }
+  return true;
 }
 
 /**
@@ -155,7 +216,25 @@ export function slotsForDay(input: SlotsForDayInput): Slot[] {
  */
 export function generateSlots(input: GenerateSlotsInput): DaySlots[] {
   const { days, ...shared } = input;
-  return days.map((day) => ({ date: day.date, slots: slotsForDay({ ...shared, workingIntervals: day.intervals }) }));
+  if (days.length === 0) return [];
+  validateInput({ ...shared, workingIntervals: [] });
+  const latestStart = latestStartOf(shared.now, shared.timeZone, shared.service.max_advance_days);
+  // Only allocations that touch the days asked for matter.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const day of days) {
+    for (const interval of day.intervals) {
+      if (interval.start < first) first = interval.start;
+      if (interval.end > last) last = interval.end;
+    }
+  }
+  const busy = shared.busy.filter((allocation) => allocation.start < last && first < allocation.end);
+  const scratch: BusyAllocation[] = [];
+  return days.map((day) => {
+    const slots: Slot[] = [];
+    appendDaySlots(slots, day.intervals, shared, latestStart, busy, scratch);
+    return { date: day.date, slots };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import rrulePackage from 'rrule';
 import { Temporal } from 'temporal-polyfill';
+import { dateOfEpochDay, epochDayOf, localDay, normaliseDate, wallMinuteToEpoch, weekdayOfEpochDay, type LocalDay } from './zone-days.ts';
 
 // rrule ships a CommonJS (UMD) build whose named exports Node cannot detect,
 // so a named ESM import fails at run time; the default import is the CJS
@@ -187,24 +188,27 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
  * hour moves forward by the gap, a repeated time takes its first occurrence. The range is
  * clamped to the local day, and one that collapses (e.g. 02:30–03:15 on Madrid's
  * spring-forward day, whose 02:30 becomes 03:30) yields `null`.
+ *
+ * Days without a transition (all but a handful a year) are plain arithmetic on the
+ * memoised day (zone-days.ts); the others go through Temporal.
  */
-function wallRangeToInterval(date: Temporal.PlainDate, range: WallTimeRange, timeZone: string): Interval | null {
-  const startMinutes = parseWallTime(range.start, false);
-  const endMinutes = parseWallTime(range.end, true);
-  if (startMinutes === null || endMinutes === null) {
-    throw new RangeError(`invalid wall time range ${range.start}-${range.end}`);
-  }
-  const dayStart = date.toZonedDateTime({ timeZone }).epochMilliseconds;
-  const dayEnd = date.add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
-  const toInstant = (minutes: number): number => {
-    if (minutes === 0) return dayStart;
-    if (minutes === MINUTES_PER_DAY) return dayEnd;
-    const time = new Temporal.PlainTime(Math.floor(minutes / 60), minutes % 60);
-    return date.toPlainDateTime(time).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
-  };
-  const start = Math.max(dayStart, toInstant(startMinutes));
-  const end = Math.min(dayEnd, toInstant(endMinutes));
+function wallRangeToInterval(day: LocalDay, startMinutes: number, endMinutes: number, timeZone: string): Interval | null {
+  const start = Math.max(day.start, wallMinuteToEpoch(timeZone, day, startMinutes));
+  const end = Math.min(day.end, wallMinuteToEpoch(timeZone, day, endMinutes));
   return end > start ? { start, end } : null;
+}
+
+/** A wall-clock range already parsed to minutes of the day. */
+interface MinuteRange {
+  start: number;
+  end: number;
+}
+
+function minuteRange(range: WallTimeRange): MinuteRange {
+  const start = parseWallTime(range.start, false);
+  const end = parseWallTime(range.end, true);
+  if (start === null || end === null) throw new RangeError(`invalid wall time range ${range.start}-${range.end}`);
+  return { start, end };
 }
 
 /** Midnight UTC of a local date: rrule computes in "floating" UTC, which keeps it off any real zone. */
@@ -216,20 +220,33 @@ function floatingUtc(date: string): Date {
  * The local dates in `[from, to]` that a schedule's recurrence rule yields, counted from
  * the schedule's `start_date` as DTSTART, or `null` when the schedule has no rule.
  */
-function recurrenceDates(schedule: Schedule, from: string, to: string): Set<string> | null {
+function recurrenceDates(schedule: Schedule, from: string, to: string): ReadonlySet<string> | null {
   if (schedule.recurrence_rule === null) return null;
+  const key = `${schedule.recurrence_rule}\u0000${schedule.start_date}\u0000${from}\u0000${to}`;
+  const known = recurrenceMemo.get(key);
+  if (known !== undefined) return known;
+  const dates = expandRecurrence(schedule.recurrence_rule, schedule.start_date, from, to);
+  if (recurrenceMemo.size >= 1000) recurrenceMemo.clear();
+  recurrenceMemo.set(key, dates);
+  return dates;
+}
+
+/** Expansions of recurrence rules by (rule, DTSTART, range): rrule parsing costs more than all the rest of a day. */
+const recurrenceMemo = new Map<string, ReadonlySet<string>>();
+
+function expandRecurrence(recurrenceRule: string, startDate: string, from: string, to: string): ReadonlySet<string> {
   let options: ReturnType<typeof RRule.parseString>;
   try {
-    options = RRule.parseString(schedule.recurrence_rule.trim().replace(/^RRULE:/i, ''));
+    options = RRule.parseString(recurrenceRule.trim().replace(/^RRULE:/i, ''));
   } catch (error) {
-    throw new RangeError(`invalid recurrence rule "${schedule.recurrence_rule}"`, { cause: error });
+    throw new RangeError(`invalid recurrence rule "${recurrenceRule}"`, { cause: error });
   }
   if (options.freq === undefined) {
-    throw new RangeError(`recurrence rule "${schedule.recurrence_rule}" has no FREQ`);
+    throw new RangeError(`recurrence rule "${recurrenceRule}" has no FREQ`);
   }
   // DTSTART is the schedule's start date whatever the text says, and tzid stays null so
   // rrule does not shift the floating dates through a real zone.
-  const rule = new RRule({ ...options, dtstart: floatingUtc(schedule.start_date), tzid: null });
+  const rule = new RRule({ ...options, dtstart: floatingUtc(startDate), tzid: null });
   const dates = rule.between(floatingUtc(from), floatingUtc(to), true);
   return new Set(dates.map((date) => date.toISOString().slice(0, 10)));
 }
@@ -253,19 +270,27 @@ function recurrenceDates(schedule: Schedule, from: string, to: string): Set<stri
  */
 export function workingHoursForRange(input: WorkingHoursInput): DayWorkingHours[] {
   const { from, to, timeZone } = input;
-  const dates = localDateRange(from, to);
+  const firstDay = epochDayOf(from);
+  const lastDay = epochDayOf(to);
+  if (firstDay > lastDay) throw new RangeError(`date range ends (${to}) before it starts (${from})`);
   const closures = new Set(input.closures);
 
   const schedules = input.schedules
     .filter((schedule) => schedule.is_active)
     .map((schedule) => {
       assertValidTimeSlots(schedule.time_slots, `schedule starting ${schedule.start_date}`);
+      // Per ISO weekday (index 1–7), the schedule's ranges that day, parsed once.
+      const byWeekday: MinuteRange[][] = [[], [], [], [], [], [], [], []];
+      for (const slot of schedule.time_slots) {
+        const range = minuteRange(slot);
+        for (const weekday of new Set(slot.days)) byWeekday[weekday]?.push(range);
+      }
       return {
-        schedule,
-        // Normalised through Temporal so the string comparisons below are date comparisons.
-        firstDate: Temporal.PlainDate.from(schedule.start_date).toString(),
-        lastDate: schedule.end_date === null ? null : Temporal.PlainDate.from(schedule.end_date).toString(),
+        // Normalised so the string comparisons below are date comparisons.
+        firstDate: normaliseDate(schedule.start_date),
+        lastDate: schedule.end_date === null ? null : normaliseDate(schedule.end_date),
         ruleDates: recurrenceDates(schedule, from, to),
+        byWeekday,
       };
     });
 
@@ -279,28 +304,40 @@ export function workingHoursForRange(input: WorkingHoursInput): DayWorkingHours[
     exceptionsByDate.set(exception.exception_date, sameDay);
   }
 
-  return dates.map((date) => {
-    const plainDate = Temporal.PlainDate.from(date);
-    const exceptions = exceptionsByDate.get(date) ?? [];
-    const dayOff = closures.has(date) || exceptions.some((exception) => exception.type !== 'custom_hours');
-    if (dayOff) return { date, intervals: [] };
-
-    let ranges: WallTimeRange[];
-    if (exceptions.length > 0) {
-      // Only custom_hours exceptions are left here; several on one day are unioned.
-      ranges = exceptions.flatMap((exception) => exception.custom_hours ?? []);
-    } else {
-      ranges = schedules
-        .filter(({ firstDate, lastDate, ruleDates }) =>
-          firstDate <= date
-          && (lastDate === null || date <= lastDate)
-          && (ruleDates === null || ruleDates.has(date)))
-        .flatMap(({ schedule }) => schedule.time_slots.filter((slot) => slot.days.includes(plainDate.dayOfWeek)));
+  const days: DayWorkingHours[] = [];
+  for (let epochDay = firstDay; epochDay <= lastDay; epochDay += 1) {
+    const date = dateOfEpochDay(epochDay);
+    const exceptions = exceptionsByDate.get(date);
+    const dayOff = closures.has(date) || (exceptions !== undefined && exceptions.some((exception) => exception.type !== 'custom_hours'));
+    if (dayOff) {
+      days.push({ date, intervals: [] });
+      continue;
     }
 
-    const intervals = ranges
-      .map((range) => wallRangeToInterval(plainDate, range, timeZone))
-      .filter((interval): interval is Interval => interval !== null);
-    return { date, intervals: mergeIntervals(intervals) };
-  });
+    const ranges: MinuteRange[] = [];
+    if (exceptions !== undefined && exceptions.length > 0) {
+      // Only custom_hours exceptions are left here; several on one day are unioned.
+      for (const exception of exceptions) for (const range of exception.custom_hours ?? []) ranges.push(minuteRange(range));
+    } else {
+      const weekday = weekdayOfEpochDay(epochDay);
+      for (const { firstDate, lastDate, ruleDates, byWeekday } of schedules) {
+        if (firstDate <= date && (lastDate === null || date <= lastDate) && (ruleDates === null || ruleDates.has(date))) {
+          for (const range of byWeekday[weekday] ?? []) ranges.push(range);
+        }
+      }
+    }
+    if (ranges.length === 0) {
+      days.push({ date, intervals: [] });
+      continue;
+    }
+
+    const day = localDay(timeZone, epochDay);
+    const intervals: Interval[] = [];
+    for (const range of ranges) {
+      const interval = wallRangeToInterval(day, range.start, range.end, timeZone);
+      if (interval !== null) intervals.push(interval);
+    }
+    days.push({ date, intervals: mergeIntervals(intervals) });
+  }
+  return days;
 }
