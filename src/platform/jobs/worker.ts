@@ -122,12 +122,19 @@ export class Worker {
   async #claim(limit: number): Promise<JobRow[]> {
     const names = [...this.#definitions.keys()];
     if (names.length === 0) return [];
+    // Each definition may ask for its own lease length; the claim sets it in the same statement.
+    const leaseSeconds = names.map(
+      (name) => (this.#definitions.get(name)?.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000,
+    );
     const result = await sql<JobRow>`
+      with leases as (
+        select * from unnest(${names}::text[], ${leaseSeconds}::float8[]) as lease(name, seconds)
+      )
       update jobs set
         status = 'running',
         attempts = jobs.attempts + 1,
         locked_by = ${this.#id},
-        locked_until = now() + make_interval(secs => ${DEFAULT_TIMEOUT_MS / 1000}),
+        locked_until = now() + make_interval(secs => (select seconds from leases where leases.name = jobs.name)),
         updated_at = now()
       where id in (
         select id from jobs
@@ -138,14 +145,6 @@ export class Worker {
         for update skip locked
       )
       returning id, tenant_id, name, version, payload, attempts, max_attempts`.execute(this.#options.handle.db);
-    // Each definition may ask for its own lease length.
-    for (const job of result.rows) {
-      const timeoutMs = this.#definitions.get(job.name)?.timeoutMs ?? this.#options.defaultTimeoutMs;
-      if (timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS) {
-        await sql`update jobs set locked_until = now() + make_interval(secs => ${timeoutMs / 1000})
-                  where id = ${job.id} and locked_by = ${this.#id}`.execute(this.#options.handle.db);
-      }
-    }
     return result.rows;
   }
 
