@@ -12,7 +12,8 @@
  * 2. fires 200 concurrent requests for one slot: the outcome (201/409/5xx) and duration.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -94,7 +95,30 @@ function nextBody(): string {
 // Warm-up: JIT, connection pool, prepared caches.
 await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': 'bench' }, body: nextBody() }).then((r) => r.text())));
 
+/** CPU seconds (user + system) used so far by the server process and by every PostgreSQL process on this machine. */
+function cpuSeconds(): { server: number; postgres: number } {
+  const ticks = 100; // USER_HZ
+  const read = (pid: string): { name: string; seconds: number } | undefined => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { name, seconds: (Number(fields[11]) + Number(fields[12])) / ticks };
+    } catch {
+      return undefined;
+    }
+  };
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    const process = read(pid);
+    if (process?.name === 'postgres') postgres += process.seconds;
+  }
+  return { server: read(String(server.pid))?.seconds ?? NaN, postgres };
+}
+
 const latencies: number[] = [];
+const cpuBefore = cpuSeconds();
+const loadBefore = loadavg().map((value) => value.toFixed(1)).join(' ');
 const statuses = new Map<number, number>();
 const instance = autocannon({
   url: `${base}/api/v1/bookings`,
@@ -109,6 +133,7 @@ instance.on('response', (_client, statusCode, _bytes, responseTime) => {
   statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
 });
 const result = await instance;
+const cpuAfter = cpuSeconds();
 latencies.sort((a, b) => a - b);
 const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 const created = statuses.get(201) ?? 0;
@@ -116,6 +141,11 @@ process.stdout.write(`\nBooking creation: ${connections} clients, ${seconds} s, 
 const responseSummary = [...statuses.entries()].map(([status, count]) => `${count} × ${status}`).join(', ');
 process.stdout.write(`  responses: ${responseSummary}  (errors ${result.errors}, timeouts ${result.timeouts})\n`);
 process.stdout.write(`  bookings/s: ${(created / result.duration).toFixed(0)}` + '\n');
+const perBooking = (seconds: number): string => `${((seconds * 1000) / Math.max(created, 1)).toFixed(1)} ms`;
+process.stdout.write(
+  `  CPU per booking: server ${perBooking(cpuAfter.server - cpuBefore.server)}, PostgreSQL ${perBooking(cpuAfter.postgres - cpuBefore.postgres)}` +
+    ` (load average before ${loadBefore})\n`,
+);
 process.stdout.write(`  latency ms: p50 ${percentile(50).toFixed(1)}, p95 ${percentile(95).toFixed(1)}, p99 ${percentile(99).toFixed(1)}, max ${(latencies.at(-1) ?? NaN).toFixed(1)}` + '\n');
 
 // The storm: 200 concurrent requests for one slot.

@@ -1,5 +1,5 @@
 import type { Trx } from '../../platform/db/database.ts';
-import { publishEvent } from '../../platform/events/outbox.ts';
+import { publishEvents } from '../../platform/events/outbox.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { transition, transitionsForApiAction, type BookingAction, type BookingApiAction, type BookingStatus, type StatusChange, type TransitionResult } from './booking-state.ts';
 import type { Actor } from './booking-deps.ts';
@@ -67,8 +67,6 @@ export async function recordChange(
     input.steps.length > 0
       ? input.steps.map((step) => ({ ...base, action: step.action, from_status: step.from, to_status: step.to }))
       : [{ ...base, action: input.action, from_status: input.previous?.status ?? null, to_status: booking.status }];
-  await repository.insertHistory(trx, tenantId, rows);
-
   const data = { ...bookingEventData(booking), ...(input.details ? { change: input.details } : {}) };
   const previousAttributes = input.previous
     ? {
@@ -85,14 +83,17 @@ export async function recordChange(
     if (specific) types.add(specific);
     types.add('booking.updated');
   }
-  for (const type of types) {
-    await publishEvent(trx, {
+  // The history rows and the events go in one statement: one round trip per change.
+  await publishEvents(
+    trx,
+    [...types].map((type) => ({
       tenantId,
       type,
       aggregateType: 'booking',
       aggregateId: booking.id,
       data,
       ...(previousAttributes ? { previousAttributes } : {}),
-    });
-  }
+    })),
+    { alongside: repository.historyInsert(trx, tenantId, rows) },
+  );
 }

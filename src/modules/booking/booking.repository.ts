@@ -165,10 +165,12 @@ export class BookingRepository {
 
   async insertHistory(executor: Executor, tenantId: string, rows: readonly NewHistoryRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await executor
-      .insertInto('booking_history')
-      .values(rows.map((row) => ({ ...row, tenant_id: tenantId })))
-      .execute();
+    await this.historyInsert(executor, tenantId, rows).execute();
+  }
+
+  /** The history insert as a query, for the caller to run with its events in one statement. */
+  historyInsert(executor: Executor, tenantId: string, rows: readonly NewHistoryRow[]) {
+    return executor.insertInto('booking_history').values(rows.map((row) => ({ ...row, tenant_id: tenantId })));
   }
 
   async history(executor: Executor, tenantId: string, bookingId: string): Promise<HistoryRow[]> {

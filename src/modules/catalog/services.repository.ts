@@ -5,6 +5,17 @@ import type { PricingTierInput } from './pricing.ts';
 
 export type ServiceRow = Selectable<ServicesTable> & { resource_ids: string[] };
 export type TierRow = Selectable<ServicePricingTable>;
+/** A tier row as `to_jsonb` renders it: timestamps become ISO strings. */
+type TierJson = Omit<TierRow, 'valid_from' | 'valid_until' | 'created_at'> & { valid_from: string | null; valid_until: string | null; created_at: string };
+
+function tierFromJson(json: TierJson): TierRow {
+  return {
+    ...json,
+    valid_from: json.valid_from === null ? null : new Date(json.valid_from),
+    valid_until: json.valid_until === null ? null : new Date(json.valid_until),
+    created_at: new Date(json.created_at),
+  };
+}
 
 /** Columns of `services` a create or update writes, already in stored form. */
 export interface ServiceValues {
@@ -123,6 +134,23 @@ export class ServicesRepository {
 
   async findById(executor: Executor, tenantId: string, id: string): Promise<ServiceRow | undefined> {
     return this.selectWithResources(executor, tenantId).where('s.id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * The service with its pricing tiers in one round trip (the booking and availability
+   * paths read both for every request). Tiers come back in `listTiers` order.
+   */
+  async findByIdWithTiers(executor: Executor, tenantId: string, id: string): Promise<{ row: ServiceRow; tiers: TierRow[] } | undefined> {
+    const found = await this.selectWithResources(executor, tenantId)
+      .select(
+        sql<TierJson[]>`coalesce((select jsonb_agg(to_jsonb(p) order by p.created_at, p.id) from service_pricing p
+          where p.tenant_id = s.tenant_id and p.service_id = s.id), '[]'::jsonb)`.as('tiers_json'),
+      )
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (!found) return undefined;
+    const { tiers_json: tiersJson, ...row } = found;
+    return { row, tiers: tiersJson.map(tierFromJson) };
   }
 
   async list(executor: Executor, tenantId: string, options: ServiceListOptions): Promise<ServiceRow[]> {

@@ -267,9 +267,9 @@ export async function loadServiceSnapshot(
   tenantId: string,
   serviceId: string,
 ): Promise<ServiceSnapshot | undefined> {
-  const row = await repository.findById(executor, tenantId, serviceId);
-  if (!row) return undefined;
-  const tiers = await repository.listTiers(executor, tenantId, serviceId);
+  const found = await repository.findByIdWithTiers(executor, tenantId, serviceId);
+  if (!found) return undefined;
+  const { row, tiers } = found;
   const view = toServiceView(row);
   return {
     id: view.id,

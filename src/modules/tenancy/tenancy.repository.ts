@@ -11,6 +11,7 @@ import type {
   SubscriptionsTable,
 } from './tenancy.tables.ts';
 import './tenancy.tables.ts';
+import type { PlanMetric } from './plan-limits.ts';
 
 export type PlanRow = Selectable<PlansTable>;
 export type TenantRow = Selectable<TenantsTable>;
@@ -65,15 +66,6 @@ export async function findTenantWithPlatformSetting(
   if (!row) return undefined;
   const { platform_setting_value: setting, ...tenant } = row;
   return { tenant, setting: setting ?? undefined };
-}
-
-/** The plan of a tenant, in one round trip; undefined when the tenant or its plan is missing. */
-export async function findPlanOfTenant(executor: Executor, tenantId: string): Promise<PlanRow | undefined> {
-  return executor
-    .selectFrom('plans')
-    .selectAll('plans')
-    .where('plans.id', '=', (eb) => eb.selectFrom('tenants').select('tenants.plan_id').where('tenants.id', '=', tenantId))
-    .executeTakeFirst();
 }
 
 export async function findTenantBySlug(executor: Executor, slug: string): Promise<TenantRow | undefined> {
@@ -205,22 +197,26 @@ export async function addUsage(
 }
 
 /**
- * Adds one unit unless that would pass `limit`, atomically (the upsert's row lock
- * serialises concurrent consumers of one tenant). Null when the limit is reached.
+ * Adds one unit unless that would pass the limit of the tenant's plan for `metric` (null =
+ * unlimited), atomically: the limit is read in the same statement (one round trip on the
+ * booking path) and the upsert's row lock serialises concurrent consumers of one tenant.
+ * Returns the new value, or null when refused or the tenant has no plan.
  */
-export async function consumeUsage(
+export async function consumeUsageOfPlan(
   executor: Executor,
   tenantId: string,
-  metric: string,
+  metric: PlanMetric,
   periodStart: string,
-  limit: number,
 ): Promise<number | null> {
+  const limit = sql<number | null>`(select ${sql.ref(`plans.${metric}`)} from plans join tenants on tenants.plan_id = plans.id where tenants.id = ${tenantId})`;
   const row = await sql<{ value: number }>`
     insert into tenant_usage (tenant_id, metric, period_start, value)
-    select ${tenantId}::uuid, ${metric}, ${periodStart}::date, 1 where ${limit}::bigint >= 1
+    select ${tenantId}::uuid, ${metric}, ${periodStart}::date, 1
+    from plans join tenants on tenants.plan_id = plans.id
+    where tenants.id = ${tenantId} and coalesce(${sql.ref(`plans.${metric}`)}, 1) >= 1
     on conflict (tenant_id, metric, period_start)
       do update set value = tenant_usage.value + 1, updated_at = now()
-      where tenant_usage.value < ${limit}::bigint
+      where tenant_usage.value < coalesce(${limit}, 9223372036854775807)
     returning value`.execute(executor);
   const value = row.rows[0]?.value;
   return value === undefined ? null : Number(value);

@@ -283,14 +283,14 @@ export async function incrementUsage(executor: Executor, tenantId: string, metri
  * concurrent bookings cannot both take the last unit. Throws 402 when the limit is reached.
  */
 export async function consumePlanQuota(executor: Executor, tenantId: string, metric: PlanMetric): Promise<number> {
-  // One read for the usual case; the two-step read names what is missing otherwise.
-  const plan = (await repo.findPlanOfTenant(executor, tenantId)) ?? (await planOfTenant(executor, tenantId)).plan;
-  const limit = limitOf(plan, metric);
   const period = usagePeriodStart();
-  if (limit === null) return repo.addUsage(executor, tenantId, metric, period, 1);
-  const value = await repo.consumeUsage(executor, tenantId, metric, period, limit);
-  if (value === null) throw planLimitReached(metric, limit, await repo.usageValue(executor, tenantId, metric, period));
-  return value;
+  // One statement in the usual case; the refusal (or a tenant without a plan) is explained by a second look.
+  const value = await repo.consumeUsageOfPlan(executor, tenantId, metric, period);
+  if (value !== null) return value;
+  const { plan } = await planOfTenant(executor, tenantId);
+  const limit = limitOf(plan, metric);
+  if (limit === null) throw new Error(`usage of ${metric} was refused without a limit`);
+  throw planLimitReached(metric, limit, await repo.usageValue(executor, tenantId, metric, period));
 }
 
 /**

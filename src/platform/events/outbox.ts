@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Compilable, type OperationNodeSource } from 'kysely';
 import { z } from 'zod';
 import type { Executor } from '../db/database.ts';
 import { withTenant } from '../db/tenant-context.ts';
@@ -43,17 +43,41 @@ export interface EventSubscriber {
  * event exists if and only if the change that caused it committed.
  */
 export async function publishEvent(executor: Executor, event: NewEvent): Promise<string> {
-  // One statement, one round trip: the event, its fan-out job (dedupe key = event id) and
-  // the NOTIFY (delivered at commit) that wakes idle workers, as `enqueue` would send it.
+  const [id] = await publishEvents(executor, [event]);
+  if (id === undefined) throw new Error('event insert returned no id');
+  return id;
+}
+
+/**
+ * `publishEvent` for several events in one statement, one round trip: the events, their
+ * fan-out jobs (dedupe key = event id) and the NOTIFY (delivered at commit) that wakes idle
+ * workers, as `enqueue` would send it. `alongside` is one more write of the caller's (an
+ * insert or update query) run in the same statement as a data-modifying CTE: it commits or
+ * fails with the events. Returns the events' ids.
+ */
+export async function publishEvents(
+  executor: Executor,
+  events: readonly NewEvent[],
+  options: { alongside?: Compilable & OperationNodeSource } = {},
+): Promise<string[]> {
+  if (events.length === 0) {
+    if (options.alongside) await executor.executeQuery(options.alongside.compile());
+    return [];
+  }
+  const rows = events.map(
+    (event) =>
+      sql`(${event.tenantId}::uuid, ${event.type}, ${event.aggregateType}, ${event.aggregateId}::uuid,
+           ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)`,
+  );
+  const alongside = options.alongside ? sql`alongside as (${options.alongside}),` : sql``;
   const inserted = await sql<{ id: string }>`
-    with event as (
+    with ${alongside} event as (
       insert into events (tenant_id, type, aggregate_type, aggregate_id, data, previous_attributes)
-      values (${event.tenantId}, ${event.type}, ${event.aggregateType}, ${event.aggregateId},
-              ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)
-      returning id
+      values ${sql.join(rows)}
+      returning id, tenant_id
     ), job as (
       insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
-      select ${event.tenantId}, ${eventFanoutJob.name}, ${eventFanoutJob.version}, jsonb_build_object('event_id', event.id),
+      select event.tenant_id, ${eventFanoutJob.name}, ${eventFanoutJob.version}, jsonb_build_object('event_id', event.id),
              now(), 0, event.id::text, ${FANOUT_MAX_ATTEMPTS}
       from event
       on conflict (name, dedupe_key) where dedupe_key is not null do nothing
@@ -61,9 +85,7 @@ export async function publishEvent(executor: Executor, event: NewEvent): Promise
     )
     select event.id, case when exists (select 1 from job) then pg_notify(${JOBS_CHANNEL}, ${eventFanoutJob.name})::text end as notified
     from event`.execute(executor);
-  const id = inserted.rows[0]?.id;
-  if (id === undefined) throw new Error('event insert returned no id');
-  return id;
+  return inserted.rows.map((row) => row.id);
 }
 
 /** `enqueue`'s default attempts, which the fan-out job does not override. */
