@@ -117,4 +117,32 @@ describe('tenant context', () => {
     );
     expect(bodies).toEqual(['kept', 'kept-b']);
   });
+
+  it('rolls back a unit whose statement failed and hands back a clean connection', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const failed = await withTenant(database.db, TENANT_A, async (trx) => {
+        await sql`insert into probe_notes (tenant_id, body) values (${TENANT_A}, 'half-written')`.execute(trx);
+        await sql`select 1 / 0`.execute(trx);
+      }).catch((error: unknown) => error);
+      expect(String(failed)).toMatch(/division by zero/);
+    }
+    const after = await withPlatform(database.db, async (trx) => ({
+      session: (await sql<{ role: string; tenant: string | null }>`select current_user as role, current_tenant_id()::text as tenant`.execute(trx)).rows[0],
+      halfWritten: (await sql<{ count: number }>`select count(*)::int as count from probe_notes where body = 'half-written'`.execute(trx)).rows[0]?.count,
+    }));
+    expect(after.session?.role).not.toBe('reservehub_app');
+    expect(after.session?.tenant).toBeNull();
+    expect(after.halfWritten).toBe(0);
+  });
+
+  it('refuses a tenant id that is not a UUID without running the work', async () => {
+    let ran = false;
+    const refused = await withTenant(database.db, "x'; drop table probe_notes; --", async () => {
+      ran = true;
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect(ran).toBe(false);
+    const count = await withPlatform(database.db, async (trx) => (await sql<{ count: number }>`select count(*)::int as count from probe_notes`.execute(trx)).rows[0]?.count);
+    expect(count).toBeGreaterThan(0);
+  });
 });

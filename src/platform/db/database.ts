@@ -57,6 +57,17 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+const batchingHandles = new WeakSet<Db>();
+
+/**
+ * Whether this handle's driver sends a parameterless query through the simple protocol,
+ * where one round trip may carry several statements (node-postgres does; PGlite's
+ * `query` does not, and has no network round trip to save anyway).
+ */
+export function sendsStatementBatches(db: Db): boolean {
+  return batchingHandles.has(db);
+}
+
 export function openPostgres(options: PostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -66,6 +77,7 @@ export function openPostgres(options: PostgresOptions): DatabaseHandle {
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  batchingHandles.add(db);
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
