@@ -5,6 +5,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { createEventFanoutJob, publishEvent } from '../../src/platform/events/outbox.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
+import { SmtpSink } from '../notifications/smtp-sink.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 
 let db: TestDatabase;
@@ -12,10 +13,13 @@ let app: BookingTestApp;
 let tenant: TestTenant;
 let catalog: Catalog;
 let worker: Worker;
+// Guest codes and waitlist offers arrive by email, through the notifications module.
+let smtp: SmtpSink;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  app = await startBookingServer(db);
+  smtp = await new SmtpSink().start();
+  app = await startBookingServer(db, { env: { SMTP_URL: smtp.url } });
   tenant = await makeTenant(db, { settings: { guest_verification: 'none' } });
   catalog = await makeCatalog(app, tenant, {
     deposit: { type: 'fixed', value: 500 },
@@ -23,7 +27,7 @@ beforeAll(async () => {
   });
   worker = new Worker({
     handle: db,
-    definitions: [createEventFanoutJob(app.booking.subscribers), ...app.booking.jobs],
+    definitions: [createEventFanoutJob(app.booking.subscribers), ...app.booking.jobs, ...app.notifications.jobs],
     logger: pino({ level: 'silent' }),
     concurrency: 2,
     pollMs: 50,
@@ -31,8 +35,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.server.close();
+  app?.notifications.close();
+  await smtp?.close();
   await db?.close();
 });
+
+/** The newest email delivered to `address` (after the worker ran the delivery jobs). */
+function lastEmailTo(address: string): string {
+  const message = smtp.messages.filter((sent) => sent.envelopeTo.includes(address)).at(-1);
+  if (!message) throw new Error(`no email to ${address}`);
+  return message.parsed.text ?? '';
+}
 
 // Response bodies as `response.json()` gives them; shapes are asserted where it matters (bookingSchema.parse).
 type Json = ReturnType<typeof JSON.parse>;
@@ -112,10 +125,8 @@ describe('guest verification (OTP)', () => {
       expect(refused.body.error.code).toBe('VERIFICATION_REQUIRED');
 
       expect((await call('POST', '/api/v1/verifications', { tenant: tenant.slug, body: { channel: 'email', destination: email } })).status).toBe(202);
-      const captured = await withTenant(db.db, tenant.tenantId, (trx) =>
-        sql<{ body: string; data: { code: string } }>`select body, data from booking_captured_messages where recipient = ${email} order by created_at desc limit 1`.execute(trx),
-      );
-      const code = captured.rows[0]?.data.code ?? '';
+      await worker.drain();
+      const code = /\b(\d{6})\b/.exec(lastEmailTo(email))?.[1] ?? '';
       expect(code).toMatch(/^\d{6}$/);
       const stored = await withTenant(db.db, tenant.tenantId, (trx) => sql<{ code_hash: string }>`select code_hash from booking_verifications`.execute(trx));
       expect(stored.rows.every((row) => !row.code_hash.includes(code))).toBe(true);
@@ -241,12 +252,13 @@ describe('waitlist (RF2.16)', () => {
     const end = madridSlot(20, '12:00');
     const taken = await book(start, { payment_method_id: 'pm_card_visa' });
     expect(taken.status).toBe(201);
-    const join = (priority: string | undefined, auth: string | undefined) =>
+    const join = (priority: string | undefined, auth: string | undefined, customer: Json = guest()) =>
       call('POST', '/api/v1/waitlist', {
         ...(auth ? { auth } : { tenant: tenant.slug }),
-        body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, customer: guest(), preferred_times: [{ start, end }], ...(priority ? { priority } : {}) },
+        body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, customer, preferred_times: [{ start, end }], ...(priority ? { priority } : {}) },
       });
-    const standard = await join(undefined, undefined);
+    const standardGuest = guest();
+    const standard = await join(undefined, undefined, standardGuest);
     const vip = await join('vip', tokenFor(tenant));
     const ignoredPriority = await join('vip', undefined);
     expect(standard.status).toBe(201);
@@ -271,10 +283,8 @@ describe('waitlist (RF2.16)', () => {
     const offered = await call('GET', `/api/v1/waitlist?service_id=${catalog.serviceId}&status=offered`, { auth: tokenFor(tenant) });
     expect(offered.body.data.map((entry: Json) => entry.id)).toEqual([standard.body.data.id]);
 
-    const message = await withTenant(db.db, tenant.tenantId, (trx) =>
-      sql<{ data: { token: string; offer_id: string } }>`select data from booking_captured_messages where kind = 'booking.waitlist_offer' order by created_at desc limit 1`.execute(trx),
-    );
-    const claimToken = message.rows[0]?.data.token ?? '';
+    const claimToken = /\/waitlist\/claim\/([A-Za-z0-9_-]+)/.exec(lastEmailTo(standardGuest.email))?.[1] ?? '';
+    expect(claimToken).not.toBe('');
     const claimed = await call('POST', `/api/v1/waitlist/offers/${claimToken}/claim`, { tenant: tenant.slug });
     expect(claimed.status).toBe(201);
     expect(claimed.body.data.start_time).toBe(start);

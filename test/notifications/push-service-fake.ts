@@ -2,6 +2,8 @@
  * A Web Push service on node:http: records every request (headers and raw
  * body) and answers per path — `/gone/...` with 410, `/missing/...` with 404,
  * `/busy/...` with 503, everything else 201 Created with a Location header.
+ * `script(path, ...answers)` makes the next requests to a path answer those
+ * statuses first (a transient outage, a 429 with Retry-After).
  */
 import { createECDH, createDecipheriv, hkdfSync, randomBytes, type ECDH } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -13,10 +15,26 @@ export interface PushRequest {
   body: Buffer;
 }
 
+export interface ScriptedAnswer {
+  status: number;
+  retryAfter?: string;
+}
+
 export class PushServiceFake {
   readonly requests: PushRequest[] = [];
+  readonly #scripts = new Map<string, ScriptedAnswer[]>();
   #server: Server | null = null;
   url = '';
+
+  /** The next requests to `path` get these answers, in order; then the path's usual one. */
+  script(path: string, ...answers: ScriptedAnswer[]): void {
+    this.#scripts.set(path, [...(this.#scripts.get(path) ?? []), ...answers]);
+  }
+
+  /** Requests that reached `path`. */
+  requestsTo(path: string): PushRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
 
   async start(): Promise<this> {
     const server = createServer((request, response) => {
@@ -25,7 +43,10 @@ export class PushServiceFake {
       request.on('end', () => {
         const path = request.url ?? '/';
         this.requests.push({ path, headers: request.headers, body: Buffer.concat(chunks) });
-        const status = path.startsWith('/gone/') ? 410 : path.startsWith('/missing/') ? 404 : path.startsWith('/busy/') ? 503 : 201;
+        const scripted = this.#scripts.get(path)?.shift();
+        const status =
+          scripted?.status ?? (path.startsWith('/gone/') ? 410 : path.startsWith('/missing/') ? 404 : path.startsWith('/busy/') ? 503 : 201);
+        if (scripted?.retryAfter !== undefined) response.setHeader('retry-after', scripted.retryAfter);
         if (status === 201) response.setHeader('location', `${this.url}/messages/${this.requests.length}`);
         response.statusCode = status;
         response.end();

@@ -15,15 +15,17 @@ let captureHarness: Harness;
 let pushService: PushServiceFake;
 let tenant: TestTenant;
 const vapid = webpush.generateVAPIDKeys();
+const VAPID_ENV = { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:ops@reservehub.test' };
 
 beforeAll(async () => {
   database = await openTestDatabase();
   pushService = await new PushServiceFake().start();
+  // The fake push service listens on loopback: allowed explicitly, as a self-hosted push service would be.
   harness = await startHarness(database, {
-    env: { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:ops@reservehub.test' },
+    env: { ...VAPID_ENV, PUSH_ALLOW_PRIVATE: 'true' },
   });
   // Without VAPID settings push is captured, like email without SMTP.
-  captureHarness = await startHarness(database, { keySpec: harness.keyRingSpec });
+  captureHarness = await startHarness(database, { keySpec: harness.keyRingSpec, env: { PUSH_ALLOW_PRIVATE: 'true' } });
 });
 afterAll(async () => {
   await harness?.close();

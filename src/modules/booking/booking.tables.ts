@@ -126,17 +126,6 @@ export interface BookingVerificationsTable {
   created_at: CreatedAt;
 }
 
-export interface BookingCapturedMessagesTable {
-  tenant_id: string;
-  id: Generated<string>;
-  channel: 'email' | 'sms';
-  recipient: string;
-  kind: string;
-  body: string;
-  data: Json<Record<string, unknown>>;
-  created_at: CreatedAt;
-}
-
 declare module '../../platform/db/database.ts' {
   interface Database {
     booking_groups: BookingGroupsTable;
@@ -145,6 +134,5 @@ declare module '../../platform/db/database.ts' {
     waitlist_entries: WaitlistEntriesTable;
     waitlist_offers: WaitlistOffersTable;
     booking_verifications: BookingVerificationsTable;
-    booking_captured_messages: BookingCapturedMessagesTable;
   }
 }

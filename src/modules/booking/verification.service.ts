@@ -1,8 +1,9 @@
 /**
  * Guest verification by one-time code (business setting `guest_verification:
- * otp`): six digits sent by email or SMS, stored only as an HMAC, valid 10
- * minutes, 5 attempts; sends limited per destination and per IP. A correct code
- * yields a `verification_token` that one booking request consumes.
+ * otp`): six digits sent by email or SMS through the messages port (the
+ * notifications pipeline), stored here only as an HMAC, valid 10 minutes, 5
+ * attempts; sends limited per destination and per IP. A correct code yields a
+ * `verification_token` that one booking request consumes.
  */
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import type { Trx } from '../../platform/db/database.ts';
@@ -11,7 +12,6 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, validationError } from '../../platform/http/errors.ts';
 import { nowOf, type BookingDeps } from './booking-deps.ts';
 import type { VerificationCheck, VerificationRequest } from './verification.schemas.ts';
-import { CapturedMessagesRepository } from './captured-messages.repository.ts';
 import { VerificationRepository } from './verification.repository.ts';
 
 export const CODE_TTL_SECONDS = 600;
@@ -37,7 +37,6 @@ export function normalizeDestination(destination: string): { kind: 'email' | 'sm
 export class VerificationService {
   readonly #deps: BookingDeps;
   readonly #repository = new VerificationRepository();
-  readonly #messages = new CapturedMessagesRepository();
 
   constructor(deps: BookingDeps) {
     this.#deps = deps;
@@ -82,12 +81,13 @@ export class VerificationService {
         ip,
         expiresAt: new Date(now.getTime() + CODE_TTL_SECONDS * 1000),
       });
-      await this.#messages.capture(trx, tenantId, {
+      // Queued with the verification: the code goes out exactly when it can be checked.
+      await this.#deps.messages.queueVerificationCode(trx, tenantId, {
+        verificationId: id,
         channel: input.channel,
-        recipient: destination.value,
-        kind: 'booking.verification_code',
-        body: `Your verification code is ${code}. It expires in 10 minutes.`,
-        data: { code },
+        destination: destination.value,
+        code,
+        expiresMinutes: CODE_TTL_SECONDS / 60,
       });
     });
     return { channel: input.channel, expires_in: CODE_TTL_SECONDS };

@@ -15,13 +15,12 @@ import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking } from '../customers/index.ts';
-import { formatInstant, isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
+import { isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
 import { getBusiness } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import type { FreedSlot } from './booking-actions.service.ts';
 import type { BookingCreateService } from './booking-create.service.ts';
 import type { BookingView } from './booking.schemas.ts';
-import { CapturedMessagesRepository } from './captured-messages.repository.ts';
 import { WaitlistRepository, type WaitlistEntryRow, type WaitlistOfferRow } from './waitlist.repository.ts';
 import type { WaitlistEntryView, WaitlistJoin } from './waitlist.schemas.ts';
 
@@ -36,7 +35,6 @@ export class WaitlistService {
   readonly #deps: BookingDeps;
   readonly #create: BookingCreateService;
   readonly #repository = new WaitlistRepository();
-  readonly #messages = new CapturedMessagesRepository();
 
   constructor(deps: BookingDeps, create: BookingCreateService) {
     this.#deps = deps;
@@ -137,17 +135,16 @@ export class WaitlistService {
       expiresAt: new Date(nowOf(this.#deps).getTime() + minutes * 60_000),
     });
     await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'offered');
-    const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, entry.customer_id).catch(() => null);
-    const recipient = customer?.email ?? customer?.phone;
-    if (recipient) {
-      await this.#messages.capture(trx, tenantId, {
-        channel: customer?.email ? 'email' : 'sms',
-        recipient,
-        kind: 'booking.waitlist_offer',
-        body: `A slot opened at ${formatInstant(check.start.getTime(), check.timeZone)}. Claim it within ${minutes} minutes: ${this.#deps.publicUrl}/waitlist/claim/${token}`,
-        data: { offer_id: offer.id, token },
-      });
-    }
+    // The notifications module picks the channels (and is told nothing if the customer has gone).
+    await this.#deps.messages.queueWaitlistOffer(trx, tenantId, {
+      offerId: offer.id,
+      customerId: entry.customer_id,
+      serviceName: service?.name ?? null,
+      start: check.start,
+      timeZone: check.timeZone,
+      claimUrl: `${this.#deps.publicUrl}/waitlist/claim/${token}`,
+      expiresAt: offer.expires_at,
+    });
     await enqueue(trx, waitlistOfferExpiryJob, { offer_id: offer.id }, { tenantId, runAt: offer.expires_at, dedupeKey: `waitlist-offer:${offer.id}` });
   }
 

@@ -150,14 +150,15 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
       short: '{{ business.name }}: slot free {{ offer.date }} {{ offer.time }}. Claim it: {{ offer.claim_url }}',
     },
   },
+  // The code stays out of the subject: mail servers log subjects, and lock screens show them.
   'verification.code': {
     es: {
-      subject: 'Tu código de verificación: {{ code }}',
+      subject: 'Tu código de verificación de {{ business.name }}',
       body: 'Tu código de verificación es {{ code }}. Caduca en {{ expires_minutes }} minutos. Si no lo has pedido, ignora este mensaje.' + SIGN_ES,
       short: '{{ business.name }}: tu código es {{ code }} (caduca en {{ expires_minutes }} min).',
     },
     en: {
-      subject: 'Your verification code: {{ code }}',
+      subject: 'Your {{ business.name }} verification code',
       body: 'Your verification code is {{ code }}. It expires in {{ expires_minutes }} minutes. If you did not ask for it, ignore this message.' + SIGN_EN,
       short: '{{ business.name }}: your code is {{ code }} (expires in {{ expires_minutes }} min).',
     },

@@ -2,13 +2,19 @@
  * Notifications: tenant-editable templates (LiquidJS, sandboxed) with
  * built-in Spanish and English ones, messages planned from booking and
  * payment events, reminders through the job queue, delivery by email
- * (SMTP), SMS and WhatsApp (Twilio), Web Push (VAPID) — captured in the outbox when no
- * provider is configured — with per-message tracking and resends.
+ * (SMTP), SMS and WhatsApp (Twilio, with signed status callbacks), Web Push
+ * (VAPID, endpoints SSRF-checked) — captured in the outbox when no provider
+ * is configured — with per-message tracking and resends. The booking module's
+ * own messages (guest verification codes, waitlist offers) come in through
+ * `bookingMessages`; the customer's messages and push subscriptions take part
+ * in export, erasure and merges through the customers registry.
  * Other modules use only what this file exports.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config.ts';
 import { publicUrl } from '../../platform/config.ts';
+import type { CustomerDataRegistry } from '../customers/index.ts';
+import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
@@ -19,16 +25,25 @@ import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts
 import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
 import { composeMessages, type MessageRequest } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
+import {
+  notificationsContributor,
+  notificationsErasureParticipant,
+  notificationsMergeParticipant,
+  pushSubscriptionsContributor,
+} from './notifications-customer-data.ts';
 import { createBookingReminderJob, createNotificationEventJob, notificationsSubscriber } from './notification-events.job.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import { registerPushSubscriptionRoutes } from './push-subscriptions.routes.ts';
 import { createOutboxService } from './outbox.service.ts';
 import { createSettingsService } from './settings.service.ts';
 import { createTemplatesService } from './templates.service.ts';
+import { registerTwilioStatusRoutes } from './twilio-status.routes.ts';
+import { twilioStatusCallbackUrl } from './twilio-status.service.ts';
 import './notifications.tables.ts';
 import './push-subscriptions.ts';
 
 export type { MessageRequest } from './message-composer.ts';
+export type { BookingMessages, VerificationCodeMessage, WaitlistOfferMessage } from './booking-messages.ts';
 export type { TemplateKey } from './notification-catalogue.ts';
 
 export interface NotificationsModuleDeps {
@@ -51,6 +66,10 @@ export interface NotificationsModule {
   queueMessage(trx: Trx, tenantId: string, request: MessageRequest): Promise<number>;
   /** Tells the business its webhook endpoint was disabled (the webhooks module's notifier). */
   notifyEndpointDisabled(trx: Trx, tenantId: string, endpoint: { id: string; url: string; reason: string }): Promise<void>;
+  /** The booking module's messages (its messages port): guest verification codes and waitlist offers. */
+  bookingMessages: BookingMessages;
+  /** Adds the messages and push subscriptions to the customers registry (export, erasure, merge). */
+  registerCustomerData(registry: CustomerDataRegistry): void;
   close(): void;
 }
 
@@ -61,12 +80,19 @@ function textSenderFrom(config: Config): TextSender | null {
     authToken: config.TWILIO_AUTH_TOKEN,
     from: config.TWILIO_FROM,
     apiBase: config.TWILIO_API_BASE ?? 'https://api.twilio.com',
+    // Only with a public address Twilio can reach; the embedded default (localhost) is not one.
+    statusCallbackUrl: config.PUBLIC_URL ? twilioStatusCallbackUrl(publicUrl(config)) : undefined,
   });
 }
 
 function pushSenderFrom(config: Config): PushSender | null {
   if (!config.VAPID_PUBLIC_KEY || !config.VAPID_PRIVATE_KEY || !config.VAPID_SUBJECT) return null;
-  return createWebPushSender({ publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT });
+  return createWebPushSender({
+    publicKey: config.VAPID_PUBLIC_KEY,
+    privateKey: config.VAPID_PRIVATE_KEY,
+    subject: config.VAPID_SUBJECT,
+    allowPrivateEndpoints: config.PUSH_ALLOW_PRIVATE,
+  });
 }
 
 export function createNotificationsModule(deps: NotificationsModuleDeps): NotificationsModule {
@@ -83,7 +109,8 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
   return {
     registerRoutes: (api) => {
       registerNotificationRoutes(api, services);
-      registerPushSubscriptionRoutes(api, { db: deps.db, keyRing: deps.keyRing });
+      registerPushSubscriptionRoutes(api, { db: deps.db, keyRing: deps.keyRing, allowPrivateEndpoints: deps.config.PUSH_ALLOW_PRIVATE });
+      registerTwilioStatusRoutes(api, { db: deps.db, authToken: deps.config.TWILIO_AUTH_TOKEN ?? null, publicUrl: base });
     },
     jobs: [
       createNotificationEventJob(composer),
@@ -100,6 +127,14 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     ],
     subscribers: [notificationsSubscriber],
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
+    bookingMessages: createBookingMessages(composer),
+    registerCustomerData(registry) {
+      registry
+        .addContributor(notificationsContributor(deps.keyRing))
+        .addContributor(pushSubscriptionsContributor(deps.keyRing))
+        .addErasureParticipant(notificationsErasureParticipant(deps.keyRing))
+        .addMergeParticipant(notificationsMergeParticipant(deps.keyRing));
+    },
     async notifyEndpointDisabled(trx, tenantId, endpoint) {
       await composeMessages(trx, composer, tenantId, {
         key: 'webhook_endpoint.disabled',

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { getCustomerForBooking, hasMarketingConsent, type CustomerForBooking } from '../customers/index.ts';
 import { DEFAULT_TEMPLATES } from './default-templates.ts';
-import { bookingVariables, type BookingSnapshot } from './message-content.ts';
+import { addressIndex, bookingVariables, maskRecipient, type BookingSnapshot } from './message-content.ts';
 import {
   MARKETING_KEYS,
   TEMPLATE_VARIABLES,
@@ -19,6 +19,7 @@ import {
 import { notificationDeliveryJob } from './notification-jobs.ts';
 import * as repo from './notifications.repository.ts';
 import { hasPushSubscription } from './push-subscriptions.ts';
+import { SECRET_PLACEHOLDER } from './one-time-secret.ts';
 import type { InvitationData, NotificationSettingsData } from './notifications.tables.ts';
 import { findActiveTemplate } from './templates.repository.ts';
 import { renderTemplate, TemplateError, type RenderedMessage, type TemplateSource } from './template-engine.ts';
@@ -28,7 +29,16 @@ export interface ComposerDeps {
   publicUrl: string;
 }
 
-export type Recipient = { kind: 'customer'; customerId: string } | { kind: 'business' };
+/**
+ * Who a message goes to: a customer (their address is looked up again when
+ * sending), the business, or an address the request names — a guest proving
+ * they own an email or phone before any customer exists; such a message goes
+ * on that channel only, whatever the tenant's channel settings.
+ */
+export type Recipient =
+  | { kind: 'customer'; customerId: string }
+  | { kind: 'business' }
+  | { kind: 'address'; channel: 'email' | 'sms'; address: string };
 
 export interface MessageRequest {
   key: TemplateKey;
@@ -42,6 +52,20 @@ export interface MessageRequest {
   invitation?: { method: 'REQUEST' | 'CANCEL'; sequence: number } | undefined;
   /** Only these channels (a business notice goes by email only). */
   channels?: readonly NotificationChannel[] | undefined;
+  /** Language of a message to an `address`, when the caller knows it (else the tenant's default). */
+  language?: Language | undefined;
+  /**
+   * A one-time code, the template's `code` variable: stored apart from the
+   * text (encrypted), put in only when sending and dropped once sent (see
+   * `one-time-secret.ts`).
+   */
+  oneTimeCode?: string | undefined;
+  /**
+   * The customer must hear of it (a waitlist offer holds a slot for them):
+   * when no channel the tenant enabled reaches them, the first of email and
+   * SMS they have an address for is used.
+   */
+  essential?: boolean | undefined;
 }
 
 export const DEFAULT_CHANNELS: Record<NotificationChannel, boolean> = { email: true, sms: false, whatsapp: false, push: false };
@@ -118,19 +142,28 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
   // Marketing needs a standing consent record (checked again when sending); transactional messages always go.
   if (marketing && (customer === null || !(await hasMarketingConsent(trx, tenantId, customer.id)))) return 0;
 
-  const language = languageFor(customer?.language ?? null, settings, business?.language ?? null);
+  const language = languageFor(customer?.language ?? request.language ?? null, settings, business?.language ?? null);
   const enabled = { ...DEFAULT_CHANNELS, ...settings.channels };
+  const recipient = request.recipient;
   const channels: NotificationChannel[] = [];
-  for (const channel of request.channels ?? (['email', 'sms', 'whatsapp', 'push'] as const)) {
-    if (!enabled[channel] && request.recipient.kind === 'customer') continue;
-    if (request.recipient.kind === 'business') {
-      if (channel === 'email' && Boolean(business?.email)) channels.push(channel);
-      continue;
+  if (recipient.kind === 'address') {
+    channels.push(recipient.channel);
+  } else {
+    for (const channel of request.channels ?? (['email', 'sms', 'whatsapp', 'push'] as const)) {
+      if (!enabled[channel] && recipient.kind === 'customer') continue;
+      if (recipient.kind === 'business') {
+        if (channel === 'email' && Boolean(business?.email)) channels.push(channel);
+        continue;
+      }
+      if (customer === null) continue;
+      // Push reaches the browsers the customer subscribed; the others need an address on file.
+      const reachable = channel === 'push' ? await hasPushSubscription(trx, tenantId, customer.id) : addressFor(channel, customer) !== null;
+      if (reachable) channels.push(channel);
     }
-    if (customer === null) continue;
-    // Push reaches the browsers the customer subscribed; the others need an address on file.
-    const reachable = channel === 'push' ? await hasPushSubscription(trx, tenantId, customer.id) : addressFor(channel, customer) !== null;
-    if (reachable) channels.push(channel);
+    if (channels.length === 0 && request.essential && customer !== null) {
+      const fallback = (['email', 'sms'] as const).find((channel) => addressFor(channel, customer) !== null);
+      if (fallback) channels.push(fallback);
+    }
   }
 
   const variables = completeVariables(request.key, {
@@ -138,28 +171,33 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
     business: { name: business?.name ?? '', phone: business?.phone ?? '', email: business?.email ?? '' },
     ...(request.booking ? bookingVariables(request.booking, language) : {}),
     ...request.extra?.(language),
+    // The code itself never enters the rendered text; the delivery job puts it in.
+    ...(request.oneTimeCode !== undefined ? { code: SECRET_PLACEHOLDER } : {}),
   });
+  const secretMissing = (rendered: RenderedMessage) => request.oneTimeCode !== undefined && !rendered.text.includes(SECRET_PLACEHOLDER);
 
   let created = 0;
   for (const channel of channels) {
     const custom = await findActiveTemplate(trx, tenantId, request.key, channel, language);
-    let rendered: RenderedMessage;
+    let rendered: RenderedMessage | null = null;
     let templateId: string | null = custom?.id ?? null;
-    try {
-      rendered = renderTemplate(
-        custom ? { subject: custom.subject, body: custom.body, bodyHtml: custom.body_html } : defaultSource(request.key, channel, language),
-        variables,
-        channel === 'email',
-      );
-    } catch (error) {
-      if (!(error instanceof TemplateError) || !custom) throw error;
-      // A tenant template that fails at send time (limits) must not cost the customer the message.
-      rendered = renderTemplate(defaultSource(request.key, channel, language), variables, channel === 'email');
-      templateId = null;
+    if (custom) {
+      try {
+        rendered = renderTemplate({ subject: custom.subject, body: custom.body, bodyHtml: custom.body_html }, variables, channel === 'email');
+      } catch (error) {
+        // A tenant template that fails at send time (limits) must not cost the customer the message.
+        if (!(error instanceof TemplateError)) throw error;
+      }
+      // Nor one that lost the code a one-time-code message exists for.
+      if (rendered !== null && secretMissing(rendered)) rendered = null;
+      if (rendered === null) templateId = null;
     }
+    rendered ??= renderTemplate(defaultSource(request.key, channel, language), variables, channel === 'email');
     const id = randomUUID();
     const context = contentContext(tenantId, id);
-    const recipientRef = request.recipient.kind === 'customer' ? `customer:${request.recipient.customerId}` : 'business';
+    const recipientIndex = recipient.kind === 'address' ? addressIndex(deps.keyRing, recipient.address) : null;
+    const recipientRef =
+      recipient.kind === 'customer' ? `customer:${recipient.customerId}` : recipient.kind === 'address' ? `address:${recipientIndex ?? ''}` : 'business';
     const invitation: InvitationData | null =
       channel === 'email' && request.invitation && request.booking
         ? {
@@ -179,15 +217,24 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
       event_id: request.eventId,
       event_type: request.key,
       booking_id: request.booking?.id ?? null,
-      customer_id: request.recipient.kind === 'customer' ? request.recipient.customerId : null,
-      business_id: request.recipient.kind === 'business' ? (business?.id ?? null) : null,
+      customer_id: recipient.kind === 'customer' ? recipient.customerId : null,
+      business_id: recipient.kind === 'business' ? (business?.id ?? null) : null,
       template_id: templateId,
       channel,
-      recipient_kind: request.recipient.kind,
+      recipient_kind: recipient.kind,
+      // An address given by the request is known now; a customer's is looked up when sending.
+      ...(recipient.kind === 'address'
+        ? {
+            recipient_enc: deps.keyRing.encrypt(recipient.address, context),
+            recipient_hint: maskRecipient(recipient.address),
+            recipient_bidx: recipientIndex,
+          }
+        : {}),
       language,
       subject_enc: rendered.subject === null ? null : deps.keyRing.encrypt(rendered.subject, context),
       body_enc: deps.keyRing.encrypt(rendered.text, context),
       body_html_enc: rendered.html === null ? null : deps.keyRing.encrypt(rendered.html, context),
+      secret_enc: request.oneTimeCode === undefined ? null : deps.keyRing.encrypt(request.oneTimeCode, context),
       invitation: invitation === null ? null : JSON.stringify(invitation),
       marketing,
     });

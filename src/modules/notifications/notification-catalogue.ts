@@ -62,6 +62,12 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'webhook_endpoint.disabled': ['business.name', 'business.phone', 'business.email', 'endpoint.url', 'endpoint.reason'],
 };
 
+/** Variables a template's body must use: without them the message cannot do its job. */
+export const REQUIRED_VARIABLES: Readonly<Partial<Record<TemplateKey, readonly string[]>>> = {
+  'verification.code': ['code'],
+  'waitlist.offer': ['offer.claim_url'],
+};
+
 /** Template variables: nested plain values (strings, numbers, booleans). */
 export type TemplateValue = string | number | boolean | null | { [key: string]: TemplateValue };
 export type TemplateVariables = Record<string, TemplateValue>;

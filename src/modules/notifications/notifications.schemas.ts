@@ -24,7 +24,8 @@ export const notificationSchema = z.object({
   /** smtp | twilio | captured (embedded mode: kept here instead of sent) | webpush. */
   transport: z.string().nullable(),
   status: z.enum(NOTIFICATION_STATUSES),
-  recipient_kind: z.enum(['customer', 'business']),
+  /** customer; business; address: given by the request (a guest's verification code). */
+  recipient_kind: z.enum(['customer', 'business', 'address']),
   /** The address it went to, masked. */
   recipient: z.string().nullable(),
   customer_id: z.string().uuid().nullable(),
@@ -36,6 +37,8 @@ export const notificationSchema = z.object({
   marketing: z.boolean(),
   provider_message_id: z.string().nullable(),
   error: z.string().nullable(),
+  /** The provider's error code when delivery failed (Twilio: 30003, ...). */
+  error_code: z.string().nullable(),
   attempts: z.number().int(),
   resend_count: z.number().int(),
   sent_at: z.string().nullable(),

@@ -37,7 +37,8 @@ export interface NotificationSettingsTable {
 
 export type NotificationStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'captured' | 'skipped';
 export type NotificationTransport = 'smtp' | 'twilio' | 'captured' | 'webpush';
-export type RecipientKind = 'customer' | 'business';
+/** Who a message goes to: a customer (address looked up when sending), the business, or an address given by the request (a guest's verification code). */
+export type RecipientKind = 'customer' | 'business' | 'address';
 
 /** What an emailed invitation needs (no personal data). */
 export interface InvitationData {
@@ -66,9 +67,12 @@ export interface NotificationsTable {
   recipient_kind: RecipientKind;
   recipient_hint: string | null;
   recipient_enc: string | null;
+  /** Keyed hash of an `address` recipient (migration 0062), for export and erasure. */
+  recipient_bidx: string | null;
   language: string;
   subject_enc: string | null;
-  body_enc: string;
+  /** Null once erased with its customer (migration 0062). */
+  body_enc: string | null;
   body_html_enc: string | null;
   invitation: ColumnType<InvitationData | null, string | null, string | null>;
   marketing: Generated<boolean>;
@@ -76,6 +80,12 @@ export interface NotificationsTable {
   status: Generated<NotificationStatus>;
   provider_message_id: string | null;
   error_message: string | null;
+  /** The provider's error code (a Twilio status callback's ErrorCode). */
+  error_code: string | null;
+  /** A one-time secret (verification code) put into the text only when sending; cleared once sent. */
+  secret_enc: string | null;
+  /** Web Push subscriptions that already accepted this message (a retry skips them). */
+  push_accepted_ids: ColumnType<string[], string[] | undefined, string[]>;
   attempts: Generated<number>;
   resend_count: Generated<number>;
   scheduled_for: NullableTimestamp;

@@ -8,6 +8,7 @@ import { enqueue } from '../../platform/jobs/queue.ts';
 import { withdrawMarketingConsent } from '../customers/index.ts';
 import { contentContext } from './message-composer.ts';
 import { notificationDeliveryJob } from './notification-jobs.ts';
+import { hasSecretPlaceholder, maskSecret, revealSecret } from './one-time-secret.ts';
 import * as repo from './notifications.repository.ts';
 import type { ListNotificationsQuery, NotificationView } from './notifications.schemas.ts';
 import { readUnsubscribeToken } from './unsubscribe-token.ts';
@@ -17,6 +18,16 @@ import { readUnsubscribeToken } from './unsubscribe-token.ts';
  * ones included), the resend support needs (RF6.2) and the unsubscribe link.
  */
 export function createOutboxService(deps: { db: Db; keyRing: KeyRing }) {
+  /**
+   * A one-time code shows masked, except in a captured message: there the
+   * outbox is the delivery (embedded mode without a provider), so whoever may
+   * read the outbox reads the code, as they would read the email.
+   */
+  function shown(row: repo.NotificationRow, text: string | null, context: string): string | null {
+    const secret = row.status === 'captured' ? deps.keyRing.decryptNullable(row.secret_enc, context) : null;
+    return secret === null ? maskSecret(text) : revealSecret(text, secret);
+  }
+
   function toView(row: repo.NotificationRow): NotificationView & { body_html: string | null } {
     const context = contentContext(row.tenant_id, row.id);
     return {
@@ -31,13 +42,15 @@ export function createOutboxService(deps: { db: Db; keyRing: KeyRing }) {
       customer_id: row.customer_id,
       booking_id: row.booking_id,
       language: row.language,
-      subject: deps.keyRing.decryptNullable(row.subject_enc, context),
-      body: deps.keyRing.decrypt(row.body_enc, context),
-      body_html: deps.keyRing.decryptNullable(row.body_html_enc, context),
+      subject: shown(row, deps.keyRing.decryptNullable(row.subject_enc, context), context),
+      // Empty once erased with the customer.
+      body: shown(row, deps.keyRing.decryptNullable(row.body_enc, context), context) ?? '',
+      body_html: shown(row, deps.keyRing.decryptNullable(row.body_html_enc, context), context),
       has_invitation: row.invitation !== null,
       marketing: row.marketing,
       provider_message_id: row.provider_message_id,
       error: row.error_message,
+      error_code: row.error_code,
       attempts: row.attempts,
       resend_count: row.resend_count,
       sent_at: row.sent_at?.toISOString() ?? null,
@@ -88,6 +101,11 @@ export function createOutboxService(deps: { db: Db; keyRing: KeyRing }) {
       const row = await withTenant(deps.db, tenantId, async (trx) => {
         const existing = await repo.findNotification(trx, tenantId, id);
         if (!existing) throw notFound('Notification');
+        if (existing.body_enc === null) throw new AppError('CONFLICT', 'This message was erased with its customer');
+        const body = deps.keyRing.decrypt(existing.body_enc, contentContext(tenantId, id));
+        if (hasSecretPlaceholder(body) && existing.secret_enc === null) {
+          throw new AppError('CONFLICT', 'A one-time code is never sent twice; the guest asks for a new one');
+        }
         const reopened = await repo.reopenForResend(trx, tenantId, id);
         if (!reopened) throw new AppError('CONFLICT', 'This message is still being sent');
         await enqueue(trx, notificationDeliveryJob, { notification_id: id }, {

@@ -4,7 +4,8 @@ import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, validationError } from '../../platform/http/errors.ts';
+import { checkPublicTarget, PublicTargetError } from '../../platform/net/public-target.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { deletePushSubscriptionByEndpoint, savePushSubscription } from './push-subscriptions.ts';
@@ -43,14 +44,31 @@ function customerOf(request: FastifyRequest, named: string | undefined): string 
   return named;
 }
 
-export function registerPushSubscriptionRoutes(api: ApiRouter, deps: { db: Db; keyRing: KeyRing }): void {
+/**
+ * The endpoint is where we will POST later, and anyone can send one: like a
+ * webhook target it must resolve to public addresses only (checked again on
+ * every send), unless private endpoints are allowed (`PUSH_ALLOW_PRIVATE`).
+ */
+async function checkEndpoint(endpoint: string, allowPrivate: boolean): Promise<void> {
+  try {
+    await checkPublicTarget(endpoint, allowPrivate);
+  } catch (error) {
+    if (error instanceof PublicTargetError) throw validationError([{ field: 'body.endpoint', message: error.message, code: error.reason }]);
+    throw error;
+  }
+}
+
+export function registerPushSubscriptionRoutes(api: ApiRouter, deps: { db: Db; keyRing: KeyRing; allowPrivateEndpoints: boolean }): void {
   api.post(
     '/push-subscriptions',
     {
       schema: {
         tags,
         summary: 'Subscribe a browser to Web Push messages',
-        description: 'The body is the browser\'s `PushSubscription` as JSON; registering the same endpoint again replaces its keys.',
+        description:
+          'The body is the browser\'s `PushSubscription` as JSON; registering the same endpoint again replaces its keys. ' +
+          'An endpoint that resolves to a private, loopback or reserved address answers 400 `VALIDATION_ERROR` with ' +
+          '`details[0].code` `non_public_address` (`unresolvable` when its host does not resolve).',
         body: pushSubscriptionBodySchema,
         response: { 201: envelopeSchema(subscriptionSchema) },
       },
@@ -59,6 +77,7 @@ export function registerPushSubscriptionRoutes(api: ApiRouter, deps: { db: Db; k
     async (request, reply) => {
       const tenantId = requireTenant(request);
       const customerId = customerOf(request, request.body.customer_id);
+      await checkEndpoint(request.body.endpoint, deps.allowPrivateEndpoints);
       const id = await withTenant(deps.db, tenantId, async (trx) => {
         const customer = await trx
           .selectFrom('customers')

@@ -103,3 +103,73 @@ export async function markPushUsed(trx: Trx, tenantId: string, ids: readonly str
   if (ids.length === 0) return;
   await trx.updateTable('push_subscriptions').set({ last_used_at: new Date() }).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
 }
+
+/** A customer's subscriptions as the export shows them: which push service, which browser, when used. */
+export async function pushSubscriptionsForExport(
+  trx: Trx,
+  keyRing: KeyRing,
+  tenantId: string,
+  customerId: string,
+): Promise<Array<{ id: string; push_service: string; user_agent: string | null; created_at: string; last_used_at: string | null }>> {
+  const rows = await trx
+    .selectFrom('push_subscriptions')
+    .select(['id', 'endpoint_enc', 'user_agent', 'created_at', 'last_used_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .execute();
+  const ctx = context(tenantId, customerId);
+  return rows.map((row) => {
+    const endpoint = keyRing.decrypt(row.endpoint_enc, ctx);
+    let origin = endpoint;
+    try {
+      origin = new URL(endpoint).origin;
+    } catch {
+      // Stored as given; shown as is.
+    }
+    return {
+      id: row.id,
+      // The service, not the endpoint: the endpoint itself is a credential for sending to the browser.
+      push_service: origin,
+      user_agent: row.user_agent,
+      created_at: row.created_at.toISOString(),
+      last_used_at: row.last_used_at?.toISOString() ?? null,
+    };
+  });
+}
+
+/** Erasure: every subscription of the customer goes. */
+export async function deletePushSubscriptionsOf(trx: Trx, tenantId: string, customerId: string): Promise<number> {
+  const result = await trx.deleteFrom('push_subscriptions').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Merge: the duplicate's browsers now belong to the surviving customer. The
+ * ciphertexts are bound to their customer, so they are encrypted again for
+ * the survivor.
+ */
+export async function reassignPushSubscriptions(trx: Trx, keyRing: KeyRing, tenantId: string, fromId: string, toId: string): Promise<number> {
+  const rows = await trx
+    .selectFrom('push_subscriptions')
+    .select(['id', 'endpoint_enc', 'p256dh_enc', 'auth_enc'])
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', fromId)
+    .execute();
+  const from = context(tenantId, fromId);
+  const to = context(tenantId, toId);
+  for (const row of rows) {
+    await trx
+      .updateTable('push_subscriptions')
+      .set({
+        customer_id: toId,
+        endpoint_enc: keyRing.encrypt(keyRing.decrypt(row.endpoint_enc, from), to),
+        p256dh_enc: keyRing.encrypt(keyRing.decrypt(row.p256dh_enc, from), to),
+        auth_enc: keyRing.encrypt(keyRing.decrypt(row.auth_enc, from), to),
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return rows.length;
+}

@@ -1,5 +1,6 @@
 import { Liquid, LiquidError, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
 import {
+  REQUIRED_VARIABLES,
   TEMPLATE_VARIABLES,
   sampleVariables,
   type Language,
@@ -155,6 +156,7 @@ export function validateTemplate(key: TemplateKey, language: Language, source: T
     } catch (error) {
       throw new TemplateError(field, describe(error));
     }
+    const usedHere = new Set<string>();
     for (const segment of segments) {
       const path = segment.filter((part): part is string => typeof part === 'string').join('.');
       // A whole object ({{ booking }}) is allowed when it is a declared root; anything else must be declared exactly.
@@ -162,6 +164,11 @@ export function validateTemplate(key: TemplateKey, language: Language, source: T
         throw new TemplateError(field, `unknown variable "${path}"; this template may use: ${[...allowed].join(', ')}`);
       }
       used.add(path);
+      usedHere.add(path);
+    }
+    if (field !== 'subject') {
+      const missing = (REQUIRED_VARIABLES[key] ?? []).filter((path) => !usedHere.has(path));
+      if (missing.length > 0) throw new TemplateError(field, `this message must show ${missing.map((path) => `{{ ${path} }}`).join(', ')}`);
     }
   }
   renderTemplate(source, sampleVariables(key, language), true);

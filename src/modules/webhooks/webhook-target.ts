@@ -1,120 +1,25 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import type { LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import {
+  isNonPublicAddress,
+  parseHttpTargetUrl,
+  PublicTargetError,
+  requestPublicTarget,
+  resolvePublicTarget,
+  type PinnedResponse,
+} from '../../platform/net/public-target.ts';
 
 /**
- * Outgoing webhook HTTP: refuses private, loopback, link-local and other
- * non-public targets by checking every resolved address (not only the name),
- * pins the connection to the addresses it checked (a DNS answer changed
- * between the check and the connect cannot redirect us: no rebinding), never
- * follows redirects, and gives up after a timeout.
+ * Outgoing webhook HTTP, through the platform's guard for targets chosen by
+ * others (`platform/net/public-target.ts`, shared with Web Push): every
+ * resolved address checked, the connection pinned to them, no redirects,
+ * bounded time. The names below are the webhooks module's view of it.
  */
 
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
-}
+export { isNonPublicAddress };
+export { PublicTargetError as WebhookTargetError };
+export const parseWebhookUrl = parseHttpTargetUrl;
+export const resolveWebhookTarget = resolvePublicTarget;
 
-/** Whether an address is not a public unicast address (private, loopback, link-local, reserved...). */
-export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-    // IPv4-mapped in hex form (::ffff:7f00:1) also reaches IPv4 hosts.
-    if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i.test(address)) return true;
-    return blocked.check(address, 'ipv6');
-  }
-  return true;
-}
-
-export class WebhookTargetError extends Error {
-  readonly reason: 'invalid_url' | 'unresolvable' | 'non_public_address';
-  constructor(reason: WebhookTargetError['reason'], message: string) {
-    super(message);
-    this.name = 'WebhookTargetError';
-    this.reason = reason;
-  }
-}
-
-/** Checks a URL's shape (http/https, no credentials). */
-export function parseWebhookUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new WebhookTargetError('invalid_url', 'not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new WebhookTargetError('invalid_url', 'must be an http or https URL');
-  }
-  if (url.username !== '' || url.password !== '') throw new WebhookTargetError('invalid_url', 'must not carry credentials');
-  return url;
-}
-
-/** Every address the URL's host resolves to, each checked unless private targets are allowed. */
-export async function resolveWebhookTarget(url: URL, allowPrivate: boolean): Promise<LookupAddress[]> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  let addresses: LookupAddress[];
-  const literal = isIP(host);
-  if (literal !== 0) {
-    addresses = [{ address: host, family: literal }];
-  } else {
-    try {
-      addresses = await dnsLookup(host, { all: true, verbatim: true });
-    } catch {
-      throw new WebhookTargetError('unresolvable', `${host} does not resolve`);
-    }
-  }
-  if (addresses.length === 0) throw new WebhookTargetError('unresolvable', `${host} does not resolve`);
-  if (!allowPrivate) {
-    const refused = addresses.find((entry) => isNonPublicAddress(entry.address));
-    if (refused) {
-      throw new WebhookTargetError('non_public_address', `${host} resolves to a private, loopback or reserved address`);
-    }
-  }
-  return addresses;
-}
-
-export interface WebhookHttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** The start of the response body (for the delivery log). */
-  body: string;
-}
+export type WebhookHttpResponse = PinnedResponse;
 
 export interface WebhookRequest {
   url: string;
@@ -125,74 +30,15 @@ export interface WebhookRequest {
   signal?: AbortSignal | undefined;
 }
 
-const RESPONSE_BODY_LIMIT = 4_096;
-
 /** POSTs a webhook: target checked and pinned, no redirects, bounded time and response size. */
 export async function postWebhook(request: WebhookRequest): Promise<WebhookHttpResponse> {
-  const url = parseWebhookUrl(request.url);
-  const addresses = await resolveWebhookTarget(url, request.allowPrivate);
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise<WebhookHttpResponse>((resolve, reject) => {
-    const outgoing = transport.request(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          ...request.headers,
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(request.body)),
-          'user-agent': 'ReserveHub-Webhooks/1.0',
-        },
-        // Connect only to the addresses checked above (TLS still verifies the host name).
-        lookup: (_hostname, options, callback) => {
-          if (options.all) {
-            callback(null, addresses);
-            return;
-          }
-          const first = addresses[0];
-          if (!first) {
-            callback(new Error('no address'), '', 4);
-            return;
-          }
-          callback(null, first.address, first.family);
-        },
-        agent: false,
-        timeout: request.timeoutMs,
-        ...(request.signal ? { signal: request.signal } : {}),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk);
-          size += chunk.length;
-          // Past the limit we only drain; a huge body cannot exhaust memory.
-        });
-        response.on('end', () => {
-          clearTimeout(overall);
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          resolve({
-            status: response.statusCode ?? 0,
-            headers,
-            body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_LIMIT),
-          });
-        });
-        response.on('error', (error) => {
-          clearTimeout(overall);
-          reject(error);
-        });
-      },
-    );
-    // `timeout` above is per socket inactivity; this bounds the whole exchange.
-    const overall = setTimeout(() => outgoing.destroy(new Error(`timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`timed out after ${request.timeoutMs} ms`)));
-    outgoing.on('error', (error) => {
-      clearTimeout(overall);
-      reject(error);
-    });
-    outgoing.end(request.body);
+  return requestPublicTarget({
+    url: request.url,
+    method: 'POST',
+    headers: { ...request.headers, 'content-type': 'application/json', 'user-agent': 'ReserveHub-Webhooks/1.0' },
+    body: request.body,
+    timeoutMs: request.timeoutMs,
+    allowPrivate: request.allowPrivate,
+    signal: request.signal,
   });
 }

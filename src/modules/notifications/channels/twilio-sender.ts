@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelError } from './channel-error.ts';
+import { ChannelError, retryAfterMs } from './channel-error.ts';
 
 export interface OutgoingText {
   channel: 'sms' | 'whatsapp';
@@ -18,6 +18,7 @@ export interface TwilioSettings {
   /** Sender number (E.164) or messaging service; WhatsApp gets the `whatsapp:` prefix. */
   from: string;
   apiBase: string;
+  /** Where Twilio reports each message's fate (delivered, undelivered, failed): our public callback route. */
   statusCallbackUrl?: string | undefined;
   timeoutMs?: number | undefined;
 }
@@ -61,6 +62,7 @@ export function createTwilioSender(settings: TwilioSettings): TextSender {
       // 401/403: bad credentials, 429 and 5xx: retry later, when configuration or Twilio recovers.
       throw new ChannelError(`Twilio ${response.status}${detail ? `: ${detail}` : ''}`, {
         permanent: response.status === 400 || response.status === 404,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
       });
     },
   };

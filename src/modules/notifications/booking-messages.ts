@@ -1,0 +1,70 @@
+import type { Trx } from '../../platform/db/database.ts';
+import { composeMessages, type ComposerDeps } from './message-composer.ts';
+import { formatDate, formatDateTime, formatTime } from './message-content.ts';
+
+/** A guest's verification code, to the email address or phone (E.164) they want to prove. */
+export interface VerificationCodeMessage {
+  verificationId: string;
+  channel: 'email' | 'sms';
+  destination: string;
+  code: string;
+  expiresMinutes: number;
+}
+
+/** A freed slot held for a waiting customer, with the link that claims it. */
+export interface WaitlistOfferMessage {
+  offerId: string;
+  customerId: string;
+  serviceName: string | null;
+  start: Date;
+  /** The location's IANA zone: the times are written in it. */
+  timeZone: string;
+  claimUrl: string;
+  expiresAt: Date;
+}
+
+/**
+ * The messages the booking module sends, as the port it is given at
+ * composition (booking declares the port; this object fulfils it). Both
+ * queue in the caller's transaction: the message exists exactly when the
+ * verification or the offer does, and the delivery job sends it.
+ */
+export interface BookingMessages {
+  queueVerificationCode(trx: Trx, tenantId: string, message: VerificationCodeMessage): Promise<void>;
+  queueWaitlistOffer(trx: Trx, tenantId: string, offer: WaitlistOfferMessage): Promise<void>;
+}
+
+export function createBookingMessages(composer: ComposerDeps): BookingMessages {
+  return {
+    async queueVerificationCode(trx, tenantId, message) {
+      await composeMessages(trx, composer, tenantId, {
+        key: 'verification.code',
+        dedupeBase: `verification:${message.verificationId}`,
+        eventId: null,
+        recipient: { kind: 'address', channel: message.channel, address: message.destination },
+        oneTimeCode: message.code,
+        extra: () => ({ expires_minutes: message.expiresMinutes }),
+      });
+    },
+
+    async queueWaitlistOffer(trx, tenantId, offer) {
+      await composeMessages(trx, composer, tenantId, {
+        key: 'waitlist.offer',
+        dedupeBase: `waitlist-offer:${offer.offerId}`,
+        eventId: null,
+        recipient: { kind: 'customer', customerId: offer.customerId },
+        // The slot is held for them only until the offer expires.
+        essential: true,
+        extra: (language) => ({
+          offer: {
+            service: offer.serviceName ?? '',
+            date: formatDate(offer.start, offer.timeZone, language),
+            time: formatTime(offer.start, offer.timeZone, language),
+            claim_url: offer.claimUrl,
+            expires_at: formatDateTime(offer.expiresAt, offer.timeZone, language),
+          },
+        }),
+      });
+    },
+  };
+}
