@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from '../booking/harness.ts';
-import { asPlatform, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { asPlatform, body, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,7 +27,14 @@ interface BookingView {
   status: string;
   start_time: string;
   pricing: Pricing;
-  payment?: { intent_id: string; client_secret: string | null; status: string; amount: number; currency: string; next_action?: { type: string; url: string } | null } | null;
+  payment?: {
+    intent_id: string;
+    client_secret: string | null;
+    status: string;
+    amount: number;
+    currency: string;
+    next_action?: { type: string; redirect: { url: string; return_url: string | null } } | null;
+  } | null;
   payments?: Array<{ id: string; status: string; amount: number; currency: string; refunded_amount: number }>;
   refund?: { amount: number; currency: string } | null;
 }
@@ -162,9 +169,15 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     const booking = created.envelope.data;
     expect(booking.status).toBe('pending_payment');
     expect(booking.payment?.status).toBe('requires_action');
-    expect(booking.payment?.next_action?.type).toBe('redirect_to_url');
-    const url = booking.payment?.next_action?.url ?? '';
-    expect(url).toMatch(/\/api\/v1\/payments\/sandbox\/authorize\/pi_sbx_/);
+    expect(booking.payment?.next_action).toEqual({
+      type: 'redirect_to_url',
+      redirect: { url: expect.stringMatching(/\/api\/v1\/payments\/sandbox\/authorize\/pi_sbx_/), return_url: null },
+    });
+    const url = booking.payment?.next_action?.redirect.url ?? '';
+    // POST /payments/intent describes the same step in the same shape (one function, one schema).
+    const intent = await post('/api/v1/payments/intent', { booking_id: booking.id }, { 'x-tenant': owner.tenant.slug });
+    expect(intent.statusCode).toBe(200);
+    expect(body<{ next_action: unknown }>(intent).data.next_action).toEqual(booking.payment?.next_action);
 
     const path = new URL(url).pathname;
     const page = await t.server.inject({ method: 'GET', url: path });
@@ -219,5 +232,24 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
       (await sql<{ amount: number; currency: string }>`select amount, currency from payments where booking_id = ${created.envelope.data.id}`.execute(trx)).rows,
     );
     expect(payments.map((row) => ({ amount: Number(row.amount), currency: row.currency.trim() }))).toEqual([{ amount: 1500, currency: 'JPY' }]);
+  });
+
+  it("lets only the business admin see or connect the business's payment account (real roles)", async () => {
+    const connect = (headers: Record<string, string>) => t.server.inject({ method: 'GET', url: '/api/v1/payments/connect', headers });
+    const status = await connect(owner.headers);
+    expect(status.statusCode).toBe(200);
+    expect(body<{ provider: string; required: boolean; account_id: string | null }>(status).data).toMatchObject({
+      provider: 'sandbox',
+      required: false,
+      account_id: null,
+    });
+    for (const role of ['manager', 'receptionist', 'staff'] as const) {
+      const member = await createUserWithRole(t, owner, role);
+      expect((await connect(member.headers)).statusCode, role).toBe(403);
+      expect((await post('/api/v1/payments/connect/onboarding', {}, member.headers)).statusCode, role).toBe(403);
+    }
+    const started = await post('/api/v1/payments/connect/onboarding', {}, owner.headers);
+    expect(started.statusCode).toBe(201);
+    expect(body<{ onboarding_url: string }>(started).data.onboarding_url).toMatch(/\/api\/v1\/payments\/sandbox\/onboarding\/acct_sbx_/);
   });
 });

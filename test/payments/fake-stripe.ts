@@ -22,8 +22,22 @@ export interface FakeIntent {
   last_payment_error: null | { code: string; decline_code: string; message: string };
   application_fee_amount: number | null;
   transfer_destination: string | null;
+  on_behalf_of: string | null;
   off_session: boolean;
   setup_future_usage: string | null;
+}
+
+export interface FakeAccount {
+  id: string;
+  object: 'account';
+  charges_enabled: boolean;
+  payouts_enabled: boolean;
+  details_submitted: boolean;
+  requirements: { currently_due: string[]; past_due: string[]; disabled_reason: string | null };
+  metadata: Record<string, string>;
+  country: string;
+  controller: Record<string, string>;
+  capabilities: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -38,6 +52,7 @@ const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly intents = new Map<string, FakeIntent>();
+  readonly accounts = new Map<string, FakeAccount>();
   /** Payment intents that moved money (confirmed successfully), by id. */
   readonly charges = new Set<string>();
   readonly #replays = new Map<string, { status: number; body: string }>();
@@ -64,6 +79,24 @@ export class FakeStripe {
     intent.status = 'succeeded';
     intent.next_action = null;
     this.charges.add(intentId);
+  }
+
+  /** The business finishes Stripe's hosted onboarding: the account can take charges and receive payouts. */
+  completeOnboarding(accountId: string): FakeAccount {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`no account ${accountId}`);
+    Object.assign(account, { charges_enabled: true, payouts_enabled: true, details_submitted: true });
+    account.requirements = { currently_due: [], past_due: [], disabled_reason: null };
+    return account;
+  }
+
+  /** Stripe disables charges on the account (requirements past due). */
+  disableCharges(accountId: string): FakeAccount {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`no account ${accountId}`);
+    account.charges_enabled = false;
+    account.requirements = { currently_due: ['individual.verification.document'], past_due: ['individual.verification.document'], disabled_reason: 'requirements.past_due' };
+    return account;
   }
 
   count(method: string, pathPattern: RegExp): number {
@@ -109,6 +142,7 @@ export class FakeStripe {
         last_payment_error: null,
         application_fee_amount: form.application_fee_amount ? Number(form.application_fee_amount) : null,
         transfer_destination: form['transfer_data[destination]'] ?? null,
+        on_behalf_of: form.on_behalf_of ?? null,
         off_session: form.off_session === 'true',
         setup_future_usage: form.setup_future_usage ?? null,
       };
@@ -145,6 +179,49 @@ export class FakeStripe {
         payment_intent: intent.id,
         failure_reason: null,
         metadata: {},
+      });
+    }
+    if (method === 'POST' && path === '/v1/accounts') {
+      const nested = (prefix: string) =>
+        Object.fromEntries(
+          Object.entries(form)
+            .filter(([key]) => key.startsWith(`${prefix}[`))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+        );
+      const account: FakeAccount = {
+        id: id('acct'),
+        object: 'account',
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        requirements: { currently_due: ['business_profile.url', 'external_account'], past_due: [], disabled_reason: 'requirements.past_due' },
+        metadata: Object.fromEntries(Object.entries(nested('metadata')).map(([key, value]) => [key.slice(1, -1), value])),
+        country: form.country ?? 'US',
+        controller: nested('controller'),
+        capabilities: nested('capabilities'),
+      };
+      if (form.country === 'XX') {
+        return json(400, { error: { type: 'invalid_request_error', code: 'country_unsupported', param: 'country', message: 'Country XX is not supported' } });
+      }
+      this.accounts.set(account.id, account);
+      return json(200, account);
+    }
+    const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
+    if (method === 'GET' && accountMatch) {
+      const account = this.accounts.get(accountMatch[1] ?? '');
+      if (!account) return json(404, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'account', message: 'No such account' } });
+      return json(200, account);
+    }
+    if (method === 'POST' && path === '/v1/account_links') {
+      if (!this.accounts.has(form.account ?? '')) {
+        return json(400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'account', message: 'No such account' } });
+      }
+      const created = Math.floor(Date.now() / 1000);
+      return json(200, {
+        object: 'account_link',
+        url: `https://connect.stripe.test/setup/e/${form.account}/${randomBytes(6).toString('hex')}`,
+        created,
+        expires_at: created + 300,
       });
     }
     if (method === 'POST' && path === '/v1/customers') return json(200, { id: id('cus'), object: 'customer', metadata: {} });

@@ -20,6 +20,9 @@ import { KeyRing as PlatformKeyRing, generateMasterKey as generatePlatformKey } 
 
 const platformKeyRing = new PlatformKeyRing({ keys: [generatePlatformKey('platform-test')] });
 
+/** The payment page link key of every test payments module. */
+export const TEST_PAGE_KEY = Buffer.alloc(32, 7);
+
 
 export interface PaymentsTenant {
   tenantId: string;
@@ -106,6 +109,7 @@ export async function startPayments(
     settings: { publicUrl: 'http://localhost:3000' },
     db: handle.db,
     sandboxSecret: 'test-sandbox-secret',
+    pageKey: TEST_PAGE_KEY,
     feeRuleOf: async (executor, tenantId) => {
       const row = await sql<{ plan_id: string }>`select plan_id from tenants where id = ${tenantId}`.execute(executor);
       return { bps: FEES[row.rows[0]?.plan_id ?? 'starter'] ?? 350, fixed: { amount: 30, currency: 'USD' } };
@@ -127,6 +131,7 @@ export async function startPayments(
     },
     { prefix: '/api/v1' },
   );
+  payments.registerPages(server);
   await server.ready();
   return { server, payments, recorder };
 }

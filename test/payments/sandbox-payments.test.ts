@@ -15,6 +15,7 @@ import {
   readerToken,
   snapshot,
   startPayments,
+  TEST_PAGE_KEY,
   type PaymentsHarness,
   type PaymentsTenant,
 } from './harness.ts';
@@ -108,8 +109,8 @@ describe('sandbox charges', () => {
   it('sends 3-D Secure to the sandbox page; approving it settles the payment through the webhook endpoint', async () => {
     const result = await start(deposit({ paymentMethodId: 'pm_card_threeDSecureRequired' }));
     expect(result.status).toBe('requires_action');
-    expect(result.nextAction?.url).toMatch(/\/api\/v1\/payments\/sandbox\/authorize\/pi_sbx_/);
-    const path = new URL(result.nextAction?.url ?? '').pathname;
+    expect(result.nextAction).toEqual({ type: 'redirect_to_url', redirect: { url: expect.stringMatching(/\/api\/v1\/payments\/sandbox\/authorize\/pi_sbx_/), return_url: null } });
+    const path = new URL(result.nextAction?.redirect.url ?? '').pathname;
     const page = await harness.server.inject({ method: 'GET', url: path });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('25.00');
@@ -409,6 +410,7 @@ describe('sandbox delivery through the job queue', () => {
       settings: { publicUrl: 'http://localhost:3000' },
       db: handle.db,
       sandboxSecret: 'test-sandbox-secret',
+      pageKey: TEST_PAGE_KEY,
       feeRuleOf: async () => ({ bps: 350, fixed: { amount: 30, currency: 'USD' } }),
     });
     const request = deposit({ paymentMethodId: 'pm_card_threeDSecureRequired' });

@@ -14,6 +14,19 @@ let handle: TestDatabase;
 let fake: FakeStripe;
 let harness: PaymentsHarness;
 let tenant: PaymentsTenant;
+let accountId: string;
+
+/** Stripe Connect as a business admin does it: onboarding link, Stripe's hosted form, then the status refreshed. */
+async function connectTenant(who: PaymentsTenant): Promise<string> {
+  const headers = { authorization: adminToken(who) };
+  const started = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/connect/onboarding', headers, payload: {} });
+  if (started.statusCode !== 201) throw new Error(`onboarding answered ${started.statusCode}: ${started.body}`);
+  const account: string = started.json().data.account_id;
+  fake.completeOnboarding(account);
+  const status = await harness.server.inject({ method: 'GET', url: '/api/v1/payments/connect', headers });
+  if (status.json().data.charges_enabled !== true) throw new Error(`account not enabled: ${status.body}`);
+  return account;
+}
 
 beforeAll(async () => {
   handle = await openTestDatabase();
@@ -26,8 +39,8 @@ beforeAll(async () => {
       STRIPE_SECRET_KEY: 'sk_test_fake',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: fake.url,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_fake',
     },
-    connectedAccountOf: async () => 'acct_business',
     reconcileAfterMinutes: 1,
     bookingLookup: async (_executor, tenantId, bookingId) => ({
       bookingId,
@@ -38,6 +51,7 @@ beforeAll(async () => {
       description: 'Haircut',
     }),
   });
+  accountId = await connectTenant(tenant);
 });
 
 afterAll(async () => {
@@ -79,8 +93,11 @@ describe('Stripe adapter against a local Stripe', () => {
     expect(result.status).toBe('succeeded');
     const intent = fake.intents.get(result.intentId);
     // Professional: 2.9 % of 100.00 EUR + 0.30 = 3.20 EUR.
-    expect(intent).toMatchObject({ amount: 10_000, currency: 'eur', application_fee_amount: 320, transfer_destination: 'acct_business' });
+    expect(intent).toMatchObject({ amount: 10_000, currency: 'eur', application_fee_amount: 320, transfer_destination: accountId });
     expect(intent?.metadata.reservehub_payment_id).toBe(result.paymentId);
+    // What the adapter put on the wire: a destination charge on behalf of the business.
+    const sent = fake.requests.find((entry) => entry.path === '/v1/payment_intents' && entry.form['metadata[reservehub_payment_id]'] === result.paymentId);
+    expect(sent?.form).toMatchObject({ 'transfer_data[destination]': accountId, application_fee_amount: '320', on_behalf_of: accountId });
   });
 
   it('sends the currency as Stripe expects and the amount in minor units for JPY and KWD', async () => {
@@ -93,7 +110,10 @@ describe('Stripe adapter against a local Stripe', () => {
   it('returns the 3-D Secure redirect as next_action', async () => {
     const result = await start(deposit({ paymentMethodId: 'pm_card_threeDSecureRequired', returnUrl: 'https://shop.test/back' }));
     expect(result.status).toBe('requires_action');
-    expect(result.nextAction).toEqual({ type: 'redirect_to_url', url: `https://hooks.stripe.test/3ds/${result.intentId}` });
+    expect(result.nextAction).toEqual({
+      type: 'redirect_to_url',
+      redirect: { url: `https://hooks.stripe.test/3ds/${result.intentId}`, return_url: 'https://shop.test/back' },
+    });
   });
 
   it('records a decline (402 card_error with the intent) as a failed payment', async () => {

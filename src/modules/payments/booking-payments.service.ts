@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import type {
   BookingPaymentSummary,
   CancelPendingResult,
@@ -89,17 +90,26 @@ async function settleNoShow(context: PaymentsContext, trx: Executor, request: No
       fee: { paymentId: '', status: 'failed', amount: request.fee, failureReason: 'no_saved_payment_method' },
     };
   }
-  const payment = await startCharge(context, trx, {
-    tenantId: request.tenantId,
-    bookingId: request.bookingId,
-    customerId: request.customerId,
-    amount: request.fee,
-    type: 'penalty',
-    paymentMethodId: saved.id,
-    offSession: true,
-    idempotencyKey: request.idempotencyKey,
-    description: 'No-show fee',
-  });
+  let payment: repo.PaymentRow;
+  try {
+    payment = await startCharge(context, trx, {
+      tenantId: request.tenantId,
+      bookingId: request.bookingId,
+      customerId: request.customerId,
+      amount: request.fee,
+      type: 'penalty',
+      paymentMethodId: saved.id,
+      offSession: true,
+      idempotencyKey: request.idempotencyKey,
+      description: 'No-show fee',
+    });
+  } catch (error) {
+    // The business's account cannot take charges (any more): the no-show stands, the fee is reported unpaid.
+    if (error instanceof AppError && error.code === 'PAYMENTS_NOT_CONFIGURED') {
+      return { depositKept, fee: { paymentId: '', status: 'failed', amount: request.fee, failureReason: 'payments_not_configured' } };
+    }
+    throw error;
+  }
   const status = payment.status === 'succeeded' ? 'succeeded' : 'failed';
   return {
     depositKept,
@@ -117,7 +127,7 @@ export function createPaymentsPort(context: PaymentsContext): PaymentsPort {
   return {
     async startDeposit(trx: Executor, request: DepositRequest): Promise<DepositResult> {
       const payment = await startCharge(context, trx, request);
-      return toDepositResult(payment);
+      return toDepositResult(context, payment);
     },
     refundBooking: (trx, request) => refundBooking(context, trx, request),
     settleNoShow: (trx, request) => settleNoShow(context, trx, request),

@@ -6,9 +6,12 @@ import type { DepositResult, DepositStatus } from './payments-port.ts';
 import { providerKey, type PaymentsContext } from './payments-context.ts';
 import { PAYMENT_ID_METADATA, PaymentDeclinedError, ProviderUnavailableError, type ProviderIntent } from './payment-provider.ts';
 import { publishPaymentFailed, publishPaymentSucceeded } from './payment-events.ts';
-import { outcomeOfIntent } from './payment-status.ts';
+import { isOpen, outcomeOfIntent } from './payment-status.ts';
 import { applyIntentOutcome, scheduleReconciliation } from './payment-updates.ts';
 import { platformFee } from './platform-fee.ts';
+import { destinationForCharge } from './connected-accounts.service.ts';
+import { nextActionOf } from './next-action.ts';
+import { paymentPageUrl } from './payment-page-link.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';
 import type { PaymentStatus, PaymentType } from './payments.tables.ts';
@@ -45,7 +48,12 @@ function statusOf(intent: ProviderIntent): PaymentStatus {
   return outcomeOfIntent(intent);
 }
 
-export function toDepositResult(payment: PaymentRow): DepositResult {
+/** The hosted payment page of an open payment, null once it is paid, cancelled or refunded. */
+export function pageUrlOf(context: PaymentsContext, payment: PaymentRow): string | null {
+  return isOpen(payment.status) ? paymentPageUrl(context.publicUrl, context.pageKey, payment.tenant_id, payment.id) : null;
+}
+
+export function toDepositResult(context: PaymentsContext, payment: PaymentRow): DepositResult {
   const status: DepositStatus =
     payment.status === 'succeeded' || payment.status === 'refunded' || payment.status === 'partially_refunded'
       ? 'succeeded'
@@ -58,7 +66,8 @@ export function toDepositResult(payment: PaymentRow): DepositResult {
     clientSecret: payment.client_secret,
     status,
     amount: { amount: payment.amount, currency: payment.currency },
-    nextAction: payment.status === 'requires_action' && payment.next_action_url ? { type: 'redirect_to_url', url: payment.next_action_url } : null,
+    nextAction: nextActionOf(payment),
+    paymentPageUrl: pageUrlOf(context, payment),
     failureReason: payment.failure_reason,
   };
 }
@@ -128,12 +137,13 @@ export async function startCharge(context: PaymentsContext, trx: Executor, reque
     }
     return existing;
   }
+  // Refused before anything reaches the provider when the business cannot take payments yet.
+  const connectedAccount = await destinationForCharge(context, trx, request.tenantId);
   const method = await resolveMethod(context, trx, request);
   const wantsCustomer = request.savePaymentMethod === true || request.offSession === true;
   const providerCustomerId =
     method?.providerCustomerId ?? (wantsCustomer ? await providerCustomerFor(context, trx, request.tenantId, request.customerId) : null);
   const fee = platformFee(request.amount, await context.feeRuleOf(trx, request.tenantId));
-  const connectedAccount = await context.connectedAccountOf(trx, request.tenantId);
   const paymentId = randomUUID();
 
   const intent = await context.provider
@@ -229,6 +239,8 @@ export async function confirmCharge(
   const outcome = outcomeOfIntent(intent);
   const withMethod = await repo.updatePayment(trx, payment.tenant_id, payment.id, {
     payment_method_id: method.token,
+    // The customer comes back where this confirmation said (the 3-D Secure page reads it).
+    ...(request.returnUrl !== undefined ? { return_url: request.returnUrl } : {}),
     ...(outcome === 'requires_action' ? { next_action_url: intent.nextAction?.url ?? null } : {}),
   });
   return applyIntentOutcome(context, trx, withMethod, outcome, intent.failure);

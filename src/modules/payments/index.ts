@@ -1,7 +1,8 @@
 /**
  * Payments: deposits, prepayments and no-show fees through a provider
  * (Stripe, or the built-in sandbox), refunds, saved payment methods, provider
- * webhooks and platform fees. Booking uses the `PaymentsPort` built here and
+ * webhooks, platform fees, the businesses' connected accounts (Stripe Connect)
+ * and the hosted payment page. Booking uses the `PaymentsPort` built here and
  * listens to `payment.succeeded` / `payment.failed` / `payment.refunded`.
  */
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
@@ -13,7 +14,8 @@ import { createPaymentsPort } from './booking-payments.service.ts';
 import { latePaymentSubscriber } from './late-payment.subscriber.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type { PaymentsPort } from './payments-port.ts';
-import type { BookingLookup, ConnectedAccountLookup, FeeRuleLookup, PaymentsContext } from './payments-context.ts';
+import type { BookingLookup, FeeRuleLookup, PaymentsContext } from './payments-context.ts';
+import { registerPaymentPageRoutes } from './payment-page.routes.ts';
 import { registerPaymentRoutes } from './payments.routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhooks.routes.ts';
 import { createReconciliationJob } from './reconciliation.job.ts';
@@ -22,14 +24,21 @@ import { SandboxProvider, type SandboxWebhook } from './sandbox-provider.ts';
 import { createStripeProvider } from './stripe-provider.ts';
 
 export type * from './payments-port.ts';
-export type { BookingLookup, BookingPaymentFacts, ConnectedAccountLookup, FeeRuleLookup } from './payments-context.ts';
+export type { BookingLookup, BookingPaymentFacts, FeeRuleLookup } from './payments-context.ts';
+export { nextActionSchema, type NextActionView } from './payments.schemas.ts';
+export { paymentPageKeyFrom } from './payment-page-link.ts';
 export type { PaymentEventType } from './payment-events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';
 export { platformFee } from './platform-fee.ts';
+export { createSavedPaymentMethodsPort } from './saved-payment-methods.service.ts';
 
 export interface PaymentsSettings {
   STRIPE_SECRET_KEY?: string | undefined;
   STRIPE_WEBHOOK_SECRET?: string | undefined;
+  /** Signing secret of a separate Connect webhook endpoint (connected accounts' events). */
+  STRIPE_CONNECT_WEBHOOK_SECRET?: string | undefined;
+  /** For the payment page's Payment Element (browser side); required with STRIPE_SECRET_KEY. */
+  STRIPE_PUBLISHABLE_KEY?: string | undefined;
   STRIPE_API_BASE?: string | undefined;
   /** Base URL of this API as customers reach it (3-D Secure pages and return URLs). */
   publicUrl: string;
@@ -40,8 +49,14 @@ export interface PaymentsModuleDeps {
   db: Db;
   /** The tenant's plan fee (tenancy). */
   feeRuleOf: FeeRuleLookup;
-  /** The tenant's Stripe Connect account; default none (charges on the platform account, fee recorded). */
-  connectedAccountOf?: ConnectedAccountLookup;
+  /**
+   * Refuse charges of tenants without a connected account able to take charges
+   * (409 PAYMENTS_NOT_CONFIGURED). Default: true with Stripe; false with the
+   * sandbox, which then charges the platform (demo and development work without onboarding).
+   */
+  connectRequired?: boolean;
+  /** Signs payment page links (`paymentPageKeyFrom(keyRing)`), the same in every process. */
+  pageKey: Buffer;
   /** What a booking owes, for `POST /payments/intent` on a booking without a payment yet (booking). */
   bookingLookup?: BookingLookup;
   /** The sandbox's HMAC secret, the same in every process (`sandboxSecretFrom(keyRing)`). */
@@ -61,6 +76,8 @@ export interface PaymentsModule {
   /** The sandbox, when it is the provider (not in live mode). */
   sandbox: SandboxProvider | null;
   registerRoutes(api: ApiRouter): void;
+  /** Customer-facing pages outside `/api/v1`: the hosted payment page `/pay/{token}`. */
+  registerPages(server: ApiRouter): void;
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
   /** Resolves once the sandbox's pending event deliveries are enqueued (tests, graceful shutdown). */
@@ -84,9 +101,11 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     if (!settings.STRIPE_WEBHOOK_SECRET) {
       throw new Error('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (webhooks must be verified)');
     }
+    assertPublishableKey(settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY);
     provider = createStripeProvider({
       secretKey: settings.STRIPE_SECRET_KEY,
       webhookSecret: settings.STRIPE_WEBHOOK_SECRET,
+      connectWebhookSecret: settings.STRIPE_CONNECT_WEBHOOK_SECRET,
       apiBase: settings.STRIPE_API_BASE,
       defaultReturnUrl: `${settings.publicUrl}/payments/return`,
     });
@@ -105,9 +124,12 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     provider,
     providers: new Map([[provider.name, provider]]),
     feeRuleOf: deps.feeRuleOf,
-    connectedAccountOf: deps.connectedAccountOf ?? (async () => null),
+    connectRequired: deps.connectRequired ?? sandbox === null,
     bookingLookup: deps.bookingLookup ?? null,
     reconcileAfterMinutes: deps.reconcileAfterMinutes ?? 10,
+    publicUrl: settings.publicUrl,
+    pageKey: deps.pageKey,
+    publishableKey: sandbox === null ? (settings.STRIPE_PUBLISHABLE_KEY ?? null) : null,
   };
 
   return {
@@ -118,8 +140,26 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
       registerPaymentRoutes(api, context);
       registerProviderWebhookRoutes(api, context, sandbox);
     },
+    registerPages(server) {
+      registerPaymentPageRoutes(server, context, sandbox);
+    },
     jobs: [createReconciliationJob(context), createSandboxDeliveryJob(() => context)],
     subscribers: [latePaymentSubscriber(context)],
     deliveriesSettled: () => channel.settled(),
   };
+}
+
+/**
+ * The payment page's Payment Element needs the publishable key of the same
+ * Stripe account and mode as the secret key; a mismatch would only show up as
+ * a broken page in front of a customer, so it stops the process instead.
+ */
+function assertPublishableKey(secretKey: string, publishableKey: string | undefined): void {
+  if (!publishableKey) {
+    throw new Error('STRIPE_PUBLISHABLE_KEY is required with STRIPE_SECRET_KEY (the payment page mounts Stripe\'s card fields with it)');
+  }
+  const mode = (key: string) => (/_live_/.test(key) ? 'live' : 'test');
+  if (mode(secretKey) !== mode(publishableKey)) {
+    throw new Error(`STRIPE_PUBLISHABLE_KEY is a ${mode(publishableKey)} key but STRIPE_SECRET_KEY is a ${mode(secretKey)} key`);
+  }
 }

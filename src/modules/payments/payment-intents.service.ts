@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
 import type { PaymentsContext } from './payments-context.ts';
-import { confirmCharge, startCharge } from './charges.service.ts';
+import { confirmCharge, pageUrlOf, startCharge } from './charges.service.ts';
+import { nextActionOf } from './next-action.ts';
 import { isOpen, isSettled } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';
@@ -75,7 +76,8 @@ export async function createIntentForBooking(
   return payment;
 }
 
-export function toIntentResponse(payment: PaymentRow): IntentResponse {
+export function toIntentResponse(context: PaymentsContext, payment: PaymentRow): IntentResponse {
+  const nextAction = nextActionOf(payment);
   return {
     intent_id: payment.provider_payment_id ?? payment.id,
     payment_id: payment.id,
@@ -83,8 +85,7 @@ export function toIntentResponse(payment: PaymentRow): IntentResponse {
     status: payment.status,
     amount: payment.amount,
     currency: payment.currency,
-    ...(payment.status === 'requires_action' && payment.next_action_url
-      ? { next_action: { type: 'redirect_to_url' as const, redirect: { url: payment.next_action_url, return_url: payment.return_url } } }
-      : {}),
+    ...(nextAction ? { next_action: nextAction } : {}),
+    payment_page_url: pageUrlOf(context, payment),
   };
 }

@@ -8,7 +8,7 @@ import * as repo from './payments.repository.ts';
 import type { PaymentMethodRow } from './payments.repository.ts';
 import type { PaymentMethodCreateBody, PaymentMethodView } from './payments.schemas.ts';
 
-function cardExpired(expMonth: number, expYear: number, now: Date): boolean {
+export function cardExpired(expMonth: number, expYear: number, now: Date): boolean {
   return expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);
 }
 

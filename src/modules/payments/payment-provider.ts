@@ -43,6 +43,56 @@ export interface PaymentProvider {
    * our vocabulary. Throws `WebhookSignatureError` when it is not authentic or too old.
    */
   parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent>;
+  /** Marketplace accounts of the businesses; absent on a provider without them. */
+  readonly connect?: ConnectedAccounts;
+}
+
+/**
+ * The business's own account at the provider, which receives its customers'
+ * money minus the platform's fee (Stripe Connect connected account, Adyen
+ * balance-platform account holder, PayPal partner-referred merchant). Each is
+ * created by the platform and completed by the business on the provider's
+ * hosted onboarding pages, so no identity or bank data passes through us.
+ */
+export interface ConnectedAccounts {
+  createAccount(input: CreateAccountInput): Promise<ProviderAccount>;
+  /**
+   * The account's current state, or null when the provider keeps no state to
+   * report beyond the events it sent (the stateless sandbox).
+   */
+  retrieveAccount(accountId: string): Promise<ProviderAccount | null>;
+  /** A single-use link to the provider's hosted onboarding for the account. */
+  createOnboardingLink(input: OnboardingLinkInput): Promise<{ url: string; expiresAt: Date }>;
+}
+
+export interface CreateAccountInput {
+  /** Our tenant id, stored on the account (metadata) to recognise its events; never personal data. */
+  tenantId: string;
+  /** ISO 3166-1 alpha-2; omitted: the provider's default (the platform's country). */
+  country?: string | undefined;
+  idempotencyKey: string;
+}
+
+export interface OnboardingLinkInput {
+  accountId: string;
+  /** Where the provider sends the business back when onboarding ends (finished or not). */
+  returnUrl: string;
+  /** Where the provider sends the business when the link expired or was used: ask for a new link there. */
+  refreshUrl: string;
+}
+
+/** What the platform needs to know about a business's account, normalised. */
+export interface ProviderAccount {
+  id: string;
+  /** The account may take charges (card payments capability active): destination charges may go to it. */
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  /** The business finished the onboarding form (it may still be under review). */
+  detailsSubmitted: boolean;
+  /** Requirement keys the business must still provide (provider vocabulary, for display). */
+  requirementsDue: string[];
+  /** Why the account cannot take charges, when it cannot (`requirements.past_due`, `under_review`, ...). */
+  disabledReason: string | null;
 }
 
 /** The metadata key that marks a provider object as ours (and links it to our payment). */
@@ -159,6 +209,15 @@ export type ProviderEvent =
       intentId: string | null;
       ours: boolean;
     }
+  | {
+      id: string;
+      kind: 'account.updated';
+      providerType: string;
+      account: ProviderAccount;
+      /** When the provider produced this state: an older event never overwrites a newer state. */
+      occurredAt: Date;
+      ours: boolean;
+    }
   | { id: string; kind: 'ignored'; providerType: string; ours: false };
 
 /** Thrown by `parseWebhook` for a missing, forged or expired signature. */
@@ -184,6 +243,19 @@ export class ProviderUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ProviderUnavailableError';
+  }
+}
+
+/** The provider refused a request as invalid (an unsupported country, an unknown account): fix it, do not retry it as is. */
+export class ProviderRequestError extends Error {
+  readonly code: string;
+  /** The request field at fault, in the provider's names, when it says. */
+  readonly param: string | null;
+  constructor(code: string, message: string, param: string | null) {
+    super(message);
+    this.name = 'ProviderRequestError';
+    this.code = code;
+    this.param = param;
   }
 }
 

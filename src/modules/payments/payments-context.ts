@@ -7,9 +7,6 @@ import type { TransactionFeeRule } from './platform-fee.ts';
 /** The plan's transaction fee of a tenant (tenancy owns plans; the composition root wires the lookup). */
 export type FeeRuleLookup = (executor: Executor, tenantId: string) => Promise<TransactionFeeRule>;
 
-/** The tenant's Stripe Connect account, or null to charge on the platform account. */
-export type ConnectedAccountLookup = (executor: Executor, tenantId: string) => Promise<string | null>;
-
 /** What the intent endpoint needs to know about a booking to validate an amount (booking owns bookings). */
 export interface BookingPaymentFacts {
   bookingId: string;
@@ -31,10 +28,22 @@ export interface PaymentsContext {
   /** Every provider by name: webhooks, refunds and reconciliation follow the payment's own provider. */
   providers: ReadonlyMap<string, PaymentProvider>;
   feeRuleOf: FeeRuleLookup;
-  connectedAccountOf: ConnectedAccountLookup;
+  /**
+   * Charges need the tenant's connected account, able to take charges: without
+   * one they are refused (409 `PAYMENTS_NOT_CONFIGURED`) rather than collected
+   * on the platform's account. True with Stripe; the sandbox charges the
+   * platform when a tenant has no (simulated) account.
+   */
+  connectRequired: boolean;
   bookingLookup: BookingLookup | null;
   /** Minutes a payment may stay `processing` before reconciliation asks the provider. */
   reconcileAfterMinutes: number;
+  /** Base URL customers and businesses reach (payment pages, onboarding return URLs). */
+  publicUrl: string;
+  /** Signs payment page links (`/pay/{token}`). */
+  pageKey: Buffer;
+  /** Stripe's publishable key for the payment page's Payment Element; null with the sandbox. */
+  publishableKey: string | null;
 }
 
 /** The provider that holds a payment. */

@@ -1,5 +1,6 @@
 import type { Trx } from '../../platform/db/database.ts';
 import type { Money } from '../../platform/money.ts';
+import type { NextActionView } from './payments.schemas.ts';
 
 /**
  * What the booking module asks of payments. Booking calls these inside its own
@@ -58,7 +59,10 @@ export interface DepositResult {
   clientSecret: string | null;
   status: DepositStatus;
   amount: Money;
-  nextAction: { type: 'redirect_to_url'; url: string } | null;
+  /** The customer's next step in the API's shape (`nextActionSchema`), to show as `payment.next_action` as it is. */
+  nextAction: NextActionView | null;
+  /** The hosted page where the customer pays this deposit (`{PUBLIC_URL}/pay/{token}`); null once it is not open. */
+  paymentPageUrl: string | null;
   failureReason: string | null;
 }
 
@@ -99,4 +103,24 @@ export interface BookingPaymentSummary {
   amount: number;
   currency: string;
   refunded_amount: number;
+}
+
+/**
+ * A customer's saved payment methods, for their own account (the customers module's `/me`).
+ * Only what stands for the provider's token is kept: provider, brand, last four digits, expiry.
+ */
+export interface SavedPaymentMethodsPort {
+  listForCustomer(trx: Trx, tenantId: string, customerId: string): Promise<SavedPaymentMethod[]>;
+  /** Forgets one of the customer's saved methods (it can no longer be charged); false when it is not theirs. */
+  removeForCustomer(trx: Trx, tenantId: string, customerId: string, paymentMethodId: string): Promise<boolean>;
+}
+
+export interface SavedPaymentMethod {
+  id: string;
+  provider: string;
+  brand: string | null;
+  last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
+  created_at: string;
 }

@@ -6,9 +6,13 @@ import type { PaymentsContext } from './payments-context.ts';
 import { createIntentForBooking, toIntentResponse } from './payment-intents.service.ts';
 import { createPaymentMethod, toPaymentMethodView } from './payment-methods.service.ts';
 import { listPayments } from './payments-list.service.ts';
+import { connectStatus, startOnboarding } from './connected-accounts.service.ts';
 import {
+  connectStatusSchema,
   intentCreateSchema,
   intentSchema,
+  onboardingCreateSchema,
+  onboardingSchema,
   paymentIdParamsSchema,
   paymentListQuerySchema,
   paymentMethodCreateSchema,
@@ -21,6 +25,13 @@ import { refundPaymentAsStaff } from './refunds.service.ts';
 import { z } from 'zod';
 
 const tags = ['Payments'];
+
+/**
+ * Connecting the business's payment account decides where its customers' money
+ * goes (the onboarding link lets its holder enter the bank details for payouts):
+ * business administrators only, like the tenant's other settings.
+ */
+const ACCOUNT_SETTINGS = { permission: ['manage', 'Settings'] } as const;
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
@@ -37,14 +48,16 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
         description:
           'The amount is what the booking owes (deposit or full price); a given `amount`/`currency` must match it. ' +
           'With `payment_method_id` the intent is confirmed at once: a decline answers 402 `PAYMENT_FAILED`, ' +
-          '3-D Secure answers `requires_action` with `next_action.redirect.url`.',
+          '3-D Secure answers `requires_action` with `next_action.redirect.url`. `payment_page_url` is the hosted page ' +
+          'where the customer enters the card in the provider\'s own fields. A business whose payment account cannot ' +
+          'take charges yet answers 409 `PAYMENTS_NOT_CONFIGURED`.',
         body: intentCreateSchema,
         response: { 200: envelopeSchema(intentSchema) },
       },
       config: { access: { public: true, tenant: 'required' } },
     },
     async (request) =>
-      ok(toIntentResponse(await createIntentForBooking(context, requireTenant(request), request.body, idempotencyKeyOf(request)))),
+      ok(toIntentResponse(context, await createIntentForBooking(context, requireTenant(request), request.body, idempotencyKeyOf(request)))),
   );
 
   api.post(
@@ -103,5 +116,44 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
     },
     async (request, reply) =>
       reply.code(201).send(ok(toPaymentMethodView(await createPaymentMethod(context, requireTenant(request), request.body)))),
+  );
+
+  api.get(
+    '/payments/connect',
+    {
+      schema: {
+        tags,
+        summary: "The business's payment account (Stripe Connect) and whether it can take charges",
+        description:
+          'Refreshed from the provider on each call (the sandbox keeps no state: its signed `account.updated` events are the ' +
+          'source). `required: true` means deposits are refused with 409 `PAYMENTS_NOT_CONFIGURED` until `charges_enabled`.',
+        response: { 200: envelopeSchema(connectStatusSchema) },
+      },
+      config: { access: ACCOUNT_SETTINGS },
+    },
+    async (request) => ok(await connectStatus(context, requireTenant(request))),
+  );
+
+  api.post(
+    '/payments/connect/onboarding',
+    {
+      schema: {
+        tags,
+        summary: "Start or continue the business's payment account onboarding",
+        description:
+          'Creates the connected account on first use (201; later calls 200, same account) and returns a single-use link ' +
+          "to the provider's hosted onboarding. The provider sends the business back to the dashboard " +
+          '(`{PUBLIC_URL}/dashboard/settings/payments?connect=return`, or `?connect=refresh` to ask for a new link).',
+        body: onboardingCreateSchema.optional(),
+        response: { 200: envelopeSchema(onboardingSchema), 201: envelopeSchema(onboardingSchema) },
+      },
+      config: { access: ACCOUNT_SETTINGS },
+    },
+    async (request, reply) => {
+      const started = await startOnboarding(context, requireTenant(request), request.body);
+      return reply
+        .code(started.created ? 201 : 200)
+        .send(ok({ ...started.status, onboarding_url: started.link.url, expires_at: started.link.expiresAt.toISOString() }));
+    },
   );
 }

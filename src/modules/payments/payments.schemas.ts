@@ -26,6 +26,22 @@ export const paymentStatusSchema = z.enum([
   'partially_refunded',
 ]);
 
+/**
+ * What the customer must do next, in the one shape every endpoint returns
+ * (`POST /payments/intent`, and `payment.next_action` of `POST /bookings`): the
+ * specification's `PaymentIntentResponse.next_action` (§6.2.3). Built by `nextActionOf`.
+ */
+export const nextActionSchema = z
+  .object({
+    type: z.literal('redirect_to_url'),
+    redirect: z.object({
+      url: z.string().describe('Send the customer here (3-D Secure)'),
+      return_url: z.string().nullable().describe('Where the customer comes back afterwards, as given when the intent was confirmed'),
+    }),
+  })
+  .describe('Present while the payment waits for the customer (status requires_action)');
+export type NextActionView = z.infer<typeof nextActionSchema>;
+
 export const intentSchema = z.object({
   intent_id: z.string(),
   payment_id: z.uuid(),
@@ -33,12 +49,11 @@ export const intentSchema = z.object({
   status: paymentStatusSchema,
   amount: z.number().int(),
   currency: z.string(),
-  next_action: z
-    .object({
-      type: z.literal('redirect_to_url'),
-      redirect: z.object({ url: z.string(), return_url: z.string().nullable() }),
-    })
-    .optional(),
+  next_action: nextActionSchema.optional(),
+  payment_page_url: z
+    .string()
+    .nullable()
+    .describe('Hosted page where the customer pays this intent (card fields of the provider); null once the payment is no longer open'),
 });
 export type IntentResponse = z.infer<typeof intentSchema>;
 
@@ -112,6 +127,43 @@ export type PaymentMethodView = z.infer<typeof paymentMethodSchema>;
 
 export const webhookParamsSchema = z.object({ provider: z.string().regex(/^[a-z][a-z0-9_-]{1,30}$/) });
 export const webhookAckSchema = z.object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored']) });
+
+export const onboardingCreateSchema = z.strictObject({
+  /** ISO 3166-1 alpha-2 country of the business; omitted: the provider's default (the platform's country). */
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+    .optional()
+    .describe('Country of the business (ISO 3166-1 alpha-2); only used when the account is created'),
+});
+export type OnboardingCreateBody = z.infer<typeof onboardingCreateSchema>;
+
+export const connectStatusSchema = z.object({
+  provider: z.string(),
+  required: z.boolean().describe('Charges are refused with 409 PAYMENTS_NOT_CONFIGURED until the account can take charges'),
+  account_id: z.string().nullable(),
+  charges_enabled: z.boolean(),
+  payouts_enabled: z.boolean(),
+  details_submitted: z.boolean(),
+  requirements_due: z.array(z.string()).describe('What the business must still provide, in the provider\'s vocabulary'),
+  disabled_reason: z.string().nullable(),
+  synced_at: z.string().nullable().describe('When the provider last reported this state'),
+});
+export type ConnectStatusView = z.infer<typeof connectStatusSchema>;
+
+export const onboardingSchema = connectStatusSchema.extend({
+  onboarding_url: z.string().describe("Single-use link to the provider's hosted onboarding; ask for a new one when it expires"),
+  expires_at: z.string(),
+});
+
+export const sandboxAccountParamsSchema = z.object({ account_id: z.string().min(10).max(100) });
+export const sandboxOnboardingQuerySchema = z.object({
+  return_url: z.string().max(2000),
+  refresh_url: z.string().max(2000),
+  expires: z.coerce.number().int().min(0),
+  signature: z.string().max(100),
+});
+export const sandboxOnboardingDecisionSchema = z.object({ decision: z.enum(['complete', 'leave']) });
 
 export const sandboxIntentParamsSchema = z.object({ intent_id: z.string().min(10).max(300) });
 export const sandboxDecisionSchema = z.object({ decision: z.enum(['approve', 'fail']) });

@@ -96,6 +96,21 @@ export interface ProviderEventsTable {
   received_at: CreatedAt;
 }
 
+/** The business's account at the provider (Stripe Connect), one per tenant and provider. */
+export interface PaymentAccountsTable {
+  tenant_id: string;
+  provider: string;
+  account_id: string;
+  charges_enabled: boolean;
+  payouts_enabled: boolean;
+  details_submitted: boolean;
+  requirements_due: JSONColumnType<string[], string | undefined, string>;
+  disabled_reason: string | null;
+  synced_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
     payments: PaymentsTable;
@@ -103,5 +118,6 @@ declare module '../../platform/db/database.ts' {
     payment_customers: PaymentCustomersTable;
     payment_methods: PaymentMethodsTable;
     provider_events: ProviderEventsTable;
+    payment_accounts: PaymentAccountsTable;
   }
 }

@@ -6,6 +6,8 @@ import type { IntentOutcome } from './payment-status.ts';
 import { applyIntentOutcome } from './payment-updates.ts';
 import * as repo from './payments.repository.ts';
 import { settleRefund } from './refunds.service.ts';
+import { applyAccountEvent } from './connected-accounts.service.ts';
+import { tenantOfAccount } from './connected-accounts.repository.ts';
 
 /**
  * - `applied`: the event changed (or confirmed) our state;
@@ -27,8 +29,9 @@ const INTENT_OUTCOMES: Record<string, IntentOutcome> = {
 /**
  * The one path every provider event takes, from the HTTP endpoint and from the
  * sandbox's delivery job alike: verify the signature on the raw body, find the
- * tenant by the provider's object id, then in one tenant transaction record the
- * event id (a repeat stops here) and apply it under the payment's row lock.
+ * tenant by the provider's object id (intent, refund or connected account),
+ * then in one tenant transaction record the event id (a repeat stops here) and
+ * apply it under the payment's (or account's) row lock.
  */
 export async function receiveProviderWebhook(
   context: PaymentsContext,
@@ -48,6 +51,7 @@ export async function receiveProviderWebhook(
   if (event.kind === 'ignored') return 'ignored';
 
   const tenantId = await withPlatform(context.db, async (trx) => {
+    if (event.kind === 'account.updated') return tenantOfAccount(trx, provider.name, event.account.id);
     if ('intent' in event) return repo.tenantOfProviderPayment(trx, provider.name, event.intent.id);
     return (
       (await repo.tenantOfProviderRefund(trx, event.refund.id)) ??
@@ -57,7 +61,7 @@ export async function receiveProviderWebhook(
   if (tenantId === undefined) return event.ours ? 'unknown' : 'ignored';
 
   return withTenant(context.db, tenantId, async (trx) => {
-    const objectId = 'intent' in event ? event.intent.id : event.refund.id;
+    const objectId = event.kind === 'account.updated' ? event.account.id : 'intent' in event ? event.intent.id : event.refund.id;
     const fresh = await repo.recordProviderEvent(trx, {
       tenantId,
       provider: provider.name,
@@ -67,6 +71,14 @@ export async function receiveProviderWebhook(
       outcome: 'applied',
     });
     if (!fresh) return 'duplicate';
+
+    if (event.kind === 'account.updated') {
+      const applied = await applyAccountEvent(trx, tenantId, provider.name, event);
+      if (applied !== 'stale') return applied;
+      // An older state than the one held: kept on file, changes nothing.
+      await repo.setProviderEventOutcome(trx, tenantId, provider.name, event.id, 'stale');
+      return 'ignored';
+    }
 
     if ('intent' in event) {
       const payment = await repo.lockPaymentByProviderId(trx, tenantId, provider.name, event.intent.id);

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
@@ -9,7 +8,16 @@ import type { PaymentsContext } from './payments-context.ts';
 import { receiveProviderWebhook } from './provider-events.service.ts';
 import * as repo from './payments.repository.ts';
 import type { SandboxProvider } from './sandbox-provider.ts';
-import { sandboxDecisionSchema, sandboxIntentParamsSchema, webhookAckSchema, webhookParamsSchema } from './payments.schemas.ts';
+import { escapeHtml, htmlDocument, sendHtml } from './html-page.ts';
+import {
+  sandboxAccountParamsSchema,
+  sandboxDecisionSchema,
+  sandboxIntentParamsSchema,
+  sandboxOnboardingDecisionSchema,
+  sandboxOnboardingQuerySchema,
+  webhookAckSchema,
+  webhookParamsSchema,
+} from './payments.schemas.ts';
 
 const tags = ['Payments'];
 
@@ -88,20 +96,76 @@ export function registerProviderWebhookRoutes(api: ApiRouter, context: PaymentsC
         return sendHtml(reply, donePage(approved));
       },
     );
+
+    // The sandbox's hosted onboarding (Stripe's Connect onboarding stands here in sandbox mode).
+    scope.get(
+      '/payments/sandbox/onboarding/:account_id',
+      {
+        schema: { tags, summary: 'Sandbox onboarding page (HTML)', params: sandboxAccountParamsSchema, querystring: sandboxOnboardingQuerySchema, hide: true },
+        config: { access: { public: true, tenant: 'none' } },
+      },
+      async (request, reply) => {
+        const link = onboardingLinkOf(request.params.account_id, request.query);
+        const check = sandbox.checkOnboardingLink(link);
+        if (check === 'forged') throw notFound('Onboarding link');
+        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 410);
+        const query = new URLSearchParams({
+          return_url: link.returnUrl,
+          refresh_url: link.refreshUrl,
+          expires: String(link.expires),
+          signature: link.signature,
+        });
+        return sendHtml(reply, onboardingPage(link.accountId, `/api/v1/payments/sandbox/onboarding/${encodeURIComponent(link.accountId)}?${query}`));
+      },
+    );
+
+    scope.post(
+      '/payments/sandbox/onboarding/:account_id',
+      {
+        schema: {
+          tags,
+          summary: 'Sandbox onboarding decision',
+          params: sandboxAccountParamsSchema,
+          querystring: sandboxOnboardingQuerySchema,
+          body: sandboxOnboardingDecisionSchema,
+          hide: true,
+        },
+        config: { access: { public: true, tenant: 'none' } },
+      },
+      async (request, reply) => {
+        const link = onboardingLinkOf(request.params.account_id, request.query);
+        const check = sandbox.checkOnboardingLink(link);
+        if (check === 'forged') throw notFound('Onboarding link');
+        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 410);
+        // Completing sends a signed account.updated through the webhook path, like Stripe's Connect events.
+        if (request.body.decision === 'complete') sandbox.completeOnboarding(link.accountId);
+        return reply.redirect(link.returnUrl, 303);
+      },
+    );
   });
 }
 
-function sendHtml(reply: FastifyReply, html: string): FastifyReply {
-  return reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+const page = (title: string, body: string): string => htmlDocument(title, body);
+
+function onboardingLinkOf(accountId: string, query: { return_url: string; refresh_url: string; expires: number; signature: string }) {
+  return { accountId, returnUrl: query.return_url, refreshUrl: query.refresh_url, expires: query.expires, signature: query.signature };
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+function onboardingPage(accountId: string, action: string): string {
+  return page(
+    'Sandbox payments onboarding',
+    `<h1>Sandbox payments onboarding</h1><p>Account <code>${escapeHtml(accountId)}</code>. In live mode the payment provider
+collects the business's identity and bank details here. No real data is asked for.</p>
+<form method="post" action="${escapeHtml(action)}"><button name="decision" value="complete">Complete onboarding</button>
+<button name="decision" value="leave">Leave for now</button></form>`,
+  );
+}
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
-button{font-size:1rem;padding:.6rem 1.2rem;margin-right:.5rem;cursor:pointer}</style></head><body>${body}</body></html>`;
+function expiredOnboardingPage(refreshUrl: string): string {
+  return page(
+    'Onboarding link expired',
+    `<h1>This onboarding link has expired</h1><p><a href="${escapeHtml(refreshUrl)}">Get a new link</a> from your dashboard.</p>`,
+  );
 }
 
 function authorizePage(intentId: string, amount: Money): string {

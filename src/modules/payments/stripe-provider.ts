@@ -6,9 +6,12 @@ import {
   PaymentDeclinedError,
   ProviderUnavailableError,
   WebhookSignatureError,
+  ProviderRequestError,
   type ConfirmIntentInput,
+  type ConnectedAccounts,
   type CreateIntentInput,
   type PaymentProvider,
+  type ProviderAccount,
   type ProviderEvent,
   type ProviderIntent,
   type ProviderPaymentMethod,
@@ -20,6 +23,11 @@ import {
 export interface StripeProviderOptions {
   secretKey: string;
   webhookSecret: string;
+  /**
+   * Signing secret of the Connect webhook endpoint (events of connected accounts,
+   * such as `account.updated`), when it is a separate endpoint in Stripe with its own secret.
+   */
+  connectWebhookSecret?: string | undefined;
   /** Another API base (a local fake in tests, a proxy): `http://127.0.0.1:12111`. */
   apiBase?: string | undefined;
   /** Where Stripe sends the customer back after 3-D Secure when the caller gives no return URL. */
@@ -32,8 +40,10 @@ export interface StripeProviderOptions {
 /**
  * Stripe through its official SDK: PaymentIntents (3-D Secure as a redirect
  * next action), refunds, Customers with saved payment methods for off-session
- * charges, Connect destination charges with the platform's application fee,
- * and `Stripe-Signature` verification of webhooks (300 s tolerance).
+ * charges, Connect (Express-style connected accounts, hosted onboarding,
+ * destination charges on behalf of the business with the platform's
+ * application fee), and `Stripe-Signature` verification of webhooks (300 s
+ * tolerance; the platform and the Connect endpoint secrets are both accepted).
  */
 export function createStripeProvider(options: StripeProviderOptions): PaymentProvider {
   const base = options.apiBase ? new URL(options.apiBase) : null;
@@ -66,8 +76,14 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         ...(input.savePaymentMethod && !input.offSession ? { setup_future_usage: 'off_session' as const } : {}),
         ...(input.offSession ? { off_session: true } : {}),
         ...(input.confirm && !input.offSession ? { return_url: input.returnUrl ?? options.defaultReturnUrl } : {}),
+        // Destination charge: the business is the merchant of record (its name on the customer's statement,
+        // its country's card fees and settlement), the money goes to its account minus the platform fee.
         ...(input.connectedAccount
-          ? { application_fee_amount: input.applicationFee, transfer_data: { destination: input.connectedAccount } }
+          ? {
+              application_fee_amount: input.applicationFee,
+              transfer_data: { destination: input.connectedAccount },
+              on_behalf_of: input.connectedAccount,
+            }
           : {}),
       };
       return intentCall(() => stripe.paymentIntents.create(params, { idempotencyKey: input.idempotencyKey }));
@@ -141,21 +157,98 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
     async parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent> {
       const signature = headerValue(headers, 'stripe-signature');
       if (signature === undefined) throw new WebhookSignatureError('Missing Stripe-Signature header');
-      let event: Stripe.Event;
-      try {
-        event = stripe.webhooks.constructEvent(rawBody, signature, options.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
-      } catch (error) {
-        if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
-          throw new WebhookSignatureError('Stripe-Signature does not verify (wrong secret, altered body or too old)');
+      const secrets = [options.webhookSecret, ...(options.connectWebhookSecret ? [options.connectWebhookSecret] : [])];
+      let failure: unknown = null;
+      for (const secret of secrets) {
+        try {
+          return toProviderEvent(stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS));
+        } catch (error) {
+          failure = error;
         }
-        throw new WebhookSignatureError('The webhook body is not a Stripe event');
       }
-      return toProviderEvent(event);
+      if (failure instanceof Stripe.errors.StripeSignatureVerificationError) {
+        throw new WebhookSignatureError('Stripe-Signature does not verify (wrong secret, altered body or too old)');
+      }
+      throw new WebhookSignatureError('The webhook body is not a Stripe event');
+    },
+
+    connect: stripeConnect(stripe),
+  };
+}
+
+/** The metadata key that names our tenant on a connected account. */
+const TENANT_METADATA = 'reservehub_tenant_id';
+
+function stripeConnect(stripe: Stripe): ConnectedAccounts {
+  return {
+    async createAccount(input) {
+      return accountCall(async () =>
+        toAccount(
+          await stripe.accounts.create(
+            {
+              // Express-style: Stripe collects the requirements and hosts a light dashboard; the platform
+              // pays Stripe's fees and carries negative balances, as it does anyway for destination charges.
+              controller: {
+                stripe_dashboard: { type: 'express' },
+                requirement_collection: 'stripe',
+                fees: { payer: 'application' },
+                losses: { payments: 'application' },
+              },
+              // card_payments lets charges be made on behalf of the business; transfers receives them.
+              capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+              ...(input.country ? { country: input.country } : {}),
+              metadata: { [TENANT_METADATA]: input.tenantId },
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        ),
+      );
+    },
+
+    async retrieveAccount(accountId) {
+      return accountCall(async () => toAccount(await stripe.accounts.retrieve(accountId)));
+    },
+
+    async createOnboardingLink(input) {
+      return accountCall(async () => {
+        const link = await stripe.accountLinks.create({
+          account: input.accountId,
+          type: 'account_onboarding',
+          return_url: input.returnUrl,
+          refresh_url: input.refreshUrl,
+        });
+        return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
+      });
     },
   };
 }
 
-const INTENT_EVENTS: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | `refund.${string}`>> = {
+function toAccount(account: Stripe.Account): ProviderAccount {
+  return {
+    id: account.id,
+    chargesEnabled: account.charges_enabled === true,
+    payoutsEnabled: account.payouts_enabled === true,
+    detailsSubmitted: account.details_submitted === true,
+    requirementsDue: [...(account.requirements?.currently_due ?? []), ...(account.requirements?.past_due ?? [])].filter(
+      (key, index, all) => all.indexOf(key) === index,
+    ),
+    disabledReason: account.requirements?.disabled_reason ?? null,
+  };
+}
+
+/** Account calls: an invalid request (unsupported country, unknown account) is the caller's to fix, not a decline. */
+async function accountCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripePermissionError) {
+      throw new ProviderRequestError(error.code ?? 'invalid_request', error.message, error.param ?? null);
+    }
+    return rethrow(error);
+  }
+}
+
+const INTENT_EVENTS: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | 'account.updated' | `refund.${string}`>> = {
   'payment_intent.succeeded': 'intent.succeeded',
   'payment_intent.payment_failed': 'intent.failed',
   'payment_intent.processing': 'intent.processing',
@@ -165,6 +258,16 @@ const INTENT_EVENTS: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | `
 
 function toProviderEvent(event: Stripe.Event): ProviderEvent {
   const object = event.data.object;
+  if (event.type === 'account.updated' && object.object === 'account') {
+    return {
+      id: event.id,
+      kind: 'account.updated',
+      providerType: event.type,
+      account: toAccount(object),
+      occurredAt: new Date(event.created * 1000),
+      ours: typeof object.metadata?.[TENANT_METADATA] === 'string',
+    };
+  }
   const intentKind = INTENT_EVENTS[event.type];
   if (intentKind && object.object === 'payment_intent') {
     return {

@@ -1,0 +1,32 @@
+import type { FastifyReply } from 'fastify';
+
+/**
+ * The few server-rendered pages payments serves to customers and businesses
+ * (the hosted payment page, the sandbox's 3-D Secure and onboarding pages):
+ * plain HTML, every interpolated value escaped, never cached.
+ */
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+button,.button{font-size:1rem;padding:.6rem 1.2rem;margin:.25rem .5rem .25rem 0;cursor:pointer;display:inline-block}
+label{display:block;margin:.8rem 0 .2rem}input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box}
+.row{display:flex;gap:1rem}.row>div{flex:1}.error{color:#a40000;font-weight:600}.muted{color:#555;font-size:.9rem}`;
+
+export interface HtmlOptions {
+  /** CSP nonce for the page's own `<style>` (pages served with a nonce-based policy). */
+  styleNonce?: string | undefined;
+  /** Extra `<head>` markup, already escaped. */
+  head?: string;
+}
+
+export function htmlDocument(title: string, body: string, options: HtmlOptions = {}): string {
+  const nonce = options.styleNonce ? ` nonce="${escapeHtml(options.styleNonce)}"` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style${nonce}>${STYLE}</style>${options.head ?? ''}</head>
+<body>${body}</body></html>`;
+}
+
+export function sendHtml(reply: FastifyReply, html: string, status = 200): FastifyReply {
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
