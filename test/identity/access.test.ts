@@ -67,6 +67,22 @@ describe('401 without credentials, 403 without permission, 404 across tenants', 
       ['GET', '/api/v1/audit-logs'],
       ['GET', '/api/v1/platform/tenants'],
       ['POST', '/api/v1/platform/impersonations', { tenant_id: owner.tenant.id, reason: 'support ticket 123' }],
+      // Customer accounts (test/customers/customer-accounts.test.ts covers them in depth).
+      ['GET', '/api/v1/me'],
+      ['PATCH', '/api/v1/me', { first_name: 'x' }],
+      ['DELETE', '/api/v1/me'],
+      ['GET', '/api/v1/me/consents'],
+      ['PUT', '/api/v1/me/password', { new_password: 'x' }],
+      ['POST', '/api/v1/me/phone/code', { phone: '+34600111222' }],
+      ['POST', '/api/v1/me/phone/verify', { phone: '+34600111222', code: '123456' }],
+      ['GET', '/api/v1/me/bookings'],
+      ['POST', '/api/v1/me/bookings', { service_id: randomUUID(), resource_id: randomUUID(), start_time: '2030-01-01T10:00:00+01:00' }],
+      ['GET', `/api/v1/me/bookings/${randomUUID()}`],
+      ['PATCH', `/api/v1/me/bookings/${randomUUID()}`, { action: 'cancel' }],
+      ['POST', `/api/v1/me/bookings/${randomUUID()}/rebook`, { start_time: '2030-01-01T10:00:00+01:00' }],
+      ['GET', '/api/v1/me/payment-methods'],
+      ['DELETE', `/api/v1/me/payment-methods/${randomUUID()}`],
+      ['GET', '/api/v1/me/export'],
     ];
     for (const [method, url, payload] of routes) {
       const response = await call(method, url, undefined, payload);

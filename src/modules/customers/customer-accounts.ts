@@ -1,6 +1,6 @@
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import { normalizeEmail } from '../../platform/crypto/pii-normalization.ts';
-import type { Trx } from '../../platform/db/database.ts';
+import type { Executor, Trx } from '../../platform/db/database.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { assertCustomerCanBook } from './customer-booking.ts';
@@ -100,28 +100,56 @@ export async function registerVerifiedCustomer(
     outcome = 'created';
   }
 
-  const mergedCustomerIds: string[] = [];
-  if (phone !== null && registration.phoneVerified === true) {
-    const [byPhone] = await repo.findLiveByContactIndex(trx, tenantId, { emailBidx: null, phoneBidx: phoneIndex(keyRing, phone) });
-    if (byPhone && byPhone.id !== customerId) {
-      if (byPhone.type === 'registered') {
-        throw new AppError('CONFLICT', 'This phone belongs to another account', [{ field: 'phone', message: 'already registered' }]);
-      }
-      await mergeCustomersInTransaction(trx, deps, context, customerId, byPhone.id);
-      mergedCustomerIds.push(byPhone.id);
-    }
-    const row = await repo.findLiveCustomer(trx, tenantId, customerId, { forUpdate: true });
-    if (row) {
-      const pii = decryptCustomerPii(keyRing, row);
-      await repo.updateCustomer(trx, tenantId, customerId, {
-        ...encryptCustomerPii(keyRing, tenantId, { ...pii, phone }),
-        phone_verified_at: verifiedAt,
-      });
-    }
-  }
+  const mergedCustomerIds =
+    phone !== null && registration.phoneVerified === true ? await attachVerifiedPhone(trx, deps, context, customerId, phone) : [];
   const row = await repo.findLiveCustomer(trx, tenantId, customerId);
   if (!row) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
   return { customer: toCustomerView(row, decryptCustomerPii(keyRing, row)), outcome, mergedCustomerIds };
+}
+
+/**
+ * Gives a registered customer a phone they proved (an SMS code), in the caller's transaction
+ * (RF5.7): a guest holding that phone is merged into the customer through the merge participants,
+ * so the guest's bookings become the customer's; a registered customer holding it → 409 CONFLICT.
+ * Returns the ids of the guests merged in.
+ */
+export async function attachVerifiedPhone(
+  trx: Trx,
+  deps: { keyRing: KeyRing; registry: CustomerDataRegistry },
+  context: CustomerRequestContext,
+  customerId: string,
+  phone: string,
+): Promise<string[]> {
+  const { keyRing } = deps;
+  const { tenantId } = context;
+  const mergedCustomerIds: string[] = [];
+  const [byPhone] = await repo.findLiveByContactIndex(trx, tenantId, { emailBidx: null, phoneBidx: phoneIndex(keyRing, phone) });
+  if (byPhone && byPhone.id !== customerId) {
+    if (byPhone.type === 'registered') {
+      throw new AppError('CONFLICT', 'This phone belongs to another account', [{ field: 'phone', message: 'already registered' }]);
+    }
+    await mergeCustomersInTransaction(trx, deps, context, customerId, byPhone.id);
+    mergedCustomerIds.push(byPhone.id);
+  }
+  const row = await repo.findLiveCustomer(trx, tenantId, customerId, { forUpdate: true });
+  if (row) {
+    const pii = decryptCustomerPii(keyRing, row);
+    await repo.updateCustomer(trx, tenantId, customerId, {
+      ...encryptCustomerPii(keyRing, tenantId, { ...pii, phone }),
+      phone_verified_at: new Date(),
+    });
+  }
+  return mergedCustomerIds;
+}
+
+/**
+ * Whether a customer may hold an account session (identity asks on every credential check,
+ * cached a few seconds): live (not erased or merged away), registered with a verified email,
+ * and not banned. Runs in the caller's transaction, tenant-scoped explicitly.
+ */
+export async function customerMayHoldSession(executor: Executor, tenantId: string, customerId: string): Promise<boolean> {
+  const row = await repo.findLiveCustomer(executor, tenantId, customerId);
+  return row !== null && row.type === 'registered' && row.email_verified_at !== null && row.status !== 'banned';
 }
 
 /** Stamps a contact as proved (guest OTP in the booking flow) when it still belongs to the customer. */

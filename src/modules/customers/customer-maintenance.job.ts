@@ -5,6 +5,8 @@ import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
+import { CODE_ROW_RETENTION_MS } from './customer-account-codes.ts';
+import { purgeCodesBefore } from './customer-accounts.repository.ts';
 import { systemContext } from './customer-context.ts';
 import type { CustomerDataRegistry } from './customer-data-registry.ts';
 import { CONSENT_EVIDENCE_RETENTION_YEARS, eraseCustomerInTransaction } from './customer-erasure.service.ts';
@@ -53,8 +55,8 @@ export interface CustomerMaintenanceReport {
 /**
  * One tenant's retention pass: erase expired guests (through the same
  * erasure as a request, participants included), delete consent evidence
- * whose retention ended, and start key rotation when rows are still under
- * an old key.
+ * whose retention ended and customer account codes older than a day, and
+ * start key rotation when rows are still under an old key.
  */
 export async function runCustomerMaintenance(
   deps: { db: Db; keyRing: KeyRing; registry: CustomerDataRegistry },
@@ -79,6 +81,8 @@ export async function runCustomerMaintenance(
   }
   return withTenant(deps.db, tenantId, async (trx) => {
     const consentRecordsDeleted = await consents.deleteConsentsOfCustomersErasedBefore(trx, tenantId, evidenceCutoff);
+    // Customer account codes (hashes only) are not kept past a day either.
+    await purgeCodesBefore(trx, tenantId, new Date(now.getTime() - CODE_ROW_RETENTION_MS));
     const stale = await repo.countStaleKeyCustomers(trx, tenantId, deps.keyRing.currentKid);
     const rotationStarted = stale > 0 && (await enqueueKeyRotation(trx, deps.keyRing, tenantId)) !== null;
     return { guestsErased, consentRecordsDeleted, rotationStarted };

@@ -1,8 +1,9 @@
 /**
  * Customers module: customers (registered and guest) with personal data
  * encrypted at rest, consent records, and the privacy rights of GDPR
- * (export, erasure, retention). Other modules use the functions exported
- * here and take part in privacy rights through the registry's interfaces.
+ * (export, erasure, retention), and customer accounts (sign-in by emailed code
+ * or password, `/me`). Other modules use the functions exported here and take
+ * part in privacy rights through the registry's interfaces.
  */
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
@@ -10,6 +11,11 @@ import type { Db } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { AccountCodes } from './customer-account-codes.ts';
+import type { CustomerAccountsDeps } from './customer-account-ports.ts';
+import { registerCustomerAccountRoutes } from './customer-account.routes.ts';
+import { accountErasureParticipant, accountMergeParticipant, createCustomerAccountService } from './customer-account.service.ts';
+import { createCustomerAuthService } from './customer-auth.service.ts';
 import { CustomerDataRegistry } from './customer-data-registry.ts';
 import { createErasureService } from './customer-erasure.service.ts';
 import { consentRecordsReencryption, customersReencryption } from './customer-key-rotation.ts';
@@ -31,6 +37,8 @@ export {
 export { hasMarketingConsent, withdrawMarketingConsent } from './consents.service.ts';
 export { searchCustomerIds } from './customers.service.ts';
 export {
+  attachVerifiedPhone,
+  customerMayHoldSession,
   markContactVerified,
   registerVerifiedCustomer,
   type RegistrationResult,
@@ -47,10 +55,20 @@ export {
 } from './customer-data-registry.ts';
 export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
 export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+export type { CustomerAccountsDeps, CustomerBookingsPort, CustomerCodeMessage } from './customer-account-ports.ts';
+export type {
+  AccountBooking,
+  AccountBookingChange,
+  AccountBookingCreate,
+  AccountBookingsQuery,
+  Rebook,
+} from './customer-account.schemas.ts';
 
 export interface CustomersModuleDeps {
   db: Db;
   keyRing: KeyRing;
+  /** Customer accounts (sign-in and `/me`); without them only the staff endpoints exist. */
+  accounts?: CustomerAccountsDeps | undefined;
 }
 
 export interface CustomersModule {
@@ -65,7 +83,7 @@ export interface CustomersModule {
 
 export function createCustomersModule(deps: CustomersModuleDeps): CustomersModule {
   const registry = new CustomerDataRegistry().addContributor(consentsContributor(deps.keyRing));
-  const serviceDeps = { ...deps, registry };
+  const serviceDeps = { db: deps.db, keyRing: deps.keyRing, registry };
   const services = {
     customers: createCustomersService(serviceDeps),
     consents: createConsentsService(serviceDeps),
@@ -73,9 +91,24 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
     erasure: createErasureService(serviceDeps),
     export: createExportService(serviceDeps),
   };
+  const accounts = deps.accounts;
+  const accountRoutes = accounts
+    ? (() => {
+        const accountDeps = { ...serviceDeps, accounts, codes: new AccountCodes(deps.keyRing) };
+        registry.addErasureParticipant(accountErasureParticipant(accountDeps)).addMergeParticipant(accountMergeParticipant(accountDeps));
+        return {
+          auth: createCustomerAuthService(accountDeps),
+          account: createCustomerAccountService(accountDeps),
+          bookings: accounts.bookings,
+        };
+      })()
+    : null;
   return {
     registry,
-    registerRoutes: (api) => registerCustomerRoutes(api, services),
+    registerRoutes: (api) => {
+      registerCustomerRoutes(api, services);
+      if (accountRoutes) registerCustomerAccountRoutes(api, accountRoutes);
+    },
     jobs: [createCustomerMaintenanceJob({ keyRing: deps.keyRing, registry })],
     subscribers: [],
     reencryptionTargets: [customersReencryption, consentRecordsReencryption],

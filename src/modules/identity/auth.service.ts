@@ -14,6 +14,7 @@ import { assertLoginAllowed, noteLoginFailure, noteLoginSuccess } from './login-
 import { permissionsOf } from './principal.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { addRefreshToken, REFRESH_TTL_MS, signAccessToken, startSession, type IssuedTokens, type TokenIssuer, type TokenSubject } from './session-tokens.ts';
+import { signCustomerAccessToken, type CustomerAccountState } from './customer-sessions.ts';
 import * as sessionsRepo from './sessions.repository.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import * as usersRepo from './users.repository.ts';
@@ -75,6 +76,8 @@ export interface AuthServiceDeps {
   config: Config;
   keys: SigningKeys;
   authenticator: IdentityAuthenticator;
+  /** Whether a customer account's session may be refreshed (the customers module answers). */
+  customerAccountState: CustomerAccountState;
 }
 
 /** Sign-up, sign-in (with MFA step), refresh rotation, sign-out, tenant switch, passwords, e-mail verification. */
@@ -326,19 +329,27 @@ export function createAuthService(deps: AuthServiceDeps) {
         ) {
           return null;
         }
-        const user = await usersRepo.findUserById(trx, found.user_id);
-        if (!user || user.status !== 'active') return null;
-        const subject = {
-          ...(await subjectFor(trx, user, found.tenant_id, found.mfa_verified)),
-          impersonatedBy: found.impersonated_by,
-          readOnly: found.read_only,
-        };
         // Impersonation sessions keep their fixed end; ordinary ones slide.
         const expiresAt =
           found.impersonated_by !== null ? new Date(found.session_expires_at) : new Date(now + REFRESH_TTL_MS);
+        const ttlSeconds = Math.floor((expiresAt.getTime() - now) / 1000);
+        let access: { token: string; expiresIn: number };
+        if (found.customer_id !== null) {
+          // A customer account's session: the customer must still be allowed to hold one.
+          if (!(await deps.customerAccountState(trx, found.tenant_id, found.customer_id))) return null;
+          access = await signCustomerAccessToken(issuer, { tenantId: found.tenant_id, customerId: found.customer_id }, found.session_id, ttlSeconds);
+        } else {
+          const user = found.user_id === null ? undefined : await usersRepo.findUserById(trx, found.user_id);
+          if (!user || user.status !== 'active') return null;
+          const subject = {
+            ...(await subjectFor(trx, user, found.tenant_id, found.mfa_verified)),
+            impersonatedBy: found.impersonated_by,
+            readOnly: found.read_only,
+          };
+          access = await signAccessToken(issuer, subject, found.session_id, ttlSeconds);
+        }
         await sessionsRepo.extendSession(trx, found.tenant_id, found.session_id, expiresAt);
         const newRefresh = await addRefreshToken(trx, found.tenant_id, found.session_id, expiresAt);
-        const access = await signAccessToken(issuer, subject, found.session_id, Math.floor((expiresAt.getTime() - now) / 1000));
         return {
           revoked: null,
           tokens: {

@@ -7,6 +7,8 @@ import { AppError } from '../../platform/http/errors.ts';
 import { getTenantByDomain, getTenantBySlug, PLATFORM_TENANT_ID } from '../tenancy/index.ts';
 import type { TenantSettings } from '../tenancy/index.ts';
 import { findApiKeyByHash, touchApiKey } from './api-keys.repository.ts';
+import type { CustomerAccountState } from './customer-sessions.ts';
+import { customerSessionPrincipal } from './customer-sessions.repository.ts';
 import { toAuthContext, type PrincipalFacts, type StaffResourceResolver } from './principal.ts';
 import { sha256 } from './secrets.ts';
 import { sessionPrincipal } from './sessions.repository.ts';
@@ -37,6 +39,7 @@ export function createAuthenticator(deps: {
   config: Config;
   keys: SigningKeys;
   staffResources: () => StaffResourceResolver;
+  customerAccountState: CustomerAccountState;
 }): IdentityAuthenticator {
   const sessions = new TtlCache<SessionFacts | null>(CREDENTIAL_CACHE_TTL_MS);
   const apiKeys = new TtlCache<PrincipalFacts | null>(CREDENTIAL_CACHE_TTL_MS);
@@ -46,7 +49,7 @@ export function createAuthenticator(deps: {
 
   async function loadSession(tenantId: string, sessionId: string): Promise<SessionFacts | null> {
     const row = await withPlatform(deps.db, (trx) => sessionPrincipal(trx, tenantId, sessionId));
-    if (!row || row.revoked_at !== null || new Date(row.expires_at).getTime() <= Date.now()) return null;
+    if (!row || row.user_id === null || row.revoked_at !== null || new Date(row.expires_at).getTime() <= Date.now()) return null;
     if (row.user_status !== 'active') return null;
     const base = {
       tenantId,
@@ -74,6 +77,27 @@ export function createAuthenticator(deps: {
     };
   }
 
+  /** A customer account's session (migration 0060): live, of an existing tenant, and the customer still allowed. */
+  async function loadCustomerSession(tenantId: string, sessionId: string): Promise<SessionFacts | null> {
+    return withPlatform(deps.db, async (trx) => {
+      const row = await customerSessionPrincipal(trx, tenantId, sessionId);
+      if (!row || row.customer_id === null || row.revoked_at !== null || new Date(row.expires_at).getTime() <= Date.now()) return null;
+      if (row.tenant_status === null || !(await deps.customerAccountState(trx, tenantId, row.customer_id))) return null;
+      return {
+        tenantId,
+        actor: { type: 'customer' as const, id: row.customer_id },
+        userId: null,
+        role: 'customer',
+        permissions: null,
+        sessionId: row.session_id,
+        impersonatedBy: null,
+        readOnly: row.tenant_status !== 'active' ? 'tenant_inactive' : null,
+        mfaEnrollmentRequired: false,
+        customerId: row.customer_id,
+      };
+    });
+  }
+
   async function fromAccessToken(token: string): Promise<AuthContext> {
     let claims;
     try {
@@ -87,10 +111,17 @@ export function createAuthenticator(deps: {
     const cacheKey = `${claims.tenant_id}:${claims.session_id}`;
     let facts = sessions.get(cacheKey);
     if (facts === undefined) {
-      facts = await loadSession(claims.tenant_id, claims.session_id);
+      facts =
+        claims.user_type === 'customer'
+          ? await loadCustomerSession(claims.tenant_id, claims.session_id)
+          : await loadSession(claims.tenant_id, claims.session_id);
       sessions.set(cacheKey, facts);
     }
-    if (facts === null || facts.userId !== claims.sub) throw unauthenticated('The session has ended; sign in again');
+    // The token's kind must be its session's: a person's token never opens a customer's session, nor the reverse.
+    const customerToken = claims.user_type === 'customer';
+    if (facts === null || facts.actor.id !== claims.sub || (facts.actor.type === 'customer') !== customerToken) {
+      throw unauthenticated('The session has ended; sign in again');
+    }
     const resourceIds =
       facts.role === 'staff' && facts.userId !== null ? await deps.staffResources()(facts.tenantId, facts.userId) : [];
     return toAuthContext({ ...facts, resourceIds });

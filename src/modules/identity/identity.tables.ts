@@ -57,7 +57,10 @@ export interface MembershipsTable {
 export interface SessionsTable {
   tenant_id: string;
   id: Generated<string>;
-  user_id: string;
+  /** The person of a staff or platform session; null for a customer's session. */
+  user_id: string | null;
+  /** The customer (of `tenant_id`) of a customer account's session; null for people (migration 0060). */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>;
   mfa_verified: ColumnType<boolean, boolean | undefined, boolean>;
   impersonated_by: string | null;
   impersonation_reason: string | null;

@@ -8,7 +8,10 @@
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
  * - `setStaffResourceResolver` (via the module object) so catalog can tell which
  *   resources a staff member is assigned to (staff see only those bookings);
- * - `createPlatformAdmin` for seeds, scripts and tests.
+ * - `createPlatformAdmin` for seeds, scripts and tests;
+ * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
+ *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
+ *   the composition root supplies (the customers module answers it).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
@@ -22,8 +25,10 @@ import { createApiKeyService } from './api-keys.service.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';
 import { createAuthenticator } from './authenticator.ts';
+import { createCustomerSessionService, type CustomerAccountState, type CustomerSessionService } from './customer-sessions.ts';
 import { identityPurgeJob } from './identity-maintenance.job.ts';
 import { createMfaService } from './mfa.service.ts';
+import { CUSTOMER_ROUTE_PERMISSIONS } from './permissions.ts';
 import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
 import { createPlatformAdminService } from './platform-admin.service.ts';
 import type { StaffResourceResolver } from './principal.ts';
@@ -51,6 +56,9 @@ export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin
 export { countActiveUsers } from './users.service.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
+export { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+export type { CustomerAccountState, CustomerSessionService, CustomerTokenSubject } from './customer-sessions.ts';
+export type { IssuedTokens } from './session-tokens.ts';
 
 export interface IdentityModule {
   authenticator: Authenticator;
@@ -67,6 +75,8 @@ export interface IdentityModule {
   setStaffResourceResolver(resolver: StaffResourceResolver): void;
   /** Active members taking a seat of the plan (tenancy's usage and limits use it). */
   countActiveUsers(executor: Executor, tenantId: string): Promise<number>;
+  /** Sessions and tokens of customer accounts, for the customers module (composition root). */
+  customerSessions: CustomerSessionService;
   subscribers: EventSubscriber[];
   jobs: JobDefinition[];
 }
@@ -86,13 +96,18 @@ declare module 'fastify' {
   }
 }
 
-export function createIdentityModule(deps: { config: Config; db: Db }): IdentityModule {
-  const { config, db } = deps;
+export function createIdentityModule(deps: {
+  config: Config;
+  db: Db;
+  /** Whether a customer may hold a customer-account session (the customers module answers). */
+  customerAccountState: CustomerAccountState;
+}): IdentityModule {
+  const { config, db, customerAccountState } = deps;
   let staffResources: StaffResourceResolver = async () => [];
   const keys = new SigningKeys({ config, db });
-  const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources });
+  const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources, customerAccountState });
   const issuer = { config, keys };
-  const auth = createAuthService({ db, config, keys, authenticator });
+  const auth = createAuthService({ db, config, keys, authenticator, customerAccountState });
   const mfa = createMfaService({ db, authenticator });
   const users = createUserService({ db, config, issuer, authenticator });
   const roles = createRoleService({ db, authenticator });
@@ -125,6 +140,13 @@ export function createIdentityModule(deps: { config: Config; db: Db }): Identity
           throw new AppError('FORBIDDEN', 'This impersonation session is read-only');
         }
         const access = request.routeOptions.config.access;
+        // Routes that declare a permission are the business's API. A customer's permissions hold for
+        // their own bookings and profile only, which no route-level check can see, so customer
+        // credentials pass only the permissions granted without conditions (the catalogue reads).
+        const customerCaller = caller.actor.type === 'customer' || caller.role === 'customer';
+        if (customerCaller && access !== undefined && 'permission' in access && !CUSTOMER_ROUTE_PERMISSIONS.has(access.permission.join(':'))) {
+          throw new AppError('FORBIDDEN', 'Customer accounts manage their own data under /api/v1/me; this endpoint is for the business');
+        }
         if (caller.attributes.mfaEnrollmentRequired === true && access !== undefined && 'permission' in access) {
           throw new AppError('FORBIDDEN', 'This business requires two-factor authentication for admins: enable it with POST /api/v1/auth/mfa/enroll', {
             mfa_enrollment_required: true,
@@ -147,6 +169,7 @@ export function createIdentityModule(deps: { config: Config; db: Db }): Identity
       staffResources = resolver;
     },
     countActiveUsers,
+    customerSessions: createCustomerSessionService({ db, issuer, authenticator }),
     subscribers: [],
     jobs: [identityPurgeJob],
   };

@@ -73,6 +73,8 @@ type Rule = RawRuleOf<AppAbility>;
 export interface RuleContext {
   userId: string | null;
   resourceIds: readonly string[];
+  /** The signed-in customer of a customer account's credential (migration 0060); null or absent otherwise. */
+  customerId?: string | null;
 }
 
 const CATALOGUE_READABLE: Subject[] = ['Business', 'Location', 'Service', 'Resource', 'Schedule'];
@@ -107,11 +109,15 @@ export const ROLE_RULES: Record<SystemRole, (context: RuleContext) => Rule[]> = 
     { action: ['read', 'update'], subject: 'Booking', conditions: { resource_id: { $in: [...context.resourceIds] } } },
     { action: 'read', subject: 'Customer' },
   ],
+  // Least privilege: the public catalogue, and their own bookings and profile only. Customers book,
+  // rebook and manage through /api/v1/me (which always books for the signed-in customer), so they
+  // hold no `create Booking`: the staff endpoint accepts any customer_id. Routes that declare a
+  // permission (the business's API) refuse customer credentials unless the permission is granted
+  // without conditions (`CUSTOMER_ROUTE_PERMISSIONS`).
   customer: (context) => [
     { action: 'read', subject: CATALOGUE_READABLE },
-    { action: 'create', subject: 'Booking' },
-    { action: ['read', 'update'], subject: 'Booking', conditions: { customer_user_id: context.userId } },
-    { action: ['read', 'update'], subject: 'Customer', conditions: { user_id: context.userId } },
+    { action: ['read', 'update'], subject: 'Booking', conditions: { customer_id: context.customerId ?? null } },
+    { action: ['read', 'update'], subject: 'Customer', conditions: { id: context.customerId ?? null } },
   ],
 };
 
@@ -150,3 +156,16 @@ function isSubject(value: string): value is Subject {
 export function isTenantRole(value: string): value is TenantRole {
   return (TENANT_ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * Permissions the rules grant whatever the object. A route-level check (`permission` access)
+ * sees no object, so for a role whose grants carry conditions only these are safe to rely on.
+ */
+export function unconditionalPermissions(rules: Rule[]): PermissionString[] {
+  return grantedPermissions(buildAbility(rules.filter((rule) => rule.inverted === true || rule.conditions === undefined)));
+}
+
+/** What customer credentials may reach on routes declaring a permission: the public catalogue reads. */
+export const CUSTOMER_ROUTE_PERMISSIONS: ReadonlySet<string> = new Set(
+  unconditionalPermissions(ROLE_RULES.customer({ userId: null, resourceIds: [], customerId: null })),
+);

@@ -33,6 +33,8 @@ export interface PrincipalFacts {
   /** Tenant requires MFA for admins and this session has not proved it: only `authenticated` routes work. */
   mfaEnrollmentRequired: boolean;
   customRoleId?: string | null;
+  /** A customer account's credential: the customer (also `actor.id`). */
+  customerId?: string | null;
 }
 
 const READ_ACTIONS = new Set(['read', 'export']);
@@ -44,7 +46,7 @@ export function isSystemRole(role: string): role is SystemRole {
 /** The AuthContext the platform carries: permission checks with conditions, read-only and MFA gates. */
 export function toAuthContext(facts: PrincipalFacts): AuthContext {
   const rules = isSystemRole(facts.role)
-    ? ROLE_RULES[facts.role]({ userId: facts.userId, resourceIds: facts.resourceIds })
+    ? ROLE_RULES[facts.role]({ userId: facts.userId, resourceIds: facts.resourceIds, customerId: facts.customerId ?? null })
     : rulesFromPermissions((facts.permissions ?? []).filter(isPermissionString));
   const ability = buildAbility(rules);
   let granted: PermissionString[] | undefined;
@@ -66,6 +68,8 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
       impersonatedBy: facts.impersonatedBy,
       mfaEnrollmentRequired: facts.mfaEnrollmentRequired,
       customRoleId: facts.customRoleId ?? null,
+      /** The signed-in customer of a customer account's credential, else null. */
+      customerId: facts.customerId ?? null,
       /** Every catalogue permission granted (conditions aside); computed on first read. */
       get permissions(): PermissionString[] {
         granted ??= grantedPermissions(ability);

@@ -7,7 +7,9 @@ export type SessionRow = Selectable<SessionsTable>;
 
 export interface NewSession {
   tenantId: string;
-  userId: string;
+  /** Exactly one of userId (a person) and customerId (a customer of `tenantId`). */
+  userId: string | null;
+  customerId?: string | null;
   mfaVerified: boolean;
   impersonatedBy?: string | null;
   impersonationReason?: string | null;
@@ -23,6 +25,7 @@ export async function insertSession(executor: Executor, session: NewSession): Pr
     .values({
       tenant_id: session.tenantId,
       user_id: session.userId,
+      customer_id: session.customerId ?? null,
       mfa_verified: session.mfaVerified,
       impersonated_by: session.impersonatedBy ?? null,
       impersonation_reason: session.impersonationReason ?? null,
@@ -60,6 +63,7 @@ export async function findRefreshToken(executor: Executor, tokenHash: string) {
       'sessions.tenant_id',
       'sessions.id as session_id',
       'sessions.user_id',
+      'sessions.customer_id',
       'sessions.revoked_at',
       'sessions.expires_at as session_expires_at',
       'sessions.mfa_verified',

@@ -46,6 +46,8 @@ export interface AccessClaims extends JWTPayload {
   mfa_verified: boolean;
   impersonated_by?: string;
   read_only?: boolean;
+  /** Spec §7.2.1 `user_type`: 'customer' for a customer account's token (sub is the customer id); absent for people. */
+  user_type?: 'customer';
 }
 
 export class InvalidTokenError extends Error {}
@@ -175,6 +177,7 @@ const accessClaimsSchema = z
     mfa_verified: z.boolean(),
     impersonated_by: z.string().uuid().optional(),
     read_only: z.boolean().optional(),
+    user_type: z.literal('customer').optional(),
   })
   .passthrough();
 
