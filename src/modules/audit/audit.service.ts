@@ -26,15 +26,21 @@ export interface AuditEntry {
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|^key$|authorization|cookie|otp|recovery|code_hash|hash$|private/i;
+/**
+ * Personal data under these keys (a guest's contact in a booking request, a code's
+ * destination, the code itself): the audit trail keeps who did what to which entity, not
+ * the person's details, which live encrypted in their own tables and can be erased there.
+ */
+const PERSONAL_KEY = /e-?mail|phone|^(first|last|full)_?name$|date_of_birth|^(internal_)?notes$|^destination$|^code$|^address_line|^ip_address$/i;
 const REDACTED = '[REDACTED]';
 
-/** Deep copy with every value under a secret-looking key replaced by "[REDACTED]". */
+/** Deep copy with every value under a secret-looking or personal-data key replaced by "[REDACTED]". */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8) return REDACTED;
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? REDACTED : redactSecrets(inner, depth + 1)]),
+      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) || PERSONAL_KEY.test(key) ? REDACTED : redactSecrets(inner, depth + 1)]),
     );
   }
   return value;
