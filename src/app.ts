@@ -15,15 +15,15 @@ import { createAuditModule } from './modules/audit/index.ts';
 import { createCatalogModule, resourceIdsForUser, seedDemoCatalog } from './modules/catalog/index.ts';
 import { withTenant } from './platform/db/tenant-context.ts';
 import { createSchedulingModule } from './modules/scheduling/index.ts';
-import { createCustomersModule } from './modules/customers/index.ts';
+import { createCustomersModule, customerMayHoldSession } from './modules/customers/index.ts';
 import { createNotificationsModule } from './modules/notifications/index.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
 import { loadKeyRing } from './platform/crypto/key-store.ts';
 import { createKeyRotationJob } from './platform/crypto/key-rotation.ts';
-import { createPaymentsModule, sandboxSecretFrom } from './modules/payments/index.ts';
-import { bookingPaymentFacts, createBookingModule, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
+import { createPaymentsModule, createSavedPaymentMethodsPort, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
+import { bookingPaymentFacts, createBookingModule, createCustomerBookings, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
@@ -55,7 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   const db = handle.db;
   const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: () => jobCounts(handle) });
 
-  const identity = createIdentityModule({ config, db });
+  // Customer accounts' sessions hold only while the customers module says the customer may sign in.
+  const identity = createIdentityModule({ config, db, customerAccountState: customerMayHoldSession });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
@@ -66,25 +67,50 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   );
   // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
   const keyRing = loadKeyRing(config);
-  const customers = createCustomersModule({ db, keyRing });
   const payments = createPaymentsModule({
     settings: { ...config, publicUrl: publicUrl(config) },
     db,
     feeRuleOf: async (executor, tenantId) => (await tenantLimits(executor, tenantId)).plan.transaction_fee,
     bookingLookup: bookingPaymentFacts,
     sandboxSecret: sandboxSecretFrom(keyRing),
+    pageKey: paymentPageKeyFrom(keyRing),
   });
+  // Before booking: booking's guest codes and waitlist offers go out through notifications (its messages port).
+  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
   const booking = createBookingModule({
     db,
     keyRing,
     payments: payments.port,
+    messages: notifications.bookingMessages,
     bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
     publicUrl: publicUrl(config),
     linkKey: linkKeyFrom(keyRing),
     searchCustomerIds: customerSearchAdapter(keyRing),
   });
+  // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.
+  const customers = createCustomersModule({
+    db,
+    keyRing,
+    accounts: {
+      sessions: identity.customerSessions,
+      // Sign-in and phone codes go out like guest codes: an address message with a one-time secret.
+      sendCode: async (trx, tenantId, message) => {
+        await notifications.queueMessage(trx, tenantId, {
+          key: 'verification.code',
+          dedupeBase: `customer-account-code:${message.codeId}`,
+          eventId: null,
+          recipient: { kind: 'address', channel: message.channel, address: message.destination },
+          language: message.language,
+          oneTimeCode: message.code,
+          extra: () => ({ expires_minutes: message.expiresMinutes }),
+        });
+      },
+      bookings: createCustomerBookings({ db }, booking.services),
+      paymentMethods: createSavedPaymentMethodsPort(),
+    },
+  });
+  notifications.registerCustomerData(customers.registry);
   booking.registerCustomerData(customers.registry);
-  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
   const webhooks = createWebhooksModule({
     db,
     keyRing,
@@ -130,6 +156,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     { prefix: '/api/v1' },
   );
   identity.registerWellKnown(server);
+  // The hosted payment page (/pay/{token}), outside the API prefix.
+  payments.registerPages(server);
 
   const subscribers: EventSubscriber[] = [
     ...identity.subscribers,

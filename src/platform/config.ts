@@ -30,6 +30,13 @@ export const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Signing secret of a separate Connect webhook endpoint (events of connected accounts, e.g. account.updated). */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Publishable key for the hosted payment page's Payment Element (card fields served by Stripe). */
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe publishable key (pk_test_... or pk_live_...)')
+    .optional(),
   STRIPE_API_BASE: z.string().url().optional(),
   TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
@@ -43,6 +50,8 @@ export const configSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('reservehub'),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).max(1800).default(900),
   WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv,
+  /** Lets Web Push endpoints resolve to private or loopback addresses (tests, a self-hosted push service); off by default. */
+  PUSH_ALLOW_PRIVATE: booleanFromEnv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(600),
   PUBLIC_RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(120),

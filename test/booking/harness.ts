@@ -3,11 +3,14 @@
  * catalog, scheduling, customers and booking routes, credentials
  * `Bearer test:<tenant>:<role>[:<user id>]` whose permissions come from
  * identity's real role table (staff see the resources linked to their user),
- * and an in-memory fake of the payments port.
+ * an in-memory fake of the payments port, and the real notifications module
+ * behind the messages port (guest codes and waitlist offers: run
+ * `app.notifications.jobs` to deliver them; give `SMTP_URL` to send them).
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { pino } from 'pino';
 import { loadConfig } from '../../src/platform/config.ts';
 import { generateMasterKey, KeyRing } from '../../src/platform/crypto/field-encryption.ts';
 import type { DatabaseHandle, Trx } from '../../src/platform/db/database.ts';
@@ -20,6 +23,7 @@ import { createCatalogModule, resourceIdsForUser } from '../../src/modules/catal
 import { createCustomersModule } from '../../src/modules/customers/index.ts';
 import { buildAbility, checkAbility, ROLE_RULES, SYSTEM_ROLES, type SystemRole } from '../../src/modules/identity/permissions.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
+import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
 import { createBookingModule, customerSearchAdapter, type BookingDeps } from '../../src/modules/booking/index.ts';
 import type { BookingModule } from '../../src/modules/booking/index.ts';
 import type {
@@ -77,6 +81,7 @@ export class FakePayments implements PaymentsPort {
       status,
       amount: request.amount,
       nextAction: null,
+      paymentPageUrl: null,
       failureReason: status === 'failed' ? 'Your card was declined' : null,
     };
   }
@@ -140,10 +145,17 @@ export interface BookingTestApp {
   payments: FakePayments;
   clock: { now: Date | null };
   deps: BookingDeps;
+  notifications: NotificationsModule;
 }
 
-export async function startBookingServer(handle: DatabaseHandle): Promise<BookingTestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000' });
+export async function startBookingServer(handle: DatabaseHandle, options: { env?: Record<string, string> } = {}): Promise<BookingTestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    ...options.env,
+  });
   const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: async () => [] });
   const keyRing = new KeyRing({ keys: [generateMasterKey('t1')] });
   const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
@@ -151,10 +163,12 @@ export async function startBookingServer(handle: DatabaseHandle): Promise<Bookin
   const customers = createCustomersModule({ db: handle.db, keyRing });
   const payments = new FakePayments();
   const clock: { now: Date | null } = { now: null };
+  const notifications = createNotificationsModule({ db: handle.db, config, keyRing, logger: pino({ level: 'silent' }) });
   const deps: BookingDeps = {
     db: handle.db,
     keyRing,
     payments,
+    messages: notifications.bookingMessages,
     bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
     publicUrl: 'https://book.example.test',
     linkKey: Buffer.alloc(32, 7),
@@ -175,7 +189,7 @@ export async function startBookingServer(handle: DatabaseHandle): Promise<Bookin
     { prefix: '/api/v1' },
   );
   await server.ready();
-  return { server, booking, payments, clock, deps };
+  return { server, booking, payments, clock, deps, notifications };
 }
 
 export const tokenFor = (tenant: TestTenant, role: SystemRole = 'business_admin', userId?: string): string =>

@@ -176,6 +176,7 @@ export class BookingCreateService {
               currency: deposit.amount.currency,
               status: deposit.status,
               next_action: deposit.nextAction,
+              payment_page_url: deposit.paymentPageUrl,
             },
           }
         : {};
@@ -201,6 +202,10 @@ export class BookingCreateService {
     if ('customer_id' in input) {
       // Naming an existing customer needs a credential: anyone can read an id off a link.
       if (!actor.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to book as a registered customer, or book as a guest');
+      // A customer's own credential books for that customer only; staff book for anyone.
+      if (!actor.staff && actor.auth.attributes.customerId !== input.customer_id) {
+        throw new AppError('FORBIDDEN', 'A customer account can book only for itself');
+      }
       const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, input.customer_id);
       assertCustomerCanBook(customer);
       return customer;

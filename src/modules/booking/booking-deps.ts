@@ -4,11 +4,37 @@ import type { AuthContext } from '../../platform/http/access.ts';
 import type { PaymentsPort } from '../payments/payments-port.ts';
 import type { ActorType } from './booking.tables.ts';
 
+/**
+ * The messages booking sends: guest verification codes and waitlist offers.
+ * Booking declares what it needs; the notifications module fulfils it
+ * (templates, channels, delivery tracking) and the composition root passes
+ * it in, so booking never reaches into notifications. Both queue in the
+ * caller's transaction.
+ */
+export interface BookingMessagesPort {
+  /**
+   * A verification code to the email address or phone (E.164) being proved.
+   * The code is a secret: the port must never log it nor keep it readable.
+   */
+  queueVerificationCode(
+    trx: Trx,
+    tenantId: string,
+    message: { verificationId: string; channel: 'email' | 'sms'; destination: string; code: string; expiresMinutes: number },
+  ): Promise<void>;
+  /** A freed slot held for a waiting customer until `expiresAt`, with the link that claims it. */
+  queueWaitlistOffer(
+    trx: Trx,
+    tenantId: string,
+    offer: { offerId: string; customerId: string; serviceName: string | null; start: Date; timeZone: string; claimUrl: string; expiresAt: Date },
+  ): Promise<void>;
+}
+
 /** What the booking services are built with (composition root). */
 export interface BookingDeps {
   db: Db;
   keyRing: KeyRing;
   payments: PaymentsPort;
+  messages: BookingMessagesPort;
   /** Scheduling's cache invalidation, called after a commit that changed occupancy. */
   bumpAvailabilityVersion(tenantId: string, resourceIds: readonly string[]): Promise<void>;
   /** Base of customer-facing links (`PUBLIC_URL`). */

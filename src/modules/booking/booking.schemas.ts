@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../platform/http/pagination.ts';
+import { nextActionSchema } from '../payments/index.ts';
 import { BOOKING_STATUSES } from './booking-state.ts';
 
 const instantSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with offset');
@@ -119,7 +120,10 @@ export const paymentStartSchema = z.object({
   amount: moneyAmount,
   currency: z.string(),
   status: z.string(),
-  next_action: z.object({ type: z.string(), url: z.string() }).nullable().optional(),
+  // The one shape payments gives every endpoint (POST /payments/intent returns the same).
+  next_action: nextActionSchema.nullable().optional(),
+  /** The hosted page where the customer pays this deposit (card form, 3-D Secure). */
+  payment_page_url: z.string().nullable().optional(),
 });
 
 export const refundSchema = z.object({ id: z.string(), amount: moneyAmount, currency: z.string(), status: z.string() });

@@ -21,9 +21,10 @@ import { VerificationService } from './verification.service.ts';
 import { registerWaitlistRoutes } from './waitlist.routes.ts';
 import { createWaitlistOfferExpiryJob, WaitlistService } from './waitlist.service.ts';
 
-export type { BookingDeps } from './booking-deps.ts';
+export type { BookingDeps, BookingMessagesPort } from './booking-deps.ts';
 export type { BookingView } from './booking.schemas.ts';
 export { customerSearchAdapter } from './customer-search.adapter.ts';
+export { createCustomerBookings } from './customer-bookings.service.ts';
 export { deriveLinkKey, linkKeyFrom } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';
 export { seedDemoBookings } from './booking.seed.ts';

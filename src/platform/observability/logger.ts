@@ -21,14 +21,26 @@ export function loggerOptions(level: string): LoggerOptions {
         '*.email',
         '*.phone',
         '*.card_number',
+        // Card data (PCI): the sandbox payment page's form fields and the API's test `card` object. Card
+        // numbers are never logged on purpose; these catch an object that carries one by accident.
+        'card_number',
+        'card_cvc',
+        '*.card_cvc',
+        '*.card_exp',
+        '*.cvc',
+        '*.card.number',
+        '*.card.cvc',
+        '*.client_secret',
+        '*.clientSecret',
       ],
       censor: '[redacted]',
     },
     serializers: {
       req: (request: { method: string; url: string; id: string; headers: Record<string, unknown> }) => ({
         method: request.method,
-        // Query strings can carry tokens (manage links, feeds): log the path only.
-        url: request.url.split('?')[0],
+        // Query strings can carry tokens (manage links, feeds): log the path only. The payment page's
+        // path is itself a link token: kept out of the logs too.
+        url: (request.url.split('?')[0] ?? '').replace(/^\/pay\/[^/]+/, '/pay/[redacted]'),
         id: request.id,
         headers: { 'user-agent': request.headers['user-agent'], authorization: request.headers.authorization },
       }),
