@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
+import { BookingRepository } from '../../src/modules/booking/booking.repository.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -63,4 +64,53 @@ it.runIf(onPostgres)('200 concurrent requests for one slot over HTTP: exactly on
   });
   expect(counts).toEqual({ bookings: 1, allocations: 1 });
   process.stdout.write(`storm: 1 × 201, 199 × 409 in ${Math.round(elapsedMs)} ms` + '\n');
+});
+
+it.runIf(onPostgres)('when the request holding a slot gives it up, exactly one of the requests waiting for it books it', async () => {
+  const start = madridSlot(6, '12:00');
+  const slotStart = new Date(start);
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  let giveUp!: () => void;
+  const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
+  // A booking in progress (say, a card being charged) holds the slot's lock, then fails and rolls back.
+  const holder = withTenant(db.db, tenant.tenantId, async (trx) => {
+    await new BookingRepository().lockSlot(trx, tenant.tenantId, catalog.resourceId, slotStart);
+    holding();
+    await givenUp;
+    throw new Error('payment declined');
+  }).catch((error: unknown) => (error instanceof Error ? error.message : 'failed'));
+  await held;
+
+  const requests = Array.from({ length: 5 }, async (_, index) => {
+    const response = await fetch(`${base}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant': tenant.slug },
+      body: JSON.stringify({
+        service_id: catalog.serviceId,
+        resource_id: catalog.resourceId,
+        start_time: start,
+        customer: { first_name: `Waiter ${index}`, email: `waiter${index}@example.com` },
+      }),
+    });
+    const body = (await response.json()) as { error?: { code: string } };
+    return { status: response.status, code: body.error?.code };
+  });
+  // All five are queued behind the holder before it gives up.
+  for (let waited = 0; ; waited += 50) {
+    const waiting = await sql<{ count: number }>`select count(*)::int as count from pg_locks where locktype = 'advisory' and not granted`.execute(db.db);
+    if ((waiting.rows[0]?.count ?? 0) >= 5) break;
+    if (waited > 10_000) throw new Error('the requests never queued on the slot');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  giveUp();
+  const responses = await Promise.all(requests);
+
+  expect(await holder).toBe('payment declined');
+  expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+  expect(responses.filter((response) => response.status === 409 && response.code === 'SLOT_UNAVAILABLE')).toHaveLength(4);
+  const bookings = await withTenant(db.db, tenant.tenantId, async (trx) =>
+    (await sql<{ count: number }>`select count(*)::int as count from bookings where start_time = ${slotStart} and status = 'confirmed'`.execute(trx)).rows[0]?.count,
+  );
+  expect(bookings).toBe(1);
 });

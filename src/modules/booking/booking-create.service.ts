@@ -60,6 +60,12 @@ interface Booked {
   resourceIds: string[];
 }
 
+/** Attempts of one request at a slot whose holder gave it up (see `#prepare`). */
+const MAX_SLOT_ATTEMPTS = 2;
+
+/** The slot's holder ended without filling it: the waiting request starts over. */
+class SlotReleased extends Error {}
+
 function slotUnavailable(reason: string): AppError {
   return new AppError('SLOT_UNAVAILABLE', 'This time is not available for booking', { reason });
 }
@@ -75,9 +81,28 @@ export class BookingCreateService {
   }
 
   async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        // First attempt: wait for a busy slot on the shared lock; after a release, queue on the exclusive one.
+        return await this.#createOnce(tenantId, body, actor, idempotencyKey, attempt === 1 ? 'shared' : 'exclusive');
+      } catch (error) {
+        // The request that held the slot gave it up (declined payment, rolled back): start again.
+        if (!(error instanceof SlotReleased)) throw error;
+        if (attempt >= MAX_SLOT_ATTEMPTS) throw slotUnavailable('contended');
+      }
+    }
+  }
+
+  async #createOnce(
+    tenantId: string,
+    body: BookingCreate,
+    actor: Actor,
+    idempotencyKey: string | null,
+    whenBusy: 'shared' | 'exclusive',
+  ): Promise<BookingView> {
     const booked = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
-      const prepared = await this.#prepare(trx, tenantId, body);
+      const prepared = await this.#prepare(trx, tenantId, body, whenBusy);
       await this.#assertOpen(trx, tenantId, actor);
       const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, prepared.service);
       return this.#bookOne(trx, tenantId, prepared, customer, actor, {
@@ -227,7 +252,7 @@ export class BookingCreateService {
    * requests that arrive after the winner committed answer 409 after a few
    * reads instead of creating customers first.
    */
-  async #prepare(trx: Trx, tenantId: string, item: BookItem): Promise<Prepared> {
+  async #prepare(trx: Trx, tenantId: string, item: BookItem, whenBusy: 'shared' | 'exclusive' = 'exclusive'): Promise<Prepared> {
     const now = nowOf(this.#deps);
     const start = new Date(item.start_time);
     // Fast refusal when the very same start is already full (a storm for one slot); the
@@ -236,9 +261,17 @@ export class BookingCreateService {
     // slot already booked are refused without queueing on the lock.
     const slotState = await this.#repository.tryLockSlotUnlessFull(trx, tenantId, item.resource_id, start);
     if (slotState === 'full') throw slotUnavailable('taken');
-    if (slotState === 'busy') {
+    if (slotState === 'busy' && whenBusy === 'exclusive') {
       await this.#repository.lockSlot(trx, tenantId, item.resource_id, start);
       if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
+    } else if (slotState === 'busy') {
+      // Another request holds the slot. Every waiter waits on a shared lock, so when the
+      // holder ends they are all released together and refused in parallel, instead of
+      // taking the exclusive lock one after another. If the holder did not book after all,
+      // the slot may be free: start again without the shared lock (see `create`).
+      await this.#repository.waitForSlot(trx, tenantId, item.resource_id, start);
+      if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
+      throw new SlotReleased();
     }
     const service = await findServiceSnapshot(trx, tenantId, item.service_id);
     if (!service) throw notFound('Service');

@@ -78,6 +78,14 @@ export class BookingRepository {
   }
 
   /**
+   * Waits until no transaction holds the slot's lock exclusively, holding it shared until
+   * this transaction ends: many waiters are released together when the holder ends.
+   */
+  async waitForSlot(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<void> {
+    await sql`select pg_advisory_xact_lock_shared(hashtext(${slotLockKey(tenantId, resourceId, start)}))`.execute(executor);
+  }
+
+  /**
    * `lockSlot` without waiting and `isStartFull` in one round trip: 'full' (refuse),
    * 'locked' (the slot lock is held now) or 'busy' (another transaction holds it: call
    * `lockSlot` then `isStartFull`). The fullness is read from the statement's snapshot,
