@@ -300,7 +300,11 @@ describe('MFA', () => {
     const mfaToken = (step.envelope.data as { mfa_token: string }).mfa_token;
     const bad = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload: { mfa_token: mfaToken, code: '123456' } });
     expect(bad.statusCode).toBe(400);
-    const good = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload: { mfa_token: mfaToken, code: await totp({ secret }) } });
+    // The enrolment code is used up: signing in needs the app's next code.
+    const enrolmentCode = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload: { mfa_token: mfaToken, code: await totp({ secret }) } });
+    expect(enrolmentCode.statusCode).toBe(400);
+    const nextCode = await totp({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const good = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload: { mfa_token: mfaToken, code: nextCode } });
     expect(good.statusCode, good.body).toBe(200);
 
     const code = recovery[0] ?? '';

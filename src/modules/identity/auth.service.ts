@@ -7,7 +7,7 @@ import { PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
 import { createTenant, getTenant, PLATFORM_TENANT_ID, type Business, type Tenant } from '../tenancy/index.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
 import { sendIdentityMessage } from './messages.ts';
-import { verifyTotpOrRecoveryCode } from './mfa.service.ts';
+import { mfaIsOn, type SecondFactorCheck } from './mfa.service.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
 import { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 import { assertLoginAllowed, noteLoginFailure, noteLoginSuccess } from './login-throttle.ts';
@@ -78,6 +78,8 @@ export interface AuthServiceDeps {
   authenticator: IdentityAuthenticator;
   /** Whether a customer account's session may be refreshed (the customers module answers). */
   customerAccountState: CustomerAccountState;
+  /** The sign-in's second factor (the MFA service: TOTP once per time step, or a recovery code). */
+  secondFactor: SecondFactorCheck;
 }
 
 /** Sign-up, sign-in (with MFA step), refresh rotation, sign-out, tenant switch, passwords, e-mail verification. */
@@ -258,7 +260,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (user.status !== 'active') throw forbidden('This account is disabled');
         const tenantId = await chooseTenant(trx, user, input.tenant_slug);
         await noteLoginSuccess(trx, email);
-        if (credentials.mfa_secret !== null) {
+        if (mfaIsOn(credentials)) {
           const mfaToken = randomToken(32);
           await tokensRepo.insertOneTimeToken(trx, {
             purpose: 'mfa_login',
@@ -290,8 +292,10 @@ export function createAuthService(deps: AuthServiceDeps) {
           return { error: 'Too many wrong codes; sign in again', tokens: null } as const;
         }
         const tenantId = typeof token.payload.tenant_id === 'string' ? token.payload.tenant_id : PLATFORM_TENANT_ID;
-        if (!(await verifyTotpOrRecoveryCode(trx, user.id, input.code))) {
-          await securityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id });
+        const secondFactor = await deps.secondFactor(trx, user.id, input.code);
+        if (!secondFactor.accepted) {
+          // A replayed code gets the same answer as a wrong one; the audit log tells them apart.
+          await securityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id, metadata: { reason: secondFactor.reason } });
           return { error: 'The code is not valid', tokens: null } as const;
         }
         await tokensRepo.markTokenUsed(trx, token.id);

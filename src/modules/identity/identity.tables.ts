@@ -22,8 +22,16 @@ export interface UserCredentialsTable {
   user_id: string;
   password_hash: string;
   password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Legacy plaintext TOTP secret (before migration 0063); encrypted and cleared at start-up. */
   mfa_secret: string | null;
+  /** Legacy plaintext pending secret; migration 0063 discarded them and nothing writes it. */
   mfa_pending_secret: string | null;
+  /** The TOTP secret, encrypted with the platform key ring (bound to the user id). */
+  mfa_secret_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The secret of an enrolment not confirmed yet, encrypted like `mfa_secret_enc`. */
+  mfa_pending_secret_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  /** RFC 6238 time step of the last TOTP code accepted at sign-in (replay protection). */
+  mfa_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   mfa_enabled_at: NullableTimestamp;
 }
 

@@ -15,6 +15,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
+import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import type { Authenticator, RouteAccess } from '../../platform/http/access.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -64,7 +65,11 @@ export interface IdentityModule {
   authenticator: Authenticator;
   /** Routes under /api/v1: auth, team, roles, API keys, platform administration. */
   registerRoutes(api: ApiRouter): void;
-  /** GET /.well-known/jwks.json and the read-only / MFA-enrolment guard for every route. */
+  /**
+   * GET /.well-known/jwks.json and the read-only / MFA-enrolment guard for every route. When the
+   * server gets ready: preloads the signing keys and encrypts TOTP secrets still stored in clear
+   * (migration 0063's data step).
+   */
   registerWellKnown(server: FastifyInstance): void;
   /**
    * Records the access every route declares (`server.declaredAccess`), so a test can prove
@@ -101,14 +106,20 @@ export function createIdentityModule(deps: {
   db: Db;
   /** Whether a customer may hold a customer-account session (the customers module answers). */
   customerAccountState: CustomerAccountState;
+  /**
+   * Encrypts TOTP secrets at rest. user_credentials is a platform table (people are global), so
+   * the per-tenant key-rotation job does not cover it: identity exposes no re-encryption target;
+   * a secret under an older key is re-encrypted when its owner next signs in with a code.
+   */
+  keyRing: KeyRing;
 }): IdentityModule {
-  const { config, db, customerAccountState } = deps;
+  const { config, db, customerAccountState, keyRing } = deps;
   let staffResources: StaffResourceResolver = async () => [];
   const keys = new SigningKeys({ config, db });
   const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources, customerAccountState });
   const issuer = { config, keys };
-  const auth = createAuthService({ db, config, keys, authenticator, customerAccountState });
-  const mfa = createMfaService({ db, authenticator });
+  const mfa = createMfaService({ db, authenticator, keyRing });
+  const auth = createAuthService({ db, config, keys, authenticator, customerAccountState, secondFactor: mfa.verifySecondFactor });
   const users = createUserService({ db, config, issuer, authenticator });
   const roles = createRoleService({ db, authenticator });
   const apiKeys = createApiKeyService({ db, config, authenticator });
@@ -122,7 +133,11 @@ export function createIdentityModule(deps: {
       registerPlatformAdminRoutes(api, platformAdmin);
     },
     registerWellKnown(server) {
-      server.addHook('onReady', async () => keys.preload());
+      server.addHook('onReady', async () => {
+        await keys.preload();
+        const changed = await mfa.refreshStoredSecrets();
+        if (changed > 0) server.log.info({ changed }, 'TOTP secrets encrypted under the current key');
+      });
       server.get(
         '/.well-known/jwks.json',
         { schema: { hide: true }, config: { access: { public: true, tenant: 'none' } } },

@@ -55,27 +55,6 @@ export async function updatePasswordHash(executor: Executor, userId: string, pas
     .execute();
 }
 
-export async function setPendingMfaSecret(executor: Executor, userId: string, secret: string | null): Promise<void> {
-  await executor.updateTable('user_credentials').set({ mfa_pending_secret: secret }).where('user_id', '=', userId).execute();
-}
-
-export async function enableMfa(executor: Executor, userId: string, secret: string): Promise<void> {
-  await executor
-    .updateTable('user_credentials')
-    .set({ mfa_secret: secret, mfa_pending_secret: null, mfa_enabled_at: new Date() })
-    .where('user_id', '=', userId)
-    .execute();
-}
-
-export async function disableMfa(executor: Executor, userId: string): Promise<void> {
-  await executor
-    .updateTable('user_credentials')
-    .set({ mfa_secret: null, mfa_pending_secret: null, mfa_enabled_at: null })
-    .where('user_id', '=', userId)
-    .execute();
-  await executor.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-}
-
 export async function replaceRecoveryCodes(executor: Executor, userId: string, codeHashes: string[]): Promise<void> {
   await executor.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
   if (codeHashes.length > 0) {
@@ -96,16 +75,6 @@ export async function consumeRecoveryCode(executor: Executor, userId: string, co
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-export async function countUnusedRecoveryCodes(executor: Executor, userId: string): Promise<number> {
-  const row = await executor
-    .selectFrom('mfa_recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(row?.count ?? 0);
 }
 
 export async function insertMembership(
