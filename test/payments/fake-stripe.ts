@@ -3,6 +3,8 @@
  * the SDK's host/port/protocol override: the adapter under test is the
  * production code. It keeps Stripe's idempotency semantics (the same
  * `Idempotency-Key` replays the first answer) and counts requests and charges.
+ * Payment methods attached to customers are tracked, so a detached one is
+ * refused (charges and attachments) as Stripe refuses it.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -40,6 +42,16 @@ export interface FakeAccount {
   capabilities: Record<string, string>;
 }
 
+export interface FakePaymentMethod {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  customer: string | null;
+  /** Detached from a customer: Stripe never lets it be used or attached again. */
+  detached: boolean;
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -53,9 +65,11 @@ export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly intents = new Map<string, FakeIntent>();
   readonly accounts = new Map<string, FakeAccount>();
+  readonly paymentMethods = new Map<string, FakePaymentMethod>();
   /** Payment intents that moved money (confirmed successfully), by id. */
   readonly charges = new Set<string>();
   readonly #replays = new Map<string, { status: number; body: string }>();
+  #outage: RegExp | null = null;
   #server: Server | null = null;
   url = '';
 
@@ -99,6 +113,18 @@ export class FakeStripe {
     return account;
   }
 
+  /** Until called again with null, requests to matching paths answer 503 (Stripe's `api_error`, not to be retried). */
+  outage(pathPattern: RegExp | null): void {
+    this.#outage = pathPattern;
+  }
+
+  /** The method is detached at Stripe without us (the dashboard, another integration). */
+  detachElsewhere(paymentMethodId: string): void {
+    const method = this.paymentMethods.get(paymentMethodId);
+    if (!method) throw new Error(`no payment method ${paymentMethodId}`);
+    Object.assign(method, { customer: null, detached: true });
+  }
+
   count(method: string, pathPattern: RegExp): number {
     return this.requests.filter((request) => request.method === method && pathPattern.test(request.path)).length;
   }
@@ -112,6 +138,11 @@ export class FakeStripe {
     const header = request.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(header) ? header[0] : header;
     this.requests.push({ method, path, idempotencyKey, form });
+    if (this.#outage?.test(path)) {
+      response.writeHead(503, { 'content-type': 'application/json', 'request-id': id('req'), 'stripe-should-retry': 'false' });
+      response.end(JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
+      return;
+    }
     const replayKey = idempotencyKey ? `${method} ${path} ${idempotencyKey}` : null;
     const stored = replayKey ? this.#replays.get(replayKey) : undefined;
     const answer = stored ?? this.#route(method, path, form);
@@ -225,20 +256,47 @@ export class FakeStripe {
       });
     }
     if (method === 'POST' && path === '/v1/customers') return json(200, { id: id('cus'), object: 'customer', metadata: {} });
-    const attach = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(path);
-    if (method === 'POST' && attach) {
-      return json(200, {
-        id: attach[1],
-        object: 'payment_method',
-        type: 'card',
-        customer: form.customer,
-        card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 },
-      });
+    const paymentMethod = /^\/v1\/payment_methods\/([^/]+)(\/(attach|detach))?$/.exec(path);
+    if (paymentMethod) {
+      const pmId = paymentMethod[1] ?? '';
+      const known = this.paymentMethods.get(pmId);
+      const missing = json(404, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${pmId}'` } });
+      if (method === 'POST' && paymentMethod[3] === 'attach') {
+        if (known?.detached) return json(400, { error: { type: 'invalid_request_error', message: detachedMessage(pmId) } });
+        const attached: FakePaymentMethod = {
+          id: pmId,
+          object: 'payment_method',
+          type: 'card',
+          customer: form.customer ?? null,
+          detached: false,
+          card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030 },
+        };
+        this.paymentMethods.set(pmId, attached);
+        return json(200, attached);
+      }
+      if (method === 'POST' && paymentMethod[3] === 'detach') {
+        if (!known) return missing;
+        if (known.customer === null) {
+          // Stripe's refusal carries no specific code.
+          return json(400, {
+            error: { type: 'invalid_request_error', message: 'The payment method you provided is not attached to a customer so detachment is impossible.' },
+          });
+        }
+        Object.assign(known, { customer: null, detached: true });
+        return json(200, known);
+      }
+      if (method === 'GET' && paymentMethod[3] === undefined) return known ? json(200, known) : missing;
     }
     return json(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } });
   }
 
   #confirm(intent: FakeIntent, paymentMethod: string, returnUrl: string | null): { status: number; body: string } {
+    if (this.paymentMethods.get(paymentMethod)?.detached) {
+      return {
+        status: 400,
+        body: JSON.stringify({ error: { type: 'invalid_request_error', param: 'payment_method', message: detachedMessage(paymentMethod) } }),
+      };
+    }
     intent.payment_method = paymentMethod;
     intent.last_payment_error = null;
     if (paymentMethod === 'pm_card_chargeDeclined') {
@@ -271,3 +329,6 @@ export class FakeStripe {
     return { status: 200, body: JSON.stringify(intent) };
   }
 }
+
+const detachedMessage = (paymentMethod: string) =>
+  `The PaymentMethod ${paymentMethod} was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.`;

@@ -13,7 +13,7 @@ import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import { createPaymentsPort } from './booking-payments.service.ts';
 import { latePaymentSubscriber } from './late-payment.subscriber.ts';
 import type { PaymentProvider } from './payment-provider.ts';
-import type { PaymentsPort } from './payments-port.ts';
+import type { PaymentsPort, SavedPaymentMethodsPort } from './payments-port.ts';
 import type { BookingLookup, FeeRuleLookup, PaymentsContext } from './payments-context.ts';
 import { registerPaymentPageRoutes } from './payment-page.routes.ts';
 import { registerPaymentRoutes } from './payments.routes.ts';
@@ -21,6 +21,7 @@ import { registerProviderWebhookRoutes } from './provider-webhooks.routes.ts';
 import { createReconciliationJob } from './reconciliation.job.ts';
 import { createSandboxDeliveryJob, jobDeliveryChannel } from './sandbox-delivery.job.ts';
 import { SandboxProvider, type SandboxWebhook } from './sandbox-provider.ts';
+import { createSavedPaymentMethodsPort } from './saved-payment-methods.service.ts';
 import { createStripeProvider } from './stripe-provider.ts';
 
 export type * from './payments-port.ts';
@@ -30,7 +31,6 @@ export { paymentPageKeyFrom } from './payment-page-link.ts';
 export type { PaymentEventType } from './payment-events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';
 export { platformFee } from './platform-fee.ts';
-export { createSavedPaymentMethodsPort } from './saved-payment-methods.service.ts';
 
 export interface PaymentsSettings {
   STRIPE_SECRET_KEY?: string | undefined;
@@ -71,6 +71,8 @@ export interface PaymentsModuleDeps {
 
 export interface PaymentsModule {
   port: PaymentsPort;
+  /** Customer accounts' saved methods (`/me/payment-methods`): removing one detaches it at the provider. */
+  savedPaymentMethods: SavedPaymentMethodsPort;
   /** The provider new payments use: `stripe` or `sandbox`. */
   providerName: string;
   /** The sandbox, when it is the provider (not in live mode). */
@@ -134,6 +136,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
 
   return {
     port: createPaymentsPort(context),
+    savedPaymentMethods: createSavedPaymentMethodsPort(context),
     providerName: provider.name,
     sandbox,
     registerRoutes(api) {

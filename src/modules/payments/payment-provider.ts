@@ -33,6 +33,14 @@ export interface PaymentProvider {
   /** Saves a payment method under a provider customer so it can be charged later without the customer. */
   attachPaymentMethod(input: { paymentMethod: string; customer: string; idempotencyKey: string }): Promise<ProviderPaymentMethod>;
   /**
+   * Detaches a saved payment method from its provider customer, for good: it can no longer be
+   * charged, nor attached again (Stripe `paymentMethods.detach`). Idempotent: a method already
+   * detached, never attached, or unknown to the provider counts as detached. Throws
+   * `ProviderUnavailableError` when the provider cannot be reached and `ProviderRequestError`
+   * when it refuses; the caller then keeps its record, so the removal can be retried.
+   */
+  detachPaymentMethod(input: { paymentMethod: string; customer: string | null }): Promise<void>;
+  /**
    * Turns a raw card into a payment method token. Only test providers implement
    * it: in live mode card numbers never reach our servers (PCI scope), the
    * browser hands them to the provider's own fields.

@@ -106,16 +106,30 @@ interface IntentClaims {
 
 /**
  * The built-in provider for development, demos and tests, with no network and
- * no state of its own: an intent id is a signed token of its amount and
- * currency, derived from the idempotency key (a retried create returns the same
- * intent, as a real provider's idempotency does), and outcomes follow the test
- * payment method deterministically. Everything it reports after the call
- * (3-D Secure completed, declines, cancellations, refunds) it sends as signed
- * events through the same webhook endpoint a real provider calls.
+ * no state of its own but one (below): an intent id is a signed token of its
+ * amount and currency, derived from the idempotency key (a retried create
+ * returns the same intent, as a real provider's idempotency does), and
+ * outcomes follow the test payment method deterministically. Everything it
+ * reports after the call (3-D Secure completed, declines, cancellations,
+ * refunds) it sends as signed events through the same webhook endpoint a real
+ * provider calls.
+ *
+ * The one state: the payment methods detached in this process, which it then
+ * refuses to charge or attach, as Stripe does. It lives in memory (the sandbox
+ * has no storage); what keeps a removed method from being charged across
+ * processes and restarts is that payments no longer holds its record.
  */
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox';
   readonly #options: SandboxProviderOptions;
+  /**
+   * Detached methods: the sandbox's own tokens (`pm_sbx_…`, one per card) by
+   * token, refused for good; the named test methods, which anyone may use (a
+   * new method at each use, in Stripe's terms), by provider customer and name,
+   * refused only for that customer's off-session charges (the saved method)
+   * until the customer saves the name again.
+   */
+  readonly #detached = new Set<string>();
 
   constructor(options: SandboxProviderOptions) {
     this.#options = options;
@@ -163,9 +177,21 @@ export class SandboxProvider implements PaymentProvider {
     };
   }
 
-  #attempt(id: string, amount: Money, paymentMethod: string, offSession: boolean): ProviderIntent {
+  #detachedKey(paymentMethod: string, customer: string | null): string | null {
+    if (!NAMED_METHODS.has(paymentMethod)) return paymentMethod;
+    return customer === null ? null : `${customer}/${paymentMethod}`;
+  }
+
+  #isDetached(paymentMethod: string, customer: string | null, offSession: boolean): boolean {
+    if (NAMED_METHODS.has(paymentMethod) && !offSession) return false;
+    const key = this.#detachedKey(paymentMethod, customer);
+    return key !== null && this.#detached.has(key);
+  }
+
+  #attempt(id: string, amount: Money, paymentMethod: string, offSession: boolean, customer: string | null): ProviderIntent {
     const behaviour = behaviourOf(paymentMethod);
     if (behaviour === null) throw new PaymentDeclinedError('invalid_payment_method', 'Unknown sandbox payment method');
+    if (this.#isDetached(paymentMethod, customer, offSession)) throw detachedMethodError();
     if (behaviour === 'succeed') {
       const intent = this.#intent(id, amount, 'succeeded', { paymentMethod });
       this.#emit('payment_intent.succeeded', intent);
@@ -187,11 +213,15 @@ export class SandboxProvider implements PaymentProvider {
   async createIntent(input: CreateIntentInput): Promise<ProviderIntent> {
     const id = this.#intentId(input.amount, input.idempotencyKey);
     if (!input.confirm || !input.paymentMethod) return this.#intent(id, input.amount, 'requires_payment_method');
-    return { ...this.#attempt(id, input.amount, input.paymentMethod, input.offSession === true), customer: input.customer ?? null };
+    const customer = input.customer ?? null;
+    // The customer, present, saves a named method again: a new method, chargeable off-session.
+    if (input.savePaymentMethod && !input.offSession && customer !== null) this.#detached.delete(`${customer}/${input.paymentMethod}`);
+    return { ...this.#attempt(id, input.amount, input.paymentMethod, input.offSession === true, customer), customer };
   }
 
   async confirmIntent(input: ConfirmIntentInput): Promise<ProviderIntent> {
-    return this.#attempt(input.intentId, this.#amountOrThrow(input.intentId), input.paymentMethod, false);
+    // On-session: only a detached sandbox token is refused (a named method is a new one at each use).
+    return this.#attempt(input.intentId, this.#amountOrThrow(input.intentId), input.paymentMethod, false, null);
   }
 
   async retrieveIntent(intentId: string): Promise<ProviderIntent> {
@@ -233,12 +263,25 @@ export class SandboxProvider implements PaymentProvider {
     return { id: `cus_sbx_${this.#mac('customer', input.idempotencyKey, 12)}` };
   }
 
-  async attachPaymentMethod(input: { paymentMethod: string }): Promise<ProviderPaymentMethod> {
+  async attachPaymentMethod(input: { paymentMethod: string; customer: string }): Promise<ProviderPaymentMethod> {
     if (behaviourOf(input.paymentMethod) === null) {
       throw new PaymentDeclinedError('invalid_payment_method', 'Unknown sandbox payment method');
     }
+    if (NAMED_METHODS.has(input.paymentMethod)) {
+      // A named method saved again is a new method for that customer.
+      this.#detached.delete(`${input.customer}/${input.paymentMethod}`);
+    } else if (this.#detached.has(input.paymentMethod)) {
+      throw detachedMethodError();
+    }
     const named = NAMED_METHODS.get(input.paymentMethod);
     return { id: input.paymentMethod, brand: named?.brand ?? null, last4: named?.last4 ?? null, expMonth: null, expYear: null };
+  }
+
+  async detachPaymentMethod(input: { paymentMethod: string; customer: string | null }): Promise<void> {
+    // A method the sandbox never issued cannot be charged anyway: detached already.
+    if (behaviourOf(input.paymentMethod) === null) return;
+    const key = this.#detachedKey(input.paymentMethod, input.customer);
+    if (key !== null) this.#detached.add(key);
   }
 
   tokenizeTestCard(card: TestCard): ProviderPaymentMethod {
@@ -450,6 +493,11 @@ export class SandboxProvider implements PaymentProvider {
     const body = JSON.stringify(event);
     this.#options.deliver({ body, headers: this.sign(body) });
   }
+}
+
+/** What Stripe answers for a detached method (an invalid request, in our terms a refused method). */
+function detachedMethodError(): PaymentDeclinedError {
+  return new PaymentDeclinedError('invalid_payment_method', 'The payment method was detached from its customer and can no longer be used');
 }
 
 const moneyObjectSchema = z.object({

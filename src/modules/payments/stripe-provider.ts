@@ -154,6 +154,22 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       );
     },
 
+    async detachPaymentMethod(input): Promise<void> {
+      try {
+        await stripe.paymentMethods.detach(input.paymentMethod);
+      } catch (error) {
+        if (await isDetachedAlready(stripe, input.paymentMethod, error)) return;
+        if (
+          error instanceof Stripe.errors.StripeInvalidRequestError ||
+          error instanceof Stripe.errors.StripePermissionError ||
+          error instanceof Stripe.errors.StripeAuthenticationError
+        ) {
+          throw new ProviderRequestError(error.code ?? error.type, error.message, error.param ?? null);
+        }
+        rethrow(error);
+      }
+    },
+
     async parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent> {
       const signature = headerValue(headers, 'stripe-signature');
       if (signature === undefined) throw new WebhookSignatureError('Missing Stripe-Signature header');
@@ -174,6 +190,23 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
 
     connect: stripeConnect(stripe),
   };
+}
+
+/**
+ * Whether a refused detach means the method is detached already: Stripe answers
+ * `resource_missing` for a method it does not know, and refuses (without a
+ * specific code) to detach one attached to no customer — a second removal, or
+ * one detached in Stripe's dashboard. The method itself says which it is.
+ */
+async function isDetachedAlready(stripe: Stripe, paymentMethod: string, error: unknown): Promise<boolean> {
+  if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) return false;
+  if (error.code === 'resource_missing') return true;
+  try {
+    return (await stripe.paymentMethods.retrieve(paymentMethod)).customer === null;
+  } catch {
+    // Not known either way: the detach's own error is what the caller hears.
+    return false;
+  }
 }
 
 /** The metadata key that names our tenant on a connected account. */
