@@ -21,8 +21,8 @@ import { loggerOptions } from './platform/observability/logger.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
 import { loadKeyRing } from './platform/crypto/key-store.ts';
-import { createKeyRotationJob } from './platform/crypto/key-rotation.ts';
-import { createPaymentsModule, createSavedPaymentMethodsPort, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
+import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
+import { createPaymentsModule, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
 import { bookingPaymentFacts, createBookingModule, createCustomerBookings, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { tenantLimits } from './modules/tenancy/index.ts';
@@ -41,6 +41,8 @@ export interface Application {
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
   createWorker(logger: Logger): Worker;
+  /** Starts every tenant's re-encryption once per new current encryption key (the worker process calls it at start). */
+  startKeyRotationForNewKey(): Promise<number>;
   /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
   seedDemoData(tenantId: string): Promise<string>;
 }
@@ -55,8 +57,10 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   const db = handle.db;
   const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: () => jobCounts(handle) });
 
+  // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
+  const keyRing = loadKeyRing(config);
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
-  const identity = createIdentityModule({ config, db, customerAccountState: customerMayHoldSession });
+  const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
@@ -65,8 +69,6 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   identity.setStaffResourceResolver((tenantId, userId) =>
     withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
   );
-  // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
-  const keyRing = loadKeyRing(config);
   const payments = createPaymentsModule({
     settings: { ...config, publicUrl: publicUrl(config) },
     db,
@@ -106,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
         });
       },
       bookings: createCustomerBookings({ db }, booking.services),
-      paymentMethods: createSavedPaymentMethodsPort(),
+      paymentMethods: payments.savedPaymentMethods,
     },
   });
   notifications.registerCustomerData(customers.registry);
@@ -177,7 +179,11 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...booking.jobs,
     ...notifications.jobs,
     ...webhooks.jobs,
-    createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets] }),
+    // Every tenant table holding key ring ciphertexts. Not here: idempotency_keys.response_body, a
+    // platform table whose stored answers expire after 48 h (retire an old key no sooner than 48 h
+    // after its successor became current), and identity's user_credentials (TOTP secrets), a platform
+    // table this tenant-scoped job cannot read: identity's to rotate.
+    createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets, ...notifications.reencryptionTargets, ...webhooks.reencryptionTargets] }),
   ];
 
   return {
@@ -185,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     metrics,
     jobs,
     subscribers,
+    startKeyRotationForNewKey: () => startKeyRotationForNewKey(db, keyRing),
     createWorker: (logger) =>
       new Worker({
         handle,

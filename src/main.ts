@@ -91,6 +91,10 @@ async function run(
     logger.info(`ReserveHub is listening on ${publicUrl(config)} (API reference at ${publicUrl(config)}/docs)`);
   }
   await worker?.start();
+  if (worker) {
+    const tenants = await app.startKeyRotationForNewKey();
+    if (tenants > 0) logger.info({ tenants }, 'key rotation started for a new current encryption key');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -16,6 +16,7 @@ import { publicUrl } from '../../platform/config.ts';
 import type { CustomerDataRegistry } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -25,6 +26,7 @@ import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts
 import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
 import { composeMessages, type MessageRequest } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
+import { notificationsReencryption, pushSubscriptionsReencryption } from './notifications-key-rotation.ts';
 import {
   notificationsContributor,
   notificationsErasureParticipant,
@@ -70,6 +72,8 @@ export interface NotificationsModule {
   bookingMessages: BookingMessages;
   /** Adds the messages and push subscriptions to the customers registry (export, erasure, merge). */
   registerCustomerData(registry: CustomerDataRegistry): void;
+  /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): messages and push subscriptions. */
+  reencryptionTargets: ReencryptionTarget[];
   close(): void;
 }
 
@@ -126,6 +130,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
       }),
     ],
     subscribers: [notificationsSubscriber],
+    reencryptionTargets: [notificationsReencryption, pushSubscriptionsReencryption],
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
     bookingMessages: createBookingMessages(composer),
     registerCustomerData(registry) {

@@ -5,6 +5,7 @@
  * targets. Other modules use only what this file exports.
  */
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -13,6 +14,7 @@ import { createWebhookDeliveriesService } from './webhook-deliveries.service.ts'
 import { createWebhookDeliveryJob, type EndpointDisabledNotifier } from './webhook-delivery.job.ts';
 import { createWebhookEndpointsService } from './webhook-endpoints.service.ts';
 import { createWebhookFanoutSubscriber } from './webhook-fanout.ts';
+import { webhookEndpointsReencryption } from './webhook-key-rotation.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 import './webhooks.tables.ts';
 
@@ -38,6 +40,8 @@ export interface WebhooksModule {
   registerRoutes(api: ApiRouter): void;
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
+  /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): endpoint signing secrets. */
+  reencryptionTargets: ReencryptionTarget[];
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
@@ -55,5 +59,6 @@ export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
       }),
     ],
     subscribers: [createWebhookFanoutSubscriber({ livemode: deps.livemode })],
+    reencryptionTargets: [webhookEndpointsReencryption],
   };
 }
