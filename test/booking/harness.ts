@@ -1,27 +1,18 @@
 /**
- * Test harness for the booking module: the platform HTTP server with the
- * catalog, scheduling, customers and booking routes, credentials
- * `Bearer test:<tenant>:<role>[:<user id>]` whose permissions come from
- * identity's real role table (staff see the resources linked to their user),
- * an in-memory fake of the payments port, and the real notifications module
- * behind the messages port (guest codes and waitlist offers: run
- * `app.notifications.jobs` to deliver them; give `SMTP_URL` to send them).
+ * Test harness for the booking module: the shared module server (see
+ * test/support/module-server.ts) with the catalog, scheduling, customers and
+ * booking routes, credentials `Bearer test:<tenant>:<role>[:<user id>]` whose
+ * permissions come from identity's real role table (staff see the resources
+ * linked to their user), an in-memory fake of the payments port, and the real
+ * notifications module behind the messages port (guest codes and waitlist
+ * offers: run `app.notifications.jobs` to deliver them; give `SMTP_URL` to send them).
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/platform/config.ts';
-import { generateMasterKey, KeyRing } from '../../src/platform/crypto/field-encryption.ts';
 import type { DatabaseHandle, Trx } from '../../src/platform/db/database.ts';
-import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
-import type { AuthContext, Authenticator } from '../../src/platform/http/access.ts';
-import { AppError } from '../../src/platform/http/errors.ts';
-import { createHttpServer, type HttpServer } from '../../src/platform/http/server.ts';
-import { createMetrics } from '../../src/platform/observability/metrics.ts';
-import { createCatalogModule, resourceIdsForUser } from '../../src/modules/catalog/index.ts';
+import type { HttpServer } from '../../src/platform/http/server.ts';
+import { createCatalogModule } from '../../src/modules/catalog/index.ts';
 import { createCustomersModule } from '../../src/modules/customers/index.ts';
-import { buildAbility, checkAbility, ROLE_RULES, SYSTEM_ROLES, type SystemRole } from '../../src/modules/identity/permissions.ts';
+import type { SystemRole } from '../../src/modules/identity/permissions.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
 import { createBookingModule, customerSearchAdapter, type BookingDeps } from '../../src/modules/booking/index.ts';
@@ -34,28 +25,13 @@ import type {
   PaymentsPort,
   RefundResult,
 } from '../../src/modules/payments/payments-port.ts';
-import { KeyRing as PlatformKeyRing, generateMasterKey as generatePlatformKey } from '../../src/platform/crypto/field-encryption.ts';
+import { makeTenant as makeAnyTenant, silentLogger, startModuleServer, testToken, type TenantOptions, type TestTenant } from '../support/module-server.ts';
 
-const platformKeyRing = new PlatformKeyRing({ keys: [generatePlatformKey('platform-test')] });
+export type { TestTenant } from '../support/module-server.ts';
 
-
-export interface TestTenant {
-  tenantId: string;
-  slug: string;
-  businessId: string;
-}
-
-export async function makeTenant(handle: DatabaseHandle, options: { plan?: string; settings?: Record<string, unknown> } = {}): Promise<TestTenant> {
-  const tenantId = randomUUID();
-  const businessId = randomUUID();
-  const slug = `b-${tenantId.slice(0, 8)}`;
-  await withPlatform(handle.db, async (trx) => {
-    await sql`insert into tenants (id, name, slug, plan_id) values (${tenantId}, ${slug}, ${slug}, ${options.plan ?? 'enterprise'})`.execute(trx);
-    await sql`insert into businesses (tenant_id, id, name, slug, timezone, currency, settings)
-      values (${tenantId}, ${businessId}, ${slug}, ${slug}, 'Europe/Madrid', 'EUR', ${JSON.stringify(options.settings ?? {})}::jsonb)`.execute(trx);
-  });
-  return { tenantId, slug, businessId };
-}
+/** A tenant on the enterprise plan unless told otherwise. */
+export const makeTenant = (handle: DatabaseHandle, options: TenantOptions = {}): Promise<TestTenant> =>
+  makeAnyTenant(handle, { plan: 'enterprise', ...options });
 
 /** The payments port as the booking module sees it, in memory. `pm_card_visa` succeeds, `pm_card_chargeDeclined` fails. */
 export class FakePayments implements PaymentsPort {
@@ -109,36 +85,6 @@ export class FakePayments implements PaymentsPort {
   }
 }
 
-function testAuthenticator(handle: DatabaseHandle): Authenticator {
-  return {
-    async authenticate(authorization) {
-      if (authorization === undefined) return null;
-      const match = /^Bearer test:([0-9a-f-]{36}):([a-z_]+)(?::([0-9a-f-]{36}))?$/.exec(authorization);
-      const role = SYSTEM_ROLES.find((known) => known === match?.[2]);
-      if (!match || !role) throw new AppError('UNAUTHENTICATED', 'bad test token');
-      const tenantId = match[1] ?? '';
-      const userId = match[3] ?? randomUUID();
-      const resourceIds = role === 'staff' ? await withTenant(handle.db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)) : [];
-      const ability = buildAbility(ROLE_RULES[role satisfies SystemRole]({ userId, resourceIds }));
-      const context: AuthContext = {
-        tenantId,
-        actor: { type: role === 'customer' ? 'customer' : 'user', id: userId },
-        userId,
-        role,
-        sessionId: null,
-        can: (action, subject, object) => checkAbility(ability, action, subject, object),
-        attributes: { resourceIds },
-      };
-      return context;
-    },
-    async resolvePublicTenant(hint) {
-      if (hint.slug === undefined) return null;
-      const result = await sql<{ id: string; slug: string; status: string }>`select id, slug, status from tenants where slug = ${hint.slug}`.execute(handle.db);
-      return result.rows[0] ?? null;
-    },
-  };
-}
-
 export interface BookingTestApp {
   server: HttpServer;
   booking: BookingModule;
@@ -149,51 +95,40 @@ export interface BookingTestApp {
 }
 
 export async function startBookingServer(handle: DatabaseHandle, options: { env?: Record<string, string> } = {}): Promise<BookingTestApp> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-    ...options.env,
-  });
-  const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: async () => [] });
-  const keyRing = new KeyRing({ keys: [generateMasterKey('t1')] });
-  const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
-  const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
-  const customers = createCustomersModule({ db: handle.db, keyRing });
   const payments = new FakePayments();
   const clock: { now: Date | null } = { now: null };
-  const notifications = createNotificationsModule({ db: handle.db, config, keyRing, logger: pino({ level: 'silent' }) });
-  const deps: BookingDeps = {
-    db: handle.db,
-    keyRing,
-    payments,
-    messages: notifications.bookingMessages,
-    bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
-    publicUrl: 'https://book.example.test',
-    linkKey: Buffer.alloc(32, 7),
-    searchCustomerIds: customerSearchAdapter(keyRing),
-    now: () => clock.now ?? new Date(),
-  };
-  const booking = createBookingModule(deps);
-  booking.registerCustomerData(customers.registry);
-  const server = await createHttpServer({ config, db: handle.db, authenticator: testAuthenticator(handle), metrics, keyRing: platformKeyRing, isReady: async () => true });
-  await server.register(
-    async (plain) => {
-      const api = plain.withTypeProvider<ZodTypeProvider>();
+  const { server, modules } = await startModuleServer(handle, {
+    env: options.env,
+    permissions: 'role-table',
+    register(api, { config, keyRing }) {
+      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
+      const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
+      const customers = createCustomersModule({ db: handle.db, keyRing });
+      const notifications = createNotificationsModule({ db: handle.db, config, keyRing, logger: silentLogger });
+      const deps: BookingDeps = {
+        db: handle.db,
+        keyRing,
+        payments,
+        messages: notifications.bookingMessages,
+        bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+        publicUrl: 'https://book.example.test',
+        linkKey: Buffer.alloc(32, 7),
+        searchCustomerIds: customerSearchAdapter(keyRing),
+        now: () => clock.now ?? new Date(),
+      };
+      const booking = createBookingModule(deps);
+      booking.registerCustomerData(customers.registry);
       catalog.registerRoutes(api);
       scheduling.registerRoutes(api);
       customers.registerRoutes(api);
       booking.registerRoutes(api);
+      return { booking, deps, notifications };
     },
-    { prefix: '/api/v1' },
-  );
-  await server.ready();
-  return { server, booking, payments, clock, deps, notifications };
+  });
+  return { server, payments, clock, ...modules };
 }
 
-export const tokenFor = (tenant: TestTenant, role: SystemRole = 'business_admin', userId?: string): string =>
-  `Bearer test:${tenant.tenantId}:${role}${userId ? `:${userId}` : ''}`;
+export const tokenFor = (tenant: TestTenant, role: SystemRole = 'business_admin', userId?: string): string => testToken(tenant, role, userId);
 
 export interface Catalog {
   locationId: string;

@@ -6,27 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { loadConfig } from '../../src/platform/config.ts';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
-import type { AuthContext, Authenticator } from '../../src/platform/http/access.ts';
-import { AppError } from '../../src/platform/http/errors.ts';
-import { createHttpServer, type HttpServer } from '../../src/platform/http/server.ts';
-import { createMetrics } from '../../src/platform/observability/metrics.ts';
+import type { HttpServer } from '../../src/platform/http/server.ts';
 import { createPaymentsModule, type PaymentsModule, type PaymentsModuleDeps } from '../../src/modules/payments/index.ts';
 import type { SandboxWebhook } from '../../src/modules/payments/sandbox-provider.ts';
-import { KeyRing as PlatformKeyRing, generateMasterKey as generatePlatformKey } from '../../src/platform/crypto/field-encryption.ts';
+import { makeTenant as makeAnyTenant, startModuleServer, type TestTenant } from '../support/module-server.ts';
 
-const platformKeyRing = new PlatformKeyRing({ keys: [generatePlatformKey('platform-test')] });
+export { adminToken, readerToken } from '../support/module-server.ts';
 
 /** The payment page link key of every test payments module. */
 export const TEST_PAGE_KEY = Buffer.alloc(32, 7);
 
-
-export interface PaymentsTenant {
-  tenantId: string;
-  slug: string;
+export interface PaymentsTenant extends TestTenant {
   customerId: string;
 }
 
@@ -34,46 +26,14 @@ const FEES: Record<string, number> = { starter: 350, professional: 290, business
 
 /** A tenant on `plan` with one guest customer. */
 export async function makeTenant(handle: DatabaseHandle, plan = 'starter'): Promise<PaymentsTenant> {
-  const tenantId = randomUUID();
+  const tenant = await makeAnyTenant(handle, { plan });
   const customerId = randomUUID();
-  const slug = `p-${tenantId.slice(0, 8)}`;
-  await withPlatform(handle.db, async (trx) => {
-    await sql`insert into tenants (id, name, slug, plan_id) values (${tenantId}, ${slug}, ${slug}, ${plan})`.execute(trx);
-    // Opaque placeholders: payments never reads personal data, only the customer's id.
-    await sql`insert into customers (tenant_id, id, type, first_name_enc, email_enc, email_bidx)
-              values (${tenantId}, ${customerId}, 'guest', 'x', 'x', ${`bidx-${customerId}`})`.execute(trx);
-  });
-  return { tenantId, slug, customerId };
-}
-
-export const adminToken = (tenant: PaymentsTenant): string => `Bearer test:${tenant.tenantId}:business_admin`;
-export const readerToken = (tenant: PaymentsTenant): string => `Bearer test:${tenant.tenantId}:reader`;
-
-function testAuthenticator(handle: DatabaseHandle): Authenticator {
-  return {
-    async authenticate(authorization) {
-      if (authorization === undefined) return null;
-      const match = /^Bearer test:([0-9a-f-]{36}):([a-z_]+)$/.exec(authorization);
-      if (!match) throw new AppError('UNAUTHENTICATED', 'bad test token');
-      const [, tenantId = '', role = ''] = match;
-      const context: AuthContext = {
-        tenantId,
-        actor: { type: 'user', id: tenantId },
-        userId: null,
-        role,
-        sessionId: null,
-        can: (action) => role === 'business_admin' || action === 'read',
-        attributes: {},
-      };
-      return context;
-    },
-    async resolvePublicTenant(hint) {
-      if (hint.slug === undefined) return null;
-      const result = await sql<{ id: string; slug: string; status: string }>`
-        select id, slug, status from tenants where slug = ${hint.slug}`.execute(handle.db);
-      return result.rows[0] ?? null;
-    },
-  };
+  // Opaque placeholders: payments never reads personal data, only the customer's id.
+  await withPlatform(handle.db, (trx) =>
+    sql`insert into customers (tenant_id, id, type, first_name_enc, email_enc, email_bidx)
+        values (${tenant.tenantId}, ${customerId}, 'guest', 'x', 'x', ${`bidx-${customerId}`})`.execute(trx),
+  );
+  return { ...tenant, customerId };
 }
 
 /** Collects what the sandbox sends instead of enqueuing it. */
@@ -98,12 +58,6 @@ export async function startPayments(
   overrides: Partial<PaymentsModuleDeps> = {},
   options: { recordSandbox?: boolean } = {},
 ): Promise<PaymentsHarness> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
-  });
   const recorder = new WebhookRecorder();
   const payments = createPaymentsModule({
     settings: { publicUrl: 'http://localhost:3000' },
@@ -117,22 +71,10 @@ export async function startPayments(
     ...(options.recordSandbox === false ? {} : { sandboxDelivery: recorder.deliver }),
     ...overrides,
   });
-  const server = await createHttpServer({
-    config,
-    db: handle.db,
-    authenticator: testAuthenticator(handle),
-    metrics: createMetrics({ poolStats: () => handle.poolStats(), jobCounts: async () => [] }),
-    keyRing: platformKeyRing,
-    isReady: async () => true,
+  const { server } = await startModuleServer(handle, {
+    register: (api) => payments.registerRoutes(api),
+    registerPages: (root) => payments.registerPages(root),
   });
-  await server.register(
-    async (plain) => {
-      payments.registerRoutes(plain.withTypeProvider<ZodTypeProvider>());
-    },
-    { prefix: '/api/v1' },
-  );
-  payments.registerPages(server);
-  await server.ready();
   return { server, payments, recorder };
 }
 
