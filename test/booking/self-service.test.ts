@@ -150,6 +150,35 @@ describe('guest verification (OTP)', () => {
     }
   });
 
+  it('writes the code in the language the guest asks for, else their browser\'s, else the business\'s', async () => {
+    const subjectTo = (address: string) => smtp.messages.filter((sent) => sent.envelopeTo.includes(address)).at(-1)?.parsed.subject ?? '';
+    const asked = await app.server.inject({
+      method: 'POST',
+      url: '/api/v1/verifications',
+      headers: { 'x-tenant': tenant.slug, 'accept-language': 'en-GB,en;q=0.8' },
+      payload: { channel: 'email', destination: 'lang-asked@example.com', language: 'es' },
+    });
+    expect(asked.statusCode, asked.body).toBe(202);
+    const browser = await app.server.inject({
+      method: 'POST',
+      url: '/api/v1/verifications',
+      headers: { 'x-tenant': tenant.slug, 'accept-language': 'es-ES,es;q=0.9,en;q=0.5' },
+      payload: { channel: 'email', destination: 'lang-browser@example.com' },
+    });
+    expect(browser.statusCode, browser.body).toBe(202);
+    const english = await app.server.inject({
+      method: 'POST',
+      url: '/api/v1/verifications',
+      headers: { 'x-tenant': tenant.slug, 'accept-language': 'en-US' },
+      payload: { channel: 'email', destination: 'lang-english@example.com' },
+    });
+    expect(english.statusCode, english.body).toBe(202);
+    await worker.drain();
+    expect(subjectTo('lang-asked@example.com')).toMatch(/^Tu código de verificación/);
+    expect(subjectTo('lang-browser@example.com')).toMatch(/^Tu código de verificación/);
+    expect(subjectTo('lang-english@example.com')).toMatch(/^Your .* verification code$/);
+  });
+
   it('locks a code after 5 wrong attempts and limits sends per destination', async () => {
     const email = 'brute@example.com';
     expect((await call('POST', '/api/v1/verifications', { tenant: tenant.slug, body: { channel: 'email', destination: email } })).status).toBe(202);

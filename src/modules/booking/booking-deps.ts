@@ -19,7 +19,7 @@ export interface BookingMessagesPort {
   queueVerificationCode(
     trx: Trx,
     tenantId: string,
-    message: { verificationId: string; channel: 'email' | 'sms'; destination: string; code: string; expiresMinutes: number },
+    message: { verificationId: string; channel: 'email' | 'sms'; destination: string; code: string; expiresMinutes: number; language?: 'es' | 'en' | undefined },
   ): Promise<void>;
   /** A freed slot held for a waiting customer until `expiresAt`, with the link that claims it. */
   queueWaitlistOffer(

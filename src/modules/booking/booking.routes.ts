@@ -166,7 +166,10 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       },
       config: { access: { public: true, tenant: 'required' } },
     },
-    async (request, reply) => reply.code(202).send(ok(await services.verification.request(requireTenant(request), request.body, request.ip))),
+    async (request, reply) => {
+      const language = request.body.language ?? browserLanguage(request.headers['accept-language']);
+      return reply.code(202).send(ok(await services.verification.request(requireTenant(request), { ...request.body, language }, request.ip)));
+    },
   );
 
   api.post(
@@ -183,4 +186,10 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
     },
     async (request) => ok(await services.verification.verify(requireTenant(request), request.body)),
   );
+}
+
+/** The browser's first language when it is one the messages are written in ('es', 'en'), else undefined. */
+function browserLanguage(header: string | undefined): 'es' | 'en' | undefined {
+  const primary = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  return primary === 'es' || primary === 'en' ? primary : undefined;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 export const verificationRequestSchema = z.strictObject({
   channel: z.enum(['email', 'sms']),
   destination: z.string().trim().min(3).max(320).describe('Email address, or phone in E.164 for sms'),
+  language: z.enum(['es', 'en']).optional().describe("Language of the message; else the browser's (Accept-Language), else the business's"),
 });
 export type VerificationRequest = z.infer<typeof verificationRequestSchema>;
 

@@ -88,6 +88,7 @@ export class VerificationService {
         destination: destination.value,
         code,
         expiresMinutes: CODE_TTL_SECONDS / 60,
+        language: input.language,
       });
     });
     return { channel: input.channel, expires_in: CODE_TTL_SECONDS };

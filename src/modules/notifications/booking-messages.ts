@@ -9,6 +9,8 @@ export interface VerificationCodeMessage {
   destination: string;
   code: string;
   expiresMinutes: number;
+  /** Asked for by the guest (or their browser); undefined → the business's language. */
+  language?: 'es' | 'en' | undefined;
 }
 
 /** A freed slot held for a waiting customer, with the link that claims it. */
@@ -43,6 +45,8 @@ export function createBookingMessages(composer: ComposerDeps): BookingMessages {
         eventId: null,
         recipient: { kind: 'address', channel: message.channel, address: message.destination },
         oneTimeCode: message.code,
+        // The guest's language when they said (or their browser did); else the business's.
+        language: message.language,
         extra: () => ({ expires_minutes: message.expiresMinutes }),
       });
     },
