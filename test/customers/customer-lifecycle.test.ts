@@ -172,7 +172,7 @@ describe('retention', () => {
         .where('id', '=', stale.id)
         .execute(),
     );
-    const report = await runCustomerMaintenance({ db: database.db, keyRing: before, registry: module.registry }, retentionTenant);
+    const report = await runCustomerMaintenance({ db: database.db, registry: module.registry }, retentionTenant);
     expect(report.guestsErased).toBe(1);
     expect(erased).toEqual([stale.id]);
     await expect(

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
-import { enqueueKeyRotation } from '../../platform/crypto/key-rotation.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
@@ -49,17 +47,16 @@ export async function scheduleCustomerMaintenance(executor: Executor, tenantId: 
 export interface CustomerMaintenanceReport {
   guestsErased: number;
   consentRecordsDeleted: number;
-  rotationStarted: boolean;
 }
 
 /**
  * One tenant's retention pass: erase expired guests (through the same
  * erasure as a request, participants included), delete consent evidence
- * whose retention ended and customer account codes older than a day, and
- * start key rotation when rows are still under an old key.
+ * whose retention ended and customer account codes older than a day. (Key
+ * rotation is started by the worker for every tenant when the key changes.)
  */
 export async function runCustomerMaintenance(
-  deps: { db: Db; keyRing: KeyRing; registry: CustomerDataRegistry },
+  deps: { db: Db; registry: CustomerDataRegistry },
   tenantId: string,
   now = new Date(),
 ): Promise<CustomerMaintenanceReport> {
@@ -83,16 +80,11 @@ export async function runCustomerMaintenance(
     const consentRecordsDeleted = await consents.deleteConsentsOfCustomersErasedBefore(trx, tenantId, evidenceCutoff);
     // Customer account codes (hashes only) are not kept past a day either.
     await purgeCodesBefore(trx, tenantId, new Date(now.getTime() - CODE_ROW_RETENTION_MS));
-    const stale = await repo.countStaleKeyCustomers(trx, tenantId, deps.keyRing.currentKid);
-    const rotationStarted = stale > 0 && (await enqueueKeyRotation(trx, deps.keyRing, tenantId)) !== null;
-    return { guestsErased, consentRecordsDeleted, rotationStarted };
+    return { guestsErased, consentRecordsDeleted };
   });
 }
 
-export function createCustomerMaintenanceJob(deps: {
-  keyRing: KeyRing;
-  registry: CustomerDataRegistry;
-}): JobDefinition<typeof maintenancePayload> {
+export function createCustomerMaintenanceJob(deps: { registry: CustomerDataRegistry }): JobDefinition<typeof maintenancePayload> {
   return defineJob({
     ...customerMaintenanceJob,
     timeoutMs: 15 * 60_000,

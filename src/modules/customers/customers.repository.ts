@@ -193,15 +193,6 @@ export async function listExpiredGuestIds(executor: Executor, tenantId: string, 
   return rows.map((row) => row.id);
 }
 
-export async function countStaleKeyCustomers(executor: Executor, tenantId: string, currentKid: string): Promise<number> {
-  const row = await customersOf(executor, tenantId)
-    .where('key_id', 'is not', null)
-    .where('key_id', '<>', currentKid)
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
 /** Key rotation: same values under a new key; not a change anyone made, so updated_at stays. */
 export async function rewriteCustomerCiphertexts(
   executor: Executor,

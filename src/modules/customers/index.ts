@@ -109,7 +109,7 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
       registerCustomerRoutes(api, services);
       if (accountRoutes) registerCustomerAccountRoutes(api, accountRoutes);
     },
-    jobs: [createCustomerMaintenanceJob({ keyRing: deps.keyRing, registry })],
+    jobs: [createCustomerMaintenanceJob({ registry })],
     subscribers: [],
     reencryptionTargets: [customersReencryption, consentRecordsReencryption],
   };
