@@ -60,9 +60,6 @@ interface Booked {
   resourceIds: string[];
 }
 
-/** Attempts of one request at a slot whose holder gave it up (see `#prepare`). */
-const MAX_SLOT_ATTEMPTS = 2;
-
 /** The slot's holder ended without filling it: the waiting request starts over. */
 class SlotReleased extends Error {}
 
@@ -81,16 +78,14 @@ export class BookingCreateService {
   }
 
   async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        // First attempt: wait for a busy slot on the shared lock; after a release, queue on the exclusive one.
-        return await this.#createOnce(tenantId, body, actor, idempotencyKey, attempt === 1 ? 'shared' : 'exclusive');
-      } catch (error) {
-        // The request that held the slot gave it up (declined payment, rolled back): start again.
-        if (!(error instanceof SlotReleased)) throw error;
-        if (attempt >= MAX_SLOT_ATTEMPTS) throw slotUnavailable('contended');
-      }
+    try {
+      return await this.#createOnce(tenantId, body, actor, idempotencyKey, 'shared');
+    } catch (error) {
+      if (!(error instanceof SlotReleased)) throw error;
     }
+    // The request that held the slot gave it up (a declined card, a rollback): queue for it
+    // exclusively this time, so exactly one of the waiters books it.
+    return this.#createOnce(tenantId, body, actor, idempotencyKey, 'exclusive');
   }
 
   async #createOnce(
