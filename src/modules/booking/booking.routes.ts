@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
+import { browserLanguage } from '../../platform/http/accept-language.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -188,8 +189,3 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
   );
 }
 
-/** The browser's first language when it is one the messages are written in ('es', 'en'), else undefined. */
-function browserLanguage(header: string | undefined): 'es' | 'en' | undefined {
-  const primary = header?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
-  return primary === 'es' || primary === 'en' ? primary : undefined;
-}

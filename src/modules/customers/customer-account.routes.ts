@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { browserLanguage, type MessageLanguage } from '../../platform/http/accept-language.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -53,10 +54,8 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
 }
 
 /** The language of a code's message: asked for, else the browser's, else English. */
-function languageOf(request: FastifyRequest, asked: 'es' | 'en' | undefined): 'es' | 'en' {
-  if (asked !== undefined) return asked;
-  const accept = request.headers['accept-language'];
-  return typeof accept === 'string' && /^\s*es\b/i.test(accept) ? 'es' : 'en';
+function languageOf(request: FastifyRequest, asked: MessageLanguage | undefined): MessageLanguage {
+  return asked ?? browserLanguage(request.headers['accept-language']) ?? 'en';
 }
 
 /** Booking writes from the account are audited by ids and status only (notes may hold personal data). */
