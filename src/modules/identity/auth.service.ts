@@ -416,7 +416,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         }
         assertAcceptablePassword(input.new_password, user.email, 'new_password');
         await usersRepo.updatePasswordHash(trx, userId, await hashPassword(input.new_password));
-        const ids = await sessionsRepo.revokeUserSessions(trx, userId, 'password_changed', auth.sessionId);
+        const ids = await sessionsRepo.revokeSessionsOf(trx, { userId }, 'password_changed', auth.sessionId);
         await securityEvent(trx, auth.tenantId, 'auth.password_changed', request, {
           userId,
           metadata: { other_sessions_revoked: ids.length },
@@ -472,7 +472,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         // Proving control of the mailbox also verifies it.
         await usersRepo.markEmailVerified(trx, user.id);
         await noteLoginSuccess(trx, user.email);
-        await sessionsRepo.revokeUserSessions(trx, user.id, 'password_reset', null);
+        await sessionsRepo.revokeSessionsOf(trx, { userId: user.id }, 'password_reset', null);
         const memberships = await usersRepo.activeMembershipsOfUser(trx, user.id);
         await securityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.password_reset', request, { userId: user.id });
       });

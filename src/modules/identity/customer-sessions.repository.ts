@@ -23,26 +23,6 @@ export async function customerSessionPrincipal(executor: Executor, tenantId: str
     .executeTakeFirst();
 }
 
-/** Revokes every live session of a customer except `keepSessionId`; returns the revoked ids. */
-export async function revokeCustomerSessions(
-  executor: Executor,
-  tenantId: string,
-  customerId: string,
-  reason: string,
-  keepSessionId: string | null,
-): Promise<string[]> {
-  const rows = await executor
-    .updateTable('sessions')
-    .set({ revoked_at: new Date(), revoked_reason: reason })
-    .where('tenant_id', '=', tenantId)
-    .where('customer_id', '=', customerId)
-    .where('revoked_at', 'is', null)
-    .$if(keepSessionId !== null, (query) => query.where('id', '<>', keepSessionId ?? ''))
-    .returning('id')
-    .execute();
-  return rows.map((row) => row.id);
-}
-
 /**
  * Erasure of the customer: every session ends (live or not) and loses the IP address and user
  * agent it recorded, which are personal data. Returns the ids of the sessions that were live.

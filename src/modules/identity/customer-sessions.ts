@@ -10,11 +10,11 @@
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
-import { endCustomerSessionsForErasure, revokeCustomerSessions } from './customer-sessions.repository.ts';
+import { endCustomerSessionsForErasure } from './customer-sessions.repository.ts';
 import { assertLoginAllowed, noteLoginFailure, noteLoginSuccess } from './login-throttle.ts';
 import { compactPermissions, permissionsOf, toAuthContext } from './principal.ts';
 import { addRefreshToken, REFRESH_TTL_MS, type IssuedTokens, type TokenIssuer } from './session-tokens.ts';
-import { insertSession } from './sessions.repository.ts';
+import { insertSession, revokeSessionsOf } from './sessions.repository.ts';
 
 /**
  * Whether a customer may hold a session now: a live (not erased, not merged away), registered
@@ -126,7 +126,7 @@ export function createCustomerSessionService(deps: {
   return {
     start: (executor, subject, meta) => startCustomerSession(executor, issuer, subject, meta),
     revokeAll: (executor, tenantId, customerId, reason, keepSessionId) =>
-      revokeCustomerSessions(executor, tenantId, customerId, reason, keepSessionId),
+      revokeSessionsOf(executor, { tenantId, customerId }, reason, keepSessionId),
     endForErasure: (executor, tenantId, customerId) => endCustomerSessionsForErasure(executor, tenantId, customerId),
     forget(tenantId, sessionIds) {
       for (const sessionId of sessionIds) authenticator.forgetSession(tenantId, sessionId);

@@ -115,18 +115,22 @@ export async function revokeSession(executor: Executor, tenantId: string, sessio
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Revokes every live session of a user in every tenant except `keepSessionId`. Returns the revoked ids. */
-export async function revokeUserSessions(
+/**
+ * Revokes every live session of a person (in every tenant) or of a customer account (in its
+ * tenant), except `keepSessionId`. Returns the revoked ids.
+ */
+export async function revokeSessionsOf(
   executor: Executor,
-  userId: string,
+  owner: { userId: string } | { tenantId: string; customerId: string },
   reason: string,
   keepSessionId: string | null,
 ): Promise<string[]> {
-  const rows = await executor
-    .updateTable('sessions')
-    .set({ revoked_at: new Date(), revoked_reason: reason })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
+  const live = executor.updateTable('sessions').set({ revoked_at: new Date(), revoked_reason: reason }).where('revoked_at', 'is', null);
+  const owned =
+    'userId' in owner
+      ? live.where('user_id', '=', owner.userId)
+      : live.where('tenant_id', '=', owner.tenantId).where('customer_id', '=', owner.customerId);
+  const rows = await owned
     .$if(keepSessionId !== null, (q) => q.where('id', '<>', keepSessionId ?? ''))
     .returning('id')
     .execute();
