@@ -1,6 +1,6 @@
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
-import type { Db, Executor } from '../../platform/db/database.ts';
+import type { Db, Executor, Trx } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { AppError, forbidden } from '../../platform/http/errors.ts';
@@ -220,35 +220,35 @@ export function createMfaService(deps: { db: Db; authenticator: IdentityAuthenti
      * what lets an old key be retired. Answers how many rows it changed.
      */
     async refreshStoredSecrets(): Promise<number> {
-      let changed = 0;
-      for (let after: string | null = null; ; ) {
-        const batch = await withPlatform(db, async (trx) => {
-          const rows = await mfaRepo.plaintextSecrets(trx, after, PLAINTEXT_PASS_BATCH);
-          for (const row of rows) {
-            const ciphertext = keyRing.encrypt(row.mfa_secret, secretContext(row.user_id));
-            if (await mfaRepo.encryptLegacySecret(trx, row.user_id, row.mfa_secret, ciphertext)) changed += 1;
-          }
-          return rows;
-        });
-        const last = batch.at(-1);
-        if (batch.length < PLAINTEXT_PASS_BATCH || last === undefined) break;
-        after = last.user_id;
-      }
-      for (let after: string | null = null; ; ) {
-        const batch = await withPlatform(db, async (trx) => {
-          const rows = await mfaRepo.secretsUnderOtherKey(trx, keyRing.currentKid, after, PLAINTEXT_PASS_BATCH);
-          for (const row of rows) {
-            const context = secretContext(row.user_id);
-            const next = keyRing.encrypt(keyRing.decrypt(row.mfa_secret_enc, context), context);
-            if (await mfaRepo.replaceSecretCiphertext(trx, row.user_id, row.mfa_secret_enc, next)) changed += 1;
-          }
-          return rows;
-        });
-        const last = batch.at(-1);
-        if (batch.length < PLAINTEXT_PASS_BATCH || last === undefined) break;
-        after = last.user_id;
-      }
-      return changed;
+      // Keyset pages, one short transaction each; a rewrite counts only if the row still held what was read.
+      const rewriteAll = async <Row extends { user_id: string }>(
+        page: (trx: Trx, after: string | null) => Promise<Row[]>,
+        rewrite: (trx: Trx, row: Row) => Promise<boolean>,
+      ): Promise<number> => {
+        let changed = 0;
+        for (let after: string | null = null; ; ) {
+          const rows = await withPlatform(db, async (trx) => {
+            const batch = await page(trx, after);
+            for (const row of batch) if (await rewrite(trx, row)) changed += 1;
+            return batch;
+          });
+          const last = rows.at(-1);
+          if (rows.length < PLAINTEXT_PASS_BATCH || last === undefined) return changed;
+          after = last.user_id;
+        }
+      };
+      const encrypted = await rewriteAll(
+        (trx, after) => mfaRepo.plaintextSecrets(trx, after, PLAINTEXT_PASS_BATCH),
+        (trx, row) => mfaRepo.encryptLegacySecret(trx, row.user_id, row.mfa_secret, keyRing.encrypt(row.mfa_secret, secretContext(row.user_id))),
+      );
+      const reencrypted = await rewriteAll(
+        (trx, after) => mfaRepo.secretsUnderOtherKey(trx, keyRing.currentKid, after, PLAINTEXT_PASS_BATCH),
+        (trx, row) => {
+          const context = secretContext(row.user_id);
+          return mfaRepo.replaceSecretCiphertext(trx, row.user_id, row.mfa_secret_enc, keyRing.encrypt(keyRing.decrypt(row.mfa_secret_enc, context), context));
+        },
+      );
+      return encrypted + reencrypted;
     },
   };
 }
