@@ -15,8 +15,8 @@ import type { RequestMeta } from './auth.service.ts';
 
 const ISSUER = 'ReserveHub';
 const RECOVERY_CODE_COUNT = 10;
-/** Rows per transaction of the start-up pass that encrypts plaintext secrets. */
-const PLAINTEXT_PASS_BATCH = 200;
+/** Rows per transaction of the start-up pass over stored TOTP secrets. */
+const SECRET_PASS_BATCH = 200;
 
 /** A recovery code as shown to the user: 10 characters in two groups, case-insensitive. */
 function newRecoveryCode(): string {
@@ -233,16 +233,16 @@ export function createMfaService(deps: { db: Db; authenticator: IdentityAuthenti
             return batch;
           });
           const last = rows.at(-1);
-          if (rows.length < PLAINTEXT_PASS_BATCH || last === undefined) return changed;
+          if (rows.length < SECRET_PASS_BATCH || last === undefined) return changed;
           after = last.user_id;
         }
       };
       const encrypted = await rewriteAll(
-        (trx, after) => mfaRepo.plaintextSecrets(trx, after, PLAINTEXT_PASS_BATCH),
+        (trx, after) => mfaRepo.plaintextSecrets(trx, after, SECRET_PASS_BATCH),
         (trx, row) => mfaRepo.encryptLegacySecret(trx, row.user_id, row.mfa_secret, keyRing.encrypt(row.mfa_secret, secretContext(row.user_id))),
       );
       const reencrypted = await rewriteAll(
-        (trx, after) => mfaRepo.secretsUnderOtherKey(trx, keyRing.currentKid, after, PLAINTEXT_PASS_BATCH),
+        (trx, after) => mfaRepo.secretsUnderOtherKey(trx, keyRing.currentKid, after, SECRET_PASS_BATCH),
         (trx, row) => {
           const context = secretContext(row.user_id);
           return mfaRepo.replaceSecretCiphertext(trx, row.user_id, row.mfa_secret_enc, keyRing.encrypt(keyRing.decrypt(row.mfa_secret_enc, context), context));
