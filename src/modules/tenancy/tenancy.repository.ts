@@ -169,10 +169,11 @@ export async function updateSubscriptionPlan(executor: Executor, tenantId: strin
     .execute();
 }
 
+/** The month's value of a metered metric: the sum of its shards (see migration 0064). */
 export async function usageValue(executor: Executor, tenantId: string, metric: string, periodStart: string): Promise<number> {
   const row = await executor
     .selectFrom('tenant_usage')
-    .select('value')
+    .select((eb) => eb.fn.sum<string | number | null>('value').as('value'))
     .where('tenant_id', '=', tenantId)
     .where('metric', '=', metric)
     .where('period_start', '=', periodStart)
@@ -187,20 +188,26 @@ export async function addUsage(
   periodStart: string,
   amount: number,
 ): Promise<number> {
-  const row = await sql<{ value: number }>`
-    insert into tenant_usage (tenant_id, metric, period_start, value)
-    values (${tenantId}, ${metric}, ${periodStart}::date, greatest(${amount}, 0))
-    on conflict (tenant_id, metric, period_start)
-      do update set value = greatest(tenant_usage.value + ${amount}, 0), updated_at = now()
-    returning value`.execute(executor);
-  return Number(row.rows[0]?.value ?? 0);
+  // Corrections go to shard 0; the value reported is the sum of all shards.
+  await sql`
+    insert into tenant_usage (tenant_id, metric, period_start, shard, value)
+    values (${tenantId}, ${metric}, ${periodStart}::date, 0, greatest(${amount}, 0))
+    on conflict (tenant_id, metric, period_start, shard)
+      do update set value = greatest(tenant_usage.value + ${amount}, 0), updated_at = now()`.execute(executor);
+  return usageValue(executor, tenantId, metric, periodStart);
 }
+
+/** Shards 1..USAGE_SHARDS-1 take the units of unlimited plans; shard 0 those of limited ones. */
+const USAGE_SHARDS = 32;
 
 /**
  * Adds one unit unless that would pass the limit of the tenant's plan for `metric` (null =
- * unlimited), atomically: the limit is read in the same statement (one round trip on the
- * booking path) and the upsert's row lock serialises concurrent consumers of one tenant.
- * Returns the new value, or null when refused or the tenant has no plan.
+ * unlimited), in one statement (one round trip on the booking path). A limited plan counts
+ * on shard 0 and checks shard 0 plus the other shards against the limit: the upsert's row
+ * lock serialises that tenant's consumers, so the last unit is never taken twice. An
+ * unlimited plan counts on a random other shard, so concurrent bookings of a busy tenant
+ * do not queue on one row until commit. Returns the new total (for unlimited plans read
+ * without waiting for concurrent consumers), or null when refused or the tenant has no plan.
  */
 export async function consumeUsageOfPlan(
   executor: Executor,
@@ -208,18 +215,28 @@ export async function consumeUsageOfPlan(
   metric: PlanMetric,
   periodStart: string,
 ): Promise<number | null> {
-  const limit = sql<number | null>`(select ${sql.ref(`plans.${metric}`)} from plans join tenants on tenants.plan_id = plans.id where tenants.id = ${tenantId})`;
-  const row = await sql<{ value: number }>`
-    insert into tenant_usage (tenant_id, metric, period_start, value)
-    select ${tenantId}::uuid, ${metric}, ${periodStart}::date, 1
-    from plans join tenants on tenants.plan_id = plans.id
-    where tenants.id = ${tenantId} and coalesce(${sql.ref(`plans.${metric}`)}, 1) >= 1
-    on conflict (tenant_id, metric, period_start)
+  const row = await sql<{ total: number | string }>`
+    with target as (
+      select ${sql.ref(`plans.${metric}`)} as lim,
+             case when ${sql.ref(`plans.${metric}`)} is null then 1 + floor(random() * ${USAGE_SHARDS - 1})::int else 0 end as shard
+      from plans join tenants on tenants.plan_id = plans.id
+      where tenants.id = ${tenantId}
+    ),
+    others as (
+      select coalesce(sum(u.value), 0) as value
+      from tenant_usage u, target
+      where u.tenant_id = ${tenantId} and u.metric = ${metric} and u.period_start = ${periodStart}::date and u.shard <> target.shard
+    )
+    insert into tenant_usage (tenant_id, metric, period_start, shard, value)
+    select ${tenantId}::uuid, ${metric}, ${periodStart}::date, target.shard, 1
+    from target, others
+    where target.lim is null or others.value + 1 <= target.lim
+    on conflict (tenant_id, metric, period_start, shard)
       do update set value = tenant_usage.value + 1, updated_at = now()
-      where tenant_usage.value < coalesce(${limit}, 9223372036854775807)
-    returning value`.execute(executor);
-  const value = row.rows[0]?.value;
-  return value === undefined ? null : Number(value);
+      where (select lim from target) is null or tenant_usage.value + (select value from others) < (select lim from target)
+    returning value + (select value from others) as total`.execute(executor);
+  const total = row.rows[0]?.total;
+  return total === undefined ? null : Number(total);
 }
 
 export async function findBusiness(executor: Executor, tenantId: string, businessId: string): Promise<BusinessRow | undefined> {

@@ -59,6 +59,8 @@ export interface TenantUsageTable {
   tenant_id: string;
   metric: string;
   period_start: string;
+  /** 0 for limited plans and corrections, 1-31 spread the units of unlimited plans (migration 0064). */
+  shard: Generated<number>;
   value: number;
   updated_at: UpdatedAt;
 }
