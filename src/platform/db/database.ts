@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { mkdirSync } from 'node:fs';
+import { PreparingClient } from './prepared-statements.ts';
 
 /**
  * The database schema as Kysely sees it. Platform tables are declared here;
@@ -70,6 +71,8 @@ export function sendsStatementBatches(db: Db): boolean {
 
 export function openPostgres(options: PostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({
+    // Parameterized statements are prepared once per connection (see prepared-statements.ts).
+    Client: PreparingClient,
     connectionString: options.connectionString,
     max: options.poolSize,
     application_name: options.applicationName ?? 'reservehub',
