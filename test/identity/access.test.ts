@@ -264,6 +264,24 @@ describe('plans and limits', () => {
     await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, small.headers, { plan_id: 'professional' });
     expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(201);
   });
+
+  test('monthly bookings of an unlimited plan spread over shards; after a move to a limited plan the limit counts them all', async () => {
+    const large = await signupTenant(t, { plan_id: 'enterprise' });
+    const tenantId = large.tenant.id;
+    for (let index = 0; index < 40; index += 1) await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'));
+    const shards = await withTenant(t.db.db, tenantId, (trx) => sql<{ shard: number; value: number }>`select shard, value from tenant_usage where metric = 'bookings_per_month'`.execute(trx));
+    // 40 units over 31 random shards: all on one shard has odds of 31^-39.
+    expect(shards.rows.length).toBeGreaterThan(1);
+    expect(shards.rows.some((row) => row.shard === 0)).toBe(false);
+    const usage = await call('GET', `/api/v1/tenants/${tenantId}/usage`, large.headers);
+    expect(body<{ metrics: { bookings_per_month: { current: number } } }>(usage).data.metrics.bookings_per_month.current).toBe(40);
+
+    expect((await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, large.headers, { plan_id: 'starter' })).statusCode).toBe(200);
+    await withTenant(t.db.db, tenantId, (trx) => sql`insert into tenant_usage (tenant_id, metric, period_start, shard, value) values (${tenantId}, 'bookings_per_month', date_trunc('month', now() at time zone 'UTC')::date, 0, 159)`.execute(trx));
+    expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(200);
+    const refused = await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month')).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { limit: 200, current: 200 } });
+  });
 });
 
 describe('Row-Level Security', () => {
