@@ -1,18 +1,20 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { deferWrites } from '../../platform/db/deferred-writes.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
 import type { AuditLogsTable } from './audit.tables.ts';
 import './audit.tables.ts';
 
 export type AuditLogRow = Selectable<AuditLogsTable>;
 
+/** Queued with the transaction's deferred writes (nothing reads a record back in the transaction that wrote it). */
 export async function insertAuditLog(executor: Executor, row: Insertable<AuditLogsTable>): Promise<void> {
-  await executor.insertInto('audit_logs').values(row).execute();
+  await insertAuditLogs(executor, [row]);
 }
 
-/** Several records in one statement. */
+/** Several records in one statement, queued with the transaction's deferred writes. */
 export async function insertAuditLogs(executor: Executor, rows: Insertable<AuditLogsTable>[]): Promise<void> {
-  if (rows.length > 0) await executor.insertInto('audit_logs').values(rows).execute();
+  if (rows.length > 0) await deferWrites(executor, [executor.insertInto('audit_logs').values(rows)]);
 }
 
 export interface AuditLogFilters {

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { flushDeferredWrites } from '../../platform/db/deferred-writes.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
 import { ACTIVE_STATUSES, type BookingStatus } from './booking-state.ts';
 import type { BookingHistoryTable, BookingsTable } from './booking.tables.ts';
@@ -182,6 +183,8 @@ export class BookingRepository {
   }
 
   async history(executor: Executor, tenantId: string, bookingId: string): Promise<HistoryRow[]> {
+    // A change made earlier in this transaction may still have its history rows queued.
+    await flushDeferredWrites(executor);
     return executor
       .selectFrom('booking_history')
       .selectAll()

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
-import { enqueue } from '../../platform/jobs/queue.ts';
+import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { CODE_ROW_RETENTION_MS } from './customer-account-codes.ts';
 import { purgeCodesBefore } from './customer-accounts.repository.ts';
 import { systemContext } from './customer-context.ts';
@@ -34,14 +34,15 @@ function nextRunAt(now: Date): Date {
 
 /**
  * Makes sure the tenant's daily maintenance run is queued. Called whenever a
- * customer is created (cheap: one insert that the dedupe key turns into a
- * no-op), and by each run for the next day, so every tenant with customers
- * has exactly one run per day without a list of tenants.
+ * customer is created (cheap: one insert, sent with the transaction's other
+ * deferred writes, that the dedupe key turns into a no-op), and by each run
+ * for the next day, so every tenant with customers has exactly one run per
+ * day without a list of tenants.
  */
 export async function scheduleCustomerMaintenance(executor: Executor, tenantId: string, now = new Date()): Promise<void> {
   const runAt = nextRunAt(now);
   const day = runAt.toISOString().slice(0, 10);
-  await enqueue(executor, customerMaintenanceJob, { day }, { tenantId, runAt, dedupeKey: `${tenantId}:${day}` });
+  await enqueueDeferred(executor, customerMaintenanceJob, { day }, { tenantId, runAt, dedupeKey: `${tenantId}:${day}` });
 }
 
 export interface CustomerMaintenanceReport {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { APP_ROLE, sendsStatementBatches, type Db, type Trx } from './database.ts';
+import { closeDeferredWrites, flushDeferredWrites, openDeferredWrites } from './deferred-writes.ts';
 
 /**
  * Runs a unit of work for one tenant: a transaction in which `app.tenant_id`
@@ -17,8 +18,20 @@ export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Trx) =
     await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
       trx,
     );
-    return work(trx);
+    return withDeferredWrites(trx, work);
   });
+}
+
+/** Runs the work with a write-behind queue (deferred-writes.ts), sent before the caller commits. */
+async function withDeferredWrites<T>(trx: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
+  openDeferredWrites(trx);
+  try {
+    const result = await work(trx);
+    await flushDeferredWrites(trx);
+    return result;
+  } finally {
+    closeDeferredWrites(trx);
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,7 +51,7 @@ async function withTenantBatched<T>(db: Db, tenantId: string, work: (trx: Trx) =
     try {
       // A connection-bound handle inside BEGIN … COMMIT is what a Transaction is; the
       // type differs only in refusing nested transactions, which no work here starts.
-      const result = await work(connection as unknown as Trx);
+      const result = await withDeferredWrites(connection as unknown as Trx, work);
       await sql.raw('commit').execute(connection);
       return result;
     } catch (error) {
@@ -54,5 +67,5 @@ async function withTenantBatched<T>(db: Db, tenantId: string, work: (trx: Trx) =
  * Keep these few and obvious: tenant data belongs in `withTenant`.
  */
 export async function withPlatform<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
+  return db.transaction().execute((trx) => withDeferredWrites(trx, work));
 }

@@ -1,6 +1,8 @@
-import { sql, type Compilable, type OperationNodeSource } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type OperationNodeSource } from 'kysely';
 import { z } from 'zod';
 import type { Executor } from '../db/database.ts';
+import { deferWrites } from '../db/deferred-writes.ts';
 import { withTenant } from '../db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../jobs/job-definition.ts';
 import { JOBS_CHANNEL } from '../jobs/queue.ts';
@@ -49,43 +51,43 @@ export async function publishEvent(executor: Executor, event: NewEvent): Promise
 }
 
 /**
- * `publishEvent` for several events in one statement, one round trip: the events, their
- * fan-out jobs (dedupe key = event id) and the NOTIFY (delivered at commit) that wakes idle
- * workers, as `enqueue` would send it. `alongside` is one more write of the caller's (an
- * insert or update query) run in the same statement as a data-modifying CTE: it commits or
- * fails with the events. Returns the events' ids.
+ * `publishEvent` for several events: the events, their fan-out jobs (dedupe key = event id)
+ * and the NOTIFY (delivered at commit) that wakes idle workers, as `enqueue` would send it.
+ * Inside `withTenant` / `withPlatform` they are queued with the transaction's other deferred
+ * writes and reach the database in one statement before commit (deferred-writes.ts);
+ * elsewhere they are sent now, in one statement. `alongside` is one more write of the
+ * caller's (an insert or update without a WITH clause) sent with them: it commits or fails
+ * with the events. Returns the events' ids.
  */
 export async function publishEvents(
   executor: Executor,
   events: readonly NewEvent[],
-  options: { alongside?: Compilable & OperationNodeSource } = {},
+  options: { alongside?: OperationNodeSource } = {},
 ): Promise<string[]> {
-  if (events.length === 0) {
-    if (options.alongside) await executor.executeQuery(options.alongside.compile());
-    return [];
+  const ids = events.map(() => randomUUID());
+  const writes: OperationNodeSource[] = options.alongside ? [options.alongside] : [];
+  if (events.length > 0) {
+    const rows = events.map(
+      (event, index) =>
+        sql`(${event.tenantId}::uuid, ${ids[index]}::uuid, ${event.type}, ${event.aggregateType}, ${event.aggregateId}::uuid,
+             ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)`,
+    );
+    const fanouts = events.map(
+      (event, index) =>
+        sql`(${event.tenantId}::uuid, ${eventFanoutJob.name}, ${eventFanoutJob.version},
+             jsonb_build_object('event_id', ${ids[index]}::uuid), now(), 0, ${ids[index]}, ${FANOUT_MAX_ATTEMPTS})`,
+    );
+    writes.push(
+      sql`insert into events (tenant_id, id, type, aggregate_type, aggregate_id, data, previous_attributes) values ${sql.join(rows)}`,
+      // One NOTIFY per inserted job; PostgreSQL folds identical ones of a transaction into one.
+      sql`insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
+          values ${sql.join(fanouts)}
+          on conflict (name, dedupe_key) where dedupe_key is not null do nothing
+          returning pg_notify(${JOBS_CHANNEL}, ${eventFanoutJob.name})`,
+    );
   }
-  const rows = events.map(
-    (event) =>
-      sql`(${event.tenantId}::uuid, ${event.type}, ${event.aggregateType}, ${event.aggregateId}::uuid,
-           ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)`,
-  );
-  const alongside = options.alongside ? sql`alongside as (${options.alongside}),` : sql``;
-  const inserted = await sql<{ id: string }>`
-    with ${alongside} event as (
-      insert into events (tenant_id, type, aggregate_type, aggregate_id, data, previous_attributes)
-      values ${sql.join(rows)}
-      returning id, tenant_id
-    ), job as (
-      insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
-      select event.tenant_id, ${eventFanoutJob.name}, ${eventFanoutJob.version}, jsonb_build_object('event_id', event.id),
-             now(), 0, event.id::text, ${FANOUT_MAX_ATTEMPTS}
-      from event
-      on conflict (name, dedupe_key) where dedupe_key is not null do nothing
-      returning id
-    )
-    select event.id, case when exists (select 1 from job) then pg_notify(${JOBS_CHANNEL}, ${eventFanoutJob.name})::text end as notified
-    from event`.execute(executor);
-  return inserted.rows.map((row) => row.id);
+  await deferWrites(executor, writes);
+  return ids;
 }
 
 /** `enqueue`'s default attempts, which the fan-out job does not override. */
