@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
-import { enqueue } from '../../platform/jobs/queue.ts';
-import { findResourcesWithZones, findServiceSnapshot, memoizeServiceSnapshots, type ResourceWithZone, type ServiceSnapshot } from '../catalog/index.ts';
+import { enqueueDeferred } from '../../platform/jobs/queue.ts';
+import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
-import { assertPublicBookingOpen, consumePlanQuota, getBusiness } from '../tenancy/index.ts';
+import { businessSettingsForBooking, consumePlanQuota, type BusinessSettings } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -49,7 +49,6 @@ interface BookOptions {
 interface Prepared {
   now: Date;
   service: ServiceSnapshot;
-  resource: ResourceWithZone;
   slot: Extract<SlotCheck, { bookable: true }>;
 }
 
@@ -98,9 +97,9 @@ export class BookingCreateService {
     const booked = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
       const prepared = await this.#prepare(trx, tenantId, body, whenBusy);
-      await this.#assertOpen(trx, tenantId, actor);
-      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, prepared.service);
-      return this.#bookOne(trx, tenantId, prepared, customer, actor, {
+      const settings = await this.#settings(trx, tenantId, prepared.service, actor);
+      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, settings);
+      return this.#bookOne(trx, tenantId, prepared, customer, actor, settings, {
         notes: body.notes,
         internalNotes: actor.staff ? body.internal_notes : undefined,
         requireDeposit: body.require_deposit,
@@ -123,7 +122,6 @@ export class BookingCreateService {
     const key = idempotencyKey ?? randomUUID();
     const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
-      await this.#assertOpen(trx, tenantId, actor);
       const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
       const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
       // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
@@ -140,16 +138,17 @@ export class BookingCreateService {
         const input = item.customer ?? body.customer;
         if (input === undefined) throw new AppError('VALIDATION_ERROR', 'Each item needs a customer', [{ field: `items.${index}.customer`, message: 'required' }]);
         const prepared = await this.#prepare(trx, tenantId, item);
+        const settings = await this.#settings(trx, tenantId, prepared.service, actor);
         const cacheKey = JSON.stringify(input);
         let customer = customers.get(cacheKey);
         if (!customer) {
           // One verification covers the request: the person booking proved one destination.
-          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, prepared.service);
+          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, settings);
           if ('first_name' in input) verified = true;
           customers.set(cacheKey, customer);
         }
         booked.push(
-          await this.#bookOne(trx, tenantId, prepared, customer, actor, {
+          await this.#bookOne(trx, tenantId, prepared, customer, actor, settings, {
             notes: body.notes,
             paymentMethodId: body.payment_method_id,
             source: actor.staff ? 'admin' : 'web',
@@ -180,7 +179,8 @@ export class BookingCreateService {
     const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, customerId);
     assertCustomerCanBook(customer);
     const prepared = await this.#prepare(trx, tenantId, item);
-    const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, { source, groupId: null, idempotencyKey });
+    const settings = await businessSettingsForBooking(trx, tenantId, prepared.service.business_id, { publicBooking: false });
+    const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, settings, { source, groupId: null, idempotencyKey });
     return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
   }
 
@@ -207,8 +207,12 @@ export class BookingCreateService {
     });
   }
 
-  async #assertOpen(trx: Trx, tenantId: string, actor: Actor): Promise<void> {
-    if (!actor.staff) await assertPublicBookingOpen(trx, tenantId);
+  /**
+   * The settings of the business offering the service; a public request is refused here
+   * when the tenant is suspended or in maintenance (one read for both).
+   */
+  async #settings(trx: Trx, tenantId: string, service: ServiceSnapshot, actor: Actor): Promise<BusinessSettings | null> {
+    return businessSettingsForBooking(trx, tenantId, service.business_id, { publicBooking: !actor.staff });
   }
 
   async #resolveCustomer(
@@ -217,7 +221,7 @@ export class BookingCreateService {
     input: BookingCustomerInput,
     actor: Actor,
     verificationToken: string | undefined | null,
-    service: ServiceSnapshot,
+    settings: BusinessSettings | null,
   ): Promise<CustomerForBooking> {
     if ('customer_id' in input) {
       // Naming an existing customer needs a credential: anyone can read an id off a link.
@@ -230,16 +234,11 @@ export class BookingCreateService {
       assertCustomerCanBook(customer);
       return customer;
     }
-    if (!actor.staff && verificationToken !== null && (await this.#guestVerificationRequired(trx, tenantId, service))) {
+    // Whether the business asks guests to verify their email or phone (`guest_verification: otp`).
+    if (!actor.staff && verificationToken !== null && settings?.guest_verification === 'otp') {
       await this.#verification.consume(trx, tenantId, verificationToken, input);
     }
     return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input);
-  }
-
-  /** Whether the business that offers the service asks guests to verify their email or phone (`guest_verification: otp`). */
-  async #guestVerificationRequired(trx: Trx, tenantId: string, service: ServiceSnapshot): Promise<boolean> {
-    const business = await getBusiness(trx, tenantId, service.business_id);
-    return business?.settings.guest_verification === 'otp';
   }
 
   /**
@@ -270,19 +269,29 @@ export class BookingCreateService {
     }
     const service = await findServiceSnapshot(trx, tenantId, item.service_id);
     if (!service) throw notFound('Service');
-    const [resource] = await findResourcesWithZones(trx, tenantId, [item.resource_id]);
-    if (!resource) throw notFound('Resource');
-    const slot = await isSlotBookable(trx, { tenantId, serviceId: service.id, resourceId: resource.id, start, now });
-    if (!slot.bookable) throw slotUnavailable(slot.reason);
-    return { now, service, resource, slot };
+    // The slot check reads the resource with its calendar; only a refusal looks whether it exists at all.
+    const slot = await isSlotBookable(trx, { tenantId, serviceId: service.id, resourceId: item.resource_id, start, now });
+    if (!slot.bookable) {
+      if (slot.reason === 'resource_not_offered' && !(await resourceExists(trx, tenantId, item.resource_id))) throw notFound('Resource');
+      throw slotUnavailable(slot.reason);
+    }
+    return { now, service, slot };
   }
 
-  async #bookOne(trx: Trx, tenantId: string, prepared: Prepared, customer: CustomerForBooking, actor: Actor, options: BookOptions): Promise<Booked> {
-    const { now, service, resource, slot } = prepared;
+  async #bookOne(
+    trx: Trx,
+    tenantId: string,
+    prepared: Prepared,
+    customer: CustomerForBooking,
+    actor: Actor,
+    settings: BusinessSettings | null,
+    options: BookOptions,
+  ): Promise<Booked> {
+    const { now, service, slot } = prepared;
+    const { resource } = slot;
 
     const depositDue = slot.deposit > 0 ? slot.deposit : options.requireDeposit ? slot.price.amount : 0;
-    // The business's settings matter only when money is due (the unpaid hold).
-    const holdMinutes = depositDue > 0 ? paymentHoldMinutes((await getBusiness(trx, tenantId, service.business_id))?.settings) : 0;
+    const holdMinutes = depositDue > 0 ? paymentHoldMinutes(settings ?? undefined) : 0;
     const id = randomUUID();
     const initial = stepsForSystemAction('draft', depositDue > 0 ? 'require_payment' : 'confirm');
     const values = {
@@ -373,7 +382,7 @@ export class BookingCreateService {
       details: { source: options.source },
     });
     if (row.status === 'pending_payment' && row.payment_expires_at) {
-      await enqueue(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
+      await enqueueDeferred(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
     }
     // Last: the quota upsert locks the tenant's usage row until commit, and every booking of the tenant queues on it.
     await consumePlanQuota(trx, tenantId, 'bookings_per_month');

@@ -21,6 +21,7 @@ export {
   incrementUsage,
   consumePlanQuota,
   assertPublicBookingOpen,
+  businessSettingsForBooking,
   changePlan,
   tenantLimits,
   tenantUsage,

@@ -68,6 +68,27 @@ export async function findTenantWithPlatformSetting(
   return { tenant, setting: setting ?? undefined };
 }
 
+/** `findTenantWithPlatformSetting` plus one business's settings (undefined: no such business), in one statement. */
+export async function findTenantWithBusinessSettings(
+  executor: Executor,
+  tenantId: string,
+  key: string,
+  businessId: string,
+): Promise<{ tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: BusinessSettings | undefined } | undefined> {
+  const row = await executor
+    .selectFrom('tenants')
+    .selectAll('tenants')
+    .select((eb) => [
+      eb.selectFrom('platform_settings').select('value').where('key', '=', key).as('platform_setting_value'),
+      eb.selectFrom('businesses').select('settings').whereRef('businesses.tenant_id', '=', 'tenants.id').where('businesses.id', '=', businessId).as('business_settings'),
+    ])
+    .where('tenants.id', '=', tenantId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { platform_setting_value: setting, business_settings: businessSettings, ...tenant } = row;
+  return { tenant, setting: setting ?? undefined, businessSettings: businessSettings ?? undefined };
+}
+
 export async function findTenantBySlug(executor: Executor, slug: string): Promise<TenantRow | undefined> {
   return executor.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

@@ -382,7 +382,27 @@ export async function updateTenantSettings(executor: Executor, tenantId: string,
  * MAINTENANCE. Staff of a suspended tenant can still sign in and read.
  */
 export async function assertPublicBookingOpen(executor: Executor, tenantId: string): Promise<void> {
-  const found = await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY);
+  assertOpen(await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY));
+}
+
+/**
+ * What the booking flow needs of the tenancy, in one read: for a public booking
+ * (`publicBooking`), the refusals of `assertPublicBookingOpen`; and the settings of the
+ * business that offers the service (guest verification, unpaid hold), null when that
+ * business does not exist.
+ */
+export async function businessSettingsForBooking(
+  executor: Executor,
+  tenantId: string,
+  businessId: string,
+  options: { publicBooking: boolean },
+): Promise<BusinessSettings | null> {
+  const found = await repo.findTenantWithBusinessSettings(executor, tenantId, MAINTENANCE_KEY, businessId);
+  if (options.publicBooking) assertOpen(found);
+  return found?.businessSettings ?? null;
+}
+
+function assertOpen(found: { tenant: TenantRow; setting: Record<string, unknown> | undefined } | undefined): void {
   if (!found) throw new AppError('TENANT_NOT_FOUND', 'This business does not exist');
   const { tenant } = found;
   if (tenant.status !== 'active') {
