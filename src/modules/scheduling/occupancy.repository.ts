@@ -1,13 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 
-/** What already occupies a resource during a range, counted for a new reservation. */
-export interface OverlapSummary {
-  places: number;
-  /** An exclusive allocation overlaps: nothing else fits whatever the places. */
-  exclusive: boolean;
-}
-
 /**
  * SQL of resource occupancy. Kept small and visible on purpose: this and the
  * exclusion constraint `allocations_no_overlap` are what stop double bookings.
@@ -23,29 +16,36 @@ export class OccupancyRepository {
     await sql`select pg_advisory_xact_lock(hashtext(${tenantId} || ':' || ${resourceId}))`.execute(executor);
   }
 
-  async overlapping(executor: Executor, tenantId: string, resourceId: string, start: Date, end: Date): Promise<OverlapSummary> {
-    const result = await sql<{ places: number; exclusive: boolean }>`
-      select coalesce(sum(places), 0)::int as places, coalesce(bool_or(capacity_mode = 'exclusive'), false) as exclusive
-      from allocations
-      where tenant_id = ${tenantId} and resource_id = ${resourceId} and active
-        -- The millisecond bounds (a superset, leakproof) let the index skip the past under
-        -- RLS (migration 0012); the range test keeps the exact answer.
-        and occupied_end_ms >= ${start.getTime()}::bigint and occupied_start_ms <= ${end.getTime()}::bigint
-        and occupied && tstzrange(${start}, ${end}, '[)')`.execute(executor);
-    return result.rows[0] ?? { places: 0, exclusive: false };
-  }
-
-  async insert(
+  /**
+   * Inserts the allocation if it fits what already overlaps it, in one statement (the
+   * caller holds the resource's lock, taken in an earlier statement, so this statement's
+   * snapshot sees every allocation committed before it). Exclusive (capacity 1): nothing may
+   * overlap. Shared: no exclusive allocation overlaps and the places add up to at most the
+   * capacity; every overlapping allocation counts, as in the slot engine. Returns the new id,
+   * or null when it does not fit.
+   */
+  async insertIfFits(
     executor: Executor,
-    row: { tenantId: string; resourceId: string; bookingId: string; start: Date; end: Date; places: number; mode: 'exclusive' | 'shared' },
-  ): Promise<string> {
+    row: { tenantId: string; resourceId: string; bookingId: string; start: Date; end: Date; places: number; capacity: number },
+  ): Promise<string | null> {
+    const mode = row.capacity === 1 ? 'exclusive' : 'shared';
     const result = await sql<{ id: string }>`
+      with taken as (
+        select coalesce(sum(places), 0)::int as places, coalesce(bool_or(capacity_mode = 'exclusive'), false) as exclusive
+        from allocations
+        where tenant_id = ${row.tenantId} and resource_id = ${row.resourceId} and active
+          -- The millisecond bounds (a superset, leakproof) let the index skip the past under
+          -- RLS (migration 0012); the range test keeps the exact answer.
+          and occupied_end_ms >= ${row.start.getTime()}::bigint and occupied_start_ms <= ${row.end.getTime()}::bigint
+          and occupied && tstzrange(${row.start}, ${row.end}, '[)')
+      )
       insert into allocations (tenant_id, resource_id, booking_id, occupied, places, capacity_mode)
-      values (${row.tenantId}, ${row.resourceId}, ${row.bookingId}, tstzrange(${row.start}, ${row.end}, '[)'), ${row.places}, ${row.mode})
+      select ${row.tenantId}, ${row.resourceId}, ${row.bookingId}, tstzrange(${row.start}, ${row.end}, '[)'), ${row.places}, ${mode}
+      from taken
+      where case when ${mode} = 'exclusive' then taken.places = 0
+                 else not taken.exclusive and taken.places + ${row.places} <= ${row.capacity} end
       returning id`.execute(executor);
-    const id = result.rows[0]?.id;
-    if (id === undefined) throw new Error('allocation insert returned no id');
-    return id;
+    return result.rows[0]?.id ?? null;
   }
 
   /** Deactivates the booking's active allocations; returns the resources they were on. */

@@ -69,24 +69,19 @@ function validate(input: ReserveOccupancyInput): void {
 /** Checks and inserts one allocation; the caller holds the resource's lock. */
 async function reserveLocked(trx: Trx, input: ReserveOccupancyInput): Promise<Allocation> {
   validate(input);
+  if (input.places > input.capacity) throw slotUnavailable();
   const occupied = occupiedRange(input);
-  const taken = await repository.overlapping(trx, input.tenantId, input.resourceId, occupied.start, occupied.end);
-  const exclusive = input.capacity === 1;
-  // The same conservative count as the slot engine: every overlapping allocation counts.
-  const fits = exclusive
-    ? taken.places === 0
-    : !taken.exclusive && taken.places + input.places <= input.capacity;
-  if (!fits || input.places > input.capacity) throw slotUnavailable();
   try {
-    const id = await repository.insert(trx, {
+    const id = await repository.insertIfFits(trx, {
       tenantId: input.tenantId,
       resourceId: input.resourceId,
       bookingId: input.bookingId,
       start: occupied.start,
       end: occupied.end,
       places: input.places,
-      mode: exclusive ? 'exclusive' : 'shared',
+      capacity: input.capacity,
     });
+    if (id === null) throw slotUnavailable();
     return { id, resourceId: input.resourceId, occupiedStart: occupied.start, occupiedEnd: occupied.end };
   } catch (error) {
     // Only reachable if something wrote without the lock; the database still refuses.
