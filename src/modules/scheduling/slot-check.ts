@@ -1,6 +1,6 @@
 import type { Trx } from '../../platform/db/database.ts';
 import type { Money } from '../../platform/money.ts';
-import { depositFor, priceForSlot, type PricingTier } from '../catalog/index.ts';
+import { depositFor, priceForSlot, type PricingTier, type ResourceType } from '../catalog/index.ts';
 import { AvailabilityRepository } from './availability.repository.ts';
 import { loadAvailability } from './availability.service.ts';
 
@@ -38,6 +38,8 @@ export type SlotCheck =
       bufferBefore: number;
       bufferAfter: number;
       placesLeft: number;
+      /** The delivering resource as it is now (its name and type go into the booking's snapshot). */
+      resource: { id: string; name: string; type: ResourceType };
       timeZone: string;
       locationId: string;
       /** The price of the tier that applies at this start, or the service price. */
@@ -105,6 +107,7 @@ export async function isSlotBookable(trx: Trx, input: SlotCheckInput): Promise<S
     bufferBefore: timing.buffer_before_minutes,
     bufferAfter: timing.buffer_after_minutes,
     placesLeft: slot.places_left,
+    resource: { id: calendar.id, name: calendar.name, type: calendar.type },
     timeZone: calendar.timezone,
     locationId: calendar.location_id,
     price,
