@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { deferWrites } from '../../platform/db/deferred-writes.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
 import type { EncryptedCustomerColumns } from './customer-pii.ts';
 import type { CustomerRow, CustomersTable, CustomerStatus, CustomerType } from './customers.tables.ts';
@@ -155,13 +156,11 @@ export async function updateCustomer(
     .executeTakeFirstOrThrow();
 }
 
+/** Marks the customer as seen now (guest retention counts from it); sent with the transaction's deferred writes. */
 export async function touchCustomerActivity(executor: Executor, tenantId: string, customerId: string): Promise<void> {
-  await executor
-    .updateTable('customers')
-    .set({ last_activity_at: sql<Date>`now()` })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', customerId)
-    .execute();
+  await deferWrites(executor, [
+    executor.updateTable('customers').set({ last_activity_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', customerId),
+  ]);
 }
 
 /** Live rows whose ciphertexts are not under `currentKid`, locked for re-encryption; others' locks are skipped. */
