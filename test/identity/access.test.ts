@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
-import { assertWithinPlanLimit, consumePlanQuota } from '../../src/modules/tenancy/index.ts';
+import { assertWithinPlanLimit, bookingTerms, consumeBookingQuota, consumePlanQuota } from '../../src/modules/tenancy/index.ts';
 import {
   bearer,
   body,
@@ -281,6 +281,27 @@ describe('plans and limits', () => {
     expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(200);
     const refused = await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month')).catch((caught: unknown) => caught);
     expect(refused).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { limit: 200, current: 200 } });
+  });
+
+  test('booking quota: an unlimited plan counts a whole batch with one deferred increment; a limited plan checks each booking', async () => {
+    const large = await signupTenant(t, { plan_id: 'enterprise' });
+    const business = (await withTenant(t.db.db, large.tenant.id, (trx) => sql<{ id: string }>`select id from businesses`.execute(trx))).rows[0]?.id ?? '';
+    const terms = await withTenant(t.db.db, large.tenant.id, (trx) => bookingTerms(trx, large.tenant.id, business, { publicBooking: true }));
+    expect(terms.monthlyBookingLimit).toBeNull();
+    await withTenant(t.db.db, large.tenant.id, (trx) => consumeBookingQuota(trx, large.tenant.id, terms, 3));
+    const usageOf = async (tenantId: string, headers: { authorization: string }) =>
+      body<{ metrics: { bookings_per_month: { current: number } } }>(await call('GET', `/api/v1/tenants/${tenantId}/usage`, headers)).data.metrics.bookings_per_month.current;
+    expect(await usageOf(large.tenant.id, large.headers)).toBe(3);
+
+    const small = await signupTenant(t, { plan_id: 'starter' });
+    const smallBusiness = (await withTenant(t.db.db, small.tenant.id, (trx) => sql<{ id: string }>`select id from businesses`.execute(trx))).rows[0]?.id ?? '';
+    const smallTerms = await withTenant(t.db.db, small.tenant.id, (trx) => bookingTerms(trx, small.tenant.id, smallBusiness, { publicBooking: true }));
+    expect(smallTerms.monthlyBookingLimit).toBe(200);
+    await withTenant(t.db.db, small.tenant.id, (trx) => sql`insert into tenant_usage (tenant_id, metric, period_start, value) values (${small.tenant.id}, 'bookings_per_month', date_trunc('month', now() at time zone 'UTC')::date, 198)`.execute(trx));
+    const refused = await withTenant(t.db.db, small.tenant.id, (trx) => consumeBookingQuota(trx, small.tenant.id, smallTerms, 3)).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ code: 'PLAN_LIMIT_REACHED' });
+    // All or nothing: the refused batch counted none of its bookings.
+    expect(await usageOf(small.tenant.id, small.headers)).toBe(198);
   });
 });
 

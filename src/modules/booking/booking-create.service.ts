@@ -14,7 +14,7 @@ import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type Serv
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
-import { businessSettingsForBooking, consumePlanQuota, type BusinessSettings } from '../tenancy/index.ts';
+import { bookingTerms, consumeBookingQuota, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -97,9 +97,9 @@ export class BookingCreateService {
     const booked = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
       const prepared = await this.#prepare(trx, tenantId, body, whenBusy);
-      const settings = await this.#settings(trx, tenantId, prepared.service, actor);
-      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, settings);
-      return this.#bookOne(trx, tenantId, prepared, customer, actor, settings, {
+      const terms = await this.#terms(trx, tenantId, prepared.service, actor);
+      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, terms);
+      const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, {
         notes: body.notes,
         internalNotes: actor.staff ? body.internal_notes : undefined,
         requireDeposit: body.require_deposit,
@@ -108,6 +108,9 @@ export class BookingCreateService {
         groupId: null,
         idempotencyKey: idempotencyKey ?? randomUUID(),
       });
+      // Last: with a limit, the checked upsert locks the tenant's usage row until commit.
+      await consumeBookingQuota(trx, tenantId, terms);
+      return booked;
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, booked.resourceIds);
     return this.#view(tenantId, booked, actor);
@@ -134,21 +137,23 @@ export class BookingCreateService {
       const customers = new Map<string, CustomerForBooking>();
       let verified = false;
       const booked: Booked[] = [];
+      let quotaTerms: BookingTerms | undefined;
       for (const [index, item] of body.items.entries()) {
         const input = item.customer ?? body.customer;
         if (input === undefined) throw new AppError('VALIDATION_ERROR', 'Each item needs a customer', [{ field: `items.${index}.customer`, message: 'required' }]);
         const prepared = await this.#prepare(trx, tenantId, item);
-        const settings = await this.#settings(trx, tenantId, prepared.service, actor);
+        const terms = await this.#terms(trx, tenantId, prepared.service, actor);
+        quotaTerms = terms;
         const cacheKey = JSON.stringify(input);
         let customer = customers.get(cacheKey);
         if (!customer) {
           // One verification covers the request: the person booking proved one destination.
-          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, settings);
+          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, terms);
           if ('first_name' in input) verified = true;
           customers.set(cacheKey, customer);
         }
         booked.push(
-          await this.#bookOne(trx, tenantId, prepared, customer, actor, settings, {
+          await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, {
             notes: body.notes,
             paymentMethodId: body.payment_method_id,
             source: actor.staff ? 'admin' : 'web',
@@ -157,6 +162,8 @@ export class BookingCreateService {
           }),
         );
       }
+      // Counted once for the whole request (see consumeBookingQuota); the terms' plan limit is the tenant's.
+      if (quotaTerms) await consumeBookingQuota(trx, tenantId, quotaTerms, booked.length);
       return { groupId, kind, booked };
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, [...new Set(result.booked.flatMap((item) => item.resourceIds))]);
@@ -179,8 +186,9 @@ export class BookingCreateService {
     const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, customerId);
     assertCustomerCanBook(customer);
     const prepared = await this.#prepare(trx, tenantId, item);
-    const settings = await businessSettingsForBooking(trx, tenantId, prepared.service.business_id, { publicBooking: false });
-    const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, settings, { source, groupId: null, idempotencyKey });
+    const terms = await bookingTerms(trx, tenantId, prepared.service.business_id, { publicBooking: false });
+    const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, { source, groupId: null, idempotencyKey });
+    await consumeBookingQuota(trx, tenantId, terms);
     return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
   }
 
@@ -208,11 +216,11 @@ export class BookingCreateService {
   }
 
   /**
-   * The settings of the business offering the service; a public request is refused here
-   * when the tenant is suspended or in maintenance (one read for both).
+   * The business's settings and the plan's booking limit; a public request is refused here
+   * when the tenant is suspended or in maintenance (one read for all of it).
    */
-  async #settings(trx: Trx, tenantId: string, service: ServiceSnapshot, actor: Actor): Promise<BusinessSettings | null> {
-    return businessSettingsForBooking(trx, tenantId, service.business_id, { publicBooking: !actor.staff });
+  async #terms(trx: Trx, tenantId: string, service: ServiceSnapshot, actor: Actor): Promise<BookingTerms> {
+    return bookingTerms(trx, tenantId, service.business_id, { publicBooking: !actor.staff });
   }
 
   async #resolveCustomer(
@@ -221,7 +229,7 @@ export class BookingCreateService {
     input: BookingCustomerInput,
     actor: Actor,
     verificationToken: string | undefined | null,
-    settings: BusinessSettings | null,
+    terms: BookingTerms,
   ): Promise<CustomerForBooking> {
     if ('customer_id' in input) {
       // Naming an existing customer needs a credential: anyone can read an id off a link.
@@ -235,7 +243,7 @@ export class BookingCreateService {
       return customer;
     }
     // Whether the business asks guests to verify their email or phone (`guest_verification: otp`).
-    if (!actor.staff && verificationToken !== null && settings?.guest_verification === 'otp') {
+    if (!actor.staff && verificationToken !== null && terms.settings?.guest_verification === 'otp') {
       await this.#verification.consume(trx, tenantId, verificationToken, input);
     }
     return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input);
@@ -284,14 +292,14 @@ export class BookingCreateService {
     prepared: Prepared,
     customer: CustomerForBooking,
     actor: Actor,
-    settings: BusinessSettings | null,
+    terms: BookingTerms,
     options: BookOptions,
   ): Promise<Booked> {
     const { now, service, slot } = prepared;
     const { resource } = slot;
 
     const depositDue = slot.deposit > 0 ? slot.deposit : options.requireDeposit ? slot.price.amount : 0;
-    const holdMinutes = depositDue > 0 ? paymentHoldMinutes(settings ?? undefined) : 0;
+    const holdMinutes = depositDue > 0 ? paymentHoldMinutes(terms.settings ?? undefined) : 0;
     const id = randomUUID();
     const initial = stepsForSystemAction('draft', depositDue > 0 ? 'require_payment' : 'confirm');
     const values = {
@@ -384,8 +392,6 @@ export class BookingCreateService {
     if (row.status === 'pending_payment' && row.payment_expires_at) {
       await enqueueDeferred(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
     }
-    // Last: the quota upsert locks the tenant's usage row until commit, and every booking of the tenant queues on it.
-    await consumePlanQuota(trx, tenantId, 'bookings_per_month');
     return { row, customer, deposit, resourceIds: allocations.map((allocation) => allocation.resourceId) };
   }
 }

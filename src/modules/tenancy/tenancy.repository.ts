@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { deferWrites } from '../../platform/db/deferred-writes.ts';
 import type {
   BusinessSettings,
   BusinessesTable,
@@ -68,25 +69,39 @@ export async function findTenantWithPlatformSetting(
   return { tenant, setting: setting ?? undefined };
 }
 
-/** `findTenantWithPlatformSetting` plus one business's settings (undefined: no such business), in one statement. */
-export async function findTenantWithBusinessSettings(
+/**
+ * `findTenantWithPlatformSetting` plus one business's settings (undefined: no such business)
+ * and the plan's monthly booking limit (undefined: no plan row; null: unlimited), in one statement.
+ */
+export async function findTenantForBooking(
   executor: Executor,
   tenantId: string,
   key: string,
   businessId: string,
-): Promise<{ tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: BusinessSettings | undefined } | undefined> {
+): Promise<
+  | { tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: BusinessSettings | undefined; bookingLimit: number | null | undefined }
+  | undefined
+> {
   const row = await executor
     .selectFrom('tenants')
+    .leftJoin('plans', 'plans.id', 'tenants.plan_id')
     .selectAll('tenants')
     .select((eb) => [
+      'plans.id as plan_found',
+      'plans.bookings_per_month as booking_limit',
       eb.selectFrom('platform_settings').select('value').where('key', '=', key).as('platform_setting_value'),
       eb.selectFrom('businesses').select('settings').whereRef('businesses.tenant_id', '=', 'tenants.id').where('businesses.id', '=', businessId).as('business_settings'),
     ])
     .where('tenants.id', '=', tenantId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { platform_setting_value: setting, business_settings: businessSettings, ...tenant } = row;
-  return { tenant, setting: setting ?? undefined, businessSettings: businessSettings ?? undefined };
+  const { platform_setting_value: setting, business_settings: businessSettings, plan_found: planFound, booking_limit: limit, ...tenant } = row;
+  return {
+    tenant,
+    setting: setting ?? undefined,
+    businessSettings: businessSettings ?? undefined,
+    bookingLimit: planFound === null ? undefined : limit === null ? null : Number(limit),
+  };
 }
 
 export async function findTenantBySlug(executor: Executor, slug: string): Promise<TenantRow | undefined> {
@@ -220,6 +235,20 @@ export async function addUsage(
 
 /** Shards 1..USAGE_SHARDS-1 take the units of unlimited plans; shard 0 those of limited ones. */
 const USAGE_SHARDS = 32;
+
+/**
+ * Units for a tenant whose plan has no limit for `metric`: nothing to check, so the increment
+ * (on a random shard) is sent with the transaction's deferred writes, just before commit, and
+ * holds its row lock only from there to the commit. One call per transaction: two upserts of
+ * one row in one statement would fail.
+ */
+export async function addUnlimitedUsage(executor: Executor, tenantId: string, metric: PlanMetric, periodStart: string, amount: number): Promise<void> {
+  await deferWrites(executor, [
+    sql`insert into tenant_usage (tenant_id, metric, period_start, shard, value)
+        values (${tenantId}::uuid, ${metric}, ${periodStart}::date, 1 + floor(random() * ${USAGE_SHARDS - 1})::int, ${amount})
+        on conflict (tenant_id, metric, period_start, shard) do update set value = tenant_usage.value + excluded.value, updated_at = now()`,
+  ]);
+}
 
 /**
  * Adds one unit unless that would pass the limit of the tenant's plan for `metric` (null =

@@ -385,21 +385,44 @@ export async function assertPublicBookingOpen(executor: Executor, tenantId: stri
   assertOpen(await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY));
 }
 
+/** What a booking needs of its tenant and business (see `bookingTerms`). */
+export interface BookingTerms {
+  /** The settings of the business that offers the service; null when it does not exist. */
+  settings: BusinessSettings | null;
+  /** The plan's monthly booking limit: null for none; undefined when the plan is unknown. */
+  monthlyBookingLimit: number | null | undefined;
+}
+
 /**
  * What the booking flow needs of the tenancy, in one read: for a public booking
- * (`publicBooking`), the refusals of `assertPublicBookingOpen`; and the settings of the
- * business that offers the service (guest verification, unpaid hold), null when that
- * business does not exist.
+ * (`publicBooking`), the refusals of `assertPublicBookingOpen`; the settings of the business
+ * that offers the service (guest verification, unpaid hold); and the plan's monthly limit,
+ * for `consumeBookingQuota`.
  */
-export async function businessSettingsForBooking(
+export async function bookingTerms(
   executor: Executor,
   tenantId: string,
   businessId: string,
   options: { publicBooking: boolean },
-): Promise<BusinessSettings | null> {
-  const found = await repo.findTenantWithBusinessSettings(executor, tenantId, MAINTENANCE_KEY, businessId);
+): Promise<BookingTerms> {
+  const found = await repo.findTenantForBooking(executor, tenantId, MAINTENANCE_KEY, businessId);
   if (options.publicBooking) assertOpen(found);
-  return found?.businessSettings ?? null;
+  return { settings: found?.businessSettings ?? null, monthlyBookingLimit: found?.bookingLimit };
+}
+
+/**
+ * Counts `bookings` new bookings of one transaction against the month's plan quota. With a
+ * limit (or an unknown plan) each is `consumePlanQuota`: checked at once, 402 when reached.
+ * Without one there is nothing to check, so the count goes with the transaction's deferred
+ * writes as one increment (if the plan changed since `bookingTerms` read it, within this
+ * transaction, these bookings are counted unchecked). Call it once per transaction.
+ */
+export async function consumeBookingQuota(executor: Executor, tenantId: string, terms: BookingTerms, bookings = 1): Promise<void> {
+  if (terms.monthlyBookingLimit === null) {
+    await repo.addUnlimitedUsage(executor, tenantId, 'bookings_per_month', usagePeriodStart(), bookings);
+    return;
+  }
+  for (let count = 0; count < bookings; count += 1) await consumePlanQuota(executor, tenantId, 'bookings_per_month');
 }
 
 function assertOpen(found: { tenant: TenantRow; setting: Record<string, unknown> | undefined } | undefined): void {
