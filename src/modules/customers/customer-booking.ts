@@ -85,21 +85,6 @@ export async function findOrCreateGuestCustomer(
     emailBidx: email === null ? null : emailIndex(keyRing, email),
     phoneBidx: phone === null ? null : phoneIndex(keyRing, phone),
   };
-  const lookUp = async (): Promise<CustomerRow | null> => {
-    const matches = await repo.findLiveByContactIndex(trx, tenantId, indexes);
-    return (
-      matches.find((row) => indexes.emailBidx !== null && row.email_bidx === indexes.emailBidx) ??
-      matches.find((row) => indexes.phoneBidx !== null && row.phone_bidx === indexes.phoneBidx) ??
-      null
-    );
-  };
-  const existing = await lookUp();
-  if (existing) {
-    const customer = forBooking(existing, decryptCustomerPii(keyRing, existing));
-    assertCustomerCanBook(customer);
-    await repo.touchCustomerActivity(trx, tenantId, existing.id);
-    return { ...customer, created: false };
-  }
   const pii: CustomerPii = {
     first_name: firstName,
     last_name: guest.last_name?.trim() || null,
@@ -108,18 +93,24 @@ export async function findOrCreateGuestCustomer(
     date_of_birth: null,
     notes: null,
   };
-  const inserted = await repo.insertCustomerUnlessTaken(trx, tenantId, {
-    id: randomUUID(),
-    type: 'guest',
-    ...encryptCustomerPii(keyRing, tenantId, pii),
-    preferences: '{}',
-  });
+  const match = (rows: CustomerRow[]): CustomerRow | null =>
+    rows.find((row) => indexes.emailBidx !== null && row.email_bidx === indexes.emailBidx) ??
+    rows.find((row) => indexes.phoneBidx !== null && row.phone_bidx === indexes.phoneBidx) ??
+    null;
+  // One statement for the new guest and the known one alike: insert unless taken, else the holders.
+  const { inserted, holders } = await repo.insertUnlessContactTaken(
+    trx,
+    tenantId,
+    { id: randomUUID(), type: 'guest', ...encryptCustomerPii(keyRing, tenantId, pii), preferences: '{}' },
+    indexes,
+  );
   if (!inserted) {
-    // A concurrent booking created the same guest (or a tombstone is being written): use the winner.
-    const winner = await lookUp();
-    if (!winner) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
-    const customer = forBooking(winner, decryptCustomerPii(keyRing, winner));
+    // Usually a returning customer; if a concurrent booking created the same guest just now, it is read again.
+    const existing = match(holders) ?? match(await repo.findLiveByContactIndex(trx, tenantId, indexes));
+    if (!existing) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
+    const customer = forBooking(existing, decryptCustomerPii(keyRing, existing));
     assertCustomerCanBook(customer);
+    await repo.touchCustomerActivity(trx, tenantId, existing.id);
     return { ...customer, created: false };
   }
   await publishEvent(trx, {

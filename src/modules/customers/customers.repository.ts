@@ -35,20 +35,6 @@ export async function insertCustomer(executor: Executor, tenantId: string, value
  * Inserts unless the email or phone index is taken (a concurrent request
  * created the same guest); null then, and the caller looks the winner up.
  */
-export async function insertCustomerUnlessTaken(
-  executor: Executor,
-  tenantId: string,
-  values: NewCustomerRow,
-): Promise<CustomerRow | null> {
-  const row = await executor
-    .insertInto('customers')
-    .values({ ...values, tenant_id: tenantId })
-    .onConflict((conflict) => conflict.doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
-}
-
 export async function findLiveCustomer(
   executor: Executor,
   tenantId: string,
@@ -79,6 +65,41 @@ export async function findLiveByContactIndex(
     )
     .selectAll()
     .execute();
+}
+
+/**
+ * Inserts the customer unless a row already holds its email or phone index, and in the
+ * same statement reads the live rows holding either index when it did not insert (as the
+ * statement began: a row a concurrent transaction commits meanwhile is neither inserted
+ * over nor returned, and the caller looks again).
+ */
+export async function insertUnlessContactTaken(
+  executor: Executor,
+  tenantId: string,
+  values: NewCustomerRow,
+  indexes: { emailBidx: string | null; phoneBidx: string | null },
+): Promise<{ inserted: CustomerRow | null; holders: CustomerRow[] }> {
+  const insert = executor
+    .insertInto('customers')
+    .values({ ...values, tenant_id: tenantId })
+    .onConflict((conflict) => conflict.doNothing())
+    .returningAll();
+  const holders = liveCustomersOf(executor, tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
+        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
+      ]),
+    )
+    .selectAll();
+  const { rows } = await sql<CustomerRow & { inserted: boolean }>`
+    with ins as (${insert})
+    select ins.*, true as inserted from ins
+    union all
+    select holders.*, false as inserted from (${holders}) as holders where not exists (select 1 from ins)`.execute(executor);
+  const inserted = rows.find((row) => row.inserted);
+  const strip = ({ inserted: _inserted, ...row }: CustomerRow & { inserted: boolean }): CustomerRow => row;
+  return { inserted: inserted ? strip(inserted) : null, holders: rows.filter((row) => !row.inserted).map(strip) };
 }
 
 /** Rows holding either index, excluding one customer: who would a change collide with? */
