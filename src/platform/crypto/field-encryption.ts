@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Field-level encryption of personal data (AES-256-GCM) and HMAC-SHA256 blind
@@ -57,8 +57,12 @@ export class DecryptionError extends Error {
   }
 }
 
-function derive(master: Buffer, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, 32));
+/**
+ * A derived key as a KeyObject: node:crypto turns a Buffer key into one on every
+ * createCipheriv / createHmac call, which costs several times the operation itself.
+ */
+function derive(master: Buffer, info: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, 32)));
 }
 
 /**
@@ -68,8 +72,8 @@ function derive(master: Buffer, info: string): Buffer {
 export class KeyRing {
   readonly currentKid: string;
   readonly blindIndexKid: string;
-  readonly #dataKeys: Map<string, Buffer>;
-  readonly #indexKeys: Map<BlindIndexPurpose, Buffer>;
+  readonly #dataKeys: Map<string, KeyObject>;
+  readonly #indexKeys: Map<BlindIndexPurpose, KeyObject>;
 
   constructor(options: KeyRingOptions) {
     const [current] = options.keys;
