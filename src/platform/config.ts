@@ -19,6 +19,11 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: positiveIntFromEnv(10),
+  // On unless "false"/"0": a transaction-mode pooler without prepared-statement support needs it off.
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((value) => value !== 'false' && value !== '0'),
   /** Role the application switches to inside every transaction; it must not bypass RLS. */
   DATABASE_APP_ROLE: z
     .string()

@@ -14,7 +14,11 @@ export interface Runtime {
 export async function openRuntime(config: Config): Promise<Runtime> {
   const handle = isEmbedded(config)
     ? await openPglite({ dataDir: resolve(config.DATA_DIR, 'pglite') })
-    : openPostgres({ connectionString: config.DATABASE_URL ?? '', poolSize: config.DATABASE_POOL_SIZE });
+    : openPostgres({
+        connectionString: config.DATABASE_URL ?? '',
+        poolSize: config.DATABASE_POOL_SIZE,
+        preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+      });
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false })
     : undefined;

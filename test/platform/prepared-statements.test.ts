@@ -79,6 +79,17 @@ describe.skipIf(!onPostgres())('prepared statements on PostgreSQL (one connectio
     expect(Object.keys((await selectAll()).rows[0] ?? {})).toContain('extra');
   });
 
+  it('DATABASE_PREPARED_STATEMENTS=false (preparedStatements: false) sends every statement unnamed', async () => {
+    const unprepared = openPostgres({ connectionString: database.url ?? '', poolSize: 1, preparedStatements: false });
+    try {
+      for (let run = 0; run < 3; run += 1) await sql`select ${run}::int as value`.execute(unprepared.db);
+      const { rows } = await sql<{ count: number }>`select count(*)::int as count from pg_prepared_statements`.execute(unprepared.db);
+      expect(rows[0]?.count).toBe(0);
+    } finally {
+      await unprepared.close();
+    }
+  });
+
   it(`names at most ${PREPARED_STATEMENTS_PER_CONNECTION} statements per connection; later texts still run, unnamed`, async () => {
     for (let index = 0; index < PREPARED_STATEMENTS_PER_CONNECTION + 20; index += 1) {
       const { rows } = await sql<{ value: number }>`select ${index}::int as value, ${sql.lit(index)} as distinct_text`.execute(single.db);

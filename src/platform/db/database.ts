@@ -56,6 +56,8 @@ export interface PostgresOptions {
   connectionString: string;
   poolSize: number;
   applicationName?: string;
+  /** Prepare parameterized statements once per connection (default true; see prepared-statements.ts). */
+  preparedStatements?: boolean;
 }
 
 const batchingHandles = new WeakSet<Db>();
@@ -72,7 +74,7 @@ export function sendsStatementBatches(db: Db): boolean {
 export function openPostgres(options: PostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({
     // Parameterized statements are prepared once per connection (see prepared-statements.ts).
-    Client: PreparingClient,
+    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
     connectionString: options.connectionString,
     max: options.poolSize,
     application_name: options.applicationName ?? 'reservehub',
