@@ -263,17 +263,13 @@ export class BookingCreateService {
     // slot already booked are refused without queueing on the lock.
     const slotState = await this.#repository.tryLockSlotUnlessFull(trx, tenantId, item.resource_id, start);
     if (slotState === 'full') throw slotUnavailable('taken');
-    if (slotState === 'busy' && whenBusy === 'exclusive') {
-      await this.#repository.lockSlot(trx, tenantId, item.resource_id, start);
-      if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
-    } else if (slotState === 'busy') {
-      // Another request holds the slot. Every waiter waits on a shared lock, so when the
-      // holder ends they are all released together and refused in parallel, instead of
-      // taking the exclusive lock one after another. If the holder did not book after all,
-      // the slot may be free: start again without the shared lock (see `create`).
-      await this.#repository.waitForSlot(trx, tenantId, item.resource_id, start);
-      if (await this.#repository.isStartFull(trx, tenantId, item.resource_id, start)) throw slotUnavailable('taken');
-      throw new SlotReleased();
+    if (slotState === 'busy') {
+      // Another request holds the slot. In 'shared' mode every waiter waits on a shared lock,
+      // so when the holder ends they are all released together and refused in parallel,
+      // instead of taking the exclusive lock one after another. If the holder did not book
+      // after all, the slot may be free: start again queueing exclusively (see `create`).
+      if (await this.#repository.lockSlotThenIsStartFull(trx, tenantId, item.resource_id, start, whenBusy)) throw slotUnavailable('taken');
+      if (whenBusy === 'shared') throw new SlotReleased();
     }
     const service = await findServiceSnapshot(trx, tenantId, item.service_id);
     if (!service) throw notFound('Service');

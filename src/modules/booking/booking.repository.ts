@@ -79,19 +79,25 @@ export class BookingRepository {
   }
 
   /**
-   * Waits until no transaction holds the slot's lock exclusively, holding it shared until
-   * this transaction ends: many waiters are released together when the holder ends.
+   * Waits for the slot's lock, then tells whether the start is full (as many active
+   * bookings there as the places the slot offered), read after the wait so that it sees
+   * what the previous holder committed; one round trip (migration 0065). `shared` holds the
+   * lock shared until this transaction ends, so many waiters are released together when
+   * the holder ends; `exclusive` holds it alone.
    */
-  async waitForSlot(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<void> {
-    await sql`select pg_advisory_xact_lock_shared(hashtext(${slotLockKey(tenantId, resourceId, start)}))`.execute(executor);
+  async lockSlotThenIsStartFull(executor: Executor, tenantId: string, resourceId: string, start: Date, mode: 'shared' | 'exclusive'): Promise<boolean> {
+    const result = await sql<{ full: boolean }>`
+      select booking_start_full_after_lock(${slotLockKey(tenantId, resourceId, start)}, ${mode === 'shared'}, ${tenantId}::uuid,
+                                           ${resourceId}::uuid, ${start}::timestamptz, ${[...ACTIVE_STATUSES]}::text[]) as full`.execute(executor);
+    return result.rows[0]?.full === true;
   }
 
   /**
-   * `lockSlot` without waiting and `isStartFull` in one round trip: 'full' (refuse),
+   * `lockSlot` without waiting and the fullness of the start in one round trip: 'full' (refuse),
    * 'locked' (the slot lock is held now) or 'busy' (another transaction holds it: call
-   * `lockSlot` then `isStartFull`). The fullness is read from the statement's snapshot,
+   * `lockSlotThenIsStartFull`). The fullness is read from the statement's snapshot,
    * so a booking committed while the statement ran may be missed: the occupancy lock
-   * and the exclusion constraint remain the guarantee, as for `isStartFull`.
+   * and the exclusion constraint remain the guarantee.
    */
   async tryLockSlotUnlessFull(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<'full' | 'locked' | 'busy'> {
     const row = await executor
@@ -108,23 +114,6 @@ export class BookingRepository {
       .executeTakeFirstOrThrow();
     if (Number(row.count) > 0 && Number(row.count) >= Number(row.capacity)) return 'full';
     return row.locked ? 'locked' : 'busy';
-  }
-
-  /**
-   * Whether the resource's slot starting exactly at `start` is already full: as many
-   * active bookings there as the places the slot offered. One indexed read, the fast
-   * refusal of a same-slot storm; the occupancy lock remains the guarantee.
-   */
-  async isStartFull(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<boolean> {
-    const row = await executor
-      .selectFrom('bookings')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('slot_capacity').as('capacity')])
-      .where('tenant_id', '=', tenantId)
-      .where('resource_id', '=', resourceId)
-      .where('start_time', '=', start)
-      .where('status', 'in', [...ACTIVE_STATUSES])
-      .executeTakeFirstOrThrow();
-    return Number(row.count) > 0 && Number(row.count) >= Number(row.capacity);
   }
 
   /** Ordered by start time then id, keyset-paginated; fetches limit + 1 rows. */
