@@ -1,4 +1,4 @@
-// The parts of autocannon's API this bench uses (the package ships no types).
+// The parts of autocannon's API the benches use (the package ships no types).
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
@@ -21,6 +21,8 @@ declare module 'autocannon' {
     duration: number;
     errors: number;
     timeouts: number;
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
   }
   interface Instance extends EventEmitter, PromiseLike<Result> {
     on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): this;
