@@ -24,7 +24,6 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { Temporal } from 'temporal-polyfill';
@@ -32,6 +31,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openPostgres, type DatabaseHandle } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrator.ts';
+import { databaseUrlFor, dropDatabase, recreateDatabase } from '../support.ts';
 import { findBenchTenant, seedBenchmark, type BenchTenant } from './seed.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -73,16 +73,9 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const reuse = process.env.BENCH_REUSE_DB === '1';
 
-async function recreateDatabase(): Promise<string> {
-  const url = new URL(databaseUrl ?? '');
-  url.pathname = `/${benchDatabase}`;
-  if (reuse) return url.toString();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${benchDatabase} with (force)`);
-  await admin.query(`create database ${benchDatabase}`);
-  await admin.end();
-  return url.toString();
+/** The bench database: reused as it is with BENCH_REUSE_DB=1, else created empty. */
+async function benchDatabaseUrl(): Promise<string> {
+  return reuse ? databaseUrlFor(databaseUrl ?? '', benchDatabase) : recreateDatabase(databaseUrl ?? '', benchDatabase);
 }
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -152,7 +145,7 @@ async function measure(label: string, handle: DatabaseHandle, url: string, tenan
   await redis?.quit();
 }
 
-const url = await recreateDatabase();
+const url = await benchDatabaseUrl();
 const handle = openPostgres({ connectionString: url, poolSize: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 try {
   let tenant: BenchTenant;
@@ -171,10 +164,5 @@ try {
   await measure('cache on', handle, url, tenant, 300);
 } finally {
   await handle.close();
-  if (!process.env.BENCH_KEEP_DB && !reuse) {
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${benchDatabase} with (force)`);
-    await admin.end();
-  }
+  if (!process.env.BENCH_KEEP_DB && !reuse) await dropDatabase(databaseUrl ?? '', benchDatabase);
 }

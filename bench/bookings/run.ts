@@ -12,18 +12,18 @@
  * 2. fires 200 concurrent requests for one slot: the outcome (201/409/5xx) and duration.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openPostgres } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrator.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import { createCatalogModule } from '../../src/modules/catalog/index.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { createTenant } from '../../src/modules/tenancy/index.ts';
+import { dropDatabase, processCpu, recreateDatabase, waitForHealth } from '../support.ts';
 
 const baseUrl = process.env.DATABASE_URL;
 if (!baseUrl) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench creates its own database there)');
@@ -32,14 +32,8 @@ const connections = Number(process.argv[3] ?? 50);
 const RESOURCES = 50;
 const PORT = 3900 + Math.floor(Math.random() * 90);
 
-const admin = new pg.Client({ connectionString: baseUrl });
-await admin.connect();
-await admin.query('drop database if exists rh_bench_bookings with (force)');
-await admin.query('create database rh_bench_bookings');
-await admin.end();
-const url = new URL(baseUrl);
-url.pathname = '/rh_bench_bookings';
-const handle = openPostgres({ connectionString: url.toString(), poolSize: 4 });
+const url = await recreateDatabase(baseUrl, 'rh_bench_bookings');
+const handle = openPostgres({ connectionString: url, poolSize: 4 });
 await migrate(handle);
 
 const { tenant } = await withPlatform(handle.db, (trx) =>
@@ -64,7 +58,7 @@ const server = spawn(process.execPath, [...profileArgs, 'src/main.ts', 'serve'],
   cwd: join(import.meta.dirname, '../..'),
   env: {
     ...process.env,
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: url,
     DATABASE_POOL_SIZE: '20',
     PORT: String(PORT),
     HOST: '127.0.0.1',
@@ -76,11 +70,7 @@ const server = spawn(process.execPath, [...profileArgs, 'src/main.ts', 'serve'],
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${PORT}`;
-for (let attempt = 0; ; attempt += 1) {
-  if (await fetch(`${base}/health`).then((response) => response.ok, () => false)) break;
-  if (attempt > 300) throw new Error('server did not start');
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
+await waitForHealth(base);
 
 // Distinct slots: every half hour of every day from tomorrow, round-robin over the resources.
 const startDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 2);
@@ -97,23 +87,12 @@ await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/api/v1/booking
 
 /** CPU seconds (user + system) used so far by the server process and by every PostgreSQL process on this machine. */
 function cpuSeconds(): { server: number; postgres: number } {
-  const ticks = 100; // USER_HZ
-  const read = (pid: string): { name: string; seconds: number } | undefined => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { name, seconds: (Number(fields[11]) + Number(fields[12])) / ticks };
-    } catch {
-      return undefined;
-    }
-  };
   let postgres = 0;
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    const process = read(pid);
+    const process = processCpu(pid);
     if (process?.name === 'postgres') postgres += process.seconds;
   }
-  return { server: read(String(server.pid))?.seconds ?? NaN, postgres };
+  return { server: processCpu(server.pid ?? 0)?.seconds ?? NaN, postgres };
 }
 
 const latencies: number[] = [];
@@ -169,3 +148,4 @@ process.stdout.write(`  ${[...tally.entries()].map(([outcome, count]) => `${coun
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 rmSync(dataDir, { recursive: true, force: true });
+await dropDatabase(baseUrl, 'rh_bench_bookings');

@@ -11,29 +11,24 @@
  *    server CPU per request.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openPostgres } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrator.ts';
+import { dropDatabase, processCpu, recreateDatabase, waitForHealth } from '../support.ts';
 
 const baseUrl = process.env.DATABASE_URL;
 if (!baseUrl) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench creates its own database there)');
 const seconds = Number(process.argv[2] ?? 5);
 const WORKERS = 50;
 
-const admin = new pg.Client({ connectionString: baseUrl });
-await admin.connect();
-await admin.query('drop database if exists rh_bench_floor with (force)');
-await admin.query('create database rh_bench_floor');
-await admin.end();
-const url = new URL(baseUrl);
-url.pathname = '/rh_bench_floor';
+const url = await recreateDatabase(baseUrl, 'rh_bench_floor');
 
 process.stdout.write(`\nPostgreSQL round trips: ${WORKERS} workers, pool of 20, ${seconds} s each\n`);
-const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+const pool = new pg.Pool({ connectionString: url, max: 20 });
 for (const perUnit of [1, 5, 10, 20]) {
   const end = Date.now() + seconds * 1000;
   let units = 0;
@@ -60,28 +55,19 @@ for (const perUnit of [1, 5, 10, 20]) {
 }
 await pool.end();
 
-const handle = openPostgres({ connectionString: url.toString(), poolSize: 2 });
+const handle = openPostgres({ connectionString: url, poolSize: 2 });
 await migrate(handle);
 await handle.close();
 const dataDir = mkdtempSync(join(tmpdir(), 'rh-floor-'));
 const PORT = 3900 + Math.floor(Math.random() * 90);
 const server = spawn(process.execPath, ['src/main.ts', 'serve'], {
   cwd: join(import.meta.dirname, '../..'),
-  env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+  env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${PORT}`;
-for (let attempt = 0; ; attempt += 1) {
-  if (await fetch(`${base}/health`).then((response) => response.ok, () => false)) break;
-  if (attempt > 300) throw new Error('server did not start');
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-/** CPU seconds (user + system) the server process used so far. */
-const serverCpu = (): number => {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
+await waitForHealth(base);
+const serverCpu = (): number => processCpu(server.pid ?? 0)?.seconds ?? NaN;
 await autocannon({ url: `${base}/health`, connections: WORKERS, duration: 1 }); // warm-up
 const before = serverCpu();
 const result = await autocannon({ url: `${base}/health`, connections: WORKERS, duration: seconds });
@@ -94,7 +80,4 @@ process.stdout.write(
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 rmSync(dataDir, { recursive: true, force: true });
-const cleanup = new pg.Client({ connectionString: baseUrl });
-await cleanup.connect();
-await cleanup.query('drop database if exists rh_bench_floor with (force)');
-await cleanup.end();
+await dropDatabase(baseUrl, 'rh_bench_floor');
