@@ -31,10 +31,6 @@ export async function insertCustomer(executor: Executor, tenantId: string, value
     .executeTakeFirstOrThrow();
 }
 
-/**
- * Inserts unless the email or phone index is taken (a concurrent request
- * created the same guest); null then, and the caller looks the winner up.
- */
 export async function findLiveCustomer(
   executor: Executor,
   tenantId: string,

@@ -29,6 +29,7 @@ export class OccupancyRepository {
     row: { tenantId: string; resourceId: string; bookingId: string; start: Date; end: Date; places: number; capacity: number },
   ): Promise<string | null> {
     const mode = row.capacity === 1 ? 'exclusive' : 'shared';
+    const fits = mode === 'exclusive' ? sql`taken.places = 0` : sql`not taken.exclusive and taken.places + ${row.places} <= ${row.capacity}`;
     const result = await sql<{ id: string }>`
       with taken as (
         select coalesce(sum(places), 0)::int as places, coalesce(bool_or(capacity_mode = 'exclusive'), false) as exclusive
@@ -42,8 +43,7 @@ export class OccupancyRepository {
       insert into allocations (tenant_id, resource_id, booking_id, occupied, places, capacity_mode)
       select ${row.tenantId}, ${row.resourceId}, ${row.bookingId}, tstzrange(${row.start}, ${row.end}, '[)'), ${row.places}, ${mode}
       from taken
-      where case when ${mode} = 'exclusive' then taken.places = 0
-                 else not taken.exclusive and taken.places + ${row.places} <= ${row.capacity} end
+      where ${fits}
       returning id`.execute(executor);
     return result.rows[0]?.id ?? null;
   }

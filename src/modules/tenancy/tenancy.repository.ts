@@ -52,32 +52,16 @@ export async function findTenantById(executor: Executor, tenantId: string): Prom
   return executor.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
 }
 
-/** The tenant with one platform setting, in one round trip (the public booking gate). */
+/**
+ * A tenant with, in one statement: a platform setting (`key`), the plan's monthly booking limit
+ * (undefined: no plan row; null: unlimited) and, when `businessId` is given, that business's
+ * settings (undefined: no such business).
+ */
 export async function findTenantWithPlatformSetting(
   executor: Executor,
   tenantId: string,
   key: string,
-): Promise<{ tenant: TenantRow; setting: Record<string, unknown> | undefined } | undefined> {
-  const row = await executor
-    .selectFrom('tenants')
-    .selectAll('tenants')
-    .select((eb) => eb.selectFrom('platform_settings').select('value').where('key', '=', key).as('platform_setting_value'))
-    .where('tenants.id', '=', tenantId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { platform_setting_value: setting, ...tenant } = row;
-  return { tenant, setting: setting ?? undefined };
-}
-
-/**
- * `findTenantWithPlatformSetting` plus one business's settings (undefined: no such business)
- * and the plan's monthly booking limit (undefined: no plan row; null: unlimited), in one statement.
- */
-export async function findTenantForBooking(
-  executor: Executor,
-  tenantId: string,
-  key: string,
-  businessId: string,
+  businessId?: string,
 ): Promise<
   | { tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: BusinessSettings | undefined; bookingLimit: number | null | undefined }
   | undefined
@@ -90,7 +74,13 @@ export async function findTenantForBooking(
       'plans.id as plan_found',
       'plans.bookings_per_month as booking_limit',
       eb.selectFrom('platform_settings').select('value').where('key', '=', key).as('platform_setting_value'),
-      eb.selectFrom('businesses').select('settings').whereRef('businesses.tenant_id', '=', 'tenants.id').where('businesses.id', '=', businessId).as('business_settings'),
+      eb
+        .selectFrom('businesses')
+        .select('settings')
+        .whereRef('businesses.tenant_id', '=', 'tenants.id')
+        // Without a business id, `= null` matches no row: no settings.
+        .where('businesses.id', '=', businessId ?? null)
+        .as('business_settings'),
     ])
     .where('tenants.id', '=', tenantId)
     .executeTakeFirst();

@@ -405,7 +405,7 @@ export async function bookingTerms(
   businessId: string,
   options: { publicBooking: boolean },
 ): Promise<BookingTerms> {
-  const found = await repo.findTenantForBooking(executor, tenantId, MAINTENANCE_KEY, businessId);
+  const found = await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY, businessId);
   if (options.publicBooking) assertOpen(found);
   return { settings: found?.businessSettings ?? null, monthlyBookingLimit: found?.bookingLimit };
 }
@@ -425,7 +425,7 @@ export async function consumeBookingQuota(executor: Executor, tenantId: string, 
   for (let count = 0; count < bookings; count += 1) await consumePlanQuota(executor, tenantId, 'bookings_per_month');
 }
 
-function assertOpen(found: { tenant: TenantRow; setting: Record<string, unknown> | undefined } | undefined): void {
+function assertOpen(found: Awaited<ReturnType<typeof repo.findTenantWithPlatformSetting>>): void {
   if (!found) throw new AppError('TENANT_NOT_FOUND', 'This business does not exist');
   const { tenant } = found;
   if (tenant.status !== 'active') {
