@@ -10,7 +10,6 @@ import type { Redis } from 'ioredis';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -27,6 +26,7 @@ import { failure } from './envelope.ts';
 import { type Authenticator, type RouteAccess, tenantOf } from './access.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { pgErrorToAppError } from './pg-errors.ts';
+import { openapiDocumentTransform, openapiRouteTransform, SECURITY_SCHEMES } from './openapi.ts';
 
 
 export interface HttpServerDeps {
@@ -266,14 +266,10 @@ export async function createHttpServer(deps: HttpServerDeps) {
           '`{success, data, error, metadata}`; errors carry a stable `code`.',
       },
       servers: [{ url: '/' }],
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API key (rh_...)' },
-          tenant: { type: 'apiKey', in: 'header', name: 'X-Tenant', description: 'Business slug for public calls' },
-        },
-      },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
-    transform: jsonSchemaTransform,
+    transform: openapiRouteTransform,
+    transformObject: openapiDocumentTransform,
   });
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi.json' } });
 
