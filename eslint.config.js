@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'coverage/', 'dist/', 'web/dist/'] },
+  { ignores: ['node_modules/', '**/node_modules/', '.data/', 'coverage/', 'dist/', 'web/dist/', 'test-artifacts/', 'packages/api-client/src/schema.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

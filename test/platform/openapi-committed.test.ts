@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_TYPES_PATH, schemaTypes } from '../../packages/api-client/scripts/schema-types.ts';
 import { generateOpenApiDocument, OPENAPI_PATH, OPENAPI_REFRESH_COMMAND } from '../../scripts/openapi-document.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,6 +20,11 @@ describe('committed OpenAPI document', () => {
     expect(JSON.parse(committed), `packages/api-client/openapi.json is stale: run \`${OPENAPI_REFRESH_COMMAND}\` and commit it`).toEqual(JSON.parse(generated));
     expect(committed === generated, `packages/api-client/openapi.json is not formatted as generated: run \`${OPENAPI_REFRESH_COMMAND}\``).toBe(true);
   }, 60_000);
+
+  it('has its generated types (packages/api-client/src/schema.d.ts) current', async () => {
+    const committed = readFileSync(SCHEMA_TYPES_PATH, 'utf8');
+    expect(committed === (await schemaTypes()), `packages/api-client/src/schema.d.ts is stale: run \`${OPENAPI_REFRESH_COMMAND}\``).toBe(true);
+  });
 
   it('passes redocly lint with no errors and no warnings', () => {
     const result = spawnSync(process.execPath, [`${ROOT}node_modules/@redocly/cli/bin/cli.js`, 'lint', OPENAPI_PATH, '--format=stylish'], {
