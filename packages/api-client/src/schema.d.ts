@@ -913,6 +913,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/booking-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business's public booking page
+         * @description Public, with X-Tenant (or the business's custom domain): the business profile, its active categories and active services (at most 200), as the booking page and the widget show them. Nothing internal (settings, staff) is included.
+         */
+        get: operations["getBookingPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/availability": {
         parameters: {
             query?: never;
@@ -7016,6 +7036,99 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBookingPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            business: {
+                                name: string;
+                                slug: string;
+                                description: string | null;
+                                logo_url: string | null;
+                                website: string | null;
+                                phone: string | null;
+                                email: string | null;
+                                address: {
+                                    [key: string]: unknown;
+                                } | null;
+                                timezone: string;
+                                currency: string;
+                                /** @description The business's accent colour (#rrggbb), from its settings; null for the default */
+                                accent_color: string | null;
+                            };
+                            categories: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                color: string | null;
+                            }[];
+                            services: {
+                                /** Format: uuid */
+                                id: string;
+                                category_id: string | null;
+                                name: string;
+                                description: string | null;
+                                duration_minutes: number;
+                                price: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                                deposit: {
+                                    /** @enum {string} */
+                                    type: "none";
+                                    /** @enum {number} */
+                                    value?: 0;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "full";
+                                    /** @enum {number} */
+                                    value?: 0;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "percentage";
+                                    value: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "fixed";
+                                    value: number;
+                                };
+                                /** @description Who or what can deliver it (ids for availability) */
+                                resource_ids: string[];
+                            }[];
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -6,6 +6,8 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { BusinessLookupRepository } from './business-lookup.repository.ts';
+import { registerBookingPageRoutes } from './booking-page.routes.ts';
+import { BookingPageService } from './booking-page.service.ts';
 import type { CatalogDeps } from './catalog-deps.ts';
 import { CategoriesRepository } from './categories.repository.ts';
 import { registerCategoryRoutes } from './categories.routes.ts';
@@ -117,6 +119,7 @@ export function createCatalogModule(deps: CatalogDeps): CatalogModule {
     categories: categoriesRepository,
     businesses,
   });
+  const bookingPage = new BookingPageService({ db: deps.db, services: servicesRepository, categories: categoriesRepository });
   return {
     locations,
     categories,
@@ -127,6 +130,7 @@ export function createCatalogModule(deps: CatalogDeps): CatalogModule {
       registerCategoryRoutes(api, categories);
       registerResourceRoutes(api, resources);
       registerServiceRoutes(api, services);
+      registerBookingPageRoutes(api, bookingPage);
     },
   };
 }

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { moneySchema } from '../../platform/money.ts';
+import { serviceDepositSchema } from './pricing.ts';
+
+/** What a public booking page shows of the business: its public profile, never settings or ids of people. */
+export const bookingPageBusinessSchema = z.object({
+  name: z.string(),
+  slug: z.string(),
+  description: z.string().nullable(),
+  logo_url: z.string().nullable(),
+  website: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  address: z.record(z.string(), z.unknown()).nullable(),
+  timezone: z.string(),
+  currency: z.string(),
+  accent_color: z.string().nullable().describe('The business\'s accent colour (#rrggbb), from its settings; null for the default'),
+});
+
+export const bookingPageCategorySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  color: z.string().nullable(),
+});
+
+export const bookingPageServiceSchema = z.object({
+  id: z.uuid(),
+  category_id: z.uuid().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  duration_minutes: z.int(),
+  price: moneySchema,
+  deposit: serviceDepositSchema,
+  resource_ids: z.array(z.uuid()).describe('Who or what can deliver it (ids for availability)'),
+});
+
+export const bookingPageSchema = z.object({
+  business: bookingPageBusinessSchema,
+  categories: z.array(bookingPageCategorySchema),
+  services: z.array(bookingPageServiceSchema),
+});
+export type BookingPage = z.infer<typeof bookingPageSchema>;

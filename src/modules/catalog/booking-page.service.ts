@@ -1,0 +1,65 @@
+import type { Db } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { notFound } from '../../platform/http/errors.ts';
+import { assertPublicBookingOpen, defaultBusiness } from '../tenancy/index.ts';
+import type { BookingPage } from './booking-page.schemas.ts';
+import type { CategoriesRepository } from './categories.repository.ts';
+import type { ServicesRepository } from './services.repository.ts';
+import { toServiceView } from './services.service.ts';
+
+/** A booking page lists at most this many services; businesses with more need search (later). */
+export const BOOKING_PAGE_SERVICE_LIMIT = 200;
+const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
+
+/** The public booking page of a tenant's (first) business: profile, categories and active services. */
+export class BookingPageService {
+  readonly #deps: { db: Db; services: ServicesRepository; categories: CategoriesRepository };
+
+  constructor(deps: { db: Db; services: ServicesRepository; categories: CategoriesRepository }) {
+    this.#deps = deps;
+  }
+
+  async get(tenantId: string): Promise<BookingPage> {
+    const { db, services, categories } = this.#deps;
+    return withTenant(db, tenantId, async (trx) => {
+      await assertPublicBookingOpen(trx, tenantId);
+      const business = await defaultBusiness(trx, tenantId);
+      if (!business) throw notFound('Business');
+      const [categoryRows, serviceRows] = await Promise.all([
+        categories.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
+        services.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
+      ]);
+      const accent = business.settings.accent_color;
+      return {
+        business: {
+          name: business.name,
+          slug: business.slug,
+          description: business.description,
+          logo_url: business.logo_url,
+          website: business.website,
+          phone: business.phone,
+          email: business.email,
+          address: business.address,
+          timezone: business.timezone,
+          currency: business.currency,
+          accent_color: typeof accent === 'string' && HEX_COLOUR.test(accent) ? accent : null,
+        },
+        categories: categoryRows.map((row) => ({ id: row.id, name: row.name, description: row.description, color: row.color })),
+        // The repository reads one row past the limit (for paging); the page shows the first ones.
+        services: serviceRows.slice(0, BOOKING_PAGE_SERVICE_LIMIT).map((row) => {
+          const view = toServiceView(row);
+          return {
+            id: view.id,
+            category_id: view.category_id,
+            name: view.name,
+            description: view.description,
+            duration_minutes: view.duration_minutes,
+            price: view.price,
+            deposit: view.deposit,
+            resource_ids: view.resource_ids,
+          };
+        }),
+      };
+    });
+  }
+}
