@@ -15,7 +15,7 @@ interface Page {
   services: Array<{ id: string; name: string; category_id: string | null; price: { amount: number; currency: string } }>;
 }
 
-async function create(owner: TenantOwner, url: string, payload: unknown): Promise<string> {
+async function create(owner: TenantOwner, url: string, payload: Record<string, unknown>): Promise<string> {
   const response = await t.server.inject({ method: 'POST', url, headers: owner.headers, payload });
   expect(response.statusCode, response.body).toBe(201);
   return body<{ id: string }>(response).data.id;

@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import '../shared/styles/global.css';
+import catalogEn from '../shared/catalog/en.json';
+import catalogEs from '../shared/catalog/es.json';
+import sharedEn from '../shared/i18n/en.json';
+import sharedEs from '../shared/i18n/es.json';
+import { startI18n } from '../shared/i18n/i18n.ts';
+import { AppProviders } from '../shared/ui/app-providers.tsx';
+import { EmbedPage } from './embed-page.tsx';
+
+/** The widget entry (embed.html): the server sends it for /embed/*, the one page a business may frame. */
+const router = createBrowserRouter([{ path: '/embed/:slug/*', element: <EmbedPage /> }]);
+
+await startI18n({ es: { shared: sharedEs, catalog: catalogEs }, en: { shared: sharedEn, catalog: catalogEn } });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('embed.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <AppProviders>
+      <RouterProvider router={router} />
+    </AppProviders>
+  </StrictMode>,
+);

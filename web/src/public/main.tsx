@@ -1,0 +1,40 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import '../shared/styles/global.css';
+import catalogEn from '../shared/catalog/en.json';
+import catalogEs from '../shared/catalog/es.json';
+import sharedEn from '../shared/i18n/en.json';
+import sharedEs from '../shared/i18n/es.json';
+import { startI18n } from '../shared/i18n/i18n.ts';
+import { AppProviders } from '../shared/ui/app-providers.tsx';
+import { BookingPage } from './booking/booking-page.tsx';
+import publicEn from './i18n/en.json';
+import publicEs from './i18n/es.json';
+import { LandingPage } from './landing/landing-page.tsx';
+import { NotFoundPage } from './not-found/not-found-page.tsx';
+
+/**
+ * The public entry (booking.html): every page a customer reaches without signing in.
+ * The server sends this page for /, /book/*, /manage/*, /waitlist/* and /unsubscribe.
+ */
+const router = createBrowserRouter([
+  { path: '/', element: <LandingPage /> },
+  { path: '/book/:slug', element: <BookingPage /> },
+  { path: '*', element: <NotFoundPage /> },
+]);
+
+await startI18n({
+  es: { shared: sharedEs, catalog: catalogEs, public: publicEs },
+  en: { shared: sharedEn, catalog: catalogEn, public: publicEn },
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('booking.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <AppProviders>
+      <RouterProvider router={router} />
+    </AppProviders>
+  </StrictMode>,
+);

@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '@reservehub/api-client';
+import styles from './page-state.module.css';
+
+/** Placeholder blocks with the shape of what is loading, so nothing jumps when it arrives. */
+export function Skeleton({ lines = 3, testId }: { lines?: number; testId?: string }) {
+  const { t } = useTranslation('shared');
+  return (
+    <div className={styles.skeleton} aria-busy="true" data-testid={testId}>
+      <span className="visually-hidden" role="status">
+        {t('loading')}
+      </span>
+      {Array.from({ length: lines }, (_, index) => (
+        <div key={index} className={styles.block} />
+      ))}
+    </div>
+  );
+}
+
+/** What to say, and what to do next, when a page's data could not be loaded. */
+export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation('shared');
+  const code = error instanceof ApiError ? error.code : 'NETWORK_ERROR';
+  const message =
+    code === 'TENANT_NOT_FOUND' || code === 'NOT_FOUND'
+      ? t('error.notFound')
+      : code === 'TENANT_SUSPENDED' || code === 'MAINTENANCE'
+        ? t('error.unavailable')
+        : t('error.network');
+  const retryable = !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
+  return (
+    <div className={styles.error} role="alert" data-testid="load-error" data-code={code}>
+      <h2 className={styles.errorTitle}>{t('error.title')}</h2>
+      <p>{message}</p>
+      {retryable && onRetry ? (
+        <button type="button" className={styles.retry} onClick={onRetry}>
+          {t('error.retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
