@@ -27,11 +27,14 @@ import { bookingPaymentFacts, createBookingModule, createCustomerBookings, custo
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
+import { registerWebApp } from './platform/http/web-app.ts';
 
 export interface AppDeps {
   config: Config;
   handle: DatabaseHandle;
   redis?: Redis | undefined;
+  /** The built web app; defaults to web/dist. */
+  webDistDir?: string;
 }
 
 /** Everything one process needs, wired once: the HTTP server and the worker's job definitions. */
@@ -160,6 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   identity.registerWellKnown(server);
   // The hosted payment page (/pay/{token}), outside the API prefix.
   payments.registerPages(server);
+  // The web app (web/dist) on the remaining paths: /, /book/*, /embed/*, ...
+  await registerWebApp(server, deps.webDistDir);
 
   const subscribers: EventSubscriber[] = [
     ...identity.subscribers,

@@ -43,6 +43,9 @@ export interface HttpServerDeps {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const OPS_ROUTES = new Set(['/health', '/ready', '/metrics']);
+/** Operations endpoints and the web app's pages and assets: no credential, tenant or API rate limit. */
+const outsideApi = (request: FastifyRequest): boolean =>
+  OPS_ROUTES.has(request.routeOptions.url ?? '') || request.routeOptions.config.webApp === true;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -119,7 +122,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
 
   // Credentials first, so rate limits can be per credential.
   app.addHook('onRequest', async (request) => {
-    if (OPS_ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (outsideApi(request)) return;
     request.auth = await deps.authenticator.authenticate(request.headers.authorization);
     if (!request.auth) {
       const slug = request.headers['x-tenant'];
@@ -155,7 +158,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
       request.auth ? `credential:${request.auth.actor.id}` : `ip:${request.ip}`,
     max: (request: FastifyRequest) =>
       request.auth ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE,
-    allowList: (request: FastifyRequest) => OPS_ROUTES.has(request.routeOptions.url ?? ''),
+    allowList: (request: FastifyRequest) => outsideApi(request),
     errorResponseBuilder: (_request, context) => {
       const error = new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
         limit: context.max,

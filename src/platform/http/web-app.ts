@@ -1,0 +1,101 @@
+/**
+ * Serves the built web app (web/dist, built by `npm run build:web`) outside /api:
+ * each entry's routes answer with that entry's HTML (the client router takes it
+ * from there), hashed assets are cached for a year, HTML is never cached, and the
+ * HTML carries a Content-Security-Policy without inline script.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page or asset of the web app: no credential, tenant or API rate limit applies. */
+    webApp?: boolean;
+  }
+}
+
+export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** Which HTML page answers which paths (web/vite.config.ts builds one page per entry). */
+export const WEB_ENTRIES = {
+  booking: ['/', '/book', '/book/*', '/manage/*', '/waitlist/*', '/unsubscribe', '/unsubscribe/*'],
+  embed: ['/embed/*'],
+} as const;
+export type WebEntry = keyof typeof WEB_ENTRIES;
+
+/**
+ * The policy of the app's HTML: scripts, styles and connections only from this origin
+ * (no inline script, no eval), images also from https (business logos), and framing
+ * only where the entry allows it.
+ */
+export function webCsp(frameAncestors: readonly string[]): Record<string, string[]> {
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:', 'https:'],
+    'font-src': ["'self'"],
+    'connect-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': [...frameAncestors],
+  };
+}
+
+/**
+ * Who may frame each entry. The widget is made to sit in a business's own site; until a
+ * business setting names its sites, any site may frame it. Every other page: nobody.
+ */
+export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
+  booking: ["'none'"],
+  embed: ['*'],
+};
+
+const ASSET_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Registers the web app's routes when web/dist holds a build; returns false (and the API
+ * runs alone) when it does not.
+ */
+export async function registerWebApp(app: FastifyInstance, distDir: string = WEB_DIST_DIR): Promise<boolean> {
+  const entries = Object.keys(WEB_ENTRIES) as WebEntry[];
+  if (!entries.every((entry) => existsSync(join(distDir, `${entry}.html`)))) {
+    app.log.warn({ distDir }, 'the web app is not built (run `npm run build:web`); serving the API only');
+    return false;
+  }
+  await app.register(fastifyStatic, { root: distDir, serve: false });
+  const hidden = { schema: { hide: true }, config: { webApp: true } } as const;
+
+  // Vite names every asset by its content hash: a name never changes meaning, so it is cached for good.
+  app.get('/assets/*', hidden, (request, reply) => {
+    const name = (request.params as { '*': string })['*'];
+    // Checked here: the not-found handler would call a known path with a wrong file a 405.
+    if (!ASSET_NAME.test(name) || !existsSync(join(distDir, 'assets', name))) throw notFound('Asset');
+    return reply.sendFile(`assets/${name}`, { immutable: true, maxAge: '365d' });
+  });
+  // Unhashed files of web/public (favicon.svg, ...): cached briefly.
+  for (const name of readdirSync(distDir)) {
+    if (name.endsWith('.html') || name.startsWith('.') || !statSync(join(distDir, name)).isFile()) continue;
+    app.get(`/${name}`, hidden, (_request, reply) => reply.sendFile(name, { maxAge: '1h' }));
+  }
+
+  for (const entry of entries) {
+    const helmet = {
+      contentSecurityPolicy: { useDefaults: false, directives: webCsp(FRAME_ANCESTORS[entry]) },
+      // X-Frame-Options cannot name other sites; frame-ancestors decides for the widget.
+      ...(entry === 'embed' ? { xFrameOptions: false } : {}),
+    };
+    for (const url of WEB_ENTRIES[entry]) {
+      app.get(url, { ...hidden, helmet }, (_request, reply) =>
+        // Always revalidated, so a deploy's new asset names reach browsers at once.
+        reply.header('cache-control', 'no-cache').sendFile(`${entry}.html`, { cacheControl: false }),
+      );
+    }
+  }
+  return true;
+}
