@@ -11,4 +11,14 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // The web app talks to the server over HTTP only (packages/api-client); server code stays out of the bundle.
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+src/', message: 'web/ must not import server code (src/); use @reservehub/api-client.' }] },
+      ],
+    },
+  },
 );

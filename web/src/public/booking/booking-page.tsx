@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useBookingPage } from '../../shared/api/use-booking-page.ts';
 import { ServiceList } from '../../shared/catalog/service-list.tsx';
 import { applyAccent } from '../../shared/ui/accent.ts';
@@ -26,7 +26,9 @@ export function BookingPage() {
       {page.isPending ? (
         <Skeleton lines={4} testId="booking-page-loading" />
       ) : page.isError ? (
-        <LoadError error={page.error} onRetry={() => void page.refetch()} />
+        <LoadError error={page.error} onRetry={() => void page.refetch()}>
+          <Link to="/">{t('notFound.home')}</Link>
+        </LoadError>
       ) : (
         <div className={styles.page}>
           <BusinessHeader business={page.data.business} />

@@ -19,7 +19,9 @@ export function ServiceCard({ service }: { service: BookingPageService }) {
         <h3 id={`service-${service.id}`} className={styles.name}>
           {service.name}
         </h3>
-        <p className={styles.price}>{formatMoney(service.price, language)}</p>
+        <p className={styles.price} data-testid="service-price">
+          {formatMoney(service.price, language)}
+        </p>
       </div>
       <p className={styles.meta}>
         <span>{formatDuration(service.duration_minutes, language)}</span>

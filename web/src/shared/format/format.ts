@@ -1,10 +1,15 @@
 /** Dates, money and durations only through Intl, in the language the page shows. */
 
-/** `{amount: 2500, currency: 'EUR'}` → "25,00 €" (es) / "€25.00" (en); minor units follow the currency (JPY has none). */
+/**
+ * `{amount: 2550, currency: 'EUR'}` → "25,50 €" (es) / "€25.50" (en); whole amounts without
+ * decimals ("25 €"). Minor units follow the currency (JPY has none).
+ */
 export function formatMoney(money: { amount: number; currency: string }, language: string): string {
-  const format = new Intl.NumberFormat(language, { style: 'currency', currency: money.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amount / 10 ** digits);
+  const digits = new Intl.NumberFormat(language, { style: 'currency', currency: money.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const whole = money.amount % 10 ** digits === 0;
+  return new Intl.NumberFormat(language, { style: 'currency', currency: money.currency, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) }).format(
+    money.amount / 10 ** digits,
+  );
 }
 
 /** 45 → "45 min"; 90 → "1 h 30 min". */

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
 import styles from './page-state.module.css';
@@ -17,8 +18,8 @@ export function Skeleton({ lines = 3, testId }: { lines?: number; testId?: strin
   );
 }
 
-/** What to say, and what to do next, when a page's data could not be loaded. */
-export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** What to say, and what to do next, when a page's data could not be loaded (`children`: another way on). */
+export function LoadError({ error, onRetry, children }: { error: unknown; onRetry?: () => void; children?: ReactNode }) {
   const { t } = useTranslation('shared');
   const code = error instanceof ApiError ? error.code : 'NETWORK_ERROR';
   const message =
@@ -37,6 +38,7 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
           {t('error.retry')}
         </button>
       ) : null}
+      {children}
     </div>
   );
 }

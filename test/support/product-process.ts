@@ -1,0 +1,100 @@
+/**
+ * The product as an operator starts it (`node src/main.ts start`) on a free port,
+ * with its output captured, for end-to-end tests in a real browser. On the embedded
+ * database in a scratch DATA_DIR, or on this run's PostgreSQL (+ Redis) database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openTestDatabase, onPostgres, type TestDatabase } from './database.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+/** As root, without the network: no sandbox, and none of Chromium's own background connections. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Throws in CI (REQUIRE_BROWSER=1) when Chromium is missing; otherwise says why the file is skipped. */
+export function browserSkipReason(file: string): string | null {
+  if (hasChromium) return null;
+  const reason = `Chromium is not installed at ${CHROMIUM} (Debian package chromium; CHROMIUM_PATH overrides the path)`;
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER is set but ${reason}`);
+  process.stderr.write(`${file} skipped: ${reason}\n`);
+  return reason;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class ProductProcess {
+  readonly output: string[] = [];
+  baseUrl = '';
+  #child: ChildProcess | null = null;
+  #exited: Promise<number | null> = Promise.resolve(null);
+  #database: TestDatabase | null = null;
+  #dataDir: string | null = null;
+
+  /** Starts `start` (migrate, seed the demo business, serve, work) and waits until /ready answers. */
+  async start(extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: this.baseUrl,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+      ...extraEnv,
+    };
+    if (onPostgres()) {
+      this.#database = await openTestDatabase();
+      env.DATABASE_URL = this.#database.url ?? '';
+      if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+    } else {
+      this.#dataDir = mkdtempSync(join(tmpdir(), 'reservehub-e2e-'));
+      env.DATA_DIR = this.#dataDir;
+    }
+    const child = spawn(process.execPath, ['src/main.ts', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
+    this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.#child = child;
+
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
+      if (await fetch(`${this.baseUrl}/ready`).then((response) => response.ok, () => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`the product was not ready in ${timeoutMs} ms:\n${this.output.join('')}`);
+  }
+
+  /** SIGTERM, as an orchestrator stops it; then its scratch database goes. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await this.#exited;
+      clearTimeout(timer);
+    }
+    await this.#database?.close();
+    if (this.#dataDir) rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}
