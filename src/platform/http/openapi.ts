@@ -86,8 +86,9 @@ type DocumentInput = Parameters<typeof jsonSchemaTransformObject>[0];
 /** Per route: the zod → JSON Schema transform, plus operationId, security and the permission it needs. */
 export function openapiRouteTransform(input: TransformInput) {
   const transformed = jsonSchemaTransform(input);
-  const schema = transformed.schema as JsonObject | undefined;
-  if (!schema || schema.hide === true) return transformed;
+  // A route without a schema still is an operation with an id, security and errors.
+  const schema = (transformed.schema ?? {}) as JsonObject;
+  if (schema.hide === true) return transformed;
   const method = Array.isArray(input.route.method) ? (input.route.method[0] ?? 'GET') : input.route.method;
   const access = input.route.config?.access;
   const declared = (input.schema as JsonObject | undefined)?.operationId;
