@@ -17,6 +17,8 @@ import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, ProductProcess, ROOT } from
 const SKIP_REASON = browserSkipReason('public-pages.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const WIDTHS = [360, 1280] as const;
+/** The first page load on a busy machine (two test workers, a database, the browser) can take seconds. */
+const POLL = { timeout: 15_000, interval: 100 };
 
 const LANGUAGES = {
   es: { locale: 'es-ES', choose: 'Elige un servicio', book: 'Reservar una cita', price: /^20\s€$/ },
@@ -57,7 +59,7 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
         const context = await browser.newContext({ locale: words.locale, viewport: { width, height: 800 } });
         const { page, problems } = await openPage(context);
         await page.goto(`${product.baseUrl}/`);
-        await expect.poll(() => page.textContent('[data-testid="demo-business"] h2')).toBe('Salón Demo');
+        await expect.poll(() => page.textContent('[data-testid="demo-business"] h2'), POLL).toBe('Salón Demo');
         expect(await page.getAttribute('html', 'lang')).toBe(language);
         expect(await page.textContent('[data-testid="demo-booking-link"]')).toBe(words.book);
         expect(await page.getAttribute('[data-testid="admin-login-link"]', 'href')).toBe('/admin/login');
@@ -88,12 +90,12 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
     const { page, problems } = await openPage(context);
     await page.goto(`${product.baseUrl}/book/demo`);
-    await expect.poll(() => page.textContent('#choose-service')).toBe(LANGUAGES.es.choose);
+    await expect.poll(() => page.textContent('#choose-service'), POLL).toBe(LANGUAGES.es.choose);
     await page.click('[data-testid="language-en"]');
-    await expect.poll(() => page.textContent('#choose-service')).toBe(LANGUAGES.en.choose);
+    await expect.poll(() => page.textContent('#choose-service'), POLL).toBe(LANGUAGES.en.choose);
     expect(await page.getAttribute('[data-testid="language-en"]', 'aria-pressed')).toBe('true');
     await page.reload();
-    await expect.poll(() => page.textContent('#choose-service')).toBe(LANGUAGES.en.choose);
+    await expect.poll(() => page.textContent('#choose-service'), POLL).toBe(LANGUAGES.en.choose);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(problems).toEqual([]);
     await context.close();
