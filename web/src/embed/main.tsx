@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import '../shared/styles/global.css';
 import catalogEn from '../shared/catalog/en.json';
 import catalogEs from '../shared/catalog/es.json';
@@ -11,7 +11,6 @@ import { AppProviders } from '../shared/ui/app-providers.tsx';
 import { EmbedPage } from './embed-page.tsx';
 
 /** The widget entry (embed.html): the server sends it for /embed/*, the one page a business may frame. */
-const router = createBrowserRouter([{ path: '/embed/:slug/*', element: <EmbedPage /> }]);
 
 await startI18n({ es: { shared: sharedEs, catalog: catalogEs }, en: { shared: sharedEn, catalog: catalogEn } });
 
@@ -20,7 +19,11 @@ if (!root) throw new Error('embed.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <AppProviders>
-      <RouterProvider router={router} />
+      <BrowserRouter>
+        <Routes>
+          <Route path="/embed/:slug/*" element={<EmbedPage />} />
+        </Routes>
+      </BrowserRouter>
     </AppProviders>
   </StrictMode>,
 );

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import '../shared/styles/global.css';
 import catalogEn from '../shared/catalog/en.json';
 import catalogEs from '../shared/catalog/es.json';
@@ -17,13 +17,9 @@ import { NotFoundPage } from './not-found/not-found-page.tsx';
 /**
  * The public entry (booking.html): every page a customer reaches without signing in.
  * The server sends this page for /, /book/*, /manage/*, /waitlist/* and /unsubscribe.
+ * Declarative routes (no data router): server state is TanStack Query's, and the data
+ * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
-const router = createBrowserRouter([
-  { path: '/', element: <LandingPage /> },
-  { path: '/book/:slug', element: <BookingPage /> },
-  { path: '*', element: <NotFoundPage /> },
-]);
-
 await startI18n({
   es: { shared: sharedEs, catalog: catalogEs, public: publicEs },
   en: { shared: sharedEn, catalog: catalogEn, public: publicEn },
@@ -34,7 +30,13 @@ if (!root) throw new Error('booking.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <AppProviders>
-      <RouterProvider router={router} />
+      <BrowserRouter>
+        <Routes>
+          <Route path="/" element={<LandingPage />} />
+          <Route path="/book/:slug" element={<BookingPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </BrowserRouter>
     </AppProviders>
   </StrictMode>,
 );
