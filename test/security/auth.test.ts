@@ -43,7 +43,7 @@ let addressCounter = 0;
 const nextIp = () => `198.18.${Math.floor(addressCounter / 250)}.${(addressCounter++ % 250) + 1}`;
 
 type Json = Record<string, unknown>;
-const call = (method: 'GET' | 'POST', url: string, headers: Json = {}, payload?: Json, remoteAddress = nextIp()) =>
+const call = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Json = {}, payload?: Json, remoteAddress = nextIp()) =>
   t.server.inject({ method, url, headers: headers as Record<string, string>, remoteAddress, ...(payload === undefined ? {} : { payload }) });
 
 const codeAt = (secret: string, steps = 0): Promise<string> => totp({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
