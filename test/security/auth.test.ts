@@ -96,8 +96,9 @@ describe('sign-up with an address that has an account', () => {
       right: { status: 0, body: null, ms: [] },
       wrong: { status: 0, body: null, ms: [] },
     };
-    for (let round = 0; round < 4; round += 1) {
-      for (const which of ['right', 'wrong'] as const) {
+    // 5 rounds: 10 attempts, the most the account's failed sign-in budget allows in 15 minutes.
+    for (let round = 0; round < 5; round += 1) {
+      for (const which of round % 2 === 0 ? (['right', 'wrong'] as const) : (['wrong', 'right'] as const)) {
         const started = performance.now();
         const response = await call('POST', '/api/v1/auth/signup', {}, {
           tenant_name: `Try ${round}`,
@@ -113,10 +114,10 @@ describe('sign-up with an address that has an account', () => {
     expect(answers.wrong.status).toBe(202);
     expect(answers.right.body).toEqual(answers.wrong.body);
     expect(JSON.stringify(answers.right.body)).not.toMatch(/token/);
-    // Tolerant: the same work on both paths; only a whole password check (tens of ms) would show.
+    // Tolerant (a shared 2-core machine is noisy): the same work on both paths, medians within a factor of 3.
     const ratio = median(answers.right.ms) / median(answers.wrong.ms);
-    expect(ratio, `medians ${median(answers.right.ms)} vs ${median(answers.wrong.ms)} ms`).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    expect(ratio, `medians ${median(answers.right.ms)} vs ${median(answers.wrong.ms)} ms`).toBeGreaterThan(1 / 3);
+    expect(ratio).toBeLessThan(3);
     expect(await sessionCount(owner.userId)).toBe(before);
     const memberships = await sql<{ n: number }>`select count(*)::int as n from memberships where user_id = ${owner.userId}`.execute(t.db.db);
     expect(memberships.rows[0]?.n).toBe(1);
