@@ -63,7 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
   const keyRing = loadKeyRing(config);
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
-  const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession });
+  // Notifications first: identity's account e-mails go out through it (identity's messages port).
+  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
+  const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession, messages: notifications.identityMessages });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
@@ -80,8 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     sandboxSecret: sandboxSecretFrom(keyRing),
     pageKey: paymentPageKeyFrom(keyRing),
   });
-  // Before booking: booking's guest codes and waitlist offers go out through notifications (its messages port).
-  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
+  // Booking's guest codes and waitlist offers go out through notifications (its messages port).
   const booking = createBookingModule({
     db,
     keyRing,

@@ -163,7 +163,8 @@ describe('credentials and declared access', () => {
   });
 
   it('answers 401 for a bad credential and 403 for a missing permission', async () => {
-    const bad = await server.inject({ method: 'GET', url: '/api/v1/things', headers: { authorization: 'Bearer forged' } });
+    // Its own address: a refused credential counts on its IP's public rate limit.
+    const bad = await server.inject({ method: 'GET', url: '/api/v1/things', headers: { authorization: 'Bearer forged' }, remoteAddress: '192.0.2.166' });
     expect(bad.statusCode).toBe(401);
     const reader = await server.inject({
       method: 'POST',

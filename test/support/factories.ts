@@ -13,11 +13,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { pino } from 'pino';
 import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import { loadKeyRing } from '../../src/platform/crypto/key-store.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import { createPlatformAdmin, type TenantRole } from '../../src/modules/identity/index.ts';
+import { contentContext } from '../../src/modules/notifications/message-composer.ts';
+import { addressIndex } from '../../src/modules/notifications/message-content.ts';
+import { revealSecret } from '../../src/modules/notifications/one-time-secret.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
 
 export interface TestApp {
@@ -134,14 +139,72 @@ export async function signupTenant(t: TestApp, overrides: SignupOverrides = {}):
   };
 }
 
-/** The newest captured e-mail to `recipient` of `kind` (invitation, password_reset, email_verification). */
-export async function lastCapturedMessage(t: TestApp, recipient: string, kind: string): Promise<{ token: string; body: string }> {
-  const rows = await sql<{ data: { token?: string }; body: string }>`
-    select data, body from captured_messages where lower(recipient) = lower(${recipient}) and kind = ${kind}
+/** POST /api/v1/auth/businesses: `who` (signed in) opens another business and gets a session in it. */
+export async function addBusiness(t: TestApp, who: Actor, overrides: Omit<SignupOverrides, 'email' | 'password'> = {}): Promise<TenantOwner> {
+  const suffix = randomUUID().slice(0, 8);
+  const response = await t.server.inject({
+    method: 'POST',
+    url: '/api/v1/auth/businesses',
+    headers: who.headers,
+    payload: {
+      tenant_name: overrides.tenant_name ?? `Salon ${suffix}`,
+      tenant_slug: overrides.tenant_slug ?? `salon-${suffix}`,
+      plan_id: overrides.plan_id ?? 'business',
+      timezone: overrides.timezone ?? 'Europe/Madrid',
+      currency: overrides.currency ?? 'EUR',
+    },
+  });
+  expectStatus(response, 201, 'add business');
+  const data = body<{
+    tenant: TenantOwner['tenant'];
+    business: TenantOwner['business'];
+    user: { id: string };
+    access_token: string;
+    refresh_token: string;
+    session_id: string;
+  }>(response).data;
+  return {
+    ...who,
+    tenant: data.tenant,
+    business: data.business,
+    userId: data.user.id,
+    accessToken: data.access_token,
+    refreshToken: data.refresh_token,
+    sessionId: data.session_id,
+    headers: bearer(data.access_token),
+    signup: body(response).data,
+  };
+}
+
+/** Runs every due job (message delivery, password-reset requests...) of the test app now. */
+export async function runDueJobs(t: TestApp): Promise<void> {
+  await t.app.createWorker(pino({ level: 'silent' })).drain();
+}
+
+export type AccountMessageKind = 'invitation' | 'password_reset' | 'email_verification' | 'signup_attempt';
+
+/**
+ * The newest account e-mail of `kind` to `recipient`, read where the embedded mode (no SMTP) keeps
+ * it: the notifications outbox, once the worker has "delivered" (captured) it. The link's token is
+ * kept apart from the stored text, encrypted; this puts it back as the delivery does. `token` is
+ * the link's token ('' for a message without a link).
+ */
+export async function lastCapturedMessage(t: TestApp, recipient: string, kind: AccountMessageKind): Promise<{ token: string; body: string; status: string }> {
+  await runDueJobs(t);
+  const keyRing = loadKeyRing(t.config);
+  const rows = await sql<{ tenant_id: string; id: string; body_enc: string | null; secret_enc: string | null; status: string }>`
+    select tenant_id, id, body_enc, secret_enc, status from notifications
+    where event_type = ${`account.${kind}`} and recipient_bidx = ${addressIndex(keyRing, recipient)}
     order by created_at desc limit 1`.execute(t.db.db);
   const row = rows.rows[0];
-  if (!row?.data.token) throw new Error(`no ${kind} message captured for ${recipient}`);
-  return { token: row.data.token, body: row.body };
+  if (!row?.body_enc) throw new Error(`no ${kind} message captured for ${recipient}`);
+  const context = contentContext(row.tenant_id, row.id);
+  const secret = keyRing.decryptNullable(row.secret_enc, context);
+  const text = keyRing.decrypt(row.body_enc, context);
+  const bodyText = secret === null ? text : revealSecret(text, secret);
+  const token = /[?&]token=([A-Za-z0-9_-]+)/.exec(bodyText)?.[1] ?? '';
+  if (kind !== 'signup_attempt' && token === '') throw new Error(`the ${kind} message to ${recipient} has no usable link (status ${row.status})`);
+  return { token, body: bodyText, status: row.status };
 }
 
 /** Invites a member with `role` (as `owner`), accepts the invitation and returns them signed in. */

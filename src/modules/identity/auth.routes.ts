@@ -9,6 +9,7 @@ import {
   loginResponseSchema,
   meSchema,
   mfaEnableBodySchema,
+  newBusinessBodySchema,
   mfaVerifyBodySchema,
   passwordConfirmBodySchema,
   passwordResetConfirmSchema,
@@ -16,6 +17,7 @@ import {
   refreshBodySchema,
   sessionIdParams,
   sessionSchema,
+  signupAcceptedSchema,
   signupBodySchema,
   signupResponseSchema,
   switchTenantBodySchema,
@@ -23,16 +25,21 @@ import {
   userSchema,
   verifyEmailBodySchema,
 } from './auth.schemas.ts';
+import type { AccountRecoveryService } from './account-recovery.service.ts';
 import type { AuthService } from './auth.service.ts';
 import { callerOf, requestMeta } from './http-context.ts';
 import type { MfaService } from './mfa.service.ts';
+import type { SignupService } from './signup.service.ts';
 
 const tags = ['Authentication'];
 const anyone = { access: { public: true, tenant: 'none' } } as const;
 const signedIn = { access: { authenticated: true } } as const;
 
-export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService; mfa: MfaService }): void {
-  const { auth, mfa } = services;
+export function registerAuthRoutes(
+  api: ApiRouter,
+  services: { auth: AuthService; mfa: MfaService; signup: SignupService; recovery: AccountRecoveryService },
+): void {
+  const { auth, mfa, signup, recovery } = services;
 
   api.post(
     '/auth/signup',
@@ -41,12 +48,37 @@ export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService
       schema: {
         tags,
         summary: 'Create a business account: tenant, owner (business_admin) and first business, atomically',
+        description:
+          'For a new e-mail address: 201 with the account, signed in. For an address that already has an account: 202 ' +
+          '`{status: "check_email"}` whatever the password, nothing created, and an e-mail to the address telling its ' +
+          'owner to sign in and add the business there (POST /auth/businesses). Each such attempt counts as a failed ' +
+          'sign-in for the account and the IP (429 once throttled).',
         body: signupBodySchema,
+        response: { 201: envelopeSchema(signupResponseSchema), 202: envelopeSchema(signupAcceptedSchema) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await signup.signup(request.body, requestMeta(request));
+      annotateAudit(request, { skip: true });
+      if (!outcome.created) return reply.code(202).send(ok({ status: 'check_email' as const }));
+      return reply.code(201).send(ok(outcome.result));
+    },
+  );
+
+  api.post(
+    '/auth/businesses',
+    {
+      config: signedIn,
+      schema: {
+        tags,
+        summary: 'Open another business with your account: you become its business admin and get a session in it',
+        description: 'Needs a session of the person (not an API key nor an impersonation) that passed the second factor when MFA is on.',
+        body: newBusinessBodySchema,
         response: { 201: envelopeSchema(signupResponseSchema) },
       },
     },
     async (request, reply) => {
-      const result = await auth.signup(request.body, requestMeta(request));
+      const result = await signup.addBusiness(callerOf(request), request.body, requestMeta(request));
       annotateAudit(request, { skip: true });
       return reply.code(201).send(ok(result));
     },
@@ -173,13 +205,13 @@ export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService
       config: anyone,
       schema: {
         tags,
-        summary: 'Send a password reset link (same answer whether or not the account exists)',
+        summary: 'Send a password reset link (same answer, in the same time, whether or not the account exists)',
         body: passwordResetRequestSchema,
         response: { 202: envelopeSchema(z.object({ sent: z.literal(true) })) },
       },
     },
     async (request, reply) => {
-      await auth.requestPasswordReset(request.body.email, requestMeta(request));
+      await recovery.requestPasswordReset(request.body.email);
       annotateAudit(request, { skip: true });
       return reply.code(202).send(ok({ sent: true as const }));
     },
@@ -197,7 +229,7 @@ export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService
       },
     },
     async (request) => {
-      await auth.resetPassword(request.body, requestMeta(request));
+      await recovery.resetPassword(request.body, requestMeta(request));
       annotateAudit(request, { skip: true });
       return ok({ reset: true as const });
     },
@@ -208,7 +240,7 @@ export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService
     { config: anyone, schema: { tags, summary: 'Confirm an e-mail address', body: verifyEmailBodySchema, response: { 200: envelopeSchema(userSchema) } } },
     async (request) => {
       annotateAudit(request, { skip: true });
-      return ok(await auth.verifyEmail(request.body.token));
+      return ok(await recovery.verifyEmail(request.body.token));
     },
   );
 
@@ -216,7 +248,7 @@ export function registerAuthRoutes(api: ApiRouter, services: { auth: AuthService
     '/auth/verify-email/resend',
     { config: signedIn, schema: { tags, summary: 'Send the verification e-mail again', response: { 202: envelopeSchema(z.object({ sent: z.literal(true) })) } } },
     async (request, reply) => {
-      await auth.resendVerification(callerOf(request));
+      await recovery.resendVerification(callerOf(request));
       return reply.code(202).send(ok({ sent: true as const }));
     },
   );

@@ -14,17 +14,27 @@ export const slugSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and hyphens, 1 to 63 characters')
   .refine((slug) => !RESERVED_SLUGS.has(slug), { message: 'this slug is reserved' });
 
-export const signupBodySchema = z.object({
+/** A new business: what sign-up and POST /auth/businesses (a signed-in person adding one) take. */
+export const newBusinessBodySchema = z.object({
   tenant_name: z.string().trim().min(1).max(255),
   tenant_slug: slugSchema.optional(),
-  email: emailSchema,
-  password: passwordSchema,
-  first_name: z.string().trim().min(1).max(100).optional(),
-  last_name: z.string().trim().min(1).max(100).optional(),
   plan_id: z.string().min(1).max(50).optional(),
   timezone: timezoneSchema.optional(),
   currency: currencySchema.optional(),
 });
+
+export const signupBodySchema = newBusinessBodySchema.extend({
+  email: emailSchema,
+  password: passwordSchema,
+  first_name: z.string().trim().min(1).max(100).optional(),
+  last_name: z.string().trim().min(1).max(100).optional(),
+});
+
+/**
+ * Sign-up's answer when the address already has an account, whatever the password: nothing is
+ * created and nobody is signed in; the owner of the address gets an e-mail about the attempt.
+ */
+export const signupAcceptedSchema = z.object({ status: z.literal('check_email') });
 
 export const userSchema = z.object({
   id: z.string(),

@@ -1,17 +1,18 @@
-import { publicUrl, type Config } from '../../platform/config.ts';
+import type { Config } from '../../platform/config.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
-import { createTenant, getTenant, PLATFORM_TENANT_ID, type Business, type Tenant } from '../tenancy/index.ts';
+import { getTenant, PLATFORM_TENANT_ID } from '../tenancy/index.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
-import { sendIdentityMessage } from './messages.ts';
 import { mfaIsOn, type SecondFactorCheck } from './mfa.service.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
 import { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
-import { assertLoginAllowed, noteLoginFailure, noteLoginSuccess } from './login-throttle.ts';
-import { permissionsOf } from './principal.ts';
+import { assertLoginAllowed, assertMfaAttemptsLeft, noteLoginFailure, noteLoginSuccess, noteMfaFailure, noteMfaSuccess } from './login-throttle.ts';
+import { lockMfaState } from './mfa.repository.ts';
+import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
+import { assertNotImpersonating, permissionsOf } from './principal.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { addRefreshToken, REFRESH_TTL_MS, signAccessToken, startSession, type IssuedTokens, type TokenIssuer, type TokenSubject } from './session-tokens.ts';
 import { signCustomerAccessToken, type CustomerAccountState } from './customer-sessions.ts';
@@ -45,29 +46,9 @@ export const toUserView = (row: UserRow): UserView => ({
   created_at: new Date(row.created_at).toISOString(),
 });
 
-const EMAIL_VERIFICATION_TTL_MS = 48 * 3_600_000;
-const PASSWORD_RESET_TTL_MS = 3_600_000;
 const MFA_LOGIN_TTL_MS = 5 * 60_000;
 const MFA_LOGIN_MAX_ATTEMPTS = 5;
 const INVALID_LOGIN = 'The e-mail address or password is incorrect';
-
-export interface SignupInput {
-  tenant_name: string;
-  tenant_slug?: string | undefined;
-  email: string;
-  password: string;
-  first_name?: string | undefined;
-  last_name?: string | undefined;
-  plan_id?: string | undefined;
-  timezone?: string | undefined;
-  currency?: string | undefined;
-}
-
-export interface SignupResult extends IssuedTokens {
-  tenant: Tenant;
-  business: Business;
-  user: UserView;
-}
 
 export type LoginResult = ({ mfa_required: false } & IssuedTokens) | { mfa_required: true; mfa_token: string; expires_in: number };
 
@@ -80,9 +61,11 @@ export interface AuthServiceDeps {
   customerAccountState: CustomerAccountState;
   /** The sign-in's second factor (the MFA service: TOTP once per time step, or a recovery code). */
   secondFactor: SecondFactorCheck;
+  /** Keyed hashes of the sign-in's MFA step tokens. */
+  hasher: OneTimeTokenHasher;
 }
 
-/** Sign-up, sign-in (with MFA step), refresh rotation, sign-out, tenant switch, passwords, e-mail verification. */
+/** Sign-in (with MFA step), refresh rotation, sign-out, tenant switch, password change, sessions. */
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, config } = deps;
   const issuer: TokenIssuer = { config, keys: deps.keys };
@@ -107,29 +90,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       ip: request.ip,
       userAgent: request.userAgent,
       requestId: request.requestId,
-    });
-  }
-
-  async function sendVerificationEmail(executor: Executor, user: UserRow, tenantId: string | null): Promise<void> {
-    const token = randomToken(32);
-    await tokensRepo.voidUserTokens(executor, 'email_verification', user.id);
-    await tokensRepo.insertOneTimeToken(executor, {
-      purpose: 'email_verification',
-      tokenHash: sha256(token),
-      userId: user.id,
-      tenantId,
-      email: user.email,
-      payload: {},
-      expiresAt: new Date(Date.now() + EMAIL_VERIFICATION_TTL_MS),
-    });
-    const link = `${publicUrl(config)}/verify-email?token=${encodeURIComponent(token)}`;
-    await sendIdentityMessage(executor, {
-      tenantId,
-      to: user.email,
-      kind: 'email_verification',
-      subject: 'Confirm your e-mail address',
-      body: `Confirm your e-mail address for ReserveHub by opening ${link} (valid for 48 hours).`,
-      data: { token, link },
     });
   }
 
@@ -186,60 +146,6 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   return {
-    async signup(input: SignupInput, request: RequestMeta): Promise<SignupResult> {
-      const email = input.email.trim();
-      return withPlatform(db, async (trx) => {
-        let user = await usersRepo.findUserByEmail(trx, email);
-        if (user) {
-          // An existing person may open another business, but only by proving who they are.
-          const credentials = await usersRepo.findCredentials(trx, user.id);
-          if (!credentials || !(await verifyPassword(credentials.password_hash, input.password))) {
-            throw new AppError('CONFLICT', 'An account with this e-mail address already exists; sign up with its password or sign in');
-          }
-        } else {
-          assertAcceptablePassword(input.password, email);
-        }
-        const { tenant, business } = await createTenant(trx, {
-          name: input.tenant_name,
-          slug: input.tenant_slug,
-          planId: input.plan_id,
-          timezone: input.timezone ?? 'UTC',
-          currency: input.currency ?? 'USD',
-        });
-        const isNewUser = user === undefined;
-        if (!user) {
-          user = await usersRepo.insertUser(trx, {
-            email,
-            firstName: input.first_name ?? null,
-            lastName: input.last_name ?? null,
-          });
-          await usersRepo.insertCredentials(trx, user.id, await hashPassword(input.password));
-        }
-        await usersRepo.insertMembership(trx, { tenantId: tenant.id, userId: user.id, role: 'business_admin', customRoleId: null });
-        if (isNewUser) await sendVerificationEmail(trx, user, tenant.id);
-        const tokens = await startSession(
-          trx,
-          issuer,
-          { tenantId: tenant.id, userId: user.id, role: 'business_admin', customPermissions: null, mfaVerified: false },
-          meta(request),
-        );
-        await usersRepo.touchMembership(trx, tenant.id, user.id);
-        await recordAudit(trx, {
-          tenantId: tenant.id,
-          action: 'tenant.signed_up',
-          actor: { type: 'user', id: user.id },
-          userId: user.id,
-          entityType: 'tenant',
-          entityId: tenant.id,
-          newValues: { tenant, business, user: toUserView(user) },
-          ip: request.ip,
-          userAgent: request.userAgent,
-          requestId: request.requestId,
-        });
-        return { tenant, business, user: toUserView(user), ...tokens };
-      });
-    },
-
     async login(input: { email: string; password: string; tenant_slug?: string | undefined }, request: RequestMeta): Promise<LoginResult> {
       const email = input.email.trim();
       await withPlatform(db, (trx) => assertLoginAllowed(trx, email, request.ip));
@@ -264,7 +170,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           const mfaToken = randomToken(32);
           await tokensRepo.insertOneTimeToken(trx, {
             purpose: 'mfa_login',
-            tokenHash: sha256(mfaToken),
+            tokenHash: deps.hasher.hash('mfa_login', mfaToken),
             userId: user.id,
             tenantId: tenantId === PLATFORM_TENANT_ID ? null : tenantId,
             email: user.email,
@@ -281,11 +187,15 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async verifyMfaLogin(input: { mfa_token: string; code: string }, request: RequestMeta): Promise<IssuedTokens> {
       const outcome = await withPlatform(db, async (trx) => {
-        const token = await tokensRepo.findLiveToken(trx, 'mfa_login', sha256(input.mfa_token));
+        const token = await tokensRepo.findLiveToken(trx, 'mfa_login', deps.hasher.candidates('mfa_login', input.mfa_token));
         const expired = { error: 'The sign-in step has expired; sign in again', tokens: null } as const;
         if (!token || token.user_id === null) return expired;
         const user = await usersRepo.findUserById(trx, token.user_id);
         if (!user) return expired;
+        // The budget of wrong codes is the person's, across sign-ins: a new mfa_token gives no new tries.
+        // The row lock makes concurrent attempts for one person count one after the other.
+        await lockMfaState(trx, user.id);
+        await assertMfaAttemptsLeft(trx, user.id);
         const attempts = await tokensRepo.countTokenAttempt(trx, token.id);
         if (attempts > MFA_LOGIN_MAX_ATTEMPTS) {
           await tokensRepo.markTokenUsed(trx, token.id);
@@ -295,9 +205,11 @@ export function createAuthService(deps: AuthServiceDeps) {
         const secondFactor = await deps.secondFactor(trx, user.id, input.code);
         if (!secondFactor.accepted) {
           // A replayed code gets the same answer as a wrong one; the audit log tells them apart.
+          await noteMfaFailure(trx, user.id, request.ip);
           await securityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id, metadata: { reason: secondFactor.reason } });
           return { error: 'The code is not valid', tokens: null } as const;
         }
+        await noteMfaSuccess(trx, user.id);
         await tokensRepo.markTokenUsed(trx, token.id);
         return { error: undefined, tokens: await openSession(trx, user, tenantId, true, request) } as const;
       });
@@ -397,8 +309,16 @@ export function createAuthService(deps: AuthServiceDeps) {
         );
         if (!chosen) throw notFound('Business');
         const session = auth.sessionId ? await sessionsRepo.findSession(trx, auth.tenantId, auth.sessionId) : undefined;
-        const tokens = await openSession(trx, user, chosen.tenant_id, session?.mfa_verified ?? false, request);
+        const mfaVerified = session?.mfa_verified ?? false;
+        const credentials = await usersRepo.findCredentials(trx, userId);
         const tenant = await getTenant(trx, chosen.tenant_id);
+        // A switch is a sign-in to the other business: it needs the second factor the person has on,
+        // or the one the business demands of its admins, already proved by this session.
+        const businessRequiresMfa = tenant?.settings.require_mfa_for_admins === true && chosen.role === 'business_admin';
+        if (!mfaVerified && ((credentials !== undefined && mfaIsOn(credentials)) || businessRequiresMfa)) {
+          throw new AppError('MFA_REQUIRED', 'Sign in to that business with your second factor (POST /auth/login with its tenant_slug)');
+        }
+        const tokens = await openSession(trx, user, chosen.tenant_id, mfaVerified, request);
         return { ...tokens, tenant };
       });
     },
@@ -406,6 +326,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async changePassword(auth: AuthContext, input: { current_password: string; new_password: string }, request: RequestMeta) {
       const userId = auth.userId;
       if (auth.actor.type !== 'user' || userId === null) throw forbidden('Only people have passwords');
+      assertNotImpersonating(auth, 'change the password');
       const revoked = await withPlatform(db, async (trx) => {
         const user = await usersRepo.findUserById(trx, userId);
         const credentials = await usersRepo.findCredentials(trx, userId);
@@ -425,84 +346,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       });
       deps.authenticator.forgetAllSessions();
       return { other_sessions_revoked: revoked };
-    },
-
-    async requestPasswordReset(emailInput: string, request: RequestMeta): Promise<void> {
-      const email = emailInput.trim();
-      await withPlatform(db, async (trx) => {
-        const user = await usersRepo.findUserByEmail(trx, email);
-        // Same answer whether or not the account exists: no account enumeration.
-        if (!user || user.status !== 'active') return;
-        const token = randomToken(32);
-        await tokensRepo.voidUserTokens(trx, 'password_reset', user.id);
-        await tokensRepo.insertOneTimeToken(trx, {
-          purpose: 'password_reset',
-          tokenHash: sha256(token),
-          userId: user.id,
-          tenantId: null,
-          email: user.email,
-          payload: { ip: request.ip },
-          expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
-        });
-        const link = `${publicUrl(config)}/reset-password?token=${encodeURIComponent(token)}`;
-        await sendIdentityMessage(trx, {
-          tenantId: null,
-          to: user.email,
-          kind: 'password_reset',
-          subject: 'Reset your password',
-          body: `Someone asked to reset your ReserveHub password. If it was you, open ${link} within an hour. Otherwise ignore this message.`,
-          data: { token, link },
-        });
-      });
-    },
-
-    async resetPassword(input: { token: string; new_password: string }, request: RequestMeta): Promise<void> {
-      await withPlatform(db, async (trx) => {
-        const token = await tokensRepo.findLiveToken(trx, 'password_reset', sha256(input.token));
-        if (!token || token.user_id === null) {
-          throw new AppError('VALIDATION_ERROR', 'The reset link is invalid or has expired; ask for a new one', [
-            { field: 'token', message: 'invalid or expired' },
-          ]);
-        }
-        const user = await usersRepo.findUserById(trx, token.user_id);
-        if (!user) throw notFound('User');
-        assertAcceptablePassword(input.new_password, user.email, 'new_password');
-        await usersRepo.updatePasswordHash(trx, user.id, await hashPassword(input.new_password));
-        await tokensRepo.markTokenUsed(trx, token.id);
-        // Proving control of the mailbox also verifies it.
-        await usersRepo.markEmailVerified(trx, user.id);
-        await noteLoginSuccess(trx, user.email);
-        await sessionsRepo.revokeSessionsOf(trx, { userId: user.id }, 'password_reset', null);
-        const memberships = await usersRepo.activeMembershipsOfUser(trx, user.id);
-        await securityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.password_reset', request, { userId: user.id });
-      });
-      deps.authenticator.forgetAllSessions();
-    },
-
-    async verifyEmail(tokenValue: string): Promise<UserView> {
-      return withPlatform(db, async (trx) => {
-        const token = await tokensRepo.findLiveToken(trx, 'email_verification', sha256(tokenValue));
-        if (!token || token.user_id === null) {
-          throw new AppError('VALIDATION_ERROR', 'The verification link is invalid or has expired', [
-            { field: 'token', message: 'invalid or expired' },
-          ]);
-        }
-        await tokensRepo.markTokenUsed(trx, token.id);
-        await usersRepo.markEmailVerified(trx, token.user_id);
-        const user = await usersRepo.findUserById(trx, token.user_id);
-        if (!user) throw notFound('User');
-        return toUserView(user);
-      });
-    },
-
-    async resendVerification(auth: AuthContext): Promise<void> {
-      const userId = auth.userId;
-      if (auth.actor.type !== 'user' || userId === null) throw forbidden('Only people have e-mail addresses');
-      await withPlatform(db, async (trx) => {
-        const user = await usersRepo.findUserById(trx, userId);
-        if (!user || user.email_verified_at !== null) return;
-        await sendVerificationEmail(trx, user, auth.tenantId === PLATFORM_TENANT_ID ? null : auth.tenantId);
-      });
     },
 
     async listSessions(auth: AuthContext) {

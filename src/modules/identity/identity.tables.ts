@@ -137,18 +137,6 @@ export interface SigningKeysTable {
   retired_at: NullableTimestamp;
 }
 
-export interface CapturedMessagesTable {
-  id: Generated<string>;
-  tenant_id: string | null;
-  channel: ColumnType<string, string | undefined, string>;
-  recipient: string;
-  kind: string;
-  subject: string;
-  body: string;
-  data: JSONColumnType<Record<string, unknown>, string, string>;
-  created_at: CreatedAt;
-}
-
 declare module '../../platform/db/database.ts' {
   interface Database {
     users: UsersTable;
@@ -162,6 +150,5 @@ declare module '../../platform/db/database.ts' {
     one_time_tokens: OneTimeTokensTable;
     login_failures: LoginFailuresTable;
     signing_keys: SigningKeysTable;
-    captured_messages: CapturedMessagesTable;
   }
 }

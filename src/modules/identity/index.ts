@@ -22,19 +22,23 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { createAccountRecoveryService } from './account-recovery.service.ts';
 import { createApiKeyService } from './api-keys.service.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { createCustomerSessionService, type CustomerAccountState, type CustomerSessionService } from './customer-sessions.ts';
 import { identityPurgeJob } from './identity-maintenance.job.ts';
+import type { IdentityMessagesPort } from './messages.ts';
 import { createMfaService } from './mfa.service.ts';
+import { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import { CUSTOMER_ROUTE_PERMISSIONS } from './permissions.ts';
 import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
 import { createPlatformAdminService } from './platform-admin.service.ts';
 import type { StaffResourceResolver } from './principal.ts';
 import { createRoleService } from './roles.service.ts';
 import { SigningKeys } from './signing-keys.ts';
+import { createSignupService } from './signup.service.ts';
 import { registerTeamRoutes } from './team.routes.ts';
 import { countActiveUsers, createUserService } from './users.service.ts';
 
@@ -60,6 +64,7 @@ export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
 export { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 export type { CustomerAccountState, CustomerSessionService, CustomerTokenSubject } from './customer-sessions.ts';
 export type { IssuedTokens } from './session-tokens.ts';
+export type { IdentityMessage, IdentityMessageKind, IdentityMessagesPort } from './messages.ts';
 
 export interface IdentityModule {
   authenticator: Authenticator;
@@ -112,15 +117,20 @@ export function createIdentityModule(deps: {
    * a secret under an older key is re-encrypted when its owner next signs in with a code.
    */
   keyRing: KeyRing;
+  /** Account e-mails (reset, verification, invitations, sign-up notices): the notifications module sends them. */
+  messages: IdentityMessagesPort;
 }): IdentityModule {
-  const { config, db, customerAccountState, keyRing } = deps;
+  const { config, db, customerAccountState, keyRing, messages } = deps;
   let staffResources: StaffResourceResolver = async () => [];
   const keys = new SigningKeys({ config, db });
   const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources, customerAccountState });
   const issuer = { config, keys };
   const mfa = createMfaService({ db, authenticator, keyRing });
-  const auth = createAuthService({ db, config, keys, authenticator, customerAccountState, secondFactor: mfa.verifySecondFactor });
-  const users = createUserService({ db, config, issuer, authenticator });
+  const hasher = new OneTimeTokenHasher(keyRing);
+  const auth = createAuthService({ db, config, keys, authenticator, customerAccountState, secondFactor: mfa.verifySecondFactor, hasher });
+  const signup = createSignupService({ db, config, issuer, hasher, messages });
+  const recovery = createAccountRecoveryService({ db, config, keyRing, authenticator, hasher, messages });
+  const users = createUserService({ db, config, issuer, authenticator, hasher, messages });
   const roles = createRoleService({ db, authenticator });
   const apiKeys = createApiKeyService({ db, config, authenticator });
   const platformAdmin = createPlatformAdminService({ db, issuer, authenticator });
@@ -128,7 +138,7 @@ export function createIdentityModule(deps: {
   return {
     authenticator,
     registerRoutes(api) {
-      registerAuthRoutes(api, { auth, mfa });
+      registerAuthRoutes(api, { auth, mfa, signup, recovery });
       registerTeamRoutes(api, { users, roles, apiKeys });
       registerPlatformAdminRoutes(api, platformAdmin);
     },
@@ -186,6 +196,6 @@ export function createIdentityModule(deps: {
     countActiveUsers,
     customerSessions: createCustomerSessionService({ db, issuer, authenticator }),
     subscribers: [],
-    jobs: [identityPurgeJob],
+    jobs: [identityPurgeJob, ...recovery.jobs],
   };
 }

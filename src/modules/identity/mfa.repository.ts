@@ -22,6 +22,11 @@ export async function findMfaState(executor: Executor, userId: string): Promise<
     .executeTakeFirst();
 }
 
+/** Locks the person's credentials row until the caller's transaction ends (serialises their MFA attempts). */
+export async function lockMfaState(executor: Executor, userId: string): Promise<void> {
+  await executor.selectFrom('user_credentials').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+}
+
 export async function setPendingSecret(executor: Executor, userId: string, encryptedSecret: string): Promise<void> {
   await executor
     .updateTable('user_credentials')

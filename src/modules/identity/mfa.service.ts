@@ -9,6 +9,7 @@ import type { IdentityAuthenticator } from './authenticator.ts';
 import * as mfaRepo from './mfa.repository.ts';
 import type { MfaState } from './mfa.repository.ts';
 import { verifyPassword } from './passwords.ts';
+import { assertNotImpersonating } from './principal.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import * as usersRepo from './users.repository.ts';
 import type { RequestMeta } from './auth.service.ts';
@@ -54,8 +55,10 @@ async function replaceCodes(executor: Executor, userId: string): Promise<string[
   return codes;
 }
 
+/** The person changing their own second factor; never an impersonation (the change would outlive it). */
 function personOf(auth: AuthContext): string {
   if (auth.actor.type !== 'user' || auth.userId === null) throw forbidden('Only people can use two-factor authentication');
+  assertNotImpersonating(auth, 'change two-factor authentication');
   return auth.userId;
 }
 

@@ -32,13 +32,13 @@ export async function insertOneTimeToken(
     .executeTakeFirstOrThrow();
 }
 
-/** A live (unused, unexpired) token of that purpose, locked for the caller's transaction. */
-export async function findLiveToken(executor: Executor, purpose: OneTimePurpose, tokenHash: string): Promise<OneTimeTokenRow | undefined> {
+/** A live (unused, unexpired) token of that purpose stored as one of `tokenHashes`, locked for the caller's transaction. */
+export async function findLiveToken(executor: Executor, purpose: OneTimePurpose, tokenHashes: readonly string[]): Promise<OneTimeTokenRow | undefined> {
   return executor
     .selectFrom('one_time_tokens')
     .selectAll()
     .where('purpose', '=', purpose)
-    .where('token_hash', '=', tokenHash)
+    .where('token_hash', 'in', tokenHashes)
     .where('used_at', 'is', null)
     .where('expires_at', '>', new Date())
     .forUpdate()
@@ -67,23 +67,6 @@ export async function voidUserTokens(executor: Executor, purpose: OneTimePurpose
     .where('purpose', '=', purpose)
     .where('user_id', '=', userId)
     .where('used_at', 'is', null)
-    .execute();
-}
-
-export async function insertCapturedMessage(
-  executor: Executor,
-  message: { tenantId: string | null; recipient: string; kind: string; subject: string; body: string; data: Record<string, unknown> },
-): Promise<void> {
-  await executor
-    .insertInto('captured_messages')
-    .values({
-      tenant_id: message.tenantId,
-      recipient: message.recipient,
-      kind: message.kind,
-      subject: message.subject,
-      body: message.body,
-      data: JSON.stringify(message.data),
-    })
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import type { AuthContext } from '../../platform/http/access.ts';
+import { forbidden } from '../../platform/http/errors.ts';
 import {
   ACTIONS,
   buildAbility,
@@ -39,6 +40,14 @@ export interface PrincipalFacts {
 
 const READ_ACTIONS = new Set(['read', 'export']);
 
+/**
+ * What write-impersonation may not change: whatever would let someone in after the
+ * impersonation ends (API keys, members and invitations, roles, webhook endpoints and their
+ * secrets). Reading and revoking stay allowed.
+ */
+const LASTING_ACCESS_SUBJECTS = new Set(['ApiKey', 'User', 'Role', 'WebhookEndpoint']);
+const REVOKING_ACTIONS = new Set(['read', 'export', 'delete']);
+
 export function isSystemRole(role: string): role is SystemRole {
   return role in ROLE_RULES;
 }
@@ -59,6 +68,7 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
     can(action, subject, object) {
       if (facts.mfaEnrollmentRequired) return false;
       if (facts.readOnly !== null && !READ_ACTIONS.has(action)) return false;
+      if (facts.impersonatedBy !== null && LASTING_ACCESS_SUBJECTS.has(subject) && !REVOKING_ACTIONS.has(action)) return false;
       return checkAbility(ability, action, subject, object);
     },
     attributes: Object.freeze({
@@ -93,4 +103,12 @@ export function compactPermissions(permissions: readonly PermissionString[]): st
     if (actions.length === ACTIONS.length) return [`*:${subject}`];
     return actions.map((action) => `${action}:${subject}`);
   });
+}
+
+/**
+ * Refuses an impersonation session: a password, second factor, session or business it created
+ * would outlive the impersonation (which ends at a fixed time and never belongs to the person).
+ */
+export function assertNotImpersonating(auth: AuthContext, what: string): void {
+  if (auth.attributes.impersonatedBy) throw forbidden(`An impersonation session cannot ${what}`);
 }

@@ -9,12 +9,13 @@ import { assertWithinPlanLimit, getTenant } from '../tenancy/index.ts';
 import type { RequestMeta } from './auth.service.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
 import type { MembershipRole } from './identity.tables.ts';
-import { sendIdentityMessage } from './messages.ts';
+import type { IdentityMessagesPort } from './messages.ts';
+import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { isTenantRole, type TenantRole } from './permissions.ts';
 import { startSession, type TokenIssuer } from './session-tokens.ts';
-import { randomToken, sha256 } from './secrets.ts';
+import { randomToken } from './secrets.ts';
 import * as usersRepo from './users.repository.ts';
 
 const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -77,7 +78,14 @@ async function checkAssignment(executor: Executor, auth: AuthContext, assignment
   return { role: assignment.role, customRoleId: null };
 }
 
-export function createUserService(deps: { db: Db; config: Config; issuer: TokenIssuer; authenticator: IdentityAuthenticator }) {
+export function createUserService(deps: {
+  db: Db;
+  config: Config;
+  issuer: TokenIssuer;
+  authenticator: IdentityAuthenticator;
+  hasher: OneTimeTokenHasher;
+  messages: IdentityMessagesPort;
+}) {
   const { db, config } = deps;
 
   return {
@@ -116,22 +124,20 @@ export function createUserService(deps: { db: Db; config: Config; issuer: TokenI
         const secret = randomToken(32);
         const row = await tokensRepo.insertOneTimeToken(trx, {
           purpose: 'invitation',
-          tokenHash: sha256(secret),
+          tokenHash: deps.hasher.hash('invitation', secret),
           userId: existing?.id ?? null,
           tenantId: auth.tenantId,
           email,
           payload: { role: token.role, custom_role_id: token.customRoleId, invited_by: auth.userId },
           expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
-        const tenant = await getTenant(trx, auth.tenantId);
-        const link = `${publicUrl(config)}/accept-invitation?token=${encodeURIComponent(secret)}`;
-        await sendIdentityMessage(trx, {
-          tenantId: auth.tenantId,
-          to: email,
+        await deps.messages.queue(trx, {
           kind: 'invitation',
-          subject: `You are invited to ${tenant?.name ?? 'a business'} on ReserveHub`,
-          body: `You have been invited to join ${tenant?.name ?? 'a business'} as ${token.role}. Accept within 7 days: ${link}`,
-          data: { token: secret, link, tenant_id: auth.tenantId },
+          tenantId: auth.tenantId,
+          reference: `invitation:${row.id}`,
+          to: email,
+          link: { urlBase: `${publicUrl(config)}/accept-invitation?token=`, token: secret, expiresHours: INVITATION_TTL_MS / 3_600_000 },
+          role: token.role,
         });
         await recordAudit(trx, {
           tenantId: auth.tenantId,
@@ -161,7 +167,7 @@ export function createUserService(deps: { db: Db; config: Config; issuer: TokenI
       request: RequestMeta,
     ) {
       return withPlatform(db, async (trx) => {
-        const invitation = await tokensRepo.findLiveToken(trx, 'invitation', sha256(input.token));
+        const invitation = await tokensRepo.findLiveToken(trx, 'invitation', deps.hasher.candidates('invitation', input.token));
         if (!invitation || invitation.tenant_id === null || invitation.email === null) {
           throw new AppError('VALIDATION_ERROR', 'The invitation is invalid or has expired', [{ field: 'token', message: 'invalid or expired' }]);
         }

@@ -187,4 +187,53 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
       short: 'Webhook {{ endpoint.url }} disabled: {{ endpoint.reason }}',
     },
   },
+  // Account messages come from the platform (or, for an invitation, the business) to a person, not a customer.
+  'account.password_reset': {
+    es: {
+      subject: 'Restablece tu contraseña de ReserveHub',
+      body: 'Alguien ha pedido restablecer tu contraseña de ReserveHub. Si fuiste tú, abre este enlace antes de {{ expires_hours }} h:\n\n{{ action_url }}\n\nSi no, ignora este mensaje: tu contraseña no cambia.\n\nReserveHub',
+      short: 'ReserveHub: restablece tu contraseña en {{ action_url }}',
+    },
+    en: {
+      subject: 'Reset your ReserveHub password',
+      body: 'Someone asked to reset your ReserveHub password. If it was you, open this link within {{ expires_hours }} h:\n\n{{ action_url }}\n\nOtherwise ignore this message: your password stays the same.\n\nReserveHub',
+      short: 'ReserveHub: reset your password at {{ action_url }}',
+    },
+  },
+  'account.email_verification': {
+    es: {
+      subject: 'Confirma tu dirección de correo',
+      body: 'Confirma tu dirección de correo para ReserveHub abriendo este enlace (válido {{ expires_hours }} h):\n\n{{ action_url }}\n\nReserveHub',
+      short: 'ReserveHub: confirma tu correo en {{ action_url }}',
+    },
+    en: {
+      subject: 'Confirm your e-mail address',
+      body: 'Confirm your e-mail address for ReserveHub by opening this link (valid for {{ expires_hours }} h):\n\n{{ action_url }}\n\nReserveHub',
+      short: 'ReserveHub: confirm your e-mail at {{ action_url }}',
+    },
+  },
+  'account.invitation': {
+    es: {
+      subject: 'Te han invitado a {{ business.name }} en ReserveHub',
+      body: 'Te han invitado a unirte a {{ business.name }} como {{ role }}. Acepta antes de {{ expires_hours }} h:\n\n{{ action_url }}' + SIGN_ES,
+      short: '{{ business.name }}: acepta la invitación en {{ action_url }}',
+    },
+    en: {
+      subject: 'You are invited to {{ business.name }} on ReserveHub',
+      body: 'You have been invited to join {{ business.name }} as {{ role }}. Accept within {{ expires_hours }} h:\n\n{{ action_url }}' + SIGN_EN,
+      short: '{{ business.name }}: accept the invitation at {{ action_url }}',
+    },
+  },
+  'account.signup_attempt': {
+    es: {
+      subject: 'Intento de registro con tu correo en ReserveHub',
+      body: 'Alguien ha intentado crear un negocio en ReserveHub con tu dirección de correo, que ya tiene una cuenta. No se ha creado nada.\n\nSi fuiste tú, inicia sesión y añade el negocio desde tu cuenta. Si no, puedes ignorar este mensaje; si no recuerdas tu contraseña, restablécela.\n\nReserveHub',
+      short: 'ReserveHub: alguien intentó registrarse con tu correo. Si fuiste tú, inicia sesión.',
+    },
+    en: {
+      subject: 'Sign-up attempt with your e-mail on ReserveHub',
+      body: 'Someone tried to create a business on ReserveHub with your e-mail address, which already has an account. Nothing was created.\n\nIf it was you, sign in and add the business from your account. Otherwise you can ignore this message; if you do not remember your password, reset it.\n\nReserveHub',
+      short: 'ReserveHub: someone tried to sign up with your e-mail. If it was you, sign in.',
+    },
+  },
 };

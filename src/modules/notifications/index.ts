@@ -15,6 +15,8 @@ import type { Config } from '../../platform/config.ts';
 import { publicUrl } from '../../platform/config.ts';
 import type { CustomerDataRegistry } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
+import type { IdentityMessagesPort } from '../identity/index.ts';
+import { createIdentityMessages } from './identity-messages.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
@@ -70,6 +72,8 @@ export interface NotificationsModule {
   notifyEndpointDisabled(trx: Trx, tenantId: string, endpoint: { id: string; url: string; reason: string }): Promise<void>;
   /** The booking module's messages (its messages port): guest verification codes and waitlist offers. */
   bookingMessages: BookingMessages;
+  /** Identity's account e-mails (its messages port): password reset, e-mail verification, invitations, sign-up notices. */
+  identityMessages: IdentityMessagesPort;
   /** Adds the messages and push subscriptions to the customers registry (export, erasure, merge). */
   registerCustomerData(registry: CustomerDataRegistry): void;
   /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): messages and push subscriptions. */
@@ -133,6 +137,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     reencryptionTargets: [notificationsReencryption, pushSubscriptionsReencryption],
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
     bookingMessages: createBookingMessages(composer),
+    identityMessages: createIdentityMessages(composer),
     registerCustomerData(registry) {
       registry
         .addContributor(notificationsContributor(deps.keyRing))

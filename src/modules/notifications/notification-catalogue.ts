@@ -25,6 +25,10 @@ export const TEMPLATE_KEYS = [
   'verification.code',
   'marketing.message',
   'webhook_endpoint.disabled',
+  'account.password_reset',
+  'account.email_verification',
+  'account.invitation',
+  'account.signup_attempt',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -60,12 +64,19 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'verification.code': [...COMMON, 'code', 'expires_minutes'],
   'marketing.message': [...COMMON, 'message.subject', 'message.body', 'unsubscribe_url'],
   'webhook_endpoint.disabled': ['business.name', 'business.phone', 'business.email', 'endpoint.url', 'endpoint.reason'],
+  'account.password_reset': ['action_url', 'expires_hours'],
+  'account.email_verification': ['action_url', 'expires_hours'],
+  'account.invitation': ['business.name', 'business.phone', 'business.email', 'action_url', 'expires_hours', 'role'],
+  'account.signup_attempt': [],
 };
 
 /** Variables a template's body must use: without them the message cannot do its job. */
 export const REQUIRED_VARIABLES: Readonly<Partial<Record<TemplateKey, readonly string[]>>> = {
   'verification.code': ['code'],
   'waitlist.offer': ['offer.claim_url'],
+  'account.password_reset': ['action_url'],
+  'account.email_verification': ['action_url'],
+  'account.invitation': ['action_url'],
 };
 
 /** Template variables: nested plain values (strings, numbers, booleans). */
@@ -106,6 +117,9 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     message: { subject: es ? 'Novedades de primavera' : 'Spring news', body: es ? '¡Un 10 % en color!' : '10% off colour!' },
     unsubscribe_url: 'https://book.example.com/unsubscribe/sample-token',
     endpoint: { url: 'https://hooks.example.com/reservehub', reason: 'the endpoint answered 410 Gone' },
+    action_url: 'https://app.example.com/accept-invitation?token=sample-token',
+    expires_hours: 168,
+    role: 'staff',
   };
   // Only the variables this template may use: a sample never hides an undeclared one.
   const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));

@@ -120,10 +120,19 @@ export async function createHttpServer(deps: HttpServerDeps) {
     request.span = span;
   });
 
-  // Credentials first, so rate limits can be per credential.
+  // Credentials first, so rate limits can be per credential. A credential that fails is answered
+  // only after the rate limiter counted the request against its IP's public budget, so guessing
+  // tokens or keys costs the same as any anonymous call (refused in `preParsing` below).
+  const refusedCredentials = new WeakMap<FastifyRequest, AppError>();
   app.addHook('onRequest', async (request) => {
     if (outsideApi(request)) return;
-    request.auth = await deps.authenticator.authenticate(request.headers.authorization);
+    try {
+      request.auth = await deps.authenticator.authenticate(request.headers.authorization);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'UNAUTHENTICATED') throw error;
+      refusedCredentials.set(request, error);
+      return;
+    }
     if (!request.auth) {
       const slug = request.headers['x-tenant'];
       const hint = typeof slug === 'string' && slug !== '' ? { slug } : { host: request.hostname };
@@ -165,6 +174,11 @@ export async function createHttpServer(deps: HttpServerDeps) {
       });
       return Object.assign(error, { statusCode: 429 });
     },
+  });
+
+  app.addHook('preParsing', async (request) => {
+    const refused = refusedCredentials.get(request);
+    if (refused) throw refused;
   });
 
   // Access declared by the route: public, any credential, or a permission.
