@@ -88,8 +88,10 @@ describe('rule 6: nobody grants a role or permission they do not hold', () => {
 
 describe('rule 6: nobody changes their own role', () => {
   test('a lead cannot re-role themself, even downwards into what they hold', async () => {
-    expectCode(await call('PATCH', `/api/v1/users/${lead.userId}`, lead.headers, { role: 'staff' }), 403, 'ROLE_ESCALATION');
-    expect((await roleOf(lead.userId)).custom_role_id).toBe(leadRoleId);
+    // A lead of their own, so that a regression here cannot change the shared lead for later tests.
+    const self = await createUserWithRole(t, owner, 'custom', { customRoleId: leadRoleId });
+    expectCode(await call('PATCH', `/api/v1/users/${self.userId}`, self.headers, { role: 'staff' }), 403, 'ROLE_ESCALATION');
+    expect((await roleOf(self.userId)).custom_role_id).toBe(leadRoleId);
   });
 
   test('an owner cannot re-role themself either while another owner exists; the other owner can', async () => {
