@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import type { AuthContext } from '../../platform/http/access.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
@@ -9,6 +10,18 @@ import { bookingSchema, idParamsSchema } from './booking.schemas.ts';
 import { offerTokenParamsSchema, waitlistEntrySchema, waitlistJoinSchema, waitlistListQuerySchema } from './waitlist.schemas.ts';
 
 const tags = ['Bookings: waitlist'];
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Waitlist entries name customers and what they wait for across every resource: reading them takes
+ * the business-wide booking and customer reads, not a staff member's grant on their own resources'
+ * bookings; removing one takes the business-wide booking update.
+ */
+function assertWholeWaitlist(auth: AuthContext | null, action: 'read' | 'update'): void {
+  const everyBooking = auth !== null && auth.can(action, 'Booking', { resource_id: NIL_UUID, customer_id: NIL_UUID });
+  const customers = auth !== null && (action === 'update' || auth.can('read', 'Customer', { id: NIL_UUID }));
+  if (!everyBooking || !customers) throw forbidden('The waitlist takes permission over every booking and customer of the business');
+}
 
 export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices): void {
   api.post(
@@ -26,10 +39,13 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
   api.get(
     '/waitlist',
     {
-      schema: { tags, summary: 'List waitlist entries (priority, then arrival)', querystring: waitlistListQuerySchema, response: { 200: envelopeSchema(z.array(waitlistEntrySchema)) } },
+      schema: { tags, summary: 'List waitlist entries (priority, then arrival); needs read on every booking and on customers', querystring: waitlistListQuerySchema, response: { 200: envelopeSchema(z.array(waitlistEntrySchema)) } },
       config: { access: { permission: ['read', 'Booking'] } },
     },
-    async (request) => ok(await services.waitlist.list(requireTenant(request), request.query)),
+    async (request) => {
+      assertWholeWaitlist(request.auth, 'read');
+      return ok(await services.waitlist.list(requireTenant(request), request.query));
+    },
   );
 
   api.delete(
@@ -39,6 +55,7 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
       config: { access: { permission: ['update', 'Booking'] } },
     },
     async (request, reply) => {
+      assertWholeWaitlist(request.auth, 'update');
       await services.waitlist.remove(requireTenant(request), request.params.id);
       return reply.code(204).send();
     },

@@ -6,8 +6,8 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './api-keys.repository.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
-import { isPermissionString, parsePermission, type PermissionString } from './permissions.ts';
-import { permissionsOf } from './principal.ts';
+import { assertMayGrant, heldPermissions } from './grants.ts';
+import { isPermissionString, isPlatformPower, type PermissionString } from './permissions.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { RequestMeta } from './auth.service.ts';
 
@@ -34,13 +34,12 @@ const toView = (row: repo.ApiKeyRow): ApiKeyView => ({
 });
 
 /**
- * The permissions a key may carry: a subset of its creator's. Without a list the key gets
- * all of the creator's permissions except managing credentials (keys, roles, users).
+ * The permissions a key may carry: a subset of what its creator holds unconditionally (grants.ts).
+ * Without a list the key gets all of that except managing credentials (keys, roles, users).
  */
 export function scopeForKey(creator: AuthContext, requested: readonly string[] | undefined): PermissionString[] {
-  const held = permissionsOf(creator);
   if (requested === undefined) {
-    return held.filter((permission) => !/:(ApiKey|Role|User|Platform)$/.test(permission) && !permission.startsWith('impersonate:'));
+    return [...heldPermissions(creator)].filter((permission) => !/:(ApiKey|Role|User|Platform)$/.test(permission) && !isPlatformPower(permission));
   }
   const invalid = requested.filter((permission) => !isPermissionString(permission));
   if (invalid.length > 0) {
@@ -50,15 +49,10 @@ export function scopeForKey(creator: AuthContext, requested: readonly string[] |
       invalid.map((permission) => ({ field: 'permissions', message: `unknown permission "${permission}"` })),
     );
   }
-  const scoped = requested.filter(isPermissionString);
-  const beyond = scoped.filter((permission) => {
-    const [action, subject] = parsePermission(permission);
-    return !creator.can(action, subject);
-  });
-  if (beyond.length > 0) {
-    throw new AppError('FORBIDDEN', 'A key cannot have permissions its creator does not have', { permissions: beyond });
-  }
-  return [...new Set(scoped)];
+  const scoped = [...new Set(requested.filter(isPermissionString))];
+  // A key is the creator's own powers delegated, not a person: the subset rule, not the owner-level one.
+  assertMayGrant(creator, { what: 'an API key', permissions: scoped, ownerLevelRule: false });
+  return scoped;
 }
 
 export function createApiKeyService(deps: { db: Db; config: Config; authenticator: IdentityAuthenticator }) {

@@ -169,3 +169,35 @@ export function unconditionalPermissions(rules: Rule[]): PermissionString[] {
 export const CUSTOMER_ROUTE_PERMISSIONS: ReadonlySet<string> = new Set(
   unconditionalPermissions(ROLE_RULES.customer({ userId: null, resourceIds: [], customerId: null })),
 );
+
+/**
+ * Subjects whose changes administer the business itself: its team, roles, credentials, plan and
+ * security settings. A role carrying any change on them is owner-level: only owners define or grant it.
+ */
+const OWNER_LEVEL_SUBJECTS: ReadonlySet<Subject> = new Set<Subject>(['User', 'Role', 'ApiKey', 'Tenant', 'Settings']);
+
+export function isOwnerLevelPermission(permission: PermissionString): boolean {
+  const [action, subject] = parsePermission(permission);
+  return action !== 'read' && action !== 'export' && OWNER_LEVEL_SUBJECTS.has(subject);
+}
+
+/** Powers no tenant role, custom role or key may carry: the platform's own, and acting as someone else. */
+export function isPlatformPower(permission: PermissionString): boolean {
+  const [action, subject] = parsePermission(permission);
+  return subject === 'Platform' || action === 'impersonate';
+}
+
+/**
+ * Everything a list of catalogue permissions amounts to ("manage:Booking" is every action on
+ * bookings). Impersonation is left out: only the platform's own subject makes it mean anything.
+ */
+export function impliedPermissions(permissions: readonly PermissionString[]): PermissionString[] {
+  return grantedPermissions(buildAbility(rulesFromPermissions(permissions))).filter((permission) => !permission.startsWith('impersonate:'));
+}
+
+/** The most a system role can ever reach: grants under conditions count as granted. */
+export function systemRolePermissions(role: TenantRole): PermissionString[] {
+  return grantedPermissions(buildAbility(ROLE_RULES[role]({ userId: null, resourceIds: [], customerId: null }))).filter(
+    (permission) => !permission.startsWith('impersonate:'),
+  );
+}

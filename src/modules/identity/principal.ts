@@ -9,6 +9,7 @@ import {
   ROLE_RULES,
   rulesFromPermissions,
   SUBJECTS,
+  unconditionalPermissions,
   type PermissionString,
   type SystemRole,
 } from './permissions.ts';
@@ -59,6 +60,7 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
     : rulesFromPermissions((facts.permissions ?? []).filter(isPermissionString));
   const ability = buildAbility(rules);
   let granted: PermissionString[] | undefined;
+  let unconditional: PermissionString[] | undefined;
   return {
     tenantId: facts.tenantId,
     actor: facts.actor,
@@ -84,6 +86,11 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
       get permissions(): PermissionString[] {
         granted ??= grantedPermissions(ability);
         return granted;
+      },
+      /** The permissions granted whatever the object (staff's own-resource grants are not among them); computed on first read. */
+      get unconditionalPermissions(): PermissionString[] {
+        unconditional ??= unconditionalPermissions(rules);
+        return unconditional;
       },
     }),
   };

@@ -63,3 +63,20 @@ export async function deleteRole(executor: Executor, tenantId: string, roleId: s
   const result = await executor.deleteFrom('roles').where('tenant_id', '=', tenantId).where('id', '=', roleId).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
+
+/**
+ * Locks the active memberships holding `role` (FOR UPDATE) and returns their users. Two owners
+ * demoting each other at once: the second waits for the first, then sees one owner left.
+ */
+export async function lockActiveHolders(executor: Executor, tenantId: string, role: 'business_admin'): Promise<string[]> {
+  const rows = await executor
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', role)
+    .where('status', '=', 'active')
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
+  return rows.map((row) => row.user_id);
+}

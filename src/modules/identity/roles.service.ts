@@ -3,7 +3,8 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
-import { isPermissionString, parsePermission, ROLE_RULES, TENANT_ROLES, buildAbility, grantedPermissions, type PermissionString } from './permissions.ts';
+import { assertMayGrant, assertMayManage } from './grants.ts';
+import { isPermissionString, ROLE_RULES, TENANT_ROLES, buildAbility, grantedPermissions, type PermissionString } from './permissions.ts';
 import * as repo from './roles.repository.ts';
 
 export interface RoleView {
@@ -39,7 +40,10 @@ export function systemRoleViews(): RoleView[] {
   }));
 }
 
-/** Custom roles pick from the catalogue, never platform powers, and never more than their author holds. */
+/**
+ * Custom roles pick from the catalogue, never platform powers, never more than their author holds,
+ * and only owners define owner-level roles (grants.ts).
+ */
 function validatePermissions(auth: AuthContext, permissions: readonly string[]): PermissionString[] {
   const unknown = permissions.filter((permission) => !isPermissionString(permission));
   if (unknown.length > 0) {
@@ -49,13 +53,18 @@ function validatePermissions(auth: AuthContext, permissions: readonly string[]):
       unknown.map((permission) => ({ field: 'permissions', message: `unknown permission "${permission}"` })),
     );
   }
-  const valid = permissions.filter(isPermissionString);
-  const refused = valid.filter((permission) => {
-    const [action, subject] = parsePermission(permission);
-    return subject === 'Platform' || action === 'impersonate' || !auth.can(action, subject);
-  });
-  if (refused.length > 0) throw new AppError('FORBIDDEN', 'A role cannot grant permissions you do not have', { permissions: refused });
-  return [...new Set(valid)];
+  const valid = [...new Set(permissions.filter(isPermissionString))];
+  assertMayGrant(auth, { what: 'a role', permissions: valid });
+  return valid;
+}
+
+/** Editing or deleting a role is for those who could have granted all it carries. */
+function assertMayEdit(auth: AuthContext, row: repo.RoleRow): void {
+  assertMayManage(
+    auth,
+    { what: `the "${row.name}" role`, permissions: row.permissions.filter(isPermissionString) },
+    `You cannot change the "${row.name}" role: it carries permissions you could not grant`,
+  );
 }
 
 export function createRoleService(deps: { db: Db; authenticator: IdentityAuthenticator }) {
@@ -98,6 +107,7 @@ export function createRoleService(deps: { db: Db; authenticator: IdentityAuthent
       const result = await withTenant(db, auth.tenantId, async (trx) => {
         const before = await repo.findRole(trx, auth.tenantId, roleId);
         if (!before) throw notFound('Role');
+        assertMayEdit(auth, before);
         const after = await repo.updateRole(trx, auth.tenantId, roleId, { ...patch, permissions });
         if (!after) throw notFound('Role');
         return { before: toView(before), after: toView(after) };
@@ -111,6 +121,7 @@ export function createRoleService(deps: { db: Db; authenticator: IdentityAuthent
       return withTenant(db, auth.tenantId, async (trx) => {
         const role = await repo.findRole(trx, auth.tenantId, roleId);
         if (!role) throw notFound('Role');
+        assertMayEdit(auth, role);
         if (await repo.roleInUse(trx, auth.tenantId, roleId)) {
           throw new AppError('CONFLICT', 'Members still hold this role; give them another role first');
         }

@@ -2,7 +2,7 @@ import { publicUrl, type Config } from '../../platform/config.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
-import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { recordAudit } from '../audit/index.ts';
 import { assertWithinPlanLimit, getTenant } from '../tenancy/index.ts';
@@ -13,7 +13,9 @@ import type { IdentityMessagesPort } from './messages.ts';
 import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from './passwords.ts';
-import { isTenantRole, type TenantRole } from './permissions.ts';
+import { assertMayGrant, assertMayManage, OWNER_ROLE, roleEscalation } from './grants.ts';
+import { isPermissionString, isTenantRole, systemRolePermissions, type PermissionString, type TenantRole } from './permissions.ts';
+import * as rolesRepo from './roles.repository.ts';
 import { startSession, type TokenIssuer } from './session-tokens.ts';
 import { randomToken } from './secrets.ts';
 import * as usersRepo from './users.repository.ts';
@@ -56,26 +58,33 @@ export interface RoleAssignment {
   custom_role_id?: string | null | undefined;
 }
 
-/** Only business admins hand out the business admin role; custom roles must exist in the tenant. */
+/** What a membership's role amounts to: a system role's powers, or its custom role's permissions. */
+async function powersOfRole(
+  executor: Executor,
+  tenantId: string,
+  role: MembershipRole,
+  customRoleId: string | null,
+): Promise<{ what: string; permissions: PermissionString[] } | null> {
+  if (role !== 'custom') return { what: `the ${role} role`, permissions: systemRolePermissions(role) };
+  if (customRoleId === null) return null;
+  const custom = await rolesRepo.findRole(executor, tenantId, customRoleId);
+  if (!custom) return null;
+  return { what: `the "${custom.name}" role`, permissions: custom.permissions.filter(isPermissionString) };
+}
+
+/**
+ * The role given by an invitation or a role change: it must exist, and the caller must be able to
+ * grant all it carries (grants.ts: nothing beyond their own, owner-level roles by owners only).
+ */
 async function checkAssignment(executor: Executor, auth: AuthContext, assignment: RoleAssignment): Promise<{ role: MembershipRole; customRoleId: string | null }> {
-  if (assignment.role === 'business_admin' && auth.role !== 'business_admin' && auth.role !== 'platform_admin') {
-    throw forbidden('Only a business admin can make someone a business admin');
+  const customRoleId = assignment.role === 'custom' ? (assignment.custom_role_id ?? null) : null;
+  if (assignment.role === 'custom' && !customRoleId) {
+    throw new AppError('VALIDATION_ERROR', 'Choose the custom role', [{ field: 'custom_role_id', message: 'required with role "custom"' }]);
   }
-  if (assignment.role === 'custom') {
-    const customRoleId = assignment.custom_role_id;
-    if (!customRoleId) {
-      throw new AppError('VALIDATION_ERROR', 'Choose the custom role', [{ field: 'custom_role_id', message: 'required with role "custom"' }]);
-    }
-    const role = await executor
-      .selectFrom('roles')
-      .select('id')
-      .where('tenant_id', '=', auth.tenantId)
-      .where('id', '=', customRoleId)
-      .executeTakeFirst();
-    if (!role) throw new AppError('VALIDATION_ERROR', 'Unknown custom role', [{ field: 'custom_role_id', message: 'unknown role' }]);
-    return { role: 'custom', customRoleId };
-  }
-  return { role: assignment.role, customRoleId: null };
+  const powers = await powersOfRole(executor, auth.tenantId, assignment.role, customRoleId);
+  if (!powers) throw new AppError('VALIDATION_ERROR', 'Unknown custom role', [{ field: 'custom_role_id', message: 'unknown role' }]);
+  assertMayGrant(auth, powers);
+  return { role: assignment.role, customRoleId };
 }
 
 export function createUserService(deps: {
@@ -221,7 +230,10 @@ export function createUserService(deps: {
       });
     },
 
-    /** Role change and (de)activation. The last active business admin cannot be demoted or deactivated. */
+    /**
+     * Role change and (de)activation. Only someone able to grant the member's current role may touch
+     * them; nobody changes their own role; the last active business admin cannot be demoted or deactivated.
+     */
     async update(
       auth: AuthContext,
       userId: string,
@@ -230,17 +242,19 @@ export function createUserService(deps: {
       const result = await withTenant(db, auth.tenantId, async (trx) => {
         const before = await usersRepo.findMember(trx, auth.tenantId, userId);
         if (!before) throw notFound('User');
-        if (before.role === 'business_admin' && auth.role !== 'business_admin' && auth.role !== 'platform_admin') {
-          throw forbidden('Only a business admin can change a business admin');
-        }
-        const assignment = patch.role !== undefined ? await checkAssignment(trx, auth, { role: patch.role, custom_role_id: patch.custom_role_id }) : undefined;
-        const losesAdmin =
-          before.role === 'business_admin' &&
-          before.status === 'active' &&
-          ((assignment !== undefined && assignment.role !== 'business_admin') || patch.status === 'deactivated');
-        if (losesAdmin && (await usersRepo.countActiveMembers(trx, auth.tenantId, 'business_admin')) <= 1) {
+        // Only someone who could have given the member their role may change or deactivate them:
+        // an owner is changed by owners only, a manager by no one below a manager.
+        const current = await powersOfRole(trx, auth.tenantId, before.role, before.custom_role_id);
+        if (current) assertMayManage(auth, current, `You cannot change a member holding ${current.what}`);
+        const changesRole =
+          patch.role !== undefined && (patch.role !== before.role || (patch.role === 'custom' && (patch.custom_role_id ?? null) !== before.custom_role_id));
+        const losesAdmin = before.role === OWNER_ROLE && before.status === 'active' && ((changesRole && patch.role !== OWNER_ROLE) || patch.status === 'deactivated');
+        // Locked, so two owners demoting each other at once cannot leave the business without one.
+        if (losesAdmin && (await rolesRepo.lockActiveHolders(trx, auth.tenantId, OWNER_ROLE)).filter((id) => id !== userId).length === 0) {
           throw new AppError('CONFLICT', 'A business needs at least one active business admin');
         }
+        if (changesRole && userId === auth.userId) throw roleEscalation('You cannot change your own role; ask an owner');
+        const assignment = changesRole ? await checkAssignment(trx, auth, { role: patch.role ?? before.role, custom_role_id: patch.custom_role_id }) : undefined;
         if (patch.status === 'active' && before.status !== 'active' && before.role !== 'customer') {
           await assertWithinPlanLimit(trx, auth.tenantId, 'users', await countActiveUsers(trx, auth.tenantId));
         }

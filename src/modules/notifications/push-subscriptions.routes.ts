@@ -40,7 +40,9 @@ function customerOf(request: FastifyRequest, named: string | undefined): string 
     return auth.actor.id;
   }
   if (named === undefined) throw new AppError('VALIDATION_ERROR', 'customer_id is required', [{ field: 'body.customer_id', message: 'Required' }]);
-  if (!auth.can('update', 'Customer')) throw new AppError('FORBIDDEN', 'Not allowed to manage this customer');
+  // Checked against the named customer: a grant under conditions (a customer-role member's "my own
+  // profile") covers no one else, where a bare "may ever update customers" would.
+  if (!auth.can('update', 'Customer', { id: named })) throw new AppError('FORBIDDEN', 'Not allowed to manage this customer');
   return named;
 }
 

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   PAYMENT_FAILED: 402,
   PLAN_LIMIT_REACHED: 402,
   FORBIDDEN: 403,
+  /** Granting a role or permission beyond the caller's own, an owner-level grant by a non-owner, or changing one's own role. */
+  ROLE_ESCALATION: 403,
   VERIFICATION_REQUIRED: 403,
   TENANT_SUSPENDED: 403,
   CUSTOMER_BANNED: 403,
