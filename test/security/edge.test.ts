@@ -15,7 +15,7 @@ import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { SIGNED_CALLBACK_FAILURES_PER_MINUTE } from '../../src/platform/http/signed-callbacks.ts';
 import { createCustomersModule, findOrCreateGuestCustomer } from '../../src/modules/customers/index.ts';
 import { ACCOUNT_CODES_PER_IP } from '../../src/modules/customers/customer-account-codes.ts';
-import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase } from '../support/database.ts';
 import { signupTenant, type TestApp, type TenantOwner } from '../support/factories.ts';
 import { startModuleServer } from '../support/module-server.ts';
 import { makeTenant as makePaymentsTenant, startPayments } from '../payments/harness.ts';
