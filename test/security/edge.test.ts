@@ -6,6 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -13,6 +14,10 @@ import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 import { generateMasterKey, KeyRing } from '../../src/platform/crypto/field-encryption.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { SIGNED_CALLBACK_FAILURES_PER_MINUTE } from '../../src/platform/http/signed-callbacks.ts';
+import { AppError } from '../../src/platform/http/errors.ts';
+import { ok } from '../../src/platform/http/envelope.ts';
+import { createHttpServer } from '../../src/platform/http/server.ts';
+import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import { createCustomersModule, findOrCreateGuestCustomer } from '../../src/modules/customers/index.ts';
 import { ACCOUNT_CODES_PER_IP } from '../../src/modules/customers/customer-account-codes.ts';
 import { openTestDatabase } from '../support/database.ts';
@@ -248,6 +253,47 @@ describe('provider callbacks', () => {
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
     // A genuine call from that same address still goes through.
     expect((await send(attacker)).statusCode).toBe(200);
+  });
+});
+
+describe('provider callbacks with Redis', () => {
+  const redisUrl = process.env.REDIS_URL;
+  it.runIf(redisUrl)('count failed signatures across every server process', async () => {
+    const servers = await Promise.all(
+      [0, 1].map(async () => {
+        const redis = new Redis(redisUrl ?? '');
+        const server = await createHttpServer({
+          config: loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl }),
+          db: edge.db.db,
+          authenticator: { authenticate: async () => null, resolvePublicTenant: async () => null },
+          metrics: createMetrics({ poolStats: () => edge.db.poolStats(), jobCounts: async () => [] }),
+          redis,
+          keyRing: new KeyRing({ keys: [generateMasterKey('edge-redis')] }),
+          isReady: async () => true,
+        });
+        server.post('/api/v1/callback', { config: { access: { public: true, tenant: 'none' }, signedCallback: true } }, async (request) => {
+          if (request.headers['x-signature'] !== 'good') throw new AppError('INVALID_SIGNATURE', 'bad signature');
+          return ok({ received: true });
+        });
+        await server.ready();
+        return { server, redis };
+      }),
+    );
+    try {
+      const remoteAddress = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.9`;
+      const call = (index: number, signature: string) =>
+        servers[index % 2]?.server.inject({ method: 'POST', url: '/api/v1/callback', remoteAddress, headers: { 'x-signature': signature } });
+      const statuses: number[] = [];
+      for (let index = 0; index <= SIGNED_CALLBACK_FAILURES_PER_MINUTE; index += 1) statuses.push((await call(index, 'forged'))?.statusCode ?? 0);
+      expect(statuses.slice(0, SIGNED_CALLBACK_FAILURES_PER_MINUTE).every((status) => status === 400)).toBe(true);
+      expect(statuses[SIGNED_CALLBACK_FAILURES_PER_MINUTE]).toBe(429);
+      expect((await call(0, 'good'))?.statusCode).toBe(200);
+    } finally {
+      for (const { server, redis } of servers) {
+        await server.close();
+        redis.disconnect();
+      }
+    }
   });
 });
 
