@@ -1,10 +1,13 @@
 import { pino, type Logger } from 'pino';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { isSchemaCurrent } from './platform/db/migrator.ts';
 import { createHttpServer, type HttpServer } from './platform/http/server.ts';
+import { createMetricsServer } from './platform/http/metrics-route.ts';
 import { createMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { createEventFanoutJob, type EventSubscriber } from './platform/events/outbox.ts';
 import type { JobDefinition } from './platform/jobs/job-definition.ts';
@@ -35,11 +38,15 @@ export interface AppDeps {
   redis?: Redis | undefined;
   /** The built web app; defaults to web/dist. */
   webDistDir?: string;
+  /** Where the HTTP request log goes (default: stdout). */
+  logStream?: DestinationStream;
 }
 
 /** Everything one process needs, wired once: the HTTP server and the worker's job definitions. */
 export interface Application {
   server: HttpServer;
+  /** The separate `/metrics` listener when METRICS_PORT is set (the main server then has no /metrics). */
+  metricsServer: FastifyInstance | null;
   metrics: Metrics;
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
@@ -134,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     metrics,
     keyRing,
     ...(deps.redis ? { redis: deps.redis } : {}),
+    ...(deps.logStream ? { logStream: deps.logStream } : {}),
     isReady: async () => {
       // The schema never goes backwards, so once current it stays current for this process.
       schemaCurrent ||= await isSchemaCurrent(handle);
@@ -194,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
 
   return {
     server,
+    metricsServer: config.METRICS_PORT === undefined ? null : await createMetricsServer(config, metrics),
     metrics,
     jobs,
     subscribers,

@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'seed') {
     await app.server.close();
+    await app.metricsServer?.close();
     await runtime.close();
     await stopTracing();
     return;
@@ -90,6 +91,11 @@ async function run(
     await app.server.listen({ port: config.PORT, host: config.HOST });
     logger.info(`ReserveHub is listening on ${publicUrl(config)} (API reference at ${publicUrl(config)}/docs)`);
   }
+  // METRICS_PORT: /metrics on its own listener, in worker-only processes too (their job figures).
+  if (app.metricsServer && config.METRICS_PORT !== undefined) {
+    await app.metricsServer.listen({ port: config.METRICS_PORT, host: config.HOST });
+    logger.info(`Metrics are served on port ${config.METRICS_PORT}`);
+  }
   await worker?.start();
   if (worker) {
     const tenants = await app.startKeyRotationForNewKey();
@@ -108,6 +114,7 @@ async function run(
     deadline.unref();
     // Stop accepting requests first, let in-flight ones finish, then the worker, then the database.
     if (runsHttp) await app.server.close();
+    await app.metricsServer?.close();
     await worker?.stop();
     await runtime.close();
     await stopTracing();

@@ -1,9 +1,20 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((value) => value === 'true' || value === '1');
+
+/** One IPv4/IPv6 address or CIDR block (`10.0.0.0/8`, `::1`, `fd00::/8`). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 const positiveIntFromEnv = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
@@ -24,11 +35,6 @@ export const configSchema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .optional()
     .transform((value) => value !== 'false' && value !== '0'),
-  /** Role the application switches to inside every transaction; it must not bypass RLS. */
-  DATABASE_APP_ROLE: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case SQL identifier')
-    .default('reservehub_app'),
   REDIS_URL: z.string().url().optional(),
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('ReserveHub <no-reply@reservehub.local>'),
@@ -58,6 +64,24 @@ export const configSchema = z.object({
   /** Lets Web Push endpoints resolve to private or loopback addresses (tests, a self-hosted push service); off by default. */
   PUSH_ALLOW_PRIVATE: booleanFromEnv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDR blocks). Empty: none,
+   * so the client address is the socket's and no caller can choose the IP that rate limits and audit see.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every(isAddressOrCidr), 'must be comma-separated IP addresses or CIDR blocks'),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** When set, /metrics is served on this port only (a separate listener), not on PORT. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
+   * Production takes payments through Stripe; the built-in sandbox (test cards, no real money) is allowed
+   * there only when this is "true", and every response then says `X-Payments-Mode: test`.
+   */
+  PAYMENTS_SANDBOX: booleanFromEnv,
   RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(600),
   PUBLIC_RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(120),
   BODY_LIMIT_BYTES: positiveIntFromEnv(1_048_576),
@@ -96,8 +120,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (missing.length > 0) {
       throw new ConfigError(`Missing required settings in production: ${missing.join(', ')}`);
     }
+    if (config.STRIPE_SECRET_KEY === undefined && !config.PAYMENTS_SANDBOX) {
+      throw new ConfigError(
+        'Payments in production: set STRIPE_SECRET_KEY (and its webhook and publishable keys), or set ' +
+          'PAYMENTS_SANDBOX=true to run the sandbox provider on purpose (test cards only, no real money taken)',
+      );
+    }
+  }
+  if (config.METRICS_PORT !== undefined && config.METRICS_PORT === config.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT');
   }
   return config;
+}
+
+/**
+ * `test` when no real money can move: the sandbox provider, or Stripe with a test key. Every HTTP
+ * response then carries `X-Payments-Mode: test`, and the payment page shows a test-mode banner.
+ */
+export function paymentsMode(config: Pick<Config, 'STRIPE_SECRET_KEY'>): 'live' | 'test' {
+  const key = config.STRIPE_SECRET_KEY;
+  return key !== undefined && /^(sk|rk)_live_/.test(key) ? 'live' : 'test';
 }
 
 /** Embedded mode: no external database; PGlite files live under DATA_DIR. */

@@ -14,8 +14,8 @@ function monthsFrom(at: Date, count: number): string[] {
 }
 
 /**
- * Keeps audit partitions ahead of time: creates this month's and the next three, then
- * schedules itself for the first day of next month (dedupe key per month, so a second run
+ * Keeps audit partitions ahead of time: schedules itself for the first day of next month,
+ * then creates this month's partition and the next three (dedupe key per month, so a second run
  * of the same month is harmless). 0004_audit.sql enqueues the first run.
  */
 export const auditPartitionsJob = defineJob({
@@ -24,16 +24,16 @@ export const auditPartitionsJob = defineJob({
   payload: z.object({}).passthrough(),
   async handle(_payload, context) {
     const now = new Date();
-    const created = await withPlatform(context.db, async (trx) => {
-      const names = await ensurePartitions(trx, monthsFrom(now, MONTHS_AHEAD));
-      const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 0, 5));
-      await enqueue(trx, auditPartitionsJob, {}, {
+    // Next month's run first, in its own transaction: a failing run must not end the series.
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 0, 5));
+    await withPlatform(context.db, (trx) =>
+      enqueue(trx, auditPartitionsJob, {}, {
         tenantId: null,
         runAt: next,
         dedupeKey: `audit-partitions-${next.toISOString().slice(0, 7)}`,
-      });
-      return names;
-    });
+      }),
+    );
+    const created = await withPlatform(context.db, (trx) => ensurePartitions(trx, monthsFrom(now, MONTHS_AHEAD)));
     return { outcome: 'done', note: `partitions present: ${created.join(', ')}` };
   },
 });

@@ -36,7 +36,7 @@ function nextRunAt(now: Date): Date {
  * Makes sure the tenant's daily maintenance run is queued. Called whenever a
  * customer is created (cheap: one insert, sent with the transaction's other
  * deferred writes, that the dedupe key turns into a no-op), and by each run
- * for the next day, so every tenant with customers has exactly one run per
+ * for the next day before it does its work, so every tenant with customers has exactly one run per
  * day without a list of tenants.
  */
 export async function scheduleCustomerMaintenance(executor: Executor, tenantId: string, now = new Date()): Promise<void> {
@@ -92,8 +92,10 @@ export function createCustomerMaintenanceJob(deps: { registry: CustomerDataRegis
     async handle(_payload, context) {
       const tenantId = context.tenantId;
       if (tenantId === null) return { outcome: 'discard', reason: 'customer maintenance runs per tenant' };
-      const report = await runCustomerMaintenance({ db: context.db, ...deps }, tenantId);
+      // Tomorrow's run is queued first, in its own transaction: a run that fails (and at last parks as
+      // dead) must not end the tenant's daily retention. A retry queues nothing new (dedupe key per day).
       await withTenant(context.db, tenantId, (trx) => scheduleCustomerMaintenance(trx, tenantId));
+      const report = await runCustomerMaintenance({ db: context.db, ...deps }, tenantId);
       return {
         outcome: 'done',
         note: `erased ${report.guestsErased} expired guests, deleted ${report.consentRecordsDeleted} consent records`,

@@ -31,7 +31,8 @@ export function registerTwilioStatusRoutes(api: ApiRouter, deps: TwilioStatusDep
             'out-of-order callbacks are harmless.',
           response: { 200: envelopeSchema(statusAckSchema) },
         },
-        config: { access: { public: true, tenant: 'none' } },
+        // Not under the public per-IP limit: only failed signatures count, per IP (platform/http/signed-callbacks.ts).
+        config: { access: { public: true, tenant: 'none' }, signedCallback: true },
       },
       async (request) => {
         if (typeof request.body !== 'string') throw new AppError('INVALID_SIGNATURE', 'Send the callback as application/x-www-form-urlencoded');

@@ -11,7 +11,8 @@ export const escapeHtml = (text: string): string =>
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 button,.button{font-size:1rem;padding:.6rem 1.2rem;margin:.25rem .5rem .25rem 0;cursor:pointer;display:inline-block}
 label{display:block;margin:.8rem 0 .2rem}input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box}
-.row{display:flex;gap:1rem}.row>div{flex:1}.error{color:#a40000;font-weight:600}.muted{color:#555;font-size:.9rem}`;
+.row{display:flex;gap:1rem}.row>div{flex:1}.error{color:#a40000;font-weight:600}.muted{color:#555;font-size:.9rem}
+.test-mode{background:#fff3cd;border:2px solid #b8860b;padding:.6rem;font-weight:700;text-align:center}`;
 
 export interface HtmlOptions {
   /** CSP nonce for the page's own `<style>` (pages served with a nonce-based policy). */

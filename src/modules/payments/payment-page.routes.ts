@@ -127,7 +127,10 @@ function paymentPage(reply: FastifyReply, input: PageInput): string {
   const state = stateSection(input);
   const waiting = state.refresh ? '<meta http-equiv="refresh" content="2">' : '';
   const script = state.script ? scriptBlock(reply, input) : '';
-  return htmlDocument(TITLE, `${heading}${state.html}${script}`, { styleNonce: reply.cspNonce.style, head: waiting });
+  // Sandbox or a Stripe test key: no real money moves, and the customer must be able to see that.
+  const testMode = input.mode === 'sandbox' || (input.publishableKey ?? '').startsWith('pk_test_');
+  const banner = testMode ? '<p id="test-mode" class="test-mode" role="note">Test mode: no real payment is taken.</p>' : '';
+  return htmlDocument(TITLE, `${banner}${heading}${state.html}${script}`, { styleNonce: reply.cspNonce.style, head: waiting });
 }
 
 function stateSection(input: PageInput): { html: string; refresh: boolean; script: boolean } {

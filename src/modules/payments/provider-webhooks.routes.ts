@@ -49,7 +49,8 @@ export function registerProviderWebhookRoutes(api: ApiRouter, context: PaymentsC
           params: webhookParamsSchema,
           response: { 200: envelopeSchema(webhookAckSchema) },
         },
-        config: { access: { public: true, tenant: 'none' } },
+        // Not under the public per-IP limit: only failed signatures count, per IP (platform/http/signed-callbacks.ts).
+        config: { access: { public: true, tenant: 'none' }, signedCallback: true },
       },
       async (request) => {
         if (typeof request.body !== 'string') throw new AppError('INVALID_SIGNATURE', 'Send the event as application/json');

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import FindMyWay from 'find-my-way';
 import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -15,7 +16,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import type { Config } from '../config.ts';
+import { paymentsMode, type Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { KeyRing } from '../crypto/field-encryption.ts';
 import { loggerOptions } from '../observability/logger.ts';
@@ -27,6 +28,8 @@ import { type Authenticator, type RouteAccess, tenantOf } from './access.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { pgErrorToAppError } from './pg-errors.ts';
 import { openapiDocumentTransform, openapiRouteTransform, SECURITY_SCHEMES } from './openapi.ts';
+import { addMetricsRoute } from './metrics-route.ts';
+import { isSignedCallback, signedCallbackFailureLimit } from './signed-callbacks.ts';
 
 
 export interface HttpServerDeps {
@@ -39,6 +42,8 @@ export interface HttpServerDeps {
   redis?: Redis;
   /** Readiness: database reachable and schema current. */
   isReady: () => Promise<boolean>;
+  /** Where the request log goes (default: stdout); tests read it. */
+  logStream?: DestinationStream;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -62,9 +67,11 @@ declare module 'fastify' {
 export async function createHttpServer(deps: HttpServerDeps) {
   const { config } = deps;
   const app = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: { ...loggerOptions(config.LOG_LEVEL), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies: otherwise any caller could name
+    // its own address and walk past every per-IP limit, and put any IP into sessions and the audit log.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -113,8 +120,11 @@ export async function createHttpServer(deps: HttpServerDeps) {
     }
   });
 
+  const testPayments = paymentsMode(config) === 'test';
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // No real money moves (sandbox or Stripe test key): every response says so.
+    if (testPayments) reply.header('x-payments-mode', 'test');
     const span = tracer().startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`);
     span.setAttribute('http.request_id', request.id);
     request.span = span;
@@ -126,6 +136,8 @@ export async function createHttpServer(deps: HttpServerDeps) {
   const refusedCredentials = new WeakMap<FastifyRequest, AppError>();
   app.addHook('onRequest', async (request) => {
     if (outsideApi(request)) return;
+    // Provider callbacks carry a signature, not a credential, and name no tenant.
+    if (isSignedCallback(request)) return;
     try {
       request.auth = await deps.authenticator.authenticate(request.headers.authorization);
     } catch (error) {
@@ -156,6 +168,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
       'x-ratelimit-reset',
       'retry-after',
       'idempotent-replayed',
+      'x-payments-mode',
     ],
   });
   await app.register(rateLimit, {
@@ -167,7 +180,8 @@ export async function createHttpServer(deps: HttpServerDeps) {
       request.auth ? `credential:${request.auth.actor.id}` : `ip:${request.ip}`,
     max: (request: FastifyRequest) =>
       request.auth ? config.RATE_LIMIT_PER_MINUTE : config.PUBLIC_RATE_LIMIT_PER_MINUTE,
-    allowList: (request: FastifyRequest) => outsideApi(request),
+    // Provider callbacks have their own limit, on failed signatures only (signed-callbacks.ts).
+    allowList: (request: FastifyRequest) => outsideApi(request) || isSignedCallback(request),
     errorResponseBuilder: (_request, context) => {
       const error = new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
         limit: context.max,
@@ -218,7 +232,9 @@ export async function createHttpServer(deps: HttpServerDeps) {
     }
   });
 
-  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+  const callbackFailures = signedCallbackFailureLimit(app);
+  app.setErrorHandler(async (thrown: FastifyError | AppError | Error, request, reply) => {
+    const error = await callbackFailures(request, thrown);
     const requestId = request.id;
     const send = (status: number, code: string, message: string, details?: unknown) =>
       reply.code(status).send(failure(code, message, details, requestId));
@@ -300,9 +316,8 @@ export async function createHttpServer(deps: HttpServerDeps) {
     const ready = await deps.isReady().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
-  );
+  // With METRICS_PORT the figures are served by a listener of their own (metrics-route.ts), not here.
+  if (config.METRICS_PORT === undefined) addMetricsRoute(app, config, deps.metrics);
 
   return app;
 }

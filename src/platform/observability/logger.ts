@@ -1,6 +1,28 @@
 import type { LoggerOptions } from 'pino';
 
 /**
+ * Paths whose next segment is a bearer link token: the hosted payment page, manage links, calendar
+ * feeds, waitlist offers. Matched anywhere in the path (`/api/v1/manage/...` as well as `/pay/...`).
+ */
+const TOKEN_PATH = /(\/(?:pay|manage|calendar\/feeds|waitlist\/offers)\/)[^/]+/gi;
+
+/**
+ * The request URL as logged: the path only, since query strings carry tokens (`?token=` of
+ * unsubscribe links, signed onboarding links), with link tokens in the path replaced. The path is
+ * percent-decoded first, because the router decodes it too: `/m%61nage/{token}` reaches the same route.
+ */
+export function loggableUrl(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path;
+  }
+  return decoded.replace(TOKEN_PATH, '$1[redacted]');
+}
+
+/**
  * pino options shared by the HTTP server and the worker: JSON lines, with
  * credentials, secrets and personal data redacted wherever they appear.
  */
@@ -38,9 +60,7 @@ export function loggerOptions(level: string): LoggerOptions {
     serializers: {
       req: (request: { method: string; url: string; id: string; headers: Record<string, unknown> }) => ({
         method: request.method,
-        // Query strings can carry tokens (manage links, feeds): log the path only. The payment page's
-        // path is itself a link token: kept out of the logs too.
-        url: (request.url.split('?')[0] ?? '').replace(/^\/pay\/[^/]+/, '/pay/[redacted]'),
+        url: loggableUrl(request.url),
         id: request.id,
         headers: { 'user-agent': request.headers['user-agent'], authorization: request.headers.authorization },
       }),
