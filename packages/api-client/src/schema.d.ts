@@ -13,8 +13,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a business account: tenant, owner (business_admin) and first business, atomically */
+        /**
+         * Create a business account: tenant, owner (business_admin) and first business, atomically
+         * @description For a new e-mail address: 201 with the account, signed in. For an address that already has an account: 202 `{status: "check_email"}` whatever the password, nothing created, and an e-mail to the address telling its owner to sign in and add the business there (POST /auth/businesses). Each such attempt counts as a failed sign-in for the account and the IP (429 once throttled).
+         */
         post: operations["postAuthSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/businesses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open another business with your account: you become its business admin and get a session in it
+         * @description Needs a session of the person (not an API key nor an impersonation) that passed the second factor when MFA is on.
+         */
+        post: operations["postAuthBusinesses"];
         delete?: never;
         options?: never;
         head?: never;
@@ -186,7 +209,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a password reset link (same answer whether or not the account exists) */
+        /** Send a password reset link (same answer, in the same time, whether or not the account exists) */
         post: operations["postAuthPasswordReset"];
         delete?: never;
         options?: never;
@@ -1315,7 +1338,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List waitlist entries (priority, then arrival) */
+        /** List waitlist entries (priority, then arrival); needs read on every booking and on customers */
         get: operations["getWaitlist"];
         put?: never;
         /** Join the waitlist of a service */
@@ -2145,7 +2168,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
+        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `ROLE_ESCALATION`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2245,11 +2268,135 @@ export interface operations {
                 "application/json": {
                     tenant_name: string;
                     tenant_slug?: string;
+                    plan_id?: string;
+                    timezone?: string;
+                    currency?: string;
                     /** Format: email */
                     email: string;
                     password: string;
                     first_name?: string;
                     last_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            session_id: string;
+                            tenant: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                domain: string | null;
+                                plan_id: string;
+                                /** @enum {string} */
+                                status: "active" | "suspended" | "cancelled";
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                created_at: string;
+                                updated_at: string;
+                            };
+                            business: {
+                                id: string;
+                                tenant_id: string;
+                                name: string;
+                                slug: string;
+                                description: string | null;
+                                logo_url: string | null;
+                                website: string | null;
+                                phone: string | null;
+                                email: string | null;
+                                address: {
+                                    [key: string]: unknown;
+                                } | null;
+                                timezone: string;
+                                currency: string;
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                created_at: string;
+                                updated_at: string;
+                            };
+                            user: {
+                                id: string;
+                                email: string;
+                                first_name: string | null;
+                                last_name: string | null;
+                                email_verified: boolean;
+                                created_at: string;
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @enum {string} */
+                            status: "check_email";
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postAuthBusinesses: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tenant_name: string;
+                    tenant_slug?: string;
                     plan_id?: string;
                     timezone?: string;
                     currency?: string;
@@ -2328,6 +2475,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -10450,7 +10598,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -10505,7 +10653,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled";
+                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
             };
             header?: never;
             path?: never;
@@ -10570,7 +10718,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
