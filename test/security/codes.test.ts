@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { asPlatform, bearer, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
@@ -143,6 +144,26 @@ describe('send budgets', () => {
     expectTooManyCodes(await signInCode(owner, email), 61, 120);
     // Refused requests queued nothing: five codes, five messages.
     expect((await codeMessages(owner)).filter((message) => message.recipient === maskRecipient(email))).toHaveLength(5);
+  });
+
+  it('holds across processes: a second server on the same database sees the same counters', async () => {
+    const owner = await signupTenant(t);
+    const email = uniqueEmail('processes');
+    const second = await buildApp({ config: t.config, handle: t.db });
+    try {
+      await second.server.ready();
+      for (let sent = 0; sent < 3; sent += 1) expect((await guestCode(owner, email)).statusCode).toBe(202);
+      const elsewhere = await second.server.inject({
+        method: 'POST',
+        url: '/api/v1/verifications',
+        headers: page(owner),
+        remoteAddress: nextAddress(),
+        payload: { channel: 'email', destination: email },
+      });
+      expectTooManyCodes(elsewhere, 1, 30);
+    } finally {
+      await second.server.close();
+    }
   });
 
   it('counts a destination across businesses: another business does not start the back-off again', async () => {
