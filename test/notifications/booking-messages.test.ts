@@ -181,7 +181,8 @@ describe('guest verification codes', () => {
         method: 'POST',
         url: '/api/v1/notification-templates',
         headers: { authorization: adminToken(tenant.tenantId) },
-        payload: { event_type: 'verification.code', channel: 'email', language: 'en', subject: 'Your code', body },
+        // No subject: a code message keeps the product's (tenants change the wording only).
+        payload: { event_type: 'verification.code', channel: 'email', language: 'en', body },
       });
     const without = await post('Here is your code, valid {{ expires_minutes }} minutes.');
     expect(without.statusCode).toBe(400);
@@ -192,6 +193,7 @@ describe('guest verification codes', () => {
     await queueCode(harness, 'custom@example.com', code);
     await harness.drain();
     expect(smtp.messages[0]?.parsed.text).toContain(`code: ${code} (10 min)`);
+    expect(smtp.messages[0]?.parsed.subject).toMatch(/^Your .* verification code$/);
   });
 
   it('never logs the code or the address, not even when a send fails and is retried', async () => {

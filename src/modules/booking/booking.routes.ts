@@ -161,7 +161,11 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       schema: {
         tags: ['Bookings: guest verification'],
         summary: 'Send a one-time code to a guest',
-        description: 'Six digits, valid 10 minutes, 5 attempts. 429 when too many codes were sent to the destination or from the address.',
+        description:
+          'Six digits, valid 10 minutes, 5 attempts. `destination` is one e-mail address (no name, list or comment) or one E.164 phone; ' +
+          'SMS only to the countries the business enables (422 SMS_COUNTRY_NOT_ALLOWED). 429 TOO_MANY_CODES with Retry-After past a send ' +
+          'budget: per destination 3 at once then waits doubling from 30 s (20 a day, 10 a day at one business), 30 an hour per IP, ' +
+          '1,000 an hour per business (100 while free or on trial).',
         body: verificationRequestSchema,
         response: { 202: envelopeSchema(verificationSentSchema) },
       },

@@ -6,18 +6,6 @@ export type VerificationRow = Selectable<BookingVerificationsTable>;
 
 /** SQL of guest verification codes. */
 export class VerificationRepository {
-  async sendsSince(executor: Executor, tenantId: string, by: { destinationHash?: string; ip?: string }, since: Date): Promise<number> {
-    const row = await executor
-      .selectFrom('booking_verifications')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('tenant_id', '=', tenantId)
-      .where('created_at', '>=', since)
-      .$if(by.destinationHash !== undefined, (query) => query.where('destination_hash', '=', by.destinationHash ?? ''))
-      .$if(by.ip !== undefined, (query) => query.where('requested_ip', '=', by.ip ?? ''))
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
-  }
-
   async insert(
     executor: Executor,
     tenantId: string,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 export const verificationRequestSchema = z.strictObject({
   channel: z.enum(['email', 'sms']),
-  destination: z.string().trim().min(3).max(320).describe('Email address, or phone in E.164 for sms'),
+  // Not trimmed here: the service parses it as exactly one address, and a CR/LF anywhere is refused, not cut off.
+  destination: z.string().min(3).max(320).describe('One e-mail address (no name, list or comment), or one phone in E.164 for sms'),
   language: z.enum(['es', 'en']).optional().describe("Language of the message; else the browser's (Accept-Language), else the business's"),
 });
 export type VerificationRequest = z.infer<typeof verificationRequestSchema>;

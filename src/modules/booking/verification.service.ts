@@ -2,7 +2,9 @@
  * Guest verification by one-time code (business setting `guest_verification:
  * otp`): six digits sent by email or SMS through the messages port (the
  * notifications pipeline), stored here only as an HMAC, valid 10 minutes, 5
- * attempts; sends limited per destination and per IP. A correct code yields a
+ * attempts. The destination is exactly one address or phone, texted only to the
+ * business's SMS countries, and each send counts against tenancy's code budgets
+ * (per destination with back-off, per IP, per business). A correct code yields a
  * `verification_token` that one booking request consumes.
  */
 import { createHmac, randomInt, randomUUID } from 'node:crypto';
@@ -10,6 +12,8 @@ import type { Trx } from '../../platform/db/database.ts';
 import { normalizeEmail, normalizePhone } from '../../platform/crypto/pii-normalization.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, validationError } from '../../platform/http/errors.ts';
+import { parseCodeDestination } from '../../platform/messaging/code-destination.ts';
+import { CodeSendGuard } from '../tenancy/index.ts';
 import { nowOf, type BookingDeps } from './booking-deps.ts';
 import type { VerificationCheck, VerificationRequest } from './verification.schemas.ts';
 import { VerificationRepository } from './verification.repository.ts';
@@ -17,11 +21,6 @@ import { VerificationRepository } from './verification.repository.ts';
 export const CODE_TTL_SECONDS = 600;
 export const MAX_ATTEMPTS = 5;
 export const TOKEN_TTL_SECONDS = 1800;
-/** Sends per destination per 10 minutes, and per IP per hour. */
-export const SENDS_PER_DESTINATION = 3;
-export const SENDS_PER_IP = 20;
-
-const MINUTE = 60_000;
 
 function rateLimited(retryAfterSeconds: number, message: string): AppError {
   return new AppError('RATE_LIMITED', message, undefined, { 'retry-after': String(retryAfterSeconds) });
@@ -37,9 +36,11 @@ export function normalizeDestination(destination: string): { kind: 'email' | 'sm
 export class VerificationService {
   readonly #deps: BookingDeps;
   readonly #repository = new VerificationRepository();
+  readonly #guard: CodeSendGuard;
 
   constructor(deps: BookingDeps) {
     this.#deps = deps;
+    this.#guard = new CodeSendGuard({ db: deps.db, keyRing: deps.keyRing });
   }
 
   /** HMAC of the destination: the table holds no contact data in clear. */
@@ -56,22 +57,21 @@ export class VerificationService {
   }
 
   async request(tenantId: string, input: VerificationRequest, ip: string | null): Promise<{ channel: 'email' | 'sms'; expires_in: number }> {
-    const destination = normalizeDestination(input.destination);
-    if (destination === null || destination.kind !== input.channel) {
+    const destination = parseCodeDestination(input.channel, input.destination);
+    if (destination === null) {
       throw validationError([
-        { field: 'destination', message: input.channel === 'email' ? 'must be an email address' : 'must be a phone number in E.164' },
+        {
+          field: 'destination',
+          message: input.channel === 'email' ? 'must be one e-mail address (no name, list or comment)' : 'must be one phone number in E.164',
+        },
       ]);
     }
+    // Budgets and SMS countries first, in their own transactions: a refusal stores and queues nothing.
+    await this.#guard.admit({ tenantId, destination, ip });
     const now = nowOf(this.#deps);
     const destinationHash = this.destinationHash(tenantId, destination.value);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await withTenant(this.#deps.db, tenantId, async (trx) => {
-      const recent = await this.#repository.sendsSince(trx, tenantId, { destinationHash }, new Date(now.getTime() - 10 * MINUTE));
-      if (recent >= SENDS_PER_DESTINATION) throw rateLimited(600, 'Too many codes sent to this destination; wait a few minutes');
-      if (ip !== null) {
-        const fromIp = await this.#repository.sendsSince(trx, tenantId, { ip }, new Date(now.getTime() - 60 * MINUTE));
-        if (fromIp >= SENDS_PER_IP) throw rateLimited(3600, 'Too many codes requested from this address');
-      }
       const id = randomUUID();
       await this.#repository.insert(trx, tenantId, {
         id,

@@ -1,8 +1,9 @@
 /**
  * One-time codes of customer accounts: six digits to sign in by email, or to prove a phone from
- * the account. The same rules as guest verification: valid 10 minutes, 5 attempts, sends limited
- * per destination (3 in 10 minutes) and per IP (20 an hour). Stored as keyed hashes only; the
- * destination is the blind index the customers table uses, so no contact data sits in clear.
+ * the account. The same rules as guest verification: valid 10 minutes, 5 attempts; sends are
+ * admitted first by tenancy's `CodeSendGuard` (one destination, SMS countries, budgets shared
+ * with guest codes). Stored as keyed hashes only; the destination is the blind index the
+ * customers table uses, so no contact data sits in clear.
  */
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
@@ -13,11 +14,9 @@ import type { AccountCodePurpose } from './customer-accounts.tables.ts';
 
 export const ACCOUNT_CODE_TTL_SECONDS = 600;
 export const ACCOUNT_CODE_MAX_ATTEMPTS = 5;
-export const ACCOUNT_CODES_PER_DESTINATION = 3;
-export const ACCOUNT_CODES_PER_IP = 20;
 
 const MINUTE = 60_000;
-/** Code rows are kept a day: well past their ten minutes and the hour the per-IP limit looks back. */
+/** Code rows are kept a day: well past their ten minutes. */
 export const CODE_ROW_RETENTION_MS = 24 * 60 * MINUTE;
 
 export interface CodeTarget {
@@ -46,23 +45,11 @@ export class AccountCodes {
   }
 
   /**
-   * Issues a code in the caller's transaction after the send limits: returns it (and its id) for
-   * the message, never to the HTTP caller. 429 RATE_LIMITED (with Retry-After) past a limit.
+   * Issues a code in the caller's transaction: returns it (and its id) for the message, never to
+   * the HTTP caller. The send must have been admitted by `CodeSendGuard` before.
    */
   async issue(trx: Trx, tenantId: string, target: CodeTarget, ip: string | null, now = new Date()): Promise<{ id: string; code: string }> {
-    const toDestination = await repo.countCodesToDestinationSince(
-      trx,
-      tenantId,
-      target.purpose,
-      target.destinationBidx,
-      new Date(now.getTime() - 10 * MINUTE),
-    );
-    if (toDestination >= ACCOUNT_CODES_PER_DESTINATION) throw rateLimited(600, 'Too many codes sent to this address; wait a few minutes');
     const ipHash = ip === null ? null : this.#mac(`ip:${tenantId}`, ip);
-    if (ipHash !== null) {
-      const fromIp = await repo.countCodesFromIpSince(trx, tenantId, ipHash, new Date(now.getTime() - 60 * MINUTE));
-      if (fromIp >= ACCOUNT_CODES_PER_IP) throw rateLimited(3600, 'Too many codes requested from this address');
-    }
     await repo.purgeCodesBefore(trx, tenantId, new Date(now.getTime() - CODE_ROW_RETENTION_MS));
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

@@ -129,7 +129,8 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
           summary: 'Email a six-digit sign-in code (also how an account is created)',
           description:
             'Always 202, whether or not the email has an account. The code is valid 10 minutes for 5 attempts. ' +
-            '429 RATE_LIMITED past 3 codes to one address in 10 minutes or 20 from one IP in an hour.',
+            '429 TOO_MANY_CODES (Retry-After) past a send budget, shared with guest codes: per address 3 at once, then waits doubling ' +
+            'from 30 s, at most 10 a day at this business; 30 an hour per IP; the business\'s hourly budget.',
           body: signInCodeRequestSchema,
           response: { 202: envelopeSchema(codeSentSchema) },
         },
@@ -255,7 +256,7 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
         schema: {
           tags: ACCOUNT_TAGS,
           summary: 'Text a code to a phone I want to add',
-          description: 'Same limits as sign-in codes.',
+          description: 'Same budgets as sign-in codes; only to the countries the business texts (422 SMS_COUNTRY_NOT_ALLOWED).',
           body: phoneCodeRequestSchema,
           response: { 202: envelopeSchema(codeSentSchema) },
         },

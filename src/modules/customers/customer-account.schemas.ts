@@ -12,7 +12,11 @@ const instantSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 instan
 
 // Sign-in on the business's booking page (public, the business named by X-Tenant).
 
-export const signInCodeRequestSchema = z.strictObject({ email: emailSchema, language: languageSchema.optional() });
+export const signInCodeRequestSchema = z.strictObject({
+  // Parsed by the service as exactly one address (a CR/LF anywhere refused, not trimmed away).
+  email: z.string().min(3).max(320).describe('One e-mail address (no name, list or comment)'),
+  language: languageSchema.optional(),
+});
 export type SignInCodeRequest = z.infer<typeof signInCodeRequestSchema>;
 
 export const codeSentSchema = z.object({ sent: z.literal(true), expires_in: z.int().describe('Seconds the code stays valid') });

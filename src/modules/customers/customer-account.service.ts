@@ -12,6 +12,7 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
 import { notFound, validationError } from '../../platform/http/errors.ts';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../identity/index.ts';
+import type { CodeSendGuard } from '../tenancy/index.ts';
 import { ACCOUNT_CODE_TTL_SECONDS, refuseCode, type AccountCodes } from './customer-account-codes.ts';
 import type { CustomerAccountsDeps } from './customer-account-ports.ts';
 import type { AccountPassword, AccountProfile, AccountUpdate, PhoneCodeRequest, PhoneVerify } from './customer-account.schemas.ts';
@@ -36,6 +37,8 @@ export const ACCOUNT_CONSENT_SOURCE = 'customer_account';
 export interface CustomerAccountServiceDeps extends CustomersDeps {
   accounts: CustomerAccountsDeps;
   codes: AccountCodes;
+  /** Admits each code send (one destination, SMS countries, budgets shared with guest codes). */
+  guard: CodeSendGuard;
 }
 
 /** A registered customer with a verified email: someone who may sign in. */
@@ -194,6 +197,7 @@ export function createCustomerAccountService(deps: CustomerAccountServiceDeps) {
     /** Sends a code by SMS to a phone the customer wants to add (limits as for sign-in codes). */
     async requestPhoneCode(context: CustomerRequestContext, customerId: string, input: PhoneCodeRequest, language: 'es' | 'en') {
       const phone = phoneOrThrow(input.phone) ?? '';
+      await deps.guard.admit({ tenantId: context.tenantId, destination: { channel: 'sms', value: phone }, ip: context.ip });
       await withTenant(db, context.tenantId, async (trx) => {
         await liveAccount(trx, context.tenantId, customerId);
         const target = { purpose: 'phone_verification' as const, destinationBidx: phoneIndex(keyRing, phone), customerId };

@@ -5,37 +5,6 @@ import './customer-accounts.tables.ts';
 
 /** SQL of customer accounts' codes and passwords. Every function takes the tenant and scopes by it. */
 
-/** Codes of a purpose sent to one destination since `since` (the per-destination send limit). */
-export async function countCodesToDestinationSince(
-  executor: Executor,
-  tenantId: string,
-  purpose: AccountCodePurpose,
-  destinationBidx: string,
-  since: Date,
-): Promise<number> {
-  const row = await executor
-    .selectFrom('customer_account_codes')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('tenant_id', '=', tenantId)
-    .where('purpose', '=', purpose)
-    .where('destination_bidx', '=', destinationBidx)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-/** Codes of any purpose requested from one address since `since` (the per-IP send limit). */
-export async function countCodesFromIpSince(executor: Executor, tenantId: string, ipHash: string, since: Date): Promise<number> {
-  const row = await executor
-    .selectFrom('customer_account_codes')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('tenant_id', '=', tenantId)
-    .where('ip_hash', '=', ipHash)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
 export async function insertCode(
   executor: Executor,
   tenantId: string,

@@ -7,6 +7,7 @@
  */
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, validationError } from '../../platform/http/errors.ts';
+import { parseCodeDestination } from '../../platform/messaging/code-destination.ts';
 import { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from '../identity/index.ts';
 import { assertPublicBookingOpen } from '../tenancy/index.ts';
 import { ACCOUNT_CODE_TTL_SECONDS, refuseCode } from './customer-account-codes.ts';
@@ -32,9 +33,13 @@ export function createCustomerAuthService(deps: CustomerAccountServiceDeps) {
   const meta = (context: CustomerRequestContext) => ({ ip: context.ip, userAgent: context.userAgent });
 
   return {
-    /** Sends a sign-in code to the email, account or not (no enumeration); 429 past the send limits. */
+    /** Sends a sign-in code to the email, account or not (no enumeration); 429 TOO_MANY_CODES past a send budget. */
     async requestCode(context: CustomerRequestContext, input: SignInCodeRequest, language: 'es' | 'en') {
-      const { email, bidx } = emailIndexOf(deps, input.email);
+      const destination = parseCodeDestination('email', input.email);
+      if (destination === null) throw validationError([{ field: 'email', message: 'must be one e-mail address (no name, list or comment)' }]);
+      const { email, bidx } = emailIndexOf(deps, destination.value);
+      // Budgets first, in their own transaction: a refusal issues and queues nothing.
+      await deps.guard.admit({ tenantId: context.tenantId, destination, ip: context.ip });
       await withTenant(db, context.tenantId, async (trx) => {
         await assertPublicBookingOpen(trx, context.tenantId);
         const issued = await codes.issue(trx, context.tenantId, { purpose: 'sign_in', destinationBidx: bidx, customerId: null }, context.ip);

@@ -11,6 +11,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { CodeSendGuard } from '../tenancy/index.ts';
 import { AccountCodes } from './customer-account-codes.ts';
 import type { CustomerAccountsDeps } from './customer-account-ports.ts';
 import { registerCustomerAccountRoutes } from './customer-account.routes.ts';
@@ -94,7 +95,12 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
   const accounts = deps.accounts;
   const accountRoutes = accounts
     ? (() => {
-        const accountDeps = { ...serviceDeps, accounts, codes: new AccountCodes(deps.keyRing) };
+        const accountDeps = {
+          ...serviceDeps,
+          accounts,
+          codes: new AccountCodes(deps.keyRing),
+          guard: new CodeSendGuard({ db: deps.db, keyRing: deps.keyRing }),
+        };
         registry.addErasureParticipant(accountErasureParticipant(accountDeps)).addMergeParticipant(accountMergeParticipant(accountDeps));
         return {
           auth: createCustomerAuthService(accountDeps),

@@ -3,11 +3,14 @@ import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
+import { parseCodeDestination } from '../../platform/messaging/code-destination.ts';
 import { getCustomerForBooking, hasMarketingConsent, type CustomerForBooking } from '../customers/index.ts';
+import { isFreeOrTrial } from '../tenancy/index.ts';
 import { DEFAULT_TEMPLATES } from './default-templates.ts';
 import { addressIndex, bookingVariables, maskRecipient, type BookingSnapshot } from './message-content.ts';
 import {
   MARKETING_KEYS,
+  SECURITY_KEYS,
   TEMPLATE_VARIABLES,
   supportedLanguage,
   type Language,
@@ -147,6 +150,10 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
   const recipient = request.recipient;
   const channels: NotificationChannel[] = [];
   if (recipient.kind === 'address') {
+    // The endpoints that name an address parse it first; a list or a header here is a bug, not a message.
+    if (parseCodeDestination(recipient.channel, recipient.address)?.value !== recipient.address) {
+      throw new Error('a message to an address needs exactly one canonical address');
+    }
     channels.push(recipient.channel);
   } else {
     for (const channel of request.channels ?? (['email', 'sms', 'whatsapp', 'push'] as const)) {
@@ -175,15 +182,20 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
     ...(request.oneTimeCode !== undefined ? { code: SECRET_PLACEHOLDER } : {}),
   });
   const secretMissing = (rendered: RenderedMessage) => request.oneTimeCode !== undefined && !rendered.text.includes(SECRET_PLACEHOLDER);
+  // Security messages: a free or trial business's template is not used at all (whenever it was
+  // written), and no tenant template sets their subject.
+  const security = SECURITY_KEYS.has(request.key);
+  const tenantTemplatesUsable = !security || !(await isFreeOrTrial(trx, tenantId));
 
   let created = 0;
   for (const channel of channels) {
-    const custom = await findActiveTemplate(trx, tenantId, request.key, channel, language);
+    const custom = tenantTemplatesUsable ? await findActiveTemplate(trx, tenantId, request.key, channel, language) : undefined;
     let rendered: RenderedMessage | null = null;
     let templateId: string | null = custom?.id ?? null;
     if (custom) {
+      const subject = security ? (defaultSource(request.key, channel, language).subject ?? null) : custom.subject;
       try {
-        rendered = renderTemplate({ subject: custom.subject, body: custom.body, bodyHtml: custom.body_html }, variables, channel === 'email');
+        rendered = renderTemplate({ subject, body: custom.body, bodyHtml: custom.body_html }, variables, channel === 'email');
       } catch (error) {
         // A tenant template that fails at send time (limits) must not cost the customer the message.
         if (!(error instanceof TemplateError)) throw error;

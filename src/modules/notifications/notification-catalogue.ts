@@ -35,6 +35,13 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 /** Marketing messages need the customer's consent and carry List-Unsubscribe; the rest are transactional. */
 export const MARKETING_KEYS: ReadonlySet<TemplateKey> = new Set(['marketing.message']);
 
+/**
+ * Security messages (one-time codes): a tenant template may change their body only; the subject
+ * is the product's and the recipient only the destination being proved. Free and trial
+ * businesses cannot change them at all.
+ */
+export const SECURITY_KEYS: ReadonlySet<TemplateKey> = new Set(['verification.code']);
+
 const COMMON = ['customer.first_name', 'customer.last_name', 'business.name', 'business.phone', 'business.email'];
 const BOOKING = [
   'booking.number',

@@ -121,7 +121,15 @@ export function registerNotificationRoutes(api: ApiRouter, services: Notificatio
   api.post(
     '/notification-templates',
     {
-      schema: { tags: templateTags, summary: 'Replace a built-in template for one event, channel and language', body: createTemplateBodySchema, response: { 201: envelopeSchema(templateSchema) } },
+      schema: {
+        tags: templateTags,
+        summary: 'Replace a built-in template for one event, channel and language',
+        description:
+          'Code messages (`verification.code`) keep the product\'s subject (a `subject` is refused) and go only to the address being proved; ' +
+          'free and trial businesses cannot change them (403 TEMPLATE_LOCKED).',
+        body: createTemplateBodySchema,
+        response: { 201: envelopeSchema(templateSchema) },
+      },
       config: manage,
     },
     async (request, reply) => reply.code(201).send(ok(await services.templates.create(requireTenant(request), request.body))),

@@ -7,6 +7,7 @@ import { DEFAULT_TEMPLATES } from './default-templates.ts';
 import {
   LANGUAGES,
   MARKETING_KEYS,
+  SECURITY_KEYS,
   TEMPLATE_KEYS,
   TEMPLATE_VARIABLES,
   sampleVariables,
@@ -16,6 +17,8 @@ import {
 } from './notification-catalogue.ts';
 import type { CreateTemplateBody, PreviewTemplateBody, TemplateView, UpdateTemplateBody } from './notifications.schemas.ts';
 import * as repo from './templates.repository.ts';
+import { assertCodeTemplatesEditable } from '../tenancy/index.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import { renderTemplate, TemplateError, validateTemplate, type TemplateSource } from './template-engine.ts';
 
 function toView(row: repo.TemplateRow): TemplateView {
@@ -45,6 +48,18 @@ function checked(key: TemplateKey, language: Language, source: TemplateSource): 
   }
 }
 
+/**
+ * Security templates (one-time codes): 403 TEMPLATE_LOCKED while the business is free or on
+ * trial; a subject is refused (the product's stays), so a template can change the wording only.
+ */
+async function assertSecurityTemplateChange(executor: Executor, tenantId: string, key: TemplateKey, subject: string | null | undefined): Promise<void> {
+  if (!SECURITY_KEYS.has(key)) return;
+  await assertCodeTemplatesEditable(executor, tenantId);
+  if (subject !== undefined && subject !== null) {
+    throw validationError([{ field: 'subject', message: 'security messages keep the product\'s subject; leave it out', code: 'template' }], 'The template is not valid');
+  }
+}
+
 function defaultFor(key: TemplateKey, channel: NotificationChannel, language: Language): TemplateSource {
   const template = DEFAULT_TEMPLATES[key][language];
   if (channel === 'email') return { subject: template.subject, body: template.body };
@@ -67,8 +82,9 @@ export function createTemplatesService(deps: { db: Db }) {
     async create(tenantId: string, body: CreateTemplateBody): Promise<TemplateView> {
       const source = { subject: body.subject ?? null, body: body.body, bodyHtml: body.body_html ?? null };
       const variables = checked(body.event_type, body.language, source);
-      const row = await withTenant(deps.db, tenantId, (trx) =>
-        repo.insertTemplate(trx, tenantId, {
+      const row = await withTenant(deps.db, tenantId, async (trx) => {
+        await assertSecurityTemplateChange(trx, tenantId, body.event_type, body.subject);
+        return repo.insertTemplate(trx, tenantId, {
           name: body.name ?? `${body.event_type} (${body.channel}, ${body.language})`,
           eventType: body.event_type,
           channel: body.channel,
@@ -78,8 +94,8 @@ export function createTemplatesService(deps: { db: Db }) {
           bodyHtml: source.bodyHtml,
           variables,
           isActive: body.is_active ?? true,
-        }),
-      );
+        });
+      });
       if (!row) throw new AppError('CONFLICT', 'A template for this event, channel and language exists; change it instead');
       return toView(row);
     },
@@ -88,15 +104,17 @@ export function createTemplatesService(deps: { db: Db }) {
       return withTenant(deps.db, tenantId, async (trx) => {
         const current = await repo.findTemplate(trx, tenantId, id);
         if (!current) throw notFound('Template');
+        const key = TEMPLATE_KEYS.find((candidate) => candidate === current.event_type);
+        if (key === undefined) throw notFound('Template');
+        await assertSecurityTemplateChange(trx, tenantId, key, body.subject);
         const merged = {
           name: body.name ?? current.name,
-          subject: body.subject === undefined ? current.subject : body.subject,
+          // A security template written before subjects were refused loses its subject on change.
+          subject: SECURITY_KEYS.has(key) ? null : body.subject === undefined ? current.subject : body.subject,
           body: body.body ?? current.body,
           bodyHtml: body.body_html === undefined ? current.body_html : body.body_html,
           isActive: body.is_active ?? current.is_active,
         };
-        const key = TEMPLATE_KEYS.find((candidate) => candidate === current.event_type);
-        if (key === undefined) throw notFound('Template');
         const variables = checked(key, current.language, merged);
         const row = await repo.updateTemplate(trx, tenantId, id, { ...merged, variables });
         if (!row) throw notFound('Template');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COUNTRY_CODES } from '../../platform/messaging/calling-codes.ts';
 
 export const tenantIdParams = z.object({ id: z.string().uuid() });
 export const businessIdParams = z.object({ id: z.string().uuid() });
@@ -88,7 +89,14 @@ export const businessPatchSchema = z
     timezone: timezoneSchema.optional(),
     currency: currencySchema.optional(),
     settings: z
-      .object({ guest_verification: z.enum(['none', 'otp']).optional() })
+      .object({
+        guest_verification: z.enum(['none', 'otp']).optional(),
+        sms_countries: z
+          .array(z.enum(COUNTRY_CODES))
+          .max(COUNTRY_CODES.length)
+          .optional()
+          .describe('Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business\'s own country'),
+      })
       .catchall(z.unknown())
       .optional(),
   })

@@ -67,6 +67,8 @@ export interface TenantUsageTable {
 
 export interface BusinessSettings {
   guest_verification?: 'none' | 'otp';
+  /** ISO 3166-1 alpha-2 countries one-time codes go to by SMS; absent: the business's own country. */
+  sms_countries?: string[];
   [key: string]: unknown;
 }
 

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   VERIFICATION_REQUIRED: 403,
   TENANT_SUSPENDED: 403,
   CUSTOMER_BANNED: 403,
+  /** A free or trial business changing a one-time-code message template. */
+  TEMPLATE_LOCKED: 403,
   NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -30,7 +32,11 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   POLICY_VIOLATION: 422,
+  /** A one-time code by SMS to a country the business does not send to. */
+  SMS_COUNTRY_NOT_ALLOWED: 422,
   RATE_LIMITED: 429,
+  /** A send budget of the one-time-code endpoints (per destination, IP or business); with Retry-After. */
+  TOO_MANY_CODES: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
   MAINTENANCE: 503,
