@@ -1302,7 +1302,7 @@ export interface paths {
         put?: never;
         /**
          * Send a one-time code to a guest
-         * @description Six digits, valid 10 minutes, 5 attempts. 429 when too many codes were sent to the destination or from the address.
+         * @description Six digits, valid 10 minutes, 5 attempts. `destination` is one e-mail address (no name, list or comment) or one E.164 phone; SMS only to the countries the business enables (422 SMS_COUNTRY_NOT_ALLOWED). 429 TOO_MANY_CODES with Retry-After past a send budget: per destination 3 at once then waits doubling from 30 s (20 a day, 10 a day at one business), 30 an hour per IP, 1,000 an hour per business (100 while free or on trial).
          */
         post: operations["postVerifications"];
         delete?: never;
@@ -1513,7 +1513,10 @@ export interface paths {
         /** The tenant’s templates */
         get: operations["getNotificationTemplates"];
         put?: never;
-        /** Replace a built-in template for one event, channel and language */
+        /**
+         * Replace a built-in template for one event, channel and language
+         * @description Code messages (`verification.code`) keep the product's subject (a `subject` is refused) and go only to the address being proved; free and trial businesses cannot change them (403 TEMPLATE_LOCKED).
+         */
         post: operations["postNotificationTemplates"];
         delete?: never;
         options?: never;
@@ -1824,7 +1827,7 @@ export interface paths {
         put?: never;
         /**
          * Email a six-digit sign-in code (also how an account is created)
-         * @description Always 202, whether or not the email has an account. The code is valid 10 minutes for 5 attempts. 429 RATE_LIMITED past 3 codes to one address in 10 minutes or 20 from one IP in an hour.
+         * @description Always 202, whether or not the email has an account. The code is valid 10 minutes for 5 attempts. 429 TOO_MANY_CODES (Retry-After) past a send budget, shared with guest codes: per address 3 at once, then waits doubling from 30 s, at most 10 a day at this business; 30 an hour per IP; the business's hourly budget.
          */
         post: operations["postCustomerAuthCode"];
         delete?: never;
@@ -1946,7 +1949,7 @@ export interface paths {
         put?: never;
         /**
          * Text a code to a phone I want to add
-         * @description Same limits as sign-in codes.
+         * @description Same budgets as sign-in codes; only to the countries the business texts (422 SMS_COUNTRY_NOT_ALLOWED).
          */
         post: operations["postMePhoneCode"];
         delete?: never;
@@ -2168,7 +2171,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `ROLE_ESCALATION`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
+        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `ROLE_ESCALATION`, `TEMPLATE_LOCKED`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2213,7 +2216,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`. */
+        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -2222,7 +2225,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Too many requests: retry after `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+        /** @description Too many requests: retry after `Retry-After` seconds. Codes: `RATE_LIMITED`, `TOO_MANY_CODES`. */
         RateLimited: {
             headers: {
                 /** @description Seconds until a retry may succeed. */
@@ -4971,6 +4974,8 @@ export interface operations {
                     settings?: {
                         /** @enum {string} */
                         guest_verification?: "none" | "otp";
+                        /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
+                        sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -9736,7 +9741,7 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     channel: "email" | "sms";
-                    /** @description Email address, or phone in E.164 for sms */
+                    /** @description One e-mail address (no name, list or comment), or one phone in E.164 for sms */
                     destination: string;
                     /**
                      * @description Language of the message; else the browser's (Accept-Language), else the business's
@@ -12505,6 +12510,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description One e-mail address (no name, list or comment) */
                     email: string;
                     /**
                      * @description Language of the message carrying the code (default: the Accept-Language header, else English)
