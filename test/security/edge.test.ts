@@ -19,7 +19,9 @@ import { ok } from '../../src/platform/http/envelope.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
 import { createCustomersModule, findOrCreateGuestCustomer } from '../../src/modules/customers/index.ts';
-import { ACCOUNT_CODES_PER_IP } from '../../src/modules/customers/customer-account-codes.ts';
+import { CODE_BUDGETS } from '../../src/modules/tenancy/index.ts';
+
+const ACCOUNT_CODES_PER_IP = CODE_BUDGETS.ip.limit;
 import { openTestDatabase } from '../support/database.ts';
 import { signupTenant, type TestApp, type TenantOwner } from '../support/factories.ts';
 import { startModuleServer } from '../support/module-server.ts';
