@@ -71,17 +71,21 @@ const median = (values: number[]): number => {
 /** The e-mails the SMTP sink received for `address`. */
 const mailTo = (address: string) => smtp.messages.filter((message) => message.envelopeTo.includes(address.toLowerCase()));
 
+/** The token of the latest invitation to `email`: from the e-mail; if the SMTP send is still waiting for a retry (a loaded machine), from the outbox. */
+async function invitationToken(email: string): Promise<string> {
+  await runDueJobs(t);
+  return (
+    mailTo(email)
+      .map((message) => /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(String(message.parsed.text))?.[1])
+      .findLast((token) => token !== undefined) ?? (await lastCapturedMessage(t, email, 'invitation')).token
+  );
+}
+
 /** An existing person (no MFA) invited to `owner`'s business, accepting with their password: a session that never saw a second factor. */
 async function invitedSession(owner: TenantOwner, invitee: Actor): Promise<{ headers: { authorization: string } }> {
   const invited = await call('POST', '/api/v1/users/invitations', owner.headers, { email: invitee.email, role: 'manager' });
   expect(invited.statusCode, invited.body).toBe(201);
-  await runDueJobs(t);
-  // From the e-mail; if the SMTP send is still waiting for a retry (a loaded machine), from the outbox.
-  const link =
-    mailTo(invitee.email)
-      .map((message) => /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(String(message.parsed.text))?.[1])
-      .findLast((token) => token !== undefined) ??
-    (await lastCapturedMessage(t, invitee.email, 'invitation')).token;
+  const link = await invitationToken(invitee.email);
   const accepted = await call('POST', '/api/v1/users/invitations/accept', {}, { token: link, password: invitee.password });
   expect(accepted.statusCode, accepted.body).toBe(200);
   return { headers: bearer(body<{ access_token: string }>(accepted).data.access_token) };
@@ -256,6 +260,32 @@ describe('second factor', () => {
     expect(blocked.statusCode, blocked.body).toBe(429);
     expect(body(blocked).error?.code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('accepting an invitation', () => {
+  test('a person with MFA on joins by password but gets no session until they pass the second factor', async () => {
+    const inviter = await signupTenant(t);
+    const invitee = await signupTenant(t);
+    const secret = await enableMfa(invitee);
+    const before = await sessionCount(invitee.userId);
+    const invited = await call('POST', '/api/v1/users/invitations', inviter.headers, { email: invitee.email, role: 'manager' });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const token = await invitationToken(invitee.email);
+    const accepted = await call('POST', '/api/v1/users/invitations/accept', {}, { token, password: invitee.password });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const joined = body<Record<string, unknown>>(accepted).data;
+    expect(joined.mfa_required).toBe(true);
+    expect(JSON.stringify(joined)).not.toMatch(/access_token|refresh_token/);
+    expect(await sessionCount(invitee.userId)).toBe(before);
+    // The way in is the ordinary sign-in, which asks for the code.
+    const step = await login(t, { email: invitee.email, password: invitee.password, tenant_slug: inviter.tenant.slug }, nextIp());
+    expect(step.status).toBe(200);
+    const { mfa_token } = step.envelope.data as { mfa_token: string };
+    const verified = await call('POST', '/api/v1/auth/mfa/verify', {}, { mfa_token, code: await codeAt(secret, 1) });
+    expect(verified.statusCode, verified.body).toBe(200);
+    const me = await call('GET', '/api/v1/auth/me', bearer(body<{ access_token: string }>(verified).data.access_token));
+    expect(body<{ tenant: { id: string } }>(me).data.tenant.id).toBe(inviter.tenant.id);
   });
 });
 

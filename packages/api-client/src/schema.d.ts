@@ -3606,12 +3606,6 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         data: {
-                            access_token: string;
-                            refresh_token: string;
-                            /** @enum {string} */
-                            token_type: "Bearer";
-                            expires_in: number;
-                            session_id: string;
                             tenant: {
                                 id: string;
                                 name: string;
@@ -3628,6 +3622,33 @@ export interface operations {
                             } | null;
                             user_id: string;
                             role: string;
+                            access_token: string;
+                            refresh_token: string;
+                            /** @enum {string} */
+                            token_type: "Bearer";
+                            expires_in: number;
+                            session_id: string;
+                            /** @enum {boolean} */
+                            mfa_required: false;
+                        } | {
+                            tenant: {
+                                id: string;
+                                name: string;
+                                slug: string;
+                                domain: string | null;
+                                plan_id: string;
+                                /** @enum {string} */
+                                status: "active" | "suspended" | "cancelled";
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                created_at: string;
+                                updated_at: string;
+                            } | null;
+                            user_id: string;
+                            role: string;
+                            /** @enum {boolean} */
+                            mfa_required: true;
                         };
                         metadata: {
                             timestamp: string;

@@ -44,11 +44,13 @@ export const acceptInvitationBodySchema = z.object({
   last_name: z.string().trim().min(1).max(100).optional(),
 });
 
-export const acceptInvitationResponseSchema = tokensSchema.extend({
-  tenant: tenantSchema.nullable(),
-  user_id: z.string(),
-  role: z.string(),
-});
+const joinedSchema = z.object({ tenant: tenantSchema.nullable(), user_id: z.string(), role: z.string() });
+
+/** Signed in at once, unless the person has a second factor on: then they sign in as usual (password, then code). */
+export const acceptInvitationResponseSchema = z.union([
+  joinedSchema.extend(tokensSchema.shape).extend({ mfa_required: z.literal(false) }),
+  joinedSchema.extend({ mfa_required: z.literal(true) }),
+]);
 
 export const userPatchSchema = z
   .object({

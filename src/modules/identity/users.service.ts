@@ -185,11 +185,15 @@ export function createUserService(deps: {
         const role: MembershipRole = typeof invitedRole === 'string' && (isTenantRole(invitedRole) || invitedRole === 'custom') ? invitedRole : 'staff';
         const customRoleId = typeof invitation.payload.custom_role_id === 'string' ? invitation.payload.custom_role_id : null;
         let user = await usersRepo.findUserByEmail(trx, invitation.email);
+        // A person with a second factor joins, but is not signed in by a password alone: they sign in
+        // (password, then code) and switch to the business.
+        let secondFactorOn = false;
         if (user) {
           const credentials = await usersRepo.findCredentials(trx, user.id);
           if (!credentials || !(await verifyPassword(credentials.password_hash, input.password))) {
             throw new AppError('UNAUTHENTICATED', 'An account with this e-mail exists; accept with its password');
           }
+          secondFactorOn = credentials.mfa_enabled_at !== null;
         } else {
           assertAcceptablePassword(input.password, invitation.email);
           user = await usersRepo.insertUser(trx, {
@@ -207,7 +211,7 @@ export function createUserService(deps: {
         }
         await usersRepo.insertMembership(trx, { tenantId, userId: user.id, role, customRoleId });
         await tokensRepo.markTokenUsed(trx, invitation.id);
-        const tokens = await startSession(
+        const tokens = secondFactorOn ? null : await startSession(
           trx,
           deps.issuer,
           { tenantId, userId: user.id, role, customPermissions: null, mfaVerified: false },
@@ -226,7 +230,8 @@ export function createUserService(deps: {
           userAgent: request.userAgent,
           requestId: request.requestId,
         });
-        return { tenant: await getTenant(trx, tenantId), user_id: user.id, role, ...tokens };
+        const joined = { tenant: await getTenant(trx, tenantId), user_id: user.id, role };
+        return tokens === null ? { ...joined, mfa_required: true as const } : { ...joined, mfa_required: false as const, ...tokens };
       });
     },
 
