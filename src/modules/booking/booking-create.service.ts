@@ -11,7 +11,16 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
-import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
+import {
+  assertCustomerCanBook,
+  findOrCreateGuestCustomer,
+  getCustomerForBooking,
+  STAFF_ENTERED,
+  UNPROVEN,
+  type ContactProof,
+  type CustomerForBooking,
+  type GuestCustomerInput,
+} from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
 import { bookingTerms, consumeBookingQuota, type BookingTerms } from '../tenancy/index.ts';
@@ -135,7 +144,6 @@ export class BookingCreateService {
       }
       const groupId = await this.#repository.insertGroup(trx, tenantId, kind);
       const customers = new Map<string, CustomerForBooking>();
-      let verified = false;
       const booked: Booked[] = [];
       let quotaTerms: BookingTerms | undefined;
       for (const [index, item] of body.items.entries()) {
@@ -147,9 +155,9 @@ export class BookingCreateService {
         const cacheKey = JSON.stringify(input);
         let customer = customers.get(cacheKey);
         if (!customer) {
-          // One verification covers the request: the person booking proved one destination.
-          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, terms);
-          if ('first_name' in input) verified = true;
+          // Each guest proves their own contact: an item's token, else the request's (which
+          // can prove one destination only, so a party of several guests needs one per item).
+          customer = await this.#resolveCustomer(trx, tenantId, input, actor, item.verification_token ?? body.verification_token, terms);
           customers.set(cacheKey, customer);
         }
         booked.push(
@@ -228,7 +236,7 @@ export class BookingCreateService {
     tenantId: string,
     input: BookingCustomerInput,
     actor: Actor,
-    verificationToken: string | undefined | null,
+    verificationToken: string | undefined,
     terms: BookingTerms,
   ): Promise<CustomerForBooking> {
     if ('customer_id' in input) {
@@ -242,11 +250,32 @@ export class BookingCreateService {
       assertCustomerCanBook(customer);
       return customer;
     }
+    if (actor.staff) return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input, STAFF_ENTERED);
+    const proof = verificationToken === undefined ? UNPROVEN : await this.#prove(trx, tenantId, verificationToken, input);
     // Whether the business asks guests to verify their email or phone (`guest_verification: otp`).
-    if (!actor.staff && verificationToken !== null && terms.settings?.guest_verification === 'otp') {
-      await this.#verification.consume(trx, tenantId, verificationToken, input);
+    if (terms.settings?.guest_verification === 'otp' && !proof.email && !proof.phone) {
+      throw new AppError('VERIFICATION_REQUIRED', 'Verify your email or phone first (POST /api/v1/verifications)');
     }
-    return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input);
+    return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input, proof);
+  }
+
+  /**
+   * Which of the guest's contacts the token proves (it was issued for one destination),
+   * consumed in the booking's transaction so a failed booking leaves it usable.
+   */
+  async #prove(trx: Trx, tenantId: string, token: string, guest: GuestCustomerInput): Promise<ContactProof> {
+    const consumes = async (contact: { email?: string } | { phone?: string }): Promise<boolean> => {
+      try {
+        await this.#verification.consume(trx, tenantId, token, contact);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'VERIFICATION_REQUIRED') return false;
+        throw error;
+      }
+    };
+    if (guest.email && (await consumes({ email: guest.email }))) return { email: true, phone: false };
+    if (guest.phone && (await consumes({ phone: guest.phone }))) return { email: false, phone: true };
+    return UNPROVEN;
   }
 
   /**

@@ -1,0 +1,169 @@
+/**
+ * Attacks on the public booking surface, over HTTP against the booking module server:
+ * what a guest form reveals about existing customers, who can burn a business's plan
+ * quota, and how much work one availability request may cost.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type TestTenant } from '../booking/harness.ts';
+
+let db: TestDatabase;
+let app: BookingTestApp;
+/** Codes the verification endpoint sent, by destination (captured at the messages port). */
+const codes = new Map<string, string>();
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  app = await startBookingServer(db);
+  const messages = app.deps.messages;
+  const send = messages.queueVerificationCode.bind(messages);
+  messages.queueVerificationCode = async (trx, tenantId, message) => {
+    codes.set(message.destination, message.code);
+    await send(trx, tenantId, message);
+  };
+});
+afterAll(async () => {
+  await app?.server.close();
+  await db?.close();
+});
+
+type Json = ReturnType<typeof JSON.parse>;
+interface CallOptions {
+  auth?: string;
+  tenant?: string;
+  body?: unknown;
+  ip?: string;
+}
+async function call(method: 'GET' | 'POST' | 'PATCH', url: string, options: CallOptions = {}) {
+  const response = await app.server.inject({
+    method,
+    url,
+    remoteAddress: options.ip ?? '198.51.100.1',
+    headers: { ...(options.auth ? { authorization: options.auth } : {}), ...(options.tenant ? { 'x-tenant': options.tenant } : {}) },
+    ...(options.body === undefined ? {} : { payload: options.body as Json }),
+  });
+  return { status: response.statusCode, body: response.json<Json>() };
+}
+
+let unique = 0;
+const suffix = () => `${Date.now().toString(36)}${unique++}`;
+const phoneNumber = () => `+3461${String(1_000_000 + Math.floor(Math.random() * 8_999_999))}`;
+
+/** A customer the business knows: name, email and phone on file. */
+async function knownCustomer(tenant: TestTenant) {
+  const person = { first_name: 'Victoria', last_name: `Reservada${suffix()}`, email: `victoria.${suffix()}@clinic.example`, phone: phoneNumber() };
+  const created = await call('POST', '/api/v1/customers', { auth: tokenFor(tenant), body: person });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return { ...person, id: created.body.data.id as string };
+}
+
+async function verificationToken(tenant: TestTenant, destination: string): Promise<string> {
+  const channel = destination.includes('@') ? 'email' : 'sms';
+  const sent = await call('POST', '/api/v1/verifications', { tenant: tenant.slug, body: { channel, destination } });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+  const verified = await call('POST', '/api/v1/verifications/verify', { tenant: tenant.slug, body: { destination, code: codes.get(destination) } });
+  expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+  return verified.body.data.verification_token as string;
+}
+
+describe('guest bookings reveal nothing about existing customers', () => {
+  let tenant: TestTenant;
+  let catalog: Awaited<ReturnType<typeof makeCatalog>>;
+  beforeAll(async () => {
+    tenant = await makeTenant(db);
+    catalog = await makeCatalog(app, tenant);
+  });
+  const slot = (time: string, days = 20) => ({ service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(days, time) });
+
+  it('a guest typing a customer\'s email gets back only what they sent, and the booking is not theirs', async () => {
+    const victim = await knownCustomer(tenant);
+    const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, body: { ...slot('09:00'), customer: { first_name: 'Mallory', email: victim.email.toUpperCase() } } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const shown = booked.body.data.customer;
+    expect(shown).toMatchObject({ first_name: 'Mallory', last_name: null, email: victim.email, phone: null });
+    expect(shown.id).not.toBe(victim.id);
+    expect(JSON.stringify(booked.body)).not.toContain(victim.last_name);
+    expect(JSON.stringify(booked.body)).not.toContain(victim.phone);
+    // The victim's record holds no booking of Mallory's, and their data is unchanged.
+    const theirs = await call('GET', `/api/v1/bookings?customer_id=${victim.id}`, { auth: tokenFor(tenant) });
+    expect(theirs.body.data).toEqual([]);
+    const record = await call('GET', `/api/v1/customers/${victim.id}`, { auth: tokenFor(tenant) });
+    expect(record.body.data).toMatchObject({ first_name: 'Victoria', last_name: victim.last_name });
+  });
+
+  it('a guest typing a customer\'s phone learns neither their name, their email nor their id', async () => {
+    const victim = await knownCustomer(tenant);
+    const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, body: { ...slot('09:30'), customer: { first_name: 'Mallory', phone: victim.phone } } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(booked.body.data.customer).toMatchObject({ first_name: 'Mallory', email: null, phone: victim.phone });
+    expect(booked.body.data.customer.id).not.toBe(victim.id);
+    expect(JSON.stringify(booked.body)).not.toContain(victim.email);
+  });
+
+  it('a batch for an existing customer\'s email shows only what was sent', async () => {
+    const victim = await knownCustomer(tenant);
+    const batch = await call('POST', '/api/v1/bookings/batch', {
+      tenant: tenant.slug,
+      body: { customer: { first_name: 'Mallory', email: victim.email }, items: [slot('10:00'), slot('10:30')] },
+    });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    for (const booking of batch.body.data.bookings) {
+      expect(booking.customer).toMatchObject({ first_name: 'Mallory', email: victim.email, phone: null });
+      expect(booking.customer.id).not.toBe(victim.id);
+    }
+  });
+
+  it('POST /waitlist with a customer\'s email does not answer with their customer id', async () => {
+    const victim = await knownCustomer(tenant);
+    const joined = await call('POST', '/api/v1/waitlist', {
+      tenant: tenant.slug,
+      body: {
+        service_id: catalog.serviceId,
+        customer: { first_name: 'Mallory', email: victim.email },
+        preferred_times: [{ start: madridSlot(21, '09:00'), end: madridSlot(21, '12:00') }],
+      },
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    expect(joined.body.data.customer_id).not.toBe(victim.id);
+  });
+
+  it('a proven contact (verification code) and a staff booking do find the existing customer', async () => {
+    const known = await knownCustomer(tenant);
+    const token = await verificationToken(tenant, known.email);
+    const proven = await call('POST', '/api/v1/bookings', {
+      tenant: tenant.slug,
+      body: { ...slot('11:00'), customer: { first_name: 'Victoria', email: known.email }, verification_token: token },
+    });
+    expect(proven.status, JSON.stringify(proven.body)).toBe(201);
+    expect(proven.body.data.customer.id).toBe(known.id);
+    const byStaff = await call('POST', '/api/v1/bookings', { auth: tokenFor(tenant), body: { ...slot('11:30'), customer: { first_name: 'V', phone: known.phone } } });
+    expect(byStaff.status, JSON.stringify(byStaff.body)).toBe(201);
+    expect(byStaff.body.data.customer.id).toBe(known.id);
+  });
+});
+
+describe('a party booking verifies every guest when the business verifies guests', () => {
+  it('refuses a second guest whose contact no token proves, books when each item carries its own', async () => {
+    const tenant = await makeTenant(db, { settings: { guest_verification: 'otp' } });
+    const catalog = await makeCatalog(app, tenant);
+    const first = { first_name: 'Ana', email: `ana.${suffix()}@example.com` };
+    const second = { first_name: 'Bea', email: `bea.${suffix()}@example.com` };
+    const items = (time: string) => [
+      { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(22, time), customer: first },
+      { service_id: catalog.serviceId, resource_id: catalog.otherResourceId, start_time: madridSlot(22, time), customer: second },
+    ];
+    const firstToken = await verificationToken(tenant, first.email);
+    const refused = await call('POST', '/api/v1/bookings/batch', { tenant: tenant.slug, body: { items: items('10:00'), verification_token: firstToken } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(403);
+    expect(refused.body.error.code).toBe('VERIFICATION_REQUIRED');
+
+    const secondToken = await verificationToken(tenant, second.email);
+    const [a, b] = items('10:00');
+    const booked = await call('POST', '/api/v1/bookings/batch', {
+      tenant: tenant.slug,
+      body: { items: [{ ...a, verification_token: firstToken }, { ...b, verification_token: secondToken }] },
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(booked.body.data.bookings).toHaveLength(2);
+  });
+});
