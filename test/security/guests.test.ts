@@ -4,8 +4,12 @@
  * quota, and how much work one availability request may cost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type TestTenant } from '../booking/harness.ts';
+import { PUBLIC_BOOKINGS_PER_CONTACT, PUBLIC_BOOKINGS_PER_IP } from '../../src/modules/booking/public-booking-guard.ts';
+
+const usagePeriod = () => new Date().toISOString().slice(0, 7) + '-01';
 
 let db: TestDatabase;
 let app: BookingTestApp;
@@ -165,5 +169,120 @@ describe('a party booking verifies every guest when the business verifies guests
     });
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     expect(booked.body.data.bookings).toHaveLength(2);
+  });
+});
+
+/** A plan of `limit` bookings a month, and a tenant on it whose business has an email (owner notices). */
+async function tenantOnPlan(limit: number | null): Promise<TestTenant> {
+  const plan = `sec-${suffix()}`;
+  await sql`insert into plans (id, name, bookings_per_month, users, fee_bps, fee_fixed_amount, support, sort_order, is_public)
+            values (${plan}, ${plan}, ${limit}, 3, 0, 0, 'email', 99, false)`.execute(db.db);
+  const tenant = await makeTenant(db, { plan });
+  await sql`update businesses set email = ${`owner.${suffix()}@business.example`} where id = ${tenant.businessId}`.execute(db.db);
+  return tenant;
+}
+
+async function usageOf(tenant: TestTenant): Promise<number> {
+  const { rows } = await sql<{ total: string | null }>`
+    select sum(value) as total from tenant_usage where tenant_id = ${tenant.tenantId} and metric = 'bookings_per_month'`.execute(db.db);
+  return Number(rows[0]?.total ?? 0);
+}
+
+async function usageWarnings(tenant: TestTenant): Promise<string[]> {
+  const { rows } = await sql<{ dedupe_key: string }>`
+    select dedupe_key from notifications where tenant_id = ${tenant.tenantId} and event_type = 'plan.usage_warning' order by created_at`.execute(db.db);
+  return rows.map((row) => row.dedupe_key.split(':').slice(0, 3).join(':'));
+}
+
+/** Slot `index` of a 2-resource catalog: half-hour starts from 09:00, both resources, day after day. */
+function nthSlot(catalog: Awaited<ReturnType<typeof makeCatalog>>, index: number, firstDay = 30) {
+  const perDay = 36;
+  const day = firstDay + Math.floor(index / perDay);
+  const within = index % perDay;
+  const minutes = 9 * 60 + Math.floor(within / 2) * 30;
+  const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return { service_id: catalog.serviceId, resource_id: within % 2 === 0 ? catalog.resourceId : catalog.otherResourceId, start_time: madridSlot(day, time) };
+}
+
+describe('anonymous callers cannot burn the plan quota', () => {
+  it('a flood of public bookings from one address and from rotating guests leaves the owner able to book', async () => {
+    const tenant = await tenantOnPlan(10);
+    const catalog = await makeCatalog(app, tenant);
+    const outcomes: Array<{ status: number; code?: string; details?: unknown }> = [];
+    for (let index = 0; index < 14; index += 1) {
+      const ip = index % 2 === 0 ? '192.0.2.66' : `203.0.113.${index}`;
+      const response = await call('POST', '/api/v1/bookings', {
+        tenant: tenant.slug,
+        ip,
+        body: { ...nthSlot(catalog, index), customer: { first_name: 'Bot', email: `bot${index}.${suffix()}@flood.example` } },
+      });
+      outcomes.push({ status: response.status, code: response.body.error?.code, details: response.body.error?.details });
+    }
+    // Public bookings may fill 80 % of the limit (8 of 10); the rest are refused without the business's figures.
+    expect(outcomes.filter((outcome) => outcome.status === 201)).toHaveLength(8);
+    const refused = outcomes.filter((outcome) => outcome.status !== 201);
+    expect(refused.every((outcome) => outcome.status === 402 && outcome.code === 'PLAN_LIMIT_REACHED' && outcome.details === undefined)).toBe(true);
+    const batch = await call('POST', '/api/v1/bookings/batch', {
+      tenant: tenant.slug,
+      ip: '198.51.100.77',
+      body: { customer: { first_name: 'Bot', phone: phoneNumber() }, items: [nthSlot(catalog, 20), nthSlot(catalog, 22)] },
+    });
+    expect(batch.status).toBe(402);
+
+    // The owner still books the remaining 20 %.
+    for (const index of [30, 31]) {
+      const staff = await call('POST', '/api/v1/bookings', { auth: tokenFor(tenant), body: { ...nthSlot(catalog, index), customer: { first_name: 'Walk-in', phone: phoneNumber() } } });
+      expect(staff.status, JSON.stringify(staff.body)).toBe(201);
+    }
+    expect(await usageOf(tenant)).toBe(10);
+    // Warned at 80 % and at 100 %, once each.
+    expect(await usageWarnings(tenant)).toEqual([`plan-usage:${usagePeriod()}:80`, `plan-usage:${usagePeriod()}:100`]);
+  });
+
+  it('bounds active public bookings per client address and per guest contact', async () => {
+    const tenant = await tenantOnPlan(null);
+    const catalog = await makeCatalog(app, tenant);
+    const ip = '192.0.2.99';
+    for (let index = 0; index < PUBLIC_BOOKINGS_PER_IP; index += 1) {
+      const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip, body: { ...nthSlot(catalog, index), customer: { first_name: 'R', email: `r${index}.${suffix()}@x.example` } } });
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    }
+    const over = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip, body: { ...nthSlot(catalog, 40), customer: { first_name: 'R', email: `r.${suffix()}@x.example` } } });
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('PUBLIC_BOOKING_LIMIT');
+
+    const email = `same.${suffix()}@x.example`;
+    const statuses: number[] = [];
+    for (let index = 0; index <= PUBLIC_BOOKINGS_PER_CONTACT; index += 1) {
+      const response = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip: `198.18.0.${index + 1}`, body: { ...nthSlot(catalog, 50 + index), customer: { first_name: 'S', email } } });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array<number>(PUBLIC_BOOKINGS_PER_CONTACT).fill(201), 429]);
+    // Staff are not bounded by anonymous traffic.
+    const staff = await call('POST', '/api/v1/bookings', { auth: tokenFor(tenant), body: { ...nthSlot(catalog, 70), customer: { first_name: 'S', email } } });
+    expect(staff.status).toBe(201);
+  });
+
+  it('gives back the quota of a booking that expires unpaid or is cancelled the day it was made', async () => {
+    const tenant = await tenantOnPlan(10);
+    const catalog = await makeCatalog(app, tenant);
+    const unpaid = await call('POST', '/api/v1/bookings', {
+      tenant: tenant.slug,
+      body: { ...nthSlot(catalog, 0), require_deposit: true, customer: { first_name: 'U', email: `u.${suffix()}@x.example` } },
+    });
+    expect(unpaid.body.data.status).toBe('pending_payment');
+    const cancelled = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, body: { ...nthSlot(catalog, 1), customer: { first_name: 'C', email: `c.${suffix()}@x.example` } } });
+    expect(await usageOf(tenant)).toBe(2);
+
+    app.clock.now = new Date(Date.now() + 60 * 60_000);
+    try {
+      expect(await app.booking.services.actions.expireUnpaid(tenant.tenantId, unpaid.body.data.id)).toBe('expired');
+    } finally {
+      app.clock.now = null;
+    }
+    expect(await usageOf(tenant)).toBe(1);
+    const cancel = await call('PATCH', `/api/v1/bookings/${cancelled.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'cancel' } });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(await usageOf(tenant)).toBe(0);
   });
 });

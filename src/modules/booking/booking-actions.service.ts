@@ -15,6 +15,7 @@ import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
 import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
 import type { RefundResult } from '../payments/payments-port.ts';
 import { isSlotBookable, moveOccupancy, releaseOccupancy } from '../scheduling/index.ts';
+import { returnBookingQuota } from '../tenancy/index.ts';
 import { canCancel, canReschedule, noShowSettlement, refundForCancellation, type CancellationPolicy } from './booking-policy.ts';
 import { holdsSlot, transitionsForApiAction, type BookingApiAction } from './booking-state.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
@@ -121,6 +122,8 @@ export class BookingActionsService {
         refund = await this.#refund(trx, tenantId, row, policy, now, 'cancellation');
         changes = { ...changes, cancelled_at: now, cancelled_by: actor.auth?.userId ?? actor.id, cancellation_reason: patch.cancellation_reason ?? null };
         details = { refund_amount: refund?.amount ?? 0 };
+        // Booked and cancelled the same day: the plan quota it took is given back.
+        if (sameLocalDay(row.created_at, now, row.time_zone)) await returnBookingQuota(trx, tenantId, row.created_at);
         break;
       }
       case 'reschedule': {
@@ -251,6 +254,8 @@ export class BookingActionsService {
       for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
       await this.#deps.payments.cancelPendingForBooking(trx, tenantId, row.id);
       const updated = await this.#repository.update(trx, tenantId, row.id, { status: plan.to, payment_expires_at: null });
+      // Never paid: the plan quota it took is given back.
+      await returnBookingQuota(trx, tenantId, row.created_at);
       await recordChange(trx, this.#repository, {
         tenantId,
         booking: updated,
@@ -332,4 +337,10 @@ export class BookingActionsService {
     };
     return { changes, changedResourceIds: moved.changedResourceIds, start: slot.start, resourceId: resource.id };
   }
+}
+
+/** Whether two instants fall on the same local date in `timeZone`. */
+function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return day.format(a) === day.format(b);
 }

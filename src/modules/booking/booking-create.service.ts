@@ -23,7 +23,7 @@ import {
 } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
-import { bookingTerms, consumeBookingQuota, type BookingTerms } from '../tenancy/index.ts';
+import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -33,6 +33,7 @@ import type { BookingBatchCreate, BookingCreate, BookingCustomerInput, BookingGr
 import type { BookingSource } from './booking.tables.ts';
 import { customerSummary, toBookingView } from './booking-view.ts';
 import { manageUrl, signManageToken } from './manage-link.ts';
+import { PublicBookingGuard } from './public-booking-guard.ts';
 import type { VerificationService } from './verification.service.ts';
 
 /** Unpaid hold before a pending_payment booking expires, unless the business sets `payment_hold_minutes`. */
@@ -79,10 +80,12 @@ export class BookingCreateService {
   readonly #deps: BookingDeps;
   readonly #verification: VerificationService;
   readonly #repository = new BookingRepository();
+  readonly #guard: PublicBookingGuard;
 
   constructor(deps: BookingDeps, verification: VerificationService) {
     this.#deps = deps;
     this.#verification = verification;
+    this.#guard = new PublicBookingGuard(deps.linkKey);
   }
 
   async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
@@ -107,6 +110,9 @@ export class BookingCreateService {
       memoizeServiceSnapshots(trx);
       const prepared = await this.#prepare(trx, tenantId, body, whenBusy);
       const terms = await this.#terms(trx, tenantId, prepared.service, actor);
+      // After the slot check, so a storm for one taken slot is refused without this read.
+      const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, [body.customer]);
+      if (origin) await this.#guard.admit(trx, tenantId, prepared.now, origin);
       const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, terms);
       const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, {
         notes: body.notes,
@@ -117,8 +123,9 @@ export class BookingCreateService {
         groupId: null,
         idempotencyKey: idempotencyKey ?? randomUUID(),
       });
+      if (origin) await this.#guard.record(trx, tenantId, origin, [booked.row.id]);
       // Last: with a limit, the checked upsert locks the tenant's usage row until commit.
-      await consumeBookingQuota(trx, tenantId, terms);
+      await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms, 1, { publicBooking: !actor.staff }));
       return booked;
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, booked.resourceIds);
@@ -134,6 +141,9 @@ export class BookingCreateService {
     const key = idempotencyKey ?? randomUUID();
     const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
+      const itemCustomers = body.items.map((item) => item.customer ?? body.customer).filter((customer) => customer !== undefined);
+      const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, itemCustomers);
+      if (origin) await this.#guard.admit(trx, tenantId, nowOf(this.#deps), origin);
       const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
       const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
       // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
@@ -171,7 +181,10 @@ export class BookingCreateService {
         );
       }
       // Counted once for the whole request (see consumeBookingQuota); the terms' plan limit is the tenant's.
-      if (quotaTerms) await consumeBookingQuota(trx, tenantId, quotaTerms, booked.length);
+      if (origin) await this.#guard.record(trx, tenantId, origin, booked.map((item) => item.row.id));
+      if (quotaTerms) {
+        await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, quotaTerms, booked.length, { publicBooking: !actor.staff }));
+      }
       return { groupId, kind, booked };
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, [...new Set(result.booked.flatMap((item) => item.resourceIds))]);
@@ -196,8 +209,16 @@ export class BookingCreateService {
     const prepared = await this.#prepare(trx, tenantId, item);
     const terms = await bookingTerms(trx, tenantId, prepared.service.business_id, { publicBooking: false });
     const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, { source, groupId: null, idempotencyKey });
-    await consumeBookingQuota(trx, tenantId, terms);
+    await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms));
     return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
+  }
+
+  /** Tells the business of each usage level (80 %, 100 %) this booking crossed; once per month each. */
+  async #warnOfUsage(trx: Trx, tenantId: string, use: BookingQuotaUse | null): Promise<void> {
+    if (!use) return;
+    for (const percent of use.crossed) {
+      await this.#deps.messages.queueUsageWarning(trx, tenantId, { period: use.period, percent, used: use.total, limit: use.limit });
+    }
   }
 
   #view(tenantId: string, booked: Booked, actor: Actor): BookingView {

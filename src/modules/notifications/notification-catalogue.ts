@@ -25,6 +25,7 @@ export const TEMPLATE_KEYS = [
   'verification.code',
   'marketing.message',
   'webhook_endpoint.disabled',
+  'plan.usage_warning',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -60,6 +61,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'verification.code': [...COMMON, 'code', 'expires_minutes'],
   'marketing.message': [...COMMON, 'message.subject', 'message.body', 'unsubscribe_url'],
   'webhook_endpoint.disabled': ['business.name', 'business.phone', 'business.email', 'endpoint.url', 'endpoint.reason'],
+  'plan.usage_warning': ['business.name', 'business.phone', 'business.email', 'usage.percent', 'usage.used', 'usage.limit', 'usage.month'],
 };
 
 /** Variables a template's body must use: without them the message cannot do its job. */
@@ -106,6 +108,7 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     message: { subject: es ? 'Novedades de primavera' : 'Spring news', body: es ? '¡Un 10 % en color!' : '10% off colour!' },
     unsubscribe_url: 'https://book.example.com/unsubscribe/sample-token',
     endpoint: { url: 'https://hooks.example.com/reservehub', reason: 'the endpoint answered 410 Gone' },
+    usage: { percent: 80, used: 160, limit: 200, month: '2026-03' },
   };
   // Only the variables this template may use: a sample never hides an undeclared one.
   const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));
