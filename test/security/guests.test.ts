@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type TestTenant } from '../booking/harness.ts';
+import { Redis } from 'ioredis';
 import { PUBLIC_BOOKINGS_PER_CONTACT, PUBLIC_BOOKINGS_PER_IP } from '../../src/modules/booking/public-booking-guard.ts';
+import { ComputeBudget, DEFAULT_PER_IP, InProcessTokenBuckets, RedisTokenBuckets } from '../../src/modules/scheduling/compute-budget.ts';
 
 const usagePeriod = () => new Date().toISOString().slice(0, 7) + '-01';
 
@@ -284,5 +286,67 @@ describe('anonymous callers cannot burn the plan quota', () => {
     const cancel = await call('PATCH', `/api/v1/bookings/${cancelled.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'cancel' } });
     expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
     expect(await usageOf(tenant)).toBe(0);
+  });
+});
+
+describe('availability cannot be used to exhaust the server', () => {
+  let tenant: TestTenant;
+  let catalog: Awaited<ReturnType<typeof makeCatalog>>;
+  beforeAll(async () => {
+    tenant = await makeTenant(db);
+    catalog = await makeCatalog(app, tenant);
+  });
+  const range = (days: number) => {
+    const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    return `from_date=${from}&to_date=${to}`;
+  };
+
+  it('a public caller cannot shorten the service\'s duration (finer slots); staff can', async () => {
+    const url = `/api/v1/availability?service_id=${catalog.serviceId}&${range(2)}&duration_minutes=1`;
+    const refused = await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.10' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_ERROR');
+    const longer = await call('GET', `/api/v1/availability?service_id=${catalog.serviceId}&${range(2)}&duration_minutes=60`, { tenant: tenant.slug, ip: '192.0.2.10' });
+    expect(longer.status).toBe(200);
+    expect((await call('GET', url, { auth: tokenFor(tenant) })).status).toBe(200);
+  });
+
+  it('refuses a request whose days × resources × slot positions pass the bound with 400 AVAILABILITY_RANGE_TOO_LARGE', async () => {
+    const fine = await makeCatalog(app, tenant, { duration_minutes: 5, slot_interval_minutes: 1 });
+    const tooMuch = await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&${range(40)}`, { tenant: tenant.slug, ip: '192.0.2.11' });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.code).toBe('AVAILABILITY_RANGE_TOO_LARGE');
+    // Staff are bounded the same way; a smaller request is answered.
+    expect((await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&${range(40)}`, { auth: tokenFor(tenant) })).status).toBe(400);
+    expect((await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&resource_id=${fine.resourceId}&${range(7)}`, { tenant: tenant.slug, ip: '192.0.2.11' })).status).toBe(200);
+  });
+
+  it('bounds uncached public computations per client address (token bucket), not other addresses', async () => {
+    const url = `/api/v1/availability?service_id=${catalog.serviceId}&resource_id=${catalog.resourceId}&${range(1)}`;
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<typeof call>> | null = null;
+    for (let attempt = 0; attempt < DEFAULT_PER_IP.burst + 20 && refused === null; attempt += 1) {
+      const response = await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.200' });
+      statuses.push(response.status);
+      if (response.status === 429) refused = response;
+    }
+    expect(refused?.body.error.code).toBe('RATE_LIMITED');
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(DEFAULT_PER_IP.burst);
+    expect((await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.201' })).status).toBe(200);
+    expect((await call('GET', url, { auth: tokenFor(tenant), ip: '192.0.2.200' })).status).toBe(200);
+  });
+
+  it('the per-tenant bucket holds whatever the addresses, and in Redis every process shares it', async () => {
+    const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
+    const shared = redis ? new RedisTokenBuckets(redis) : new InProcessTokenBuckets();
+    const rules = { perIp: { burst: 100, perSecond: 1 }, perTenant: { burst: 3, perSecond: 0.001 } };
+    const first = new ComputeBudget(shared, rules);
+    const second = new ComputeBudget(shared, rules);
+    const tenantId = `t-${suffix()}`;
+    const now = Date.now();
+    const takes = [await first.take(tenantId, '10.0.0.1', now), await second.take(tenantId, '10.0.0.2', now), await first.take(tenantId, '10.0.0.3', now), await second.take(tenantId, '10.0.0.4', now)];
+    expect(takes.map((take) => take.ok)).toEqual([true, true, true, false]);
+    redis?.disconnect();
   });
 });
