@@ -350,3 +350,38 @@ describe('availability cannot be used to exhaust the server', () => {
     redis?.disconnect();
   });
 });
+
+describe('a reschedule is priced for the new time', () => {
+  it('moves into an evening tier at its price and deposit; a guest cannot move into a deposit they did not pay', async () => {
+    const tenant = await makeTenant(db);
+    const catalog = await makeCatalog(app, tenant);
+    const tier = await call('POST', `/api/v1/services/${catalog.serviceId}/pricing`, {
+      auth: tokenFor(tenant),
+      body: {
+        name: 'Evening',
+        base_price: 3000,
+        currency: 'EUR',
+        deposit_type: 'percentage',
+        deposit_value: 5000,
+        is_default: false,
+        conditions: { start_time: '17:00', end_time: '18:00' },
+        valid_from: null,
+        valid_until: null,
+      },
+    });
+    expect(tier.status, JSON.stringify(tier.body)).toBe(201);
+    const morning = (time: string) => ({ service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(25, time) });
+    const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, body: { ...morning('10:00'), customer: { first_name: 'G', email: `g.${suffix()}@x.example` } } });
+    expect(booked.body.data).toMatchObject({ status: 'confirmed', pricing: { total_price: 2000, deposit_required: 0 } });
+
+    // Through the guest's own link: the evening needs a deposit they never paid.
+    const token = String(booked.body.data.manage_url).split('/').pop();
+    const byGuest = await call('PATCH', `/api/v1/manage/${token}`, { body: { action: 'reschedule', new_start_time: madridSlot(25, '17:00') } });
+    expect(byGuest.status, JSON.stringify(byGuest.body)).toBe(422);
+    expect(byGuest.body.error.details).toEqual({ reason: 'deposit_increase' });
+
+    const byStaff = await call('PATCH', `/api/v1/bookings/${booked.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'reschedule', new_start_time: madridSlot(25, '17:00') } });
+    expect(byStaff.status, JSON.stringify(byStaff.body)).toBe(200);
+    expect(byStaff.body.data.pricing).toMatchObject({ total_price: 3000, deposit_required: 1500 });
+  });
+});

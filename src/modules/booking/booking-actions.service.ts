@@ -132,11 +132,17 @@ export class BookingActionsService {
           if (!decision.allowed) throw policyViolation('This booking can no longer be rescheduled', decision.reason);
         }
         const moved = await this.#move(trx, tenantId, row, new Date(patch.new_start_time ?? ''), patch.new_resource_id ?? row.resource_id, now);
+        // Priced for the new time (tiers depend on it): a customer cannot move into a deposit they did not pay;
+        // the business can, and the balance stays due.
+        if (!actor.staff && moved.changes.deposit_required !== undefined && moved.changes.deposit_required > row.deposit_paid) {
+          throw policyViolation('The new time needs a larger deposit; cancel and book it instead', 'deposit_increase');
+        }
         for (const id of moved.changedResourceIds) changed.add(id);
         changes = { ...changes, ...moved.changes, reschedule_count: row.reschedule_count + 1 };
         details = {
           from: { start_time: row.start_time.toISOString(), resource_id: row.resource_id },
           to: { start_time: moved.start.toISOString(), resource_id: moved.resourceId },
+          pricing: { from: row.total_price, to: moved.changes.total_price, deposit_required: moved.changes.deposit_required },
         };
         break;
       }
@@ -312,6 +318,14 @@ export class BookingActionsService {
     const slot = await isSlotBookable(trx, { tenantId, serviceId: row.service_id, resourceId, start, now });
     await sql`rollback to savepoint booking_reschedule_check`.execute(trx);
     if (!slot.bookable) throw new AppError('SLOT_UNAVAILABLE', 'The new time is not available', { reason: slot.reason });
+    // The deposit is decided again for the new price: the service's (or tier's) own rule, else a
+    // booking prepaid in full stays prepaid in full.
+    const prepaidInFull = row.deposit_required > 0 && row.deposit_required >= row.total_price;
+    const deposit = slot.deposit > 0 ? slot.deposit : prepaidInFull ? slot.price.amount : 0;
+    if (row.status === 'pending_payment' && deposit !== row.deposit_required) {
+      // Its payment is open for the old amount: it is settled or expires before the booking moves.
+      throw new AppError('CONFLICT', 'Pay or cancel this booking before moving it to a time with another deposit', { reason: 'deposit_pending' });
+    }
     const moved = await moveOccupancy(
       trx,
       slot.reservations.map((reservation) => ({
@@ -334,6 +348,10 @@ export class BookingActionsService {
       resource_type: resource.type,
       location_id: slot.locationId,
       time_zone: slot.timeZone,
+      total_price: slot.price.amount,
+      currency: slot.price.currency,
+      pricing_tier_id: slot.tier?.id ?? null,
+      deposit_required: deposit,
     };
     return { changes, changedResourceIds: moved.changedResourceIds, start: slot.start, resourceId: resource.id };
   }
