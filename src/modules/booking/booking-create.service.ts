@@ -11,16 +11,7 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
-import {
-  assertCustomerCanBook,
-  findOrCreateGuestCustomer,
-  getCustomerForBooking,
-  STAFF_ENTERED,
-  UNPROVEN,
-  type ContactProof,
-  type CustomerForBooking,
-  type GuestCustomerInput,
-} from '../customers/index.ts';
+import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
 import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
@@ -29,11 +20,12 @@ import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
 import { recordChange, stepsForSystemAction } from './booking-lifecycle.ts';
 import { BookingRepository, type BookingRow } from './booking.repository.ts';
-import type { BookingBatchCreate, BookingCreate, BookingCustomerInput, BookingGroupView, BookingView } from './booking.schemas.ts';
+import type { BookingBatchCreate, BookingCreate, BookingGroupView, BookingView } from './booking.schemas.ts';
 import type { BookingSource } from './booking.tables.ts';
 import { customerSummary, toBookingView } from './booking-view.ts';
 import { manageUrl, signManageToken } from './manage-link.ts';
 import { PublicBookingGuard } from './public-booking-guard.ts';
+import { resolveBookingCustomer } from './booking-customer-resolution.ts';
 import type { VerificationService } from './verification.service.ts';
 
 /** Unpaid hold before a pending_payment booking expires, unless the business sets `payment_hold_minutes`. */
@@ -113,7 +105,7 @@ export class BookingCreateService {
       // After the slot check, so a storm for one taken slot is refused without this read.
       const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, [body.customer]);
       if (origin) await this.#guard.admit(trx, tenantId, prepared.now, origin);
-      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, terms);
+      const customer = await resolveBookingCustomer(this.#deps.keyRing, this.#verification, trx, tenantId, body.customer, actor, body.verification_token, terms);
       const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, {
         notes: body.notes,
         internalNotes: actor.staff ? body.internal_notes : undefined,
@@ -167,7 +159,7 @@ export class BookingCreateService {
         if (!customer) {
           // Each guest proves their own contact: an item's token, else the request's (which
           // can prove one destination only, so a party of several guests needs one per item).
-          customer = await this.#resolveCustomer(trx, tenantId, input, actor, item.verification_token ?? body.verification_token, terms);
+          customer = await resolveBookingCustomer(this.#deps.keyRing, this.#verification, trx, tenantId, input, actor, item.verification_token ?? body.verification_token, terms);
           customers.set(cacheKey, customer);
         }
         booked.push(
@@ -250,53 +242,6 @@ export class BookingCreateService {
    */
   async #terms(trx: Trx, tenantId: string, service: ServiceSnapshot, actor: Actor): Promise<BookingTerms> {
     return bookingTerms(trx, tenantId, service.business_id, { publicBooking: !actor.staff });
-  }
-
-  async #resolveCustomer(
-    trx: Trx,
-    tenantId: string,
-    input: BookingCustomerInput,
-    actor: Actor,
-    verificationToken: string | undefined,
-    terms: BookingTerms,
-  ): Promise<CustomerForBooking> {
-    if ('customer_id' in input) {
-      // Naming an existing customer needs a credential: anyone can read an id off a link.
-      if (!actor.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to book as a registered customer, or book as a guest');
-      // A customer's own credential books for that customer only; staff book for anyone.
-      if (!actor.staff && actor.auth.attributes.customerId !== input.customer_id) {
-        throw new AppError('FORBIDDEN', 'A customer account can book only for itself');
-      }
-      const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, input.customer_id);
-      assertCustomerCanBook(customer);
-      return customer;
-    }
-    if (actor.staff) return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input, STAFF_ENTERED);
-    const proof = verificationToken === undefined ? UNPROVEN : await this.#prove(trx, tenantId, verificationToken, input);
-    // Whether the business asks guests to verify their email or phone (`guest_verification: otp`).
-    if (terms.settings?.guest_verification === 'otp' && !proof.email && !proof.phone) {
-      throw new AppError('VERIFICATION_REQUIRED', 'Verify your email or phone first (POST /api/v1/verifications)');
-    }
-    return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input, proof);
-  }
-
-  /**
-   * Which of the guest's contacts the token proves (it was issued for one destination),
-   * consumed in the booking's transaction so a failed booking leaves it usable.
-   */
-  async #prove(trx: Trx, tenantId: string, token: string, guest: GuestCustomerInput): Promise<ContactProof> {
-    const consumes = async (contact: { email?: string } | { phone?: string }): Promise<boolean> => {
-      try {
-        await this.#verification.consume(trx, tenantId, token, contact);
-        return true;
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'VERIFICATION_REQUIRED') return false;
-        throw error;
-      }
-    };
-    if (guest.email && (await consumes({ email: guest.email }))) return { email: true, phone: false };
-    if (guest.phone && (await consumes({ phone: guest.phone }))) return { email: false, phone: true };
-    return UNPROVEN;
   }
 
   /**
