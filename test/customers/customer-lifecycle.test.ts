@@ -8,6 +8,7 @@ import {
   assertCustomerCanBook,
   createCustomersModule,
   findOrCreateGuestCustomer,
+  STAFF_ENTERED,
   getCustomerForBooking,
   registerVerifiedCustomer,
   runCustomerMaintenance,
@@ -42,14 +43,14 @@ const guestInput = () => {
 describe('guest customers for bookings', () => {
   it('creates a guest once and matches it again by email or by phone', async () => {
     const input = guestInput();
-    const first = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input));
+    const first = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input, STAFF_ENTERED));
     expect(first).toMatchObject({ created: true, type: 'guest', status: 'active', email: input.email, phone: input.phone });
     const byEmail = await withTenant(database.db, tenant, (trx) =>
-      findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'Someone else', email: input.email.toUpperCase() }),
+      findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'Someone else', email: input.email.toUpperCase() }, STAFF_ENTERED),
     );
     expect(byEmail).toMatchObject({ created: false, id: first.id, first_name: 'Guest' });
     const byPhone = await withTenant(database.db, tenant, (trx) =>
-      findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'G', phone: input.phone }),
+      findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'G', phone: input.phone }, STAFF_ENTERED),
     );
     expect(byPhone.id).toBe(first.id);
     const read = await withTenant(database.db, tenant, (trx) => getCustomerForBooking(trx, before, tenant, first.id));
@@ -59,7 +60,7 @@ describe('guest customers for bookings', () => {
   it('creates one customer when two bookings race with the same new email', async () => {
     const input = guestInput();
     const results = await Promise.all(
-      [0, 1, 2].map(() => withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input))),
+      [0, 1, 2].map(() => withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input, STAFF_ENTERED))),
     );
     expect(new Set(results.map((result) => result.id)).size).toBe(1);
     expect(results.filter((result) => result.created)).toHaveLength(1);
@@ -67,28 +68,28 @@ describe('guest customers for bookings', () => {
 
   it('refuses a banned customer with CUSTOMER_BANNED and bad input with VALIDATION_ERROR', async () => {
     const input = guestInput();
-    const guest = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input));
+    const guest = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input, STAFF_ENTERED));
     await withTenant(database.db, tenant, (trx) =>
       trx.updateTable('customers').set({ status: 'banned' }).where('tenant_id', '=', tenant).where('id', '=', guest.id).execute(),
     );
     await expect(
-      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X', email: input.email })),
+      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X', email: input.email }, STAFF_ENTERED)),
     ).rejects.toMatchObject({ code: 'CUSTOMER_BANNED', status: 403 });
     const banned = await withTenant(database.db, tenant, (trx) => getCustomerForBooking(trx, before, tenant, guest.id));
     expect(() => assertCustomerCanBook(banned)).toThrow(expect.objectContaining({ code: 'CUSTOMER_BANNED' }));
     await expect(
-      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X' })),
+      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X' }, STAFF_ENTERED)),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
     await expect(
-      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X', phone: '612345678' })),
+      withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, { first_name: 'X', phone: '612345678' }, STAFF_ENTERED)),
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 
   it('does not find another tenant\'s customer', async () => {
     const other = await createTenant(database);
     const input = guestInput();
-    const mine = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input));
-    const theirs = await withTenant(database.db, other, (trx) => findOrCreateGuestCustomer(trx, before, other, input));
+    const mine = await withTenant(database.db, tenant, (trx) => findOrCreateGuestCustomer(trx, before, tenant, input, STAFF_ENTERED));
+    const theirs = await withTenant(database.db, other, (trx) => findOrCreateGuestCustomer(trx, before, other, input, STAFF_ENTERED));
     expect(theirs.created).toBe(true);
     expect(theirs.id).not.toBe(mine.id);
     await expect(withTenant(database.db, other, (trx) => getCustomerForBooking(trx, before, other, mine.id))).rejects.toMatchObject({
@@ -102,7 +103,7 @@ describe('key rotation', () => {
     const rotationTenant = await createTenant(database);
     const inputs = Array.from({ length: 5 }, guestInput);
     for (const input of inputs) {
-      await withTenant(database.db, rotationTenant, (trx) => findOrCreateGuestCustomer(trx, before, rotationTenant, input));
+      await withTenant(database.db, rotationTenant, (trx) => findOrCreateGuestCustomer(trx, before, rotationTenant, input, STAFF_ENTERED));
     }
     const after = new KeyRing({ keys: [newKey, oldKey] });
     const module = createCustomersModule({ db: database.db, keyRing: after });
@@ -124,7 +125,7 @@ describe('key rotation', () => {
     ]);
     for (const input of inputs) {
       const found = await withTenant(database.db, rotationTenant, (trx) =>
-        findOrCreateGuestCustomer(trx, after, rotationTenant, { first_name: 'x', email: input.email }),
+        findOrCreateGuestCustomer(trx, after, rotationTenant, { first_name: 'x', email: input.email }, STAFF_ENTERED),
       );
       expect(found.created).toBe(false);
     }
@@ -140,7 +141,7 @@ describe('key rotation', () => {
     const onlyNew = new KeyRing({ keys: [newKey] });
     for (const input of inputs) {
       const customer = await withTenant(database.db, rotationTenant, (trx) =>
-        findOrCreateGuestCustomer(trx, retired, rotationTenant, { first_name: 'x', email: input.email }),
+        findOrCreateGuestCustomer(trx, retired, rotationTenant, { first_name: 'x', email: input.email }, STAFF_ENTERED),
       );
       const decrypted = await withTenant(database.db, rotationTenant, (trx) => getCustomerForBooking(trx, onlyNew, rotationTenant, customer.id));
       expect(decrypted.email).toBe(input.email);
@@ -162,8 +163,8 @@ describe('retention', () => {
     };
     const module = createCustomersModule({ db: database.db, keyRing: before });
     module.registry.addErasureParticipant(participant);
-    const stale = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput()));
-    const fresh = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput()));
+    const stale = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput(), STAFF_ENTERED));
+    const fresh = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput(), STAFF_ENTERED));
     await withTenant(database.db, retentionTenant, (trx) =>
       trx
         .updateTable('customers')
@@ -203,10 +204,10 @@ describe('guest to registered customer (RF5.7)', () => {
     });
     const input = guestInput();
     const byEmail = await withTenant(database.db, accountTenant, (trx) =>
-      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Typed', email: input.email }),
+      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Typed', email: input.email }, STAFF_ENTERED),
     );
     const byPhone = await withTenant(database.db, accountTenant, (trx) =>
-      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Typed', phone: input.phone }),
+      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Typed', phone: input.phone }, STAFF_ENTERED),
     );
     const context = systemContext(accountTenant, 'test');
     const result = await withTenant(database.db, accountTenant, (trx) =>
@@ -237,7 +238,7 @@ describe('guest to registered customer (RF5.7)', () => {
     const module = createCustomersModule({ db: database.db, keyRing: before });
     const input = guestInput();
     const guest = await withTenant(database.db, accountTenant, (trx) =>
-      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Guest', phone: input.phone }),
+      findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Guest', phone: input.phone }, STAFF_ENTERED),
     );
     const result = await withTenant(database.db, accountTenant, (trx) =>
       registerVerifiedCustomer(trx, { keyRing: before, registry: module.registry }, systemContext(accountTenant, 'test'), {
@@ -256,7 +257,7 @@ describe('search for other modules', () => {
   it('finds customer ids by email, phone or name prefix, like the list endpoint', async () => {
     const searchTenant = await createTenant(database);
     const input = guestInput();
-    const guest = await withTenant(database.db, searchTenant, (trx) => findOrCreateGuestCustomer(trx, before, searchTenant, input));
+    const guest = await withTenant(database.db, searchTenant, (trx) => findOrCreateGuestCustomer(trx, before, searchTenant, input, STAFF_ENTERED));
     const search = (text: string) => withTenant(database.db, searchTenant, (trx) => searchCustomerIds(trx, before, searchTenant, text));
     expect(await search(input.email.toUpperCase())).toEqual([guest.id]);
     expect(await search(input.phone)).toEqual([guest.id]);

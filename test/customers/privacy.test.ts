@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import {
   findOrCreateGuestCustomer,
+  STAFF_ENTERED,
   getCustomerForBooking,
   hasMarketingConsent,
   type ErasureParticipant,
@@ -297,7 +298,7 @@ describe('right to erasure', () => {
     for (const body of responses) for (const needle of needlesOf(person)) expect(body).not.toContain(needle);
 
     const again = await withTenant(app.database.db, tenant, (trx) =>
-      findOrCreateGuestCustomer(trx, app.keyRing, tenant, { first_name: 'New', email: person.email }),
+      findOrCreateGuestCustomer(trx, app.keyRing, tenant, { first_name: 'New', email: person.email }, STAFF_ENTERED),
     );
     expect(again.created).toBe(true);
     expect(again.id).not.toBe(customer.id);

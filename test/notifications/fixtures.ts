@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { KeyRing } from '../../src/platform/crypto/field-encryption.ts';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
-import { findOrCreateGuestCustomer } from '../../src/modules/customers/index.ts';
+import { findOrCreateGuestCustomer, STAFF_ENTERED } from '../../src/modules/customers/index.ts';
 
 /** A customer created as the booking flow does (PII encrypted by the customers module). */
 export async function makeCustomer(
@@ -13,7 +13,7 @@ export async function makeCustomer(
   guest: { first_name: string; last_name?: string; email?: string; phone?: string; language?: string; marketing?: boolean },
 ): Promise<string> {
   return withTenant(handle.db, tenantId, async (trx) => {
-    const customer = await findOrCreateGuestCustomer(trx, keyRing, tenantId, guest);
+    const customer = await findOrCreateGuestCustomer(trx, keyRing, tenantId, guest, STAFF_ENTERED);
     if (guest.language) {
       await sql`update customers set preferences = ${JSON.stringify({ language: guest.language })}::jsonb
                 where tenant_id = ${tenantId} and id = ${customer.id}`.execute(trx);

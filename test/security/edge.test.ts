@@ -18,7 +18,7 @@ import { AppError } from '../../src/platform/http/errors.ts';
 import { ok } from '../../src/platform/http/envelope.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
-import { createCustomersModule, findOrCreateGuestCustomer } from '../../src/modules/customers/index.ts';
+import { createCustomersModule, findOrCreateGuestCustomer, STAFF_ENTERED } from '../../src/modules/customers/index.ts';
 import { CODE_BUDGETS } from '../../src/modules/tenancy/index.ts';
 
 const ACCOUNT_CODES_PER_IP = CODE_BUDGETS.ip.limit;
@@ -382,7 +382,7 @@ describe('retention', () => {
       },
     });
     const guest = await withTenant(db.db, tenantId, (trx) =>
-      findOrCreateGuestCustomer(trx, keyRing, tenantId, { first_name: 'Old', last_name: 'Guest', email: `old-${randomUUID().slice(0, 6)}@example.test` }),
+      findOrCreateGuestCustomer(trx, keyRing, tenantId, { first_name: 'Old', last_name: 'Guest', email: `old-${randomUUID().slice(0, 6)}@example.test` }, STAFF_ENTERED),
     );
     await withTenant(db.db, tenantId, (trx) =>
       sql`update customers set last_activity_at = now() - interval '25 months' where tenant_id = ${tenantId} and id = ${guest.id}`.execute(trx),

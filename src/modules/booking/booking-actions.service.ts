@@ -15,6 +15,7 @@ import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
 import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
 import type { RefundResult } from '../payments/payments-port.ts';
 import { isSlotBookable, moveOccupancy, releaseOccupancy } from '../scheduling/index.ts';
+import { returnBookingQuota } from '../tenancy/index.ts';
 import { canCancel, canReschedule, noShowSettlement, refundForCancellation, type CancellationPolicy } from './booking-policy.ts';
 import { holdsSlot, transitionsForApiAction, type BookingApiAction } from './booking-state.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
@@ -121,6 +122,8 @@ export class BookingActionsService {
         refund = await this.#refund(trx, tenantId, row, policy, now, 'cancellation');
         changes = { ...changes, cancelled_at: now, cancelled_by: actor.auth?.userId ?? actor.id, cancellation_reason: patch.cancellation_reason ?? null };
         details = { refund_amount: refund?.amount ?? 0 };
+        // Booked and cancelled the same day: the plan quota it took is given back.
+        if (sameLocalDay(row.created_at, now, row.time_zone)) await returnBookingQuota(trx, tenantId, row.created_at);
         break;
       }
       case 'reschedule': {
@@ -129,11 +132,17 @@ export class BookingActionsService {
           if (!decision.allowed) throw policyViolation('This booking can no longer be rescheduled', decision.reason);
         }
         const moved = await this.#move(trx, tenantId, row, new Date(patch.new_start_time ?? ''), patch.new_resource_id ?? row.resource_id, now);
+        // Priced for the new time (tiers depend on it): a customer cannot move into a deposit they did not pay;
+        // the business can, and the balance stays due.
+        if (!actor.staff && moved.changes.deposit_required !== undefined && moved.changes.deposit_required > row.deposit_paid) {
+          throw policyViolation('The new time needs a larger deposit; cancel and book it instead', 'deposit_increase');
+        }
         for (const id of moved.changedResourceIds) changed.add(id);
         changes = { ...changes, ...moved.changes, reschedule_count: row.reschedule_count + 1 };
         details = {
           from: { start_time: row.start_time.toISOString(), resource_id: row.resource_id },
           to: { start_time: moved.start.toISOString(), resource_id: moved.resourceId },
+          pricing: { from: row.total_price, to: moved.changes.total_price, deposit_required: moved.changes.deposit_required },
         };
         break;
       }
@@ -251,6 +260,8 @@ export class BookingActionsService {
       for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
       await this.#deps.payments.cancelPendingForBooking(trx, tenantId, row.id);
       const updated = await this.#repository.update(trx, tenantId, row.id, { status: plan.to, payment_expires_at: null });
+      // Never paid: the plan quota it took is given back.
+      await returnBookingQuota(trx, tenantId, row.created_at);
       await recordChange(trx, this.#repository, {
         tenantId,
         booking: updated,
@@ -307,6 +318,14 @@ export class BookingActionsService {
     const slot = await isSlotBookable(trx, { tenantId, serviceId: row.service_id, resourceId, start, now });
     await sql`rollback to savepoint booking_reschedule_check`.execute(trx);
     if (!slot.bookable) throw new AppError('SLOT_UNAVAILABLE', 'The new time is not available', { reason: slot.reason });
+    // The deposit is decided again for the new price: the service's (or tier's) own rule, else a
+    // booking prepaid in full stays prepaid in full.
+    const prepaidInFull = row.deposit_required > 0 && row.deposit_required >= row.total_price;
+    const deposit = slot.deposit > 0 ? slot.deposit : prepaidInFull ? slot.price.amount : 0;
+    if (row.status === 'pending_payment' && deposit !== row.deposit_required) {
+      // Its payment is open for the old amount: it is settled or expires before the booking moves.
+      throw new AppError('CONFLICT', 'Pay or cancel this booking before moving it to a time with another deposit', { reason: 'deposit_pending' });
+    }
     const moved = await moveOccupancy(
       trx,
       slot.reservations.map((reservation) => ({
@@ -329,7 +348,17 @@ export class BookingActionsService {
       resource_type: resource.type,
       location_id: slot.locationId,
       time_zone: slot.timeZone,
+      total_price: slot.price.amount,
+      currency: slot.price.currency,
+      pricing_tier_id: slot.tier?.id ?? null,
+      deposit_required: deposit,
     };
     return { changes, changedResourceIds: moved.changedResourceIds, start: slot.start, resourceId: resource.id };
   }
+}
+
+/** Whether two instants fall on the same local date in `timeZone`. */
+function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return day.format(a) === day.format(b);
 }

@@ -11,19 +11,21 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
-import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
+import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/payments-port.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
-import { bookingTerms, consumeBookingQuota, type BookingTerms } from '../tenancy/index.ts';
+import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
 import { recordChange, stepsForSystemAction } from './booking-lifecycle.ts';
 import { BookingRepository, type BookingRow } from './booking.repository.ts';
-import type { BookingBatchCreate, BookingCreate, BookingCustomerInput, BookingGroupView, BookingView } from './booking.schemas.ts';
+import type { BookingBatchCreate, BookingCreate, BookingGroupView, BookingView } from './booking.schemas.ts';
 import type { BookingSource } from './booking.tables.ts';
 import { customerSummary, toBookingView } from './booking-view.ts';
 import { manageUrl, signManageToken } from './manage-link.ts';
+import { PublicBookingGuard } from './public-booking-guard.ts';
+import { resolveBookingCustomer } from './booking-customer-resolution.ts';
 import type { VerificationService } from './verification.service.ts';
 
 /** Unpaid hold before a pending_payment booking expires, unless the business sets `payment_hold_minutes`. */
@@ -70,10 +72,12 @@ export class BookingCreateService {
   readonly #deps: BookingDeps;
   readonly #verification: VerificationService;
   readonly #repository = new BookingRepository();
+  readonly #guard: PublicBookingGuard;
 
   constructor(deps: BookingDeps, verification: VerificationService) {
     this.#deps = deps;
     this.#verification = verification;
+    this.#guard = new PublicBookingGuard(deps.linkKey);
   }
 
   async create(tenantId: string, body: BookingCreate, actor: Actor, idempotencyKey: string | null): Promise<BookingView> {
@@ -98,7 +102,10 @@ export class BookingCreateService {
       memoizeServiceSnapshots(trx);
       const prepared = await this.#prepare(trx, tenantId, body, whenBusy);
       const terms = await this.#terms(trx, tenantId, prepared.service, actor);
-      const customer = await this.#resolveCustomer(trx, tenantId, body.customer, actor, body.verification_token, terms);
+      // After the slot check, so a storm for one taken slot is refused without this read.
+      const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, [body.customer]);
+      if (origin) await this.#guard.admit(trx, tenantId, prepared.now, origin);
+      const customer = await resolveBookingCustomer(this.#deps.keyRing, this.#verification, trx, tenantId, body.customer, actor, body.verification_token, terms);
       const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, {
         notes: body.notes,
         internalNotes: actor.staff ? body.internal_notes : undefined,
@@ -108,8 +115,9 @@ export class BookingCreateService {
         groupId: null,
         idempotencyKey: idempotencyKey ?? randomUUID(),
       });
+      if (origin) await this.#guard.record(trx, tenantId, origin, [booked.row.id]);
       // Last: with a limit, the checked upsert locks the tenant's usage row until commit.
-      await consumeBookingQuota(trx, tenantId, terms);
+      await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms, 1, { publicBooking: !actor.staff }));
       return booked;
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, booked.resourceIds);
@@ -125,6 +133,9 @@ export class BookingCreateService {
     const key = idempotencyKey ?? randomUUID();
     const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
       memoizeServiceSnapshots(trx);
+      const itemCustomers = body.items.map((item) => item.customer ?? body.customer).filter((customer) => customer !== undefined);
+      const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, itemCustomers);
+      if (origin) await this.#guard.admit(trx, tenantId, nowOf(this.#deps), origin);
       const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
       const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
       // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
@@ -135,7 +146,6 @@ export class BookingCreateService {
       }
       const groupId = await this.#repository.insertGroup(trx, tenantId, kind);
       const customers = new Map<string, CustomerForBooking>();
-      let verified = false;
       const booked: Booked[] = [];
       let quotaTerms: BookingTerms | undefined;
       for (const [index, item] of body.items.entries()) {
@@ -147,9 +157,9 @@ export class BookingCreateService {
         const cacheKey = JSON.stringify(input);
         let customer = customers.get(cacheKey);
         if (!customer) {
-          // One verification covers the request: the person booking proved one destination.
-          customer = await this.#resolveCustomer(trx, tenantId, input, actor, verified ? null : body.verification_token, terms);
-          if ('first_name' in input) verified = true;
+          // Each guest proves their own contact: an item's token, else the request's (which
+          // can prove one destination only, so a party of several guests needs one per item).
+          customer = await resolveBookingCustomer(this.#deps.keyRing, this.#verification, trx, tenantId, input, actor, item.verification_token ?? body.verification_token, terms);
           customers.set(cacheKey, customer);
         }
         booked.push(
@@ -163,7 +173,10 @@ export class BookingCreateService {
         );
       }
       // Counted once for the whole request (see consumeBookingQuota); the terms' plan limit is the tenant's.
-      if (quotaTerms) await consumeBookingQuota(trx, tenantId, quotaTerms, booked.length);
+      if (origin) await this.#guard.record(trx, tenantId, origin, booked.map((item) => item.row.id));
+      if (quotaTerms) {
+        await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, quotaTerms, booked.length, { publicBooking: !actor.staff }));
+      }
       return { groupId, kind, booked };
     });
     await this.#deps.bumpAvailabilityVersion(tenantId, [...new Set(result.booked.flatMap((item) => item.resourceIds))]);
@@ -188,8 +201,16 @@ export class BookingCreateService {
     const prepared = await this.#prepare(trx, tenantId, item);
     const terms = await bookingTerms(trx, tenantId, prepared.service.business_id, { publicBooking: false });
     const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, { source, groupId: null, idempotencyKey });
-    await consumeBookingQuota(trx, tenantId, terms);
+    await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms));
     return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
+  }
+
+  /** Tells the business of each usage level (80 %, 100 %) this booking crossed; once per month each. */
+  async #warnOfUsage(trx: Trx, tenantId: string, use: BookingQuotaUse | null): Promise<void> {
+    if (!use) return;
+    for (const percent of use.crossed) {
+      await this.#deps.messages.queueUsageWarning(trx, tenantId, { period: use.period, percent, used: use.total, limit: use.limit });
+    }
   }
 
   #view(tenantId: string, booked: Booked, actor: Actor): BookingView {
@@ -221,32 +242,6 @@ export class BookingCreateService {
    */
   async #terms(trx: Trx, tenantId: string, service: ServiceSnapshot, actor: Actor): Promise<BookingTerms> {
     return bookingTerms(trx, tenantId, service.business_id, { publicBooking: !actor.staff });
-  }
-
-  async #resolveCustomer(
-    trx: Trx,
-    tenantId: string,
-    input: BookingCustomerInput,
-    actor: Actor,
-    verificationToken: string | undefined | null,
-    terms: BookingTerms,
-  ): Promise<CustomerForBooking> {
-    if ('customer_id' in input) {
-      // Naming an existing customer needs a credential: anyone can read an id off a link.
-      if (!actor.auth) throw new AppError('UNAUTHENTICATED', 'Sign in to book as a registered customer, or book as a guest');
-      // A customer's own credential books for that customer only; staff book for anyone.
-      if (!actor.staff && actor.auth.attributes.customerId !== input.customer_id) {
-        throw new AppError('FORBIDDEN', 'A customer account can book only for itself');
-      }
-      const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, input.customer_id);
-      assertCustomerCanBook(customer);
-      return customer;
-    }
-    // Whether the business asks guests to verify their email or phone (`guest_verification: otp`).
-    if (!actor.staff && verificationToken !== null && terms.settings?.guest_verification === 'otp') {
-      await this.#verification.consume(trx, tenantId, verificationToken, input);
-    }
-    return findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input);
   }
 
   /**

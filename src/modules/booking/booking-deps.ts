@@ -27,6 +27,11 @@ export interface BookingMessagesPort {
     tenantId: string,
     offer: { offerId: string; customerId: string; serviceName: string | null; start: Date; timeZone: string; claimUrl: string; expiresAt: Date },
   ): Promise<void>;
+  /**
+   * Tells the business it used `percent` % of its plan's monthly bookings. Called once per
+   * level crossed; the port makes a repeat within the month (`period`) a no-op.
+   */
+  queueUsageWarning(trx: Trx, tenantId: string, warning: { period: string; percent: number; used: number; limit: number }): Promise<void>;
 }
 
 /** What the booking services are built with (composition root). */
@@ -54,6 +59,8 @@ export interface Actor {
   /** Staff-side caller (a credential with booking permissions), not the customer. */
   staff: boolean;
   auth: AuthContext | null;
+  /** The client's address, for the limits on public bookings (absent outside a request). */
+  ip?: string | null | undefined;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, staff: true, auth: null };

@@ -34,7 +34,8 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
 /** Public booking, or a credential allowed to create bookings. */
 function creatingActor(request: FastifyRequest): Actor {
   if (request.auth && !request.auth.can('create', 'Booking')) throw forbidden();
-  return actorOf(request.auth);
+  // The address bounds public bookings (see public-booking-guard.ts).
+  return { ...actorOf(request.auth), ip: request.ip };
 }
 
 export function registerBookingRoutes(api: ApiRouter, services: BookingServices): void {

@@ -52,6 +52,12 @@ export const bookingBatchCreateSchema = z
         z.strictObject({
           ...bookingItemFields,
           customer: bookingCustomerInputSchema.optional().describe('Defaults to the request\'s customer'),
+          verification_token: z
+            .string()
+            .min(1)
+            .max(255)
+            .optional()
+            .describe('Proves this item\'s guest (a party: one per guest); defaults to the request\'s'),
         }),
       )
       .min(1)

@@ -126,6 +126,15 @@ export interface BookingVerificationsTable {
   created_at: CreatedAt;
 }
 
+/** `public_booking_origins` (migration 0070): keyed hashes of where a public booking came from. */
+export interface PublicBookingOriginsTable {
+  tenant_id: string;
+  booking_id: string;
+  kind: 'ip' | 'contact';
+  key_hash: string;
+  created_at: CreatedAt;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
     booking_groups: BookingGroupsTable;
@@ -134,5 +143,6 @@ declare module '../../platform/db/database.ts' {
     waitlist_entries: WaitlistEntriesTable;
     waitlist_offers: WaitlistOffersTable;
     booking_verifications: BookingVerificationsTable;
+    public_booking_origins: PublicBookingOriginsTable;
   }
 }

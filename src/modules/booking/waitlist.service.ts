@@ -14,7 +14,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
-import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking } from '../customers/index.ts';
+import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, STAFF_ENTERED, UNPROVEN } from '../customers/index.ts';
 import { isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
 import { getBusiness } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
@@ -53,7 +53,9 @@ export class WaitlistService {
         assertCustomerCanBook(customer);
         customerId = customer.id;
       } else {
-        customerId = (await findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input.customer)).id;
+        // A public join proves no contact: it never attaches to an existing customer (nor shows their id).
+        const proof = actor.staff ? STAFF_ENTERED : UNPROVEN;
+        customerId = (await findOrCreateGuestCustomer(trx, this.#deps.keyRing, tenantId, input.customer, proof)).id;
       }
       const row = await this.#repository.insertEntry(trx, tenantId, {
         serviceId: service.id,

@@ -100,11 +100,42 @@ export async function registerVerifiedCustomer(
     outcome = 'created';
   }
 
-  const mergedCustomerIds =
-    phone !== null && registration.phoneVerified === true ? await attachVerifiedPhone(trx, deps, context, customerId, phone) : [];
+  // Bookings made with this email by guests who did not prove it were kept apart (migration 0070);
+  // now that it is proven, they are this customer's.
+  const mergedCustomerIds = await mergeUnprovenHolders(trx, deps, context, customerId, { emailBidx: emailIndex(keyRing, email), phoneBidx: null });
+  if (phone !== null && registration.phoneVerified === true) mergedCustomerIds.push(...(await attachVerifiedPhone(trx, deps, context, customerId, phone)));
   const row = await repo.findLiveCustomer(trx, tenantId, customerId);
   if (!row) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
   return { customer: toCustomerView(row, decryptCustomerPii(keyRing, row)), outcome, mergedCustomerIds };
+}
+
+/** Merges into `customerId` the guest records of unproven contacts holding a contact it just proved. */
+async function mergeUnprovenHolders(
+  trx: Trx,
+  deps: { keyRing: KeyRing; registry: CustomerDataRegistry },
+  context: CustomerRequestContext,
+  customerId: string,
+  indexes: { emailBidx: string | null; phoneBidx: string | null },
+): Promise<string[]> {
+  const merged: string[] = [];
+  const { tenantId } = context;
+  for (const row of await repo.findUnprovenByContactIndex(trx, tenantId, indexes)) {
+    if (row.id === customerId) continue;
+    // Whoever typed the rest of that record proved nothing of it: only the contact proven now
+    // may reach the customer through the merge (no name, other contact or notes of theirs).
+    const typed = decryptCustomerPii(deps.keyRing, row);
+    await repo.updateCustomer(trx, tenantId, row.id, encryptCustomerPii(deps.keyRing, tenantId, {
+      first_name: typed.first_name,
+      last_name: null,
+      email: indexes.emailBidx !== null ? typed.email : null,
+      phone: indexes.phoneBidx !== null ? typed.phone : null,
+      date_of_birth: null,
+      notes: null,
+    }));
+    await mergeCustomersInTransaction(trx, deps, context, customerId, row.id);
+    merged.push(row.id);
+  }
+  return merged;
 }
 
 /**
@@ -122,7 +153,7 @@ export async function attachVerifiedPhone(
 ): Promise<string[]> {
   const { keyRing } = deps;
   const { tenantId } = context;
-  const mergedCustomerIds: string[] = [];
+  const mergedCustomerIds = await mergeUnprovenHolders(trx, deps, context, customerId, { emailBidx: null, phoneBidx: phoneIndex(keyRing, phone) });
   const [byPhone] = await repo.findLiveByContactIndex(trx, tenantId, { emailBidx: null, phoneBidx: phoneIndex(keyRing, phone) });
   if (byPhone && byPhone.id !== customerId) {
     if (byPhone.type === 'registered') {

@@ -60,19 +60,41 @@ export function assertCustomerCanBook(customer: Pick<CustomerForBooking, 'status
 }
 
 /**
- * The customer a guest booking belongs to, inside the booking's transaction:
- * an existing customer matched by email (first) or phone through their blind
- * indexes, else a new guest. An existing customer's data is never changed from
- * an unauthenticated form (anyone can type someone's email); only their last
- * activity is stamped, which keeps guest data from expiring while they book.
- * Throws `CUSTOMER_BANNED` (403) for a banned match, `VALIDATION_ERROR` when
- * neither email nor phone is given or the phone is not E.164.
+ * Which of a guest's contacts are proven: by a verification code the booking consumed,
+ * or because the business itself enters the booking (staff). Only a proven contact
+ * matches an existing customer.
+ */
+export interface ContactProof {
+  email: boolean;
+  phone: boolean;
+}
+
+export const STAFF_ENTERED: ContactProof = { email: true, phone: true };
+export const UNPROVEN: ContactProof = { email: false, phone: false };
+
+/**
+ * The customer a guest booking belongs to, inside the booking's transaction.
+ *
+ * - A contact nobody holds yet: a new guest holding it.
+ * - A contact an existing customer holds, proven (`proof`): that customer. Their data is
+ *   never changed from the form; only their last activity is stamped, which keeps guest
+ *   data from expiring while they book.
+ * - A contact an existing customer holds, not proven: anyone can type anyone's email, so
+ *   the booking is NOT matched to them. It gets a guest record of its own holding exactly
+ *   what the form sent (`contact_unproven`, outside the uniqueness of contacts), and the
+ *   caller learns nothing about the existing customer (not their name, other contact or id).
+ *   Staff can merge that record into the customer later.
+ *
+ * Throws `CUSTOMER_BANNED` (403) when a holder of the contact is banned (the business's
+ * ban holds against the contact, proven or not), `VALIDATION_ERROR` when neither email
+ * nor phone is given or the phone is not E.164.
  */
 export async function findOrCreateGuestCustomer(
   trx: Trx,
   keyRing: KeyRing,
   tenantId: string,
   guest: GuestCustomerInput,
+  proof: ContactProof,
 ): Promise<CustomerForBooking & { created: boolean }> {
   const firstName = guest.first_name.trim();
   if (firstName === '') throw validationError([{ field: 'customer.first_name', message: 'required' }]);
@@ -93,38 +115,52 @@ export async function findOrCreateGuestCustomer(
     date_of_birth: null,
     notes: null,
   };
-  const match = (rows: CustomerRow[]): CustomerRow | null =>
-    rows.find((row) => indexes.emailBidx !== null && row.email_bidx === indexes.emailBidx) ??
-    rows.find((row) => indexes.phoneBidx !== null && row.phone_bidx === indexes.phoneBidx) ??
+  const holding = (rows: CustomerRow[], by: ContactProof): CustomerRow | null =>
+    rows.find((row) => by.email && indexes.emailBidx !== null && row.email_bidx === indexes.emailBidx) ??
+    rows.find((row) => by.phone && indexes.phoneBidx !== null && row.phone_bidx === indexes.phoneBidx) ??
     null;
+  const newRow = (contactUnproven: boolean) => ({
+    id: randomUUID(),
+    type: 'guest' as const,
+    ...encryptCustomerPii(keyRing, tenantId, pii),
+    preferences: '{}',
+    contact_unproven: contactUnproven,
+  });
   // One statement for the new guest and the known one alike: insert unless taken, else the holders.
-  const { inserted, holders } = await repo.insertUnlessContactTaken(
-    trx,
-    tenantId,
-    { id: randomUUID(), type: 'guest', ...encryptCustomerPii(keyRing, tenantId, pii), preferences: '{}' },
-    indexes,
-  );
-  if (!inserted) {
-    // Usually a returning customer; if a concurrent booking created the same guest just now, it is read again.
-    const existing = match(holders) ?? match(await repo.findLiveByContactIndex(trx, tenantId, indexes));
-    if (!existing) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
-    const customer = forBooking(existing, decryptCustomerPii(keyRing, existing));
-    assertCustomerCanBook(customer);
-    await repo.touchCustomerActivity(trx, tenantId, existing.id);
-    return { ...customer, created: false };
+  const { inserted, holders } = await repo.insertUnlessContactTaken(trx, tenantId, newRow(false), indexes);
+  if (inserted) {
+    await announceGuest(trx, tenantId, inserted, guest);
+    return { ...forBooking(inserted, pii), created: true };
   }
+
+  // If a concurrent booking created the same guest just now, the holders are read again.
+  const known = holders.length > 0 ? holders : await repo.findLiveByContactIndex(trx, tenantId, indexes);
+  const anyHolder = holding(known, STAFF_ENTERED);
+  if (!anyHolder) throw new AppError('CONFLICT', 'The customer changed concurrently; retry');
+  for (const holder of known) assertCustomerCanBook(holder);
+  const proven = holding(known, proof);
+  if (proven) {
+    await repo.touchCustomerActivity(trx, tenantId, proven.id);
+    return { ...forBooking(proven, decryptCustomerPii(keyRing, proven)), created: false };
+  }
+  const own = await repo.insertCustomer(trx, tenantId, newRow(true));
+  await announceGuest(trx, tenantId, own, guest);
+  return { ...forBooking(own, pii), created: true };
+}
+
+/** The event, audit record and maintenance of a guest record just created. */
+async function announceGuest(trx: Trx, tenantId: string, row: CustomerRow, guest: GuestCustomerInput): Promise<void> {
   await publishEvent(trx, {
     tenantId,
     type: 'customer.created',
     aggregateType: 'customer',
-    aggregateId: inserted.id,
-    data: { id: inserted.id, type: inserted.type, status: inserted.status },
+    aggregateId: row.id,
+    data: { id: row.id, type: row.type, status: row.status },
   });
-  await auditCustomer(trx, systemContext(tenantId, 'booking_flow'), 'customer.created', inserted.id, {
-    newValues: { type: 'guest', fields: Object.keys(guest) },
+  await auditCustomer(trx, systemContext(tenantId, 'booking_flow'), 'customer.created', row.id, {
+    newValues: { type: 'guest', fields: Object.keys(guest), ...(row.contact_unproven ? { contact_unproven: true } : {}) },
   });
   await scheduleCustomerMaintenance(trx, tenantId);
-  return { ...forBooking(inserted, pii), created: true };
 }
 
 /**

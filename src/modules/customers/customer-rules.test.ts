@@ -35,6 +35,7 @@ function rowOf(tenantId: string, columns: ReturnType<typeof encryptCustomerPii>)
     merged_into_id: null,
     merged_at: null,
     erased_at: null,
+    contact_unproven: false,
     created_at: now,
     updated_at: now,
   };

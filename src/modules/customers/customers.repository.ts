@@ -45,7 +45,10 @@ export async function findLiveCustomer(
   return row ?? null;
 }
 
-/** Live customers matching either blind index (at most two rows: one per unique index). */
+/**
+ * Live customers matching either blind index (at most two rows: one per unique index).
+ * Records of unproven contacts (`contact_unproven`) are never matched by contact.
+ */
 export async function findLiveByContactIndex(
   executor: Executor,
   tenantId: string,
@@ -53,6 +56,7 @@ export async function findLiveByContactIndex(
 ): Promise<CustomerRow[]> {
   if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
   return liveCustomersOf(executor, tenantId)
+    .where('contact_unproven', '=', false)
     .where((eb) =>
       eb.or([
         ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
@@ -60,6 +64,26 @@ export async function findLiveByContactIndex(
       ]),
     )
     .selectAll()
+    .execute();
+}
+
+/** Live guest records of unproven contacts (migration 0070) holding either index. */
+export async function findUnprovenByContactIndex(
+  executor: Executor,
+  tenantId: string,
+  indexes: { emailBidx: string | null; phoneBidx: string | null },
+): Promise<CustomerRow[]> {
+  if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
+  return liveCustomersOf(executor, tenantId)
+    .where('contact_unproven', '=', true)
+    .where((eb) =>
+      eb.or([
+        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
+        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
+      ]),
+    )
+    .selectAll()
+    .orderBy('created_at')
     .execute();
 }
 
@@ -81,6 +105,7 @@ export async function insertUnlessContactTaken(
     .onConflict((conflict) => conflict.doNothing())
     .returningAll();
   const holders = liveCustomersOf(executor, tenantId)
+    .where('contact_unproven', '=', false)
     .where((eb) =>
       eb.or([
         ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
@@ -107,6 +132,8 @@ export async function findContactIndexHolders(
 ): Promise<Array<Pick<CustomerRow, 'id' | 'email_bidx' | 'phone_bidx'>>> {
   if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
   return customersOf(executor, tenantId)
+    // Unproven guest records stand outside the uniqueness of contacts (migration 0070).
+    .where('contact_unproven', '=', false)
     .where((eb) =>
       eb.or([
         ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),

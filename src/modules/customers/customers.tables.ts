@@ -38,6 +38,12 @@ export interface CustomersTable {
   merged_into_id: string | null;
   merged_at: NullableTimestamp;
   erased_at: NullableTimestamp;
+  /**
+   * A guest record made by a public booking whose email or phone was already a customer's
+   * and was not proved (migration 0070): it holds what the form sent, outside the
+   * uniqueness of emails and phones, and is never matched to by contact.
+   */
+  contact_unproven: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -30,6 +30,9 @@ import { consentsContributor, createExportService } from './personal-data-export
 export {
   assertCustomerCanBook,
   findOrCreateGuestCustomer,
+  STAFF_ENTERED,
+  UNPROVEN,
+  type ContactProof,
   getCustomerForBooking,
   recordCustomerActivity,
   type CustomerForBooking,

@@ -25,6 +25,15 @@ export interface WaitlistOfferMessage {
   expiresAt: Date;
 }
 
+/** The business used `percent` % of its plan's monthly bookings (told once per month and level). */
+export interface UsageWarningMessage {
+  /** First day of the month (YYYY-MM-DD). */
+  period: string;
+  percent: number;
+  used: number;
+  limit: number;
+}
+
 /**
  * The messages the booking module sends, as the port it is given at
  * composition (booking declares the port; this object fulfils it). Both
@@ -34,6 +43,7 @@ export interface WaitlistOfferMessage {
 export interface BookingMessages {
   queueVerificationCode(trx: Trx, tenantId: string, message: VerificationCodeMessage): Promise<void>;
   queueWaitlistOffer(trx: Trx, tenantId: string, offer: WaitlistOfferMessage): Promise<void>;
+  queueUsageWarning(trx: Trx, tenantId: string, warning: UsageWarningMessage): Promise<void>;
 }
 
 export function createBookingMessages(composer: ComposerDeps): BookingMessages {
@@ -68,6 +78,18 @@ export function createBookingMessages(composer: ComposerDeps): BookingMessages {
             expires_at: formatDateTime(offer.expiresAt, offer.timeZone, language),
           },
         }),
+      });
+    },
+
+    async queueUsageWarning(trx, tenantId, warning) {
+      await composeMessages(trx, composer, tenantId, {
+        key: 'plan.usage_warning',
+        // One per month and level: the dedupe key makes a second one a no-op.
+        dedupeBase: `plan-usage:${warning.period}:${warning.percent}`,
+        eventId: null,
+        recipient: { kind: 'business' },
+        channels: ['email'],
+        extra: () => ({ usage: { percent: warning.percent, used: warning.used, limit: warning.limit, month: warning.period.slice(0, 7) } }),
       });
     },
   };

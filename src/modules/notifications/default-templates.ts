@@ -236,4 +236,16 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
       short: 'ReserveHub: someone tried to sign up with your e-mail. If it was you, sign in.',
     },
   },
+  'plan.usage_warning': {
+    es: {
+      subject: '{{ business.name }}: {{ usage.percent }} % de las reservas del plan este mes',
+      body: '{{ business.name }} lleva {{ usage.used }} de las {{ usage.limit }} reservas que su plan permite en {{ usage.month }} ({{ usage.percent }} %).\n\nLas reservas en línea se detienen antes que las del equipo, que conserva una reserva del límite. Puedes cambiar de plan en el panel.',
+      short: '{{ business.name }}: {{ usage.used }}/{{ usage.limit }} reservas del plan en {{ usage.month }}',
+    },
+    en: {
+      subject: '{{ business.name }}: {{ usage.percent }}% of this month\'s plan bookings',
+      body: '{{ business.name }} has used {{ usage.used }} of the {{ usage.limit }} bookings its plan allows in {{ usage.month }} ({{ usage.percent }}%).\n\nOnline bookings stop before staff bookings, which keep a reserve of the limit. You can change plans in the dashboard.',
+      short: '{{ business.name }}: {{ usage.used }}/{{ usage.limit }} plan bookings in {{ usage.month }}',
+    },
+  },
 };

@@ -29,6 +29,7 @@ export const TEMPLATE_KEYS = [
   'account.email_verification',
   'account.invitation',
   'account.signup_attempt',
+  'plan.usage_warning',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -75,6 +76,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'account.email_verification': ['action_url', 'expires_hours'],
   'account.invitation': ['business.name', 'business.phone', 'business.email', 'action_url', 'expires_hours', 'role'],
   'account.signup_attempt': [],
+  'plan.usage_warning': ['business.name', 'business.phone', 'business.email', 'usage.percent', 'usage.used', 'usage.limit', 'usage.month'],
 };
 
 /** Variables a template's body must use: without them the message cannot do its job. */
@@ -127,6 +129,7 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     action_url: 'https://app.example.com/accept-invitation?token=sample-token',
     expires_hours: 168,
     role: 'staff',
+    usage: { percent: 80, used: 160, limit: 200, month: '2026-03' },
   };
   // Only the variables this template may use: a sample never hides an undeclared one.
   const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));

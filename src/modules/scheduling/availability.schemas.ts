@@ -10,7 +10,7 @@ export const availabilityQuerySchema = z.object({
   resource_id: z.uuid().optional().describe('Omit for every resource that delivers the service'),
   from_date: localDateSchema.describe('First local date, inclusive'),
   to_date: localDateSchema.describe(`Last local date, inclusive; at most ${MAX_AVAILABILITY_DAYS} days after from_date`),
-  duration_minutes: z.coerce.number().int().min(1).max(1440).optional().describe('Overrides the service duration'),
+  duration_minutes: z.coerce.number().int().min(1).max(1440).optional().describe('Overrides the service duration; public callers (no credential) may only lengthen it'),
 });
 export type AvailabilityQuery = z.infer<typeof availabilityQuerySchema>;
 

@@ -3,6 +3,7 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
 import { findServiceSnapshot, type ServiceSnapshot } from '../catalog/index.ts';
 import type { AvailabilityCache } from './availability-cache.ts';
+import type { ComputeBudget } from './compute-budget.ts';
 import { computeAvailability, type ResourceDays } from './availability-engine.ts';
 import { epochDayOf } from './zone-days.ts';
 import type { AvailabilityRepository } from './availability.repository.ts';
@@ -22,6 +23,35 @@ export interface AvailabilityServiceDeps {
   cacheTtlMs: number;
   /** The clock; tests pin it. */
   now?: () => number;
+  /** Bounds uncached computations asked by public callers; absent: unbounded. */
+  budget?: ComputeBudget | undefined;
+}
+
+/** Who asks: public callers (no credential) are held to the service's duration and the compute budget. */
+export interface AvailabilityCaller {
+  public: boolean;
+  ip: string | null;
+}
+
+const STAFF_CALLER: AvailabilityCaller = { public: false, ip: null };
+
+/**
+ * The most slot positions one request may make the engine walk: days × resources loaded
+ * (group candidates included) × positions per day (1,440 / slot interval). A week of ten
+ * resources at 5-minute steps is 20,160; 62 days of ten at 15 minutes (59,520) is refused.
+ */
+export const MAX_AVAILABILITY_SLOT_POSITIONS = 50_000;
+
+function assertWorkBounded(days: number, resources: number, intervalMinutes: number, max: number): void {
+  const positions = days * resources * Math.ceil(1440 / Math.max(1, intervalMinutes));
+  if (positions > max) {
+    throw new AppError('AVAILABILITY_RANGE_TOO_LARGE', 'Ask for fewer days or one resource at a time', {
+      days,
+      resources,
+      slot_interval_minutes: intervalMinutes,
+      max_slot_positions: max,
+    });
+  }
 }
 
 export interface LoadedAvailability {
@@ -60,10 +90,27 @@ export function timingOf(service: ServiceSnapshot, durationOverride?: number): S
 export async function loadAvailability(
   executor: Executor,
   repository: AvailabilityRepository,
-  input: { tenantId: string; serviceId: string; resourceId?: string | undefined; from: string; to: string; durationMinutes?: number | undefined; now: number },
+  input: {
+    tenantId: string;
+    serviceId: string;
+    resourceId?: string | undefined;
+    from: string;
+    to: string;
+    durationMinutes?: number | undefined;
+    now: number;
+    /** A public caller may lengthen the duration, never shorten it (finer slots cost more). */
+    publicCaller?: boolean | undefined;
+    /** Refuse (400) when days × resources × slot positions per day pass this. */
+    maxSlotPositions?: number | undefined;
+  },
 ): Promise<LoadedAvailability | undefined> {
   const service = await findServiceSnapshot(executor, input.tenantId, input.serviceId);
   if (!service || service.status !== 'active') return undefined;
+  if (input.publicCaller && input.durationMinutes !== undefined && input.durationMinutes < service.duration_minutes) {
+    throw validationError([
+      { field: 'querystring.duration_minutes', message: `at least the service's own ${service.duration_minutes} minutes` },
+    ]);
+  }
   const primaryIds =
     input.resourceId === undefined ? service.resource_ids : service.resource_ids.filter((id) => id === input.resourceId);
   const timing = timingOf(service, input.durationMinutes);
@@ -73,6 +120,9 @@ export async function loadAvailability(
     from: input.from,
     to: input.to,
   });
+  if (input.maxSlotPositions !== undefined) {
+    assertWorkBounded(epochDayOf(input.to) - epochDayOf(input.from) + 1, calendars.length, timing.slot_interval_minutes, input.maxSlotPositions);
+  }
   const resources = computeAvailability({
     timing,
     requiredResources: service.required_resources,
@@ -122,7 +172,7 @@ export class AvailabilityService {
    * has left the notice window; anything else recomputes. A hit is the stored bytes,
    * so it costs no rendering nor encoding.
    */
-  async getAvailabilityJson(tenantId: string, query: AvailabilityQuery): Promise<Buffer> {
+  async getAvailabilityJson(tenantId: string, query: AvailabilityQuery, caller: AvailabilityCaller = STAFF_CALLER): Promise<Buffer> {
     checkRange(query.from_date, query.to_date);
     const now = this.#deps.now?.() ?? Date.now();
     const { cache, versions } = this.#deps;
@@ -137,6 +187,15 @@ export class AvailabilityService {
       if (entry && entry.versions !== null && entry.expiresAt > now && sameList(entry.versions, versionsBefore)) return entry.data;
     }
 
+    if (caller.public && this.#deps.budget) {
+      // Only computations take from the budget: a cache hit above cost nothing.
+      const taken = await this.#deps.budget.take(tenantId, caller.ip, now);
+      if (!taken.ok) {
+        throw new AppError('RATE_LIMITED', 'Too many availability searches; retry shortly', undefined, {
+          'retry-after': String(taken.retryAfterSeconds),
+        });
+      }
+    }
     const loaded = await withTenant(this.#deps.db, tenantId, (trx) =>
       loadAvailability(trx, this.#deps.availability, {
         tenantId,
@@ -146,6 +205,8 @@ export class AvailabilityService {
         to: query.to_date,
         durationMinutes: query.duration_minutes,
         now,
+        publicCaller: caller.public,
+        maxSlotPositions: MAX_AVAILABILITY_SLOT_POSITIONS,
       }),
     );
     if (!loaded) throw notFound('Service');

@@ -12,6 +12,7 @@ import type { ApiRouter } from '../../platform/http/server.ts';
 import { AvailabilityCache, utf8Codec } from './availability-cache.ts';
 import { AvailabilityRepository } from './availability.repository.ts';
 import { AvailabilityService } from './availability.service.ts';
+import { ComputeBudget, InProcessTokenBuckets, RedisTokenBuckets, type ComputeBudgetRules } from './compute-budget.ts';
 import { InProcessAvailabilityVersions, RedisAvailabilityVersions, type AvailabilityVersions } from './availability-versions.ts';
 import { LocationClosuresRepository } from './location-closures.repository.ts';
 import { LocationClosuresService } from './location-closures.service.ts';
@@ -42,6 +43,8 @@ export interface SchedulingDeps {
   cacheMaxEntries?: number | undefined;
   /** The clock; tests pin it. */
   now?: (() => number) | undefined;
+  /** Buckets for uncached public availability (defaults in compute-budget.ts); false turns them off. */
+  computeBudget?: Partial<ComputeBudgetRules> | false | undefined;
 }
 
 export interface SchedulingModule {
@@ -76,6 +79,10 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
     cache,
     cacheTtlMs: ttlSeconds * 1000,
     ...(deps.now ? { now: deps.now } : {}),
+    budget:
+      deps.computeBudget === false
+        ? undefined
+        : new ComputeBudget(redis ? new RedisTokenBuckets(redis) : new InProcessTokenBuckets(), deps.computeBudget ?? {}),
   });
   return {
     schedules,

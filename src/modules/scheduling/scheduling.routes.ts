@@ -67,7 +67,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
-      const data = await availability.getAvailabilityJson(requireTenant(request), request.query);
+      const data = await availability.getAvailabilityJson(requireTenant(request), request.query, { public: request.auth === null, ip: request.ip });
       // The answer is already JSON (a cache hit is the stored bytes): wrap it in the
       // success envelope by hand, byte for byte what JSON.stringify(ok(view)) prints.
       // A Buffer is sent as it is, without the serializer.

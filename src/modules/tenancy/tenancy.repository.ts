@@ -254,10 +254,12 @@ export async function consumeUsageOfPlan(
   tenantId: string,
   metric: PlanMetric,
   periodStart: string,
+  /** Share of the limit this consumer may fill, in basis points (public bookings get less than staff). */
+  shareBasisPoints = 10_000,
 ): Promise<number | null> {
   const row = await sql<{ total: number | string }>`
     with target as (
-      select ${sql.ref(`plans.${metric}`)} as lim,
+      select floor(${sql.ref(`plans.${metric}`)}::bigint * ${shareBasisPoints}::int / 10000) as lim,
              case when ${sql.ref(`plans.${metric}`)} is null then 1 + floor(random() * ${USAGE_SHARDS - 1})::int else 0 end as shard
       from plans join tenants on tenants.plan_id = plans.id
       where tenants.id = ${tenantId}
@@ -277,6 +279,21 @@ export async function consumeUsageOfPlan(
     returning value + (select value from others) as total`.execute(executor);
   const total = row.rows[0]?.total;
   return total === undefined ? null : Number(total);
+}
+
+/**
+ * Gives back one unit of the month `periodStart` (a booking that expired unpaid or was
+ * cancelled the day it was made): from shard 0 when it holds any, else from another shard
+ * that does, never below zero. Returns whether a unit was given back.
+ */
+export async function returnUsage(executor: Executor, tenantId: string, metric: PlanMetric, periodStart: string): Promise<boolean> {
+  const result = await sql`
+    update tenant_usage set value = value - 1, updated_at = now()
+    where tenant_id = ${tenantId} and metric = ${metric} and period_start = ${periodStart}::date
+      and shard = (select shard from tenant_usage
+                   where tenant_id = ${tenantId} and metric = ${metric} and period_start = ${periodStart}::date and value > 0
+                   order by shard limit 1)`.execute(executor);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export async function findBusiness(executor: Executor, tenantId: string, businessId: string): Promise<BusinessRow | undefined> {

@@ -280,12 +280,13 @@ export async function incrementUsage(executor: Executor, tenantId: string, metri
 
 /**
  * Check and increment in one atomic statement: what the booking flow should call, so two
- * concurrent bookings cannot both take the last unit. Throws 402 when the limit is reached.
+ * concurrent bookings cannot both take the last unit. Throws 402 when the limit (or the
+ * consumer's share of it, `shareBasisPoints`) is reached.
  */
-export async function consumePlanQuota(executor: Executor, tenantId: string, metric: PlanMetric): Promise<number> {
+export async function consumePlanQuota(executor: Executor, tenantId: string, metric: PlanMetric, shareBasisPoints = 10_000): Promise<number> {
   const period = usagePeriodStart();
   // One statement in the usual case; the refusal (or a tenant without a plan) is explained by a second look.
-  const value = await repo.consumeUsageOfPlan(executor, tenantId, metric, period);
+  const value = await repo.consumeUsageOfPlan(executor, tenantId, metric, period, shareBasisPoints);
   if (value !== null) return value;
   const { plan } = await planOfTenant(executor, tenantId);
   const limit = limitOf(plan, metric);
@@ -411,18 +412,77 @@ export async function bookingTerms(
 }
 
 /**
- * Counts `bookings` new bookings of one transaction against the month's plan quota. With a
- * limit (or an unknown plan) each is `consumePlanQuota`: checked at once, 402 when reached.
- * Without one there is nothing to check, so the count goes with the transaction's deferred
- * writes as one increment (if the plan changed since `bookingTerms` read it, within this
- * transaction, these bookings are counted unchecked). Call it once per transaction.
+ * Share of the monthly booking limit that public (unauthenticated and customer) bookings
+ * may fill: 80 %. The rest is kept for the business's own staff, so anonymous traffic
+ * can never lock a business out of booking for its customers.
  */
-export async function consumeBookingQuota(executor: Executor, tenantId: string, terms: BookingTerms, bookings = 1): Promise<void> {
+export const PUBLIC_BOOKING_SHARE_BASIS_POINTS = 8_000;
+
+/** Usage levels of the monthly booking limit at which the business is warned (once per month each). */
+export const BOOKING_USAGE_WARNINGS_PERCENT = [80, 100] as const;
+
+/** The month's booking usage after a booking was counted on a limited plan. */
+export interface BookingQuotaUse {
+  /** First day of the month counted (YYYY-MM-DD). */
+  period: string;
+  total: number;
+  limit: number;
+  /** Warning levels (percent) this consumption crossed: the business is told of each. */
+  crossed: number[];
+}
+
+/** The warning levels (percent of `limit`) that going from `before` to `after` units crosses. */
+export function usageWarningsCrossed(before: number, after: number, limit: number): number[] {
+  if (limit <= 0) return [];
+  return BOOKING_USAGE_WARNINGS_PERCENT.filter((percent) => {
+    const level = Math.ceil((limit * percent) / 100);
+    return before < level && after >= level;
+  });
+}
+
+/**
+ * Counts `bookings` new bookings of one transaction against the month's plan quota. With a
+ * limit (or an unknown plan) each is `consumePlanQuota`: checked at once, 402 when reached;
+ * a public booking (`publicBooking`) may fill only `PUBLIC_BOOKING_SHARE_BASIS_POINTS` of the
+ * limit and is refused without the figures. Without a limit there is nothing to check, so the
+ * count goes with the transaction's deferred writes as one increment (if the plan changed since
+ * `bookingTerms` read it, within this transaction, these bookings are counted unchecked). Call
+ * it once per transaction. Returns the usage and the warning levels crossed (limited plans).
+ */
+export async function consumeBookingQuota(
+  executor: Executor,
+  tenantId: string,
+  terms: BookingTerms,
+  bookings = 1,
+  options: { publicBooking?: boolean } = {},
+): Promise<BookingQuotaUse | null> {
+  const period = usagePeriodStart();
   if (terms.monthlyBookingLimit === null) {
-    await repo.addUnlimitedUsage(executor, tenantId, 'bookings_per_month', usagePeriodStart(), bookings);
-    return;
+    await repo.addUnlimitedUsage(executor, tenantId, 'bookings_per_month', period, bookings);
+    return null;
   }
-  for (let count = 0; count < bookings; count += 1) await consumePlanQuota(executor, tenantId, 'bookings_per_month');
+  const share = options.publicBooking ? PUBLIC_BOOKING_SHARE_BASIS_POINTS : 10_000;
+  let total = 0;
+  try {
+    for (let count = 0; count < bookings; count += 1) total = await consumePlanQuota(executor, tenantId, 'bookings_per_month', share);
+  } catch (error) {
+    // A public caller learns that the business cannot take more online bookings, not its volume.
+    if (options.publicBooking && error instanceof AppError && error.code === 'PLAN_LIMIT_REACHED') {
+      throw new AppError('PLAN_LIMIT_REACHED', 'This business cannot take more online bookings this month; please contact it directly');
+    }
+    throw error;
+  }
+  const limit = terms.monthlyBookingLimit;
+  if (limit === undefined) return null;
+  return { period, total, limit, crossed: usageWarningsCrossed(total - bookings, total, limit) };
+}
+
+/**
+ * Gives back the unit a booking took (it expired unpaid, or was cancelled the day it was
+ * made), in the month it was counted (`createdAt`). Never below zero.
+ */
+export async function returnBookingQuota(executor: Executor, tenantId: string, createdAt: Date): Promise<void> {
+  await repo.returnUsage(executor, tenantId, 'bookings_per_month', usagePeriodStart(createdAt));
 }
 
 function assertOpen(found: Awaited<ReturnType<typeof repo.findTenantWithPlatformSetting>>): void {

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   INVALID_CURSOR: 400,
   REFUND_EXCEEDS_PAYMENT: 400,
   INVALID_SIGNATURE: 400,
+  /** An availability request whose days × resources × slot positions pass the bound of one request. */
+  AVAILABILITY_RANGE_TOO_LARGE: 400,
   UNAUTHENTICATED: 401,
   MFA_REQUIRED: 401,
   PAYMENT_FAILED: 402,
@@ -37,6 +39,8 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   /** A send budget of the one-time-code endpoints (per destination, IP or business); with Retry-After. */
   TOO_MANY_CODES: 429,
+  /** Too many active upcoming public bookings from one client address or for one guest contact. */
+  PUBLIC_BOOKING_LIMIT: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
   MAINTENANCE: 503,
