@@ -2153,7 +2153,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is not valid: `details` lists each bad field. Codes: `INVALID_CODE`, `INVALID_CURSOR`, `INVALID_JSON`, `INVALID_SIGNATURE`, `REFUND_EXCEEDS_PAYMENT`, `VALIDATION_ERROR`. */
+        /** @description The request is not valid: `details` lists each bad field. Codes: `AVAILABILITY_RANGE_TOO_LARGE`, `INVALID_CODE`, `INVALID_CURSOR`, `INVALID_JSON`, `INVALID_SIGNATURE`, `REFUND_EXCEEDS_PAYMENT`, `VALIDATION_ERROR`. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2225,7 +2225,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Too many requests: retry after `Retry-After` seconds. Codes: `RATE_LIMITED`, `TOO_MANY_CODES`. */
+        /** @description Too many requests: retry after `Retry-After` seconds. Codes: `PUBLIC_BOOKING_LIMIT`, `RATE_LIMITED`, `TOO_MANY_CODES`. */
         RateLimited: {
             headers: {
                 /** @description Seconds until a retry may succeed. */
@@ -7317,7 +7317,7 @@ export interface operations {
                 from_date: string;
                 /** @description Last local date, inclusive; at most 62 days after from_date */
                 to_date: string;
-                /** @description Overrides the service duration */
+                /** @description Overrides the service duration; public callers (no credential) may only lengthen it */
                 duration_minutes?: number;
             };
             header?: never;
@@ -8979,6 +8979,8 @@ export interface operations {
                             email?: string;
                             phone?: string;
                         };
+                        /** @description Proves this item's guest (a party: one per guest); defaults to the request's */
+                        verification_token?: string;
                     }[];
                     customer?: {
                         /** Format: uuid */
@@ -10624,7 +10626,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -10679,7 +10681,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
+                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
             };
             header?: never;
             path?: never;
@@ -10744,7 +10746,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
