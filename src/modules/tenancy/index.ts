@@ -45,6 +45,7 @@ export {
   type TenantSearchQuery,
 } from './tenancy.service.ts';
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
+export { businessReturnOrigins } from './business-origins.ts';
 export type { TenantSettings, TenantStatus, BusinessSettings } from './tenancy.tables.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedOriginsSchema } from './allowed-origins.ts';
 
 export const tenantIdParams = z.object({ id: z.string().uuid() });
 export const businessIdParams = z.object({ id: z.string().uuid() });
@@ -88,7 +89,11 @@ export const businessPatchSchema = z
     timezone: timezoneSchema.optional(),
     currency: currencySchema.optional(),
     settings: z
-      .object({ guest_verification: z.enum(['none', 'otp']).optional() })
+      .object({
+        guest_verification: z.enum(['none', 'otp']).optional(),
+        /** Origins of the business's own sites: payment return URLs may point there. */
+        allowed_origins: allowedOriginsSchema.optional(),
+      })
       .catchall(z.unknown())
       .optional(),
   })
