@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     onEndpointDisabled: notifications.notifyEndpointDisabled,
   });
   const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
+  calendar.registerCustomerData(customers.registry);
 
   let schemaCurrent = false;
   const server = await createHttpServer({
