@@ -51,7 +51,8 @@ describe('with Stripe', () => {
   /** A card from Stripe's card element, saved for the customer (attached to their Stripe customer). */
   async function saveCard(): Promise<{ id: string; token: string }> {
     const token = `pm_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
-    const saved = await call('POST', '/api/v1/payment-methods', { 'x-tenant': owner.tenant.slug }, {
+    // The customer saves their own card (only they or the business may attach one to them).
+    const saved = await call('POST', '/api/v1/payment-methods', customer.headers, {
       type: 'card',
       provider_payment_method_id: token,
       customer_id: customer.id,
