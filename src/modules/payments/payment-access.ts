@@ -92,7 +92,10 @@ export async function checkedReturnUrl(
   if (returnUrl === undefined) return undefined;
   const base = context.publicUrl.replace(/\/$/, '');
   // A path of ours; `//host` and `/\host` are other hosts to a browser.
-  if (/^\/(?![/\\])/.test(returnUrl)) return `${base}${returnUrl}`;
+  if (/^\/(?![/\\])\S*$/.test(returnUrl)) {
+    const resolved = `${base}${returnUrl}`;
+    if (originOf(resolved) === originOf(base)) return resolved;
+  }
   const origin = originOf(returnUrl);
   if (origin !== null) {
     const allowed = new Set<string>([originOf(base) ?? '']);
