@@ -48,24 +48,24 @@ async function refundsOfCustomer(executor: Executor, tenantId: string, customerI
     .execute();
 }
 
-async function methodsOfCustomer(executor: Executor, tenantId: string, customerId: string) {
+async function methodsOfCustomer(executor: Executor, tenantId: string, customerId: string, lock = false) {
   return executor
     .selectFrom('payment_methods')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('customer_id', '=', customerId)
     .orderBy('created_at')
-    .forUpdate()
+    .$if(lock, (query) => query.forUpdate())
     .execute();
 }
 
-async function providerCustomersOf(executor: Executor, tenantId: string, customerId: string) {
+async function providerCustomersOf(executor: Executor, tenantId: string, customerId: string, lock = false) {
   return executor
     .selectFrom('payment_customers')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('customer_id', '=', customerId)
-    .forUpdate()
+    .$if(lock, (query) => query.forUpdate())
     .execute();
 }
 
@@ -164,13 +164,13 @@ export function paymentsErasureParticipant(context: Pick<PaymentsContext, 'provi
   return {
     name: 'payments',
     async erase(trx, tenantId, customerId, erasure) {
-      const methods = await methodsOfCustomer(trx, tenantId, customerId);
+      const methods = await methodsOfCustomer(trx, tenantId, customerId, true);
       for (const method of methods) {
         await atProvider(context, method.provider, (provider) =>
           provider.detachPaymentMethod({ paymentMethod: method.provider_payment_method_id, customer: method.provider_customer_id }),
         );
       }
-      const holders = await providerCustomersOf(trx, tenantId, customerId);
+      const holders = await providerCustomersOf(trx, tenantId, customerId, true);
       for (const holder of holders) {
         await atProvider(context, holder.provider, (provider) => provider.deleteCustomer({ customer: holder.provider_customer_id }));
       }
