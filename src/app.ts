@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './platform/observability/metrics.ts
 import { createEventFanoutJob, type EventSubscriber } from './platform/events/outbox.ts';
 import type { JobDefinition } from './platform/jobs/job-definition.ts';
 import { Worker, jobCounts } from './platform/jobs/worker.ts';
+import { idempotencyPurgeJob, scheduleIdempotencyPurge } from './platform/http/idempotency-purge.job.ts';
 import { createIdentityModule } from './modules/identity/index.ts';
 import { createTenancyModule } from './modules/tenancy/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
@@ -26,9 +27,16 @@ import { createCalendarModule } from './modules/calendar/index.ts';
 import { loadKeyRing } from './platform/crypto/key-store.ts';
 import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
 import { createPaymentsModule, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
-import { bookingPaymentFacts, createBookingModule, createCustomerBookings, customerSearchAdapter, linkKeyFrom } from './modules/booking/index.ts';
+import {
+  bookingPaymentFacts,
+  createBookingModule,
+  createCustomerBookings,
+  customerSearchAdapter,
+  linkKeyFrom,
+  verifyManageToken,
+} from './modules/booking/index.ts';
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
-import { tenantLimits } from './modules/tenancy/index.ts';
+import { businessReturnOrigins, tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 
@@ -53,6 +61,8 @@ export interface Application {
   createWorker(logger: Logger): Worker;
   /** Starts every tenant's re-encryption once per new current encryption key (the worker process calls it at start). */
   startKeyRotationForNewKey(): Promise<number>;
+  /** Queues the first run of the platform's recurring maintenance jobs; each run queues the next (the worker calls it at start). */
+  scheduleRecurringJobs(): Promise<void>;
   /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
   seedDemoData(tenantId: string): Promise<string>;
 }
@@ -86,6 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     db,
     feeRuleOf: async (executor, tenantId) => (await tenantLimits(executor, tenantId)).plan.transaction_fee,
     bookingLookup: bookingPaymentFacts,
+    // A guest pays with the manage link's token; return URLs stay on the business's own origins.
+    verifyManageToken: (token) => verifyManageToken(linkKeyFrom(keyRing), token),
+    allowedReturnOrigins: businessReturnOrigins,
     sandboxSecret: sandboxSecretFrom(keyRing),
     pageKey: paymentPageKeyFrom(keyRing),
   });
@@ -124,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   });
   notifications.registerCustomerData(customers.registry);
   booking.registerCustomerData(customers.registry);
+  // After booking's: its erasure cancels future bookings (refunds go through payments) before payments forgets the cards.
+  payments.registerCustomerData(customers.registry);
   const webhooks = createWebhooksModule({
     db,
     keyRing,
@@ -132,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     onEndpointDisabled: notifications.notifyEndpointDisabled,
   });
   const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
+  calendar.registerCustomerData(customers.registry);
 
   let schemaCurrent = false;
   const server = await createHttpServer({
@@ -197,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     // platform table whose stored answers expire after 48 h (retire an old key no sooner than 48 h
     // after its successor became current), and identity's user_credentials (TOTP secrets), a platform
     // table this tenant-scoped job cannot read: identity's to rotate.
+    idempotencyPurgeJob,
     createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets, ...notifications.reencryptionTargets, ...webhooks.reencryptionTargets] }),
   ];
 
@@ -207,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     jobs,
     subscribers,
     startKeyRotationForNewKey: () => startKeyRotationForNewKey(db, keyRing),
+    scheduleRecurringJobs: () => scheduleIdempotencyPurge(db),
     createWorker: (logger) =>
       new Worker({
         handle,

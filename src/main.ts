@@ -98,6 +98,7 @@ async function run(
   }
   await worker?.start();
   if (worker) {
+    await app.scheduleRecurringJobs();
     const tenants = await app.startKeyRotationForNewKey();
     if (tenants > 0) logger.info({ tenants }, 'key rotation started for a new current encryption key');
   }

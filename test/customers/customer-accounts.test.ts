@@ -554,8 +554,9 @@ describe('saved payment methods', () => {
   it('lists my methods (no card data) and removes one; another customer\'s is 404', async () => {
     const session = await signIn(uniqueEmail('cards'));
     const rival = await signIn(uniqueEmail('cards-rival'));
-    const save = async (customerId: string) => {
-      const response = await call('POST', '/api/v1/payment-methods', onPage(), {
+    // Each customer saves their own card (only they or the business may attach one to them).
+    const save = async (customerId: string, headers: Record<string, string>) => {
+      const response = await call('POST', '/api/v1/payment-methods', headers, {
         type: 'card',
         card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' },
         customer_id: customerId,
@@ -563,8 +564,8 @@ describe('saved payment methods', () => {
       expect(response.statusCode, response.body).toBe(201);
       return body<{ id: string }>(response).data.id;
     };
-    const mine = await save(session.customer.id);
-    const theirs = await save(rival.customer.id);
+    const mine = await save(session.customer.id, session.headers);
+    const theirs = await save(rival.customer.id, rival.headers);
     const listed = await call('GET', '/api/v1/me/payment-methods', session.headers);
     expect(listed.statusCode).toBe(200);
     expect(body(listed).data).toEqual([expect.objectContaining({ id: mine, brand: 'visa', last4: '4242' })]);

@@ -170,6 +170,8 @@ describe('right of access (export)', () => {
     expect(exported.retention_policy.categories.map((category) => category.category)).toEqual([
       'personal_info',
       'consents',
+      // The customers module's own second category: stored Idempotency-Key answers about the customer.
+      'stored_api_responses',
       'bookings',
     ]);
     const audit = await withTenant(app.database.db, tenant, (trx) =>

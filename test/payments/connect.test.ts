@@ -13,7 +13,7 @@ import type { DepositRequest } from '../../src/modules/payments/payments-port.ts
 import { SandboxProvider } from '../../src/modules/payments/sandbox-provider.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeStripe } from './fake-stripe.ts';
-import { adminToken, makeTenant, postWebhook, readerToken, startPayments, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
+import { adminToken, customerToken, makeTenant, postWebhook, readerToken, startPayments, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
 
 const WEBHOOK_SECRET = 'whsec_platform';
 const CONNECT_WEBHOOK_SECRET = 'whsec_connect';
@@ -80,6 +80,7 @@ describe('Stripe Connect against a local Stripe', () => {
         return {
           bookingId,
           customerId: customer.rows[0]?.id ?? '',
+          resourceId: '00000000-0000-4000-8000-000000000001',
           awaitingPayment: true,
           amountDue: { amount: 10_000, currency: 'EUR' },
           type: 'deposit',
@@ -151,7 +152,7 @@ describe('Stripe Connect against a local Stripe', () => {
     const intent = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payments/intent',
-      headers: { 'x-tenant': tenant.slug },
+      headers: { authorization: customerToken(tenant, tenant.customerId) },
       payload: { booking_id: randomUUID() },
     });
     expect(intent.statusCode).toBe(409);
@@ -162,7 +163,7 @@ describe('Stripe Connect against a local Stripe', () => {
     const saved = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payment-methods',
-      headers: { 'x-tenant': tenant.slug },
+      headers: { authorization: customerToken(tenant, tenant.customerId) },
       payload: { type: 'card', provider_payment_method_id: 'pm_card_visa', customer_id: tenant.customerId },
     });
     expect(saved.statusCode, saved.body).toBe(201);

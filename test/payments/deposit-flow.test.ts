@@ -25,6 +25,7 @@ interface Pricing {
 interface BookingView {
   id: string;
   status: string;
+  manage_url?: string;
   start_time: string;
   pricing: Pricing;
   payment?: {
@@ -76,6 +77,9 @@ async function book(start: string, extra: Json = {}, who: TenantOwner = owner, i
   );
   return { status: response.statusCode, envelope: body<BookingView>(response) };
 }
+
+/** The guest's proof that the booking is theirs: the token of its manage link. */
+const tokenOf = (booking: BookingView): string => booking.manage_url?.split('/').at(-1) ?? '';
 
 async function getBooking(id: string): Promise<BookingView> {
   const response = await t.server.inject({ method: 'GET', url: `/api/v1/bookings/${id}`, headers: owner.headers });
@@ -153,7 +157,7 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     expect(booking.payment?.intent_id).toMatch(/^pi_sbx_/);
     expect(booking.payment?.client_secret).toEqual(expect.any(String));
 
-    const paid = await post('/api/v1/payments/intent', { booking_id: booking.id, payment_method_id: 'pm_card_visa' }, { 'x-tenant': owner.tenant.slug });
+    const paid = await post('/api/v1/payments/intent', { booking_id: booking.id, payment_method_id: 'pm_card_visa', manage_token: tokenOf(booking) }, { 'x-tenant': owner.tenant.slug });
     expect(paid.statusCode).toBe(200);
     expect(body<{ intent_id: string; status: string }>(paid).data).toMatchObject({ intent_id: booking.payment?.intent_id, status: 'succeeded' });
 
@@ -175,7 +179,7 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     });
     const url = booking.payment?.next_action?.redirect.url ?? '';
     // POST /payments/intent describes the same step in the same shape (one function, one schema).
-    const intent = await post('/api/v1/payments/intent', { booking_id: booking.id }, { 'x-tenant': owner.tenant.slug });
+    const intent = await post('/api/v1/payments/intent', { booking_id: booking.id, manage_token: tokenOf(booking) }, { 'x-tenant': owner.tenant.slug });
     expect(intent.statusCode).toBe(200);
     expect(body<{ next_action: unknown }>(intent).data.next_action).toEqual(booking.payment?.next_action);
 

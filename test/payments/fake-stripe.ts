@@ -66,6 +66,8 @@ export class FakeStripe {
   readonly intents = new Map<string, FakeIntent>();
   readonly accounts = new Map<string, FakeAccount>();
   readonly paymentMethods = new Map<string, FakePaymentMethod>();
+  /** Customers deleted (`DELETE /v1/customers/{id}`); a second delete answers resource_missing. */
+  readonly deletedCustomers = new Set<string>();
   /** Payment intents that moved money (confirmed successfully), by id. */
   readonly charges = new Set<string>();
   readonly #replays = new Map<string, { status: number; body: string }>();
@@ -256,6 +258,19 @@ export class FakeStripe {
       });
     }
     if (method === 'POST' && path === '/v1/customers') return json(200, { id: id('cus'), object: 'customer', metadata: {} });
+    const customer = /^\/v1\/customers\/([^/]+)$/.exec(path);
+    if (customer && method === 'DELETE') {
+      const cusId = customer[1] ?? '';
+      // Deleting a customer detaches its payment methods, as Stripe does.
+      for (const method_ of this.paymentMethods.values()) {
+        if (method_.customer === cusId) Object.assign(method_, { customer: null, detached: true });
+      }
+      if (this.deletedCustomers.has(cusId)) {
+        return json(404, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'id', message: `No such customer: '${cusId}'` } });
+      }
+      this.deletedCustomers.add(cusId);
+      return json(200, { id: cusId, object: 'customer', deleted: true });
+    }
     const paymentMethod = /^\/v1\/payment_methods\/([^/]+)(\/(attach|detach))?$/.exec(path);
     if (paymentMethod) {
       const pmId = paymentMethod[1] ?? '';

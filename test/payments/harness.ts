@@ -13,7 +13,7 @@ import { createPaymentsModule, type PaymentsModule, type PaymentsModuleDeps } fr
 import type { SandboxWebhook } from '../../src/modules/payments/sandbox-provider.ts';
 import { makeTenant as makeAnyTenant, startModuleServer, type TestTenant } from '../support/module-server.ts';
 
-export { adminToken, readerToken } from '../support/module-server.ts';
+export { adminToken, customerToken, readerToken } from '../support/module-server.ts';
 
 /** The payment page link key of every test payments module. */
 export const TEST_PAGE_KEY = Buffer.alloc(32, 7);

@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)(
     /** A guest books a service with a 30 % deposit and no card: pending_payment, and the intent's page. */
     async function pendingBooking(): Promise<{ bookingId: string; pageUrl: string }> {
       const date = new Date(Date.now() + nextSlotDay++ * 86_400_000).toISOString().slice(0, 10);
-      const booked = await api<{ id: string; status: string }>(
+      const booked = await api<{ id: string; status: string; manage_url: string }>(
         'POST',
         '/api/v1/bookings',
         {
@@ -129,7 +129,7 @@ describe.skipIf(!hasChromium)(
       );
       expect(booked.status, booked.raw).toBe(201);
       expect(booked.data.status).toBe('pending_payment');
-      const intent = await api<{ payment_page_url: string }>('POST', '/api/v1/payments/intent', { booking_id: booked.data.id }, { 'x-tenant': tenantSlug });
+      const intent = await api<{ payment_page_url: string }>('POST', '/api/v1/payments/intent', { booking_id: booked.data.id, manage_token: booked.data.manage_url.split('/').at(-1) }, { 'x-tenant': tenantSlug });
       expect(intent.status, intent.raw).toBe(200);
       return { bookingId: booked.data.id, pageUrl: intent.data.payment_page_url };
     }

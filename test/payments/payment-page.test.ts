@@ -11,7 +11,7 @@ import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { createPaymentsModule, type PaymentsModuleDeps } from '../../src/modules/payments/index.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeStripe } from './fake-stripe.ts';
-import { adminToken, makeTenant, postWebhook, snapshot, startPayments, TEST_PAGE_KEY, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
+import { adminToken, customerToken, makeTenant, postWebhook, snapshot, startPayments, TEST_PAGE_KEY, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
 
 const PUBLIC_URL = 'http://localhost:3000';
 
@@ -28,6 +28,7 @@ const lookupFor = (amount: number): PaymentsModuleDeps['bookingLookup'] => async
   return {
     bookingId,
     customerId: customer.rows[0]?.id ?? '',
+    resourceId: '00000000-0000-4000-8000-000000000001',
     awaitingPayment: true,
     amountDue: { amount, currency: 'EUR' },
     type: 'deposit',
@@ -40,7 +41,8 @@ async function openIntent(harness: PaymentsHarness, tenant: PaymentsTenant) {
   const response = await harness.server.inject({
     method: 'POST',
     url: '/api/v1/payments/intent',
-    headers: { 'x-tenant': tenant.slug },
+    // The booking's customer: the test tenant's only one.
+    headers: { authorization: customerToken(tenant, tenant.customerId) },
     payload: { booking_id: randomUUID() },
   });
   expect(response.statusCode, response.body).toBe(200);

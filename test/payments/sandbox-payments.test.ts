@@ -8,6 +8,7 @@ import { createPaymentsModule } from '../../src/modules/payments/index.ts';
 import type { DepositRequest } from '../../src/modules/payments/payments-port.ts';
 import { signPayload } from '../../src/modules/payments/webhook-signature.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { customerToken } from '../support/module-server.ts';
 import {
   adminToken,
   makeTenant,
@@ -33,6 +34,7 @@ beforeAll(async () => {
         ? {
             bookingId,
             customerId: tenant.customerId,
+            resourceId: randomUUID(),
             awaitingPayment: true,
             amountDue: { amount: 2500, currency: 'EUR' },
             type: 'deposit',
@@ -334,17 +336,19 @@ describe('refunds over HTTP', () => {
 
 describe('payment intents and methods over HTTP', () => {
   const publicHeaders = () => ({ 'x-tenant': tenant.slug });
+  // The booking's customer, signed in: who may pay its bookings.
+  const payerHeaders = () => ({ authorization: customerToken(tenant, tenant.customerId) });
 
   it('creates one intent per booking, validates the amount against it, and replays the same Idempotency-Key', async () => {
     const bookingId = randomUUID();
     const wrong = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payments/intent',
-      headers: publicHeaders(),
+      headers: payerHeaders(),
       payload: { booking_id: bookingId, amount: 100, currency: 'EUR' },
     });
     expect(wrong.statusCode).toBe(400);
-    const headers = { ...publicHeaders(), 'idempotency-key': randomUUID() };
+    const headers = { ...payerHeaders(), 'idempotency-key': randomUUID() };
     const first = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/intent', headers, payload: { booking_id: bookingId } });
     expect(first.statusCode).toBe(200);
     expect(first.json().data).toMatchObject({ status: 'requires_payment_method', amount: 2500, currency: 'EUR' });
@@ -353,7 +357,7 @@ describe('payment intents and methods over HTTP', () => {
     const again = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payments/intent',
-      headers: publicHeaders(),
+      headers: payerHeaders(),
       payload: { booking_id: bookingId, payment_method_id: 'pm_card_chargeDeclined' },
     });
     expect(again.statusCode).toBe(402);
@@ -361,7 +365,7 @@ describe('payment intents and methods over HTTP', () => {
     const retry = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payments/intent',
-      headers: publicHeaders(),
+      headers: payerHeaders(),
       payload: { booking_id: bookingId, payment_method_id: 'pm_card_visa' },
     });
     expect(retry.json().data).toMatchObject({ status: 'succeeded', intent_id: first.json().data.intent_id });

@@ -51,7 +51,8 @@ describe('with Stripe', () => {
   /** A card from Stripe's card element, saved for the customer (attached to their Stripe customer). */
   async function saveCard(): Promise<{ id: string; token: string }> {
     const token = `pm_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
-    const saved = await call('POST', '/api/v1/payment-methods', { 'x-tenant': owner.tenant.slug }, {
+    // The customer saves their own card (only they or the business may attach one to them).
+    const saved = await call('POST', '/api/v1/payment-methods', customer.headers, {
       type: 'card',
       provider_payment_method_id: token,
       customer_id: customer.id,
@@ -126,6 +127,31 @@ describe('with Stripe', () => {
     expect(fake.count('POST', detachPath(card.token))).toBe(1);
     expect(fake.count('GET', new RegExp(`^/v1/payment_methods/${card.token}$`))).toBe(1);
     expect(await listed()).not.toContain(card.id);
+  });
+
+  it('erasing the customer detaches their cards and deletes their Stripe customer; with Stripe down nothing is erased', async () => {
+    const card = await saveCard();
+    const stripeCustomer = fake.paymentMethods.get(card.token)?.customer ?? '';
+    expect(stripeCustomer).toMatch(/^cus_/);
+    const deletePath = new RegExp(`^/v1/customers/${stripeCustomer}$`);
+
+    fake.outage(detachPath(card.token));
+    try {
+      const refused = await call('DELETE', `/api/v1/customers/${customer.id}`, owner.headers);
+      expect(refused.statusCode, refused.body).toBe(503);
+      expect(body(refused).error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { provider: 'stripe', reason: 'provider_unavailable' } });
+    } finally {
+      fake.outage(null);
+    }
+    // Rolled back as a whole: the customer can still see their card, Stripe still holds the customer.
+    expect(await listed()).toContain(card.id);
+    expect(fake.deletedCustomers.has(stripeCustomer)).toBe(false);
+
+    const erased = await call('DELETE', `/api/v1/customers/${customer.id}`, owner.headers);
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(fake.paymentMethods.get(card.token)).toMatchObject({ customer: null, detached: true });
+    expect(fake.count('DELETE', deletePath)).toBe(1);
+    expect(fake.deletedCustomers.has(stripeCustomer)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import type { DepositRequest } from '../../src/modules/payments/payments-port.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { FakeStripe } from './fake-stripe.ts';
-import { adminToken, makeTenant, postWebhook, snapshot, startPayments, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
+import { adminToken, customerToken, makeTenant, postWebhook, snapshot, startPayments, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
 
 const WEBHOOK_SECRET = 'whsec_test_secret';
 
@@ -42,9 +42,12 @@ beforeAll(async () => {
       STRIPE_PUBLISHABLE_KEY: 'pk_test_fake',
     },
     reconcileAfterMinutes: 1,
+    // The shop's own site, where 3-D Secure sends the customer back.
+    allowedReturnOrigins: async () => ['https://shop.test'],
     bookingLookup: async (_executor, tenantId, bookingId) => ({
       bookingId,
       customerId: tenant.customerId,
+      resourceId: '00000000-0000-4000-8000-000000000001',
       awaitingPayment: tenantId === tenant.tenantId,
       amountDue: { amount: 10_000, currency: 'EUR' },
       type: 'full_payment',
@@ -145,11 +148,12 @@ describe('Stripe adapter against a local Stripe', () => {
   it('a retried HTTP intent request with the same Idempotency-Key creates one intent', async () => {
     const bookingId = randomUUID();
     const before = fake.count('POST', /^\/v1\/payment_intents$/);
-    const headers = { 'x-tenant': tenant.slug, 'idempotency-key': randomUUID() };
+    const payer = { authorization: customerToken(tenant, tenant.customerId) };
+    const headers = { ...payer, 'idempotency-key': randomUUID() };
     const payload = { booking_id: bookingId, payment_method_id: 'pm_card_visa', amount: 10_000, currency: 'EUR' };
     const first = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/intent', headers, payload });
     const second = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/intent', headers, payload });
-    const third = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/intent', headers: { 'x-tenant': tenant.slug }, payload });
+    const third = await harness.server.inject({ method: 'POST', url: '/api/v1/payments/intent', headers: payer, payload });
     expect(first.statusCode).toBe(200);
     expect(first.json().data.status).toBe('succeeded');
     expect(second.json().data.intent_id).toBe(first.json().data.intent_id);
@@ -255,7 +259,7 @@ describe('Stripe adapter against a local Stripe', () => {
     const saved = await harness.server.inject({
       method: 'POST',
       url: '/api/v1/payment-methods',
-      headers: { 'x-tenant': tenant.slug },
+      headers: { authorization: adminToken(tenant) },
       payload: { type: 'card', provider_payment_method_id: 'pm_card_visa', customer_id: tenant.customerId },
     });
     expect(saved.statusCode).toBe(201);

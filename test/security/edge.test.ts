@@ -25,7 +25,7 @@ const ACCOUNT_CODES_PER_IP = CODE_BUDGETS.ip.limit;
 import { openTestDatabase } from '../support/database.ts';
 import { signupTenant, type TestApp, type TenantOwner } from '../support/factories.ts';
 import { startModuleServer } from '../support/module-server.ts';
-import { makeTenant as makePaymentsTenant, startPayments } from '../payments/harness.ts';
+import { customerToken, makeTenant as makePaymentsTenant, startPayments } from '../payments/harness.ts';
 
 const PUBLIC_LIMIT = 30;
 const STRIPE_WEBHOOK_SECRET = 'whsec_edge_test_secret';
@@ -347,7 +347,7 @@ describe('payments in production', () => {
     const payments = await startPayments(edge.db, {
       bookingLookup: async (executor, tenantId, bookingId) => {
         const customer = await sql<{ id: string }>`select id from customers where tenant_id = ${tenantId} limit 1`.execute(executor);
-        return { bookingId, customerId: customer.rows[0]?.id ?? '', awaitingPayment: true, amountDue: { amount: 2500, currency: 'EUR' }, type: 'deposit', description: 'Deposit' };
+        return { bookingId, customerId: customer.rows[0]?.id ?? '', resourceId: randomUUID(), awaitingPayment: true, amountDue: { amount: 2500, currency: 'EUR' }, type: 'deposit', description: 'Deposit' };
       },
     });
     try {
@@ -355,7 +355,8 @@ describe('payments in production', () => {
       const intent = await payments.server.inject({
         method: 'POST',
         url: '/api/v1/payments/intent',
-        headers: { 'x-tenant': tenant.slug },
+        // The booking's customer (the payments tenant's only one) may pay it.
+        headers: { authorization: customerToken(tenant, tenant.customerId) },
         payload: { booking_id: randomUUID() },
       });
       expect(intent.statusCode, intent.body).toBe(200);

@@ -46,6 +46,9 @@ export function actorMaySee(actor: Actor, row: BookingRow, action: 'read' | 'upd
   return actor.auth.can(action, 'Booking', { resource_id: row.resource_id, customer_id: row.customer_id });
 }
 
+/** Payment statuses that mean the money arrived (refunds are counted by the refund itself). */
+const PAID_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'partially_refunded', 'refunded']);
+
 function policyViolation(message: string, reason: string): AppError {
   return new AppError('POLICY_VIOLATION', message, { reason });
 }
@@ -209,7 +212,12 @@ export class BookingActionsService {
   }
 
   /** Payment for a pending booking succeeded (event from payments). Idempotent. */
-  async confirmPaid(tenantId: string, bookingId: string, paidAmount: number | null, paymentId: string | null): Promise<'confirmed' | 'already' | 'after_expiry' | 'missing'> {
+  async confirmPaid(
+    tenantId: string,
+    bookingId: string,
+    paidAmount: number | null,
+    paymentId: string | null,
+  ): Promise<'confirmed' | 'recorded' | 'already' | 'after_expiry' | 'missing'> {
     return this.#inTransaction(tenantId, async (trx) => {
       const row = await this.#repository.lockById(trx, tenantId, bookingId);
       if (!row) return 'missing';
@@ -233,10 +241,14 @@ export class BookingActionsService {
         });
         return 'confirmed';
       }
-      if (row.status === 'expired') {
+      // A cancellation refunds what the booking had received (`deposit_paid`); money that arrived
+      // after it, while the booking had received nothing, was never part of that settlement.
+      const unpaidCancellation = row.status === 'cancelled' && row.deposit_paid === 0;
+      if (row.status === 'expired' || unpaidCancellation) {
         // Terminal states never change (the specification's diagram), so a payment
-        // that lands after the hold expired is not turned into a booking: payments
-        // refunds it when it sees this event.
+        // that lands after the hold expired, or after the booking was cancelled while
+        // its intent was still open, is not turned into a booking: payments refunds it
+        // in full when it sees this event.
         await publishEvent(trx, {
           tenantId,
           type: 'booking.payment_after_expiry',
@@ -246,8 +258,36 @@ export class BookingActionsService {
         });
         return 'after_expiry';
       }
-      return 'already';
+      if (row.status === 'cancelled') return 'already';
+      return this.#recordLatePayment(trx, tenantId, row, paymentId);
     });
+  }
+
+  /**
+   * A payment that succeeds after staff confirmed the pending booking by hand
+   * (or after check-in, completion, a no-show) still pays for it: the booking's
+   * paid amount becomes what its payments hold (deposits and prepayments that
+   * succeeded; penalties are not part of the price), so a later cancellation
+   * refunds it by policy. Idempotent: recounted from the payments, recorded once.
+   */
+  async #recordLatePayment(trx: Trx, tenantId: string, row: BookingRow, paymentId: string | null): Promise<'recorded' | 'already'> {
+    const payments = await this.#deps.payments.paymentsOfBooking(trx, tenantId, row.id);
+    const paid = payments
+      .filter((payment) => payment.type !== 'penalty' && PAID_STATUSES.has(payment.status))
+      .reduce((sum, payment) => sum + payment.amount, 0);
+    if (paid <= row.deposit_paid) return 'already';
+    const updated = await this.#repository.update(trx, tenantId, row.id, { deposit_paid: paid });
+    await recordChange(trx, this.#repository, {
+      tenantId,
+      booking: updated,
+      previous: row,
+      action: 'payment_recorded',
+      steps: [],
+      actor: SYSTEM_ACTOR,
+      reason: 'payment_succeeded',
+      details: { payment_id: paymentId, deposit_paid: paid },
+    });
+    return 'recorded';
   }
 
   /** The unpaid hold ran out: pending_payment → expired, slot freed. Idempotent; a paid booking is left alone. */

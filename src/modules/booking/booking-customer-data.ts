@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from './booking-deps.ts';
 import type { BookingActionsService } from './booking-actions.service.ts';
 import { BookingRepository } from './booking.repository.ts';
 import { holdsSlot } from './booking-state.ts';
+import type { WaitlistService } from './waitlist.service.ts';
 
 const repository = new BookingRepository();
 /** Bookings are accounting records (price, deposit); kept 6 years like the payments they explain. */
@@ -79,5 +80,39 @@ export function bookingsMergeParticipant(): CustomerMergeParticipant {
   return {
     name: 'bookings',
     reassign: (trx, tenantId, ids) => repository.reassignCustomer(trx, tenantId, ids.duplicateId, ids.survivorId),
+  };
+}
+
+export function waitlistContributor(waitlist: WaitlistService): PersonalDataContributor {
+  return {
+    name: 'waitlist',
+    purposes: ['Offering the customer a freed slot they asked for'],
+    recipients: ['The business and its staff'],
+    retention: 'Until the entry is booked or removed; deleted when the customer is erased',
+    collect: async (trx, tenantId, customerId) => (await waitlist.entriesOfCustomer(trx, tenantId, customerId)).map((view) => ({ ...view })),
+  };
+}
+
+/** Erasure: the customer's waitlist entries (notes, preferred times) and their offers are deleted; an open offer passes on. */
+export function waitlistErasureParticipant(waitlist: WaitlistService): ErasureParticipant {
+  return {
+    name: 'waitlist',
+    async erase(trx, tenantId, customerId) {
+      const removed = await waitlist.eraseCustomerEntries(trx, tenantId, customerId);
+      return {
+        deleted: [
+          { table: 'waitlist_entries', count: removed.entries, anonymized: false },
+          { table: 'waitlist_offers', count: removed.offers, anonymized: false },
+        ],
+        retained: [],
+      };
+    },
+  };
+}
+
+export function waitlistMergeParticipant(waitlist: WaitlistService): CustomerMergeParticipant {
+  return {
+    name: 'waitlist',
+    reassign: (trx, tenantId, ids) => waitlist.reassignCustomer(trx, tenantId, ids.duplicateId, ids.survivorId),
   };
 }

@@ -48,7 +48,7 @@ export async function recordChange(
     tenantId: string;
     booking: BookingRow;
     previous: BookingRow | null;
-    action: BookingAction | 'create' | 'update_notes';
+    action: BookingAction | 'create' | 'update_notes' | 'payment_recorded';
     steps: readonly StatusChange[];
     actor: Actor;
     reason?: string | null;
@@ -79,7 +79,7 @@ export async function recordChange(
   const types = new Set<string>();
   if (input.action === 'create') types.add('booking.created');
   else {
-    const specific = input.action === 'update_notes' ? undefined : EVENT_OF_ACTION[input.action];
+    const specific = input.action === 'update_notes' || input.action === 'payment_recorded' ? undefined : EVENT_OF_ACTION[input.action];
     if (specific) types.add(specific);
     types.add('booking.updated');
   }

@@ -15,6 +15,7 @@ export async function bookingPaymentFacts(executor: Executor, tenantId: string, 
   return {
     bookingId: row.id,
     customerId: row.customer_id,
+    resourceId: row.resource_id,
     awaitingPayment: row.status === 'pending_payment',
     amountDue: { amount: Math.max(0, due - row.deposit_paid), currency: row.currency },
     type: row.deposit_required > 0 && row.deposit_required < row.total_price ? ('deposit' as const) : ('full_payment' as const),

@@ -9,7 +9,14 @@ import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import type { CustomerDataRegistry } from '../customers/index.ts';
 import { BookingActionsService } from './booking-actions.service.ts';
 import { BookingCreateService } from './booking-create.service.ts';
-import { bookingsContributor, bookingsErasureParticipant, bookingsMergeParticipant } from './booking-customer-data.ts';
+import {
+  bookingsContributor,
+  bookingsErasureParticipant,
+  bookingsMergeParticipant,
+  waitlistContributor,
+  waitlistErasureParticipant,
+  waitlistMergeParticipant,
+} from './booking-customer-data.ts';
 import type { BookingDeps } from './booking-deps.ts';
 import { createBookingExpiryJob } from './booking-expiry.job.ts';
 import { BookingManageService } from './booking-manage.service.ts';
@@ -25,7 +32,7 @@ export type { BookingDeps, BookingMessagesPort } from './booking-deps.ts';
 export type { BookingView } from './booking.schemas.ts';
 export { customerSearchAdapter } from './customer-search.adapter.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
-export { deriveLinkKey, linkKeyFrom } from './manage-link.ts';
+export { deriveLinkKey, linkKeyFrom, verifyManageToken } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';
 export { seedDemoBookings } from './booking.seed.ts';
 
@@ -57,7 +64,10 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
       registry
         .addContributor(bookingsContributor())
         .addErasureParticipant(bookingsErasureParticipant(actions))
-        .addMergeParticipant(bookingsMergeParticipant());
+        .addMergeParticipant(bookingsMergeParticipant())
+        .addContributor(waitlistContributor(waitlist))
+        .addErasureParticipant(waitlistErasureParticipant(waitlist))
+        .addMergeParticipant(waitlistMergeParticipant(waitlist));
     },
     jobs: [createBookingExpiryJob(actions), createConfirmPaidJob(actions), createWaitlistOfferExpiryJob(waitlist)],
     subscribers: [paymentConfirmationSubscriber()],

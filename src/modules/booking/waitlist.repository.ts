@@ -158,4 +158,36 @@ export class WaitlistRepository {
       .execute();
     return rows.map((row) => row.booking_id);
   }
+
+  /** A customer's entries, oldest first (export and erasure). */
+  async entriesOfCustomer(executor: Executor, tenantId: string, customerId: string): Promise<WaitlistEntryRow[]> {
+    return executor
+      .selectFrom('waitlist_entries')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
+  /** Deletes entries and their offers (erasure); returns how many entries and offers went. */
+  async deleteEntries(executor: Executor, tenantId: string, entryIds: readonly string[]): Promise<{ entries: number; offers: number }> {
+    if (entryIds.length === 0) return { entries: 0, offers: 0 };
+    const offers = await executor.deleteFrom('waitlist_offers').where('tenant_id', '=', tenantId).where('entry_id', 'in', [...entryIds]).executeTakeFirst();
+    const entries = await executor.deleteFrom('waitlist_entries').where('tenant_id', '=', tenantId).where('id', 'in', [...entryIds]).executeTakeFirst();
+    return { entries: Number(entries.numDeletedRows), offers: Number(offers.numDeletedRows) };
+  }
+
+  /** Moves a merged-away customer's entries to the surviving customer. */
+  async reassignCustomer(executor: Executor, tenantId: string, fromId: string, toId: string): Promise<number> {
+    const result = await executor
+      .updateTable('waitlist_entries')
+      .set({ customer_id: toId, updated_at: sql<Date>`now()` })
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', '=', fromId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 }

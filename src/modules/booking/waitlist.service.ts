@@ -98,6 +98,38 @@ export class WaitlistService {
     if (changed.length > 0) await this.#deps.bumpAvailabilityVersion(tenantId, changed);
   }
 
+  /** A customer's entries with their offers, for their data export. */
+  async entriesOfCustomer(trx: Trx, tenantId: string, customerId: string): Promise<WaitlistEntryView[]> {
+    const views: WaitlistEntryView[] = [];
+    for (const row of await this.#repository.entriesOfCustomer(trx, tenantId, customerId)) {
+      views.push(this.#view(row, await this.#repository.offersOfEntry(trx, tenantId, row.id)));
+    }
+    return views;
+  }
+
+  /**
+   * Erasure: the customer's entries stop waiting (an open offer is withdrawn and
+   * its slot passes to the next person waiting), then the entries, their notes
+   * and preferred times, and their offers are deleted. Nothing of a waitlist
+   * entry is an accounting record, so nothing is kept.
+   */
+  async eraseCustomerEntries(trx: Trx, tenantId: string, customerId: string): Promise<{ entries: number; offers: number }> {
+    const entries = await this.#repository.entriesOfCustomer(trx, tenantId, customerId);
+    for (const entry of entries) await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'removed');
+    for (const entry of entries) {
+      for (const offer of await this.#repository.offersOfEntry(trx, tenantId, entry.id)) {
+        // Passed on to the next entry waiting (this customer's are all `removed` by now).
+        if (offer.status === 'open') await this.#closeOffer(trx, tenantId, offer, 'declined', { ...entry, status: 'removed' });
+      }
+    }
+    return this.#repository.deleteEntries(trx, tenantId, entries.map((entry) => entry.id));
+  }
+
+  /** Merge: the duplicate's entries become the survivor's. */
+  async reassignCustomer(trx: Trx, tenantId: string, fromId: string, toId: string): Promise<number> {
+    return this.#repository.reassignCustomer(trx, tenantId, fromId, toId);
+  }
+
   /**
    * A slot was freed in `trx`: offer it to the first matching entry, holding it
    * until the offer expires. Nothing happens when nobody waits for it or the

@@ -91,3 +91,32 @@ export async function touchFeed(executor: Executor, tenantId: string, feedId: st
     .where('id', '=', feedId)
     .execute();
 }
+
+/** A customer's own feeds (export). */
+export async function feedsOfCustomer(executor: Executor, tenantId: string, customerId: string): Promise<CalendarFeedRow[]> {
+  return executor
+    .selectFrom('calendar_feeds')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Deletes a customer's feeds, revoked ones included (erasure); returns how many. */
+export async function deleteFeedsOfCustomer(executor: Executor, tenantId: string, customerId: string): Promise<number> {
+  const result = await executor.deleteFrom('calendar_feeds').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Moves a merged-away customer's feeds to the surviving customer. */
+export async function reassignCustomerFeeds(executor: Executor, tenantId: string, fromId: string, toId: string): Promise<number> {
+  const result = await executor
+    .updateTable('calendar_feeds')
+    .set({ customer_id: toId })
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', '=', fromId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -10,6 +10,8 @@ import type { ApiRouter } from '../../platform/http/server.ts';
 import { createCalendarFeedsService } from './calendar-feeds.service.ts';
 import { calendarProjectionSubscriber } from './calendar-projection.ts';
 import { registerCalendarRoutes } from './calendar.routes.ts';
+import { registerCalendarCustomerData } from './calendar-customer-data.ts';
+import type { CustomerDataRegistry } from '../customers/index.ts';
 import './calendar.tables.ts';
 
 export { findCalendarEntry, type CalendarEntryRow } from './calendar-entries.repository.ts';
@@ -30,6 +32,8 @@ export interface CalendarModuleDeps {
 export interface CalendarModule {
   registerRoutes(api: ApiRouter): void;
   subscribers: EventSubscriber[];
+  /** The customer's calendar feeds in their export, erasure and merges. */
+  registerCustomerData(registry: CustomerDataRegistry): void;
 }
 
 export function createCalendarModule(deps: CalendarModuleDeps): CalendarModule {
@@ -37,5 +41,6 @@ export function createCalendarModule(deps: CalendarModuleDeps): CalendarModule {
   return {
     registerRoutes: (api) => registerCalendarRoutes(api, feeds),
     subscribers: [calendarProjectionSubscriber],
+    registerCustomerData: registerCalendarCustomerData,
   };
 }

@@ -26,6 +26,7 @@ import { createConsentsService } from './consents.service.ts';
 import { registerCustomerRoutes } from './customers.routes.ts';
 import { createCustomersService } from './customers.service.ts';
 import { consentsContributor, createExportService } from './personal-data-export.service.ts';
+import { storedResponsesContributor, storedResponsesErasureParticipant } from './stored-responses-customer-data.ts';
 
 export {
   assertCustomerCanBook,
@@ -86,7 +87,11 @@ export interface CustomersModule {
 }
 
 export function createCustomersModule(deps: CustomersModuleDeps): CustomersModule {
-  const registry = new CustomerDataRegistry().addContributor(consentsContributor(deps.keyRing));
+  const registry = new CustomerDataRegistry()
+    .addContributor(consentsContributor(deps.keyRing))
+    // Stored Idempotency-Key answers: the platform stores them with the same key ring.
+    .addContributor(storedResponsesContributor(deps.keyRing))
+    .addErasureParticipant(storedResponsesErasureParticipant(deps.keyRing));
   const serviceDeps = { db: deps.db, keyRing: deps.keyRing, registry };
   const services = {
     customers: createCustomersService(serviceDeps),

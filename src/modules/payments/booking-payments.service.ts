@@ -15,6 +15,7 @@ import { ProviderUnavailableError } from './payment-provider.ts';
 import { isOpen, isSettled, outcomeOfIntent } from './payment-status.ts';
 import { applyIntentOutcome } from './payment-updates.ts';
 import { startCharge, toDepositResult } from './charges.service.ts';
+import { checkedReturnUrl } from './payment-access.ts';
 import * as repo from './payments.repository.ts';
 import { refundBooking, toRefundResult } from './refunds.service.ts';
 import { lateSuccessKey, refundLateSuccess } from './late-payment.subscriber.ts';
@@ -126,7 +127,9 @@ async function settleNoShow(context: PaymentsContext, trx: Executor, request: No
 export function createPaymentsPort(context: PaymentsContext): PaymentsPort {
   return {
     async startDeposit(trx: Executor, request: DepositRequest): Promise<DepositResult> {
-      const payment = await startCharge(context, trx, request);
+      // The provider sends the customer back here after 3-D Secure: only to the business's own origins.
+      const returnUrl = await checkedReturnUrl(context, trx, request.tenantId, request.returnUrl);
+      const payment = await startCharge(context, trx, { ...request, returnUrl });
       return toDepositResult(context, payment);
     },
     refundBooking: (trx, request) => refundBooking(context, trx, request),

@@ -14,7 +14,9 @@ import { createPaymentsPort } from './booking-payments.service.ts';
 import { latePaymentSubscriber } from './late-payment.subscriber.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type { PaymentsPort, SavedPaymentMethodsPort } from './payments-port.ts';
-import type { BookingLookup, FeeRuleLookup, PaymentsContext } from './payments-context.ts';
+import type { AllowedOriginsLookup, BookingLookup, FeeRuleLookup, ManageTokenVerifier, PaymentsContext } from './payments-context.ts';
+import type { CustomerDataRegistry } from '../customers/index.ts';
+import { registerPaymentsCustomerData } from './payments-customer-data.ts';
 import { registerPaymentPageRoutes } from './payment-page.routes.ts';
 import { registerPaymentRoutes } from './payments.routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhooks.routes.ts';
@@ -25,7 +27,7 @@ import { createSavedPaymentMethodsPort } from './saved-payment-methods.service.t
 import { createStripeProvider } from './stripe-provider.ts';
 
 export type * from './payments-port.ts';
-export type { BookingLookup, BookingPaymentFacts, FeeRuleLookup } from './payments-context.ts';
+export type { AllowedOriginsLookup, BookingLookup, BookingPaymentFacts, FeeRuleLookup, ManageTokenVerifier } from './payments-context.ts';
 export { nextActionSchema, type NextActionView } from './payments.schemas.ts';
 export { paymentPageKeyFrom } from './payment-page-link.ts';
 export type { PaymentEventType } from './payment-events.ts';
@@ -57,8 +59,12 @@ export interface PaymentsModuleDeps {
   connectRequired?: boolean;
   /** Signs payment page links (`paymentPageKeyFrom(keyRing)`), the same in every process. */
   pageKey: Buffer;
-  /** What a booking owes, for `POST /payments/intent` on a booking without a payment yet (booking). */
+  /** What a booking owes and whose it is, for `POST /payments/intent` (booking). */
   bookingLookup?: BookingLookup;
+  /** The booking a manage token names (booking's self-service links): a guest's proof that they may pay it. */
+  verifyManageToken?: ManageTokenVerifier;
+  /** Origins besides PUBLIC_URL's that return URLs may use (tenant's custom domain, business `allowed_origins`); default none. */
+  allowedReturnOrigins?: AllowedOriginsLookup;
   /** The sandbox's HMAC secret, the same in every process (`sandboxSecretFrom(keyRing)`). */
   sandboxSecret: string;
   /** Replaces the sandbox's delivery channel (tests feed events by hand); default: a job per event. */
@@ -84,6 +90,8 @@ export interface PaymentsModule {
   subscribers: EventSubscriber[];
   /** Resolves once the sandbox's pending event deliveries are enqueued (tests, graceful shutdown). */
   deliveriesSettled(): Promise<void>;
+  /** Payments' part in customers' export and erasure; register after booking's. */
+  registerCustomerData(registry: CustomerDataRegistry): void;
 }
 
 /** A stable sandbox secret derived from the deployment's key ring (shared by serve and work). */
@@ -132,6 +140,8 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     publicUrl: settings.publicUrl,
     pageKey: deps.pageKey,
     publishableKey: sandbox === null ? (settings.STRIPE_PUBLISHABLE_KEY ?? null) : null,
+    verifyManageToken: deps.verifyManageToken ?? null,
+    allowedReturnOrigins: deps.allowedReturnOrigins ?? (async () => []),
   };
 
   return {
@@ -149,6 +159,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     jobs: [createReconciliationJob(context), createSandboxDeliveryJob(() => context)],
     subscribers: [latePaymentSubscriber(context)],
     deliveriesSettled: () => channel.settled(),
+    registerCustomerData: (registry) => registerPaymentsCustomerData(registry, context),
   };
 }
 

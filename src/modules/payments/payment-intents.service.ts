@@ -4,6 +4,7 @@ import { AppError, notFound, validationError } from '../../platform/http/errors.
 import type { PaymentsContext } from './payments-context.ts';
 import { confirmCharge, pageUrlOf, startCharge } from './charges.service.ts';
 import { nextActionOf } from './next-action.ts';
+import { checkedReturnUrl, mayPayBooking, paymentNotAllowed, type PayerCredentials } from './payment-access.ts';
 import { isOpen, isSettled } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';
@@ -26,14 +27,28 @@ function assertSameAmount(body: IntentCreateBody, due: { amount: number; currenc
  * booking never gets two live charges; otherwise a new one is started for the
  * amount the booking module says is due. A client amount is only a check.
  * A decline is committed (the attempt is on record) and then answered 402.
+ * Only the booking's payer may call it (`payment-access.ts`), and the return
+ * URL must stay on the business's own origins.
  */
 export async function createIntentForBooking(
   context: PaymentsContext,
   tenantId: string,
   body: IntentCreateBody,
   clientKey: string | undefined,
+  caller: PayerCredentials,
 ): Promise<PaymentRow> {
   const payment = await withTenant(context.db, tenantId, async (trx) => {
+    const facts = context.bookingLookup ? await context.bookingLookup(trx, tenantId, body.booking_id) : null;
+    if (!facts || !mayPayBooking(context, tenantId, caller, facts)) {
+      // Staff who may read bookings learn that it does not exist; anyone else hears the same refusal either way.
+      const staff = caller.auth !== null && caller.auth.actor.type !== 'customer' && caller.auth.can('read', 'Booking');
+      if (!facts && staff) throw notFound('Booking');
+      throw paymentNotAllowed(
+        'Send the booking\'s manage_token, or sign in as its customer or as staff who may change it',
+        'not_booking_payer',
+      );
+    }
+    const returnUrl = await checkedReturnUrl(context, trx, tenantId, body.return_url);
     const payments = await repo.lockPaymentsOfBooking(trx, tenantId, body.booking_id);
     const charges = payments.filter((payment) => payment.type !== 'penalty');
     if (charges.some((payment) => isSettled(payment.status))) {
@@ -45,12 +60,10 @@ export async function createIntentForBooking(
       if (body.payment_method_id === undefined) return open;
       return confirmCharge(context, trx, open, {
         paymentMethodId: body.payment_method_id,
-        returnUrl: body.return_url,
+        returnUrl,
         idempotencyKey: clientKey ?? randomUUID(),
       });
     }
-    const facts = context.bookingLookup ? await context.bookingLookup(trx, tenantId, body.booking_id) : null;
-    if (!facts) throw notFound('Booking');
     if (!facts.awaitingPayment) throw new AppError('CONFLICT', 'This booking is not awaiting a payment');
     assertSameAmount(body, facts.amountDue);
     return startCharge(context, trx, {
@@ -61,7 +74,7 @@ export async function createIntentForBooking(
       type: facts.type,
       paymentMethodId: body.payment_method_id,
       savePaymentMethod: body.save_payment_method,
-      returnUrl: body.return_url,
+      returnUrl,
       // One intent per booking and attempt series, whatever key the client sends.
       idempotencyKey: `booking-intent:${facts.bookingId}:${charges.length}`,
       description: facts.description,

@@ -4,6 +4,7 @@ import { providerKey, type PaymentsContext } from './payments-context.ts';
 import { providerCustomerFor, providerFailure } from './charges.service.ts';
 import type { ProviderPaymentMethod } from './payment-provider.ts';
 import { NotATestCardError } from './sandbox-provider.ts';
+import { assertMayAttachToCustomer, type PayerCredentials } from './payment-access.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentMethodRow } from './payments.repository.ts';
 import type { PaymentMethodCreateBody, PaymentMethodView } from './payments.schemas.ts';
@@ -17,12 +18,18 @@ export function cardExpired(expMonth: number, expYear: number, now: Date): boole
  * provider's token is accepted (the card element in the browser talks to the
  * provider; card numbers never reach us). The sandbox also tokenises its own
  * test card numbers — and nothing else; neither number nor CVC is stored or logged.
+ * Saving it for a customer needs the customer or the business (`payment-access.ts`).
  */
 export async function createPaymentMethod(
   context: PaymentsContext,
   tenantId: string,
   body: PaymentMethodCreateBody,
+  caller: PayerCredentials,
 ): Promise<PaymentMethodRow> {
+  if (body.customer_id !== undefined) {
+    const customerId = body.customer_id;
+    await withTenant(context.db, tenantId, (trx) => assertMayAttachToCustomer(context, trx, tenantId, caller, customerId));
+  }
   let method: ProviderPaymentMethod;
   if (body.card) {
     const tokenize = context.provider.tokenizeTestCard?.bind(context.provider);

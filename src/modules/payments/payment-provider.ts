@@ -41,6 +41,12 @@ export interface PaymentProvider {
    */
   detachPaymentMethod(input: { paymentMethod: string; customer: string | null }): Promise<void>;
   /**
+   * Deletes the provider's customer (Stripe `customers.del`): its saved methods are detached
+   * and nothing can be charged to it again; the customer's erasure asks for it. Idempotent: a
+   * customer already deleted or unknown counts as deleted. Throws like `detachPaymentMethod`.
+   */
+  deleteCustomer(input: { customer: string }): Promise<void>;
+  /**
    * Turns a raw card into a payment method token. Only test providers implement
    * it: in live mode card numbers never reach our servers (PCI scope), the
    * browser hands them to the provider's own fields.

@@ -11,6 +11,8 @@ export type FeeRuleLookup = (executor: Executor, tenantId: string) => Promise<Tr
 export interface BookingPaymentFacts {
   bookingId: string;
   customerId: string;
+  /** The booking's resource: staff may pay only bookings they may change. */
+  resourceId: string;
   /** Only bookings awaiting payment may start one (`pending_payment`). */
   awaitingPayment: boolean;
   amountDue: Money;
@@ -44,7 +46,14 @@ export interface PaymentsContext {
   pageKey: Buffer;
   /** Stripe's publishable key for the payment page's Payment Element; null with the sandbox. */
   publishableKey: string | null;
+  /** The tenant and booking a manage token names (booking's self-service links), or null; null when not wired. */
+  verifyManageToken: ManageTokenVerifier | null;
+  /** Origins besides `publicUrl` that return URLs may point at (custom domain, the business's allowed origins). */
+  allowedReturnOrigins: AllowedOriginsLookup;
 }
+
+export type ManageTokenVerifier = (token: string) => { tenantId: string; bookingId: string } | null;
+export type AllowedOriginsLookup = (executor: Executor, tenantId: string) => Promise<string[]>;
 
 /** The provider that holds a payment. */
 export function providerOf(context: PaymentsContext, name: string): PaymentProvider {

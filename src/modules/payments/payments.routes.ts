@@ -50,14 +50,24 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
           'With `payment_method_id` the intent is confirmed at once: a decline answers 402 `PAYMENT_FAILED`, ' +
           '3-D Secure answers `requires_action` with `next_action.redirect.url`. `payment_page_url` is the hosted page ' +
           'where the customer enters the card in the provider\'s own fields. A business whose payment account cannot ' +
-          'take charges yet answers 409 `PAYMENTS_NOT_CONFIGURED`.',
+          'take charges yet answers 409 `PAYMENTS_NOT_CONFIGURED`. ' +
+          "Only the booking's payer may call it: its `manage_token`, its customer's session, or staff who may change the booking " +
+          '(else 403 `PAYMENT_NOT_ALLOWED`); `return_url` is a path or a URL on the business\'s allowed origins (else 400 `RETURN_URL_NOT_ALLOWED`).',
         body: intentCreateSchema,
         response: { 200: envelopeSchema(intentSchema) },
       },
       config: { access: { public: true, tenant: 'required' } },
     },
     async (request) =>
-      ok(toIntentResponse(context, await createIntentForBooking(context, requireTenant(request), request.body, idempotencyKeyOf(request)))),
+      ok(
+        toIntentResponse(
+          context,
+          await createIntentForBooking(context, requireTenant(request), request.body, idempotencyKeyOf(request), {
+            auth: request.auth,
+            manageToken: request.body.manage_token,
+          }),
+        ),
+      ),
   );
 
   api.post(
@@ -108,14 +118,22 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
         description:
           'Live mode: `provider_payment_method_id` from the provider card element (card numbers never reach the server). ' +
           'Sandbox: also `card` with one of its test numbers (4242424242424242 succeeds, 4000000000000002 declines, ' +
-          '4000002500003155 needs 3-D Secure).',
+          '4000002500003155 needs 3-D Secure). With `customer_id` the method is saved for that customer: only the customer ' +
+          "(signed in, or with the `manage_token` of one of their bookings) or staff who may update customers may do it " +
+          '(else 403 `PAYMENT_NOT_ALLOWED`).',
         body: paymentMethodCreateSchema,
         response: { 201: envelopeSchema(paymentMethodSchema) },
       },
       config: { access: { public: true, tenant: 'required' } },
     },
     async (request, reply) =>
-      reply.code(201).send(ok(toPaymentMethodView(await createPaymentMethod(context, requireTenant(request), request.body)))),
+      reply.code(201).send(
+        ok(
+          toPaymentMethodView(
+            await createPaymentMethod(context, requireTenant(request), request.body, { auth: request.auth, manageToken: request.body.manage_token }),
+          ),
+        ),
+      ),
   );
 
   api.get(

@@ -4,6 +4,10 @@ import { pageQuerySchema } from '../../platform/http/pagination.ts';
 
 const positiveMinor = minorAmountSchema.min(1);
 
+/** Checked against the business's origins by the service (400 `RETURN_URL_NOT_ALLOWED`), so every refusal has one code. */
+const returnUrlSchema = z.string().min(1).max(2000);
+const manageTokenSchema = z.string().min(1).max(200);
+
 export const intentCreateSchema = z.strictObject({
   booking_id: z.uuid(),
   /** Must equal what the booking owes now (validated against it). */
@@ -11,7 +15,10 @@ export const intentCreateSchema = z.strictObject({
   currency: currencyCodeSchema.optional(),
   payment_method_id: z.string().min(1).max(255).optional(),
   save_payment_method: z.boolean().optional(),
-  return_url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  /** A path of this service (`/...`) or a URL on one of the business's allowed origins (400 `RETURN_URL_NOT_ALLOWED`). */
+  return_url: returnUrlSchema.optional(),
+  /** A guest's proof that the booking is theirs: the token of its manage link (`{PUBLIC_URL}/manage/{token}`). */
+  manage_token: manageTokenSchema.optional(),
 });
 export type IntentCreateBody = z.infer<typeof intentCreateSchema>;
 
@@ -109,7 +116,9 @@ export const paymentMethodCreateSchema = z.strictObject({
     .optional(),
   /** A token from the provider's card element (Stripe `pm_...`). */
   provider_payment_method_id: z.string().min(3).max(255).optional(),
+  /** Saves the method for this customer: their own session, their booking's `manage_token`, or staff who may update customers. */
   customer_id: z.uuid().optional(),
+  manage_token: manageTokenSchema.optional(),
 });
 export type PaymentMethodCreateBody = z.infer<typeof paymentMethodCreateSchema>;
 

@@ -114,8 +114,8 @@ interface IntentClaims {
  * refunds) it sends as signed events through the same webhook endpoint a real
  * provider calls.
  *
- * The one state: the payment methods detached in this process, which it then
- * refuses to charge or attach, as Stripe does. It lives in memory (the sandbox
+ * The one state: the payment methods detached and the customers deleted in
+ * this process, which it then refuses to charge or attach, as Stripe does. It lives in memory (the sandbox
  * has no storage); what keeps a removed method from being charged across
  * processes and restarts is that payments no longer holds its record.
  */
@@ -130,6 +130,8 @@ export class SandboxProvider implements PaymentProvider {
    * until the customer saves the name again.
    */
   readonly #detached = new Set<string>();
+  /** Provider customers deleted (a customer's erasure): nothing is attached or charged to them again. */
+  readonly #deletedCustomers = new Set<string>();
 
   constructor(options: SandboxProviderOptions) {
     this.#options = options;
@@ -214,6 +216,7 @@ export class SandboxProvider implements PaymentProvider {
     const id = this.#intentId(input.amount, input.idempotencyKey);
     if (!input.confirm || !input.paymentMethod) return this.#intent(id, input.amount, 'requires_payment_method');
     const customer = input.customer ?? null;
+    if (customer !== null && this.#deletedCustomers.has(customer)) throw deletedCustomerError();
     // The customer, present, saves a named method again: a new method, chargeable off-session.
     if (input.savePaymentMethod && !input.offSession && customer !== null) this.#detached.delete(`${customer}/${input.paymentMethod}`);
     return { ...this.#attempt(id, input.amount, input.paymentMethod, input.offSession === true, customer), customer };
@@ -264,6 +267,7 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async attachPaymentMethod(input: { paymentMethod: string; customer: string }): Promise<ProviderPaymentMethod> {
+    if (this.#deletedCustomers.has(input.customer)) throw deletedCustomerError();
     if (behaviourOf(input.paymentMethod) === null) {
       throw new PaymentDeclinedError('invalid_payment_method', 'Unknown sandbox payment method');
     }
@@ -282,6 +286,15 @@ export class SandboxProvider implements PaymentProvider {
     if (behaviourOf(input.paymentMethod) === null) return;
     const key = this.#detachedKey(input.paymentMethod, input.customer);
     if (key !== null) this.#detached.add(key);
+  }
+
+  async deleteCustomer(input: { customer: string }): Promise<void> {
+    this.#deletedCustomers.add(input.customer);
+  }
+
+  /** Whether the customer was deleted in this process (tests, and what the sandbox refuses). */
+  isCustomerDeleted(customer: string): boolean {
+    return this.#deletedCustomers.has(customer);
   }
 
   tokenizeTestCard(card: TestCard): ProviderPaymentMethod {
@@ -496,6 +509,10 @@ export class SandboxProvider implements PaymentProvider {
 }
 
 /** What Stripe answers for a detached method (an invalid request, in our terms a refused method). */
+function deletedCustomerError(): PaymentDeclinedError {
+  return new PaymentDeclinedError('resource_missing', 'The customer was deleted and can no longer be charged');
+}
+
 function detachedMethodError(): PaymentDeclinedError {
   return new PaymentDeclinedError('invalid_payment_method', 'The payment method was detached from its customer and can no longer be used');
 }

@@ -154,6 +154,22 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       );
     },
 
+    async deleteCustomer(input): Promise<void> {
+      try {
+        await stripe.customers.del(input.customer);
+      } catch (error) {
+        // Deleted already (or never created in this account): what was asked holds.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return;
+        if (error instanceof Stripe.errors.StripePermissionError || error instanceof Stripe.errors.StripeAuthenticationError) {
+          throw new ProviderRequestError(error.code ?? error.type, error.message, null);
+        }
+        if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+          throw new ProviderRequestError(error.code ?? error.type, error.message, error.param ?? null);
+        }
+        rethrow(error);
+      }
+    },
+
     async detachPaymentMethod(input): Promise<void> {
       try {
         await stripe.paymentMethods.detach(input.paymentMethod);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from '../../platform/messaging/calling-codes.ts';
+import { allowedOriginsSchema } from './allowed-origins.ts';
 
 export const tenantIdParams = z.object({ id: z.string().uuid() });
 export const businessIdParams = z.object({ id: z.string().uuid() });
@@ -96,6 +97,8 @@ export const businessPatchSchema = z
           .max(COUNTRY_CODES.length)
           .optional()
           .describe('Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business\'s own country'),
+        /** Origins of the business's own sites: payment return URLs may point there. */
+        allowed_origins: allowedOriginsSchema.optional(),
       })
       .catchall(z.unknown())
       .optional(),

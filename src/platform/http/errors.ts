@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   INVALID_CODE: 400,
   INVALID_CURSOR: 400,
   REFUND_EXCEEDS_PAYMENT: 400,
+  RETURN_URL_NOT_ALLOWED: 400,
   INVALID_SIGNATURE: 400,
   /** An availability request whose days × resources × slot positions pass the bound of one request. */
   AVAILABILITY_RANGE_TOO_LARGE: 400,
@@ -18,6 +19,7 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   /** Granting a role or permission beyond the caller's own, an owner-level grant by a non-owner, or changing one's own role. */
   ROLE_ESCALATION: 403,
+  PAYMENT_NOT_ALLOWED: 403,
   VERIFICATION_REQUIRED: 403,
   TENANT_SUSPENDED: 403,
   CUSTOMER_BANNED: 403,

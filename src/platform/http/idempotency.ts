@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 import type { KeyRing } from '../crypto/field-encryption.ts';
 import { AppError } from './errors.ts';
 import { tenantOf } from './access.ts';
 
-const KEY_TTL_HOURS = 48;
+/** How long a stored answer is kept (and replayed); the purge job removes older ones. */
+export const KEY_TTL_HOURS = 48;
 /** How long a request may run before another attempt with its key may take over (a crashed process). */
 const IN_FLIGHT_LEASE_SECONDS = 60;
 
@@ -45,8 +46,10 @@ function fingerprintOf(request: FastifyRequest): string {
  * the client may retry them. Stored answers can hold personal data (a guest's
  * name and email in a booking), so they are kept encrypted.
  */
+const encryptionContext = (scope: string, key: string) => `idempotency:${scope}:${key}`;
+
 export function registerIdempotency(app: FastifyInstance, db: Db, keyRing: KeyRing): void {
-  const context = (scope: string, key: string) => `idempotency:${scope}:${key}`;
+  const context = encryptionContext;
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -132,7 +135,71 @@ export function registerIdempotency(app: FastifyInstance, db: Db, keyRing: KeyRi
   });
 }
 
-/** Removes keys past their retention; run by a periodic job. */
+/** One stored answer of a tenant, decrypted (null when this key ring cannot read it). */
+export interface StoredResponse {
+  scope: string;
+  key: string;
+  method: string;
+  path: string;
+  status: 'in_progress' | 'done';
+  responseStatus: number | null;
+  body: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The stored answers of a tenant's requests (at most `KEY_TTL_HOURS` old once the purge
+ * job has run), for the privacy rights of the people they concern. Runs in the tenant's
+ * transaction: Row-Level Security limits it to that tenant's keys (migration 0076).
+ */
+export async function storedResponsesOfTenant(executor: Executor, keyRing: KeyRing, tenantId: string): Promise<StoredResponse[]> {
+  const rows = await sql<{
+    scope: string;
+    key: string;
+    method: string;
+    path: string;
+    status: 'in_progress' | 'done';
+    response_status: number | null;
+    response_body: string | null;
+    created_at: Date;
+    expires_at: Date;
+  }>`
+    select scope, key, method, path, status, response_status, response_body, created_at, expires_at
+    from idempotency_keys where tenant_id = ${tenantId} order by created_at, scope, key`.execute(executor);
+  return rows.rows.map((row) => ({
+    scope: row.scope,
+    key: row.key,
+    method: row.method,
+    path: row.path,
+    status: row.status,
+    responseStatus: row.response_status,
+    body: decryptOrNull(keyRing, row.response_body, encryptionContext(row.scope, row.key)),
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+  }));
+}
+
+function decryptOrNull(keyRing: KeyRing, ciphertext: string | null, context: string): string | null {
+  if (ciphertext === null) return null;
+  try {
+    return keyRing.decrypt(ciphertext, context);
+  } catch {
+    return null;
+  }
+}
+
+/** Deletes some of a tenant's stored answers (a replay then runs the request again). */
+export async function deleteStoredResponses(executor: Executor, tenantId: string, keys: ReadonlyArray<{ scope: string; key: string }>): Promise<number> {
+  let deleted = 0;
+  for (const { scope, key } of keys) {
+    const result = await sql`delete from idempotency_keys where tenant_id = ${tenantId} and scope = ${scope} and key = ${key}`.execute(executor);
+    deleted += Number(result.numAffectedRows ?? 0);
+  }
+  return deleted;
+}
+
+/** Removes keys past their retention; run by the hourly `platform.idempotency_purge` job. */
 export async function purgeExpiredIdempotencyKeys(db: Db): Promise<number> {
   const result = await sql`delete from idempotency_keys where expires_at < now()`.execute(db);
   return Number(result.numAffectedRows ?? 0);
