@@ -1099,7 +1099,7 @@ export interface paths {
         put?: never;
         /**
          * Create or reuse the payment intent of a booking
-         * @description The amount is what the booking owes (deposit or full price); a given `amount`/`currency` must match it. With `payment_method_id` the intent is confirmed at once: a decline answers 402 `PAYMENT_FAILED`, 3-D Secure answers `requires_action` with `next_action.redirect.url`. `payment_page_url` is the hosted page where the customer enters the card in the provider's own fields. A business whose payment account cannot take charges yet answers 409 `PAYMENTS_NOT_CONFIGURED`.
+         * @description The amount is what the booking owes (deposit or full price); a given `amount`/`currency` must match it. With `payment_method_id` the intent is confirmed at once: a decline answers 402 `PAYMENT_FAILED`, 3-D Secure answers `requires_action` with `next_action.redirect.url`. `payment_page_url` is the hosted page where the customer enters the card in the provider's own fields. A business whose payment account cannot take charges yet answers 409 `PAYMENTS_NOT_CONFIGURED`. Only the booking's payer may call it: its `manage_token`, its customer's session, or staff who may change the booking (else 403 `PAYMENT_NOT_ALLOWED`); `return_url` is a path or a URL on the business's allowed origins (else 400 `RETURN_URL_NOT_ALLOWED`).
          */
         post: operations["postPaymentsIntent"];
         delete?: never;
@@ -1156,7 +1156,7 @@ export interface paths {
         put?: never;
         /**
          * Register a payment method
-         * @description Live mode: `provider_payment_method_id` from the provider card element (card numbers never reach the server). Sandbox: also `card` with one of its test numbers (4242424242424242 succeeds, 4000000000000002 declines, 4000002500003155 needs 3-D Secure).
+         * @description Live mode: `provider_payment_method_id` from the provider card element (card numbers never reach the server). Sandbox: also `card` with one of its test numbers (4242424242424242 succeeds, 4000000000000002 declines, 4000002500003155 needs 3-D Secure). With `customer_id` the method is saved for that customer: only the customer (signed in, or with the `manage_token` of one of their bookings) or staff who may update customers may do it (else 403 `PAYMENT_NOT_ALLOWED`).
          */
         post: operations["postPaymentMethods"];
         delete?: never;
@@ -2153,7 +2153,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request is not valid: `details` lists each bad field. Codes: `AVAILABILITY_RANGE_TOO_LARGE`, `INVALID_CODE`, `INVALID_CURSOR`, `INVALID_JSON`, `INVALID_SIGNATURE`, `REFUND_EXCEEDS_PAYMENT`, `VALIDATION_ERROR`. */
+        /** @description The request is not valid: `details` lists each bad field. Codes: `AVAILABILITY_RANGE_TOO_LARGE`, `INVALID_CODE`, `INVALID_CURSOR`, `INVALID_JSON`, `INVALID_SIGNATURE`, `REFUND_EXCEEDS_PAYMENT`, `RETURN_URL_NOT_ALLOWED`, `VALIDATION_ERROR`. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2171,7 +2171,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `ROLE_ESCALATION`, `TEMPLATE_LOCKED`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
+        /** @description The credential does not allow this. Codes: `CUSTOMER_BANNED`, `FORBIDDEN`, `PAYMENT_NOT_ALLOWED`, `ROLE_ESCALATION`, `TEMPLATE_LOCKED`, `TENANT_SUSPENDED`, `VERIFICATION_REQUIRED`. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -4997,6 +4997,7 @@ export interface operations {
                         guest_verification?: "none" | "otp";
                         /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
                         sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
+                        allowed_origins?: string[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -8215,8 +8216,8 @@ export interface operations {
                     currency?: string;
                     payment_method_id?: string;
                     save_payment_method?: boolean;
-                    /** Format: uri */
                     return_url?: string;
+                    manage_token?: string;
                 };
             };
         };
@@ -8422,6 +8423,7 @@ export interface operations {
                     provider_payment_method_id?: string;
                     /** Format: uuid */
                     customer_id?: string;
+                    manage_token?: string;
                 };
             };
         };
