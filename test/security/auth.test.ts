@@ -304,6 +304,7 @@ describe('write-impersonation', () => {
       ['/api/v1/auth/password', { current_password: owner.password, new_password: testPassword() }],
       ['/api/v1/auth/mfa/enroll', {}],
       ['/api/v1/auth/businesses', { tenant_name: 'Side business' }],
+      ['/api/v1/calendar/feeds', { kind: 'resource', resource_id: randomUUID() }],
     ];
     for (const [url, payload] of attempts) {
       const response = await call('POST', url, headers, payload);
@@ -311,6 +312,8 @@ describe('write-impersonation', () => {
     }
     const keys = await sql<{ n: number }>`select count(*)::int as n from api_keys where tenant_id = ${owner.tenant.id}`.execute(t.db.db);
     expect(keys.rows[0]?.n).toBe(0);
+    const feeds = await sql<{ n: number }>`select count(*)::int as n from calendar_feeds where tenant_id = ${owner.tenant.id}`.execute(t.db.db);
+    expect(feeds.rows[0]?.n).toBe(0);
     expect((await login(t, { email: owner.email, password: owner.password }, nextIp())).status).toBe(200);
   });
 });

@@ -85,11 +85,12 @@ describe('export and erasure cover payments, cards, calendar feeds, waitlist and
       manage_token: manageToken,
     });
     expect(saved.statusCode, saved.body).toBe(201);
-    // A calendar feed of the customer, and a waitlist entry with notes under the same email.
+    // A calendar feed of the customer, and a waitlist entry with notes the business took for them (a public
+    // join by email alone would not be matched to the customer: the contact is not proven).
     const feed = await call('POST', '/api/v1/calendar/feeds', owner.headers, { kind: 'customer', customer_id: customerId, name: 'Elena' });
     expect(feed.statusCode, feed.body).toBe(201);
     const from = new Date(Date.now() + 5 * 86_400_000);
-    const waitlist = await call('POST', '/api/v1/waitlist', page, {
+    const waitlist = await call('POST', '/api/v1/waitlist', owner.headers, {
       service_id: serviceId,
       customer: guest,
       preferred_times: [{ start: from.toISOString(), end: new Date(from.getTime() + 86_400_000).toISOString() }],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
-import { notFound } from '../../platform/http/errors.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
 import type { CalendarFeedsService } from './calendar-feeds.service.ts';
 import {
   createdFeedSchema,
@@ -26,7 +26,11 @@ export function registerCalendarRoutes(api: ApiRouter, feeds: CalendarFeedsServi
       },
       config: { access: { permission: ['manage', 'Booking'] } },
     },
-    async (request, reply) => reply.code(201).send(ok(await feeds.create(requireTenant(request), request.body))),
+    async (request, reply) => {
+      // A feed's token is standing read access: write-impersonation must not leave one behind.
+      if (request.auth?.attributes.impersonatedBy) throw forbidden('An impersonation session cannot create calendar feeds');
+      return reply.code(201).send(ok(await feeds.create(requireTenant(request), request.body)));
+    },
   );
 
   api.get(
