@@ -45,46 +45,34 @@ export async function findLiveCustomer(
   return row ?? null;
 }
 
+type ContactIndexes = { emailBidx: string | null; phoneBidx: string | null };
+
+/** Live customers holding either blind index, among proven records or among unproven ones (migration 0070). */
+function liveByContactIndex(executor: Executor, tenantId: string, indexes: ContactIndexes, unproven: boolean) {
+  return liveCustomersOf(executor, tenantId)
+    .where('contact_unproven', '=', unproven)
+    .where((eb) =>
+      eb.or([
+        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
+        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
+      ]),
+    )
+    .selectAll();
+}
+
 /**
  * Live customers matching either blind index (at most two rows: one per unique index).
  * Records of unproven contacts (`contact_unproven`) are never matched by contact.
  */
-export async function findLiveByContactIndex(
-  executor: Executor,
-  tenantId: string,
-  indexes: { emailBidx: string | null; phoneBidx: string | null },
-): Promise<CustomerRow[]> {
+export async function findLiveByContactIndex(executor: Executor, tenantId: string, indexes: ContactIndexes): Promise<CustomerRow[]> {
   if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
-  return liveCustomersOf(executor, tenantId)
-    .where('contact_unproven', '=', false)
-    .where((eb) =>
-      eb.or([
-        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
-        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
-      ]),
-    )
-    .selectAll()
-    .execute();
+  return liveByContactIndex(executor, tenantId, indexes, false).execute();
 }
 
-/** Live guest records of unproven contacts (migration 0070) holding either index. */
-export async function findUnprovenByContactIndex(
-  executor: Executor,
-  tenantId: string,
-  indexes: { emailBidx: string | null; phoneBidx: string | null },
-): Promise<CustomerRow[]> {
+/** Live guest records of unproven contacts (migration 0070) holding either index, oldest first. */
+export async function findUnprovenByContactIndex(executor: Executor, tenantId: string, indexes: ContactIndexes): Promise<CustomerRow[]> {
   if (indexes.emailBidx === null && indexes.phoneBidx === null) return [];
-  return liveCustomersOf(executor, tenantId)
-    .where('contact_unproven', '=', true)
-    .where((eb) =>
-      eb.or([
-        ...(indexes.emailBidx !== null ? [eb('email_bidx', '=', indexes.emailBidx)] : []),
-        ...(indexes.phoneBidx !== null ? [eb('phone_bidx', '=', indexes.phoneBidx)] : []),
-      ]),
-    )
-    .selectAll()
-    .orderBy('created_at')
-    .execute();
+  return liveByContactIndex(executor, tenantId, indexes, true).orderBy('created_at').execute();
 }
 
 /**
