@@ -66,6 +66,8 @@ const server = spawn(process.execPath, [...profileArgs, 'src/main.ts', 'serve'],
     LOG_LEVEL: 'error',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
     RATE_LIMIT_PER_MINUTE: '100000000',
+    // Guests come from many addresses (X-Forwarded-For below): one address may hold only a few public bookings.
+    TRUSTED_PROXIES: '127.0.0.1',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -75,6 +77,9 @@ await waitForHealth(base);
 // Distinct slots: every half hour of every day from tomorrow, round-robin over the resources.
 const startDay = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 2);
 let slotIndex = 0;
+/** A guest's own address for the index-th booking (the server trusts X-Forwarded-For from 127.0.0.1 here). */
+const guestAddress = (index: number): string => `10.${Math.floor(index / 62_500) % 256}.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
+const guestHeaders = (index: number) => ({ 'content-type': 'application/json', 'x-tenant': 'bench', 'x-forwarded-for': guestAddress(index) });
 function nextBody(): string {
   const index = slotIndex++;
   const resourceId = resourceIds[index % RESOURCES] ?? '';
@@ -83,7 +88,7 @@ function nextBody(): string {
 }
 
 // Warm-up: JIT, connection pool, prepared caches.
-await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': 'bench' }, body: nextBody() }).then((r) => r.text())));
+await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: guestHeaders(slotIndex), body: nextBody() }).then((r) => r.text())));
 
 /** CPU seconds (user + system) used so far by the server process and by every PostgreSQL process on this machine. */
 function cpuSeconds(): { server: number; postgres: number } {
@@ -105,7 +110,7 @@ const instance = autocannon({
   connections,
   duration: seconds,
   headers: { 'content-type': 'application/json', 'x-tenant': 'bench' },
-  requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
+  requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...guestHeaders(slotIndex) }, body: nextBody() }) }],
 });
 instance.on('response', (_client, statusCode, _bytes, responseTime) => {
   latencies.push(responseTime);
@@ -134,7 +139,7 @@ const outcomes = await Promise.all(
   Array.from({ length: 200 }, async (_, index) => {
     const body = JSON.parse(stormBody) as Record<string, unknown>;
     body.customer = { first_name: 'Storm', email: `storm${index}@example.com` };
-    const response = await fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': 'bench' }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}/api/v1/bookings`, { method: 'POST', headers: guestHeaders(1_000_000 + index), body: JSON.stringify(body) });
     const json = (await response.json()) as { error?: { code: string } };
     return `${response.status}${json.error ? ` ${json.error.code}` : ''}`;
   }),
