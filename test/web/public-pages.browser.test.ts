@@ -21,8 +21,8 @@ const WIDTHS = [360, 1280] as const;
 const POLL = { timeout: 15_000, interval: 100 };
 
 const LANGUAGES = {
-  es: { locale: 'es-ES', choose: 'Elige un servicio', book: 'Reservar una cita', price: /^20\s€$/ },
-  en: { locale: 'en-US', choose: 'Choose a service', book: 'Book an appointment', price: /^€20$/ },
+  es: { locale: 'es-ES', choose: 'Elige un servicio', book: 'Reservar una cita', price: /^20\s€$/, testMode: 'Modo de prueba: no se cobra dinero real.' },
+  en: { locale: 'en-US', choose: 'Choose a service', book: 'Book an appointment', price: /^€20$/, testMode: 'Test mode: no real money is taken.' },
 } as const;
 
 describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
@@ -75,6 +75,8 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
         expect(await page.textContent('[data-testid="business-name"]')).toBe('Salón Demo');
         const prices = await page.$$eval('[data-testid="service-price"]', (nodes) => nodes.map((node) => node.textContent ?? ''));
         expect(prices[0]).toMatch(words.price);
+        // The product runs on the sandbox payment provider: the page says no real money moves.
+        await expect.poll(() => page.textContent('[data-testid="test-mode"]'), POLL).toBe(words.testMode);
         await page.screenshot({ path: join(ARTIFACTS, `booking-${language}-${width}.png`), fullPage: true });
 
         // Nothing overflows the narrowest screen sideways.

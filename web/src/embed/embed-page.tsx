@@ -5,6 +5,7 @@ import { useBookingPage } from '../shared/api/use-booking-page.ts';
 import { ServiceList } from '../shared/catalog/service-list.tsx';
 import { applyAccent } from '../shared/ui/accent.ts';
 import { LanguageSwitcher } from '../shared/ui/language-switcher.tsx';
+import { TestModeBanner } from '../shared/ui/test-mode-banner.tsx';
 import { LoadError, Skeleton } from '../shared/ui/page-state.tsx';
 import styles from './embed-page.module.css';
 
@@ -18,6 +19,7 @@ export function EmbedPage() {
 
   return (
     <main className={styles.widget}>
+      <TestModeBanner />
       <div className={styles.top}>
         <h1 className={styles.name}>{page.data?.business.name ?? ''}</h1>
         <LanguageSwitcher />

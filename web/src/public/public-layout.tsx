@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../shared/ui/language-switcher.tsx';
+import { TestModeBanner } from '../shared/ui/test-mode-banner.tsx';
 import styles from './public-layout.module.css';
 
 /** The frame of every public page: language choice on top, content in one readable column. */
@@ -9,6 +10,7 @@ export function PublicLayout({ children }: { children: ReactNode }) {
   return (
     <div className={styles.shell}>
       <div className={styles.bar}>
+        <TestModeBanner />
         <LanguageSwitcher />
       </div>
       <main className={styles.main}>{children}</main>
