@@ -1,0 +1,76 @@
+import { useTranslation } from 'react-i18next';
+import { dateValue, monthCells } from './month.ts';
+import styles from './booking-flow.module.css';
+
+interface DatePickerProps {
+  month: string;
+  /** The first month that can be shown (the location's current month). */
+  firstMonth: string;
+  freeDates: ReadonlySet<string>;
+  selected: string | null;
+  loading: boolean;
+  onSelect: (date: string) => void;
+  onMonthChange: (by: number) => void;
+}
+
+/** A month grid: days with free times are bold buttons, the others muted text. */
+export function DatePicker({ month, firstMonth, freeDates, selected, loading, onSelect, onMonthChange }: DatePickerProps) {
+  const { t, i18n } = useTranslation('booking');
+  const language = i18n.language;
+  const title = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(dateValue(`${month}-01`));
+  const weekdays = Array.from({ length: 7 }, (_, index) =>
+    new Intl.DateTimeFormat(language, { weekday: 'narrow', timeZone: 'UTC' }).format(dateValue(`2024-01-0${index + 1}`)),
+  );
+  const weekdayNames = Array.from({ length: 7 }, (_, index) =>
+    new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(dateValue(`2024-01-0${index + 1}`)),
+  );
+  const fullDate = new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+  return (
+    <div className={styles.calendar} data-testid="date-picker" aria-busy={loading}>
+      <div className={styles.calendarHead}>
+        <button type="button" className={`${styles.iconButton} previous-month`} onClick={() => onMonthChange(-1)} disabled={month <= firstMonth} aria-label={t('previousMonth')}>
+          ‹
+        </button>
+        <h3 className={styles.monthTitle} aria-live="polite">
+          {title}
+        </h3>
+        <button type="button" className={`${styles.iconButton} next-month`} onClick={() => onMonthChange(1)} aria-label={t('nextMonth')}>
+          ›
+        </button>
+      </div>
+      <div className={styles.grid} role="group" aria-label={title}>
+        {weekdays.map((day, index) => (
+          <abbr key={index} className={styles.weekday} title={weekdayNames[index]}>
+            {day}
+          </abbr>
+        ))}
+        {monthCells(month).map((date, index) => {
+          if (date === null) return <span key={`lead-${index}`} />;
+          const day = Number(date.slice(8, 10));
+          if (loading) return <span key={date} className={`${styles.day} ${styles.dayLoading}`} aria-hidden="true" />;
+          if (!freeDates.has(date)) {
+            return (
+              <span key={date} className={`${styles.day} ${styles.dayMuted}`}>
+                {day}
+              </span>
+            );
+          }
+          return (
+            <button
+              key={date}
+              type="button"
+              className={`${styles.day} ${styles.dayFree}`}
+              data-testid="date-day"
+              data-date={date}
+              aria-pressed={selected === date}
+              aria-label={fullDate.format(dateValue(date))}
+              onClick={() => onSelect(date)}
+            >
+              {day}
+            </button>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
