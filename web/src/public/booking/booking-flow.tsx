@@ -52,7 +52,9 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
     if (step !== 'time') stepHeading.current?.focus();
   }, [step]);
 
-  const daySlots = date ? (free?.get(date) ?? []) : [];
+  // After a taken time, a day left without times moves on to the next free one: never a dead end.
+  const shownDate = date && taken && !free?.get(date)?.length ? ([...freeDates].find((candidate) => candidate > date) ?? date) : date;
+  const daySlots = shownDate ? (free?.get(shownDate) ?? []) : [];
 
   const changeMonth = (by: number) => {
     setMonth((current) => shiftMonth(current, by));
@@ -98,7 +100,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
           ? service.price.amount
           : 0;
   const chosenTime = slot ? slotTime(slot.start_time, { customerZone, locationZone: slot.timezone, locale: language }) : null;
-  const chosenDay = date ? new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(date)) : null;
+  const chosenDay = shownDate ? new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(shownDate)) : null;
   const summary = [service.name, chosenDay, chosenTime?.customer, formatMoney(service.price, language)].filter(Boolean).join(' · ');
 
   if (step === 'done' && booking) {
@@ -142,7 +144,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
               month={month}
               firstMonth={firstMonth}
               freeDates={freeDates}
-              selected={date}
+              selected={shownDate}
               loading={loadingMonth}
               onSelect={(chosen) => {
                 setDate(chosen);
@@ -184,13 +186,14 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
                 customerZone={customerZone}
                 onChoose={(chosen) => {
                   setSlot(chosen);
+                  setDate(shownDate);
                   setTaken(false);
                   create.reset();
                   setStep('details');
                 }}
               />
-            ) : date && freeDates.size > 0 ? (
-              <button type="button" className={styles.secondary} onClick={() => setDate([...freeDates].find((free) => free >= date) ?? [...freeDates][0] ?? null)}>
+            ) : shownDate && freeDates.size > 0 ? (
+              <button type="button" className={styles.secondary} onClick={() => setDate([...freeDates].find((candidate) => candidate > shownDate) ?? [...freeDates][0] ?? null)}>
                 {t('nextFreeDay')}
               </button>
             ) : (

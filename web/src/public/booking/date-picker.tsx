@@ -17,7 +17,8 @@ interface DatePickerProps {
 export function DatePicker({ month, firstMonth, freeDates, selected, loading, onSelect, onMonthChange }: DatePickerProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
-  const title = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(dateValue(`${month}-01`));
+  const monthName = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(dateValue(`${month}-01`));
+  const title = monthName.charAt(0).toLocaleUpperCase(language) + monthName.slice(1);
   const weekdays = Array.from({ length: 7 }, (_, index) =>
     new Intl.DateTimeFormat(language, { weekday: 'narrow', timeZone: 'UTC' }).format(dateValue(`2024-01-0${index + 1}`)),
   );
