@@ -5,7 +5,7 @@ import type { BookingPage, BookingPageService } from '../../shared/api/use-booki
 import { useAvailability, type FreeSlot } from '../../shared/api/use-availability.ts';
 import { useCreateBooking, type CreatedBooking } from '../../shared/api/use-create-booking.ts';
 import { formatDuration, formatMoney } from '../../shared/format/format.ts';
-import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
+import { browserZone, slotTime, zoneCity, zonedDate } from '../../shared/time/slot-time.ts';
 import { Skeleton } from '../../shared/ui/page-state.tsx';
 import { Confirmation } from './confirmation.tsx';
 import { DatePicker } from './date-picker.tsx';
@@ -40,6 +40,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
   const [taken, setTaken] = useState(false);
   const [booking, setBooking] = useState<CreatedBooking | null>(null);
   const stepHeading = useRef<HTMLHeadingElement>(null);
+  const timesSection = useRef<HTMLElement>(null);
 
   const from = month === firstMonth ? today : `${month}-01`;
   const availability = useAvailability(slug, service.id, from, lastDayOf(month), step === 'time');
@@ -129,6 +130,12 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
           {formatDuration(service.duration_minutes, language)} · {formatMoney(service.price, language)}
           {depositAmount > 0 ? ` · ${t('deposit', { amount: formatMoney({ amount: depositAmount, currency: service.price.currency }, language) })}` : ''}
         </p>
+        {step !== 'time' && chosenDay && chosenTime ? (
+          <p className={styles.chosenWhen} data-testid="chosen-time">
+            {chosenDay} · {chosenTime.customer}
+            {chosenTime.location && slot ? ` (${t('atLocation', { time: chosenTime.location, city: zoneCity(slot.timezone) })})` : ''}
+          </p>
+        ) : null}
         <button type="button" className={styles.link} onClick={onChangeService} data-testid="change-service">
           {t('changeService')}
         </button>
@@ -149,6 +156,10 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
               onSelect={(chosen) => {
                 setDate(chosen);
                 setTaken(false);
+                // One column on phones: the times are below the calendar, bring them into view.
+                if (globalThis.matchMedia?.('(max-width: 1023px)').matches) {
+                  requestAnimationFrame(() => timesSection.current?.scrollIntoView({ block: 'start' }));
+                }
               }}
               onMonthChange={changeMonth}
             />
@@ -169,7 +180,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
               </p>
             ) : null}
           </section>
-          <section aria-labelledby="choose-time" className={styles.panel} aria-live="polite">
+          <section aria-labelledby="choose-time" className={styles.panel} aria-live="polite" ref={timesSection}>
             <h2 id="choose-time" className={styles.stepTitle}>
               {t('chooseTime')}
             </h2>
