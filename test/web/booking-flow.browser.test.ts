@@ -149,4 +149,54 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
+  it('a business that verifies guests: 403 VERIFICATION_REQUIRED brings the code step, and the booking carries the token', async () => {
+    // The demo business does not verify guests, so the verification answers are played by the network layer
+    // (as the API documents them); the booking itself still goes to the real server.
+    const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
+    const { page, problems } = await openPage(context);
+    const sentTokens: (string | undefined)[] = [];
+    const envelope = (data: unknown) => JSON.stringify({ success: true, data, metadata: { timestamp: new Date().toISOString() } });
+    await page.route('**/api/v1/bookings', async (route) => {
+      const body = route.request().postDataJSON() as { verification_token?: string };
+      sentTokens.push(body.verification_token);
+      if (body.verification_token === undefined) {
+        await route.fulfill({
+          status: 403,
+          contentType: 'application/json',
+          body: JSON.stringify({ success: false, error: { code: 'VERIFICATION_REQUIRED', message: 'Verify your email or phone first' } }),
+        });
+        return;
+      }
+      const { verification_token: _token, ...rest } = body;
+      await route.continue({ postData: JSON.stringify(rest) });
+    });
+    await page.route('**/api/v1/verifications', (route) => route.fulfill({ status: 202, contentType: 'application/json', body: envelope({ channel: 'email', expires_in: 600 }) }));
+    await page.route('**/api/v1/verifications/verify', async (route) => {
+      const body = route.request().postDataJSON() as { destination: string; code: string };
+      if (body.code !== '123456' || body.destination !== 'eva@example.com') {
+        await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ success: false, error: { code: 'INVALID_CODE', message: 'The code is not valid' } }) });
+        return;
+      }
+      await route.fulfill({ status: 200, contentType: 'application/json', body: envelope({ verification_token: 'token-from-code', expires_in: 900 }) });
+    });
+
+    await chooseServiceAndDay(page, 360, 'otp');
+    await page.click('[data-testid="available-slot"] >> nth=0');
+    await page.fill('[data-testid="first-name"]', 'Eva');
+    await page.fill('[data-testid="email"]', 'eva@example.com');
+    await page.click('[data-testid="confirm-booking"]');
+    await page.waitForSelector('[data-testid="send-otp"]');
+    await page.click('[data-testid="send-otp"]');
+    await page.fill('[data-testid="otp-code"]', '111111');
+    await page.click('[data-testid="verify-otp"]');
+    await expect.poll(() => page.textContent('[data-testid="otp-step"] [role="alert"]'), POLL).toContain('El código no es correcto');
+    await page.fill('[data-testid="otp-code"]', '123456');
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-otp-es-360.png'), fullPage: true });
+    await page.click('[data-testid="verify-otp"]');
+    await page.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid="booking-number"]')).toMatch(/^BK-/);
+    expect(sentTokens).toEqual([undefined, 'token-from-code']);
+    expect(problems.filter((problem) => !/40[03]/.test(problem))).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
