@@ -75,6 +75,17 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
       const context = await browser.newContext({ locale: run.locale, timezoneId: run.timezoneId, viewport: { width: run.width, height: 800 } });
       const { page, problems } = await openPage(context);
       await chooseServiceAndDay(page, run.width, run.locale);
+      if (run.width === 1280) {
+        // Keyboard: arrows move between free days, Enter chooses one.
+        const first = (await page.getAttribute('[data-testid="date-day"] >> nth=0', 'data-date')) ?? '';
+        await page.focus('[data-testid="date-day"] >> nth=0');
+        await page.keyboard.press('ArrowRight');
+        const focused = String(await page.evaluate('document.activeElement?.getAttribute("data-date")'));
+        expect(focused > first).toBe(true);
+        await page.keyboard.press('Enter');
+        expect(await page.getAttribute(`[data-date="${focused}"]`, 'aria-pressed')).toBe('true');
+        await page.waitForSelector('[data-testid="available-slot"]');
+      }
       const firstSlot = (await page.textContent('[data-testid="available-slot"] >> nth=0')) ?? '';
       // From New York the slot also says the time in Madrid; from Madrid it is one time.
       expect(firstSlot.includes('Madrid')).toBe(run.bothZones);

@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dateValue, monthCells } from './month.ts';
 import styles from './booking-flow.module.css';
@@ -11,6 +12,26 @@ interface DatePickerProps {
   loading: boolean;
   onSelect: (date: string) => void;
   onMonthChange: (by: number) => void;
+}
+
+const STEPS: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
+
+/** Arrow keys move between the free days (in the arrow's direction, skipping days without times). */
+function moveFocus(event: KeyboardEvent<HTMLDivElement>): void {
+  const step = STEPS[event.key];
+  const current = (event.target as HTMLElement).closest<HTMLElement>('[data-date]');
+  if (step === undefined || !current) return;
+  const days = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-date]')];
+  const from = Date.parse(`${current.dataset.date}T00:00:00Z`);
+  const candidates = days
+    .map((day) => ({ day, offset: Math.round((Date.parse(`${day.dataset.date}T00:00:00Z`) - from) / 86_400_000) }))
+    .filter(({ offset }) => (step > 0 ? offset >= step : offset <= step) && (Math.abs(step) === 7 ? offset % 7 === 0 : true))
+    .sort((a, b) => Math.abs(a.offset) - Math.abs(b.offset));
+  const next = candidates[0]?.day;
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
 }
 
 /** A month grid: days with free times are bold buttons, the others muted text. */
@@ -39,7 +60,7 @@ export function DatePicker({ month, firstMonth, freeDates, selected, loading, on
           ›
         </button>
       </div>
-      <div className={styles.grid} role="group" aria-label={title}>
+      <div className={styles.grid} role="group" aria-label={title} onKeyDown={moveFocus}>
         {weekdays.map((day, index) => (
           <abbr key={index} className={styles.weekday} title={weekdayNames[index]}>
             {day}

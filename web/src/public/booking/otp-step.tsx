@@ -55,7 +55,10 @@ export function OtpStep({ slug, destination, busy, onVerified }: { slug: string;
               autoComplete="one-time-code"
               maxLength={6}
               value={code}
-              onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
+              onChange={(event) => {
+                setCode(event.target.value.replace(/\D/g, '').slice(0, 6));
+                if (verify.isError) verify.reset();
+              }}
             />
           </div>
           <button type="submit" className={styles.primary} data-testid="verify-otp" disabled={code.length !== 6 || verify.isPending || busy}>
