@@ -210,4 +210,50 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     expect(problems.filter((problem) => !/40[03]/.test(problem))).toEqual([]);
     await context.close();
   }, 120_000);
+  it('a deposit due: the answer\'s payment_page_url is offered as the next step', async () => {
+    // The demo services ask no deposit; the 201 of a deposit-due booking is played by the network layer.
+    const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
+    const { page, problems } = await openPage(context);
+    await page.route('**/api/v1/bookings', async (route) => {
+      const body = route.request().postDataJSON() as { service_id: string; resource_id: string; start_time: string };
+      const booking = {
+        id: '00000000-0000-4000-8000-000000000001',
+        booking_number: 'BK-DEPOSIT1',
+        status: 'pending_payment',
+        group_id: null,
+        service: { id: body.service_id, name: 'Corte' },
+        resource: { id: body.resource_id, name: 'Ana', type: 'staff' },
+        location_id: '00000000-0000-4000-8000-000000000002',
+        customer: { id: '00000000-0000-4000-8000-000000000003', type: 'guest', first_name: 'Pau', last_name: null, email: 'pau@example.com', phone: null },
+        start_time: body.start_time,
+        end_time: body.start_time,
+        actual_start_time: null,
+        actual_end_time: null,
+        time_zone: 'Europe/Madrid',
+        pricing: { base_price: 2000, total_price: 2000, deposit_required: 500, deposit_paid: 0, currency: 'EUR' },
+        notes: null,
+        source: 'web',
+        reschedule_count: 0,
+        cancellation_reason: null,
+        cancelled_at: null,
+        payment_expires_at: null,
+        payment: { intent_id: 'pi_1', client_secret: null, amount: 500, currency: 'EUR', status: 'requires_payment_method', next_action: null, payment_page_url: `${product.baseUrl}/pay/pi_1` },
+        manage_url: `${product.baseUrl}/manage/BK-DEPOSIT1?token=t`,
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      };
+      await route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ success: true, data: booking, metadata: { timestamp: new Date().toISOString() } }) });
+    });
+    await chooseServiceAndDay(page, 360, 'deposit');
+    await page.click('[data-testid="available-slot"] >> nth=0');
+    await page.fill('[data-testid="first-name"]', 'Pau');
+    await page.fill('[data-testid="email"]', 'pau@example.com');
+    await page.click('[data-testid="confirm-booking"]');
+    await page.waitForSelector('[data-testid="booking-confirmed"][data-status="pending_payment"]');
+    expect(await page.getAttribute('[data-testid="pay-deposit"]', 'href')).toBe(`${product.baseUrl}/pay/pi_1`);
+    expect(await page.textContent('[data-testid="booking-confirmed"]')).toMatch(/de 5\s€/);
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-deposit-es-360.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
