@@ -17,7 +17,7 @@ export function Confirmation({ booking, customerZone, onAnother }: { booking: Cr
   const pending = booking.status === 'pending_payment';
   return (
     <section className={styles.confirmation} data-testid="booking-confirmed" data-status={booking.status}>
-      <span className={styles.check} aria-hidden="true">
+      <span className={pending ? `${styles.check} ${styles.checkPending}` : styles.check} aria-hidden="true">
         {pending ? '…' : '✓'}
       </span>
       <h2 className={styles.stepTitle} tabIndex={-1} ref={heading}>
