@@ -9,6 +9,8 @@ import sharedEs from '../shared/i18n/es.json';
 import { startI18n } from '../shared/i18n/i18n.ts';
 import { AppProviders } from '../shared/ui/app-providers.tsx';
 import { BookingPage } from './booking/booking-page.tsx';
+import bookingEn from './booking/i18n/en.json';
+import bookingEs from './booking/i18n/es.json';
 import publicEn from './i18n/en.json';
 import publicEs from './i18n/es.json';
 import { LandingPage } from './landing/landing-page.tsx';
@@ -21,8 +23,8 @@ import { NotFoundPage } from './not-found/not-found-page.tsx';
  * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
 await startI18n({
-  es: { shared: sharedEs, catalog: catalogEs, public: publicEs },
-  en: { shared: sharedEn, catalog: catalogEn, public: publicEn },
+  es: { shared: sharedEs, catalog: catalogEs, public: publicEs, booking: bookingEs },
+  en: { shared: sharedEn, catalog: catalogEn, public: publicEn, booking: bookingEn },
 });
 
 const root = document.getElementById('root');
@@ -34,6 +36,7 @@ createRoot(root).render(
         <Routes>
           <Route path="/" element={<LandingPage />} />
           <Route path="/book/:slug" element={<BookingPage />} />
+          <Route path="/book/:slug/:serviceId" element={<BookingPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </BrowserRouter>

@@ -1,20 +1,28 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useBookingPage } from '../../shared/api/use-booking-page.ts';
 import { ServiceList } from '../../shared/catalog/service-list.tsx';
 import { applyAccent } from '../../shared/ui/accent.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { PublicLayout } from '../public-layout.tsx';
+import { BookingFlow } from './booking-flow.tsx';
 import { BusinessHeader } from './business-header.tsx';
 import styles from './booking-page.module.css';
 
-/** /book/:slug — the business, then its services. Choosing a day and time comes next. */
+/**
+ * /book/:slug — the business, then its services; /book/:slug/:serviceId — that service's
+ * day, time, details and confirmation (a deep link a business can share).
+ */
 export function BookingPage() {
-  const { slug = '' } = useParams();
+  const { slug = '', serviceId } = useParams();
   const { t } = useTranslation('public');
+  const { t: tb } = useTranslation('booking');
+  const navigate = useNavigate();
   const page = useBookingPage(slug);
   const business = page.data?.business;
+  const service = serviceId ? page.data?.services.find((candidate) => candidate.id === serviceId) : undefined;
+  const toServices = () => void navigate(`/book/${encodeURIComponent(slug)}`);
 
   useEffect(() => {
     applyAccent(business?.accent_color);
@@ -32,12 +40,21 @@ export function BookingPage() {
       ) : (
         <div className={styles.page}>
           <BusinessHeader business={page.data.business} />
-          <section className={styles.services} aria-labelledby="choose-service">
-            <h2 id="choose-service" className={styles.step}>
-              {t('booking.chooseService')}
-            </h2>
-            <ServiceList page={page.data} />
-          </section>
+          {service ? (
+            <BookingFlow key={service.id} slug={slug} page={page.data} service={service} onChangeService={toServices} />
+          ) : (
+            <section className={styles.services} aria-labelledby="choose-service">
+              {serviceId ? (
+                <p role="alert" data-testid="service-not-found">
+                  {tb('serviceNotFound')}
+                </p>
+              ) : null}
+              <h2 id="choose-service" className={styles.step}>
+                {t('booking.chooseService')}
+              </h2>
+              <ServiceList page={page.data} onChoose={(chosen) => void navigate(`/book/${encodeURIComponent(slug)}/${chosen.id}`)} />
+            </section>
+          )}
         </div>
       )}
     </PublicLayout>

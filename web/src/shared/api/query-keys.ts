@@ -4,4 +4,7 @@
  */
 export const queryKeys = {
   bookingPage: (slug: string) => ['booking-page', slug] as const,
+  /** Every availability of a business (a booking invalidates them all). */
+  availabilityAll: (slug: string) => ['availability', slug] as const,
+  availability: (slug: string, serviceId: string, fromDate: string, toDate: string) => ['availability', slug, serviceId, fromDate, toDate] as const,
 };

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { BookingPage } from '../api/use-booking-page.ts';
+import type { BookingPage, BookingPageService } from '../api/use-booking-page.ts';
 import { ServiceCard } from './service-card.tsx';
 import styles from './service-list.module.css';
 
 /** The services by category (in the business's order), uncategorised ones last. */
-export function ServiceList({ page }: { page: BookingPage }) {
+export function ServiceList({ page, onChoose }: { page: BookingPage; onChoose?: (service: BookingPageService) => void }) {
   const { t } = useTranslation('catalog');
   if (page.services.length === 0) return <p className={styles.empty}>{t('empty')}</p>;
   const groups = [
@@ -23,7 +23,7 @@ export function ServiceList({ page }: { page: BookingPage }) {
           <ul className={styles.list}>
             {group.services.map((service) => (
               <li key={service.id}>
-                <ServiceCard service={service} />
+                <ServiceCard service={service} onChoose={onChoose} />
               </li>
             ))}
           </ul>

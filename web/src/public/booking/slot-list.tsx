@@ -1,0 +1,39 @@
+import { useTranslation } from 'react-i18next';
+import type { FreeSlot } from '../../shared/api/use-availability.ts';
+import { slotTime, zoneCity, type DayPeriod } from '../../shared/time/slot-time.ts';
+import styles from './booking-flow.module.css';
+
+const PERIODS: DayPeriod[] = ['morning', 'afternoon', 'evening'];
+
+/** The chosen day's free times as buttons, by morning / afternoon / evening, in the customer's zone. */
+export function SlotList({ slots, customerZone, onChoose }: { slots: FreeSlot[]; customerZone: string; onChoose: (slot: FreeSlot) => void }) {
+  const { t, i18n } = useTranslation('booking');
+  const timed = slots.map((slot) => ({ slot, time: slotTime(slot.start_time, { customerZone, locationZone: slot.timezone, locale: i18n.language }) }));
+  const differs = timed.some(({ time }) => time.location !== null);
+  return (
+    <div className={styles.slots}>
+      {differs ? <p className={styles.hint}>{t('timesIn', { zone: zoneCity(customerZone) })}</p> : null}
+      {PERIODS.map((period) => {
+        const group = timed.filter(({ time }) => time.period === period);
+        if (group.length === 0) return null;
+        return (
+          <section key={period} className={styles.period} aria-labelledby={`period-${period}`}>
+            <h4 id={`period-${period}`} className={styles.periodTitle}>
+              {t(`periods.${period}`)}
+            </h4>
+            <ul className={styles.slotGrid}>
+              {group.map(({ slot, time }) => (
+                <li key={slot.start_time}>
+                  <button type="button" className={styles.slot} data-testid="available-slot" data-start={slot.start_time} onClick={() => onChoose(slot)}>
+                    <span className={styles.slotTime}>{time.customer}</span>
+                    {time.location ? <span className={styles.slotLocal}>{t('atLocation', { time: time.location, city: zoneCity(slot.timezone) })}</span> : null}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
