@@ -11,6 +11,11 @@ import { AppProviders } from '../shared/ui/app-providers.tsx';
 import { BookingPage } from './booking/booking-page.tsx';
 import publicEn from './i18n/en.json';
 import publicEs from './i18n/es.json';
+import linksEn from './links/en.json';
+import linksEs from './links/es.json';
+import { ManagePage } from './links/manage-page.tsx';
+import { UnsubscribePage } from './links/unsubscribe-page.tsx';
+import { WaitlistClaimPage } from './links/waitlist-claim-page.tsx';
 import { LandingPage } from './landing/landing-page.tsx';
 import { NotFoundPage } from './not-found/not-found-page.tsx';
 
@@ -21,8 +26,8 @@ import { NotFoundPage } from './not-found/not-found-page.tsx';
  * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
 await startI18n({
-  es: { shared: sharedEs, catalog: catalogEs, public: publicEs },
-  en: { shared: sharedEn, catalog: catalogEn, public: publicEn },
+  es: { shared: sharedEs, catalog: catalogEs, public: publicEs, links: linksEs },
+  en: { shared: sharedEn, catalog: catalogEn, public: publicEn, links: linksEn },
 });
 
 const root = document.getElementById('root');
@@ -34,6 +39,9 @@ createRoot(root).render(
         <Routes>
           <Route path="/" element={<LandingPage />} />
           <Route path="/book/:slug" element={<BookingPage />} />
+          <Route path="/manage/:token" element={<ManagePage />} />
+          <Route path="/waitlist/claim/:token" element={<WaitlistClaimPage />} />
+          <Route path="/unsubscribe" element={<UnsubscribePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </BrowserRouter>

@@ -4,4 +4,6 @@
  */
 export const queryKeys = {
   bookingPage: (slug: string) => ['booking-page', slug] as const,
+  managedBooking: (token: string) => ['manage', token] as const,
+  cancellationPreview: (token: string) => ['manage', token, 'preview-cancel'] as const,
 };
