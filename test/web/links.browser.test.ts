@@ -79,12 +79,14 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     const serviceId = page.data.services[0]?.id ?? '';
     const from = new Date(Date.now() + dayOffset * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(Date.now() + (dayOffset + 6) * 86_400_000).toISOString().slice(0, 10);
-    const availability = await api<unknown>('GET', `/api/v1/availability?service_id=${serviceId}&from_date=${from}&to_date=${to}`);
+    const availability = await api<{ resources: { resource: { id: string } }[] }>('GET', `/api/v1/availability?service_id=${serviceId}&from_date=${from}&to_date=${to}`);
     expect(availability.status, availability.raw).toBe(200);
-    const start = firstSlot(availability.data);
+    const offered = availability.data.resources.find((entry) => firstSlot(entry) !== null);
+    const start = offered ? firstSlot(offered) : null;
     expect(start, availability.raw.slice(0, 2000)).not.toBeNull();
     const booked = await api<{ status: string; manage_url?: string }>('POST', '/api/v1/bookings', {
       service_id: serviceId,
+      resource_id: offered?.resource.id,
       start_time: start,
       customer: { first_name: 'Lucía', last_name: 'Enlace', email: `lucia-${dayOffset}-${Date.now()}@example.test` },
     });
