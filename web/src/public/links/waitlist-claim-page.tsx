@@ -34,8 +34,7 @@ export function WaitlistClaimPage() {
   } else if (claim.isError && isGone(claim.error)) {
     body = (
       <div data-testid="waitlist-gone">
-        <InvalidLink bookingSlug={tenant} />
-        <p className={styles.muted}>{t('waitlist.gone')}</p>
+        <InvalidLink bookingSlug={tenant} detail={t('waitlist.gone')} />
       </div>
     );
   } else {
