@@ -13,6 +13,11 @@ import bookingEn from './booking/i18n/en.json';
 import bookingEs from './booking/i18n/es.json';
 import publicEn from './i18n/en.json';
 import publicEs from './i18n/es.json';
+import linksEn from './links/en.json';
+import linksEs from './links/es.json';
+import { ManagePage } from './links/manage-page.tsx';
+import { UnsubscribePage } from './links/unsubscribe-page.tsx';
+import { WaitlistClaimPage } from './links/waitlist-claim-page.tsx';
 import { LandingPage } from './landing/landing-page.tsx';
 import { NotFoundPage } from './not-found/not-found-page.tsx';
 
@@ -23,8 +28,8 @@ import { NotFoundPage } from './not-found/not-found-page.tsx';
  * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
 await startI18n({
-  es: { shared: sharedEs, catalog: catalogEs, public: publicEs, booking: bookingEs },
-  en: { shared: sharedEn, catalog: catalogEn, public: publicEn, booking: bookingEn },
+  es: { shared: sharedEs, catalog: catalogEs, public: publicEs, booking: bookingEs, links: linksEs },
+  en: { shared: sharedEn, catalog: catalogEn, public: publicEn, booking: bookingEn, links: linksEn },
 });
 
 const root = document.getElementById('root');
@@ -37,6 +42,9 @@ createRoot(root).render(
           <Route path="/" element={<LandingPage />} />
           <Route path="/book/:slug" element={<BookingPage />} />
           <Route path="/book/:slug/:serviceId" element={<BookingPage />} />
+          <Route path="/manage/:token" element={<ManagePage />} />
+          <Route path="/waitlist/claim/:token" element={<WaitlistClaimPage />} />
+          <Route path="/unsubscribe" element={<UnsubscribePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </BrowserRouter>

@@ -7,4 +7,6 @@ export const queryKeys = {
   /** Every availability of a business (a booking invalidates them all). */
   availabilityAll: (slug: string) => ['availability', slug] as const,
   availability: (slug: string, serviceId: string, fromDate: string, toDate: string) => ['availability', slug, serviceId, fromDate, toDate] as const,
+  managedBooking: (token: string) => ['manage', token] as const,
+  cancellationPreview: (token: string) => ['manage', token, 'preview-cancel'] as const,
 };
