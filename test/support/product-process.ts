@@ -3,6 +3,7 @@
  * with its output captured, for end-to-end tests in a real browser. On the embedded
  * database in a scratch DATA_DIR, or on this run's PostgreSQL (+ Redis) database.
  */
+import type { BrowserContext, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -103,4 +104,24 @@ export class ProductProcess {
     await this.#database?.close();
     if (this.#dataDir) rmSync(this.#dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A page whose console errors (CSP violations included), page errors and, unless told otherwise, failed
+ * requests are kept in `problems`. `expectedStatus`: an API answer the scenario causes on purpose (Chromium
+ * logs every non-2xx fetch as a console error).
+ */
+export async function openWatchedPage(
+  context: BrowserContext,
+  options: { expectedStatus?: number; watchRequests?: boolean } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const expected = options.expectedStatus === undefined ? null : String(options.expectedStatus);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && (expected === null || !message.text().includes(expected))) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  if (options.watchRequests !== false) page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  return { page, problems };
 }

@@ -10,11 +10,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, ProductProcess } from '../support/product-process.ts';
-import { ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('booking-flow.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -41,17 +40,6 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     await product.stop();
   }, 60_000);
 
-  async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      // A 409 answer is logged by Chromium as a failed resource; it is the scenario under test.
-      if (message.type() === 'error' && !message.text().includes('409')) problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-    return { page, problems };
-  }
 
   /** Service → first free day (moving on a month when this one has none left) → its calendar is shown. */
   async function chooseServiceAndDay(page: Page, width: number, tag: string): Promise<void> {
@@ -73,7 +61,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
   for (const run of RUNS) {
     it(`${run.locale} at ${run.width} px from ${run.timezoneId}: service, day, time, details, confirm → BK- number`, async () => {
       const context = await browser.newContext({ locale: run.locale, timezoneId: run.timezoneId, viewport: { width: run.width, height: 800 } });
-      const { page, problems } = await openPage(context);
+      const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
       await chooseServiceAndDay(page, run.width, run.locale);
       if (run.width === 1280) {
         // Keyboard: arrows move between free days, Enter chooses one.
@@ -120,7 +108,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
 
   it('a time taken between choosing and confirming says so and offers fresh times, keeping the details', async () => {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
-    const { page, problems } = await openPage(context);
+    const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
     await chooseServiceAndDay(page, 360, 'taken');
     const start = (await page.getAttribute('[data-testid="available-slot"] >> nth=0', 'data-start')) ?? '';
     const serviceId = page.url().split('/').pop() ?? '';
@@ -164,7 +152,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     // The demo business does not verify guests, so the verification answers are played by the network layer
     // (as the API documents them); the booking itself still goes to the real server.
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
-    const { page, problems } = await openPage(context);
+    const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
     const sentTokens: (string | undefined)[] = [];
     const envelope = (data: unknown) => JSON.stringify({ success: true, data, metadata: { timestamp: new Date().toISOString() } });
     await page.route('**/api/v1/bookings', async (route) => {
@@ -213,7 +201,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
   it('a deposit due: the answer\'s payment_page_url is offered as the next step', async () => {
     // The demo services ask no deposit; the 201 of a deposit-due booking is played by the network layer.
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
-    const { page, problems } = await openPage(context);
+    const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
     await page.route('**/api/v1/bookings', async (route) => {
       const body = route.request().postDataJSON() as { service_id: string; resource_id: string; start_time: string };
       const booking = {

@@ -9,10 +9,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, ProductProcess, ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('links.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -95,23 +95,13 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     return booked.data.manage_url ?? '';
   }
 
-  async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      // A forged link answers 404 on purpose; Chromium logs every failed fetch as a console error.
-      if (message.type() === 'error' && !message.text().includes('404')) problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    return { page, problems };
-  }
 
   it('the manage link shows the booking, the refund before confirming, and cancels', async () => {
     for (const [index, width] of WIDTHS.entries()) {
       const manageUrl = await guestBooking(3 + index * 7);
       expect(manageUrl.startsWith(product.baseUrl)).toBe(true);
       const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'America/Mexico_City', viewport: { width, height: 800 } });
-      const { page, problems } = await openPage(context);
+      const { page, problems } = await openWatchedPage(context, { expectedStatus: 404, watchRequests: false });
       await page.goto(manageUrl);
       await page.waitForSelector('[data-testid="manage-booking"]', POLL);
       expect(await page.getAttribute('[data-testid="manage-booking"]', 'data-status')).toBe('confirmed');

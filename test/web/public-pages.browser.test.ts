@@ -9,10 +9,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, ProductProcess, ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('public-pages.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -41,23 +41,12 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
     await product.stop();
   }, 60_000);
 
-  /** A page whose console errors (CSP violations included) and failed requests are kept. */
-  async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-    return { page, problems };
-  }
 
   for (const [language, words] of Object.entries(LANGUAGES)) {
     it(`${language}: from the landing page to the demo business's services`, async () => {
       for (const width of WIDTHS) {
         const context = await browser.newContext({ locale: words.locale, viewport: { width, height: 800 } });
-        const { page, problems } = await openPage(context);
+        const { page, problems } = await openWatchedPage(context);
         await page.goto(`${product.baseUrl}/`);
         await expect.poll(() => page.textContent('[data-testid="demo-business"] h2'), POLL).toBe('Salón Demo');
         expect(await page.getAttribute('html', 'lang')).toBe(language);
@@ -90,7 +79,7 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
 
   it('switching the language changes the page at once and is remembered on the next visit', async () => {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
-    const { page, problems } = await openPage(context);
+    const { page, problems } = await openWatchedPage(context);
     await page.goto(`${product.baseUrl}/book/demo`);
     await expect.poll(() => page.textContent('#choose-service'), POLL).toBe(LANGUAGES.es.choose);
     await page.click('[data-testid="language-en"]');
@@ -116,7 +105,7 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
 
   it('the widget page lists the services too', async () => {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 640 } });
-    const { page, problems } = await openPage(context);
+    const { page, problems } = await openWatchedPage(context);
     await page.goto(`${product.baseUrl}/embed/demo`);
     await page.waitForSelector('[data-testid="service-card"]');
     expect(await page.$$('[data-testid="service-card"]')).toHaveLength(3);
