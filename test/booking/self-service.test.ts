@@ -5,7 +5,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { createEventFanoutJob, publishEvent } from '../../src/platform/events/outbox.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { SmtpSink } from '../notifications/smtp-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 
 let db: TestDatabase;

@@ -18,7 +18,7 @@ import { SECRET_PLACEHOLDER } from '../../src/modules/notifications/one-time-sec
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makeTenant, readerToken, startHarness, type Harness, type TestTenant } from '../webhooks/harness.ts';
 import { makeCustomer } from './fixtures.ts';
-import { SmtpSink } from './smtp-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 import { TwilioFake } from './twilio-fake.ts';
 
 const TWILIO_ENV = { TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'token-xyz', TWILIO_FROM: '+34910000000' };

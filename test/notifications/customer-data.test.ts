@@ -17,7 +17,7 @@ import { createNotificationsModule, type NotificationsModule } from '../../src/m
 import { savePushSubscription } from '../../src/modules/notifications/push-subscriptions.ts';
 import { bearer, createCustomersTestApp, createTenant, findPlaintext, uniqueSuffix, type CustomersTestApp } from '../customers/support/customers-app.ts';
 import { BrowserSubscription, PushServiceFake } from './push-service-fake.ts';
-import { SmtpSink } from './smtp-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 import { TwilioFake } from './twilio-fake.ts';
 
 let app: CustomersTestApp;

@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makeTenant, publish, readerToken, startHarness, type Harness, type TestTenant } from '../webhooks/harness.ts';
 import { bookingData, makeCustomer } from './fixtures.ts';
-import { SmtpSink } from './smtp-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 
 let database: TestDatabase;
 let harness: Harness;

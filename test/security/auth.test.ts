@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { generate as totp } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LOGIN_THROTTLE } from '../../src/modules/identity/index.ts';
-import { SmtpSink } from '../notifications/smtp-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 import {
   addBusiness,
   bearer,

@@ -125,3 +125,20 @@ export async function openWatchedPage(
   if (options.watchRequests !== false) page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
   return { page, problems };
 }
+
+/** Where browser tests keep their screenshots (CI keeps `test-artifacts/` as the run's artifacts). */
+export const WEB_ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules over the page as it stands; fails with each serious or critical
+ * violation named (rule, impact, the first offending elements) so the message says what to fix.
+ */
+export async function expectAccessible(page: Page, step: string): Promise<void> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const blocking = result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  if (blocking.length === 0) return;
+  const lines = blocking.map((violation) =>
+    `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')}`);
+  throw new Error(`accessibility at "${step}":\n${lines.join('\n')}`);
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('public-pages.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -53,6 +53,7 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
         expect(await page.textContent('[data-testid="demo-booking-link"]')).toBe(words.book);
         expect(await page.getAttribute('[data-testid="admin-login-link"]', 'href')).toBe('/admin/login');
         await page.screenshot({ path: join(ARTIFACTS, `landing-${language}-${width}.png`), fullPage: true });
+        await expectAccessible(page, `landing ${language} ${width}`);
 
         await page.click('[data-testid="demo-booking-link"]');
         await page.waitForURL(`${product.baseUrl}/book/demo`);
@@ -67,6 +68,7 @@ describe.skipIf(SKIP_REASON !== null)(`public pages in Chromium${SKIP_REASON ? `
         // The product runs on the sandbox payment provider: the page says no real money moves.
         await expect.poll(() => page.textContent('[data-testid="test-mode"]'), POLL).toBe(words.testMode);
         await page.screenshot({ path: join(ARTIFACTS, `booking-${language}-${width}.png`), fullPage: true });
+        await expectAccessible(page, `services ${language} ${width}`);
 
         // Nothing overflows the narrowest screen sideways.
         // (A string: the test is type-checked without the DOM library.)
