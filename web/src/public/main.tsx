@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import '../shared/styles/global.css';
@@ -15,11 +15,8 @@ import publicEn from './i18n/en.json';
 import publicEs from './i18n/es.json';
 import linksEn from './links/en.json';
 import linksEs from './links/es.json';
-import { ManagePage } from './links/manage-page.tsx';
-import { UnsubscribePage } from './links/unsubscribe-page.tsx';
-import { WaitlistClaimPage } from './links/waitlist-claim-page.tsx';
 import { LandingPage } from './landing/landing-page.tsx';
-import { NotFoundPage } from './not-found/not-found-page.tsx';
+import { Skeleton } from '../shared/ui/page-state.tsx';
 
 /**
  * The public entry (booking.html): every page a customer reaches without signing in.
@@ -27,6 +24,12 @@ import { NotFoundPage } from './not-found/not-found-page.tsx';
  * Declarative routes (no data router): server state is TanStack Query's, and the data
  * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
+// Pages a guest booking never needs load on demand, so the booking page's first load stays small.
+const ManagePage = lazy(() => import('./links/manage-page.tsx').then((module) => ({ default: module.ManagePage })));
+const WaitlistClaimPage = lazy(() => import('./links/waitlist-claim-page.tsx').then((module) => ({ default: module.WaitlistClaimPage })));
+const UnsubscribePage = lazy(() => import('./links/unsubscribe-page.tsx').then((module) => ({ default: module.UnsubscribePage })));
+const NotFoundPage = lazy(() => import('./not-found/not-found-page.tsx').then((module) => ({ default: module.NotFoundPage })));
+
 await startI18n({
   es: { shared: sharedEs, catalog: catalogEs, public: publicEs, booking: bookingEs, links: linksEs },
   en: { shared: sharedEn, catalog: catalogEn, public: publicEn, booking: bookingEn, links: linksEn },
@@ -38,6 +41,7 @@ createRoot(root).render(
   <StrictMode>
     <AppProviders>
       <BrowserRouter>
+        <Suspense fallback={<Skeleton lines={4} />}>
         <Routes>
           <Route path="/" element={<LandingPage />} />
           <Route path="/book/:slug" element={<BookingPage />} />
@@ -47,6 +51,7 @@ createRoot(root).render(
           <Route path="/unsubscribe" element={<UnsubscribePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
+        </Suspense>
       </BrowserRouter>
     </AppProviders>
   </StrictMode>,
