@@ -36,7 +36,7 @@ import {
   verifyManageToken,
 } from './modules/booking/index.ts';
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
-import { businessReturnOrigins, tenantLimits } from './modules/tenancy/index.ts';
+import { businessReturnOrigins, embedFrameAncestors, tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 
@@ -189,7 +189,10 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   // The hosted payment page (/pay/{token}), outside the API prefix.
   payments.registerPages(server);
   // The web app (web/dist) on the remaining paths: /, /book/*, /embed/*, ...
-  await registerWebApp(server, deps.webDistDir);
+  await registerWebApp(server, {
+    ...(deps.webDistDir ? { distDir: deps.webDistDir } : {}),
+    embedAncestors: (slug) => embedFrameAncestors(db, slug),
+  });
 
   const subscribers: EventSubscriber[] = [
     ...identity.subscribers,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { cspOf } from '../support/csp.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
@@ -37,14 +38,6 @@ afterAll(async () => {
 
 const get = (url: string, headers: Record<string, string> = {}) => app.server.inject({ method: 'GET', url, headers });
 
-function cspOf(header: unknown): Map<string, string> {
-  return new Map(
-    String(header)
-      .split(';')
-      .map((directive) => directive.trim().split(/\s+/))
-      .map(([name = '', ...values]) => [name, values.join(' ')]),
-  );
-}
 
 describe('web app pages', () => {
   it.each(['/', '/book/demo', '/book/demo/some/step', '/manage/abc.def', '/waitlist/xyz', '/unsubscribe'])('%s answers the booking entry', async (url) => {
@@ -104,3 +97,4 @@ describe('web app pages', () => {
     expect(Object.keys(document.paths).filter((path) => !path.startsWith('/api/v1/'))).toEqual([]);
   });
 });
+

@@ -4998,6 +4998,8 @@ export interface operations {
                         /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
                         sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
                         allowed_origins?: string[];
+                        /** @description Origins of the sites allowed to embed the booking widget (/embed/{slug}); empty or unset: any site */
+                        embed_origins?: string[];
                     } & {
                         [key: string]: unknown;
                     };
@@ -7249,6 +7251,8 @@ export interface operations {
                                 currency: string;
                                 /** @description The business's accent colour (#rrggbb), from its settings; null for the default */
                                 accent_color: string | null;
+                                /** @description The sites allowed to show the booking widget (their own pages are public anyway); empty: any site */
+                                embed_origins: string[];
                             };
                             categories: {
                                 /** Format: uuid */

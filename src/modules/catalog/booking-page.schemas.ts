@@ -15,6 +15,9 @@ export const bookingPageBusinessSchema = z.object({
   timezone: z.string(),
   currency: z.string(),
   accent_color: z.string().nullable().describe('The business\'s accent colour (#rrggbb), from its settings; null for the default'),
+  embed_origins: z
+    .array(z.string())
+    .describe('The sites allowed to show the booking widget (their own pages are public anyway); empty: any site'),
 });
 
 export const bookingPageCategorySchema = z.object({

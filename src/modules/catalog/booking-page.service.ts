@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { assertPublicBookingOpen, defaultBusiness } from '../tenancy/index.ts';
+import { assertPublicBookingOpen, defaultBusiness, embedOriginsOf } from '../tenancy/index.ts';
 import type { BookingPage } from './booking-page.schemas.ts';
 import type { CategoriesRepository } from './categories.repository.ts';
 import type { ServicesRepository } from './services.repository.ts';
@@ -43,6 +43,7 @@ export class BookingPageService {
           timezone: business.timezone,
           currency: business.currency,
           accent_color: typeof accent === 'string' && HEX_COLOUR.test(accent) ? accent : null,
+          embed_origins: embedOriginsOf(business.settings),
         },
         categories: categoryRows.map((row) => ({ id: row.id, name: row.name, description: row.description, color: row.color })),
         // The repository reads one row past the limit (for paging); the page shows the first ones.

@@ -1,6 +1,7 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
 import { allowedOriginsSchema } from './allowed-origins.ts';
-import { defaultBusiness, getTenant } from './tenancy.service.ts';
+import { defaultBusiness, getTenant, getTenantBySlug } from './tenancy.service.ts';
 
 /**
  * Origins of the business's own pages besides PUBLIC_URL: its custom domain
@@ -12,4 +13,22 @@ export async function businessReturnOrigins(executor: Executor, tenantId: string
   const business = await defaultBusiness(executor, tenantId);
   const configured = allowedOriginsSchema.safeParse(business?.settings.allowed_origins);
   return [...(tenant?.domain ? [`https://${tenant.domain}`] : []), ...(configured.success ? configured.data : [])];
+}
+
+/** The business setting `embed_origins`: the sites allowed to show its booking widget (empty: any site). */
+export function embedOriginsOf(settings: Record<string, unknown>): string[] {
+  const configured = allowedOriginsSchema.safeParse(settings.embed_origins);
+  return configured.success ? configured.data : [];
+}
+
+/**
+ * Who may frame the widget of the business at `tenantSlug`: its `embed_origins`, or null when any site may
+ * (none configured, or no such business: that page only says so).
+ */
+export async function embedFrameAncestors(db: Db, tenantSlug: string): Promise<string[] | null> {
+  const tenant = await withPlatform(db, (trx) => getTenantBySlug(trx, tenantSlug.toLowerCase()));
+  if (!tenant) return null;
+  const business = await withTenant(db, tenant.id, (trx) => defaultBusiness(trx, tenant.id));
+  const origins = embedOriginsOf(business?.settings ?? {});
+  return origins.length > 0 ? origins : null;
 }

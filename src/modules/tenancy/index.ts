@@ -50,7 +50,7 @@ export {
 } from './tenancy.service.ts';
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
-export { businessReturnOrigins } from './business-origins.ts';
+export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus, BusinessSettings } from './tenancy.tables.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
 

@@ -99,6 +99,10 @@ export const businessPatchSchema = z
           .describe('Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business\'s own country'),
         /** Origins of the business's own sites: payment return URLs may point there. */
         allowed_origins: allowedOriginsSchema.optional(),
+        /** Sites that may show the booking widget; empty or unset: any site. */
+        embed_origins: allowedOriginsSchema
+          .optional()
+          .describe('Origins of the sites allowed to embed the booking widget (/embed/{slug}); empty or unset: any site'),
       })
       .catchall(z.unknown())
       .optional(),

@@ -48,8 +48,9 @@ export function webCsp(frameAncestors: readonly string[]): Record<string, string
 }
 
 /**
- * Who may frame each entry. The widget is made to sit in a business's own site; until a
- * business setting names its sites, any site may frame it. Every other page: nobody.
+ * Who may frame each entry. The widget is made to sit in a business's own site; until the
+ * business names its sites (`embed_origins`, see `WebAppOptions.embedAncestors`), any site
+ * may frame it. Every other page: nobody.
  */
 export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
   booking: ["'none'"],
@@ -58,11 +59,29 @@ export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
 
 const ASSET_NAME = /^[A-Za-z0-9._-]+$/;
 
+export interface WebAppOptions {
+  distDir?: string;
+  /**
+   * The sites allowed to frame the widget of the business at a slug (`/embed/{slug}`), or null
+   * for any site. Answered per request, so a business's change applies to the next page load.
+   */
+  embedAncestors?: (slug: string) => Promise<readonly string[] | null>;
+}
+
+function cspHeader(directives: Record<string, string[]>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+
 /**
  * Registers the web app's routes when web/dist holds a build; returns false (and the API
  * runs alone) when it does not.
  */
-export async function registerWebApp(app: FastifyInstance, distDir: string = WEB_DIST_DIR): Promise<boolean> {
+export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<boolean> {
+  const { distDir = WEB_DIST_DIR, embedAncestors } = options;
   const entries = Object.keys(WEB_ENTRIES) as WebEntry[];
   if (!entries.every((entry) => existsSync(join(distDir, `${entry}.html`)))) {
     app.log.warn({ distDir }, 'the web app is not built (run `npm run build:web`); serving the API only');
@@ -85,16 +104,23 @@ export async function registerWebApp(app: FastifyInstance, distDir: string = WEB
   }
 
   for (const entry of entries) {
+    const perBusiness = entry === 'embed' && embedAncestors !== undefined;
     const helmet = {
-      contentSecurityPolicy: { useDefaults: false, directives: webCsp(FRAME_ANCESTORS[entry]) },
+      // The widget's policy names the business's sites, so it is written per request below.
+      contentSecurityPolicy: perBusiness ? false : { useDefaults: false, directives: webCsp(FRAME_ANCESTORS[entry]) },
       // X-Frame-Options cannot name other sites; frame-ancestors decides for the widget.
       ...(entry === 'embed' ? { xFrameOptions: false } : {}),
-    };
+    } as const;
     for (const url of WEB_ENTRIES[entry]) {
-      app.get(url, { ...hidden, helmet }, (_request, reply) =>
+      app.get(url, { ...hidden, helmet }, async (request, reply) => {
+        if (perBusiness) {
+          const slug = (request.params as { '*'?: string })['*']?.split('/')[0] ?? '';
+          const sites = SLUG.test(slug) ? await embedAncestors(slug) : null;
+          reply.header('content-security-policy', cspHeader(webCsp(sites ?? FRAME_ANCESTORS.embed)));
+        }
         // Always revalidated, so a deploy's new asset names reach browsers at once.
-        reply.header('cache-control', 'no-cache').sendFile(`${entry}.html`, { cacheControl: false }),
-      );
+        return reply.header('cache-control', 'no-cache').sendFile(`${entry}.html`, { cacheControl: false });
+      });
     }
   }
   return true;
