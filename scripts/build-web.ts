@@ -19,8 +19,10 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.build-stamp');
+/** One Vite build per configuration, in order, into the same dist/: the app's pages, then the widget loader. */
+const CONFIGS = ['vite.config.ts', 'vite.widget.config.ts'];
 /** Everything the build reads besides node_modules. */
-const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/vite.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
+const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/vite.config.ts', 'web/vite.widget.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
 
 function files(path: string): string[] {
   if (!existsSync(path)) return [];
@@ -55,8 +57,10 @@ export function ensureWebBuild(force = false): 'current' | 'built' | 'skipped' {
   }
   const hash = sourceHash();
   const started = Date.now();
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: WEB, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`web app build failed (exit ${result.status ?? result.signal})`);
+  for (const config of CONFIGS) {
+    const result = spawnSync(process.execPath, [viteBin, 'build', '--config', config, '--logLevel', 'warn'], { cwd: WEB, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`web app build failed (${config}: exit ${result.status ?? result.signal})`);
+  }
   writeFileSync(STAMP, `${hash}\n`);
   process.stdout.write(`web app built into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return 'built';

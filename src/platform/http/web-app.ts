@@ -58,6 +58,8 @@ export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
 };
 
 const ASSET_NAME = /^[A-Za-z0-9._-]+$/;
+/** The script businesses paste into their sites (web/vite.widget.config.ts builds it). */
+const WIDGET_LOADER = 'widget.js';
 
 export interface WebAppOptions {
   distDir?: string;
@@ -100,7 +102,15 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   // Unhashed files of web/public (favicon.svg, ...): cached briefly.
   for (const name of readdirSync(distDir)) {
     if (name.endsWith('.html') || name.startsWith('.') || !statSync(join(distDir, name)).isFile()) continue;
+    if (name === WIDGET_LOADER) continue;
     app.get(`/${name}`, hidden, (_request, reply) => reply.sendFile(name, { maxAge: '1h' }));
+  }
+  // The widget's loader runs on businesses' own sites: other origins may load it, and a new
+  // version reaches them within minutes (revalidated by ETag after that).
+  if (existsSync(join(distDir, WIDGET_LOADER))) {
+    app.get(`/${WIDGET_LOADER}`, hidden, (_request, reply) =>
+      reply.header('cross-origin-resource-policy', 'cross-origin').sendFile(WIDGET_LOADER, { maxAge: '10m' }),
+    );
   }
 
   for (const entry of entries) {

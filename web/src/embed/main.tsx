@@ -8,11 +8,16 @@ import sharedEn from '../shared/i18n/en.json';
 import sharedEs from '../shared/i18n/es.json';
 import { startI18n } from '../shared/i18n/i18n.ts';
 import { AppProviders } from '../shared/ui/app-providers.tsx';
+import bookingEn from '../public/booking/i18n/en.json';
+import bookingEs from '../public/booking/i18n/es.json';
 import { EmbedPage } from './embed-page.tsx';
 
 /** The widget entry (embed.html): the server sends it for /embed/*, the one page a business may frame. */
 
-await startI18n({ es: { shared: sharedEs, catalog: catalogEs }, en: { shared: sharedEn, catalog: catalogEn } });
+await startI18n({
+  es: { shared: sharedEs, catalog: catalogEs, booking: bookingEs },
+  en: { shared: sharedEn, catalog: catalogEn, booking: bookingEn },
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('embed.html has no #root');

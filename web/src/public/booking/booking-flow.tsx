@@ -23,10 +23,14 @@ interface BookingFlowProps {
   page: BookingPage;
   service: BookingPageService;
   onChangeService: () => void;
+  /** Told of each booking made (the widget passes it on to its host page). */
+  onConfirmed?: (booking: CreatedBooking) => void;
+  /** Inside the widget's frame: links to other pages open in a new tab. */
+  embedded?: boolean;
 }
 
 /** Day → time → details (→ code) → booked, for one service; what was typed survives going back. */
-export function BookingFlow({ slug, page, service, onChangeService }: BookingFlowProps) {
+export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const customerZone = useMemo(browserZone, []);
@@ -77,6 +81,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
         onSuccess: (created) => {
           setBooking(created);
           setStep('done');
+          onConfirmed?.(created);
         },
         onError: (error) => {
           if (error instanceof ApiError && error.code === 'SLOT_UNAVAILABLE') {
@@ -109,6 +114,7 @@ export function BookingFlow({ slug, page, service, onChangeService }: BookingFlo
       <Confirmation
         booking={booking}
         customerZone={customerZone}
+        embedded={embedded}
         onAnother={() => {
           setBooking(null);
           setSlot(null);

@@ -7,7 +7,19 @@ import { dateValue } from './month.ts';
 import styles from './booking-flow.module.css';
 
 /** The booking number, when (in both zones if they differ), the manage link and what happens next — or the payment link. */
-export function Confirmation({ booking, customerZone, onAnother }: { booking: CreatedBooking; customerZone: string; onAnother: () => void }) {
+export function Confirmation({
+  booking,
+  customerZone,
+  embedded = false,
+  onAnother,
+}: {
+  booking: CreatedBooking;
+  customerZone: string;
+  /** In the widget's frame, where the product's other pages may not be framed: they open in a new tab. */
+  embedded?: boolean;
+  onAnother: () => void;
+}) {
+  const newTab = embedded ? { target: '_blank', rel: 'noopener' } : {};
   const { t, i18n } = useTranslation('booking');
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -25,7 +37,7 @@ export function Confirmation({ booking, customerZone, onAnother }: { booking: Cr
       </h2>
       {pending ? <p>{t('pendingText', { amount: formatMoney({ amount: booking.pricing.deposit_required, currency: booking.pricing.currency }, i18n.language) })}</p> : null}
       {pending && payUrl ? (
-        <a className={styles.primary} href={payUrl} data-testid="pay-deposit">
+        <a className={styles.primary} href={payUrl} data-testid="pay-deposit" {...newTab}>
           {t('pay')}
         </a>
       ) : null}
@@ -44,7 +56,7 @@ export function Confirmation({ booking, customerZone, onAnother }: { booking: Cr
       </dl>
       {!pending ? <p className={styles.hint}>{t('next')}</p> : null}
       {booking.manage_url ? (
-        <a className={styles.secondary} href={booking.manage_url} data-testid="manage-link">
+        <a className={styles.secondary} href={booking.manage_url} data-testid="manage-link" {...newTab}>
           {t('manage')}
         </a>
       ) : null}

@@ -7,8 +7,13 @@ const STORAGE_KEY = 'reservehub.language';
 
 const isLanguage = (value: string | null | undefined): value is Language => LANGUAGES.some((language) => language === value);
 
-/** The remembered choice, else the browser's first supported language, else Spanish. */
+/**
+ * The page's `?lang=` (the widget gets its host page's language that way), else the remembered
+ * choice, else the browser's first supported language, else Spanish.
+ */
 export function detectLanguage(): Language {
+  const asked = new URLSearchParams(globalThis.location?.search ?? '').get('lang');
+  if (isLanguage(asked)) return asked;
   let stored: string | null = null;
   try {
     stored = globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
