@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,27 @@ export function isWebBuildCurrent(): boolean {
   return existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === sourceHash();
 }
 
+const COMPRESSIBLE = /\.(js|css|svg|html)$/;
+
+/**
+ * Writes `.br` and `.gz` beside each text file of the build, once, at their highest levels: the
+ * server sends them to browsers that accept them (@fastify/static `preCompressed`), so no request
+ * spends CPU compressing and a phone downloads a third of the bytes.
+ */
+function precompress(directory: string): void {
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) {
+      precompress(path);
+      continue;
+    }
+    if (!COMPRESSIBLE.test(name)) continue;
+    const content = readFileSync(path);
+    writeFileSync(`${path}.br`, brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length } }));
+    writeFileSync(`${path}.gz`, gzipSync(content, { level: 9 }));
+  }
+}
+
 /** Builds unless current; returns what it did. */
 export function ensureWebBuild(force = false): 'current' | 'built' | 'skipped' {
   if (!force && isWebBuildCurrent()) return 'current';
@@ -61,6 +83,7 @@ export function ensureWebBuild(force = false): 'current' | 'built' | 'skipped' {
     const result = spawnSync(process.execPath, [viteBin, 'build', '--config', config, '--logLevel', 'warn'], { cwd: WEB, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`web app build failed (${config}: exit ${result.status ?? result.signal})`);
   }
+  precompress(DIST);
   writeFileSync(STAMP, `${hash}\n`);
   process.stdout.write(`web app built into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return 'built';

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'booking.html'), '<!doctype html><title>booking entry</title>');
   writeFileSync(join(dist, 'embed.html'), '<!doctype html><title>embed entry</title>');
   writeFileSync(join(dist, 'assets', 'booking-Ab12Cd.js'), 'console.log(1)');
+  writeFileSync(join(dist, 'assets', 'booking-Ab12Cd.js.br'), brotliCompressSync('console.log(1)'));
   writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   db = await openTestDatabase();
   // A public limit of 2 per minute: page and asset loads must not count against it.
@@ -66,6 +68,15 @@ describe('web app pages', () => {
     expect(cspOf(response.headers['content-security-policy']).get('frame-ancestors')).toBe('*');
     expect(cspOf(response.headers['content-security-policy']).get('script-src')).toBe("'self'");
     expect(response.headers['x-frame-options']).toBeUndefined();
+  });
+
+  it('a browser that accepts brotli gets the build\'s precompressed file, others the plain one', async () => {
+    const compressed = await get('/assets/booking-Ab12Cd.js', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.rawPayload.equals(brotliCompressSync('console.log(1)'))).toBe(true);
+    const plain = await get('/assets/booking-Ab12Cd.js', { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
   });
 
   it('hashed assets are immutable for a year; a missing one is a 404', async () => {

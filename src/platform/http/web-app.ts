@@ -89,7 +89,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     app.log.warn({ distDir }, 'the web app is not built (run `npm run build:web`); serving the API only');
     return false;
   }
-  await app.register(fastifyStatic, { root: distDir, serve: false });
+  // The build writes .br and .gz beside each text file (scripts/build-web.ts); they go to browsers that accept them.
+  await app.register(fastifyStatic, { root: distDir, serve: false, preCompressed: true });
   const hidden = { schema: { hide: true }, config: { webApp: true } } as const;
 
   // Vite names every asset by its content hash: a name never changes meaning, so it is cached for good.
@@ -102,7 +103,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   // Unhashed files of web/public (favicon.svg, ...): cached briefly.
   for (const name of readdirSync(distDir)) {
     if (name.endsWith('.html') || name.startsWith('.') || !statSync(join(distDir, name)).isFile()) continue;
-    if (name === WIDGET_LOADER) continue;
+    // .br/.gz twins are sent in place of their file, never asked for by name.
+    if (name === WIDGET_LOADER || /\.(br|gz)$/.test(name)) continue;
     app.get(`/${name}`, hidden, (_request, reply) => reply.sendFile(name, { maxAge: '1h' }));
   }
   // The widget's loader runs on businesses' own sites: other origins may load it, and a new

@@ -155,7 +155,10 @@ function mount(script: HTMLScriptElement, registry: ReserveHubApi): void {
   }
   const host = target ? document.querySelector(target) : null;
   if (host) host.append(container);
-  else script.parentNode?.insertBefore(container, script);
+  else if (script.parentNode && script.parentNode !== document.head) script.parentNode.insertBefore(container, script);
+  // Pasted into <head>: the widget goes at the end of the page's body.
+  else if (document.body) document.body.append(container);
+  else document.addEventListener('DOMContentLoaded', () => document.body.append(container));
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     // Only this widget's own frame, from the product's origin, is believed.
