@@ -312,8 +312,11 @@ describe('waitlist (RF2.16)', () => {
     const offered = await call('GET', `/api/v1/waitlist?service_id=${catalog.serviceId}&status=offered`, { auth: tokenFor(tenant) });
     expect(offered.body.data.map((entry: Json) => entry.id)).toEqual([standard.body.data.id]);
 
-    const claimToken = /\/waitlist\/claim\/([A-Za-z0-9_-]+)/.exec(lastEmailTo(standardGuest.email))?.[1] ?? '';
+    const claimLink = /\/waitlist\/claim\/([A-Za-z0-9_-]+)\?business=([a-z0-9-]+)/.exec(lastEmailTo(standardGuest.email));
+    const claimToken = claimLink?.[1] ?? '';
     expect(claimToken).not.toBe('');
+    // The link names the business, so the claim page knows whom to ask (X-Tenant).
+    expect(claimLink?.[2]).toBe(tenant.slug);
     const claimed = await call('POST', `/api/v1/waitlist/offers/${claimToken}/claim`, { tenant: tenant.slug });
     expect(claimed.status).toBe(201);
     expect(claimed.body.data.start_time).toBe(start);

@@ -128,7 +128,7 @@ describe('email over SMTP', () => {
     expect(second.event.sequence).toBeGreaterThan(first.event.sequence);
   });
 
-  it('sends marketing only with consent, with one-click List-Unsubscribe that withdraws it', async () => {
+  it('sends marketing only with consent, with a visible unsubscribe link and one-click List-Unsubscribe, each withdrawing it', async () => {
     const consenting = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Eva', email: 'eva@example.com', marketing: true });
     const refusing = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Leo', email: 'leo@example.com' });
     const queued = await import('../../src/platform/db/tenant-context.ts').then(({ withTenant }) =>
@@ -156,6 +156,13 @@ describe('email over SMTP', () => {
     expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/im);
     const url = /^List-Unsubscribe: <(https:\/\/book\.example\.test\/api\/v1\/notifications\/unsubscribe\?token=[A-Za-z0-9_-]+)>/im.exec(raw)?.[1];
     if (!url) throw new Error('no unsubscribe link');
+    // The visible link a person clicks opens the web page (/unsubscribe?token=…), whose button posts that token.
+    const visible = /https:\/\/book\.example\.test\/unsubscribe\?token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '');
+    if (!visible) throw new Error(`no visible unsubscribe link in: ${mail?.text ?? ''}`);
+    expect(mail?.text).not.toContain('{{');
+    expect(mail?.html || '').toContain(`/unsubscribe?token=${visible[1]}`);
+    const byPerson = await harness.server.inject({ method: 'POST', url: `/api/v1/notifications/unsubscribe?token=${visible[1]}` });
+    expect(byPerson.statusCode).toBe(204);
     const response = await harness.server.inject({ method: 'POST', url: new URL(url).pathname + new URL(url).search });
     expect(response.statusCode).toBe(204);
     const forged = await harness.server.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe?token=AAAAAAAAAAAAAAAAAAAA' });

@@ -16,7 +16,7 @@ import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, STAFF_ENTERED, UNPROVEN } from '../customers/index.ts';
 import { isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
-import { getBusiness } from '../tenancy/index.ts';
+import { getBusiness, getTenant } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import type { FreedSlot } from './booking-actions.service.ts';
 import type { BookingCreateService } from './booking-create.service.ts';
@@ -158,6 +158,8 @@ export class WaitlistService {
     const service = await findServiceSnapshot(trx, tenantId, slot.serviceId);
     const business = service ? await getBusiness(trx, tenantId, service.business_id) : null;
     const minutes = offerMinutes(business?.settings);
+    // The claim page needs the business (X-Tenant) besides the token.
+    const tenant = await getTenant(trx, tenantId);
     const token = randomBytes(24).toString('base64url');
     const offer = await this.#repository.insertOffer(trx, tenantId, {
       entryId: entry.id,
@@ -176,7 +178,7 @@ export class WaitlistService {
       serviceName: service?.name ?? null,
       start: check.start,
       timeZone: check.timeZone,
-      claimUrl: `${this.#deps.publicUrl}/waitlist/claim/${token}`,
+      claimUrl: `${this.#deps.publicUrl}/waitlist/claim/${token}${tenant ? `?business=${encodeURIComponent(tenant.slug)}` : ''}`,
       expiresAt: offer.expires_at,
     });
     await enqueue(trx, waitlistOfferExpiryJob, { offer_id: offer.id }, { tenantId, runAt: offer.expires_at, dedupeKey: `waitlist-offer:${offer.id}` });

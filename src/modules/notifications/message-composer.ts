@@ -26,6 +26,7 @@ import { SECRET_PLACEHOLDER } from './one-time-secret.ts';
 import type { InvitationData, NotificationSettingsData } from './notifications.tables.ts';
 import { findActiveTemplate } from './templates.repository.ts';
 import { renderTemplate, TemplateError, type RenderedMessage, type TemplateSource } from './template-engine.ts';
+import { unsubscribePageUrl } from './unsubscribe-token.ts';
 
 export interface ComposerDeps {
   keyRing: KeyRing;
@@ -178,6 +179,8 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
     business: { name: business?.name ?? '', phone: business?.phone ?? '', email: business?.email ?? '' },
     ...(request.booking ? bookingVariables(request.booking, language) : {}),
     ...request.extra?.(language),
+    // A person clicks the visible link (the List-Unsubscribe header is for mail clients' one click).
+    ...(marketing && customer !== null ? { unsubscribe_url: unsubscribePageUrl(deps.keyRing, deps.publicUrl, tenantId, customer.id) } : {}),
     // The code itself never enters the rendered text; the delivery job puts it in.
     ...(request.oneTimeCode !== undefined ? { code: SECRET_PLACEHOLDER } : {}),
   });

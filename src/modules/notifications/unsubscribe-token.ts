@@ -8,9 +8,20 @@ const CONTEXT = 'notifications.unsubscribe';
  * pointed at someone else.
  */
 export function unsubscribeUrl(keyRing: KeyRing, publicUrl: string, tenantId: string, customerId: string): string {
-  const token = Buffer.from(keyRing.encrypt(`${tenantId}:${customerId}`, CONTEXT)).toString('base64url');
   // In the query: the token is longer than a path parameter may be.
-  return `${publicUrl}/api/v1/notifications/unsubscribe?token=${token}`;
+  return `${publicUrl}/api/v1/notifications/unsubscribe?token=${unsubscribeToken(keyRing, tenantId, customerId)}`;
+}
+
+/**
+ * The visible "unsubscribe" link in a marketing message's text: the web page a person's click
+ * opens (`/unsubscribe?token=…`), which asks once and then unsubscribes with the same token.
+ */
+export function unsubscribePageUrl(keyRing: KeyRing, publicUrl: string, tenantId: string, customerId: string): string {
+  return `${publicUrl}/unsubscribe?token=${unsubscribeToken(keyRing, tenantId, customerId)}`;
+}
+
+function unsubscribeToken(keyRing: KeyRing, tenantId: string, customerId: string): string {
+  return Buffer.from(keyRing.encrypt(`${tenantId}:${customerId}`, CONTEXT)).toString('base64url');
 }
 
 /** The tenant and customer of an unsubscribe token, or null when it is not one of ours. */
