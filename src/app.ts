@@ -33,6 +33,8 @@ import {
   createCustomerBookings,
   customerSearchAdapter,
   linkKeyFrom,
+  manageUrl,
+  signManageToken,
   verifyManageToken,
 } from './modules/booking/index.ts';
 import { seedDemoBookings } from './modules/booking/booking.seed.ts';
@@ -81,7 +83,14 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   const keyRing = loadKeyRing(config);
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
-  const notifications = createNotificationsModule({ db, config, keyRing, logger: pino(loggerOptions(config.LOG_LEVEL)) });
+  const linkKey = linkKeyFrom(keyRing);
+  const notifications = createNotificationsModule({
+    db,
+    config,
+    keyRing,
+    logger: pino(loggerOptions(config.LOG_LEVEL)),
+    manageUrlFor: (tenantId, bookingId) => manageUrl(publicUrl(config), signManageToken(linkKey, tenantId, bookingId)),
+  });
   const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession, messages: notifications.identityMessages });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
   const audit = createAuditModule({ db });
@@ -97,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     feeRuleOf: async (executor, tenantId) => (await tenantLimits(executor, tenantId)).plan.transaction_fee,
     bookingLookup: bookingPaymentFacts,
     // A guest pays with the manage link's token; return URLs stay on the business's own origins.
-    verifyManageToken: (token) => verifyManageToken(linkKeyFrom(keyRing), token),
+    verifyManageToken: (token) => verifyManageToken(linkKey, token),
     allowedReturnOrigins: businessReturnOrigins,
     sandboxSecret: sandboxSecretFrom(keyRing),
     pageKey: paymentPageKeyFrom(keyRing),
@@ -110,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     messages: notifications.bookingMessages,
     bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
     publicUrl: publicUrl(config),
-    linkKey: linkKeyFrom(keyRing),
+    linkKey,
     searchCustomerIds: customerSearchAdapter(keyRing),
   });
   // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.

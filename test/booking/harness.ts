@@ -15,7 +15,7 @@ import { createCustomersModule } from '../../src/modules/customers/index.ts';
 import type { SystemRole } from '../../src/modules/identity/permissions.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
-import { createBookingModule, customerSearchAdapter, type BookingDeps } from '../../src/modules/booking/index.ts';
+import { createBookingModule, customerSearchAdapter, manageUrl, signManageToken, type BookingDeps } from '../../src/modules/booking/index.ts';
 import type { BookingModule } from '../../src/modules/booking/index.ts';
 import type {
   BookingPaymentSummary,
@@ -104,7 +104,14 @@ export async function startBookingServer(handle: DatabaseHandle, options: { env?
       const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
       const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
       const customers = createCustomersModule({ db: handle.db, keyRing });
-      const notifications = createNotificationsModule({ db: handle.db, config, keyRing, logger: silentLogger });
+      const linkKey = Buffer.alloc(32, 7);
+      const notifications = createNotificationsModule({
+        db: handle.db,
+        config,
+        keyRing,
+        logger: silentLogger,
+        manageUrlFor: (tenantId, bookingId) => manageUrl('https://book.example.test', signManageToken(linkKey, tenantId, bookingId)),
+      });
       const deps: BookingDeps = {
         db: handle.db,
         keyRing,
@@ -112,7 +119,7 @@ export async function startBookingServer(handle: DatabaseHandle, options: { env?
         messages: notifications.bookingMessages,
         bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
         publicUrl: 'https://book.example.test',
-        linkKey: Buffer.alloc(32, 7),
+        linkKey,
         searchCustomerIds: customerSearchAdapter(keyRing),
         now: () => clock.now ?? new Date(),
       };

@@ -82,6 +82,29 @@ describe('manage link', () => {
     expect(cancelled.body.data.history.at(-1).actor.type).toBe('guest');
   });
 
+  it('the confirmation email carries the manage link, which opens the booking; messages to the business do not', async () => {
+    const customer = guest();
+    const created = await book(madridSlot(10, '16:00'), { customer });
+    expect(created.status).toBe(201);
+    // The confirmation comes from notifications reacting to booking.created, as in the product.
+    const messaging = new Worker({
+      handle: db,
+      definitions: [createEventFanoutJob([...app.booking.subscribers, ...app.notifications.subscribers]), ...app.booking.jobs, ...app.notifications.jobs],
+      logger: pino({ level: 'silent' }),
+      concurrency: 2,
+      pollMs: 50,
+    });
+    await messaging.drain();
+    const link = /https?:\/\/\S+\/manage\/([A-Za-z0-9_-]{64})/.exec(lastEmailTo(customer.email));
+    expect(link?.[0]).toBe(created.body.data.manage_url);
+    const view = await call('GET', `/api/v1/manage/${link?.[1] ?? ''}`);
+    expect(view.status).toBe(200);
+    expect(view.body.data.booking_number).toBe(created.body.data.booking_number);
+    for (const message of smtp.messages.filter((sent) => !sent.envelopeTo.includes(customer.email))) {
+      expect(message.parsed.text ?? '').not.toContain(link?.[1] ?? 'no token');
+    }
+  });
+
   it('applies the stricter guest window and refuses forged or tampered tokens', async () => {
     const created = await book(madridSlot(10, '10:00'), { payment_method_id: 'pm_card_visa' });
     const token = tokenOf(created.body.data);

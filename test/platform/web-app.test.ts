@@ -42,7 +42,7 @@ const get = (url: string, headers: Record<string, string> = {}) => app.server.in
 
 
 describe('web app pages', () => {
-  it.each(['/', '/book/demo', '/book/demo/some/step', '/manage/abc.def', '/waitlist/xyz', '/unsubscribe'])('%s answers the booking entry', async (url) => {
+  it.each(['/', '/book/demo', '/book/demo/some/step', '/manage/abc.def', '/waitlist/xyz', '/unsubscribe', '/payments/return'])('%s answers the booking entry', async (url) => {
     const response = await get(url);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/html/);

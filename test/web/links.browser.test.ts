@@ -1,9 +1,11 @@
 /**
- * The links the product sends, followed in a real browser against the real product process:
- * a guest books on the demo business through the API, opens the booking's `manage_url`, sees the
- * booking, sees the refund before confirming and cancels; a forged manage link, a spent waitlist
- * offer and a forged unsubscribe link each get the clear "no longer valid" page.
- * Screenshots at 360 px and 1280 px go to test-artifacts/web/.
+ * The links the product sends, followed in a real browser against the real product process, from
+ * the real emails it sent to an SMTP server this test runs: a guest books on the demo business, opens
+ * the manage link of the confirmation email, sees the booking, sees the refund before confirming and
+ * cancels; that frees the slot, and the waitlist offer email's link books it for the next guest in
+ * line. A forged manage link, a spent waitlist offer and a forged unsubscribe link each get the clear
+ * "no longer valid" page; the payment provider's return page says what happened. axe-core checks each
+ * page. Screenshots at 360 px and 1280 px go to test-artifacts/web/.
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
@@ -12,7 +14,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 
 const SKIP_REASON = browserSkipReason('links.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -47,19 +50,37 @@ function firstSlot(value: unknown): string | null {
 
 describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
+  const sink = new SmtpSink();
   let browser: Browser;
 
   beforeAll(async () => {
     ensureWebBuild();
     mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
+    await sink.start();
+    await product.start({ SMTP_URL: sink.url, EMAIL_FROM: 'Salón Demo <reservas@demo.example>' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await product.stop();
+    await sink.close();
   }, 60_000);
+
+  /** The first link to `path` in the emails `to` received whose text matches `about`, waiting for one to arrive. */
+  async function linkFromEmail(to: string, path: string, about: RegExp): Promise<string> {
+    const pattern = new RegExp(`${product.baseUrl.replace(/[.:/]/g, '\\$&')}${path}[^\\s"<>]*`);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      for (const message of sink.messages.filter((candidate) => candidate.envelopeTo.includes(to) && about.test(candidate.parsed.text ?? ''))) {
+        const link = pattern.exec(message.parsed.text ?? '')?.[0];
+        if (link) return link;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const received = sink.messages.map((message) => `${message.envelopeTo.join(', ')}: ${message.parsed.subject ?? ''}\n${(message.parsed.text ?? '').slice(0, 400)}`);
+    throw new Error(`no ${path} link reached ${to} in 30 s; received:\n${received.join('\n---\n')}`);
+  }
 
   async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; raw: string }> {
     const response = await fetch(`${product.baseUrl}${path}`, {
@@ -72,8 +93,15 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     return { status: response.status, data: parsed?.data as T, raw };
   }
 
-  /** A guest books the demo business's first service at its first free slot; returns the manage link. */
-  async function guestBooking(dayOffset: number): Promise<string> {
+  interface GuestBooking {
+  email: string;
+  serviceId: string;
+  resourceId: string;
+  start: string;
+  }
+
+  /** A guest books the demo business's first service at its first free slot from `dayOffset` days on. */
+  async function guestBooking(dayOffset: number): Promise<GuestBooking> {
     const page = await api<{ services: { id: string }[] }>('GET', '/api/v1/booking-page');
     expect(page.status, page.raw).toBe(200);
     const serviceId = page.data.services[0]?.id ?? '';
@@ -84,22 +112,32 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     const offered = availability.data.resources.find((entry) => firstSlot(entry) !== null);
     const start = offered ? firstSlot(offered) : null;
     expect(start, availability.raw.slice(0, 2000)).not.toBeNull();
-    const booked = await api<{ status: string; manage_url?: string }>('POST', '/api/v1/bookings', {
+    const email = `lucia-${dayOffset}-${Date.now()}@example.test`;
+    const booked = await api<{ status: string }>('POST', '/api/v1/bookings', {
       service_id: serviceId,
       resource_id: offered?.resource.id,
       start_time: start,
-      customer: { first_name: 'Lucía', last_name: 'Enlace', email: `lucia-${dayOffset}-${Date.now()}@example.test` },
+      customer: { first_name: 'Lucía', last_name: 'Enlace', email },
     });
     expect(booked.status, booked.raw).toBe(201);
-    expect(booked.data.manage_url, booked.raw).toMatch(/\/manage\/[^/]+$/);
-    return booked.data.manage_url ?? '';
+    return { email, serviceId, resourceId: offered?.resource.id ?? '', start: start ?? '' };
   }
 
-
-  it('the manage link shows the booking, the refund before confirming, and cancels', async () => {
+  it('the confirmation email\'s manage link shows the booking, the refund before confirming, and cancels; the freed slot\'s waitlist offer email books it for the next guest', async () => {
     for (const [index, width] of WIDTHS.entries()) {
-      const manageUrl = await guestBooking(3 + index * 7);
-      expect(manageUrl.startsWith(product.baseUrl)).toBe(true);
+      const booking = await guestBooking(3 + index * 7);
+      // Someone else waits for that very time.
+      const waiting = `espera-${index}-${Date.now()}@example.test`;
+      const end = new Date(Date.parse(booking.start) + 60 * 60_000).toISOString();
+      const joined = await api('POST', '/api/v1/waitlist', {
+        service_id: booking.serviceId,
+        resource_id: booking.resourceId,
+        customer: { first_name: 'Pablo', email: waiting },
+        preferred_times: [{ start: booking.start, end }],
+      });
+      expect(joined.status, joined.raw).toBe(201);
+
+      const manageUrl = await linkFromEmail(booking.email, '/manage/', /Lucía/);
       const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'America/Mexico_City', viewport: { width, height: 800 } });
       const { page, problems } = await openWatchedPage(context, { expectedStatus: 404, watchRequests: false });
       await page.goto(manageUrl);
@@ -109,6 +147,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       // Visitor in Mexico, business in Madrid: both times are shown.
       expect(await page.textContent('[data-testid="manage-when"]')).toContain('en tu hora');
       await page.screenshot({ path: join(ARTIFACTS, `manage-es-${width}.png`), fullPage: true });
+      await expectAccessible(page, `manage ${width}`);
 
       await page.focus('[data-testid="manage-cancel"]');
       await page.keyboard.press('Enter');
@@ -117,6 +156,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       // Still confirmed while the customer reads what they would get back.
       expect(await page.getAttribute('[data-testid="manage-booking"]', 'data-status')).toBe('confirmed');
       await page.screenshot({ path: join(ARTIFACTS, `manage-confirm-es-${width}.png`), fullPage: true });
+      await expectAccessible(page, `manage refund preview ${width}`);
 
       await page.click('[data-testid="manage-cancel-confirm"]');
       await page.waitForSelector('[data-testid="manage-cancelled"]', POLL);
@@ -130,9 +170,42 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       expect(after.data.status).toBe('cancelled');
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       expect(problems).toEqual([]);
+
+      // The freed time goes to the guest who waited for it, by email; their link books it.
+      const claimUrl = await linkFromEmail(waiting, '/waitlist/claim/', /Pablo/);
+      expect(claimUrl).toMatch(/\?business=demo$/);
+      const offer = await openWatchedPage(context);
+      await offer.page.goto(claimUrl);
+      await offer.page.waitForSelector('[data-testid="waitlist-offer"]', POLL);
+      await offer.page.screenshot({ path: join(ARTIFACTS, `waitlist-offer-es-${width}.png`), fullPage: true });
+      await expectAccessible(offer.page, `waitlist offer ${width}`);
+      await offer.page.click('[data-testid="waitlist-claim"]');
+      await offer.page.waitForSelector('[data-testid="waitlist-claimed"]', POLL);
+      await offer.page.screenshot({ path: join(ARTIFACTS, `waitlist-claimed-es-${width}.png`), fullPage: true });
+      await expectAccessible(offer.page, `waitlist claimed ${width}`);
+      expect(offer.problems).toEqual([]);
+      // The slot is the waiting guest's now: the product confirms it to them by email too.
+      await linkFromEmail(waiting, '/manage/', /Pablo/);
       await context.close();
     }
-  }, 180_000);
+  }, 240_000);
+
+  it('the payment provider\'s return page says whether the payment went through, in both languages', async () => {
+    for (const [locale, outcome, status, title] of [
+      ['es-ES', 'paid', 'succeeded', 'Pago recibido'],
+      ['en-US', 'failed', 'failed', 'The payment did not go through'],
+    ] as const) {
+      const context = await browser.newContext({ locale, viewport: { width: 360, height: 800 } });
+      const { page, problems } = await openWatchedPage(context);
+      await page.goto(`${product.baseUrl}/payments/return?payment_intent=pi_test&redirect_status=${status}`);
+      await page.waitForSelector(`[data-testid="payment-return"][data-outcome="${outcome}"]`, POLL);
+      expect(await page.textContent('[data-testid="payment-return"] h1')).toBe(title);
+      await page.screenshot({ path: join(ARTIFACTS, `payment-return-${outcome}-${locale}-360.png`), fullPage: true });
+      await expectAccessible(page, `payment return ${outcome}`);
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  }, 60_000);
 
   it('a forged manage link says the link is no longer valid', async () => {
     for (const width of WIDTHS) {
@@ -142,6 +215,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       await page.waitForSelector('[data-testid="invalid-link"]', POLL);
       expect(await page.textContent('[data-testid="invalid-link"] h1')).toBe('Este enlace ya no es válido');
       await page.screenshot({ path: join(ARTIFACTS, `manage-invalid-es-${width}.png`), fullPage: true });
+      await expectAccessible(page, `invalid manage link ${width}`);
       await context.close();
     }
   }, 60_000);
@@ -167,6 +241,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     await page.waitForSelector('[data-testid="unsubscribe-button"]', POLL);
     expect(await page.textContent('[data-testid="unsubscribe-button"]')).toBe('Darme de baja');
     await page.screenshot({ path: join(ARTIFACTS, 'unsubscribe-es-360.png'), fullPage: true });
+    await expectAccessible(page, 'unsubscribe');
     await page.click('[data-testid="unsubscribe-button"]');
     await page.waitForSelector('[data-testid="invalid-link"]', POLL);
     await page.screenshot({ path: join(ARTIFACTS, 'unsubscribe-invalid-es-360.png'), fullPage: true });

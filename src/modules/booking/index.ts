@@ -32,7 +32,7 @@ export type { BookingDeps, BookingMessagesPort } from './booking-deps.ts';
 export type { BookingView } from './booking.schemas.ts';
 export { customerSearchAdapter } from './customer-search.adapter.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
-export { deriveLinkKey, linkKeyFrom, verifyManageToken } from './manage-link.ts';
+export { deriveLinkKey, linkKeyFrom, manageUrl, signManageToken, verifyManageToken } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';
 export { seedDemoBookings } from './booking.seed.ts';
 

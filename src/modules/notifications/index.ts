@@ -26,7 +26,7 @@ import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import { createSmtpSender, type EmailSender } from './channels/smtp-sender.ts';
 import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts';
 import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
-import { composeMessages, type MessageRequest } from './message-composer.ts';
+import { composeMessages, type ManageUrlFor, type MessageRequest } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
 import { notificationsReencryption, pushSubscriptionsReencryption } from './notifications-key-rotation.ts';
 import {
@@ -60,6 +60,11 @@ export interface NotificationsModuleDeps {
   text?: TextSender | null;
   /** Default: Web Push with VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT (null = capture). */
   push?: PushSender | null;
+  /**
+   * The customer's manage link of a booking (signed by the booking module; events never carry it,
+   * since webhooks and feeds must not). Without it, messages go without the link.
+   */
+  manageUrlFor?: ManageUrlFor;
 }
 
 export interface NotificationsModule {
@@ -108,7 +113,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
   const email = deps.email !== undefined ? deps.email : deps.config.SMTP_URL ? createSmtpSender(deps.config.SMTP_URL, deps.config.EMAIL_FROM) : null;
   const text = deps.text !== undefined ? deps.text : textSenderFrom(deps.config);
   const push = deps.push !== undefined ? deps.push : pushSenderFrom(deps.config);
-  const composer = { keyRing: deps.keyRing, publicUrl: base };
+  const composer = { keyRing: deps.keyRing, publicUrl: base, ...(deps.manageUrlFor ? { manageUrlFor: deps.manageUrlFor } : {}) };
   const services = {
     outbox: createOutboxService(deps),
     templates: createTemplatesService(deps),

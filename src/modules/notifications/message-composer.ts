@@ -28,9 +28,13 @@ import { findActiveTemplate } from './templates.repository.ts';
 import { renderTemplate, TemplateError, type RenderedMessage, type TemplateSource } from './template-engine.ts';
 import { unsubscribePageUrl } from './unsubscribe-token.ts';
 
+/** The customer's manage link of a booking (a port the booking module fills through the composition root). */
+export type ManageUrlFor = (tenantId: string, bookingId: string) => string;
+
 export interface ComposerDeps {
   keyRing: KeyRing;
   publicUrl: string;
+  manageUrlFor?: ManageUrlFor;
 }
 
 /**
@@ -122,6 +126,12 @@ function addressFor(channel: NotificationChannel, customer: CustomerForBooking):
   return null;
 }
 
+/** The booking's manage link for the customer's messages, when the event did not carry one. */
+function withManageUrl(deps: ComposerDeps, tenantId: string, booking: BookingSnapshot): BookingSnapshot {
+  if (booking.manageUrl || !deps.manageUrlFor || !booking.id) return booking;
+  return { ...booking, manageUrl: deps.manageUrlFor(tenantId, booking.id) };
+}
+
 /**
  * Renders a message for each channel the recipient can be reached on and
  * the tenant has enabled, stores it (content encrypted, address resolved
@@ -177,7 +187,10 @@ export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: st
   const variables = completeVariables(request.key, {
     customer: { first_name: customer?.first_name ?? '', last_name: customer?.last_name ?? '' },
     business: { name: business?.name ?? '', phone: business?.phone ?? '', email: business?.email ?? '' },
-    ...(request.booking ? bookingVariables(request.booking, language) : {}),
+    // The manage link is the customer's key to their booking: only messages to the customer carry it.
+    ...(request.booking
+      ? bookingVariables(request.recipient.kind === 'customer' ? withManageUrl(deps, tenantId, request.booking) : request.booking, language)
+      : {}),
     ...request.extra?.(language),
     // A person clicks the visible link (the List-Unsubscribe header is for mail clients' one click).
     ...(marketing && customer !== null ? { unsubscribe_url: unsubscribePageUrl(deps.keyRing, deps.publicUrl, tenantId, customer.id) } : {}),

@@ -22,7 +22,7 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.m
 
 /** Which HTML page answers which paths (web/vite.config.ts builds one page per entry). */
 export const WEB_ENTRIES = {
-  booking: ['/', '/book', '/book/*', '/manage/*', '/waitlist/*', '/unsubscribe', '/unsubscribe/*'],
+  booking: ['/', '/book', '/book/*', '/manage/*', '/waitlist/*', '/unsubscribe', '/unsubscribe/*', '/payments/return'],
   embed: ['/embed/*'],
 } as const;
 export type WebEntry = keyof typeof WEB_ENTRIES;

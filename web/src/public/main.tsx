@@ -20,7 +20,7 @@ import { Skeleton } from '../shared/ui/page-state.tsx';
 
 /**
  * The public entry (booking.html): every page a customer reaches without signing in.
- * The server sends this page for /, /book/*, /manage/*, /waitlist/* and /unsubscribe.
+ * The server sends this page for /, /book/*, /manage/*, /waitlist/*, /unsubscribe and /payments/return.
  * Declarative routes (no data router): server state is TanStack Query's, and the data
  * router's loaders and actions would cost 17 kB gzip more on every phone.
  */
@@ -28,6 +28,7 @@ import { Skeleton } from '../shared/ui/page-state.tsx';
 const ManagePage = lazy(() => import('./links/manage-page.tsx').then((module) => ({ default: module.ManagePage })));
 const WaitlistClaimPage = lazy(() => import('./links/waitlist-claim-page.tsx').then((module) => ({ default: module.WaitlistClaimPage })));
 const UnsubscribePage = lazy(() => import('./links/unsubscribe-page.tsx').then((module) => ({ default: module.UnsubscribePage })));
+const PaymentReturnPage = lazy(() => import('./links/payment-return-page.tsx').then((module) => ({ default: module.PaymentReturnPage })));
 const NotFoundPage = lazy(() => import('./not-found/not-found-page.tsx').then((module) => ({ default: module.NotFoundPage })));
 
 await startI18n({
@@ -49,6 +50,7 @@ createRoot(root).render(
           <Route path="/manage/:token" element={<ManagePage />} />
           <Route path="/waitlist/claim/:token" element={<WaitlistClaimPage />} />
           <Route path="/unsubscribe" element={<UnsubscribePage />} />
+          <Route path="/payments/return" element={<PaymentReturnPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
         </Suspense>
