@@ -7291,6 +7291,32 @@ export interface operations {
                                     type: "fixed";
                                     value: number;
                                 };
+                                /** @description When the customer may cancel and what is refunded (guests: the `guest` terms replace the base ones); null: the business's default terms */
+                                cancellation_policy: {
+                                    window_hours: number;
+                                    rules: {
+                                        min_hours: number;
+                                        refund_percentage: number;
+                                    }[];
+                                    guest?: {
+                                        window_hours?: number;
+                                        rules?: {
+                                            min_hours: number;
+                                            refund_percentage: number;
+                                        }[];
+                                    };
+                                    no_show?: {
+                                        keep_deposit: boolean;
+                                        fee?: {
+                                            amount: number;
+                                            currency: string;
+                                        };
+                                    };
+                                    reschedule?: {
+                                        min_hours_before?: number;
+                                        max_reschedules?: number;
+                                    };
+                                } | null;
                                 /** @description Who or what can deliver it (ids for availability) */
                                 resource_ids: string[];
                             }[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { moneySchema } from '../../platform/money.ts';
 import { serviceDepositSchema } from './pricing.ts';
+import { serviceSchema } from './services.schemas.ts';
 
 /** What a public booking page shows of the business: its public profile, never settings or ids of people. */
 export const bookingPageBusinessSchema = z.object({
@@ -35,6 +36,9 @@ export const bookingPageServiceSchema = z.object({
   duration_minutes: z.int(),
   price: moneySchema,
   deposit: serviceDepositSchema,
+  cancellation_policy: serviceSchema.shape.cancellation_policy.describe(
+    'When the customer may cancel and what is refunded (guests: the `guest` terms replace the base ones); null: the business\'s default terms',
+  ),
   resource_ids: z.array(z.uuid()).describe('Who or what can deliver it (ids for availability)'),
 });
 

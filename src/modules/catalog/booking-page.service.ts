@@ -57,6 +57,7 @@ export class BookingPageService {
             duration_minutes: view.duration_minutes,
             price: view.price,
             deposit: view.deposit,
+            cancellation_policy: view.cancellation_policy,
             resource_ids: view.resource_ids,
           };
         }),

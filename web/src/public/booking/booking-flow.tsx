@@ -7,6 +7,7 @@ import { useCreateBooking, type CreatedBooking } from '../../shared/api/use-crea
 import { formatDuration, formatMoney } from '../../shared/format/format.ts';
 import { browserZone, slotTime, zoneCity, zonedDate } from '../../shared/time/slot-time.ts';
 import { Skeleton } from '../../shared/ui/page-state.tsx';
+import { BookingTerms } from './booking-terms.tsx';
 import { Confirmation } from './confirmation.tsx';
 import { DatePicker } from './date-picker.tsx';
 import { bookingCustomer, EMPTY_DETAILS, type Details } from './details.ts';
@@ -66,14 +67,14 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
     setDate(null);
   };
 
-  const book = (verificationToken?: string) => {
+  const book = (verificationToken?: string, withDetails: Details = details) => {
     if (!slot) return;
     create.mutate(
       {
         service_id: service.id,
         resource_id: slot.resource_ids[0] as string,
         start_time: slot.start_time,
-        ...bookingCustomer(details),
+        ...bookingCustomer(withDetails),
         source: 'web',
         ...(verificationToken ? { verification_token: verificationToken } : {}),
       },
@@ -113,6 +114,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
     return (
       <Confirmation
         booking={booking}
+        business={page.business}
         customerZone={customerZone}
         embedded={embedded}
         onAnother={() => {
@@ -227,7 +229,16 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
             {step === 'verify' ? t('verifyTitle') : t('yourDetails')}
           </h2>
           {step === 'details' ? (
-            <DetailsForm value={details} onChange={setDetails} onSubmit={() => book()} busy={create.isPending}>
+            <DetailsForm
+              value={details}
+              onChange={setDetails}
+              onSubmit={(checked) => {
+                setDetails(checked);
+                book(undefined, checked);
+              }}
+              busy={create.isPending}
+            >
+              <BookingTerms service={service} depositAmount={depositAmount} />
               {createError ? (
                 <p role="alert" className={styles.fieldError}>
                   {createError.code === 'NETWORK_ERROR' ? t('errors.network') : t('errors.generic')}

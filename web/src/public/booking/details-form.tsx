@@ -1,12 +1,15 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { validateDetails, type Details } from './details.ts';
+import { standardSchemaResolver } from '@hookform/resolvers/standard-schema';
+import { detailsSchema, EMPTY_DETAILS, type Details } from './details.ts';
 import styles from './booking-flow.module.css';
 
 interface DetailsFormProps {
   value: Details;
   onChange: (value: Details) => void;
-  onSubmit: () => void;
+  /** The checked details (the same as the last `onChange`). */
+  onSubmit: (details: Details) => void;
   busy: boolean;
   children?: ReactNode;
 }
@@ -19,31 +22,25 @@ const FIELDS = [
 ] as const;
 
 /**
- * First name, last name, e-mail, phone and notes; each field is checked as it is typed once it
- * has been left (or the form sent), so nobody is scolded for a half-typed address.
+ * First name, last name, e-mail, phone and notes (react-hook-form + the zod schema in details.ts):
+ * each field is checked once it has been left (or the form sent), then as it is typed, so nobody
+ * is scolded for a half-typed address. What is typed goes up as it changes, so it survives going
+ * back to another time.
  */
 export function DetailsForm({ value, onChange, onSubmit, busy, children }: DetailsFormProps) {
   const { t } = useTranslation('booking');
-  const [touched, setTouched] = useState<Partial<Record<keyof Details, boolean>>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const errors = validateDetails(value);
-  const shown = (name: keyof Details) => (submitted || touched[name] ? errors[name] : undefined);
+  const form = useForm<Details>({ defaultValues: value, mode: 'onTouched', resolver: standardSchemaResolver(detailsSchema) });
+  const { errors } = form.formState;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length > 0) {
-      const first = FIELDS.find((field) => errors[field.name]) ?? (errors.notes ? { testId: 'notes' } : null);
-      if (first) document.querySelector<HTMLElement>(`[data-testid="${first.testId}"]`)?.focus();
-      return;
-    }
-    onSubmit();
-  };
+  useEffect(() => {
+    const subscription = form.watch((values) => onChange({ ...EMPTY_DETAILS, ...values }));
+    return () => subscription.unsubscribe();
+  }, [form, onChange]);
 
   return (
-    <form className={styles.form} onSubmit={submit} noValidate data-testid="details-form">
+    <form className={styles.form} onSubmit={form.handleSubmit(onSubmit)} noValidate data-testid="details-form">
       {FIELDS.map((field) => {
-        const error = shown(field.name);
+        const error = errors[field.name]?.message;
         return (
           <div key={field.name} className={styles.field}>
             <label htmlFor={`field-${field.name}`}>{t(field.label)}</label>
@@ -53,11 +50,9 @@ export function DetailsForm({ value, onChange, onSubmit, busy, children }: Detai
               type={field.type}
               autoComplete={field.autoComplete}
               inputMode={field.type === 'tel' ? 'tel' : undefined}
-              value={value[field.name]}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? `error-${field.name}` : field.name === 'phone' ? 'hint-phone' : undefined}
-              onChange={(event) => onChange({ ...value, [field.name]: event.target.value })}
-              onBlur={() => setTouched((current) => ({ ...current, [field.name]: true }))}
+              {...form.register(field.name)}
             />
             {error ? (
               <p id={`error-${field.name}`} className={styles.fieldError} data-testid={`${field.testId}-error`}>
@@ -77,12 +72,15 @@ export function DetailsForm({ value, onChange, onSubmit, busy, children }: Detai
           id="field-notes"
           data-testid="notes"
           rows={3}
-          value={value.notes}
-          aria-invalid={shown('notes') ? true : undefined}
-          onChange={(event) => onChange({ ...value, notes: event.target.value })}
-          onBlur={() => setTouched((current) => ({ ...current, notes: true }))}
+          aria-invalid={errors.notes ? true : undefined}
+          aria-describedby={errors.notes ? 'error-notes' : undefined}
+          {...form.register('notes')}
         />
-        {shown('notes') ? <p className={styles.fieldError}>{t(shown('notes') ?? '')}</p> : null}
+        {errors.notes?.message ? (
+          <p id="error-notes" className={styles.fieldError}>
+            {t(errors.notes.message)}
+          </p>
+        ) : null}
       </div>
       {children}
       <button type="submit" className={styles.primary} data-testid="confirm-booking" disabled={busy}>

@@ -1,4 +1,5 @@
-/** The guest's details and their checks (the same bounds as POST /bookings), as i18n keys. */
+/** The guest's details and their checks (the same bounds as POST /bookings); messages are i18n keys. */
+import * as z from 'zod/mini';
 
 export interface Details {
   firstName: string;
@@ -22,17 +23,31 @@ export function normalizePhone(phone: string): string | null {
   return /^\+[1-9]\d{1,14}$/.test(compact) ? compact : null;
 }
 
+const within = (limit: number) => (value: string) => value.trim().length <= limit;
+
+/** The details form's schema (react-hook-form validates with it as the guest types). */
+export const detailsSchema = z.object({
+  firstName: z.string().check(
+    z.refine((value) => value.trim() !== '', { error: 'errors.firstNameRequired' }),
+    z.refine(within(255), { error: 'errors.tooLong' }),
+  ),
+  lastName: z.string().check(z.refine(within(255), { error: 'errors.tooLong' })),
+  email: z.string().check(
+    z.refine((value) => value.trim() !== '', { error: 'errors.emailRequired', abort: true }),
+    z.refine((value) => within(320)(value) && EMAIL.test(value.trim()), { error: 'errors.emailInvalid' }),
+  ),
+  phone: z.string().check(z.refine((value) => value.trim() === '' || normalizePhone(value) !== null, { error: 'errors.phoneInvalid' })),
+  notes: z.string().check(z.maxLength(1000, { error: 'errors.notesTooLong' })),
+});
+
+/** The first problem of each field, as i18n keys (none: the details can be sent). */
 export function validateDetails(details: Details): DetailsErrors {
+  const result = detailsSchema.safeParse(details);
   const errors: DetailsErrors = {};
-  const first = details.firstName.trim();
-  if (first === '') errors.firstName = 'errors.firstNameRequired';
-  else if (first.length > 255) errors.firstName = 'errors.tooLong';
-  if (details.lastName.trim().length > 255) errors.lastName = 'errors.tooLong';
-  const email = details.email.trim();
-  if (email === '') errors.email = 'errors.emailRequired';
-  else if (email.length > 320 || !EMAIL.test(email)) errors.email = 'errors.emailInvalid';
-  if (details.phone.trim() !== '' && normalizePhone(details.phone) === null) errors.phone = 'errors.phoneInvalid';
-  if (details.notes.length > 1000) errors.notes = 'errors.notesTooLong';
+  for (const issue of result.success ? [] : result.error.issues) {
+    const field = issue.path[0] as keyof Details;
+    errors[field] ??= issue.message;
+  }
   return errors;
 }
 
