@@ -92,6 +92,24 @@ export class ProductProcess {
     throw new Error(`the product was not ready in ${timeoutMs} ms:\n${this.output.join('')}`);
   }
 
+  /**
+   * The demo business's owner changes its settings through the business-settings API (signed in with
+   * the embedded mode's well-known demo password), as they would from the dashboard.
+   */
+  async setDemoBusinessSettings(settings: Record<string, unknown>): Promise<void> {
+    const login = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
+    });
+    if (login.status !== 200) throw new Error(`demo owner sign-in answered ${login.status}: ${await login.text()}`);
+    const { data: session } = (await login.json()) as { data: { access_token: string } };
+    const headers = { authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' };
+    const list = (await (await fetch(`${this.baseUrl}/api/v1/businesses`, { headers })).json()) as { data: Array<{ id: string }> };
+    const saved = await fetch(`${this.baseUrl}/api/v1/businesses/${list.data[0]?.id ?? ''}`, { method: 'PATCH', headers, body: JSON.stringify({ settings }) });
+    if (saved.status !== 200) throw new Error(`saving the demo business's settings answered ${saved.status}: ${await saved.text()}`);
+  }
+
   /** SIGTERM, as an orchestrator stops it; then its scratch database goes. */
   async stop(): Promise<void> {
     const child = this.#child;

@@ -1,19 +1,23 @@
 /**
  * The customer's booking flow in a real browser against the real product process: on the
- * demo business (Europe/Madrid) a customer chooses a service, a free day, a time, fills in
- * their details, confirms and sees a BK- number with the manage link — at 360 px from New
- * York (both times shown) and at 1280 px from Madrid. A time taken by someone else between
- * choosing and confirming brings "Esa hora se acaba de ocupar. Elige otra:" and fresh times.
- * Screenshots go to test-artifacts/web/booking-flow-*.png.
+ * demo business (Europe/Madrid) a customer chooses a service, a free day, a time, reads the
+ * price and cancellation terms, fills in their details, confirms and sees a BK- number with the
+ * manage link and add-to-calendar — at 360 px from New York (both times shown) and at 1280 px
+ * from Madrid. A time taken by someone else between choosing and confirming brings "Esa hora se
+ * acaba de ocupar. Elige otra:" and fresh times. A business that verifies guests sends a real
+ * code by email (read at an SMTP server this test runs). Deposits are paid on the hosted payment
+ * page with the sandbox's test cards, one of them through its 3-D Secure challenge. axe-core
+ * checks every step. Screenshots go to test-artifacts/web/booking-flow-*.png.
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
 
 const SKIP_REASON = browserSkipReason('booking-flow.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -26,26 +30,29 @@ const RUNS = [
 
 describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
+  const sink = new SmtpSink();
   let browser: Browser;
 
   beforeAll(async () => {
     ensureWebBuild();
     mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
+    await sink.start();
+    await product.start({ SMTP_URL: sink.url, EMAIL_FROM: 'Salón Demo <reservas@demo.example>' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await product.stop();
+    await sink.close();
   }, 60_000);
 
 
   /** Service → first free day (moving on a month when this one has none left) → its calendar is shown. */
-  async function chooseServiceAndDay(page: Page, width: number, tag: string): Promise<void> {
+  async function chooseServiceAndDay(page: Page, width: number, tag: string, service = 0): Promise<void> {
     await page.goto(`${product.baseUrl}/book/demo`);
     await page.waitForSelector('[data-testid="service-card"]');
-    await page.click('[data-testid="service-card"] >> nth=0');
+    await page.click(`[data-testid="service-card"] >> nth=${service}`);
     await page.waitForURL(/\/book\/demo\/[0-9a-f-]{36}$/);
     await page.waitForSelector('[data-testid="date-picker"]');
     for (let month = 0; month < 3; month += 1) {
@@ -54,6 +61,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
       await page.click('.next-month');
     }
     await page.screenshot({ path: join(ARTIFACTS, `booking-flow-calendar-${tag}-${width}.png`), fullPage: true });
+    await expectAccessible(page, `calendar ${tag} ${width}`);
     await page.click('[data-testid="date-day"] >> nth=0');
     await page.waitForSelector('[data-testid="available-slot"]');
   }
@@ -78,6 +86,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
       // From New York the slot also says the time in Madrid; from Madrid it is one time.
       expect(firstSlot.includes('Madrid')).toBe(run.bothZones);
       await page.screenshot({ path: join(ARTIFACTS, `booking-flow-times-${run.locale}-${run.width}.png`), fullPage: true });
+      await expectAccessible(page, `times ${run.locale}`);
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
       await page.click('[data-testid="available-slot"] >> nth=0');
@@ -92,7 +101,12 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
       expect(await page.$('[data-testid="email-error"]')).toBeNull();
       await page.fill('[data-testid="phone"]', '+34 600 000 000');
       await page.fill('[data-testid="notes"]', 'Primera vez');
+      // The price and the terms are read before confirming (Corte: no deposit, so no refund terms).
+      expect(await page.textContent('[data-testid="terms-total"]')).toMatch(/20/);
+      expect(await page.$('[data-testid="terms-deposit"]')).toBeNull();
+      expect(await page.textContent('[data-testid="booking-terms"]')).toMatch(run.locale === 'es-ES' ? /cancelar/ : /cancel/);
       await page.screenshot({ path: join(ARTIFACTS, `booking-flow-details-${run.locale}-${run.width}.png`), fullPage: true });
+      await expectAccessible(page, `details ${run.locale}`);
       await page.click('[data-testid="confirm-booking"]');
 
       await page.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 15_000 });
@@ -100,7 +114,20 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
       expect(await page.textContent('[data-testid="booking-confirmed"]')).toContain(run.confirmed);
       expect(await page.getAttribute('[data-testid="manage-link"]', 'href')).toMatch(/\/manage\//);
       await page.screenshot({ path: join(ARTIFACTS, `booking-flow-confirmed-${run.locale}-${run.width}.png`), fullPage: true });
+      await expectAccessible(page, `confirmed ${run.locale}`);
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+
+      // Add to calendar: the .ics download and the Google Calendar link name the same UTC instant.
+      const number = (await page.textContent('[data-testid="booking-number"]')) ?? '';
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="add-to-calendar-ics"]')]);
+      expect(download.suggestedFilename()).toBe(`${number}.ics`);
+      const ics = readFileSync((await download.path()) ?? '', 'utf8');
+      const start = /\r\nDTSTART:(\d{8}T\d{6}Z)\r\n/.exec(ics)?.[1];
+      expect(start).toMatch(/^\d{8}T\d{6}Z$/);
+      expect(ics).toContain(`DESCRIPTION:${number}`);
+      const google = new URL((await page.getAttribute('[data-testid="add-to-google"]', 'href')) ?? '');
+      expect(google.hostname).toBe('calendar.google.com');
+      expect(google.searchParams.get('dates')?.split('/')[0]).toBe(start);
       expect(problems).toEqual([]);
       await context.close();
     }, 120_000);
@@ -148,100 +175,99 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
-  it('a business that verifies guests: 403 VERIFICATION_REQUIRED brings the code step, and the booking carries the token', async () => {
-    // The demo business does not verify guests, so the verification answers are played by the network layer
-    // (as the API documents them); the booking itself still goes to the real server.
-    const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
-    const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
-    const sentTokens: (string | undefined)[] = [];
-    const envelope = (data: unknown) => JSON.stringify({ success: true, data, metadata: { timestamp: new Date().toISOString() } });
-    await page.route('**/api/v1/bookings', async (route) => {
-      const body = route.request().postDataJSON() as { verification_token?: string };
-      sentTokens.push(body.verification_token);
-      if (body.verification_token === undefined) {
-        await route.fulfill({
-          status: 403,
-          contentType: 'application/json',
-          body: JSON.stringify({ success: false, error: { code: 'VERIFICATION_REQUIRED', message: 'Verify your email or phone first' } }),
-        });
-        return;
-      }
-      const { verification_token: _token, ...rest } = body;
-      await route.continue({ postData: JSON.stringify(rest) });
-    });
-    await page.route('**/api/v1/verifications', (route) => route.fulfill({ status: 202, contentType: 'application/json', body: envelope({ channel: 'email', expires_in: 600 }) }));
-    await page.route('**/api/v1/verifications/verify', async (route) => {
-      const body = route.request().postDataJSON() as { destination: string; code: string };
-      if (body.code !== '123456' || body.destination !== 'eva@example.com') {
-        await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ success: false, error: { code: 'INVALID_CODE', message: 'The code is not valid' } }) });
-        return;
-      }
-      await route.fulfill({ status: 200, contentType: 'application/json', body: envelope({ verification_token: 'token-from-code', expires_in: 900 }) });
-    });
-
-    await chooseServiceAndDay(page, 360, 'otp');
-    await page.click('[data-testid="available-slot"] >> nth=0');
-    await page.fill('[data-testid="first-name"]', 'Eva');
-    await page.fill('[data-testid="email"]', 'eva@example.com');
-    await page.click('[data-testid="confirm-booking"]');
-    await page.waitForSelector('[data-testid="send-otp"]');
-    await page.click('[data-testid="send-otp"]');
-    await page.fill('[data-testid="otp-code"]', '111111');
-    await page.click('[data-testid="verify-otp"]');
-    await expect.poll(() => page.textContent('[data-testid="otp-step"] [role="alert"]'), POLL).toContain('El código no es correcto');
-    await page.fill('[data-testid="otp-code"]', '123456');
-    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-otp-es-360.png'), fullPage: true });
-    await page.click('[data-testid="verify-otp"]');
-    await page.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 15_000 });
-    expect(await page.textContent('[data-testid="booking-number"]')).toMatch(/^BK-/);
-    expect(sentTokens).toEqual([undefined, 'token-from-code']);
-    expect(problems.filter((problem) => !/40[03]/.test(problem))).toEqual([]);
-    await context.close();
+  it('a business that verifies guests: the code arrives by email, a wrong one is refused, the right one books', async () => {
+    await product.setDemoBusinessSettings({ guest_verification: 'otp' });
+    try {
+      const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
+      const { page, problems } = await openWatchedPage(context, { expectedStatus: 403 });
+      const email = `eva.${Date.now()}@example.com`;
+      await chooseServiceAndDay(page, 360, 'otp');
+      await page.click('[data-testid="available-slot"] >> nth=0');
+      await page.fill('[data-testid="first-name"]', 'Eva');
+      await page.fill('[data-testid="email"]', email);
+      await page.click('[data-testid="confirm-booking"]');
+      await page.waitForSelector('[data-testid="send-otp"]');
+      await expectAccessible(page, 'code step');
+      await page.click('[data-testid="send-otp"]');
+      let code = '';
+      await expect
+        .poll(() => {
+          const message = sink.messages.find((candidate) => candidate.envelopeTo.includes(email));
+          code = /\b(\d{6})\b/.exec(message?.parsed.text ?? '')?.[1] ?? '';
+          return code;
+        }, { timeout: 30_000, interval: 200 })
+        .toMatch(/^\d{6}$/);
+      await page.fill('[data-testid="otp-code"]', code === '000000' ? '111111' : '000000');
+      await page.click('[data-testid="verify-otp"]');
+      await expect.poll(() => page.textContent('[data-testid="otp-step"] [role="alert"]'), POLL).toContain('El código no es correcto');
+      await page.fill('[data-testid="otp-code"]', code);
+      await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-otp-es-360.png'), fullPage: true });
+      await expectAccessible(page, 'code typed');
+      await page.click('[data-testid="verify-otp"]');
+      await page.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 15_000 });
+      expect(await page.textContent('[data-testid="booking-number"]')).toMatch(/^BK-/);
+      expect(problems.filter((problem) => !/40[03]/.test(problem))).toEqual([]);
+      await context.close();
+    } finally {
+      await product.setDemoBusinessSettings({ guest_verification: 'none' });
+    }
   }, 120_000);
-  it('a deposit due: the answer\'s payment_page_url is offered as the next step', async () => {
-    // The demo services ask no deposit; the 201 of a deposit-due booking is played by the network layer.
+
+  /** A deposit-due service booked as a guest, then paid on the hosted payment page with `card`. */
+  async function payDeposit(card: string, tag: string, service: number): Promise<{ page: Page; number: string; problems: string[]; close: () => Promise<void> }> {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
     const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
-    await page.route('**/api/v1/bookings', async (route) => {
-      const body = route.request().postDataJSON() as { service_id: string; resource_id: string; start_time: string };
-      const booking = {
-        id: '00000000-0000-4000-8000-000000000001',
-        booking_number: 'BK-DEPOSIT1',
-        status: 'pending_payment',
-        group_id: null,
-        service: { id: body.service_id, name: 'Corte' },
-        resource: { id: body.resource_id, name: 'Ana', type: 'staff' },
-        location_id: '00000000-0000-4000-8000-000000000002',
-        customer: { id: '00000000-0000-4000-8000-000000000003', type: 'guest', first_name: 'Pau', last_name: null, email: 'pau@example.com', phone: null },
-        start_time: body.start_time,
-        end_time: body.start_time,
-        actual_start_time: null,
-        actual_end_time: null,
-        time_zone: 'Europe/Madrid',
-        pricing: { base_price: 2000, total_price: 2000, deposit_required: 500, deposit_paid: 0, currency: 'EUR' },
-        notes: null,
-        source: 'web',
-        reschedule_count: 0,
-        cancellation_reason: null,
-        cancelled_at: null,
-        payment_expires_at: null,
-        payment: { intent_id: 'pi_1', client_secret: null, amount: 500, currency: 'EUR', status: 'requires_payment_method', next_action: null, payment_page_url: `${product.baseUrl}/pay/pi_1` },
-        manage_url: `${product.baseUrl}/manage/BK-DEPOSIT1?token=t`,
-        created_at: new Date().toISOString(),
-        updated_at: new Date().toISOString(),
-      };
-      await route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ success: true, data: booking, metadata: { timestamp: new Date().toISOString() } }) });
-    });
-    await chooseServiceAndDay(page, 360, 'deposit');
+    await chooseServiceAndDay(page, 360, tag, service);
     await page.click('[data-testid="available-slot"] >> nth=0');
+    // The deposit and the refund terms are read before confirming.
+    expect(await page.textContent('[data-testid="terms-deposit"]')).toMatch(/€/);
+    expect(await page.textContent('[data-testid="booking-terms"]')).toMatch(/señal/);
     await page.fill('[data-testid="first-name"]', 'Pau');
-    await page.fill('[data-testid="email"]', 'pau@example.com');
+    await page.fill('[data-testid="email"]', `pau.${tag}.${Date.now()}@example.com`);
     await page.click('[data-testid="confirm-booking"]');
-    await page.waitForSelector('[data-testid="booking-confirmed"][data-status="pending_payment"]');
-    expect(await page.getAttribute('[data-testid="pay-deposit"]', 'href')).toBe(`${product.baseUrl}/pay/pi_1`);
-    expect(await page.textContent('[data-testid="booking-confirmed"]')).toMatch(/de 5\s€/);
-    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-deposit-es-360.png'), fullPage: true });
+    await page.waitForSelector('[data-testid="booking-confirmed"][data-status="pending_payment"]', { timeout: 15_000 });
+    const number = (await page.textContent('[data-testid="booking-number"]')) ?? '';
+    await page.screenshot({ path: join(ARTIFACTS, `booking-flow-deposit-${tag}-es-360.png`), fullPage: true });
+    await expectAccessible(page, `deposit due ${tag}`);
+    await Promise.all([page.waitForURL(/\/pay\//), page.click('[data-testid="pay-deposit"]')]);
+    await page.fill('[data-testid="card-number"]', card);
+    await page.fill('[data-testid="card-expiry"]', `12/${(new Date().getUTCFullYear() + 3) % 100}`);
+    await page.fill('[data-testid="card-cvc"]', '123');
+    await expectAccessible(page, `payment page ${tag}`);
+    await Promise.all([page.waitForLoadState('load'), page.click('[data-testid="pay-button"]')]);
+    return { page, number, problems, close: () => context.close() };
+  }
+
+  async function bookingStatus(number: string): Promise<string> {
+    const login = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
+    });
+    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+    const found = (await (await fetch(`${product.baseUrl}/api/v1/bookings?search=${number}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      data: Array<{ booking_number: string; status: string }>;
+    };
+    return found.data.find((booking) => booking.booking_number === number)?.status ?? 'not found';
+  }
+
+  it('a deposit paid with the sandbox test card on the hosted payment page confirms the booking', async () => {
+    const { page, number, problems, close } = await payDeposit('4242 4242 4242 4242', 'card', 2);
+    await expect.poll(() => page.textContent('#payment-status'), { timeout: 20_000, interval: 500 }).toMatch(/Payment received|Pago recibido/);
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-deposit-paid-es-360.png'), fullPage: true });
+    await expect.poll(() => bookingStatus(number), { timeout: 20_000, interval: 500 }).toBe('confirmed');
     expect(problems).toEqual([]);
-    await context.close();
+    await close();
+  }, 120_000);
+
+  it('a deposit with a card that asks for 3-D Secure: the challenge, approved, then confirmed', async () => {
+    const { page, number, problems, close } = await payDeposit('4000 0027 6000 3184', 'secure', 1);
+    expect(new URL(page.url()).pathname).toMatch(/\/payments\/sandbox\/authorize\//);
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-deposit-3ds-es-360.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/\/pay\//), page.click('button[value="approve"]')]);
+    await expect.poll(() => page.textContent('#payment-status'), { timeout: 20_000, interval: 500 }).toMatch(/Payment received|Pago recibido/);
+    await expect.poll(() => bookingStatus(number), { timeout: 20_000, interval: 500 }).toBe('confirmed');
+    expect(problems).toEqual([]);
+    await close();
   }, 120_000);
 });

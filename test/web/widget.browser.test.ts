@@ -85,23 +85,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking widget on another site, in Chromi
   let otherSite: HostSite;
 
   /** The demo owner sets the sites allowed to embed the widget, through the business-settings API. */
-  async function setEmbedOrigins(origins: string[]): Promise<void> {
-    const login = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
-    });
-    expect(login.status).toBe(200);
-    const { data: session } = (await login.json()) as { data: { access_token: string } };
-    const headers = { authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' };
-    const list = (await (await fetch(`${product.baseUrl}/api/v1/businesses`, { headers })).json()) as { data: Array<{ id: string }> };
-    const saved = await fetch(`${product.baseUrl}/api/v1/businesses/${list.data[0]?.id}`, {
-      method: 'PATCH',
-      headers,
-      body: JSON.stringify({ settings: { embed_origins: origins } }),
-    });
-    expect(saved.status).toBe(200);
-  }
+  const setEmbedOrigins = (origins: string[]) => product.setDemoBusinessSettings({ embed_origins: origins });
 
   beforeAll(async () => {
     ensureWebBuild();

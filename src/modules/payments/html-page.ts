@@ -24,7 +24,7 @@ export interface HtmlOptions {
 export function htmlDocument(title: string, body: string, options: HtmlOptions = {}): string {
   const nonce = options.styleNonce ? ` nonce="${escapeHtml(options.styleNonce)}"` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style${nonce}>${STYLE}</style>${options.head ?? ''}</head>
+<meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>${escapeHtml(title)}</title><style${nonce}>${STYLE}</style>${options.head ?? ''}</head>
 <body>${body}</body></html>`;
 }
 

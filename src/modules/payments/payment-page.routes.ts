@@ -178,12 +178,12 @@ function sandboxForm(view: PaymentPageView): string {
   // Values are never echoed back: a refused number is not put into the page again.
   return `<form id="pay-form" method="post" action="${escapeHtml(view.pageUrl)}" autocomplete="off">
 <label for="card-number">Card number</label>
-<input id="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
+<input id="card-number" data-testid="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
 <div class="row"><div><label for="card-exp">Expiry (MM/YY)</label>
-<input id="card-exp" name="card_exp" autocomplete="cc-exp" placeholder="MM/YY" maxlength="7" required></div>
+<input id="card-exp" data-testid="card-expiry" name="card_exp" autocomplete="cc-exp" placeholder="MM/YY" maxlength="7" required></div>
 <div><label for="card-cvc">Security code</label>
-<input id="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
-<p><button id="pay" type="submit">Pay</button></p></form>
+<input id="card-cvc" data-testid="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
+<p><button id="pay" data-testid="pay-button" type="submit">Pay</button></p></form>
 <p class="muted">Sandbox: no real card is charged. Test cards: 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declined),
 4000 0027 6000 3184 (3-D Secure). Any future expiry date and any 3 digits.</p>`;
 }
