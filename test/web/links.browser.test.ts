@@ -149,12 +149,31 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       await page.screenshot({ path: join(ARTIFACTS, `manage-es-${width}.png`), fullPage: true });
       await expectAccessible(page, `manage ${width}`);
 
+      // Move it with the booking page's calendar: another free time of the same person.
+      const before = (await api<{ start_time: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data.start_time;
+      await page.click('[data-testid="manage-reschedule"]');
+      await page.waitForSelector('[data-testid="manage-reschedule-picker"]', POLL);
+      await expect.poll(async () => (await page.$$('[data-testid="date-day"]')).length, POLL).toBeGreaterThan(0);
+      await page.click('[data-testid="date-day"] >> nth=0');
+      await page.waitForSelector('[data-testid="available-slot"]', POLL);
+      await page.screenshot({ path: join(ARTIFACTS, `manage-reschedule-es-${width}.png`), fullPage: true });
+      await expectAccessible(page, `reschedule picker ${width}`);
+      const newStart = (await page.getAttribute('[data-testid="available-slot"] >> nth=0', 'data-start')) ?? '';
+      await page.click('[data-testid="available-slot"] >> nth=0');
+      await page.click('[data-testid="reschedule-confirm"]');
+      await page.waitForSelector('[data-testid="manage-rescheduled"]', POLL);
+      const moved = (await api<{ start_time: string; status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data;
+      expect(Date.parse(moved.start_time)).toBe(Date.parse(newStart));
+      expect(moved.start_time).not.toBe(before);
+      await page.screenshot({ path: join(ARTIFACTS, `manage-rescheduled-es-${width}.png`), fullPage: true });
+      await expectAccessible(page, `rescheduled ${width}`);
+
       await page.focus('[data-testid="manage-cancel"]');
       await page.keyboard.press('Enter');
       await page.waitForSelector('[data-testid="manage-refund-preview"]', POLL);
       expect(await page.textContent('[data-testid="manage-refund-preview"]')).toMatch(/devolver|nada que devolver/);
       // Still confirmed while the customer reads what they would get back.
-      expect(await page.getAttribute('[data-testid="manage-booking"]', 'data-status')).toBe('confirmed');
+      expect(await page.getAttribute('[data-testid="manage-booking"]', 'data-status')).toMatch(/^(confirmed|rescheduled)$/);
       await page.screenshot({ path: join(ARTIFACTS, `manage-confirm-es-${width}.png`), fullPage: true });
       await expectAccessible(page, `manage refund preview ${width}`);
 

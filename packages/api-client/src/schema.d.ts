@@ -9589,6 +9589,8 @@ export interface operations {
                             }[];
                             created_at: string;
                             updated_at: string;
+                            /** @description The business's booking-page name: its X-Tenant, to look up free times when rescheduling */
+                            business_slug: string;
                             preview?: {
                                 /** @enum {string} */
                                 action: "cancel";
@@ -9749,6 +9751,8 @@ export interface operations {
                             }[];
                             created_at: string;
                             updated_at: string;
+                            /** @description The business's booking-page name: its X-Tenant, to look up free times when rescheduling */
+                            business_slug: string;
                             preview?: {
                                 /** @enum {string} */
                                 action: "cancel";

@@ -3,8 +3,10 @@
  * booking (never internal notes), previews the refund, cancels or reschedules
  * within the service's policy, with the guest terms when they booked as a guest.
  */
+import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { notFound } from '../../platform/http/errors.ts';
+import { getTenant } from '../tenancy/index.ts';
 import { manageLinkActor, nowOf, type BookingDeps } from './booking-deps.ts';
 import type { BookingActionsService } from './booking-actions.service.ts';
 import type { BookingQueryService } from './booking-query.service.ts';
@@ -41,7 +43,7 @@ export class BookingManageService {
     const { tenantId, bookingId } = this.#open(token);
     return withTenant(this.#deps.db, tenantId, async (trx) => {
       const row = this.#assertLive(await this.#repository.findById(trx, tenantId, bookingId));
-      const view = await this.#query.detailed(trx, tenantId, row, false);
+      const view = { ...(await this.#query.detailed(trx, tenantId, row, false)), business_slug: await tenantSlug(trx, tenantId) };
       if (preview !== 'cancel') return view;
       const outcome = await this.#actions.previewRefund(trx, tenantId, row, manageLinkActor(row.customer_id));
       return {
@@ -58,9 +60,13 @@ export class BookingManageService {
       const row = this.#assertLive(await this.#repository.lockById(trx, tenantId, bookingId));
       const outcome = await this.#actions.applyLocked(trx, tenantId, row, patch, manageLinkActor(row.customer_id), changed);
       const refund = outcome.refund ? { refund: { ...outcome.refund } } : {};
-      return this.#query.detailed(trx, tenantId, outcome.row, false, refund);
+      return { ...(await this.#query.detailed(trx, tenantId, outcome.row, false, refund)), business_slug: await tenantSlug(trx, tenantId) };
     });
     if (changed.size > 0) await this.#deps.bumpAvailabilityVersion(tenantId, [...changed]);
     return view;
   }
+}
+
+async function tenantSlug(trx: Trx, tenantId: string): Promise<string> {
+  return (await getTenant(trx, tenantId))?.slug ?? '';
 }

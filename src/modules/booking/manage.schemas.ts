@@ -26,5 +26,8 @@ export const cancellationPreviewSchema = z.object({
   refund: z.object({ amount: z.int(), currency: z.string() }),
 });
 
-export const managedBookingSchema = bookingSchema.extend({ preview: cancellationPreviewSchema.optional() });
+export const managedBookingSchema = bookingSchema.extend({
+  business_slug: z.string().describe('The business\'s booking-page name: its X-Tenant, to look up free times when rescheduling'),
+  preview: cancellationPreviewSchema.optional(),
+});
 export type ManagedBookingView = z.infer<typeof managedBookingSchema>;

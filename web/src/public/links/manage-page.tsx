@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError } from '@reservehub/api-client';
-import { useCancelBooking, useCancellationPreview, useManagedBooking, type ManagedBooking } from '../../shared/api/use-links.ts';
+import { useCancelBooking, useCancellationPreview, useManagedBooking, useRescheduleBooking, type ManagedBooking } from '../../shared/api/use-links.ts';
+import { ReschedulePicker } from '../reschedule/reschedule-picker.tsx';
 import { formatMoney } from '../../shared/format/format.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { PublicLayout } from '../public-layout.tsx';
@@ -10,6 +11,7 @@ import { InvalidLink } from './invalid-link.tsx';
 import styles from './links.module.css';
 
 const CANCELLABLE = new Set(['confirmed', 'pending_payment', 'rescheduled']);
+const MOVABLE = new Set(['confirmed', 'rescheduled']);
 
 /** `/manage/:token`: the booking a message links to, and cancelling it with the refund shown first. */
 export function ManagePage() {
@@ -35,8 +37,17 @@ export function isGone(error: unknown): boolean {
 function ManagedBookingView({ token, booking }: { token: string; booking: ManagedBooking }) {
   const { t, i18n } = useTranslation('links');
   const [confirming, setConfirming] = useState(false);
+  const [moving, setMoving] = useState(false);
   const preview = useCancellationPreview(token, confirming);
   const cancel = useCancelBooking(token);
+  const reschedule = useRescheduleBooking(token);
+  const moveProblem = !reschedule.isError
+    ? null
+    : reschedule.error instanceof ApiError && reschedule.error.code === 'SLOT_UNAVAILABLE'
+      ? t('reschedule.taken')
+      : reschedule.error instanceof ApiError && reschedule.error.status === 422
+        ? t('reschedule.notAllowed')
+        : t('reschedule.failed');
   const language = i18n.language;
   const paid = booking.pricing.deposit_paid;
   const cancellable = CANCELLABLE.has(booking.status);
@@ -72,10 +83,45 @@ function ManagedBookingView({ token, booking }: { token: string; booking: Manage
         </div>
       ) : null}
 
-      {cancellable && !confirming ? (
-        <button type="button" className={styles.secondary} onClick={() => setConfirming(true)} data-testid="manage-cancel">
-          {t('manage.cancel')}
-        </button>
+      {reschedule.isSuccess && !moving ? (
+        <p className={styles.notice} role="status" data-testid="manage-rescheduled">
+          {t('reschedule.done')}
+        </p>
+      ) : null}
+
+      {MOVABLE.has(booking.status) && moving ? (
+        <ReschedulePicker
+          slug={booking.business_slug}
+          serviceId={booking.service.id}
+          resourceId={booking.resource.id}
+          currentStart={booking.start_time}
+          locationZone={booking.time_zone}
+          busy={reschedule.isPending}
+          problem={moveProblem}
+          onPick={(slot) => reschedule.mutate(slot.start_time, { onSuccess: () => setMoving(false) })}
+          onClose={() => setMoving(false)}
+        />
+      ) : null}
+
+      {cancellable && !confirming && !moving ? (
+        <div className={styles.actions}>
+          {MOVABLE.has(booking.status) ? (
+            <button
+              type="button"
+              className={styles.secondary}
+              onClick={() => {
+                reschedule.reset();
+                setMoving(true);
+              }}
+              data-testid="manage-reschedule"
+            >
+              {t('reschedule.button')}
+            </button>
+          ) : null}
+          <button type="button" className={styles.secondary} onClick={() => setConfirming(true)} data-testid="manage-cancel">
+            {t('manage.cancel')}
+          </button>
+        </div>
       ) : null}
 
       {cancellable && confirming ? (

@@ -37,6 +37,19 @@ export function useCancelBooking(token: string) {
   });
 }
 
+/** PATCH /api/v1/manage/{token} {action: reschedule, new_start_time}. */
+export function useRescheduleBooking(token: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (newStart: string) =>
+      api.patch('/api/v1/manage/{token}', { params: { path: { token } }, body: { action: 'reschedule', new_start_time: newStart } }),
+    onSuccess: (booking) => {
+      queryClient.setQueryData(queryKeys.managedBooking(token), booking);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.availabilityAll(booking.business_slug) });
+    },
+  });
+}
+
 /** POST /api/v1/waitlist/offers/{token}/claim (the business named by `tenant`, when the link carries it). */
 export function useClaimOffer(token: string, tenant: string | null) {
   return useMutation({
