@@ -213,6 +213,61 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     }
   }, 120_000);
 
+  it('a day without free times offers the next free day and the waiting list for that day', async () => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
+    const { page, problems } = await openWatchedPage(context);
+    await chooseServiceAndDay(page, 360, 'full-day');
+    // A closed or fully booked day ahead (the demo salon closes on Sundays).
+    for (let month = 0; month < 2 && (await page.$$('[data-testid="date-day-full"]')).length === 0; month += 1) {
+      await page.click('.next-month');
+      await expect.poll(async () => (await page.$('[data-testid="slots-loading"]')) === null, POLL).toBe(true);
+    }
+    await page.click('[data-testid="date-day-full"] >> nth=0');
+    await page.waitForSelector('[data-testid="no-slots-day"]');
+    expect(await page.textContent('[data-testid="no-slots-day"]')).toContain('There are no free times on');
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-full-day-en-360.png'), fullPage: true });
+    await expectAccessible(page, 'full day');
+
+    // One click to the next day with times.
+    await page.click('[data-testid="next-free-day"]');
+    await page.waitForSelector('[data-testid="available-slot"]');
+
+    // Or wait for that day: the entry reaches the business's waiting list.
+    await page.click('[data-testid="date-day-full"] >> nth=0');
+    await page.fill('[data-testid="waitlist-first-name"]', 'Nora');
+    await page.fill('[data-testid="waitlist-email"]', 'nora@');
+    await page.click('[data-testid="waitlist-submit"]');
+    await page.waitForSelector('[data-testid="waitlist-join"] [role="alert"]');
+    const email = `nora.${Date.now()}@example.com`;
+    await page.fill('[data-testid="waitlist-email"]', email);
+    await page.click('[data-testid="waitlist-submit"]');
+    await page.waitForSelector('[data-testid="waitlist-joined"]');
+    await page.screenshot({ path: join(ARTIFACTS, 'booking-flow-waitlist-joined-en-360.png'), fullPage: true });
+    await expectAccessible(page, 'waitlist joined');
+    const token = await ownerToken();
+    const entries = (await (await fetch(`${product.baseUrl}/api/v1/waitlist`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      data: Array<{ status: string; preferred_times: Array<{ start: string; end: string }> }>;
+    };
+    // The only entry of this run: the whole local day, midnight to midnight in Madrid.
+    expect(entries.data).toHaveLength(1);
+    const window = entries.data[0]?.preferred_times[0];
+    expect(Date.parse(window?.end ?? '') - Date.parse(window?.start ?? '')).toBeGreaterThanOrEqual(23 * 3_600_000);
+    const madrid = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    expect(madrid.format(new Date(window?.start ?? ''))).toBe('00:00');
+    expect(madrid.format(new Date(window?.end ?? ''))).toBe('00:00');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  async function ownerToken(): Promise<string> {
+    const login = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
+    });
+    return ((await login.json()) as { data: { access_token: string } }).data.access_token;
+  }
+
   /** A deposit-due service booked as a guest, then paid on the hosted payment page with `card`. */
   async function payDeposit(card: string, tag: string, service: number): Promise<{ page: Page; number: string; problems: string[]; close: () => Promise<void> }> {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
@@ -239,12 +294,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
   }
 
   async function bookingStatus(number: string): Promise<string> {
-    const login = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
-    });
-    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+    const token = await ownerToken();
     const found = (await (await fetch(`${product.baseUrl}/api/v1/bookings?search=${number}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       data: Array<{ booking_number: string; status: string }>;
     };

@@ -15,6 +15,7 @@ import { DetailsForm } from './details-form.tsx';
 import { lastDayOf, monthOf, shiftMonth, dateValue } from './month.ts';
 import { OtpStep } from './otp-step.tsx';
 import { SlotList } from './slot-list.tsx';
+import { WaitlistJoin } from './waitlist-join.tsx';
 import styles from './booking-flow.module.css';
 
 type Step = 'time' | 'details' | 'verify' | 'done';
@@ -39,6 +40,8 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const firstMonth = monthOf(today);
   const [month, setMonth] = useState(firstMonth);
   const [date, setDate] = useState<string | null>(null);
+  /** A day without free times the customer chose: the next free day and the waiting list are offered. */
+  const [fullDay, setFullDay] = useState<string | null>(null);
   const [slot, setSlot] = useState<FreeSlot | null>(null);
   const [step, setStep] = useState<Step>('time');
   const [details, setDetails] = useState<Details>(EMPTY_DETAILS);
@@ -65,6 +68,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const changeMonth = (by: number) => {
     setMonth((current) => shiftMonth(current, by));
     setDate(null);
+    setFullDay(null);
   };
 
   const book = (verificationToken?: string, withDetails: Details = details) => {
@@ -106,6 +110,9 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
         : service.deposit.type === 'full'
           ? service.price.amount
           : 0;
+  const dayLabel = (day: string) =>
+    new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(dateValue(day));
+  const nextFree = (after: string) => [...freeDates].sort().find((candidate) => candidate > after);
   const chosenTime = slot ? slotTime(slot.start_time, { customerZone, locationZone: slot.timezone, locale: language }) : null;
   const chosenDay = shownDate ? new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(shownDate)) : null;
   const summary = [service.name, chosenDay, chosenTime?.customer, formatMoney(service.price, language)].filter(Boolean).join(' · ');
@@ -159,10 +166,17 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
               month={month}
               firstMonth={firstMonth}
               freeDates={freeDates}
-              selected={shownDate}
+              selected={fullDay ?? shownDate}
               loading={loadingMonth}
+              fromDate={today}
+              onSelectFull={(chosen) => {
+                setDate(null);
+                setFullDay(chosen);
+                setTaken(false);
+              }}
               onSelect={(chosen) => {
                 setDate(chosen);
+                setFullDay(null);
                 setTaken(false);
                 // One column on phones: the times are below the calendar, bring them into view.
                 if (globalThis.matchMedia?.('(max-width: 1023px)').matches) {
@@ -199,6 +213,28 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
             ) : null}
             {loadingMonth ? (
               <Skeleton lines={3} testId="slots-loading" />
+            ) : fullDay ? (
+              <div className={styles.fullDay} data-testid="no-slots-day">
+                <p>{t('dayFullText', { day: dayLabel(fullDay) })}</p>
+                {nextFree(fullDay) ? (
+                  <button
+                    type="button"
+                    className={styles.primary}
+                    data-testid="next-free-day"
+                    onClick={() => {
+                      setDate(nextFree(fullDay) ?? null);
+                      setFullDay(null);
+                    }}
+                  >
+                    {t('nextFreeDayOn', { day: dayLabel(nextFree(fullDay) ?? fullDay) })}
+                  </button>
+                ) : (
+                  <button type="button" className={styles.secondary} onClick={() => changeMonth(1)}>
+                    {t('tryNextMonth')}
+                  </button>
+                )}
+                <WaitlistJoin slug={slug} serviceId={service.id} date={fullDay} zone={page.business.timezone} dayLabel={dayLabel(fullDay)} />
+              </div>
             ) : date && daySlots.length > 0 ? (
               <SlotList
                 slots={daySlots}

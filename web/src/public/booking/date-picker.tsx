@@ -11,6 +11,9 @@ interface DatePickerProps {
   selected: string | null;
   loading: boolean;
   onSelect: (date: string) => void;
+  /** When given, days from `fromDate` on without free times can be chosen too (to offer the waiting list). */
+  onSelectFull?: (date: string) => void;
+  fromDate?: string;
   onMonthChange: (by: number) => void;
 }
 
@@ -34,8 +37,8 @@ function moveFocus(event: KeyboardEvent<HTMLDivElement>): void {
   }
 }
 
-/** A month grid: days with free times are bold buttons, the others muted text. */
-export function DatePicker({ month, firstMonth, freeDates, selected, loading, onSelect, onMonthChange }: DatePickerProps) {
+/** A month grid: days with free times are bold buttons, the others muted (and choosable for the waiting list when asked). */
+export function DatePicker({ month, firstMonth, freeDates, selected, loading, onSelect, onSelectFull, fromDate, onMonthChange }: DatePickerProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const monthName = new Intl.DateTimeFormat(language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(dateValue(`${month}-01`));
@@ -70,6 +73,21 @@ export function DatePicker({ month, firstMonth, freeDates, selected, loading, on
           if (date === null) return <span key={`lead-${index}`} />;
           const day = Number(date.slice(8, 10));
           if (loading) return <span key={date} className={`${styles.day} ${styles.dayLoading}`} aria-hidden="true" />;
+          if (!freeDates.has(date) && onSelectFull && fromDate !== undefined && date >= fromDate) {
+            return (
+              <button
+                key={date}
+                type="button"
+                className={`${styles.day} ${styles.dayMuted} ${styles.dayFull}`}
+                data-testid="date-day-full"
+                aria-pressed={selected === date}
+                aria-label={`${fullDate.format(dateValue(date))}, ${t('dayFull')}`}
+                onClick={() => onSelectFull(date)}
+              >
+                {day}
+              </button>
+            );
+          }
           if (!freeDates.has(date)) {
             return (
               <span key={date} className={`${styles.day} ${styles.dayMuted}`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetMinutes, slotTime, zoneCity, zonedDate } from './slot-time.ts';
+import { offsetMinutes, slotTime, startOfZonedDay, zoneCity, zonedDate } from './slot-time.ts';
 
 const NY_BOOKS_MADRID = { customerZone: 'America/New_York', locationZone: 'Europe/Madrid' };
 
@@ -57,5 +57,15 @@ describe('helpers', () => {
     expect(zonedDate(new Date('2026-03-16T03:00:00Z'), 'America/New_York')).toBe('2026-03-15');
     expect(zoneCity('America/New_York')).toBe('New York');
     expect(zoneCity('Europe/Madrid')).toBe('Madrid');
+  });
+});
+
+describe('startOfZonedDay', () => {
+  it('is local midnight in the zone, on either side of a daylight-saving change', () => {
+    // Madrid: winter UTC+1, summer UTC+2 (from 29 March 2026, 02:00 local).
+    expect(startOfZonedDay('2026-03-28', 'Europe/Madrid').toISOString()).toBe('2026-03-27T23:00:00.000Z');
+    expect(startOfZonedDay('2026-03-30', 'Europe/Madrid').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(startOfZonedDay('2026-11-01', 'America/New_York').toISOString()).toBe('2026-11-01T04:00:00.000Z');
+    expect(startOfZonedDay('2026-11-02', 'America/New_York').toISOString()).toBe('2026-11-02T05:00:00.000Z');
   });
 });

@@ -95,3 +95,11 @@ export function browserZone(): string {
     return 'UTC';
   }
 }
+
+/** The instant a local date (YYYY-MM-DD) begins in `zone` (its midnight; DST-aware). */
+export function startOfZonedDay(date: string, zone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  const first = wall - offsetMinutes(new Date(wall), zone) * 60_000;
+  // Again at the guess: the offset at midnight may differ from the one at the wall time's UTC reading.
+  return new Date(wall - offsetMinutes(new Date(first), zone) * 60_000);
+}
