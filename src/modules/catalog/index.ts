@@ -27,6 +27,13 @@ export type { RequiredResourceGroup, ResourceType } from './catalog.tables.ts';
 export type { ResourceWithZone } from './resources.repository.ts';
 export type { ServiceSnapshot } from './services.service.ts';
 export { priceForSlot, depositFor, type PricingTier } from './pricing.ts';
+export {
+  cancellationPolicySchema,
+  hoursToMs,
+  percentageForNotice,
+  type CancellationPolicy,
+  type RefundRule,
+} from './cancellation-policy.ts';
 
 const resourcesRepository = new ResourcesRepository();
 const servicesRepository = new ServicesRepository();

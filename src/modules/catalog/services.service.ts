@@ -4,7 +4,7 @@ import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { notFound, validationError } from '../../platform/http/errors.ts';
 import { createdAtCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Money } from '../../platform/money.ts';
-import { cancellationPolicySchema, type CancellationPolicy } from '../booking/booking-policy.ts';
+import { cancellationPolicySchema, type CancellationPolicy } from './cancellation-policy.ts';
 import type { BusinessLookupRepository } from './business-lookup.repository.ts';
 import type { RequiredResourceGroup } from './catalog.tables.ts';
 import type { CatalogDeps } from './catalog-deps.ts';
