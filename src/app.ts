@@ -31,7 +31,6 @@ import {
   bookingPaymentFacts,
   createBookingModule,
   createCustomerBookings,
-  customerSearchAdapter,
   linkKeyFrom,
   verifyManageToken,
 } from './modules/booking/index.ts';
@@ -111,7 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
     publicUrl: publicUrl(config),
     linkKey: linkKeyFrom(keyRing),
-    searchCustomerIds: customerSearchAdapter(keyRing),
   });
   // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.
   const customers = createCustomersModule({

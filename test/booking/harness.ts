@@ -15,7 +15,7 @@ import { createCustomersModule } from '../../src/modules/customers/index.ts';
 import type { SystemRole } from '../../src/modules/identity/permissions.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
-import { createBookingModule, customerSearchAdapter, type BookingDeps } from '../../src/modules/booking/index.ts';
+import { createBookingModule, type BookingDeps } from '../../src/modules/booking/index.ts';
 import type { BookingModule } from '../../src/modules/booking/index.ts';
 import type {
   BookingPaymentSummary,
@@ -113,7 +113,6 @@ export async function startBookingServer(handle: DatabaseHandle, options: { env?
         bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
         publicUrl: 'https://book.example.test',
         linkKey: Buffer.alloc(32, 7),
-        searchCustomerIds: customerSearchAdapter(keyRing),
         now: () => clock.now ?? new Date(),
       };
       const booking = createBookingModule(deps);

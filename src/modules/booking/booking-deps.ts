@@ -46,8 +46,6 @@ export interface BookingDeps {
   publicUrl: string;
   /** HMAC key of manage links and waitlist offer tokens (32 bytes, from the secret store). */
   linkKey: Buffer;
-  /** Customer ids matching a free-text search (name, email, phone), from the customers module. */
-  searchCustomerIds(trx: Trx, tenantId: string, text: string): Promise<string[]>;
   /** The clock; tests pin it. */
   now?: () => Date;
 }
