@@ -24,7 +24,7 @@ import type {
   DepositResult,
   PaymentsPort,
   RefundResult,
-} from '../../src/modules/payments/payments-port.ts';
+} from '../../src/modules/payments/index.ts';
 import { makeTenant as makeAnyTenant, silentLogger, startModuleServer, testToken, type TenantOptions, type TestTenant } from '../support/module-server.ts';
 
 export type { TestTenant } from '../support/module-server.ts';

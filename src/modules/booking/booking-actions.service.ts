@@ -13,7 +13,7 @@ import { publishEvent } from '../../platform/events/outbox.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
 import { findResourcesWithZones, findServiceSnapshot, type CancellationPolicy } from '../catalog/index.ts';
-import type { RefundResult } from '../payments/payments-port.ts';
+import type { RefundResult } from '../payments/index.ts';
 import { isSlotBookable, moveOccupancy, releaseOccupancy } from '../scheduling/index.ts';
 import { returnBookingQuota } from '../tenancy/index.ts';
 import { canCancel, canReschedule, noShowSettlement, refundForCancellation } from './booking-policy.ts';

@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
-import type { DepositResult } from '../payments/payments-port.ts';
+import type { DepositResult } from '../payments/index.ts';
 import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
 import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';

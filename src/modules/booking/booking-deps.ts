@@ -1,7 +1,7 @@
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
-import type { PaymentsPort } from '../payments/payments-port.ts';
+import type { PaymentsPort } from '../payments/index.ts';
 import type { ActorType } from './booking.tables.ts';
 
 /**
