@@ -32,9 +32,9 @@ import {
   createBookingModule,
   createCustomerBookings,
   linkKeyFrom,
+  seedDemoBookings,
   verifyManageToken,
 } from './modules/booking/index.ts';
-import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { businessReturnOrigins, tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
