@@ -107,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     keyRing,
     payments: payments.port,
     messages: notifications.bookingMessages,
-    bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+    occupancy: scheduling.occupancy,
     publicUrl: publicUrl(config),
     linkKey: linkKeyFrom(keyRing),
   });

@@ -94,14 +94,18 @@ export interface BookingTestApp {
   notifications: NotificationsModule;
 }
 
-export async function startBookingServer(handle: DatabaseHandle, options: { env?: Record<string, string> } = {}): Promise<BookingTestApp> {
+export async function startBookingServer(
+  handle: DatabaseHandle,
+  /** `cacheTtlSeconds`: the availability cache (off unless given, so tests read what they wrote). */
+  options: { env?: Record<string, string>; cacheTtlSeconds?: number } = {},
+): Promise<BookingTestApp> {
   const payments = new FakePayments();
   const clock: { now: Date | null } = { now: null };
   const { server, modules } = await startModuleServer(handle, {
     env: options.env,
     permissions: 'role-table',
     register(api, { config, keyRing }) {
-      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
+      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: options.cacheTtlSeconds ?? 0 });
       const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
       const customers = createCustomersModule({ db: handle.db, keyRing });
       const notifications = createNotificationsModule({ db: handle.db, config, keyRing, logger: silentLogger });
@@ -110,7 +114,7 @@ export async function startBookingServer(handle: DatabaseHandle, options: { env?
         keyRing,
         payments,
         messages: notifications.bookingMessages,
-        bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+        occupancy: scheduling.occupancy,
         publicUrl: 'https://book.example.test',
         linkKey: Buffer.alloc(32, 7),
         now: () => clock.now ?? new Date(),
