@@ -31,13 +31,12 @@ import {
   bookingPaymentFacts,
   createBookingModule,
   createCustomerBookings,
-  customerSearchAdapter,
   linkKeyFrom,
   manageUrl,
+  seedDemoBookings,
   signManageToken,
   verifyManageToken,
 } from './modules/booking/index.ts';
-import { seedDemoBookings } from './modules/booking/booking.seed.ts';
 import { businessReturnOrigins, embedFrameAncestors, tenantLimits } from './modules/tenancy/index.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
@@ -117,10 +116,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     keyRing,
     payments: payments.port,
     messages: notifications.bookingMessages,
-    bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+    occupancy: scheduling.occupancy,
     publicUrl: publicUrl(config),
     linkKey,
-    searchCustomerIds: customerSearchAdapter(keyRing),
   });
   // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.
   const customers = createCustomersModule({

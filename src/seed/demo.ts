@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isEmbedded, publicUrl, type Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import { withPlatform } from '../platform/db/tenant-context.ts';
-import { createPlatformAdmin } from '../modules/identity/index.ts';
-import { hashPassword } from '../modules/identity/passwords.ts';
-import { insertCredentials, insertMembership, insertUser, markEmailVerified } from '../modules/identity/users.repository.ts';
+import { createPlatformAdmin, seedDemoMembers } from '../modules/identity/index.ts';
 import { createTenant, getTenantBySlug } from '../modules/tenancy/index.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -41,19 +39,10 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeed | null>
       timezone: 'Europe/Madrid',
       currency: 'EUR',
     });
-    const passwordHash = await hashPassword(password);
-    const accounts = [
-      { email: 'owner@demo.reservehub.test', firstName: 'Olivia', lastName: 'Owner', role: 'business_admin' as const },
-      { email: 'staff@demo.reservehub.test', firstName: 'Sergio', lastName: 'Estilista', role: 'staff' as const },
-    ];
-    const ids: string[] = [];
-    for (const account of accounts) {
-      const user = await insertUser(trx, { email: account.email, firstName: account.firstName, lastName: account.lastName });
-      await insertCredentials(trx, user.id, passwordHash);
-      await markEmailVerified(trx, user.id);
-      await insertMembership(trx, { tenantId: tenant.id, userId: user.id, role: account.role, customRoleId: null });
-      ids.push(user.id);
-    }
+    const ids = await seedDemoMembers(trx, tenant.id, password, [
+      { email: 'owner@demo.reservehub.test', firstName: 'Olivia', lastName: 'Owner', role: 'business_admin' },
+      { email: 'staff@demo.reservehub.test', firstName: 'Sergio', lastName: 'Estilista', role: 'staff' },
+    ]);
     return { tenantId: tenant.id, businessId: business.id, ownerId: ids[0] ?? '', staffId: ids[1] ?? '' };
   });
   if (!created) return null;

@@ -9,7 +9,8 @@ let catalog: Catalog;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  app = await startBookingServer(db);
+  // With the availability cache, as in production: a freed slot must reach what it serves.
+  app = await startBookingServer(db, { cacheTtlSeconds: 300 });
   tenant = await makeTenant(db);
   catalog = await makeCatalog(app, tenant);
 });
@@ -52,4 +53,31 @@ it('exports the customer\'s bookings; erasure cancels future bookings and strips
     customer: { first_name: 'Next', email: 'next@example.com' },
   });
   expect(again.status).toBe(201);
+});
+
+it('erasing a customer frees their future slots in the availability it serves (the cache is refreshed after commit)', async () => {
+  const start = madridSlot(10, '11:00');
+  const date = start.slice(0, 10);
+  const slotAt11 = async (): Promise<boolean | undefined> => {
+    const availability = await call('GET', `/api/v1/availability?service_id=${catalog.serviceId}&resource_id=${catalog.resourceId}&from_date=${date}&to_date=${date}`);
+    expect(availability.status).toBe(200);
+    const slots: Array<{ start_time: string; available: boolean }> = availability.body.data.resources[0].dates[0].slots;
+    return slots.find((slot) => Date.parse(slot.start_time) === Date.parse(start))?.available;
+  };
+  expect(await slotAt11()).toBe(true);
+  const customer = await call('POST', '/api/v1/customers', { first_name: 'Carla', email: 'carla@example.com' });
+  const booked = await call('POST', '/api/v1/bookings', {
+    service_id: catalog.serviceId,
+    resource_id: catalog.resourceId,
+    start_time: start,
+    customer: { customer_id: customer.body.data.id },
+  });
+  expect(booked.status).toBe(201);
+  // Read (and cached) while the booking holds the slot.
+  expect(await slotAt11()).toBe(false);
+
+  expect((await call('DELETE', `/api/v1/customers/${customer.body.data.id}`)).status).toBe(200);
+  expect((await call('GET', `/api/v1/bookings/${booked.body.data.id}`)).body.data.status).toBe('cancelled');
+  // The erasure cancelled the booking in its own transaction: the slot is offered again at once.
+  expect(await slotAt11()).toBe(true);
 });

@@ -15,7 +15,7 @@ import { createCustomersModule } from '../../src/modules/customers/index.ts';
 import type { SystemRole } from '../../src/modules/identity/permissions.ts';
 import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
-import { createBookingModule, customerSearchAdapter, manageUrl, signManageToken, type BookingDeps } from '../../src/modules/booking/index.ts';
+import { createBookingModule, manageUrl, signManageToken, type BookingDeps } from '../../src/modules/booking/index.ts';
 import type { BookingModule } from '../../src/modules/booking/index.ts';
 import type {
   BookingPaymentSummary,
@@ -24,7 +24,7 @@ import type {
   DepositResult,
   PaymentsPort,
   RefundResult,
-} from '../../src/modules/payments/payments-port.ts';
+} from '../../src/modules/payments/index.ts';
 import { makeTenant as makeAnyTenant, silentLogger, startModuleServer, testToken, type TenantOptions, type TestTenant } from '../support/module-server.ts';
 
 export type { TestTenant } from '../support/module-server.ts';
@@ -94,14 +94,18 @@ export interface BookingTestApp {
   notifications: NotificationsModule;
 }
 
-export async function startBookingServer(handle: DatabaseHandle, options: { env?: Record<string, string> } = {}): Promise<BookingTestApp> {
+export async function startBookingServer(
+  handle: DatabaseHandle,
+  /** `cacheTtlSeconds`: the availability cache (off unless given, so tests read what they wrote). */
+  options: { env?: Record<string, string>; cacheTtlSeconds?: number } = {},
+): Promise<BookingTestApp> {
   const payments = new FakePayments();
   const clock: { now: Date | null } = { now: null };
   const { server, modules } = await startModuleServer(handle, {
     env: options.env,
     permissions: 'role-table',
     register(api, { config, keyRing }) {
-      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: 0 });
+      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: options.cacheTtlSeconds ?? 0 });
       const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
       const customers = createCustomersModule({ db: handle.db, keyRing });
       const linkKey = Buffer.alloc(32, 7);
@@ -117,10 +121,9 @@ export async function startBookingServer(handle: DatabaseHandle, options: { env?
         keyRing,
         payments,
         messages: notifications.bookingMessages,
-        bumpAvailabilityVersion: scheduling.bumpAvailabilityVersion,
+        occupancy: scheduling.occupancy,
         publicUrl: 'https://book.example.test',
         linkKey,
-        searchCustomerIds: customerSearchAdapter(keyRing),
         now: () => clock.now ?? new Date(),
       };
       const booking = createBookingModule(deps);

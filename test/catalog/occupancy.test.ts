@@ -4,14 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { AppError } from '../../src/platform/http/errors.ts';
-import {
-  isSlotBookable,
-  moveOccupancy,
-  releaseOccupancy,
-  reserveOccupancies,
-  reserveOccupancy,
-  type ReserveOccupancyInput,
-} from '../../src/modules/scheduling/index.ts';
+import type { Trx } from '../../src/platform/db/database.ts';
+import { isSlotBookable, type ReserveOccupancyInput } from '../../src/modules/scheduling/index.ts';
 import { onPostgres, openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makeTenant, startTestServer, type TestServer, type TestTenant } from './harness.ts';
 
@@ -20,6 +14,12 @@ let app: TestServer;
 let tenant: TestTenant;
 
 const MINUTE = 60_000;
+
+// Occupancy as the booking module gets it: the scheduling module's, which refreshes cached availability after commit.
+const reserveOccupancy = (trx: Trx, input: ReserveOccupancyInput) => app.scheduling.occupancy.reserveOccupancy(trx, input);
+const reserveOccupancies = (trx: Trx, inputs: ReserveOccupancyInput[]) => app.scheduling.occupancy.reserveOccupancies(trx, inputs);
+const releaseOccupancy = (trx: Trx, input: { tenantId: string; bookingId: string }) => app.scheduling.occupancy.releaseOccupancy(trx, input);
+const moveOccupancy = (trx: Trx, target: ReserveOccupancyInput) => app.scheduling.occupancy.moveOccupancy(trx, target);
 
 function nextWeekday(isoWeekday: number): string {
   let date = Temporal.Now.plainDateISO('Europe/Madrid').add({ days: 7 });
@@ -139,7 +139,6 @@ describe('occupancy', () => {
     const date = nextWeekday(3);
     const start = madrid(date, '09:00');
     await withTenant(handle.db, tenant.tenantId, (trx) => reserveOccupancy(trx, reservation(roomId, start, 60, { places: 2, capacity: 3 })));
-    await app.scheduling.bumpAvailabilityVersion(tenant.tenantId, [roomId]);
     const response = await app.server.inject({
       method: 'GET',
       url: `/api/v1/availability?service_id=${service.id}&from_date=${date}&to_date=${date}`,
@@ -243,7 +242,6 @@ describe('occupancy', () => {
     ]);
     // Someone else's booking takes the room at 10:00: the therapist is free but the massage is not.
     await withTenant(handle.db, tenant.tenantId, (trx) => reserveOccupancy(trx, reservation(room, madrid(date, '10:00'), 60)));
-    await app.scheduling.bumpAvailabilityVersion(tenant.tenantId, [room]);
     expect(await availableStarts(service.id, date)).toEqual(['09:00', '11:00', '12:00']);
     // Both at once, locked in a fixed order.
     const both = await withTenant(handle.db, tenant.tenantId, (trx) => {
@@ -254,21 +252,28 @@ describe('occupancy', () => {
       ]);
     });
     expect(both).toHaveLength(2);
-    await app.scheduling.bumpAvailabilityVersion(tenant.tenantId, [therapist, room]);
     expect(await availableStarts(service.id, date)).toEqual(['09:00', '12:00']);
   });
 
-  it('invalidates cached availability when a booking reserves a slot', async () => {
+  it('refreshes cached availability once a reservation or a release commits; a rolled-back one leaves it as it was', async () => {
     const resourceId = await makeResource(locationId, { name: 'Cache', type: 'staff' });
     const service = await post('/api/v1/services', { name: 'Cache', duration_minutes: 60, price: { amount: 1, currency: 'EUR' }, resource_ids: [resourceId] });
     const date = nextWeekday(4);
-    expect(await availableStarts(service.id, date)).toEqual(['09:00', '10:00', '11:00', '12:00']);
-    expect(await availableStarts(service.id, date)).toEqual(['09:00', '10:00', '11:00', '12:00']);
-    await withTenant(handle.db, tenant.tenantId, (trx) => reserveOccupancy(trx, reservation(resourceId, madrid(date, '10:00'), 60)));
-    // Cached answer (versions unchanged) until the booking path bumps after commit.
-    expect(await availableStarts(service.id, date)).toEqual(['09:00', '10:00', '11:00', '12:00']);
-    await app.scheduling.bumpAvailabilityVersion(tenant.tenantId, [resourceId]);
+    const all = ['09:00', '10:00', '11:00', '12:00'];
+    expect(await availableStarts(service.id, date)).toEqual(all);
+    // A reservation rolled back changes nothing; the cached answer stays right.
+    await expect(
+      withTenant(handle.db, tenant.tenantId, async (trx) => {
+        await reserveOccupancy(trx, reservation(resourceId, madrid(date, '09:00'), 60));
+        throw new Error('declined');
+      }),
+    ).rejects.toThrow('declined');
+    expect(await availableStarts(service.id, date)).toEqual(all);
+    const bookingId = randomUUID();
+    await withTenant(handle.db, tenant.tenantId, (trx) => reserveOccupancy(trx, reservation(resourceId, madrid(date, '10:00'), 60, { bookingId })));
     expect(await availableStarts(service.id, date)).toEqual(['09:00', '11:00', '12:00']);
+    await withTenant(handle.db, tenant.tenantId, (trx) => releaseOccupancy(trx, { tenantId: tenant.tenantId, bookingId }));
+    expect(await availableStarts(service.id, date)).toEqual(all);
   });
 
   it('keeps allocations of one tenant invisible to another (RLS)', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { deferWrites, flushDeferredWrites } from '../../src/platform/db/deferred-writes.ts';
+import { deferWrites, flushDeferredWrites } from '../../src/platform/db/transaction-context.ts';
 import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
 import { publishEvent } from '../../src/platform/events/outbox.ts';
 import { enqueueDeferred, JOBS_CHANNEL } from '../../src/platform/jobs/queue.ts';

@@ -12,11 +12,11 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
-import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
-import type { RefundResult } from '../payments/payments-port.ts';
-import { isSlotBookable, moveOccupancy, releaseOccupancy } from '../scheduling/index.ts';
+import { findResourcesWithZones, findServiceSnapshot, type CancellationPolicy } from '../catalog/index.ts';
+import type { RefundResult } from '../payments/index.ts';
+import { isSlotBookable } from '../scheduling/index.ts';
 import { returnBookingQuota } from '../tenancy/index.ts';
-import { canCancel, canReschedule, noShowSettlement, refundForCancellation, type CancellationPolicy } from './booking-policy.ts';
+import { canCancel, canReschedule, noShowSettlement, refundForCancellation } from './booking-policy.ts';
 import { holdsSlot, transitionsForApiAction, type BookingApiAction } from './booking-state.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -69,19 +69,19 @@ export class BookingActionsService {
 
   /** `PATCH /bookings/{id}`: an action and/or notes. 404 for unknown ids, other tenants' and other staff's bookings. */
   async patch(tenantId: string, bookingId: string, patch: BookingPatch, actor: Actor): Promise<ActionOutcome> {
-    return this.#inTransaction(tenantId, async (trx, changed) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const row = await this.#repository.lockById(trx, tenantId, bookingId);
       if (!row || !actorMaySee(actor, row, 'update')) throw notFound('Booking');
-      return this.applyLocked(trx, tenantId, row, patch, actor, changed);
+      return this.applyLocked(trx, tenantId, row, patch, actor);
     });
   }
 
   /**
-   * Applies a patch to a booking the caller has locked (manage links reuse
-   * this after their own access check). `changed` collects resources whose
-   * availability changed, bumped after commit.
+   * Applies a patch to a booking the caller has locked (manage links and the
+   * customer's erasure reuse this). Freed or moved occupancy refreshes cached
+   * availability after the caller's transaction commits (scheduling's occupancy).
    */
-  async applyLocked(trx: Trx, tenantId: string, row: BookingRow, patch: BookingPatch, actor: Actor, changed: Set<string>): Promise<ActionOutcome> {
+  async applyLocked(trx: Trx, tenantId: string, row: BookingRow, patch: BookingPatch, actor: Actor): Promise<ActionOutcome> {
     let current = row;
     if (patch.notes !== undefined || (patch.internal_notes !== undefined && actor.staff)) {
       const previous = current;
@@ -94,7 +94,7 @@ export class BookingActionsService {
       }
     }
     if (patch.action === undefined) return { row: current, refund: null };
-    return this.#act(trx, tenantId, current, patch.action, patch, actor, changed);
+    return this.#act(trx, tenantId, current, patch.action, patch, actor);
   }
 
   async #act(
@@ -104,7 +104,6 @@ export class BookingActionsService {
     action: BookingApiAction,
     patch: BookingPatch,
     actor: Actor,
-    changed: Set<string>,
   ): Promise<ActionOutcome> {
     const plan = stepsForApiAction(row.status, action);
     const now = nowOf(this.#deps);
@@ -140,7 +139,6 @@ export class BookingActionsService {
         if (!actor.staff && moved.changes.deposit_required !== undefined && moved.changes.deposit_required > row.deposit_paid) {
           throw policyViolation('The new time needs a larger deposit; cancel and book it instead', 'deposit_increase');
         }
-        for (const id of moved.changedResourceIds) changed.add(id);
         changes = { ...changes, ...moved.changes, reschedule_count: row.reschedule_count + 1 };
         details = {
           from: { start_time: row.start_time.toISOString(), resource_id: row.resource_id },
@@ -179,9 +177,7 @@ export class BookingActionsService {
     }
     for (const recorded of plan.records) changes = { ...changes, [recorded]: now };
 
-    if (!holdsSlot(plan.to)) {
-      for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
-    }
+    if (!holdsSlot(plan.to)) await this.#deps.occupancy.releaseOccupancy(trx, { tenantId, bookingId: row.id });
     const updated = await this.#repository.update(trx, tenantId, row.id, changes);
     await recordChange(trx, this.#repository, {
       tenantId,
@@ -218,7 +214,7 @@ export class BookingActionsService {
     paidAmount: number | null,
     paymentId: string | null,
   ): Promise<'confirmed' | 'recorded' | 'already' | 'after_expiry' | 'missing'> {
-    return this.#inTransaction(tenantId, async (trx) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const row = await this.#repository.lockById(trx, tenantId, bookingId);
       if (!row) return 'missing';
       if (row.status === 'pending_payment') {
@@ -292,12 +288,12 @@ export class BookingActionsService {
 
   /** The unpaid hold ran out: pending_payment → expired, slot freed. Idempotent; a paid booking is left alone. */
   async expireUnpaid(tenantId: string, bookingId: string): Promise<'expired' | 'skipped'> {
-    return this.#inTransaction(tenantId, async (trx, changed) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const row = await this.#repository.lockById(trx, tenantId, bookingId);
       if (!row || row.status !== 'pending_payment') return 'skipped';
       if (row.payment_expires_at && row.payment_expires_at.getTime() > nowOf(this.#deps).getTime()) return 'skipped';
       const plan = stepsForSystemAction(row.status, 'payment_timeout');
-      for (const id of await releaseOccupancy(trx, { tenantId, bookingId: row.id })) changed.add(id);
+      await this.#deps.occupancy.releaseOccupancy(trx, { tenantId, bookingId: row.id });
       await this.#deps.payments.cancelPendingForBooking(trx, tenantId, row.id);
       const updated = await this.#repository.update(trx, tenantId, row.id, { status: plan.to, payment_expires_at: null });
       // Never paid: the plan quota it took is given back.
@@ -314,13 +310,6 @@ export class BookingActionsService {
       await this.#slotFreed(trx, tenantId, { serviceId: row.service_id, resourceId: row.resource_id, start: row.start_time, end: row.end_time });
       return 'expired';
     });
-  }
-
-  async #inTransaction<T>(tenantId: string, work: (trx: Trx, changed: Set<string>) => Promise<T>): Promise<T> {
-    const changed = new Set<string>();
-    const result = await withTenant(this.#deps.db, tenantId, (trx) => work(trx, changed));
-    if (changed.size > 0) await this.#deps.bumpAvailabilityVersion(tenantId, [...changed]);
-    return result;
   }
 
   async #slotFreed(trx: Trx, tenantId: string, slot: FreedSlot): Promise<void> {
@@ -354,7 +343,7 @@ export class BookingActionsService {
     const [resource] = await findResourcesWithZones(trx, tenantId, [resourceId]);
     if (!resource) throw notFound('Resource');
     await sql`savepoint booking_reschedule_check`.execute(trx);
-    await releaseOccupancy(trx, { tenantId, bookingId: row.id });
+    await this.#deps.occupancy.releaseOccupancy(trx, { tenantId, bookingId: row.id });
     const slot = await isSlotBookable(trx, { tenantId, serviceId: row.service_id, resourceId, start, now });
     await sql`rollback to savepoint booking_reschedule_check`.execute(trx);
     if (!slot.bookable) throw new AppError('SLOT_UNAVAILABLE', 'The new time is not available', { reason: slot.reason });
@@ -366,7 +355,7 @@ export class BookingActionsService {
       // Its payment is open for the old amount: it is settled or expires before the booking moves.
       throw new AppError('CONFLICT', 'Pay or cancel this booking before moving it to a time with another deposit', { reason: 'deposit_pending' });
     }
-    const moved = await moveOccupancy(
+    await this.#deps.occupancy.moveOccupancy(
       trx,
       slot.reservations.map((reservation) => ({
         tenantId,
@@ -393,7 +382,7 @@ export class BookingActionsService {
       pricing_tier_id: slot.tier?.id ?? null,
       deposit_required: deposit,
     };
-    return { changes, changedResourceIds: moved.changedResourceIds, start: slot.start, resourceId: resource.id };
+    return { changes, start: slot.start, resourceId: resource.id };
   }
 }
 

@@ -12,8 +12,8 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import { enqueueDeferred } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type ServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
-import type { DepositResult } from '../payments/payments-port.ts';
-import { isSlotBookable, reserveOccupancies, type SlotCheck } from '../scheduling/index.ts';
+import type { DepositResult } from '../payments/index.ts';
+import { isSlotBookable, type SlotCheck } from '../scheduling/index.ts';
 import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
@@ -58,7 +58,6 @@ interface Booked {
   row: BookingRow;
   customer: CustomerForBooking;
   deposit: DepositResult | null;
-  resourceIds: string[];
 }
 
 /** The slot's holder ended without filling it: the waiting request starts over. */
@@ -120,7 +119,6 @@ export class BookingCreateService {
       await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms, 1, { publicBooking: !actor.staff }));
       return booked;
     });
-    await this.#deps.bumpAvailabilityVersion(tenantId, booked.resourceIds);
     return this.#view(tenantId, booked, actor);
   }
 
@@ -179,13 +177,12 @@ export class BookingCreateService {
       }
       return { groupId, kind, booked };
     });
-    await this.#deps.bumpAvailabilityVersion(tenantId, [...new Set(result.booked.flatMap((item) => item.resourceIds))]);
     return { group_id: result.groupId, kind: result.kind, bookings: result.booked.map((item) => this.#view(tenantId, item, actor)) };
   }
 
   /**
    * Books for a known customer inside the caller's transaction (claiming a
-   * waitlist offer). Returns the view and the resources to bump after commit.
+   * waitlist offer).
    */
   async bookInTransaction(
     trx: Trx,
@@ -195,14 +192,14 @@ export class BookingCreateService {
     actor: Actor,
     source: BookingSource,
     idempotencyKey: string,
-  ): Promise<{ view: BookingView; resourceIds: string[] }> {
+  ): Promise<BookingView> {
     const customer = await getCustomerForBooking(trx, this.#deps.keyRing, tenantId, customerId);
     assertCustomerCanBook(customer);
     const prepared = await this.#prepare(trx, tenantId, item);
     const terms = await bookingTerms(trx, tenantId, prepared.service.business_id, { publicBooking: false });
     const booked = await this.#bookOne(trx, tenantId, prepared, customer, actor, terms, { source, groupId: null, idempotencyKey });
     await this.#warnOfUsage(trx, tenantId, await consumeBookingQuota(trx, tenantId, terms));
-    return { view: this.#view(tenantId, booked, actor), resourceIds: booked.resourceIds };
+    return this.#view(tenantId, booked, actor);
   }
 
   /** Tells the business of each usage level (80 %, 100 %) this booking crossed; once per month each. */
@@ -330,7 +327,7 @@ export class BookingCreateService {
     let row = inserted;
 
     // The resource locks are taken as late as possible: only occupancy, payment and commit run under them.
-    const allocations = await reserveOccupancies(
+    await this.#deps.occupancy.reserveOccupancies(
       trx,
       slot.reservations.map((reservation) => ({
         tenantId,
@@ -383,7 +380,7 @@ export class BookingCreateService {
     if (row.status === 'pending_payment' && row.payment_expires_at) {
       await enqueueDeferred(trx, bookingExpiryJob, { booking_id: id }, { tenantId, runAt: row.payment_expires_at, dedupeKey: `booking-expiry:${id}` });
     }
-    return { row, customer, deposit, resourceIds: allocations.map((allocation) => allocation.resourceId) };
+    return { row, customer, deposit };
   }
 }
 

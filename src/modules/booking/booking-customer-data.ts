@@ -49,13 +49,13 @@ export function bookingsErasureParticipant(actions: BookingActionsService): Eras
     name: 'bookings',
     async erase(trx, tenantId, customerId, context) {
       const rows = await repository.listByCustomer(trx, tenantId, customerId);
-      const changed = new Set<string>();
       let cancelled = 0;
       for (const row of rows) {
         if (!holdsSlot(row.status) || row.status !== 'confirmed' || row.start_time.getTime() <= context.erasedAt.getTime()) continue;
         const locked = await repository.lockById(trx, tenantId, row.id);
         if (!locked) continue;
-        await actions.applyLocked(trx, tenantId, locked, { action: 'cancel', cancellation_reason: 'customer_erased' }, SYSTEM_ACTOR, changed);
+        // Frees the slot: scheduling refreshes cached availability once the erasure commits.
+        await actions.applyLocked(trx, tenantId, locked, { action: 'cancel', cancellation_reason: 'customer_erased' }, SYSTEM_ACTOR);
         cancelled += 1;
       }
       const stripped = await repository.stripNotes(trx, tenantId, customerId);

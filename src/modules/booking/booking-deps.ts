@@ -1,7 +1,8 @@
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
-import type { PaymentsPort } from '../payments/payments-port.ts';
+import type { PaymentsPort } from '../payments/index.ts';
+import type { Occupancy } from '../scheduling/index.ts';
 import type { ActorType } from './booking.tables.ts';
 
 /**
@@ -40,14 +41,12 @@ export interface BookingDeps {
   keyRing: KeyRing;
   payments: PaymentsPort;
   messages: BookingMessagesPort;
-  /** Scheduling's cache invalidation, called after a commit that changed occupancy. */
-  bumpAvailabilityVersion(tenantId: string, resourceIds: readonly string[]): Promise<void>;
+  /** Scheduling's occupancy: reserves, moves and releases resources; refreshes cached availability after commit itself. */
+  occupancy: Occupancy;
   /** Base of customer-facing links (`PUBLIC_URL`). */
   publicUrl: string;
   /** HMAC key of manage links and waitlist offer tokens (32 bytes, from the secret store). */
   linkKey: Buffer;
-  /** Customer ids matching a free-text search (name, email, phone), from the customers module. */
-  searchCustomerIds(trx: Trx, tenantId: string, text: string): Promise<string[]>;
   /** The clock; tests pin it. */
   now?: () => Date;
 }

@@ -55,15 +55,12 @@ export class BookingManageService {
 
   async patch(token: string, patch: ManagePatch): Promise<ManagedBookingView> {
     const { tenantId, bookingId } = this.#open(token);
-    const changed = new Set<string>();
-    const view = await withTenant(this.#deps.db, tenantId, async (trx) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const row = this.#assertLive(await this.#repository.lockById(trx, tenantId, bookingId));
-      const outcome = await this.#actions.applyLocked(trx, tenantId, row, patch, manageLinkActor(row.customer_id), changed);
+      const outcome = await this.#actions.applyLocked(trx, tenantId, row, patch, manageLinkActor(row.customer_id));
       const refund = outcome.refund ? { refund: { ...outcome.refund } } : {};
       return { ...(await this.#query.detailed(trx, tenantId, outcome.row, false, refund)), business_slug: await tenantSlug(trx, tenantId) };
     });
-    if (changed.size > 0) await this.#deps.bumpAvailabilityVersion(tenantId, [...changed]);
-    return view;
   }
 }
 

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { resourceIdsForUser } from '../catalog/index.ts';
+import { searchCustomerIds } from '../customers/index.ts';
 import { normalizeBookingNumber } from './booking-number.ts';
 import type { Actor, BookingDeps } from './booking-deps.ts';
 import { actorMaySee } from './booking-actions.service.ts';
@@ -97,7 +98,7 @@ export class BookingQueryService {
 
   async #searchCustomers(trx: Trx, tenantId: string, text: string): Promise<string[]> {
     try {
-      return await this.#deps.searchCustomerIds(trx, tenantId, text);
+      return await searchCustomerIds(trx, this.#deps.keyRing, tenantId, text);
     } catch (error) {
       // A search the customers module cannot run (too short a word) matches no one.
       if (error instanceof AppError && error.code === 'VALIDATION_ERROR') return [];

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import { flushDeferredWrites } from '../../platform/db/deferred-writes.ts';
+import { flushDeferredWrites } from '../../platform/db/transaction-context.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
 import { ACTIVE_STATUSES, type BookingStatus } from './booking-state.ts';
 import type { BookingHistoryTable, BookingsTable } from './booking.tables.ts';

@@ -30,7 +30,6 @@ import { createWaitlistOfferExpiryJob, WaitlistService } from './waitlist.servic
 
 export type { BookingDeps, BookingMessagesPort } from './booking-deps.ts';
 export type { BookingView } from './booking.schemas.ts';
-export { customerSearchAdapter } from './customer-search.adapter.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
 export { deriveLinkKey, linkKeyFrom, manageUrl, signManageToken, verifyManageToken } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';

@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { normalizeEmail, normalizePhone } from '../../platform/crypto/pii-normalization.ts';
 import type { Trx } from '../../platform/db/database.ts';
-import { deferWrites } from '../../platform/db/deferred-writes.ts';
+import { deferWrites } from '../../platform/db/transaction-context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { BookingCustomerInput } from './booking.schemas.ts';
 

@@ -15,7 +15,7 @@ import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, STAFF_ENTERED, UNPROVEN } from '../customers/index.ts';
-import { isSlotBookable, releaseOccupancy, reserveOccupancies } from '../scheduling/index.ts';
+import { isSlotBookable } from '../scheduling/index.ts';
 import { getBusiness, getTenant } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import type { FreedSlot } from './booking-actions.service.ts';
@@ -85,17 +85,14 @@ export class WaitlistService {
 
   /** Removes an entry; an open offer of it is withdrawn and passes on. */
   async remove(tenantId: string, entryId: string): Promise<void> {
-    const changed = await withTenant(this.#deps.db, tenantId, async (trx) => {
+    await withTenant(this.#deps.db, tenantId, async (trx) => {
       const entry = await this.#repository.findEntry(trx, tenantId, entryId);
       if (!entry || entry.status === 'removed') throw notFound('Waitlist entry');
       await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'removed');
-      const resources: string[] = [];
       for (const offer of await this.#repository.offersOfEntry(trx, tenantId, entry.id)) {
-        if (offer.status === 'open') resources.push(...(await this.#closeOffer(trx, tenantId, offer, 'declined', entry)));
+        if (offer.status === 'open') await this.#closeOffer(trx, tenantId, offer, 'declined', entry);
       }
-      return resources;
     });
-    if (changed.length > 0) await this.#deps.bumpAvailabilityVersion(tenantId, changed);
   }
 
   /** A customer's entries with their offers, for their data export. */
@@ -141,7 +138,7 @@ export class WaitlistService {
     const check = await isSlotBookable(trx, { tenantId, serviceId: slot.serviceId, resourceId: slot.resourceId, start: slot.start, now: nowOf(this.#deps) });
     if (!check.bookable) return;
     const holdId = randomUUID();
-    await reserveOccupancies(
+    await this.#deps.occupancy.reserveOccupancies(
       trx,
       check.reservations.map((reservation) => ({
         tenantId,
@@ -186,14 +183,14 @@ export class WaitlistService {
 
   /** The customer claims an open offer: the held slot becomes their booking. */
   async claim(tenantId: string, token: string): Promise<BookingView> {
-    const result = await withTenant(this.#deps.db, tenantId, async (trx) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const offer = await this.#repository.lockOffer(trx, tenantId, { tokenHash: hashToken(token) });
       if (!offer || offer.status !== 'open' || offer.expires_at.getTime() <= nowOf(this.#deps).getTime()) throw notFound('Waitlist offer');
       const entry = await this.#repository.findEntry(trx, tenantId, offer.entry_id);
       if (!entry) throw notFound('Waitlist offer');
       // The hold is released and the booking reserves the same slot in this transaction:
       // no other transaction can see the slot free in between.
-      await releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
+      await this.#deps.occupancy.releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
       const booked = await this.#create.bookInTransaction(
         trx,
         tenantId,
@@ -207,32 +204,27 @@ export class WaitlistService {
       await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'booked');
       return booked;
     });
-    await this.#deps.bumpAvailabilityVersion(tenantId, result.resourceIds);
-    return result.view;
   }
 
   /** Offer expiry job: an unclaimed offer frees its hold and passes to the next entry. Idempotent. */
   async expireOffer(tenantId: string, offerId: string): Promise<'expired' | 'skipped'> {
-    const changed = await withTenant(this.#deps.db, tenantId, async (trx) => {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
       const offer = await this.#repository.lockOffer(trx, tenantId, { id: offerId });
-      if (!offer || offer.status !== 'open') return null;
-      if (offer.expires_at.getTime() > nowOf(this.#deps).getTime()) return null;
+      if (!offer || offer.status !== 'open') return 'skipped';
+      if (offer.expires_at.getTime() > nowOf(this.#deps).getTime()) return 'skipped';
       const entry = await this.#repository.findEntry(trx, tenantId, offer.entry_id);
-      return this.#closeOffer(trx, tenantId, offer, 'expired', entry);
+      await this.#closeOffer(trx, tenantId, offer, 'expired', entry);
+      return 'expired';
     });
-    if (changed === null) return 'skipped';
-    if (changed.length > 0) await this.#deps.bumpAvailabilityVersion(tenantId, changed);
-    return 'expired';
   }
 
-  async #closeOffer(trx: Trx, tenantId: string, offer: WaitlistOfferRow, status: 'expired' | 'declined', entry: WaitlistEntryRow | undefined): Promise<string[]> {
-    const released = await releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
+  async #closeOffer(trx: Trx, tenantId: string, offer: WaitlistOfferRow, status: 'expired' | 'declined', entry: WaitlistEntryRow | undefined): Promise<void> {
+    await this.#deps.occupancy.releaseOccupancy(trx, { tenantId, bookingId: offer.booking_id });
     await this.#repository.setOfferStatus(trx, tenantId, offer.id, status);
     if (entry && entry.status === 'offered') await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'waiting');
     if (entry) {
       await this.offerFreedSlot(trx, tenantId, { serviceId: entry.service_id, resourceId: offer.resource_id, start: offer.start_time, end: offer.end_time });
     }
-    return released;
   }
 
   #view(row: WaitlistEntryRow, offers: WaitlistOfferRow[]): WaitlistEntryView {

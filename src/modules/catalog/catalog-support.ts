@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.ts';
-import { AppError, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor } from '../../platform/http/pagination.ts';
+import { notFound } from '../../platform/http/errors.ts';
 
 /**
  * Deletes a row, or archives it when other rows still refer to it (bookings,
@@ -33,15 +32,6 @@ export async function deleteOrArchive(
 
 function isForeignKeyViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === '23503';
-}
-
-/** Keyset position `(created_at, id)` from an opaque cursor, for lists ordered by creation. */
-export function createdAtCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  const position = decodeCursor(cursor);
-  if (position === undefined) return undefined;
-  const createdAt = new Date(position.value);
-  if (Number.isNaN(createdAt.getTime())) throw new AppError('INVALID_CURSOR', 'The cursor is not valid for this list');
-  return { createdAt, id: position.id };
 }
 
 /** The API's date-time text for a stored instant. */

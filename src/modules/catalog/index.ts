@@ -4,6 +4,7 @@
  * what this file exports.
  */
 import type { Executor } from '../../platform/db/database.ts';
+import { existingMemo, memoKey, transactionMemo } from '../../platform/db/transaction-context.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { BusinessLookupRepository } from './business-lookup.repository.ts';
 import { registerBookingPageRoutes } from './booking-page.routes.ts';
@@ -27,6 +28,13 @@ export type { RequiredResourceGroup, ResourceType } from './catalog.tables.ts';
 export type { ResourceWithZone } from './resources.repository.ts';
 export type { ServiceSnapshot } from './services.service.ts';
 export { priceForSlot, depositFor, type PricingTier } from './pricing.ts';
+export {
+  cancellationPolicySchema,
+  hoursToMs,
+  percentageForNotice,
+  type CancellationPolicy,
+  type RefundRule,
+} from './cancellation-policy.ts';
 
 const resourcesRepository = new ResourcesRepository();
 const servicesRepository = new ServicesRepository();
@@ -46,7 +54,7 @@ export async function findServiceSnapshot(
   tenantId: string,
   serviceId: string,
 ): Promise<ServiceSnapshot | undefined> {
-  const memo = snapshotMemos.get(executor);
+  const memo = existingMemo(executor, SERVICE_SNAPSHOTS);
   if (!memo) return loadServiceSnapshot(servicesRepository, executor, tenantId, serviceId);
   const key = `${tenantId}:${serviceId}`;
   let snapshot = memo.get(key);
@@ -57,15 +65,16 @@ export async function findServiceSnapshot(
   return snapshot;
 }
 
-const snapshotMemos = new WeakMap<Executor, Map<string, Promise<ServiceSnapshot | undefined>>>();
+const SERVICE_SNAPSHOTS = memoKey<Map<string, Promise<ServiceSnapshot | undefined>>>('catalog.serviceSnapshots');
 
 /**
  * Lets `findServiceSnapshot` read each service once in this transaction (booking
  * creation reads it, then the availability re-check reads it again). Only for a
- * transaction that does not change services: the memo lives as long as `trx`.
+ * transaction that does not change services: the memo is the transaction's
+ * (platform/db/transaction-context.ts) and ends with it.
  */
 export function memoizeServiceSnapshots(trx: Executor): void {
-  if (!snapshotMemos.has(trx)) snapshotMemos.set(trx, new Map());
+  transactionMemo(trx, SERVICE_SNAPSHOTS, () => new Map());
 }
 
 /**

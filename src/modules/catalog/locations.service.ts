@@ -2,10 +2,10 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { createdAtCursor, toPage } from '../../platform/http/pagination.ts';
 import type { BusinessLookupRepository } from './business-lookup.repository.ts';
 import type { CatalogDeps } from './catalog-deps.ts';
-import { createdAtCursor, deleteOrArchive, isoOf } from './catalog-support.ts';
+import { deleteOrArchive, isoOf } from './catalog-support.ts';
 import type { LocationCreate, LocationListQuery, LocationUpdate, LocationView } from './locations.schemas.ts';
 import type { LocationRow, LocationsRepository } from './locations.repository.ts';
 

@@ -1,9 +1,9 @@
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { createdAtCursor, toPage } from '../../platform/http/pagination.ts';
 import type { CatalogDeps } from './catalog-deps.ts';
-import { createdAtCursor, deleteOrArchive, isoOf } from './catalog-support.ts';
+import { deleteOrArchive, isoOf } from './catalog-support.ts';
 import type { LocationsRepository } from './locations.repository.ts';
 import type { ResourceCreate, ResourceListQuery, ResourceUpdate, ResourceView } from './resources.schemas.ts';
 import type { ResourceRow, ResourcesRepository } from './resources.repository.ts';

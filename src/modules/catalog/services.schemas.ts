@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { moneySchema } from '../../platform/money.ts';
 import { pageQuerySchema } from '../../platform/http/pagination.ts';
-import { cancellationPolicySchema } from '../booking/booking-policy.ts';
+import { cancellationPolicySchema } from './cancellation-policy.ts';
 import { pricingTierInputSchema, pricingTierSchema, serviceDepositSchema } from './pricing.ts';
 import { resourceTypeSchema } from './resources.schemas.ts';
 

@@ -2,7 +2,6 @@ import type { Trx } from '../../platform/db/database.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import type { CustomerSessionService } from '../identity/index.ts';
-import type { SavedPaymentMethodsPort } from '../payments/index.ts';
 import type { AccountBooking, AccountBookingChange, AccountBookingCreate, AccountBookingsQuery, Rebook } from './customer-account.schemas.ts';
 
 /**
@@ -18,6 +17,27 @@ export interface CustomerBookingsPort {
   /** A new booking of the same service for the same customer, at a new time (resource: the same unless named). */
   rebook(auth: AuthContext, bookingId: string, input: Rebook, idempotencyKey: string | null): Promise<AccountBooking>;
   change(auth: AuthContext, bookingId: string, change: AccountBookingChange): Promise<AccountBooking>;
+}
+
+/**
+ * What a customer's account asks of the payments module, which implements it
+ * (`createSavedPaymentMethodsPort`): the customer's saved payment methods, for `/me`.
+ * Only what stands for the provider's token is kept: provider, brand, last four digits, expiry.
+ */
+export interface SavedPaymentMethodsPort {
+  listForCustomer(trx: Trx, tenantId: string, customerId: string): Promise<SavedPaymentMethod[]>;
+  /** Forgets one of the customer's saved methods (it can no longer be charged); false when it is not theirs. */
+  removeForCustomer(trx: Trx, tenantId: string, customerId: string, paymentMethodId: string): Promise<boolean>;
+}
+
+export interface SavedPaymentMethod {
+  id: string;
+  provider: string;
+  brand: string | null;
+  last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
+  created_at: string;
 }
 
 /** A one-time code of a customer account to deliver: signing in by email, or proving a phone by SMS. */

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import { deferWrites } from '../../platform/db/deferred-writes.ts';
+import { deferWrites } from '../../platform/db/transaction-context.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
 import type { EncryptedCustomerColumns } from './customer-pii.ts';
 import type { CustomerRow, CustomersTable, CustomerStatus, CustomerType } from './customers.tables.ts';

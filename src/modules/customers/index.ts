@@ -60,7 +60,13 @@ export {
 } from './customer-data-registry.ts';
 export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
 export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
-export type { CustomerAccountsDeps, CustomerBookingsPort, CustomerCodeMessage } from './customer-account-ports.ts';
+export type {
+  CustomerAccountsDeps,
+  CustomerBookingsPort,
+  CustomerCodeMessage,
+  SavedPaymentMethod,
+  SavedPaymentMethodsPort,
+} from './customer-account-ports.ts';
 export type {
   AccountBooking,
   AccountBookingChange,

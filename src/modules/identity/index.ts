@@ -58,6 +58,7 @@ export {
 } from './permissions.ts';
 export type { StaffResourceResolver } from './principal.ts';
 export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
+export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';

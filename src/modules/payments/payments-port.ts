@@ -3,9 +3,11 @@ import type { Money } from '../../platform/money.ts';
 import type { NextActionView } from './payments.schemas.ts';
 
 /**
- * What the booking module asks of payments. Booking calls these inside its own
- * transaction; payments confirms a booking later only through events
- * (`payment.succeeded`, `payment.failed`), never by calling booking back.
+ * What the booking module asks of payments. Booking depends on payments (never the
+ * reverse), so payments publishes this interface through its index.ts and the
+ * composition root hands booking the implementation (`payments.port`). Booking calls
+ * these inside its own transaction; payments confirms a booking later only through
+ * events (`payment.succeeded`, `payment.failed`), never by calling booking back.
  */
 export interface PaymentsPort {
   /**
@@ -103,24 +105,4 @@ export interface BookingPaymentSummary {
   amount: number;
   currency: string;
   refunded_amount: number;
-}
-
-/**
- * A customer's saved payment methods, for their own account (the customers module's `/me`).
- * Only what stands for the provider's token is kept: provider, brand, last four digits, expiry.
- */
-export interface SavedPaymentMethodsPort {
-  listForCustomer(trx: Trx, tenantId: string, customerId: string): Promise<SavedPaymentMethod[]>;
-  /** Forgets one of the customer's saved methods (it can no longer be charged); false when it is not theirs. */
-  removeForCustomer(trx: Trx, tenantId: string, customerId: string, paymentMethodId: string): Promise<boolean>;
-}
-
-export interface SavedPaymentMethod {
-  id: string;
-  provider: string;
-  brand: string | null;
-  last4: string | null;
-  exp_month: number | null;
-  exp_year: number | null;
-  created_at: string;
 }

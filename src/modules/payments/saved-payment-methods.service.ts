@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { ProviderRequestError, ProviderUnavailableError } from './payment-provider.ts';
 import type { PaymentsContext } from './payments-context.ts';
-import type { SavedPaymentMethod, SavedPaymentMethodsPort } from './payments-port.ts';
+import type { SavedPaymentMethod, SavedPaymentMethodsPort } from '../customers/index.ts';
 import './payments.tables.ts';
 
 /** SQL of a customer's saved methods (tenant-scoped; RLS checks the tenant again). */

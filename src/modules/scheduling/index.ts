@@ -2,9 +2,10 @@
  * Scheduling: schedules, exceptions, location closures, resource occupancy and
  * the availability engine. Other modules use only what this file exports.
  *
- * For the booking module, inside its own transaction:
- * `isSlotBookable` → `reserveOccupancies` / `reserveOccupancy` (or `moveOccupancy`,
- * `releaseOccupancy`), then after commit `scheduling.bumpAvailabilityVersion`.
+ * For the booking module, inside its own transaction: `isSlotBookable`, then the
+ * module's `occupancy` (`reserveOccupancies` / `reserveOccupancy`, `moveOccupancy`,
+ * `releaseOccupancy`), which marks the cached availability of what it changed
+ * stale once that transaction commits.
  */
 import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/database.ts';
@@ -15,6 +16,7 @@ import { AvailabilityService } from './availability.service.ts';
 import { ComputeBudget, InProcessTokenBuckets, RedisTokenBuckets, type ComputeBudgetRules } from './compute-budget.ts';
 import { InProcessAvailabilityVersions, RedisAvailabilityVersions, type AvailabilityVersions } from './availability-versions.ts';
 import { LocationClosuresRepository } from './location-closures.repository.ts';
+import { createOccupancy, type Occupancy } from './occupancy.ts';
 import { LocationClosuresService } from './location-closures.service.ts';
 import { ScheduleExceptionsRepository } from './schedule-exceptions.repository.ts';
 import { ScheduleExceptionsService } from './schedule-exceptions.service.ts';
@@ -22,14 +24,7 @@ import { registerSchedulingRoutes } from './scheduling.routes.ts';
 import { SchedulesRepository } from './schedules.repository.ts';
 import { SchedulesService } from './schedules.service.ts';
 
-export {
-  moveOccupancy,
-  releaseOccupancy,
-  reserveOccupancies,
-  reserveOccupancy,
-  type Allocation,
-  type ReserveOccupancyInput,
-} from './occupancy.ts';
+export type { Allocation, Occupancy, ReserveOccupancyInput } from './occupancy.ts';
 export { isSlotBookable, type SlotCheck, type SlotCheckInput, type SlotReservation } from './slot-check.ts';
 export { formatInstant } from './slot-engine.ts';
 
@@ -53,11 +48,11 @@ export interface SchedulingModule {
   closures: LocationClosuresService;
   availability: AvailabilityService;
   /**
-   * Marks cached availability of these resources stale, in every process when
-   * Redis is configured. Call AFTER the transaction that reserved, moved or
-   * released occupancy committed (with the resource ids those functions returned).
+   * Reserves, moves and releases resources inside the caller's transaction; each change
+   * marks the cached availability of its resources stale (in every process when Redis is
+   * configured) after that transaction commits.
    */
-  bumpAvailabilityVersion(tenantId: string, resourceIds: readonly string[]): Promise<void>;
+  occupancy: Occupancy;
   /** Hook for catalog's `onCatalogChanged`: services, prices, resources or locations changed. */
   onCatalogChanged(tenantId: string): Promise<void>;
   registerRoutes(api: ApiRouter): void;
@@ -89,7 +84,7 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
     exceptions,
     closures,
     availability,
-    bumpAvailabilityVersion: (tenantId, resourceIds) => versions.bumpResources(tenantId, resourceIds),
+    occupancy: createOccupancy(versions),
     onCatalogChanged: (tenantId) => versions.bumpCatalog(tenantId),
     registerRoutes(api) {
       registerSchedulingRoutes(api, { schedules, exceptions, closures, availability });

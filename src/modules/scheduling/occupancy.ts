@@ -1,12 +1,15 @@
 /**
  * Resource occupancy: the only writer of `allocations`. The booking module calls
- * these inside ITS transaction (one transaction for booking, payment, outbox and
- * occupancy), then, after commit, `bumpAvailabilityVersion` of the scheduling
- * module for the resources returned here.
+ * it inside ITS transaction (one transaction for booking, payment, outbox and
+ * occupancy) through the module's `Occupancy` (`createOccupancy`), whose every
+ * change marks the cached availability of the resources it touched stale once
+ * that transaction commits: no caller has to remember it.
  */
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.ts';
+import { afterCommit, memoKey, transactionMemo } from '../../platform/db/transaction-context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import type { AvailabilityVersions } from './availability-versions.ts';
 import { OccupancyRepository } from './occupancy.repository.ts';
 
 const MS_PER_MINUTE = 60_000;
@@ -124,7 +127,7 @@ export async function reserveOccupancies(trx: Trx, inputs: readonly ReserveOccup
 
 /**
  * Frees a booking's occupancy (cancellation, expiry, no-show...). Idempotent.
- * @returns the resources whose availability changed (for `bumpAvailabilityVersion`).
+ * @returns the resources whose availability changed.
  */
 export async function releaseOccupancy(trx: Trx, input: { tenantId: string; bookingId: string }): Promise<string[]> {
   return repository.release(trx, input.tenantId, input.bookingId);
@@ -162,4 +165,67 @@ export async function moveOccupancy(
     await sql`rollback to savepoint occupancy_move`.execute(trx);
     throw error;
   }
+}
+
+/**
+ * Occupancy as other modules change it: the functions above, each of which also
+ * marks the availability of the resources it changed stale after the caller's
+ * transaction commits (once per transaction and resource; nothing on rollback).
+ */
+export interface Occupancy {
+  reserveOccupancy(trx: Trx, input: ReserveOccupancyInput): Promise<Allocation>;
+  reserveOccupancies(trx: Trx, inputs: readonly ReserveOccupancyInput[]): Promise<Allocation[]>;
+  releaseOccupancy(trx: Trx, input: { tenantId: string; bookingId: string }): Promise<string[]>;
+  moveOccupancy(
+    trx: Trx,
+    targets: ReserveOccupancyInput | readonly ReserveOccupancyInput[],
+  ): Promise<{ allocations: Allocation[]; changedResourceIds: string[] }>;
+}
+
+export function createOccupancy(versions: Pick<AvailabilityVersions, 'bumpResources'>): Occupancy {
+  // Per module instance: the resources (by tenant) this transaction changed, bumped together after commit.
+  const staleKey = memoKey<Map<string, Set<string>>>('scheduling.staleAvailability');
+  const staleAfterCommit = async (trx: Trx, tenantId: string, resourceIds: readonly string[]): Promise<void> => {
+    if (resourceIds.length === 0) return;
+    let registered = true;
+    const stale = transactionMemo(trx, staleKey, () => {
+      registered = false;
+      return new Map<string, Set<string>>();
+    });
+    if (!stale) {
+      await afterCommit(trx, () => versions.bumpResources(tenantId, resourceIds));
+      return;
+    }
+    const ids = stale.get(tenantId) ?? new Set<string>();
+    for (const id of resourceIds) ids.add(id);
+    stale.set(tenantId, ids);
+    if (registered) return;
+    await afterCommit(trx, async () => {
+      for (const [tenant, changed] of stale) await versions.bumpResources(tenant, [...changed]);
+    });
+  };
+  return {
+    async reserveOccupancy(trx, input) {
+      const allocation = await reserveOccupancy(trx, input);
+      await staleAfterCommit(trx, input.tenantId, [allocation.resourceId]);
+      return allocation;
+    },
+    async reserveOccupancies(trx, inputs) {
+      const allocations = await reserveOccupancies(trx, inputs);
+      const first = inputs[0];
+      if (first) await staleAfterCommit(trx, first.tenantId, allocations.map((allocation) => allocation.resourceId));
+      return allocations;
+    },
+    async releaseOccupancy(trx, input) {
+      const released = await releaseOccupancy(trx, input);
+      await staleAfterCommit(trx, input.tenantId, released);
+      return released;
+    },
+    async moveOccupancy(trx, targets) {
+      const moved = await moveOccupancy(trx, targets);
+      const first = 'tenantId' in targets ? targets : targets[0];
+      if (first) await staleAfterCommit(trx, first.tenantId, moved.changedResourceIds);
+      return moved;
+    },
+  };
 }

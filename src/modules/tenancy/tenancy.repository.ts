@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import { deferWrites } from '../../platform/db/deferred-writes.ts';
+import { deferWrites } from '../../platform/db/transaction-context.ts';
 import type {
   BusinessSettings,
   BusinessesTable,

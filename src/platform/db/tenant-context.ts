@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { APP_ROLE, sendsStatementBatches, type Db, type Trx } from './database.ts';
-import { closeDeferredWrites, flushDeferredWrites, openDeferredWrites } from './deferred-writes.ts';
+import { inTransactionContext } from './transaction-context.ts';
 
 /**
  * Runs a unit of work for one tenant: a transaction in which `app.tenant_id`
@@ -8,30 +8,22 @@ import { closeDeferredWrites, flushDeferredWrites, openDeferredWrites } from './
  * so Row-Level Security policies see the tenant and cannot be bypassed even
  * when the connection itself belongs to a superuser (PGlite's default user).
  * Both settings vanish at commit or rollback, so a pooled connection never
- * carries one tenant's context into another's work.
+ * carries one tenant's context into another's work. The transaction has its
+ * context (transaction-context.ts): deferred writes sent before COMMIT, memos,
+ * after-commit hooks run before this returns.
  */
 export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
   // Tenant ids come from credentials and the tenant directory: anything else is a bug upstream.
   if (!UUID.test(tenantId)) throw new Error('withTenant needs a tenant id (a UUID)');
   if (sendsStatementBatches(db)) return withTenantBatched(db, tenantId, work);
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
-      trx,
-    );
-    return withDeferredWrites(trx, work);
-  });
-}
-
-/** Runs the work with a write-behind queue (deferred-writes.ts), sent before the caller commits. */
-async function withDeferredWrites<T>(trx: Trx, work: (trx: Trx) => Promise<T>): Promise<T> {
-  openDeferredWrites(trx);
-  try {
-    const result = await work(trx);
-    await flushDeferredWrites(trx);
-    return result;
-  } finally {
-    closeDeferredWrites(trx);
-  }
+  return inTransactionContext(
+    (body) =>
+      db.transaction().execute(async (trx) => {
+        await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(trx);
+        return body(trx);
+      }),
+    work,
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,21 +36,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Kysely's own transaction would.
  */
 async function withTenantBatched<T>(db: Db, tenantId: string, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (connection) => {
-    await sql
-      .raw(`begin; select set_config('app.tenant_id', '${tenantId.toLowerCase()}', true), set_config('role', '${APP_ROLE}', true)`)
-      .execute(connection);
-    try {
-      // A connection-bound handle inside BEGIN … COMMIT is what a Transaction is; the
-      // type differs only in refusing nested transactions, which no work here starts.
-      const result = await withDeferredWrites(connection as unknown as Trx, work);
-      await sql.raw('commit').execute(connection);
-      return result;
-    } catch (error) {
-      await sql.raw('rollback').execute(connection).catch(() => undefined);
-      throw error;
-    }
-  });
+  const transaction = (body: (trx: Trx) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (connection) => {
+      await sql
+        .raw(`begin; select set_config('app.tenant_id', '${tenantId.toLowerCase()}', true), set_config('role', '${APP_ROLE}', true)`)
+        .execute(connection);
+      try {
+        // A connection-bound handle inside BEGIN … COMMIT is what a Transaction is; the
+        // type differs only in refusing nested transactions, which no work here starts.
+        const result = await body(connection as unknown as Trx);
+        await sql.raw('commit').execute(connection);
+        return result;
+      } catch (error) {
+        await sql.raw('rollback').execute(connection).catch(() => undefined);
+        throw error;
+      }
+    });
+  return inTransactionContext(transaction, work);
 }
 
 /**
@@ -67,5 +61,5 @@ async function withTenantBatched<T>(db: Db, tenantId: string, work: (trx: Trx) =
  * Keep these few and obvious: tenant data belongs in `withTenant`.
  */
 export async function withPlatform<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute((trx) => withDeferredWrites(trx, work));
+  return inTransactionContext((body) => db.transaction().execute(body), work);
 }

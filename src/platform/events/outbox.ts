@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type OperationNodeSource } from 'kysely';
 import { z } from 'zod';
 import type { Executor } from '../db/database.ts';
-import { deferWrites } from '../db/deferred-writes.ts';
+import { deferWrites } from '../db/transaction-context.ts';
 import { withTenant } from '../db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../jobs/job-definition.ts';
 import { JOBS_CHANNEL } from '../jobs/queue.ts';
@@ -54,7 +54,7 @@ export async function publishEvent(executor: Executor, event: NewEvent): Promise
  * `publishEvent` for several events: the events, their fan-out jobs (dedupe key = event id)
  * and the NOTIFY (delivered at commit) that wakes idle workers, as `enqueue` would send it.
  * Inside `withTenant` / `withPlatform` they are queued with the transaction's other deferred
- * writes and reach the database in one statement before commit (deferred-writes.ts);
+ * writes and reach the database in one statement before commit (transaction-context.ts);
  * elsewhere they are sent now, in one statement. `alongside` is one more write of the
  * caller's (an insert or update without a WITH clause) sent with them: it commits or fails
  * with the events. Returns the events' ids.

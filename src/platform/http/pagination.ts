@@ -33,6 +33,15 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
   }
 }
 
+/** Keyset position `(created_at, id)` from an opaque cursor, for lists ordered by creation. */
+export function createdAtCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  const position = decodeCursor(cursor);
+  if (position === undefined) return undefined;
+  const createdAt = new Date(position.value);
+  if (Number.isNaN(createdAt.getTime())) throw new AppError('INVALID_CURSOR', 'The cursor is not valid for this list');
+  return { createdAt, id: position.id };
+}
+
 /**
  * Turns `limit + 1` fetched rows into one page: the extra row only tells that
  * more exist. `positionOf` gives the keyset position of a row.

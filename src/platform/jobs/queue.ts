@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.ts';
-import { deferWrites } from '../db/deferred-writes.ts';
+import { deferWrites } from '../db/transaction-context.ts';
 import type { JobKind } from './job-definition.ts';
 
 export const JOBS_CHANNEL = 'reservehub_jobs';
@@ -39,7 +39,7 @@ export async function enqueue<Schema extends z.ZodType>(
 /**
  * `enqueue` for a job whose id the caller does not need (a scheduled run, a reminder):
  * queued with the transaction's deferred writes and sent with them before commit
- * (platform/db/deferred-writes.ts); outside a transaction it is sent now. A taken dedupe
+ * (platform/db/transaction-context.ts); outside a transaction it is sent now. A taken dedupe
  * key makes it a no-op, as with `enqueue`.
  */
 export async function enqueueDeferred<Schema extends z.ZodType>(
