@@ -54,7 +54,8 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const availability = useAvailability(slug, service.id, from, lastDayOf(month), step === 'time');
   const free = availability.data;
   const freeDates = useMemo(() => new Set(free?.keys() ?? []), [free]);
-  const loadingMonth = availability.isPending || (availability.isPlaceholderData && availability.isFetching);
+  // After a time was taken, the times on screen are known to be stale: wait for fresh ones rather than offer them.
+  const loadingMonth = availability.isPending || ((availability.isPlaceholderData || taken) && availability.isFetching);
   const create = useCreateBooking(slug);
 
   useEffect(() => {
