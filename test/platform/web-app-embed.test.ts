@@ -20,6 +20,7 @@ let dist: string;
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'reservehub-web-dist-'));
   for (const entry of ['booking', 'embed']) writeFileSync(join(dist, `${entry}.html`), `<!doctype html><title>${entry} entry</title>`);
+  writeFileSync(join(dist, 'widget.js'), '(function(){})();');
   db = await openTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' });
   app = await buildApp({ config, handle: db, webDistDir: dist });
@@ -110,5 +111,19 @@ describe('the sites a business allows to embed its widget', () => {
     expect(await frameAncestors('no-such-business')).toBe('*');
     expect((await get('/embed/%27none%27')).statusCode).toBe(200);
     expect(await frameAncestors('%27none%27')).toBe('*');
+  });
+});
+
+describe('/widget.js, the loader businesses paste into their sites', () => {
+  it('loads from other sites, is cached for minutes under a name that never changes, and is revalidated by its ETag', async () => {
+    const response = await app.server.inject({ method: 'GET', url: '/widget.js', headers: { origin: 'https://www.first-salon.example' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(response.headers['cache-control']).toBe('public, max-age=600');
+    const etag = response.headers.etag;
+    expect(typeof etag).toBe('string');
+    const again = await app.server.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(etag) } });
+    expect(again.statusCode).toBe(304);
   });
 });
