@@ -100,8 +100,8 @@ try {
     const page = await context.newPage();
     const scripts = recordScripts(page);
     await page.goto(hostUrl);
-    const element = await page.waitForSelector('.reservehub-widget iframe');
-    await page.waitForFunction(`document.querySelector('.reservehub-widget iframe').contentWindow !== null`);
+    // The loader's frame lives in the widget's shadow root (Playwright's CSS selectors pierce it).
+    const element = await page.waitForSelector('.reservehub-widget iframe', { state: 'attached' });
     let frame = await element.contentFrame();
     for (let attempt = 0; attempt < 50 && !frame?.url().includes('/embed/'); attempt += 1) {
       await page.waitForTimeout(100);

@@ -20,6 +20,7 @@ let dist: string;
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'reservehub-web-dist-'));
   for (const entry of ['booking', 'embed']) writeFileSync(join(dist, `${entry}.html`), `<!doctype html><title>${entry} entry</title>`);
+  writeFileSync(join(dist, 'widget.js'), '(function(){})();');
   db = await openTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' });
   app = await buildApp({ config, handle: db, webDistDir: dist });
@@ -63,7 +64,36 @@ describe('the sites a business allows to embed its widget', () => {
     expect(await frameAncestors(first.tenant.slug)).toBe('*');
   });
 
+  it('stores sites as browsers name them, so the widget page matches them with location.origin; never shows them to another business', async () => {
+    const first = await signupTenant(asTestApp());
+    const second = await signupTenant(asTestApp());
+    const saved = await setEmbedOrigins(first, ['https://WWW.First-Salon.example:443', 'http://localhost:80', 'https://www.first-salon.example', 'http://localhost:8080']);
+    expect(saved.statusCode, saved.body).toBe(200);
+    const canonical = ['https://www.first-salon.example', 'http://localhost', 'http://localhost:8080'];
+    expect(body<{ settings: { embed_origins: string[] } }>(saved).data.settings.embed_origins).toEqual(canonical);
+    expect(await frameAncestors(first.tenant.slug)).toBe(canonical.join(' '));
+    // The widget's page reads the list from the booking page, per business.
+    const bookingPage = async (slug: string) =>
+      body<{ business: { embed_origins: string[] } }>(await app.server.inject({ method: 'GET', url: '/api/v1/booking-page', headers: { 'x-tenant': slug } })).data.business
+        .embed_origins;
+    expect(await bookingPage(first.tenant.slug)).toEqual(canonical);
+    expect(await bookingPage(second.tenant.slug)).toEqual([]);
+    // Another business's owner cannot write the first one's list.
+    const foreign = await app.server.inject({
+      method: 'PATCH',
+      url: `/api/v1/businesses/${first.business.id}`,
+      headers: second.headers,
+      payload: { settings: { embed_origins: ['https://evil.example'] } },
+    });
+    expect(foreign.statusCode).toBe(404);
+    expect(await frameAncestors(first.tenant.slug)).toBe(canonical.join(' '));
+  });
+
   it.each([
+    ['a port out of range', ['https://a.example:70000']],
+    ['a wildcard', ['https://*.example.com']],
+    ['an empty host label', ['https://shop..example']],
+    ['too many', Array.from({ length: 21 }, (_, index) => `https://site${index}.example`)],
     ['a path', ['https://www.example.com/booking']],
     ['a directive smuggled in', ["https://a.example 'unsafe-inline'"]],
     ['a policy separator', ['https://a.example; script-src *']],
@@ -81,5 +111,19 @@ describe('the sites a business allows to embed its widget', () => {
     expect(await frameAncestors('no-such-business')).toBe('*');
     expect((await get('/embed/%27none%27')).statusCode).toBe(200);
     expect(await frameAncestors('%27none%27')).toBe('*');
+  });
+});
+
+describe('/widget.js, the loader businesses paste into their sites', () => {
+  it('loads from other sites, is cached for minutes under a name that never changes, and is revalidated by its ETag', async () => {
+    const response = await app.server.inject({ method: 'GET', url: '/widget.js', headers: { origin: 'https://www.first-salon.example' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(response.headers['cache-control']).toBe('public, max-age=600');
+    const etag = response.headers.etag;
+    expect(typeof etag).toBe('string');
+    const again = await app.server.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(etag) } });
+    expect(again.statusCode).toBe(304);
   });
 });

@@ -4998,7 +4998,7 @@ export interface operations {
                         /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
                         sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
                         allowed_origins?: string[];
-                        /** @description Origins of the sites allowed to embed the booking widget (/embed/{slug}); empty or unset: any site */
+                        /** @description Origins of the sites allowed to embed the booking widget (/embed/{slug}), stored lower-case without a default port; empty or unset: any site */
                         embed_origins?: string[];
                     } & {
                         [key: string]: unknown;

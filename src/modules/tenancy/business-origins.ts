@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import { allowedOriginsSchema } from './allowed-origins.ts';
+import { allowedOriginsSchema, canonicalOrigin } from './allowed-origins.ts';
 import { defaultBusiness, getTenant, getTenantBySlug } from './tenancy.service.ts';
 
 /**
@@ -15,10 +15,15 @@ export async function businessReturnOrigins(executor: Executor, tenantId: string
   return [...(tenant?.domain ? [`https://${tenant.domain}`] : []), ...(configured.success ? configured.data : [])];
 }
 
-/** The business setting `embed_origins`: the sites allowed to show its booking widget (empty: any site). */
+/**
+ * The business setting `embed_origins`: the sites allowed to show its booking widget (empty: any site),
+ * as browsers name them. Read entry by entry, so a value saved before origins were stored canonical
+ * (`https://Shop.example:443`) still matches the page's `location.origin`.
+ */
 export function embedOriginsOf(settings: Record<string, unknown>): string[] {
-  const configured = allowedOriginsSchema.safeParse(settings.embed_origins);
-  return configured.success ? configured.data : [];
+  const configured = settings.embed_origins;
+  if (!Array.isArray(configured)) return [];
+  return [...new Set(configured.map(canonicalOrigin).filter((origin): origin is string => origin !== null))];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from '../../platform/messaging/calling-codes.ts';
-import { allowedOriginsSchema } from './allowed-origins.ts';
+import { allowedOriginsSchema, embedOriginsSchema } from './allowed-origins.ts';
 
 export const tenantIdParams = z.object({ id: z.string().uuid() });
 export const businessIdParams = z.object({ id: z.string().uuid() });
@@ -100,9 +100,11 @@ export const businessPatchSchema = z
         /** Origins of the business's own sites: payment return URLs may point there. */
         allowed_origins: allowedOriginsSchema.optional(),
         /** Sites that may show the booking widget; empty or unset: any site. */
-        embed_origins: allowedOriginsSchema
+        embed_origins: embedOriginsSchema
           .optional()
-          .describe('Origins of the sites allowed to embed the booking widget (/embed/{slug}); empty or unset: any site'),
+          .describe(
+            'Origins of the sites allowed to embed the booking widget (/embed/{slug}), stored lower-case without a default port; empty or unset: any site',
+          ),
       })
       .catchall(z.unknown())
       .optional(),

@@ -30,15 +30,25 @@ export function EmbedPage() {
 
   useEffect(() => applyAccent(page.data?.business.accent_color), [page.data]);
 
+  const businessName = page.data?.business.name ?? null;
   useEffect(() => {
     if (!channel?.connected) return;
-    channel.post('ready', { business: slug });
+    channel.post('ready', { business: slug, name: businessName });
     const element = root.current;
     if (!element) return;
     const observer = new ResizeObserver(() => channel.post('resize', { height: element.getBoundingClientRect().height }));
     observer.observe(element);
     return () => observer.disconnect();
-  }, [channel, slug]);
+  }, [channel, slug, businessName]);
+
+  useEffect(() => {
+    if (!channel?.connected || !channel.inDialog) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) channel.post('close', {});
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [channel]);
 
   return (
     <main className={styles.widget} ref={root}>

@@ -6,9 +6,21 @@
  */
 export const WIDGET_SOURCE = 'reservehub';
 
+/** The query the loader gives the widget's page (docs/widget.md). */
+export const EMBED_PARAMS = {
+  /** The host page's origin: the only one the widget's page posts to, once the business allows it. */
+  host: 'host',
+  /** This widget's id: every message names it, so two widgets on one page never mix. */
+  widget: 'widget',
+  /** es | en (read by the app's language detection). */
+  lang: 'lang',
+  /** inline | button: in a dialog, Escape inside the frame asks the loader to close it. */
+  mode: 'mode',
+} as const;
+
 export interface WidgetEvents {
-  /** The widget has rendered (the business's page loaded). */
-  ready: { business: string };
+  /** The widget has rendered (the business's page loaded); `name` is the business's display name. */
+  ready: { business: string; name: string | null };
   /** The widget's content height changed, in CSS pixels. */
   resize: { height: number };
   booking_confirmed: {
@@ -19,10 +31,14 @@ export interface WidgetEvents {
     service_name: string;
   };
   /** The customer asked to close the widget (button mode closes its dialog). */
-  close: Record<string, never>;
+  close: Record<never, never>;
 }
 
 export type WidgetEventName = keyof WidgetEvents;
+
+/** What the host page hears: the frame's events, and the dialog opening and closing in button mode. */
+export type HostEvents = WidgetEvents & { open: Record<never, never> };
+export type HostEventName = keyof HostEvents;
 
 export type WidgetMessage = {
   [Name in WidgetEventName]: { source: typeof WIDGET_SOURCE; widget: string; type: Name; detail: WidgetEvents[Name] };
