@@ -7254,6 +7254,18 @@ export interface operations {
                                 /** @description The sites allowed to show the booking widget (their own pages are public anyway); empty: any site */
                                 embed_origins: string[];
                             };
+                            /** @description The business's active locations (a booking names its `location_id`) */
+                            locations: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description Where the customer goes (`line1`, `city`, `postal_code`, …) */
+                                address: {
+                                    [key: string]: unknown;
+                                };
+                                timezone: string;
+                                phone: string | null;
+                            }[];
                             categories: {
                                 /** Format: uuid */
                                 id: string;
