@@ -37,7 +37,7 @@ export function SlotList({
             <h4 id={`${id}-${period}`} className={styles.periodTitle}>
               {t(`periods.${period}`)}
             </h4>
-            <ul className={styles.slotGrid}>
+            <ul className={differs ? `${styles.slotGrid} ${styles.slotGridWide}` : styles.slotGrid}>
               {group.map(({ slot, time }) => (
                 <li key={slot.start_time}>
                   <button type="button" className={styles.slot} data-testid={testId} data-start={slot.start_time} onClick={() => onChoose(slot)}>
