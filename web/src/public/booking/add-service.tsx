@@ -51,6 +51,7 @@ export default function AddService({ slug, services, date, after, customerZone, 
               aria-pressed={chosen?.id === service.id}
               onClick={() => setChosen(service)}
               data-testid="add-service-option"
+              data-service-id={service.id}
             >
               <span className={visitStyles.optionName}>{service.name}</span>
               <span className={styles.hint}>

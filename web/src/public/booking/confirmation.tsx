@@ -39,6 +39,12 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
   const newTab = embedded || pending.length > 1 ? { target: '_blank', rel: 'noopener' } : {};
   const place = locations.find((candidate) => candidate.id === first.location_id);
   const location = addressLine(place?.address ?? business.address);
+  // The unpaid hold ends first for the booking that expires first.
+  const expiries = pending.map((booking) => booking.payment_expires_at).filter((expiry): expiry is string => expiry !== null);
+  const payBy =
+    expiries.length > 0
+      ? new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit', timeZone: customerZone }).format(new Date(Math.min(...expiries.map((expiry) => Date.parse(expiry)))))
+      : null;
   const event = visitEvent(bookings, business.name, location);
 
   const when = (booking: CreatedBooking) => {
@@ -65,9 +71,14 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
       </h2>
       {pending.length > 0 ? <p>{t('pendingText', { amount: formatMoney({ amount: dueNow, currency: first.pricing.currency }, language), count: pending.length })}</p> : null}
       {pending.length === 1 && pending[0]?.payment?.payment_page_url ? (
-        <a className={styles.primary} href={pending[0].payment.payment_page_url} data-testid="pay-deposit" {...newTab}>
+        <a className={`${styles.primary} ${styles.payButton}`} href={pending[0].payment.payment_page_url} data-testid="pay-deposit" {...newTab}>
           {t('pay')}
         </a>
+      ) : null}
+      {payBy ? (
+        <p className={styles.hint} data-testid="pay-by">
+          {t('payBy', { time: payBy })}
+        </p>
       ) : null}
 
       {several ? (
@@ -87,7 +98,7 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
                 {when(booking)}
               </p>
               <div className={visitStyles.bookedActions}>
-                {booking.status === 'pending_payment' && booking.payment?.payment_page_url ? (
+                {pending.length > 1 && booking.status === 'pending_payment' && booking.payment?.payment_page_url ? (
                   <a className={styles.primary} href={booking.payment.payment_page_url} data-testid="pay-deposit" {...newTab}>
                     {t('payFor', { amount: formatMoney({ amount: booking.pricing.deposit_required, currency: booking.pricing.currency }, language) })}
                     <span className="visually-hidden"> · {booking.booking_number}</span>
