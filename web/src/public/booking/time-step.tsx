@@ -42,7 +42,8 @@ export function TimeStep({ slug, serviceId, today, businessZone, customerZone, c
   const free = availability.data;
   const freeDates = useMemo(() => [...(free?.keys() ?? [])].sort(), [free]);
   const freeSet = useMemo(() => new Set(freeDates), [freeDates]);
-  const loadingMonth = availability.isPending || (availability.isPlaceholderData && availability.isFetching);
+  // After a taken time, the times shown wait for the fresh answer: the taken one is never offered again.
+  const loadingMonth = availability.isPending || (availability.isFetching && (availability.isPlaceholderData || taken));
 
   // After a taken time, a day left without times moves on to the next free one.
   const shownDate = date && taken && !free?.get(date)?.length ? (freeDates.find((candidate) => candidate > date) ?? date) : date;
