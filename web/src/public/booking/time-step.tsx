@@ -50,6 +50,7 @@ export function TimeStep({ slug, serviceId, today, businessZone, customerZone, c
   const daySlots = shownDate ? (free?.get(shownDate) ?? []) : [];
   const nextFree = (after: string) => freeDates.find((candidate) => candidate > after);
   const dayLabel = (day: string) => new Intl.DateTimeFormat(i18n.language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(dateValue(day));
+  const shortDay = (day: string) => new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(day));
   const changeMonth = (by: number) => onCalendarChange({ month: shiftMonth(month, by), date: null, fullDay: null });
   const showTimes = () => {
     // One column on phones: the times are below the calendar, bring them into view.
@@ -115,9 +116,10 @@ export function TimeStep({ slug, serviceId, today, businessZone, customerZone, c
                 type="button"
                 className={styles.primary}
                 data-testid="next-free-day"
+                data-date={nextFree(fullDay)}
                 onClick={() => onCalendarChange({ month, date: nextFree(fullDay) ?? null, fullDay: null })}
               >
-                {t('nextFreeDayOn', { day: dayLabel(nextFree(fullDay) ?? fullDay) })}
+                {t('nextFreeDayOn', { day: shortDay(nextFree(fullDay) ?? fullDay) })}
               </button>
             ) : (
               <button type="button" className={styles.secondary} onClick={() => changeMonth(1)}>
