@@ -3,7 +3,7 @@ import type { BookingPageService } from '../../shared/api/use-booking-page.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { formatNotice, guestTerms, type Term } from './terms.ts';
 import { depositOf, visitTotals, type Visit } from './visit.ts';
-import styles from './booking-flow.module.css';
+import styles from './booking-terms.module.css';
 
 /** The price of each service and the total, what is paid now, and each service's cancellation and refund terms — read before confirming. */
 export function BookingTerms({ visit }: { visit: Visit }) {

@@ -7,6 +7,7 @@ import { googleCalendarUrl, icsFor, visitEvent } from './add-to-calendar.ts';
 import { addressLine } from './business-header.tsx';
 import { dateValue } from './month.ts';
 import styles from './booking-flow.module.css';
+import confirmationStyles from './confirmation.module.css';
 import visitStyles from './visit.module.css';
 
 interface ConfirmationProps {
@@ -62,8 +63,8 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
   };
 
   return (
-    <section className={styles.confirmation} data-testid="booking-confirmed" data-status={pending.length > 0 ? 'pending_payment' : first.status}>
-      <span className={pending.length > 0 ? `${styles.check} ${styles.checkPending}` : styles.check} aria-hidden="true">
+    <section className={confirmationStyles.confirmation} data-testid="booking-confirmed" data-status={pending.length > 0 ? 'pending_payment' : first.status}>
+      <span className={pending.length > 0 ? `${confirmationStyles.check} ${confirmationStyles.checkPending}` : confirmationStyles.check} aria-hidden="true">
         {pending.length > 0 ? '…' : '✓'}
       </span>
       <h2 className={styles.stepTitle} tabIndex={-1} ref={heading}>
@@ -71,7 +72,7 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
       </h2>
       {pending.length > 0 ? <p>{t('pendingText', { amount: formatMoney({ amount: dueNow, currency: first.pricing.currency }, language), count: pending.length })}</p> : null}
       {pending.length === 1 && pending[0]?.payment?.payment_page_url ? (
-        <a className={`${styles.primary} ${styles.payButton}`} href={pending[0].payment.payment_page_url} data-testid="pay-deposit" {...newTab}>
+        <a className={`${styles.primary} ${confirmationStyles.payButton}`} href={pending[0].payment.payment_page_url} data-testid="pay-deposit" {...newTab}>
           {t('pay')}
         </a>
       ) : null}
@@ -115,7 +116,7 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
           ))}
         </ul>
       ) : (
-        <dl className={styles.facts}>
+        <dl className={confirmationStyles.facts}>
           <div>
             <dt>{t('bookingNumber')}</dt>
             <dd data-testid="booking-number">{first.booking_number}</dd>
@@ -146,23 +147,25 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
       ) : null}
 
       {pending.length === 0 ? <p className={styles.hint}>{t('next')}</p> : null}
-      <div className={styles.calendarActions}>
-        {pending.length === 0 ? (
-          <>
-            <button type="button" className={styles.secondary} onClick={downloadIcs} data-testid="add-to-calendar-ics">
-              {t('calendarFile')}
-            </button>
-            <a className={styles.secondary} href={googleCalendarUrl(event, t('manage'))} target="_blank" rel="noopener noreferrer" data-testid="add-to-google">
-              {t('googleCalendar')}
+      {pending.length === 0 || (!several && first.manage_url) ? (
+        <div className={confirmationStyles.calendarActions}>
+          {pending.length === 0 ? (
+            <>
+              <button type="button" className={styles.secondary} onClick={downloadIcs} data-testid="add-to-calendar-ics">
+                {t('calendarFile')}
+              </button>
+              <a className={styles.secondary} href={googleCalendarUrl(event, t('manage'))} target="_blank" rel="noopener noreferrer" data-testid="add-to-google">
+                {t('googleCalendar')}
+              </a>
+            </>
+          ) : null}
+          {!several && first.manage_url ? (
+            <a className={styles.secondary} href={first.manage_url} data-testid="manage-link" {...(embedded ? { target: '_blank', rel: 'noopener' } : {})}>
+              {t('manage')}
             </a>
-          </>
-        ) : null}
-        {!several && first.manage_url ? (
-          <a className={styles.secondary} href={first.manage_url} data-testid="manage-link" {...(embedded ? { target: '_blank', rel: 'noopener' } : {})}>
-            {t('manage')}
-          </a>
-        ) : null}
-      </div>
+          ) : null}
+        </div>
+      ) : null}
       <button type="button" className={styles.link} onClick={onAnother}>
         {t('bookAnother')}
       </button>
