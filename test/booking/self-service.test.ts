@@ -298,6 +298,25 @@ describe('several at once (RF5.8)', () => {
   });
 });
 
+describe('several at once for one guest', () => {
+  it('one guest booking the same start twice is a party; each booking holds its own deposit', async () => {
+    const start = madridSlot(15, '10:00');
+    const party = await call('POST', '/api/v1/bookings/batch', {
+      tenant: tenant.slug,
+      body: { customer: guest(), items: [catalog.resourceId, catalog.otherResourceId].map((resource_id) => ({ service_id: catalog.serviceId, resource_id, start_time: start })) },
+    });
+    expect(party.status, JSON.stringify(party.body)).toBe(201);
+    expect(party.body.data.kind).toBe('party');
+    const intents = party.body.data.bookings.map((booking: Json) => {
+      expect(booking.status).toBe('pending_payment');
+      expect(booking.payment.amount).toBe(500);
+      expect(booking.manage_url).toMatch(/\/manage\//);
+      return booking.payment.intent_id as string;
+    });
+    expect(new Set(intents).size).toBe(2);
+  });
+});
+
 describe('waitlist (RF2.16)', () => {
   it('offers a freed slot to the first matching entry by priority, holds it, passes it on when unclaimed, and books on claim', async () => {
     const start = madridSlot(20, '09:00');

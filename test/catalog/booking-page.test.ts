@@ -13,6 +13,7 @@ interface Page {
   business: Record<string, unknown>;
   categories: Array<{ id: string; name: string }>;
   services: Array<{ id: string; name: string; category_id: string | null; price: { amount: number; currency: string } }>;
+  locations: Array<Record<string, unknown>>;
 }
 
 async function create(owner: TenantOwner, url: string, payload: Record<string, unknown>): Promise<string> {
@@ -61,6 +62,15 @@ describe('public booking page', () => {
     expect(data.services.map((service) => service.name)).toEqual(['Corte']);
     expect(data.services[0]).toMatchObject({ id: cut, category_id: categoryId, price: { amount: 2500, currency: 'EUR' } });
     expect(data.categories).toEqual([expect.objectContaining({ id: categoryId, name: 'Cabello' })]);
+    // Where the customer goes: the active locations' public details (each service above made one).
+    expect(data.locations).toHaveLength(2);
+    expect(data.locations[0]).toEqual({
+      id: expect.any(String),
+      name: 'Centro',
+      address: { line1: 'Calle Mayor 1', city: 'Madrid', country: 'ES' },
+      timezone: 'Europe/Madrid',
+      phone: null,
+    });
   });
 
   it('needs the business named: 400 without X-Tenant, 404 for an unknown one', async () => {

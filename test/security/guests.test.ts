@@ -174,6 +174,21 @@ describe('a party booking verifies every guest when the business verifies guests
   });
 });
 
+describe('a guest booking for the family under their own name', () => {
+  it('proves the one contact once with the request\'s token, and the group is a party', async () => {
+    const tenant = await makeTenant(db, { settings: { guest_verification: 'otp' } });
+    const catalog = await makeCatalog(app, tenant);
+    const parent = { first_name: 'Ana', email: `ana.${suffix()}@example.com` };
+    const items = [catalog.resourceId, catalog.otherResourceId].map((resource_id) => ({ service_id: catalog.serviceId, resource_id, start_time: madridSlot(23, '10:00') }));
+    const unproven = await call('POST', '/api/v1/bookings/batch', { tenant: tenant.slug, body: { customer: parent, items } });
+    expect(unproven.status).toBe(403);
+    const booked = await call('POST', '/api/v1/bookings/batch', { tenant: tenant.slug, body: { customer: parent, items, verification_token: await verificationToken(tenant, parent.email) } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(booked.body.data.kind).toBe('party');
+    expect(new Set(booked.body.data.bookings.map((booking: { customer: { id: string } }) => booking.customer.id)).size).toBe(1);
+  });
+});
+
 /** A plan of `limit` bookings a month, and a tenant on it whose business has an email (owner notices). */
 async function tenantOnPlan(limit: number | null): Promise<TestTenant> {
   const plan = `sec-${suffix()}`;

@@ -1237,7 +1237,7 @@ export interface paths {
         put?: never;
         /**
          * Book several at once (all or nothing)
-         * @description Several services back to back for one person, or one service for several people (RF5.8). Any slot taken → 409 and nothing is booked.
+         * @description Several services back to back for one person (`sequence`), or one service for several people (`party`: several customers, or one guest booking the same start more than once for their family) (RF5.8). Public with X-Tenant (guests) or authenticated. Any slot taken → 409 SLOT_UNAVAILABLE and nothing is booked. When the business verifies guests, the request's `verification_token` proves the request's customer and each other guest needs their own on the item (403 VERIFICATION_REQUIRED). Each booking with a deposit due is pending_payment with its own `payment`.
          */
         post: operations["postBookingsBatch"];
         delete?: never;
@@ -7254,6 +7254,18 @@ export interface operations {
                                 /** @description The sites allowed to show the booking widget (their own pages are public anyway); empty: any site */
                                 embed_origins: string[];
                             };
+                            /** @description The business's active locations (a booking names its `location_id`) */
+                            locations: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description Where the customer goes (`line1`, `city`, `postal_code`, …) */
+                                address: {
+                                    [key: string]: unknown;
+                                };
+                                timezone: string;
+                                phone: string | null;
+                            }[];
                             categories: {
                                 /** Format: uuid */
                                 id: string;

@@ -134,8 +134,7 @@ export class BookingCreateService {
       const itemCustomers = body.items.map((item) => item.customer ?? body.customer).filter((customer) => customer !== undefined);
       const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, itemCustomers);
       if (origin) await this.#guard.admit(trx, tenantId, nowOf(this.#deps), origin);
-      const distinctCustomers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
-      const kind: 'sequence' | 'party' = distinctCustomers.size > 1 ? 'party' : 'sequence';
+      const kind = batchKind(body);
       // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
       const slots = [...new Set(body.items.map((item) => `${item.resource_id}|${Date.parse(item.start_time)}`))].sort();
       for (const slot of slots) {
@@ -382,6 +381,17 @@ export class BookingCreateService {
     }
     return { row, customer, deposit };
   }
+}
+
+/**
+ * A party when the items are for several people: several customers, or one guest booking the same
+ * start more than once (a parent booking for the family under their own name: nobody attends two
+ * appointments at once). Otherwise a sequence: one person's services one after another.
+ */
+export function batchKind(body: Pick<BookingBatchCreate, 'items' | 'customer'>): 'sequence' | 'party' {
+  const customers = new Set(body.items.map((item) => JSON.stringify(item.customer ?? body.customer)));
+  const starts = new Set(body.items.map((item) => Date.parse(item.start_time)));
+  return customers.size > 1 || starts.size < body.items.length ? 'party' : 'sequence';
 }
 
 /** The business's unpaid hold in minutes (`settings.payment_hold_minutes`, 1–1440), default 15. */

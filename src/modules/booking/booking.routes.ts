@@ -66,7 +66,12 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       schema: {
         tags,
         summary: 'Book several at once (all or nothing)',
-        description: 'Several services back to back for one person, or one service for several people (RF5.8). Any slot taken → 409 and nothing is booked.',
+        description:
+          'Several services back to back for one person (`sequence`), or one service for several people (`party`: several customers, ' +
+          'or one guest booking the same start more than once for their family) (RF5.8). Public with X-Tenant (guests) or authenticated. ' +
+          'Any slot taken → 409 SLOT_UNAVAILABLE and nothing is booked. When the business verifies guests, the request\'s ' +
+          '`verification_token` proves the request\'s customer and each other guest needs their own on the item (403 VERIFICATION_REQUIRED). ' +
+          'Each booking with a deposit due is pending_payment with its own `payment`.',
         body: bookingBatchCreateSchema,
         response: { 201: envelopeSchema(bookingGroupSchema) },
       },

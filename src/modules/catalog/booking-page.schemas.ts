@@ -42,8 +42,17 @@ export const bookingPageServiceSchema = z.object({
   resource_ids: z.array(z.uuid()).describe('Who or what can deliver it (ids for availability)'),
 });
 
+export const bookingPageLocationSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  address: z.record(z.string(), z.unknown()).describe('Where the customer goes (`line1`, `city`, `postal_code`, …)'),
+  timezone: z.string(),
+  phone: z.string().nullable(),
+});
+
 export const bookingPageSchema = z.object({
   business: bookingPageBusinessSchema,
+  locations: z.array(bookingPageLocationSchema).describe('The business\'s active locations (a booking names its `location_id`)'),
   categories: z.array(bookingPageCategorySchema),
   services: z.array(bookingPageServiceSchema),
 });

@@ -4,8 +4,16 @@ import { notFound } from '../../platform/http/errors.ts';
 import { assertPublicBookingOpen, defaultBusiness, embedOriginsOf } from '../tenancy/index.ts';
 import type { BookingPage } from './booking-page.schemas.ts';
 import type { CategoriesRepository } from './categories.repository.ts';
+import type { LocationsRepository } from './locations.repository.ts';
 import type { ServicesRepository } from './services.repository.ts';
 import { toServiceView } from './services.service.ts';
+
+interface BookingPageDeps {
+  db: Db;
+  services: ServicesRepository;
+  categories: CategoriesRepository;
+  locations: LocationsRepository;
+}
 
 /** A booking page lists at most this many services; businesses with more need search (later). */
 export const BOOKING_PAGE_SERVICE_LIMIT = 200;
@@ -13,21 +21,22 @@ const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 
 /** The public booking page of a tenant's (first) business: profile, categories and active services. */
 export class BookingPageService {
-  readonly #deps: { db: Db; services: ServicesRepository; categories: CategoriesRepository };
+  readonly #deps: BookingPageDeps;
 
-  constructor(deps: { db: Db; services: ServicesRepository; categories: CategoriesRepository }) {
+  constructor(deps: BookingPageDeps) {
     this.#deps = deps;
   }
 
   async get(tenantId: string): Promise<BookingPage> {
-    const { db, services, categories } = this.#deps;
+    const { db, services, categories, locations } = this.#deps;
     return withTenant(db, tenantId, async (trx) => {
       await assertPublicBookingOpen(trx, tenantId);
       const business = await defaultBusiness(trx, tenantId);
       if (!business) throw notFound('Business');
-      const [categoryRows, serviceRows] = await Promise.all([
+      const [categoryRows, serviceRows, locationRows] = await Promise.all([
         categories.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
         services.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
+        locations.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
       ]);
       const accent = business.settings.accent_color;
       return {
@@ -45,6 +54,13 @@ export class BookingPageService {
           accent_color: typeof accent === 'string' && HEX_COLOUR.test(accent) ? accent : null,
           embed_origins: embedOriginsOf(business.settings),
         },
+        locations: locationRows.slice(0, BOOKING_PAGE_SERVICE_LIMIT).map((row) => ({
+          id: row.id,
+          name: row.name,
+          address: row.address,
+          timezone: row.timezone,
+          phone: row.phone,
+        })),
         categories: categoryRows.map((row) => ({ id: row.id, name: row.name, description: row.description, color: row.color })),
         // The repository reads one row past the limit (for paging); the page shows the first ones.
         services: serviceRows.slice(0, BOOKING_PAGE_SERVICE_LIMIT).map((row) => {

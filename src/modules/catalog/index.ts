@@ -128,7 +128,7 @@ export function createCatalogModule(deps: CatalogDeps): CatalogModule {
     categories: categoriesRepository,
     businesses,
   });
-  const bookingPage = new BookingPageService({ db: deps.db, services: servicesRepository, categories: categoriesRepository });
+  const bookingPage = new BookingPageService({ db: deps.db, services: servicesRepository, categories: categoriesRepository, locations: locationsRepository });
   return {
     locations,
     categories,

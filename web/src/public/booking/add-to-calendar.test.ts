@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { googleCalendarUrl, icsFor, type CalendarBooking } from './add-to-calendar.ts';
+import { googleCalendarUrl, icsFor, visitEvent, type BookedForCalendar, type CalendarBooking } from './add-to-calendar.ts';
 
 // 29 March 2026, 03:30 in Madrid is the first hour of summer time (UTC+2): 01:30 UTC.
 const booking: CalendarBooking = {
@@ -40,5 +40,32 @@ describe('add to calendar', () => {
     expect(url.searchParams.get('text')).toBe('Corte, lavado; y peinado · Salón Demo');
     expect(url.searchParams.get('details')).toBe('BK-ABC1234\nGestionar: https://book.example/manage/token-value');
     expect(url.searchParams.get('location')).toBe('Calle Mayor 1, Madrid');
+  });
+
+  it('makes one event of a visit: services back to back, or one service for a party, every number and link in it', () => {
+    const booked = (number: string, service: string, start: string, end: string): BookedForCalendar => ({
+      id: `id-${number}`,
+      group_id: 'group-1',
+      booking_number: number,
+      start_time: start,
+      end_time: end,
+      service: { name: service },
+      manage_url: `https://book.example/manage/${number}`,
+    });
+    const sequence = visitEvent(
+      [booked('BK-A', 'Corte', '2026-03-29T10:00:00+02:00', '2026-03-29T10:30:00+02:00'), booked('BK-B', 'Coloración', '2026-03-29T10:30:00+02:00', '2026-03-29T12:00:00+02:00')],
+      'Salón Demo',
+      null,
+    );
+    const ics = icsFor(sequence, 'Gestionar').replace(/\r\n /g, '');
+    expect(ics).toContain('\r\nUID:group-1@reservehub\r\n');
+    expect(ics).toContain('\r\nDTSTART:20260329T080000Z\r\nDTEND:20260329T100000Z\r\n');
+    expect(ics).toContain('SUMMARY:Corte + Coloración · Salón Demo');
+    expect(ics).toContain('DESCRIPTION:BK-A · Gestionar: https://book.example/manage/BK-A\\nBK-B · Gestionar: https://book.example/manage/BK-B');
+    expect(ics).not.toContain('\r\nURL:');
+
+    const party = visitEvent(['BK-A', 'BK-B', 'BK-C'].map((number) => booked(number, 'Corte', '2026-03-29T10:00:00+02:00', '2026-03-29T10:30:00+02:00')), 'Salón Demo', null);
+    expect(new URL(googleCalendarUrl(party, 'Manage')).searchParams.get('text')).toBe('Corte × 3 · Salón Demo');
+    expect(new URL(googleCalendarUrl(party, 'Manage')).searchParams.get('dates')).toBe('20260329T080000Z/20260329T083000Z');
   });
 });

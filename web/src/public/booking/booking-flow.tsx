@@ -2,20 +2,18 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
 import type { BookingPage, BookingPageService } from '../../shared/api/use-booking-page.ts';
-import { useAvailability, type FreeSlot } from '../../shared/api/use-availability.ts';
-import { useCreateBooking, type CreatedBooking } from '../../shared/api/use-create-booking.ts';
-import { formatDuration, formatMoney } from '../../shared/format/format.ts';
-import { browserZone, slotTime, zoneCity, zonedDate } from '../../shared/time/slot-time.ts';
-import { Skeleton } from '../../shared/ui/page-state.tsx';
+import { useCreateBooking, useCreateBookingBatch, type CreatedBooking } from '../../shared/api/use-create-booking.ts';
+import { formatMoney } from '../../shared/format/format.ts';
+import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
 import { BookingTerms } from './booking-terms.tsx';
 import { Confirmation } from './confirmation.tsx';
-import { DatePicker } from './date-picker.tsx';
 import { bookingCustomer, EMPTY_DETAILS, type Details } from './details.ts';
 import { DetailsForm } from './details-form.tsx';
-import { lastDayOf, monthOf, shiftMonth, dateValue } from './month.ts';
+import { dateValue, monthOf } from './month.ts';
 import { OtpStep } from './otp-step.tsx';
-import { SlotList } from './slot-list.tsx';
-import { WaitlistJoin } from './waitlist-join.tsx';
+import { TimeStep, type CalendarState } from './time-step.tsx';
+import { visitBookings, visitTotals, type Visit } from './visit.ts';
+import { VisitSummary } from './visit-summary.tsx';
 import styles from './booking-flow.module.css';
 
 type Step = 'time' | 'details' | 'verify' | 'done';
@@ -31,104 +29,76 @@ interface BookingFlowProps {
   embedded?: boolean;
 }
 
-/** Day → time → details (→ code) → booked, for one service; what was typed survives going back. */
+const HANDLED = ['SLOT_UNAVAILABLE', 'VERIFICATION_REQUIRED'];
+const NO_VISIT: Visit = { items: [], party: 1 };
+
+/**
+ * Day → time → details (with more people or more services, RF5.8) (→ code) → booked; what was
+ * typed and chosen survives going back. One booking goes to POST /bookings, several to the batch.
+ */
 export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const customerZone = useMemo(browserZone, []);
   const today = useMemo(() => zonedDate(new Date(), page.business.timezone), [page.business.timezone]);
-  const firstMonth = monthOf(today);
-  const [month, setMonth] = useState(firstMonth);
-  const [date, setDate] = useState<string | null>(null);
-  /** A day without free times the customer chose: the next free day and the waiting list are offered. */
-  const [fullDay, setFullDay] = useState<string | null>(null);
-  const [slot, setSlot] = useState<FreeSlot | null>(null);
+  const [calendar, setCalendar] = useState<CalendarState>({ month: monthOf(today), date: null, fullDay: null });
+  const [visit, setVisit] = useState<Visit>(NO_VISIT);
   const [step, setStep] = useState<Step>('time');
   const [details, setDetails] = useState<Details>(EMPTY_DETAILS);
   const [taken, setTaken] = useState(false);
-  const [booking, setBooking] = useState<CreatedBooking | null>(null);
+  const [booked, setBooked] = useState<CreatedBooking[] | null>(null);
   const stepHeading = useRef<HTMLHeadingElement>(null);
-  const timesSection = useRef<HTMLElement>(null);
-
-  const from = month === firstMonth ? today : `${month}-01`;
-  const availability = useAvailability(slug, service.id, from, lastDayOf(month), step === 'time');
-  const free = availability.data;
-  const freeDates = useMemo(() => new Set(free?.keys() ?? []), [free]);
-  // After a time was taken, the times on screen are known to be stale: wait for fresh ones rather than offer them.
-  const loadingMonth = availability.isPending || ((availability.isPlaceholderData || taken) && availability.isFetching);
-  const create = useCreateBooking(slug);
+  const single = useCreateBooking(slug);
+  const batch = useCreateBookingBatch(slug);
+  const pending = single.isPending || batch.isPending;
+  const failure = single.error ?? batch.error;
 
   useEffect(() => {
-    if (step !== 'time') stepHeading.current?.focus();
+    if (step === 'details' || step === 'verify') stepHeading.current?.focus();
   }, [step]);
 
-  // After a taken time, a day left without times moves on to the next free one: never a dead end.
-  const shownDate = date && taken && !free?.get(date)?.length ? ([...freeDates].find((candidate) => candidate > date) ?? date) : date;
-  const daySlots = shownDate ? (free?.get(shownDate) ?? []) : [];
-
-  const changeMonth = (by: number) => {
-    setMonth((current) => shiftMonth(current, by));
-    setDate(null);
-    setFullDay(null);
+  const done = (bookings: CreatedBooking[]) => {
+    setBooked(bookings);
+    setStep('done');
+    for (const booking of bookings) onConfirmed?.(booking);
+  };
+  const failed = (error: Error) => {
+    if (error instanceof ApiError && error.code === 'SLOT_UNAVAILABLE') {
+      // Back to fresh times of the same day; what depended on the taken time goes with it.
+      setTaken(true);
+      setVisit(NO_VISIT);
+      setStep('time');
+    } else if (error instanceof ApiError && error.code === 'VERIFICATION_REQUIRED') {
+      setStep('verify');
+    }
   };
 
   const book = (verificationToken?: string, withDetails: Details = details) => {
-    if (!slot) return;
-    create.mutate(
-      {
-        service_id: service.id,
-        resource_id: slot.resource_ids[0] as string,
-        start_time: slot.start_time,
-        ...bookingCustomer(withDetails),
-        source: 'web',
-        ...(verificationToken ? { verification_token: verificationToken } : {}),
-      },
-      {
-        onSuccess: (created) => {
-          setBooking(created);
-          setStep('done');
-          onConfirmed?.(created);
-        },
-        onError: (error) => {
-          if (error instanceof ApiError && error.code === 'SLOT_UNAVAILABLE') {
-            setTaken(true);
-            setSlot(null);
-            setStep('time');
-            void availability.refetch();
-          } else if (error instanceof ApiError && error.code === 'VERIFICATION_REQUIRED') {
-            setStep('verify');
-          }
-        },
-      },
-    );
+    const items = visitBookings(visit);
+    const [first] = items;
+    if (!first) return;
+    const who = bookingCustomer(withDetails);
+    const proof = verificationToken ? { verification_token: verificationToken } : {};
+    single.reset();
+    batch.reset();
+    if (items.length === 1) {
+      single.mutate({ ...first, ...who, source: embedded ? 'widget' : 'web', ...proof }, { onSuccess: (created) => done([created]), onError: failed });
+    } else {
+      batch.mutate({ items, ...who, ...proof }, { onSuccess: (group) => done(group.bookings), onError: failed });
+    }
   };
 
-  const depositAmount =
-    service.deposit.type === 'fixed'
-      ? service.deposit.value
-      : service.deposit.type === 'percentage'
-        ? Math.round((service.price.amount * service.deposit.value) / 100)
-        : service.deposit.type === 'full'
-          ? service.price.amount
-          : 0;
-  const dayLabel = (day: string) =>
-    new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(dateValue(day));
-  const nextFree = (after: string) => [...freeDates].sort().find((candidate) => candidate > after);
-  const chosenTime = slot ? slotTime(slot.start_time, { customerZone, locationZone: slot.timezone, locale: language }) : null;
-  const chosenDay = shownDate ? new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(shownDate)) : null;
-  const summary = [service.name, chosenDay, chosenTime?.customer, formatMoney(service.price, language)].filter(Boolean).join(' · ');
-
-  if (step === 'done' && booking) {
+  if (step === 'done' && booked) {
     return (
       <Confirmation
-        booking={booking}
+        bookings={booked}
         business={page.business}
+        locations={page.locations}
         customerZone={customerZone}
         embedded={embedded}
         onAnother={() => {
-          setBooking(null);
-          setSlot(null);
-          setDate(null);
+          setBooked(null);
+          setVisit(NO_VISIT);
           setStep('time');
           onChangeService();
         }}
@@ -136,127 +106,48 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
     );
   }
 
-  const createError = create.error instanceof ApiError && !['SLOT_UNAVAILABLE', 'VERIFICATION_REQUIRED'].includes(create.error.code) ? create.error : null;
+  const first = visit.items[0];
+  const chosenTime = first ? slotTime(first.slot.start_time, { customerZone, locationZone: first.slot.timezone, locale: language }) : null;
+  const chosenDay = chosenTime ? new Intl.DateTimeFormat(language, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(dateValue(chosenTime.customerDate)) : null;
+  const names = visit.items.length > 0 ? visit.items.map((item) => item.service.name).join(' + ') + (visit.party > 1 ? ` × ${visit.party}` : '') : service.name;
+  const price = visit.items.length > 0 ? visitTotals(visit).total : service.price.amount;
+  const summary = [names, chosenDay, chosenTime?.customer, formatMoney({ amount: price, currency: service.price.currency }, language)].filter(Boolean).join(' · ');
+  const createError = failure instanceof ApiError && !HANDLED.includes(failure.code) ? failure : null;
 
   return (
     <div className={styles.flow}>
-      <aside className={styles.chosen} aria-label={t('summary')} data-testid="chosen-service">
-        <p className={styles.chosenName}>{service.name}</p>
-        <p className={styles.hint}>
-          {formatDuration(service.duration_minutes, language)} · {formatMoney(service.price, language)}
-          {depositAmount > 0 ? ` · ${t('deposit', { amount: formatMoney({ amount: depositAmount, currency: service.price.currency }, language) })}` : ''}
-        </p>
-        {step !== 'time' && chosenDay && chosenTime ? (
-          <p className={styles.chosenWhen} data-testid="chosen-time">
-            {chosenDay} · {chosenTime.customer}
-            {chosenTime.location && slot ? ` (${t('atLocation', { time: chosenTime.location, city: zoneCity(slot.timezone) })})` : ''}
-          </p>
-        ) : null}
-        <button type="button" className={styles.link} onClick={onChangeService} data-testid="change-service">
-          {t('changeService')}
-        </button>
-      </aside>
+      <VisitSummary
+        slug={slug}
+        service={service}
+        services={page.services}
+        visit={visit}
+        date={calendar.date}
+        customerZone={customerZone}
+        editable={step === 'details' && !pending}
+        onVisitChange={setVisit}
+        onChangeService={onChangeService}
+      />
 
       {step === 'time' ? (
-        <div className={styles.when}>
-          <section aria-labelledby="choose-day" className={styles.panel}>
-            <h2 id="choose-day" className={styles.stepTitle}>
-              {t('chooseDay')}
-            </h2>
-            <DatePicker
-              month={month}
-              firstMonth={firstMonth}
-              freeDates={freeDates}
-              selected={fullDay ?? shownDate}
-              loading={loadingMonth}
-              fromDate={today}
-              onSelectFull={(chosen) => {
-                setDate(null);
-                setFullDay(chosen);
-                setTaken(false);
-              }}
-              onSelect={(chosen) => {
-                setDate(chosen);
-                setFullDay(null);
-                setTaken(false);
-                // One column on phones: the times are below the calendar, bring them into view.
-                if (globalThis.matchMedia?.('(max-width: 1023px)').matches) {
-                  requestAnimationFrame(() => timesSection.current?.scrollIntoView({ block: 'start' }));
-                }
-              }}
-              onMonthChange={changeMonth}
-            />
-            {!loadingMonth && availability.isSuccess && freeDates.size === 0 ? (
-              <p className={styles.hint} data-testid="no-slots-month">
-                {t('noSlotsMonth')}{' '}
-                <button type="button" className={styles.link} onClick={() => changeMonth(1)}>
-                  {t('tryNextMonth')}
-                </button>
-              </p>
-            ) : null}
-            {availability.isError ? (
-              <p role="alert" className={styles.fieldError}>
-                {t('errors.network')}{' '}
-                <button type="button" className={styles.link} onClick={() => void availability.refetch()}>
-                  ↻
-                </button>
-              </p>
-            ) : null}
-          </section>
-          <section aria-labelledby="choose-time" className={styles.panel} aria-live="polite" ref={timesSection}>
-            <h2 id="choose-time" className={styles.stepTitle}>
-              {t('chooseTime')}
-            </h2>
-            {taken ? (
-              <p role="alert" className={styles.notice} data-testid="slot-taken">
-                {t('slotTaken')}
-              </p>
-            ) : null}
-            {loadingMonth ? (
-              <Skeleton lines={3} testId="slots-loading" />
-            ) : fullDay ? (
-              <div className={styles.fullDay} data-testid="no-slots-day">
-                <p>{t('dayFullText', { day: dayLabel(fullDay) })}</p>
-                {nextFree(fullDay) ? (
-                  <button
-                    type="button"
-                    className={styles.primary}
-                    data-testid="next-free-day"
-                    onClick={() => {
-                      setDate(nextFree(fullDay) ?? null);
-                      setFullDay(null);
-                    }}
-                  >
-                    {t('nextFreeDayOn', { day: dayLabel(nextFree(fullDay) ?? fullDay) })}
-                  </button>
-                ) : (
-                  <button type="button" className={styles.secondary} onClick={() => changeMonth(1)}>
-                    {t('tryNextMonth')}
-                  </button>
-                )}
-                <WaitlistJoin slug={slug} serviceId={service.id} date={fullDay} zone={page.business.timezone} dayLabel={dayLabel(fullDay)} />
-              </div>
-            ) : date && daySlots.length > 0 ? (
-              <SlotList
-                slots={daySlots}
-                customerZone={customerZone}
-                onChoose={(chosen) => {
-                  setSlot(chosen);
-                  setDate(shownDate);
-                  setTaken(false);
-                  create.reset();
-                  setStep('details');
-                }}
-              />
-            ) : shownDate && freeDates.size > 0 ? (
-              <button type="button" className={styles.secondary} onClick={() => setDate([...freeDates].find((candidate) => candidate > shownDate) ?? [...freeDates][0] ?? null)}>
-                {t('nextFreeDay')}
-              </button>
-            ) : (
-              <p className={styles.hint}>{t('pickDayFirst')}</p>
-            )}
-          </section>
-        </div>
+        <TimeStep
+          slug={slug}
+          serviceId={service.id}
+          today={today}
+          businessZone={page.business.timezone}
+          customerZone={customerZone}
+          calendar={calendar}
+          onCalendarChange={(next) => {
+            setCalendar(next);
+            setTaken(false);
+          }}
+          taken={taken}
+          onChoose={(slot, date) => {
+            setCalendar((current) => ({ ...current, date }));
+            setVisit({ items: [{ service, slot }], party: 1 });
+            setTaken(false);
+            setStep('details');
+          }}
+        />
       ) : (
         <div className={styles.panel}>
           <button type="button" className={styles.back} onClick={() => setStep(step === 'verify' ? 'details' : 'time')} data-testid="back">
@@ -273,17 +164,17 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
                 setDetails(checked);
                 book(undefined, checked);
               }}
-              busy={create.isPending}
+              busy={pending}
             >
-              <BookingTerms service={service} depositAmount={depositAmount} />
+              <BookingTerms visit={visit} />
               {createError ? (
-                <p role="alert" className={styles.fieldError}>
-                  {createError.code === 'NETWORK_ERROR' ? t('errors.network') : t('errors.generic')}
+                <p role="alert" className={styles.fieldError} data-testid="booking-error">
+                  {t(createError.code === 'NETWORK_ERROR' ? 'errors.network' : createError.code === 'PUBLIC_BOOKING_LIMIT' ? 'errors.tooManyBookings' : 'errors.generic')}
                 </p>
               ) : null}
             </DetailsForm>
           ) : (
-            <OtpStep slug={slug} destination={details.email.trim()} busy={create.isPending} onVerified={(token) => book(token)} />
+            <OtpStep slug={slug} destination={details.email.trim()} busy={pending} onVerified={(token) => book(token)} />
           )}
         </div>
       )}

@@ -39,7 +39,7 @@ export function BookingPage() {
         </LoadError>
       ) : (
         <div className={styles.page}>
-          <BusinessHeader business={page.data.business} />
+          <BusinessHeader business={page.data.business} locations={page.data.locations} />
           {service ? (
             <BookingFlow key={service.id} slug={slug} page={page.data} service={service} onChangeService={toServices} />
           ) : (

@@ -12,9 +12,10 @@ export function addressLine(address: Record<string, unknown> | null): string | n
 }
 
 /** The business as its customers know it: logo (or initial), name, address with a map link, description. */
-export function BusinessHeader({ business }: { business: BookingPage['business'] }) {
+export function BusinessHeader({ business, locations = [] }: { business: BookingPage['business']; locations?: BookingPage['locations'] }) {
   const { t } = useTranslation('public');
-  const address = addressLine(business.address);
+  // The business's own address, else where its one location is (several: each booking says its own).
+  const address = addressLine(business.address) ?? (locations.length === 1 ? addressLine(locations[0]?.address ?? null) : null);
   return (
     <header className={styles.header}>
       {business.logo_url ? (

@@ -37,7 +37,7 @@ export function OtpStep({ slug, destination, busy, onVerified }: { slug: string;
         disabled={send.isPending}
         onClick={() => send.mutate({ channel: 'email', destination, language: currentLanguage() })}
       >
-        {send.isSuccess ? t('sendAgain') : t('sendCode')}
+        {send.isPending ? t('sending') : send.isSuccess ? t('sendAgain') : t('sendCode')}
       </button>
       {send.isSuccess ? (
         <p role="status" className={styles.hint}>

@@ -62,7 +62,7 @@ export function WaitlistJoin({ slug, serviceId, date, zone, dayLabel }: Waitlist
         </p>
       ) : null}
       <button type="submit" className={styles.secondary} disabled={join.isPending} data-testid="waitlist-submit">
-        {t('waitlist.join')}
+        {join.isPending ? t('waitlist.joining') : t('waitlist.join')}
       </button>
     </form>
   );

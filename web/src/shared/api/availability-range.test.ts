@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@reservehub/api-client';
 import { addDays, daysBetween, fetchRangeSplitting, freeSlotsByDate, type Availability } from './availability-range.ts';
 
-function answer(resourceId: string, date: string, slots: [string, boolean][]): Availability {
+function answer(resourceId: string, date: string, slots: [string, boolean, number?][]): Availability {
   return {
     service: { id: 's', name: 'Corte', duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, slot_interval_minutes: 30, capacity: 1, min_notice_minutes: 0, max_advance_days: 60, price: { amount: 2000, currency: 'EUR' } },
     resources: [
       {
         resource: { id: resourceId, name: resourceId, type: 'staff', location_id: 'l' },
         timezone: 'Europe/Madrid',
-        dates: [{ date, slots: slots.map(([start, available]) => ({ start_time: start, end_time: start, available })) }],
+        dates: [{ date, slots: slots.map(([start, available, places]) => ({ start_time: start, end_time: start, available, ...(places === undefined ? {} : { places_left: places }) })) }],
       },
     ],
     business_hours: [],
@@ -56,21 +56,21 @@ describe('fetchRangeSplitting', () => {
 });
 
 describe('freeSlotsByDate', () => {
-  it('keeps free starts only, merges resources free at the same instant and sorts by time', () => {
+  it('keeps free starts only, merges resources free at the same instant (with the places each has left) and sorts by time', () => {
     const merged = freeSlotsByDate([
       answer('ana', '2026-03-16', [
         ['2026-03-16T10:30:00+01:00', true],
         ['2026-03-16T10:00:00+01:00', true],
         ['2026-03-16T11:00:00+01:00', false],
       ]),
-      answer('luis', '2026-03-16', [['2026-03-16T09:00:00Z', true]]),
+      answer('luis', '2026-03-16', [['2026-03-16T09:00:00Z', true, 3]]),
       answer('luis', '2026-03-17', [['2026-03-17T10:00:00+01:00', false]]),
     ]);
     expect([...merged.keys()]).toEqual(['2026-03-16']);
     const day = merged.get('2026-03-16') ?? [];
-    expect(day.map((slot) => [slot.start_time, slot.resource_ids])).toEqual([
-      ['2026-03-16T10:00:00+01:00', ['ana', 'luis']],
-      ['2026-03-16T10:30:00+01:00', ['ana']],
+    expect(day.map((slot) => [slot.start_time, slot.resource_ids, slot.places])).toEqual([
+      ['2026-03-16T10:00:00+01:00', ['ana', 'luis'], [1, 3]],
+      ['2026-03-16T10:30:00+01:00', ['ana'], [1]],
     ]);
   });
 });

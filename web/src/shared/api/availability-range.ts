@@ -9,6 +9,8 @@ export interface FreeSlot {
   end_time: string;
   timezone: string;
   resource_ids: string[];
+  /** Places left at this start on each of `resource_ids` (1 for a person; more for a class). */
+  places: number[];
 }
 
 /** Free starts per location-local date (YYYY-MM-DD), sorted by time; dates without any are absent. */
@@ -36,8 +38,13 @@ export function freeSlotsByDate(parts: Availability[]): FreeSlotsByDate {
           byDate.set(day.date, starts);
           const key = new Date(slot.start_time).toISOString();
           const existing = starts.get(key);
-          if (existing) existing.resource_ids.push(entry.resource.id);
-          else starts.set(key, { start_time: slot.start_time, end_time: slot.end_time, timezone: entry.timezone, resource_ids: [entry.resource.id] });
+          const places = slot.places_left ?? 1;
+          if (existing) {
+            existing.resource_ids.push(entry.resource.id);
+            existing.places.push(places);
+          } else {
+            starts.set(key, { start_time: slot.start_time, end_time: slot.end_time, timezone: entry.timezone, resource_ids: [entry.resource.id], places: [places] });
+          }
         }
       }
     }
