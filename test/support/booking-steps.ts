@@ -66,16 +66,6 @@ export async function tabTo(page: Page, selector: string, options: { back?: bool
   throw new Error(`${selector} was not reached by keyboard`);
 }
 
-/** The demo owner's token (the embedded mode's well-known demo password). */
-export async function ownerToken(product: ProductProcess): Promise<string> {
-  const login = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
-  });
-  return ((await login.json()) as { data: { access_token: string } }).data.access_token;
-}
-
 export interface StaffBooking {
   booking_number: string;
   status: string;
@@ -89,7 +79,7 @@ export interface StaffBooking {
 
 /** The booking with that number as the business sees it. */
 export async function bookingByNumber(product: ProductProcess, number: string): Promise<StaffBooking | null> {
-  const token = await ownerToken(product);
+  const token = await product.demoOwnerToken();
   const found = (await (await fetch(`${product.baseUrl}/api/v1/bookings?search=${number}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: StaffBooking[] };
   return found.data.find((booking) => booking.booking_number === number) ?? null;
 }

@@ -97,17 +97,21 @@ export class ProductProcess {
    * the embedded mode's well-known demo password), as they would from the dashboard.
    */
   async setDemoBusinessSettings(settings: Record<string, unknown>): Promise<void> {
+    const headers = { authorization: `Bearer ${await this.demoOwnerToken()}`, 'content-type': 'application/json' };
+    const list = (await (await fetch(`${this.baseUrl}/api/v1/businesses`, { headers })).json()) as { data: Array<{ id: string }> };
+    const saved = await fetch(`${this.baseUrl}/api/v1/businesses/${list.data[0]?.id ?? ''}`, { method: 'PATCH', headers, body: JSON.stringify({ settings }) });
+    if (saved.status !== 200) throw new Error(`saving the demo business's settings answered ${saved.status}: ${await saved.text()}`);
+  }
+
+  /** The demo business owner's access token (the embedded mode's well-known demo password). */
+  async demoOwnerToken(): Promise<string> {
     const login = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
     });
     if (login.status !== 200) throw new Error(`demo owner sign-in answered ${login.status}: ${await login.text()}`);
-    const { data: session } = (await login.json()) as { data: { access_token: string } };
-    const headers = { authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' };
-    const list = (await (await fetch(`${this.baseUrl}/api/v1/businesses`, { headers })).json()) as { data: Array<{ id: string }> };
-    const saved = await fetch(`${this.baseUrl}/api/v1/businesses/${list.data[0]?.id ?? ''}`, { method: 'PATCH', headers, body: JSON.stringify({ settings }) });
-    if (saved.status !== 200) throw new Error(`saving the demo business's settings answered ${saved.status}: ${await saved.text()}`);
+    return ((await login.json()) as { data: { access_token: string } }).data.access_token;
   }
 
   /** SIGTERM, as an orchestrator stops it; then its scratch database goes. */

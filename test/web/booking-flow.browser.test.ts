@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { bookingByNumber, captureStep, chooseServiceAndDay, ownerToken, POLL, tabTo } from '../support/booking-steps.ts';
+import { bookingByNumber, captureStep, chooseServiceAndDay, POLL, tabTo } from '../support/booking-steps.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('booking-flow.browser.test.ts');
@@ -245,7 +245,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     await page.click('[data-testid="waitlist-submit"]');
     await page.waitForSelector('[data-testid="waitlist-joined"]');
     await captureStep(page, 'waitlist-joined-en');
-    const token = await ownerToken(product);
+    const token = await product.demoOwnerToken();
     const entries = (await (await fetch(`${product.baseUrl}/api/v1/waitlist`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       data: Array<{ status: string; preferred_times: Array<{ start: string; end: string }> }>;
     };
