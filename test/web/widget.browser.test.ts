@@ -252,7 +252,7 @@ ${extra}
       await shoot(page, `widget-inline-code-${run.width}.png`);
       await frame.click('[data-testid="verify-otp"]');
 
-      await frame.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 15_000 });
+      await frame.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 30_000 });
       const number = (await frame.textContent('[data-testid="booking-number"]')) ?? '';
       expect(number).toMatch(/^BK-/);
       expect(await frame.textContent('[data-testid="booking-confirmed"]')).toContain(run.confirmed);
