@@ -145,6 +145,29 @@ export async function hasActiveConsent(
   return row !== undefined;
 }
 
+/**
+ * The next `limit` customers (by id, after `afterId`) who hold a standing consent of `consentType`:
+ * a marketing message's audience, read a page at a time. Erased and merged-away customers never count.
+ */
+export async function customersWithActiveConsent(
+  executor: Executor,
+  tenantId: string,
+  consentType: ConsentType,
+  page: { afterId: string | null; limit: number },
+): Promise<string[]> {
+  let query = consentsOf(executor, tenantId)
+    .innerJoin('customers', (join) =>
+      join.onRef('customers.tenant_id', '=', 'consent_records.tenant_id').onRef('customers.id', '=', 'consent_records.customer_id'),
+    )
+    .where('consent_records.consent_type', '=', consentType)
+    .where('consent_records.withdrawn_at', 'is', null)
+    .where('customers.erased_at', 'is', null)
+    .where('customers.merged_into_id', 'is', null);
+  if (page.afterId !== null) query = query.where('customers.id', '>', page.afterId);
+  const rows = await query.select('customers.id').distinct().orderBy('customers.id').limit(page.limit).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function lockStaleKeyConsents(
   executor: Executor,
   tenantId: string,

@@ -137,6 +137,11 @@ export async function hasMarketingConsent(executor: Executor, tenantId: string, 
   return consents.hasActiveConsent(executor, tenantId, customerId, 'marketing');
 }
 
+/** A page of the customers a marketing message may go to (standing marketing consent), by id. */
+export async function marketingAudience(executor: Executor, tenantId: string, afterId: string | null, limit: number): Promise<string[]> {
+  return consents.customersWithActiveConsent(executor, tenantId, 'marketing', { afterId, limit });
+}
+
 /** For an unsubscribe link or the customer's own account: withdraws marketing consent at once. */
 export async function withdrawMarketingConsent(
   trx: Trx,

@@ -39,7 +39,7 @@ export {
   type CustomerForBooking,
   type GuestCustomerInput,
 } from './customer-booking.ts';
-export { hasMarketingConsent, withdrawMarketingConsent } from './consents.service.ts';
+export { hasMarketingConsent, marketingAudience, withdrawMarketingConsent } from './consents.service.ts';
 export { searchCustomerIds } from './customers.service.ts';
 export {
   attachVerifiedPhone,

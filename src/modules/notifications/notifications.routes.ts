@@ -8,6 +8,8 @@ import {
   idParamsSchema,
   listNotificationsQuerySchema,
   listTemplatesQuerySchema,
+  marketingMessageBodySchema,
+  marketingSendSchema,
   notificationDetailSchema,
   notificationSchema,
   previewSchema,
@@ -18,6 +20,7 @@ import {
   updateSettingsBodySchema,
   updateTemplateBodySchema,
 } from './notifications.schemas.ts';
+import type { MarketingService } from './marketing.service.ts';
 import type { OutboxService } from './outbox.service.ts';
 import type { SettingsService } from './settings.service.ts';
 import type { TemplatesService } from './templates.service.ts';
@@ -29,6 +32,7 @@ export interface NotificationRouteServices {
   outbox: OutboxService;
   templates: TemplatesService;
   settings: SettingsService;
+  marketing: MarketingService;
 }
 
 export function registerNotificationRoutes(api: ApiRouter, services: NotificationRouteServices): void {
@@ -68,6 +72,23 @@ export function registerNotificationRoutes(api: ApiRouter, services: Notificatio
       config: manage,
     },
     async (request, reply) => reply.code(202).send(ok(await services.outbox.resend(requireTenant(request), request.params.id))),
+  );
+
+  api.post(
+    '/notifications/marketing',
+    {
+      schema: {
+        tags: outboxTags,
+        summary: 'Send a marketing message to every customer who consented to marketing (RF2.15)',
+        description:
+          'Each copy carries a visible unsubscribe link and one-click List-Unsubscribe; customers without a standing ' +
+          'marketing consent get nothing, and consent is checked again at delivery. Copies appear in the outbox.',
+        body: marketingMessageBodySchema,
+        response: { 202: envelopeSchema(marketingSendSchema) },
+      },
+      config: manage,
+    },
+    async (request, reply) => reply.code(202).send(ok(await services.marketing.send(requireTenant(request), request.body))),
   );
 
   api.post(

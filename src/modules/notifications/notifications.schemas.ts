@@ -143,3 +143,15 @@ export const updateSettingsBodySchema = z.object({
 export type UpdateSettingsBody = z.infer<typeof updateSettingsBodySchema>;
 
 export const unsubscribeQuerySchema = z.object({ token: z.string().min(10).max(1000) });
+
+export const marketingMessageBodySchema = z
+  .object({
+    subject: z.string().trim().min(1).max(150).describe('The email subject line'),
+    body: z.string().trim().min(1).max(5000).describe('Plain text; paragraphs separated by blank lines. The unsubscribe link is added.'),
+  })
+  .strict();
+
+export const marketingSendSchema = z.object({
+  campaign_id: z.uuid(),
+  queued: z.number().int().describe('Messages queued: one per customer with standing marketing consent'),
+});
