@@ -26,7 +26,7 @@ import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
 import { loadKeyRing } from './platform/crypto/key-store.ts';
 import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
-import { createPaymentsModule, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
+import { createPaymentsModule, openPaymentPageUrlOfBooking, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
 import {
   bookingPaymentFacts,
   createBookingModule,
@@ -83,12 +83,14 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const linkKey = linkKeyFrom(keyRing);
+  const paymentPageLink = { publicUrl: publicUrl(config), pageKey: paymentPageKeyFrom(keyRing) };
   const notifications = createNotificationsModule({
     db,
     config,
     keyRing,
     logger: pino(loggerOptions(config.LOG_LEVEL)),
     manageUrlFor: (tenantId, bookingId) => manageUrl(publicUrl(config), signManageToken(linkKey, tenantId, bookingId)),
+    paymentPageUrlFor: (trx, tenantId, bookingId) => openPaymentPageUrlOfBooking(trx, paymentPageLink, tenantId, bookingId),
   });
   const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession, messages: notifications.identityMessages });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
@@ -108,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     verifyManageToken: (token) => verifyManageToken(linkKey, token),
     allowedReturnOrigins: businessReturnOrigins,
     sandboxSecret: sandboxSecretFrom(keyRing),
-    pageKey: paymentPageKeyFrom(keyRing),
+    pageKey: paymentPageLink.pageKey,
   });
   // Booking's guest codes and waitlist offers go out through notifications (its messages port).
   const booking = createBookingModule({

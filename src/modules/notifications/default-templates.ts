@@ -33,13 +33,13 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
   'booking.pending_payment': {
     es: {
       subject: 'Completa el pago para confirmar tu reserva {{ booking.number }}',
-      body: `Hola {{ customer.first_name }}:\n\nHemos reservado tu hueco. Para confirmarlo, paga el depósito de {{ payment.amount }}.\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
-      short: '{{ business.name }}: paga {{ payment.amount }} para confirmar tu reserva {{ booking.number }}: {{ booking.manage_url }}',
+      body: `Hola {{ customer.first_name }}:\n\nHemos reservado tu hueco. Para confirmarlo, paga el depósito de {{ payment.amount }}.{% if payment.page_url != "" %}\n\nPágalo aquí: {{ payment.page_url }}{% endif %}\n\n${DETAILS_ES}${MANAGE_ES}${SIGN_ES}`,
+      short: '{{ business.name }}: paga {{ payment.amount }} para confirmar tu reserva {{ booking.number }}: {% if payment.page_url != "" %}{{ payment.page_url }}{% else %}{{ booking.manage_url }}{% endif %}',
     },
     en: {
       subject: 'Complete your payment to confirm booking {{ booking.number }}',
-      body: `Hi {{ customer.first_name }},\n\nWe are holding your slot. Pay the {{ payment.amount }} deposit to confirm it.\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
-      short: '{{ business.name }}: pay {{ payment.amount }} to confirm booking {{ booking.number }}: {{ booking.manage_url }}',
+      body: `Hi {{ customer.first_name }},\n\nWe are holding your slot. Pay the {{ payment.amount }} deposit to confirm it.{% if payment.page_url != "" %}\n\nPay it here: {{ payment.page_url }}{% endif %}\n\n${DETAILS_EN}${MANAGE_EN}${SIGN_EN}`,
+      short: '{{ business.name }}: pay {{ payment.amount }} to confirm booking {{ booking.number }}: {% if payment.page_url != "" %}{{ payment.page_url }}{% else %}{{ booking.manage_url }}{% endif %}',
     },
   },
   'booking.rescheduled': {

@@ -26,7 +26,7 @@ import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import { createSmtpSender, type EmailSender } from './channels/smtp-sender.ts';
 import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts';
 import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
-import { composeMessages, type ManageUrlFor, type MessageRequest } from './message-composer.ts';
+import { composeMessages, type ManageUrlFor, type MessageRequest, type PaymentPageUrlFor } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
 import { notificationsReencryption, pushSubscriptionsReencryption } from './notifications-key-rotation.ts';
 import {
@@ -38,6 +38,7 @@ import {
 import { createBookingReminderJob, createNotificationEventJob, notificationsSubscriber } from './notification-events.job.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import { registerPushSubscriptionRoutes } from './push-subscriptions.routes.ts';
+import { createMarketingService } from './marketing.service.ts';
 import { createOutboxService } from './outbox.service.ts';
 import { createSettingsService } from './settings.service.ts';
 import { createTemplatesService } from './templates.service.ts';
@@ -65,6 +66,8 @@ export interface NotificationsModuleDeps {
    * since webhooks and feeds must not). Without it, messages go without the link.
    */
   manageUrlFor?: ManageUrlFor;
+  /** The hosted payment page of a held booking's deposit (payments fills it); without it, messages go without the link. */
+  paymentPageUrlFor?: PaymentPageUrlFor;
 }
 
 export interface NotificationsModule {
@@ -113,11 +116,17 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
   const email = deps.email !== undefined ? deps.email : deps.config.SMTP_URL ? createSmtpSender(deps.config.SMTP_URL, deps.config.EMAIL_FROM) : null;
   const text = deps.text !== undefined ? deps.text : textSenderFrom(deps.config);
   const push = deps.push !== undefined ? deps.push : pushSenderFrom(deps.config);
-  const composer = { keyRing: deps.keyRing, publicUrl: base, ...(deps.manageUrlFor ? { manageUrlFor: deps.manageUrlFor } : {}) };
+  const composer = {
+    keyRing: deps.keyRing,
+    publicUrl: base,
+    ...(deps.manageUrlFor ? { manageUrlFor: deps.manageUrlFor } : {}),
+    ...(deps.paymentPageUrlFor ? { paymentPageUrlFor: deps.paymentPageUrlFor } : {}),
+  };
   const services = {
     outbox: createOutboxService(deps),
     templates: createTemplatesService(deps),
     settings: createSettingsService(deps),
+    marketing: createMarketingService({ db: deps.db, composer }),
   };
   return {
     registerRoutes: (api) => {

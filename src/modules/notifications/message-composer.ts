@@ -31,10 +31,14 @@ import { unsubscribePageUrl } from './unsubscribe-token.ts';
 /** The customer's manage link of a booking (a port the booking module fills through the composition root). */
 export type ManageUrlFor = (tenantId: string, bookingId: string) => string;
 
+/** The hosted payment page of a booking's open payment, or null (a port payments fills through the composition root). */
+export type PaymentPageUrlFor = (trx: Trx, tenantId: string, bookingId: string) => Promise<string | null>;
+
 export interface ComposerDeps {
   keyRing: KeyRing;
   publicUrl: string;
   manageUrlFor?: ManageUrlFor;
+  paymentPageUrlFor?: PaymentPageUrlFor;
 }
 
 /**

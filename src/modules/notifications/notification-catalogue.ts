@@ -59,7 +59,7 @@ const BOOKING = [
 /** Variables (dotted paths) each template may use. */
 export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>> = {
   'booking.confirmed': [...COMMON, ...BOOKING],
-  'booking.pending_payment': [...COMMON, ...BOOKING, 'payment.amount'],
+  'booking.pending_payment': [...COMMON, ...BOOKING, 'payment.amount', 'payment.page_url'],
   'booking.rescheduled': [...COMMON, ...BOOKING, 'previous.date', 'previous.time'],
   'booking.cancelled': [...COMMON, ...BOOKING, 'refund.amount', 'refund.present', 'cancellation.reason'],
   'booking.reminder': [...COMMON, ...BOOKING, 'reminder.hours_before', 'reminder.minutes_before'],

@@ -122,6 +122,8 @@ async function planBookingEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
     const pricing = z
       .object({ payment: z.object({ amount: z.number().int() }).nullish(), pricing: z.object({ currency: z.string().length(3) }).nullish() })
       .safeParse(event.data);
+    // A held booking's message links to its payment page (only messages to the customer: events never carry it).
+    const paymentPageUrl = key === 'booking.pending_payment' && deps.paymentPageUrlFor ? await deps.paymentPageUrlFor(trx, tenantId, booking.id) : null;
     await composeMessages(trx, deps, tenantId, {
       key,
       dedupeBase: `event:${event.id}`,
@@ -145,6 +147,7 @@ async function planBookingEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
             pricing.success && pricing.data.payment && pricing.data.pricing
               ? formatAmount(pricing.data.payment.amount, pricing.data.pricing.currency, language)
               : '',
+          page_url: paymentPageUrl ?? '',
         },
       }),
     });

@@ -29,7 +29,7 @@ import { createStripeProvider } from './stripe-provider.ts';
 export type * from './payments-port.ts';
 export type { AllowedOriginsLookup, BookingLookup, BookingPaymentFacts, FeeRuleLookup, ManageTokenVerifier } from './payments-context.ts';
 export { nextActionSchema, type NextActionView } from './payments.schemas.ts';
-export { paymentPageKeyFrom } from './payment-page-link.ts';
+export { openPaymentPageUrlOfBooking, paymentPageKeyFrom } from './payment-page-link.ts';
 export type { PaymentEventType } from './payment-events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';
 export { platformFee } from './platform-fee.ts';

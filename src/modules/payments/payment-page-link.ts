@@ -13,6 +13,9 @@
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import { isOpen } from './payment-status.ts';
+import { paymentsOfBooking } from './payments.repository.ts';
 
 const MAC_BYTES = 16;
 const UUID_BYTES = 16;
@@ -55,4 +58,18 @@ export function verifyPaymentPageToken(key: Buffer, token: string): { tenantId: 
 
 export function paymentPageUrl(publicUrl: string, key: Buffer, tenantId: string, paymentId: string): string {
   return `${publicUrl.replace(/\/$/, '')}/pay/${signPaymentPageToken(key, tenantId, paymentId)}`;
+}
+
+/**
+ * The hosted payment page of a booking's open payment (its deposit, waiting for the customer), or
+ * null when nothing is due: what a "complete your payment" message links to.
+ */
+export async function openPaymentPageUrlOfBooking(
+  executor: Executor,
+  link: { publicUrl: string; pageKey: Buffer },
+  tenantId: string,
+  bookingId: string,
+): Promise<string | null> {
+  const open = (await paymentsOfBooking(executor, tenantId, bookingId)).findLast((payment) => isOpen(payment.status));
+  return open ? paymentPageUrl(link.publicUrl, link.pageKey, tenantId, open.id) : null;
 }
