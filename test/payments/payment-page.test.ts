@@ -138,6 +138,36 @@ describe('the sandbox payment page', () => {
     expect((await snapshot(handle, tenant.tenantId, intent.payment_id)).events).toHaveLength(2);
   });
 
+  it('speaks Spanish to a browser that prefers it, and once paid sends the customer on to the return page', async () => {
+    const intent = await openIntent(harness, tenant);
+    const spanish = { 'accept-language': 'es-ES,es;q=0.9,en;q=0.8' };
+    const page = await harness.server.inject({ method: 'GET', url: intent.path, headers: spanish });
+    expect(page.body).toContain('<html lang="es">');
+    expect(page.body).toContain('Paga tu reserva');
+    expect(page.body).toMatch(/25,00\s€/);
+    expect(page.body).toContain('Número de tarjeta');
+    const english = await harness.server.inject({ method: 'GET', url: intent.path, headers: { 'accept-language': 'fr-FR,en;q=0.5,es;q=0.4' } });
+    expect(english.body).toContain('Pay your booking');
+    const refused = await harness.server.inject({
+      method: 'POST',
+      url: intent.path,
+      headers: { ...spanish, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form('4000000000000002'),
+    });
+    expect(refused.body).toContain('La tarjeta fue rechazada. Prueba con otra.');
+    expect(page.body).not.toContain('data-testid="payment-continue"');
+
+    expect((await pay(intent.path, form('4242424242424242'))).statusCode).toBe(303);
+    const done = await harness.server.inject({ method: 'GET', url: intent.path, headers: spanish });
+    expect(done.body).toContain('Pago recibido');
+    const onward = /data-testid="payment-continue" href="([^"]+)"/.exec(done.body)?.[1]?.replaceAll('&amp;', '&');
+    if (!onward) throw new Error('no continue link on the paid page');
+    const url = new URL(onward);
+    // No return URL was given when the payment was opened: the product's own return page.
+    expect(`${url.origin}${url.pathname}`).toBe(`${PUBLIC_URL}/payments/return`);
+    expect(url.searchParams.get('redirect_status')).toBe('succeeded');
+  });
+
   it('maps the test numbers to the named methods; 3-D Secure comes back to the page and settles by webhook', async () => {
     const intent = await openIntent(harness, tenant);
     const challenged = await pay(intent.path, form('4000002760003184'));

@@ -125,7 +125,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking page: emailed code and deposits i
       deposit: /^19,50\s€$/,
       terms: 'Si cancelas con 2 días o más de antelación: te devolvemos el 100 % de la señal.',
     });
-    await expect.poll(() => page.textContent('#payment-status'), { timeout: 20_000, interval: 500 }).toContain('Payment received');
+    await expect.poll(() => page.textContent('#payment-status'), { timeout: 20_000, interval: 500 }).toContain('Pago recibido');
     await captureStep(page, 'deposit-paid-card-es');
     await expect.poll(async () => (await bookingByNumber(product, number))?.status, { timeout: 20_000, interval: 500 }).toBe('confirmed');
     expect(problems).toEqual([]);

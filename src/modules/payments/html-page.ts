@@ -19,11 +19,13 @@ export interface HtmlOptions {
   styleNonce?: string | undefined;
   /** Extra `<head>` markup, already escaped. */
   head?: string;
+  /** The page's language (`<html lang>`); English by default. */
+  language?: string;
 }
 
 export function htmlDocument(title: string, body: string, options: HtmlOptions = {}): string {
   const nonce = options.styleNonce ? ` nonce="${escapeHtml(options.styleNonce)}"` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+  return `<!doctype html><html lang="${escapeHtml(options.language ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>${escapeHtml(title)}</title><style${nonce}>${STYLE}</style>${options.head ?? ''}</head>
 <body>${body}</body></html>`;
 }

@@ -6,6 +6,7 @@ import { formatMoney } from '../../platform/money.ts';
 import type { PaymentsContext } from './payments-context.ts';
 import { escapeHtml, htmlDocument, sendHtml } from './html-page.ts';
 import { loadPaymentPage, payWithTestCard, type PaymentPageView } from './payment-page.service.ts';
+import { PAGE_TEXT, pageLanguage, type PageLanguage, type PageText } from './payment-page.text.ts';
 import type { SandboxProvider } from './sandbox-provider.ts';
 
 const STRIPE_JS = 'https://js.stripe.com/v3/';
@@ -67,10 +68,11 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       '/pay/:token',
       { schema: { params: tokenParams, querystring: returnQuery, hide: true }, helmet },
       async (request, reply) => {
+        const language = pageLanguage(request.headers['accept-language']);
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply, language), 404);
         const returning = request.query.redirect_status !== undefined;
-        return sendHtml(reply, paymentPage(reply, { mode, view, returning, publishableKey: context.publishableKey, error: null }));
+        return sendHtml(reply, paymentPage(reply, { mode, language, view, returning, publishableKey: context.publishableKey, error: null }));
       },
     );
 
@@ -80,10 +82,11 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       '/pay/:token',
       { schema: { params: tokenParams, hide: true }, helmet },
       async (request, reply) => {
+        const language = pageLanguage(request.headers['accept-language']);
         const outcome = await payWithTestCard(context, sandbox, request.params.token, request.body);
-        if (!outcome) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!outcome) return sendHtml(reply, notFoundPage(reply, language), 404);
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply, language), 404);
         switch (outcome.kind) {
           case 'authenticate':
             return reply.redirect(outcome.url, 303);
@@ -94,7 +97,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
           case 'declined':
             return sendHtml(
               reply,
-              paymentPage(reply, { mode, view, returning: false, publishableKey: null, error: outcome.message }),
+              paymentPage(reply, { mode, language, view, returning: false, publishableKey: null, error: PAGE_TEXT[language].problems[outcome.problem] }),
               outcome.kind === 'declined' ? 402 : 422,
             );
         }
@@ -105,6 +108,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
 
 interface PageInput {
   mode: Mode;
+  language: PageLanguage;
   view: PaymentPageView;
   /** The customer just came back from the provider (3-D Secure): the outcome may still be on its way. */
   returning: boolean;
@@ -112,80 +116,82 @@ interface PageInput {
   error: string | null;
 }
 
-const TITLE = 'Pay your booking';
-
-function notFoundPage(reply: FastifyReply): string {
-  return htmlDocument(TITLE, '<h1>Payment not found</h1><p>This payment link is not valid. Check the link you were sent.</p>', {
+function notFoundPage(reply: FastifyReply, language: PageLanguage): string {
+  const text = PAGE_TEXT[language];
+  return htmlDocument(text.title, `<h1>${escapeHtml(text.notFoundTitle)}</h1><p>${escapeHtml(text.notFoundText)}</p>`, {
     styleNonce: reply.cspNonce.style,
+    language,
   });
 }
 
 function paymentPage(reply: FastifyReply, input: PageInput): string {
   const { view } = input;
-  const heading = `<h1>${TITLE}</h1>
-<p>${escapeHtml(view.description ?? 'Booking payment')}: <strong id="amount">${escapeHtml(formatMoney(view.amount, 'en'))}</strong></p>`;
-  const state = stateSection(input);
+  const text = PAGE_TEXT[input.language];
+  const heading = `<h1>${escapeHtml(text.title)}</h1>
+<p>${escapeHtml(view.description ?? text.defaultDescription)}: <strong id="amount">${escapeHtml(formatMoney(view.amount, text.locale))}</strong></p>`;
+  const state = stateSection(input, text);
   const waiting = state.refresh ? '<meta http-equiv="refresh" content="2">' : '';
   const script = state.script ? scriptBlock(reply, input) : '';
   // Sandbox or a Stripe test key: no real money moves, and the customer must be able to see that.
   const testMode = input.mode === 'sandbox' || (input.publishableKey ?? '').startsWith('pk_test_');
-  const banner = testMode ? '<p id="test-mode" class="test-mode" role="note">Test mode: no real payment is taken.</p>' : '';
-  return htmlDocument(TITLE, `${banner}${heading}${state.html}${script}`, { styleNonce: reply.cspNonce.style, head: waiting });
+  const banner = testMode ? `<p id="test-mode" class="test-mode" role="note">${escapeHtml(text.testMode)}</p>` : '';
+  return htmlDocument(text.title, `${banner}${heading}${state.html}${script}`, {
+    styleNonce: reply.cspNonce.style,
+    head: waiting,
+    language: input.language,
+  });
 }
 
-function stateSection(input: PageInput): { html: string; refresh: boolean; script: boolean } {
+function stateSection(input: PageInput, text: PageText): { html: string; refresh: boolean; script: boolean } {
   const { view } = input;
-  const status = (text: string) => `<p id="payment-status" role="status">${text}</p>`;
+  const status = (message: string) => `<p id="payment-status" role="status">${escapeHtml(message)}</p>`;
+  // Settled: the customer goes on to the page the payment was opened from (or the product's return page).
+  const onward = `<p><a class="button" data-testid="payment-continue" href="${escapeHtml(view.continueUrl)}">${escapeHtml(text.continue)}</a></p>`;
   switch (view.status) {
     case 'succeeded':
-      return { html: status('Payment received. Thank you: your booking is confirmed.'), refresh: false, script: false };
+      return { html: status(text.paid) + onward, refresh: false, script: false };
     case 'refunded':
     case 'partially_refunded':
-      return { html: status('This payment was received and has been refunded.'), refresh: false, script: false };
+      return { html: status(text.refunded), refresh: false, script: false };
     case 'cancelled':
-      return { html: status('This payment is no longer open: the booking was not paid in time.'), refresh: false, script: false };
+      return { html: status(text.cancelled) + onward, refresh: false, script: false };
     case 'processing':
-      return { html: status('Your payment is being processed…'), refresh: true, script: false };
+      return { html: status(text.processing), refresh: true, script: false };
     default:
       break;
   }
-  if (!view.payable) return { html: status('This payment cannot be completed here.'), refresh: false, script: false };
+  if (!view.payable) return { html: status(text.notPayable), refresh: false, script: false };
   if (view.status === 'requires_action' && input.returning) {
-    return { html: status('Confirming your payment with your bank…'), refresh: true, script: false };
+    return { html: status(text.confirmingWithBank), refresh: true, script: false };
   }
-  const error = input.error ?? (view.failureReason ? declineMessage(view.failureReason) : null);
+  const error = input.error ?? (view.failureReason ? (view.failureReason === 'card_declined' ? text.lastDeclined : text.lastFailed) : null);
   const errorHtml = `<p id="payment-error" class="error" role="alert">${error ? escapeHtml(error) : ''}</p>`;
   const authenticate =
     view.status === 'requires_action' && view.nextActionUrl
-      ? `<p id="payment-status" role="status">Your bank asks you to confirm this payment.
-<a class="button" href="${escapeHtml(view.nextActionUrl)}">Confirm with your bank</a></p><p class="muted">Or pay with another card:</p>`
+      ? `<p id="payment-status" role="status">${escapeHtml(text.bankAsks)}
+<a class="button" href="${escapeHtml(view.nextActionUrl)}">${escapeHtml(text.confirmWithBank)}</a></p><p class="muted">${escapeHtml(text.orAnotherCard)}</p>`
       : '';
   if (input.mode === 'stripe') {
     return {
-      html: `${authenticate}<form id="pay-form"><div id="payment-element"></div>${errorHtml}<button id="pay" type="submit">Pay</button></form>`,
+      html: `${authenticate}<form id="pay-form"><div id="payment-element"></div>${errorHtml}<button id="pay" type="submit">${escapeHtml(text.pay)}</button></form>`,
       refresh: false,
       script: true,
     };
   }
-  return { html: `${authenticate}${sandboxForm(view)}${errorHtml}`, refresh: false, script: false };
+  return { html: `${authenticate}${sandboxForm(view, text)}${errorHtml}`, refresh: false, script: false };
 }
 
-function declineMessage(reason: string): string {
-  return reason === 'card_declined' ? 'The card was declined. Try another card.' : 'The last payment attempt failed. Try another card.';
-}
-
-function sandboxForm(view: PaymentPageView): string {
+function sandboxForm(view: PaymentPageView, text: PageText): string {
   // Values are never echoed back: a refused number is not put into the page again.
   return `<form id="pay-form" method="post" action="${escapeHtml(view.pageUrl)}" autocomplete="off">
-<label for="card-number">Card number</label>
+<label for="card-number">${escapeHtml(text.cardNumber)}</label>
 <input id="card-number" data-testid="card-number" name="card_number" inputmode="numeric" autocomplete="cc-number" maxlength="23" required>
-<div class="row"><div><label for="card-exp">Expiry (MM/YY)</label>
+<div class="row"><div><label for="card-exp">${escapeHtml(text.expiry)}</label>
 <input id="card-exp" data-testid="card-expiry" name="card_exp" autocomplete="cc-exp" placeholder="MM/YY" maxlength="7" required></div>
-<div><label for="card-cvc">Security code</label>
+<div><label for="card-cvc">${escapeHtml(text.securityCode)}</label>
 <input id="card-cvc" data-testid="card-cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
-<p><button id="pay" data-testid="pay-button" type="submit">Pay</button></p></form>
-<p class="muted">Sandbox: no real card is charged. Test cards: 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declined),
-4000 0027 6000 3184 (3-D Secure). Any future expiry date and any 3 digits.</p>`;
+<p><button id="pay" data-testid="pay-button" type="submit">${escapeHtml(text.pay)}</button></p></form>
+<p class="muted">${escapeHtml(text.sandboxNote)}</p>`;
 }
 
 /**
@@ -198,6 +204,8 @@ function scriptBlock(reply: FastifyReply, input: PageInput): string {
     publishableKey: input.publishableKey,
     clientSecret: input.view.clientSecret,
     returnUrl: input.view.pageUrl,
+    failed: PAGE_TEXT[input.language].stripeFailed,
+    locale: input.language,
   };
   // JSON inside a script element: `<` escaped so no value can close the element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
@@ -207,7 +215,7 @@ function scriptBlock(reply: FastifyReply, input: PageInput): string {
 <script nonce="${nonce}">
 (() => {
   const config = JSON.parse(document.getElementById('pay-config').textContent);
-  const stripe = Stripe(config.publishableKey);
+  const stripe = Stripe(config.publishableKey, { locale: config.locale });
   const elements = stripe.elements({ clientSecret: config.clientSecret });
   elements.create('payment').mount('#payment-element');
   const form = document.getElementById('pay-form');
@@ -219,7 +227,7 @@ function scriptBlock(reply: FastifyReply, input: PageInput): string {
     error.textContent = '';
     const result = await stripe.confirmPayment({ elements, confirmParams: { return_url: config.returnUrl } });
     // Reached only when Stripe does not redirect: the card was refused or the details are incomplete.
-    error.textContent = result.error ? result.error.message : 'The payment could not be completed. Try again.';
+    error.textContent = result.error ? result.error.message : config.failed;
     button.disabled = false;
   });
 })();

@@ -11,6 +11,7 @@ import { isOpen } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';
 import type { PaymentStatus } from './payments.tables.ts';
+import type { CardProblem } from './payment-page.text.ts';
 import { NotATestCardError, type SandboxProvider } from './sandbox-provider.ts';
 
 /** What the hosted payment page shows about one payment. */
@@ -27,12 +28,27 @@ export interface PaymentPageView {
   nextActionUrl: string | null;
   /** Why the last attempt failed (`card_declined`, ...), when it did. */
   failureReason: string | null;
+  /**
+   * Where the customer goes on once the payment is settled: the return URL the payment was opened
+   * with, or the product's own `/payments/return`, with the provider's `redirect_status` convention.
+   */
+  continueUrl: string;
+}
+
+function continueUrlOf(context: PaymentsContext, payment: PaymentRow, pageUrl: string): string {
+  // Paying on this page makes the page its own 3-D Secure return: that is no place to go on to.
+  const own = payment.return_url === null || payment.return_url.split('?')[0] === pageUrl;
+  const url = new URL(own ? `${context.publicUrl.replace(/\/$/, '')}/payments/return` : (payment.return_url ?? ''));
+  url.searchParams.set('payment_intent', payment.provider_payment_id ?? payment.id);
+  url.searchParams.set('redirect_status', payment.status === 'succeeded' ? 'succeeded' : payment.status === 'processing' ? 'processing' : 'failed');
+  return url.toString();
 }
 
 function toPageView(context: PaymentsContext, payment: PaymentRow): PaymentPageView {
   const payable = isOpen(payment.status) && payment.provider === context.provider.name;
+  const pageUrl = paymentPageUrl(context.publicUrl, context.pageKey, payment.tenant_id, payment.id);
   return {
-    pageUrl: paymentPageUrl(context.publicUrl, context.pageKey, payment.tenant_id, payment.id),
+    pageUrl,
     status: payment.status,
     payable,
     amount: { amount: payment.amount, currency: payment.currency },
@@ -40,6 +56,7 @@ function toPageView(context: PaymentsContext, payment: PaymentRow): PaymentPageV
     clientSecret: payable && context.publishableKey !== null ? payment.client_secret : null,
     nextActionUrl: payment.status === 'requires_action' ? payment.next_action_url : null,
     failureReason: payment.status === 'failed' ? payment.failure_reason : null,
+    continueUrl: continueUrlOf(context, payment, pageUrl),
   };
 }
 
@@ -59,15 +76,11 @@ const cardFormSchema = z.object({
 });
 
 export type TestCardOutcome =
-  | { kind: 'invalid'; message: string }
-  | { kind: 'declined'; message: string }
+  | { kind: 'invalid'; problem: CardProblem }
+  | { kind: 'declined'; problem: CardProblem }
   | { kind: 'closed' }
   | { kind: 'authenticate'; url: string }
   | { kind: 'done' };
-
-const NOT_A_TEST_CARD =
-  'This is a test payment page: only the sandbox test cards are accepted (4242 4242 4242 4242 pays, ' +
-  '4000 0000 0000 0002 is declined, 4000 0027 6000 3184 asks for 3-D Secure).';
 
 /**
  * The sandbox page's card form: the number must be one of the sandbox's test
@@ -84,16 +97,16 @@ export async function payWithTestCard(
   const ids = verifyPaymentPageToken(context.pageKey, token);
   if (!ids) return null;
   const parsed = cardFormSchema.safeParse(form);
-  if (!parsed.success) return { kind: 'invalid', message: 'Enter the card number, its expiry date (MM/YY) and its 3 or 4 digit security code.' };
+  if (!parsed.success) return { kind: 'invalid', problem: 'incomplete' };
   const [monthText = '', yearText = ''] = parsed.data.card_exp.split('/').map((part) => part.trim());
   const expMonth = Number(monthText);
   const expYear = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
-  if (cardExpired(expMonth, expYear, new Date())) return { kind: 'invalid', message: 'This card has expired.' };
+  if (cardExpired(expMonth, expYear, new Date())) return { kind: 'invalid', problem: 'expired' };
   let method: string;
   try {
     method = sandbox.testMethodForCard({ number: parsed.data.card_number, expMonth, expYear, cvc: parsed.data.card_cvc });
   } catch (error) {
-    if (error instanceof NotATestCardError) return { kind: 'invalid', message: NOT_A_TEST_CARD };
+    if (error instanceof NotATestCardError) return { kind: 'invalid', problem: 'not_test_card' };
     throw error;
   }
 
@@ -109,14 +122,11 @@ export async function payWithTestCard(
         idempotencyKey: randomUUID(),
       });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'PAYMENT_FAILED') return { kind: 'declined', message: 'The card was refused. Try another card.' };
+      if (error instanceof AppError && error.code === 'PAYMENT_FAILED') return { kind: 'declined', problem: 'refused' };
       throw error;
     }
     if (confirmed.status === 'failed') {
-      return {
-        kind: 'declined',
-        message: confirmed.failure_reason === 'card_declined' ? 'The card was declined. Try another card.' : 'The payment failed. Try another card.',
-      };
+      return { kind: 'declined', problem: confirmed.failure_reason === 'card_declined' ? 'declined' : 'failed' };
     }
     if (confirmed.status === 'requires_action' && confirmed.next_action_url) return { kind: 'authenticate', url: confirmed.next_action_url };
     return { kind: 'done' };
