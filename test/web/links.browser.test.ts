@@ -209,6 +209,90 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     }
   }, 240_000);
 
+  it('a held booking\'s email links to its payment page; paid there in Spanish, the customer goes on to the return page and the booking is confirmed', async () => {
+    const page = await api<{ services: { id: string; name: string }[] }>('GET', '/api/v1/booking-page');
+    const service = page.data.services.find((candidate) => candidate.name.startsWith('Coloración'));
+    expect(service, page.raw).toBeDefined();
+    const from = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 15 * 86_400_000).toISOString().slice(0, 10);
+    const availability = await api<{ resources: { resource: { id: string } }[] }>('GET', `/api/v1/availability?service_id=${service?.id ?? ''}&from_date=${from}&to_date=${to}`);
+    const offered = availability.data.resources.find((entry) => firstSlot(entry) !== null);
+    const email = `marta-${Date.now()}@example.test`;
+    const booked = await api<{ id: string; status: string; booking_number: string }>('POST', '/api/v1/bookings', {
+      service_id: service?.id,
+      resource_id: offered?.resource.id,
+      start_time: offered ? firstSlot(offered) : null,
+      customer: { first_name: 'Marta', email },
+    });
+    expect(booked.status, booked.raw).toBe(201);
+    expect(booked.data.status).toBe('pending_payment');
+
+    const payUrl = await linkFromEmail(email, '/pay/', /Marta/);
+    const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
+    const { page: tab, problems } = await openWatchedPage(context);
+    await tab.goto(payUrl);
+    expect(await tab.textContent('h1')).toBe('Paga tu reserva');
+    await tab.fill('[data-testid="card-number"]', '4242 4242 4242 4242');
+    await tab.fill('[data-testid="card-expiry"]', `12/${(new Date().getUTCFullYear() + 3) % 100}`);
+    await tab.fill('[data-testid="card-cvc"]', '123');
+    await tab.screenshot({ path: join(ARTIFACTS, 'payment-page-from-email-es-360.png'), fullPage: true });
+    await expectAccessible(tab, 'payment page from email');
+    await Promise.all([tab.waitForLoadState('load'), tab.click('[data-testid="pay-button"]')]);
+    // The page waits for the provider's word, then offers the way on.
+    await tab.waitForSelector('[data-testid="payment-continue"]', { timeout: 30_000 });
+    expect(await tab.textContent('#payment-status')).toContain('Pago recibido');
+    await Promise.all([tab.waitForURL(/\/payments\/return\?/), tab.click('[data-testid="payment-continue"]')]);
+    await tab.waitForSelector('[data-testid="payment-return"][data-outcome="paid"]', POLL);
+    expect(await tab.textContent('[data-testid="payment-return"] h1')).toBe('Pago recibido');
+    await tab.screenshot({ path: join(ARTIFACTS, 'payment-return-from-email-es-360.png'), fullPage: true });
+    await expectAccessible(tab, 'payment return from email');
+    const manageUrl = await linkFromEmail(email, '/manage/', /Marta/);
+    await expect
+      .poll(async () => (await api<{ status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data.status, { timeout: 20_000, interval: 500 })
+      .toBe('confirmed');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('a marketing message\'s visible unsubscribe link, followed from the email, withdraws consent: the next message skips that customer', async () => {
+    const owner = await product.demoOwnerToken();
+    const sendNews = async (subject: string) => {
+      const response = await fetch(`${product.baseUrl}/api/v1/notifications/marketing`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject, body: 'Esta semana, un 10 % en coloración.' }),
+      });
+      const raw = await response.text();
+      expect(response.status, raw).toBe(202);
+      return (JSON.parse(raw) as { data: { queued: number } }).data.queued;
+    };
+    // A customer who told the front desk they want the news (consent recorded with source `staff`).
+    const email = `noticias-${Date.now()}@example.test`;
+    const created = await fetch(`${product.baseUrl}/api/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ first_name: 'Nora', email, marketing_consent: true }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const before = await sendNews('Novedades de primavera');
+    expect(before).toBeGreaterThan(0);
+    const unsubscribeUrl = await linkFromEmail(email, '/unsubscribe', /coloración/);
+    expect(unsubscribeUrl).toMatch(/\/unsubscribe\?token=[A-Za-z0-9_-]+$/);
+
+    const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
+    const { page, problems } = await openWatchedPage(context);
+    await page.goto(unsubscribeUrl);
+    await page.waitForSelector('[data-testid="unsubscribe-button"]', POLL);
+    await page.click('[data-testid="unsubscribe-button"]');
+    await page.waitForSelector('[data-testid="unsubscribed"]', POLL);
+    await page.screenshot({ path: join(ARTIFACTS, 'unsubscribed-from-email-es-360.png'), fullPage: true });
+    await expectAccessible(page, 'unsubscribed');
+    expect(problems).toEqual([]);
+    await context.close();
+    // Nobody else changed their mind meanwhile: exactly this customer drops out of the audience.
+    expect(await sendNews('Novedades de verano')).toBe(before - 1);
+  }, 120_000);
+
   it('the payment provider\'s return page says whether the payment went through, in both languages', async () => {
     for (const [locale, outcome, status, title] of [
       ['es-ES', 'paid', 'succeeded', 'Pago recibido'],

@@ -1434,6 +1434,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/marketing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a marketing message to every customer who consented to marketing (RF2.15)
+         * @description Each copy carries a visible unsubscribe link and one-click List-Unsubscribe; customers without a standing marketing consent get nothing, and consent is checked again at delivery. Copies appear in the outbox.
+         */
+        post: operations["postNotificationsMarketing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/unsubscribe": {
         parameters: {
             query?: never;
@@ -10461,6 +10481,63 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postNotificationsMarketing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The email subject line */
+                    subject: string;
+                    /** @description Plain text; paragraphs separated by blank lines. The unsubscribe link is added. */
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            campaign_id: string;
+                            /** @description Messages queued: one per customer with standing marketing consent */
+                            queued: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
