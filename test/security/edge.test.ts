@@ -147,15 +147,18 @@ describe('client addresses cannot be forged', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
     });
 
-    it('serves /metrics on METRICS_PORT only', async () => {
+    it('serves /metrics on METRICS_PORT only (with a liveness /health)', async () => {
       expect((await proxied.server.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
       const metricsServer = proxied.app.metricsServer;
       if (!metricsServer) throw new Error('METRICS_PORT set but no metrics server');
       const response = await metricsServer.inject({ method: 'GET', url: '/metrics' });
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('http_request_duration_seconds');
-      // Only /metrics lives there.
+      // Only /metrics and a liveness probe (for workers, which have no API listener) live there.
       expect((await metricsServer.inject({ method: 'GET', url: '/api/v1/plans' })).statusCode).toBe(404);
+      const health = await metricsServer.inject({ method: 'GET', url: '/health' });
+      expect(health.statusCode).toBe(200);
+      expect(health.json()).toMatchObject({ status: 'ok' });
     });
   });
 

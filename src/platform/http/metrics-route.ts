@@ -35,12 +35,14 @@ export function addMetricsRoute(app: FastifyInstance, config: Pick<Config, 'METR
 }
 
 /**
- * The separate metrics listener (METRICS_PORT): only `/metrics`, so the port
- * can stay on an internal network while the API port faces the internet.
+ * The separate metrics listener (METRICS_PORT): only `/metrics` and a liveness `/health`, so the
+ * port can stay on an internal network while the API port faces the internet.
  */
 export async function createMetricsServer(config: Pick<Config, 'METRICS_TOKEN'>, metrics: Metrics): Promise<FastifyInstance> {
   const server = Fastify({ logger: false, forceCloseConnections: 'idle' });
   addMetricsRoute(server, config, metrics);
+  // Liveness for processes without the API listener (workers): the orchestrator's probe lands here.
+  server.get('/health', async () => ({ status: 'ok', uptime_seconds: Math.round(process.uptime()) }));
   await server.ready();
   return server;
 }
