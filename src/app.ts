@@ -111,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     allowedReturnOrigins: businessReturnOrigins,
     sandboxSecret: sandboxSecretFrom(keyRing),
     pageKey: paymentPageLink.pageKey,
+    onPaymentAttempt: (status) => metrics.paymentAttempts.inc({ status }),
   });
   // Booking's guest codes and waitlist offers go out through notifications (its messages port).
   const booking = createBookingModule({

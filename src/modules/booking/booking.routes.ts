@@ -52,7 +52,7 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
         body: bookingCreateSchema,
         response: { 201: envelopeSchema(bookingSchema) },
       },
-      config: { access: { public: true, tenant: 'required' } },
+      config: { access: { public: true, tenant: 'required' }, attempt: 'booking' },
     },
     async (request, reply) => {
       const view = await services.create.create(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));
@@ -75,7 +75,7 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
         body: bookingBatchCreateSchema,
         response: { 201: envelopeSchema(bookingGroupSchema) },
       },
-      config: { access: { public: true, tenant: 'required' } },
+      config: { access: { public: true, tenant: 'required' }, attempt: 'booking' },
     },
     async (request, reply) => {
       const group = await services.create.createBatch(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));

@@ -41,6 +41,8 @@ const SIGN_IN_TAGS = ['Customer accounts: sign-in'];
 const ACCOUNT_TAGS = ['Customer accounts: my account'];
 const onBookingPage = { access: { public: true, tenant: 'required' } } as const;
 const signedIn = { access: { authenticated: true } } as const;
+/** Routes that create bookings also count in the booking SLO (`booking_attempts_total`). */
+const signedInBooking = { ...signedIn, attempt: 'booking' } as const;
 
 export interface CustomerAccountRouteServices {
   auth: CustomerAuthService;
@@ -317,7 +319,7 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
           body: accountBookingCreateSchema,
           response: { 201: envelopeSchema(accountBookingSchema) },
         },
-        config: signedIn,
+        config: signedInBooking,
       },
       async (request, reply) => {
         const caller = customerCaller(request);
@@ -376,7 +378,7 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
           body: rebookSchema,
           response: { 201: envelopeSchema(accountBookingSchema) },
         },
-        config: signedIn,
+        config: signedInBooking,
       },
       async (request, reply) => {
         const caller = customerCaller(request);

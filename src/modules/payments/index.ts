@@ -73,6 +73,8 @@ export interface PaymentsModuleDeps {
   provider?: PaymentProvider;
   reconcileAfterMinutes?: number;
   onError?: (error: unknown) => void;
+  /** Told each charge the provider settled (`success` or `failed`), after commit: the platform's payment metric. */
+  onPaymentAttempt?: (status: 'success' | 'failed') => void;
 }
 
 export interface PaymentsModule {
@@ -142,6 +144,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     publishableKey: sandbox === null ? (settings.STRIPE_PUBLISHABLE_KEY ?? null) : null,
     verifyManageToken: deps.verifyManageToken ?? null,
     allowedReturnOrigins: deps.allowedReturnOrigins ?? (async () => []),
+    ...(deps.onPaymentAttempt ? { onAttempt: deps.onPaymentAttempt } : {}),
   };
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Executor } from '../../platform/db/database.ts';
+import { afterCommit } from '../../platform/db/transaction-context.ts';
 import type { JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import type { PaymentsContext } from './payments-context.ts';
@@ -41,6 +42,12 @@ export async function applyIntentOutcome(
     ...(transition.next === 'succeeded' ? { processed_at: new Date(), failure_reason: null } : {}),
     ...(transition.next !== 'requires_action' ? { next_action_url: null } : {}),
   });
+  // Counted once the transaction commits: a rolled-back settlement was never an outcome.
+  const observe = context.onAttempt;
+  if (observe && (transition.next === 'succeeded' || transition.next === 'failed')) {
+    const status = transition.next === 'succeeded' ? 'success' : 'failed';
+    await afterCommit(trx, () => observe(status));
+  }
   switch (transition.effect) {
     case 'succeeded':
       await publishPaymentSucceeded(trx, updated);

@@ -50,6 +50,8 @@ export interface PaymentsContext {
   verifyManageToken: ManageTokenVerifier | null;
   /** Origins besides `publicUrl` that return URLs may point at (custom domain, the business's allowed origins). */
   allowedReturnOrigins: AllowedOriginsLookup;
+  /** Told each charge the provider settled, after its transaction commits (the `payment_attempts_total` counter). */
+  onAttempt?: (status: 'success' | 'failed') => void;
 }
 
 export type ManageTokenVerifier = (token: string) => { tenantId: string; bookingId: string } | null;

@@ -49,6 +49,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** Counts each request to this route in an SLO counter (`booking_attempts_total`). */
+    attempt?: 'booking';
   }
 }
 

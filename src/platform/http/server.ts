@@ -20,7 +20,7 @@ import { paymentsMode, type Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { KeyRing } from '../crypto/field-encryption.ts';
 import { loggerOptions } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import { bookingAttemptStatus, type Metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracing.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { failure } from './envelope.ts';
@@ -224,6 +224,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
       { route, method: request.method, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    if (request.routeOptions.config?.attempt === 'booking') deps.metrics.bookingAttempts.inc({ status: bookingAttemptStatus(reply.statusCode) });
     const span = request.span;
     if (span) {
       span.setAttribute('http.status_code', reply.statusCode);

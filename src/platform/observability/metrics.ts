@@ -5,6 +5,22 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'route' | 'method' | 'status_code'>;
   jobsProcessed: Counter<'name' | 'outcome'>;
+  /** Requests that try to create bookings (routes marked `config.attempt: 'booking'`), by outcome. */
+  bookingAttempts: Counter<'status'>;
+  /** Charges the provider settled: `success` or `failed` (each card tried is an attempt). */
+  paymentAttempts: Counter<'status'>;
+}
+
+/**
+ * The outcome of a booking attempt from its HTTP status: `success`, `unavailable` (the time was
+ * taken or is outside availability: 409), `rejected` (the request itself was refused: other 4xx,
+ * which the booking SLO leaves out) or `error` (5xx).
+ */
+export function bookingAttemptStatus(statusCode: number): 'success' | 'unavailable' | 'rejected' | 'error' {
+  if (statusCode >= 500) return 'error';
+  if (statusCode === 409) return 'unavailable';
+  if (statusCode >= 400) return 'rejected';
+  return 'success';
 }
 
 export interface MetricSources {
@@ -50,5 +66,20 @@ export function createMetrics(sources: MetricSources): Metrics {
     labelNames: ['name', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, jobsProcessed };
+  const bookingAttempts = new Counter({
+    name: 'booking_attempts_total',
+    help: 'Booking attempts (create, batch, customer bookings, rebook) by outcome: success, unavailable, rejected, error',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const paymentAttempts = new Counter({
+    name: 'payment_attempts_total',
+    help: 'Charges settled by the provider, by outcome: success or failed',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  // Every series exists from the start, so ratios and alerts see zeros rather than nothing.
+  for (const status of ['success', 'unavailable', 'rejected', 'error']) bookingAttempts.inc({ status }, 0);
+  for (const status of ['success', 'failed']) paymentAttempts.inc({ status }, 0);
+  return { registry, httpDuration, jobsProcessed, bookingAttempts, paymentAttempts };
 }
