@@ -27,6 +27,7 @@ function kubectlMissing(): string | null {
   }
 }
 const SKIP = kubectlMissing();
+if (SKIP !== null && process.env.REQUIRE_OPS_TOOLS === '1') throw new Error(`REQUIRE_OPS_TOOLS is set but ${SKIP}`);
 
 interface K8sObject {
   apiVersion: string;
