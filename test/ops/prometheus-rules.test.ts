@@ -61,7 +61,7 @@ describe('metrics the rules and the dashboard read', () => {
     const exported = new Set<string>(['up']);
     for (const metric of await registry.getMetricsAsJSON()) {
       exported.add(metric.name);
-      if (metric.type === 'histogram') for (const suffix of ['_bucket', '_count', '_sum']) exported.add(`${metric.name}${suffix}`);
+      if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_count', '_sum']) exported.add(`${metric.name}${suffix}`);
     }
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'reservehub-service.json'), 'utf8')) as {
       panels: Array<{ targets: Array<{ expr: string }> }>;
