@@ -2006,7 +2006,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of my bookings, with its payments */
+        /**
+         * One of my bookings, with its payments
+         * @description `?preview=cancel` adds what cancelling now would refund under the service's policy, without cancelling.
+         */
         get: operations["getMeBookingsById"];
         put?: never;
         post?: never;
@@ -13330,6 +13333,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13345,6 +13350,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -13442,6 +13459,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13457,6 +13476,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13482,7 +13513,10 @@ export interface operations {
     };
     getMeBookingsById: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show what cancelling now would refund, without cancelling */
+                preview?: "cancel";
+            };
             header?: never;
             path: {
                 id: string;
@@ -13540,6 +13574,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13555,6 +13591,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13653,6 +13701,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13668,6 +13718,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13772,6 +13834,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13787,6 +13851,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
