@@ -1,10 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError } from '@reservehub/api-client';
 import type { BookingPage, BookingPageService } from '../../shared/api/use-booking-page.ts';
-import { useCreateBooking, useCreateBookingBatch, type CreatedBooking } from '../../shared/api/use-create-booking.ts';
+import { useAccountSession } from '../../shared/api/account-session.ts';
+import { useCreateBooking, useCreateBookingBatch, type BookedVisit } from '../../shared/api/use-create-booking.ts';
+import { useCreateMyBooking, useMyProfile } from '../../shared/api/use-my-account.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
+import { SignedInDetails, SignInOffer } from './account-details.tsx';
 import { BookingTerms } from './booking-terms.tsx';
 import { Confirmation } from './confirmation.tsx';
 import { bookingCustomer, EMPTY_DETAILS, type Details } from './details.ts';
@@ -24,9 +28,11 @@ interface BookingFlowProps {
   service: BookingPageService;
   onChangeService: () => void;
   /** Told of each booking made (the widget passes it on to its host page). */
-  onConfirmed?: (booking: CreatedBooking) => void;
+  onConfirmed?: (booking: BookedVisit) => void;
   /** Inside the widget's frame: links to other pages open in a new tab. */
   embedded?: boolean;
+  /** Customer accounts offered (the booking page; not the widget, whose frame may not keep a session). */
+  accounts?: boolean;
 }
 
 const HANDLED = ['SLOT_UNAVAILABLE', 'VERIFICATION_REQUIRED'];
@@ -36,7 +42,7 @@ const NO_VISIT: Visit = { items: [], party: 1 };
  * Day → time → details (with more people or more services, RF5.8) (→ code) → booked; what was
  * typed and chosen survives going back. One booking goes to POST /bookings, several to the batch.
  */
-export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false }: BookingFlowProps) {
+export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false, accounts = false }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const customerZone = useMemo(browserZone, []);
@@ -46,18 +52,30 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const [step, setStep] = useState<Step>('time');
   const [details, setDetails] = useState<Details>(EMPTY_DETAILS);
   const [taken, setTaken] = useState(false);
-  const [booked, setBooked] = useState<CreatedBooking[] | null>(null);
+  const [booked, setBooked] = useState<BookedVisit[] | null>(null);
+  const [formKey, setFormKey] = useState('guest');
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const single = useCreateBooking(slug);
   const batch = useCreateBookingBatch(slug);
-  const pending = single.isPending || batch.isPending;
-  const failure = single.error ?? batch.error;
+  const mine = useCreateMyBooking(slug);
+  const session = useAccountSession(slug);
+  // Signed in, one booking goes through the account (POST /me/bookings); a visit of several stays a guest batch.
+  const asAccount = accounts && session !== null && visit.items.length === 1;
+  const profile = useMyProfile(slug, accounts && session !== null).data;
+  const pending = single.isPending || batch.isPending || mine.isPending;
+  const failure = single.error ?? batch.error ?? mine.error;
 
   useEffect(() => {
     if (step === 'details' || step === 'verify') stepHeading.current?.focus();
   }, [step]);
+  // Signed in: the guest form (a visit of several bookings) starts from the account's details.
+  useEffect(() => {
+    if (!profile) return;
+    setDetails((typed) => ({ ...typed, firstName: profile.first_name, lastName: profile.last_name ?? '', email: profile.email ?? '', phone: profile.phone ?? '' }));
+    setFormKey(profile.id);
+  }, [profile]);
 
-  const done = (bookings: CreatedBooking[]) => {
+  const done = (bookings: BookedVisit[]) => {
     setBooked(bookings);
     setStep('done');
     for (const booking of bookings) onConfirmed?.(booking);
@@ -81,6 +99,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
     const proof = verificationToken ? { verification_token: verificationToken } : {};
     single.reset();
     batch.reset();
+    mine.reset();
     if (items.length === 1) {
       single.mutate({ ...first, ...who, source: embedded ? 'widget' : 'web', ...proof }, { onSuccess: (created) => done([created]), onError: failed });
     } else {
@@ -90,19 +109,26 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
 
   if (step === 'done' && booked) {
     return (
-      <Confirmation
-        bookings={booked}
-        business={page.business}
-        locations={page.locations}
-        customerZone={customerZone}
-        embedded={embedded}
-        onAnother={() => {
-          setBooked(null);
-          setVisit(NO_VISIT);
-          setStep('time');
-          onChangeService();
-        }}
-      />
+      <>
+        <Confirmation
+          bookings={booked}
+          business={page.business}
+          locations={page.locations}
+          customerZone={customerZone}
+          embedded={embedded}
+          onAnother={() => {
+            setBooked(null);
+            setVisit(NO_VISIT);
+            setStep('time');
+            onChangeService();
+          }}
+        />
+        {accounts && session ? (
+          <Link className={styles.secondary} to={`/book/${encodeURIComponent(slug)}/account`} data-testid="to-my-bookings">
+            {t('account.myBookings')}
+          </Link>
+        ) : null}
+      </>
     );
   }
 
@@ -156,8 +182,25 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
           <h2 className={styles.stepTitle} tabIndex={-1} ref={stepHeading}>
             {step === 'verify' ? t('verifyTitle') : t('yourDetails')}
           </h2>
-          {step === 'details' ? (
+          {step === 'details' && accounts && !session ? <SignInOffer slug={slug} email={details.email.trim()} /> : null}
+          {step === 'details' && asAccount ? (
+            <SignedInDetails
+              slug={slug}
+              busy={pending}
+              onBook={(notes) => {
+                const [item] = visitBookings(visit);
+                if (!item) return;
+                single.reset();
+                mine.reset();
+                mine.mutate({ ...item, ...(notes ? { notes } : {}) }, { onSuccess: (created) => done([created]), onError: failed });
+              }}
+            >
+              <BookingTerms visit={visit} />
+              {createError ? <BookingError code={createError.code} /> : null}
+            </SignedInDetails>
+          ) : step === 'details' ? (
             <DetailsForm
+              key={formKey}
               value={details}
               onChange={setDetails}
               onSubmit={(checked) => {
@@ -167,11 +210,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
               busy={pending}
             >
               <BookingTerms visit={visit} />
-              {createError ? (
-                <p role="alert" className={styles.fieldError} data-testid="booking-error">
-                  {t(createError.code === 'NETWORK_ERROR' ? 'errors.network' : createError.code === 'PUBLIC_BOOKING_LIMIT' ? 'errors.tooManyBookings' : 'errors.generic')}
-                </p>
-              ) : null}
+              {createError ? <BookingError code={createError.code} /> : null}
             </DetailsForm>
           ) : (
             <OtpStep slug={slug} destination={details.email.trim()} busy={pending} onVerified={(token) => book(token)} />
@@ -183,5 +222,14 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
         {summary}
       </p>
     </div>
+  );
+}
+
+function BookingError({ code }: { code: string }) {
+  const { t } = useTranslation('booking');
+  return (
+    <p role="alert" className={styles.fieldError} data-testid="booking-error">
+      {t(code === 'NETWORK_ERROR' ? 'errors.network' : code === 'PUBLIC_BOOKING_LIMIT' ? 'errors.tooManyBookings' : 'errors.generic')}
+    </p>
   );
 }
