@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { signOut, useAccountSession } from '../../shared/api/account-session.ts';
+import { signOut, useAccountSession } from './api/account-session.ts';
 import { useBookingPage } from '../../shared/api/use-booking-page.ts';
-import { useMyProfile } from '../../shared/api/use-my-account.ts';
+import { useMyProfile } from './api/use-my-account.ts';
 import { applyAccent } from '../../shared/ui/accent.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { PublicLayout } from '../public-layout.tsx';

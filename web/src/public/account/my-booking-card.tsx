@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
-import { useChangeMyBooking, useMyCancellationPreview, useRebook, type MyBooking } from '../../shared/api/use-account.ts';
+import { useChangeMyBooking, useMyCancellationPreview, useRebook, type MyBooking } from './api/use-account.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { When } from '../links/manage-page.tsx';

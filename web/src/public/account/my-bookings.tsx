@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMyBookings, type MyBooking } from '../../shared/api/use-account.ts';
+import { useMyBookingsPage, type MyBooking } from './api/use-account.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { MyBookingCard, type Action, type Outcome } from './my-booking-card.tsx';
@@ -38,32 +38,54 @@ export function MyBookings({ slug }: { slug: string }) {
   );
 }
 
-function BookingList({
-  slug,
-  scope,
-  title,
-  empty,
-  children,
-}: {
+interface ListProps {
   slug: string;
   scope: 'upcoming' | 'past';
   title: string;
   empty: string;
   children: (booking: MyBooking) => ReactNode;
-}) {
-  const { t } = useTranslation('account');
-  const list = useMyBookings(slug, scope);
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+}
+
+/** A section of my bookings: its first page, and each further page asked for with "show more". */
+function BookingList({ slug, scope, title, empty, children }: ListProps) {
+  const [cursors, setCursors] = useState<string[]>([]);
   return (
     <section className={styles.panel} aria-labelledby={`bookings-${scope}`} data-testid={`bookings-${scope}`}>
       <h2 id={`bookings-${scope}`} className={styles.sectionTitle}>
         {title}
       </h2>
-      {list.isPending ? (
-        <Skeleton lines={2} />
-      ) : list.isError ? (
-        <LoadError error={list.error} onRetry={() => void list.refetch()} />
-      ) : items.length === 0 ? (
+      {[undefined, ...cursors].map((cursor, index) => (
+        <BookingPage
+          key={cursor ?? 'first'}
+          slug={slug}
+          scope={scope}
+          cursor={cursor}
+          empty={index === 0 ? empty : null}
+          onMore={index === cursors.length ? (next) => setCursors((shown) => [...shown, next]) : null}
+        >
+          {children}
+        </BookingPage>
+      ))}
+    </section>
+  );
+}
+
+function BookingPage({
+  slug,
+  scope,
+  cursor,
+  empty,
+  onMore,
+  children,
+}: Omit<ListProps, 'title' | 'empty'> & { cursor: string | undefined; empty: string | null; onMore: ((next: string) => void) | null }) {
+  const { t } = useTranslation('account');
+  const page = useMyBookingsPage(slug, scope, cursor);
+  if (page.isPending) return <Skeleton lines={2} />;
+  if (page.isError) return <LoadError error={page.error} onRetry={() => void page.refetch()} />;
+  const { items, next } = page.data;
+  return (
+    <>
+      {items.length === 0 && empty !== null ? (
         <p className={styles.empty} data-testid={`bookings-${scope}-empty`}>
           {empty}
         </p>
@@ -74,12 +96,12 @@ function BookingList({
           ))}
         </ul>
       )}
-      {list.hasNextPage ? (
-        <button type="button" className={flow.secondary} disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-          {list.isFetchingNextPage ? t('bookings.loadingMore') : t('bookings.more')}
+      {next && onMore ? (
+        <button type="button" className={flow.secondary} onClick={() => onMore(next)}>
+          {t('bookings.more')}
         </button>
       ) : null}
-    </section>
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMyPaymentMethods, useRemovePaymentMethod, type SavedPaymentMethod } from '../../shared/api/use-account.ts';
+import { useMyPaymentMethods, useRemovePaymentMethod, type SavedPaymentMethod } from './api/use-account.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import flow from '../booking/booking-flow.module.css';
 import styles from './account.module.css';

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
-import { useChangePassword, useCloseAccount, useExportMyData } from '../../shared/api/use-account.ts';
-import type { AccountProfile } from '../../shared/api/use-my-account.ts';
+import { useChangePassword, useCloseAccount, useExportMyData } from './api/use-account.ts';
+import type { AccountProfile } from './api/use-my-account.ts';
 import flow from '../booking/booking-flow.module.css';
 import styles from './account.module.css';
 

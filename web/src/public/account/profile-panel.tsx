@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMyConsents, useUpdateProfile } from '../../shared/api/use-account.ts';
-import type { AccountProfile } from '../../shared/api/use-my-account.ts';
+import { useMyConsents, useUpdateProfile } from './api/use-account.ts';
+import type { AccountProfile } from './api/use-my-account.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import flow from '../booking/booking-flow.module.css';
 import styles from './account.module.css';

@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
-import { usePasswordSignIn, useRequestSignInCode, useVerifySignIn } from '../../shared/api/use-account.ts';
-import { EMAIL } from '../booking/details.ts';
+import { usePasswordSignIn, useRequestSignInCode, useVerifySignIn } from './api/use-account.ts';
 import './account-i18n.ts';
 import flow from '../booking/booking-flow.module.css';
 import styles from './account.module.css';
 
 type Mode = 'email' | 'code' | 'password';
+
+/** One address, roughly: the server checks it exactly (and answers the same whether it has an account). */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 /** The server's refusal as words to act on (`errors.*` keys of the account namespace). */
 function problemOf(error: unknown): string {

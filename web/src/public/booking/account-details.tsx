@@ -1,15 +1,71 @@
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useMemo, useState, type ComponentType, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { signOut } from '../../shared/api/account-session.ts';
-import { useMyProfile } from '../../shared/api/use-my-account.ts';
-import { Skeleton } from '../../shared/ui/page-state.tsx';
+import { Link } from 'react-router';
+import { ApiError } from '@reservehub/api-client';
+import { signOut, useAccountSession } from '../account/api/account-session.ts';
+import type { BookedVisit } from '../../shared/api/use-create-booking.ts';
+import { useCreateMyBooking, useMyProfile } from '../account/api/use-my-account.ts';
+import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
+import { BookingError } from './booking-error.tsx';
+import type { Details } from './details.ts';
 import styles from './booking-flow.module.css';
 
 // Loaded when asked for, so a guest's booking carries none of it.
 const SignInForm = lazy(() => import('../account/sign-in-form.tsx').then((module) => ({ default: module.SignInForm })));
 
+/** What the booking flow is given of customer accounts (by the booking page; the widget has none). */
+export interface BookingFlowAccount {
+  signedIn: boolean;
+  /** The account's name, email and phone, to start the guest form from (a visit of several bookings). */
+  details: Details | null;
+  /** The details step when signed in: books one booking as the customer (POST /me/bookings). */
+  SignedInDetails: ComponentType<SignedInDetailsProps>;
+  /** "Have an account? Sign in", above the guest form. */
+  SignInOffer: ComponentType<{ email: string }>;
+  /** After booking: the way to the account's bookings. */
+  MyBookingsLink: ComponentType;
+}
+
+interface SignedInDetailsProps {
+  item: { service_id: string; resource_id: string; start_time: string };
+  onBooked: (booking: BookedVisit) => void;
+  /** A refusal the flow handles itself (the time taken: back to fresh times). */
+  onFailed: (error: Error) => void;
+  children?: ReactNode;
+}
+
+const HANDLED = ['SLOT_UNAVAILABLE'];
+
+/** Customer accounts for the booking flow at the business `slug`. */
+export function useBookingFlowAccount(slug: string): BookingFlowAccount {
+  const session = useAccountSession(slug);
+  const profile = useMyProfile(slug, session !== null).data;
+  const details = useMemo<Details | null>(
+    () => (profile ? { firstName: profile.first_name, lastName: profile.last_name ?? '', email: profile.email ?? '', phone: profile.phone ?? '', notes: '' } : null),
+    [profile],
+  );
+  const parts = useMemo(
+    () => ({
+      SignedInDetails: (props: SignedInDetailsProps) => <SignedInDetails slug={slug} {...props} />,
+      SignInOffer: ({ email }: { email: string }) => <SignInOffer slug={slug} email={email} />,
+      MyBookingsLink: () => <MyBookingsLink slug={slug} />,
+    }),
+    [slug],
+  );
+  return { signedIn: session !== null, details: session ? details : null, ...parts };
+}
+
+function MyBookingsLink({ slug }: { slug: string }) {
+  const { t } = useTranslation('booking');
+  return (
+    <Link className={styles.secondary} to={`/book/${encodeURIComponent(slug)}/account`} data-testid="to-my-bookings">
+      {t('account.myBookings')}
+    </Link>
+  );
+}
+
 /** "Have an account? Sign in": the sign-in form opens in place, and the details fill themselves in. */
-export function SignInOffer({ slug, email }: { slug: string; email: string }) {
+function SignInOffer({ slug, email }: { slug: string; email: string }) {
   const { t } = useTranslation('booking');
   const [open, setOpen] = useState(false);
   if (!open) {
@@ -32,26 +88,21 @@ export function SignInOffer({ slug, email }: { slug: string; email: string }) {
   );
 }
 
-interface SignedInDetailsProps {
-  slug: string;
-  busy: boolean;
-  onBook: (notes: string) => void;
-  children?: ReactNode;
-}
-
 /** Signed in: the account's name and email stand in for the form; only notes are asked. */
-export function SignedInDetails({ slug, busy, onBook, children }: SignedInDetailsProps) {
+function SignedInDetails({ slug, item, onBooked, onFailed, children }: SignedInDetailsProps & { slug: string }) {
   const { t } = useTranslation('booking');
   const profile = useMyProfile(slug, true);
+  const create = useCreateMyBooking(slug);
   const [notes, setNotes] = useState('');
   const me = profile.data;
+  const error = create.error instanceof ApiError && !HANDLED.includes(create.error.code) ? create.error : null;
   return (
     <form
       className={styles.form}
       data-testid="signed-in-details"
       onSubmit={(event) => {
         event.preventDefault();
-        onBook(notes.trim());
+        create.mutate({ ...item, ...(notes.trim() ? { notes: notes.trim() } : {}) }, { onSuccess: onBooked, onError: onFailed });
       }}
     >
       {me ? (
@@ -61,6 +112,8 @@ export function SignedInDetails({ slug, busy, onBook, children }: SignedInDetail
             {t('account.notYou')}
           </button>
         </p>
+      ) : profile.isError ? (
+        <LoadError error={profile.error} onRetry={() => void profile.refetch()} />
       ) : (
         <Skeleton lines={1} />
       )}
@@ -69,8 +122,9 @@ export function SignedInDetails({ slug, busy, onBook, children }: SignedInDetail
         <textarea id="field-notes" data-testid="notes" rows={3} maxLength={1000} value={notes} onChange={(event) => setNotes(event.target.value)} />
       </div>
       {children}
-      <button type="submit" className={styles.primary} data-testid="confirm-booking" disabled={busy || !me}>
-        {busy ? t('confirming') : t('confirm')}
+      {error ? <BookingError code={error.code} /> : null}
+      <button type="submit" className={styles.primary} data-testid="confirm-booking" disabled={create.isPending || !me}>
+        {create.isPending ? t('confirming') : t('confirm')}
       </button>
     </form>
   );

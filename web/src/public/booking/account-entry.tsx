@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useAccountSession } from '../../shared/api/account-session.ts';
+import { useAccountSession } from '../account/api/account-session.ts';
 import styles from './booking-flow.module.css';
 
 /** The booking page's way into the account: "Sign in", or "My bookings" once signed in at this business. */

@@ -1,14 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { ApiError } from '@reservehub/api-client';
 import type { BookingPage, BookingPageService } from '../../shared/api/use-booking-page.ts';
-import { useAccountSession } from '../../shared/api/account-session.ts';
 import { useCreateBooking, useCreateBookingBatch, type BookedVisit } from '../../shared/api/use-create-booking.ts';
-import { useCreateMyBooking, useMyProfile } from '../../shared/api/use-my-account.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
-import { SignedInDetails, SignInOffer } from './account-details.tsx';
+import type { BookingFlowAccount } from './account-details.tsx';
+import { BookingError } from './booking-error.tsx';
 import { BookingTerms } from './booking-terms.tsx';
 import { Confirmation } from './confirmation.tsx';
 import { bookingCustomer, EMPTY_DETAILS, type Details } from './details.ts';
@@ -31,8 +29,11 @@ interface BookingFlowProps {
   onConfirmed?: (booking: BookedVisit) => void;
   /** Inside the widget's frame: links to other pages open in a new tab. */
   embedded?: boolean;
-  /** Customer accounts offered (the booking page; not the widget, whose frame may not keep a session). */
-  accounts?: boolean;
+  /**
+   * Customer accounts, from the booking page (`useBookingFlowAccount`); the widget, whose frame may
+   * not keep a session, has none, and so loads none of their code.
+   */
+  account?: BookingFlowAccount;
 }
 
 const HANDLED = ['SLOT_UNAVAILABLE', 'VERIFICATION_REQUIRED'];
@@ -42,7 +43,7 @@ const NO_VISIT: Visit = { items: [], party: 1 };
  * Day → time → details (with more people or more services, RF5.8) (→ code) → booked; what was
  * typed and chosen survives going back. One booking goes to POST /bookings, several to the batch.
  */
-export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false, accounts = false }: BookingFlowProps) {
+export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false, account }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const customerZone = useMemo(browserZone, []);
@@ -57,13 +58,11 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const single = useCreateBooking(slug);
   const batch = useCreateBookingBatch(slug);
-  const mine = useCreateMyBooking(slug);
-  const session = useAccountSession(slug);
   // Signed in, one booking goes through the account (POST /me/bookings); a visit of several stays a guest batch.
-  const asAccount = accounts && session !== null && visit.items.length === 1;
-  const profile = useMyProfile(slug, accounts && session !== null).data;
-  const pending = single.isPending || batch.isPending || mine.isPending;
-  const failure = single.error ?? batch.error ?? mine.error;
+  const accountItem = account?.signedIn === true && visit.items.length === 1 ? visitBookings(visit)[0] : undefined;
+  const profile = account?.details ?? null;
+  const pending = single.isPending || batch.isPending;
+  const failure = single.error ?? batch.error;
 
   useEffect(() => {
     if (step === 'details' || step === 'verify') stepHeading.current?.focus();
@@ -71,8 +70,8 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   // Signed in: the guest form (a visit of several bookings) starts from the account's details.
   useEffect(() => {
     if (!profile) return;
-    setDetails((typed) => ({ ...typed, firstName: profile.first_name, lastName: profile.last_name ?? '', email: profile.email ?? '', phone: profile.phone ?? '' }));
-    setFormKey(profile.id);
+    setDetails((typed) => ({ ...profile, notes: typed.notes }));
+    setFormKey(profile.email);
   }, [profile]);
 
   const done = (bookings: BookedVisit[]) => {
@@ -99,7 +98,6 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
     const proof = verificationToken ? { verification_token: verificationToken } : {};
     single.reset();
     batch.reset();
-    mine.reset();
     if (items.length === 1) {
       single.mutate({ ...first, ...who, source: embedded ? 'widget' : 'web', ...proof }, { onSuccess: (created) => done([created]), onError: failed });
     } else {
@@ -123,11 +121,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
             onChangeService();
           }}
         />
-        {accounts && session ? (
-          <Link className={styles.secondary} to={`/book/${encodeURIComponent(slug)}/account`} data-testid="to-my-bookings">
-            {t('account.myBookings')}
-          </Link>
-        ) : null}
+        {account?.signedIn ? <account.MyBookingsLink /> : null}
       </>
     );
   }
@@ -182,22 +176,11 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
           <h2 className={styles.stepTitle} tabIndex={-1} ref={stepHeading}>
             {step === 'verify' ? t('verifyTitle') : t('yourDetails')}
           </h2>
-          {step === 'details' && accounts && !session ? <SignInOffer slug={slug} email={details.email.trim()} /> : null}
-          {step === 'details' && asAccount ? (
-            <SignedInDetails
-              slug={slug}
-              busy={pending}
-              onBook={(notes) => {
-                const [item] = visitBookings(visit);
-                if (!item) return;
-                single.reset();
-                mine.reset();
-                mine.mutate({ ...item, ...(notes ? { notes } : {}) }, { onSuccess: (created) => done([created]), onError: failed });
-              }}
-            >
+          {step === 'details' && account && !account.signedIn ? <account.SignInOffer email={details.email.trim()} /> : null}
+          {step === 'details' && account && accountItem ? (
+            <account.SignedInDetails item={accountItem} onBooked={(created) => done([created])} onFailed={failed}>
               <BookingTerms visit={visit} />
-              {createError ? <BookingError code={createError.code} /> : null}
-            </SignedInDetails>
+            </account.SignedInDetails>
           ) : step === 'details' ? (
             <DetailsForm
               key={formKey}
@@ -222,14 +205,5 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
         {summary}
       </p>
     </div>
-  );
-}
-
-function BookingError({ code }: { code: string }) {
-  const { t } = useTranslation('booking');
-  return (
-    <p role="alert" className={styles.fieldError} data-testid="booking-error">
-      {t(code === 'NETWORK_ERROR' ? 'errors.network' : code === 'PUBLIC_BOOKING_LIMIT' ? 'errors.tooManyBookings' : 'errors.generic')}
-    </p>
   );
 }

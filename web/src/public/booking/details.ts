@@ -14,7 +14,7 @@ export type DetailsErrors = Partial<Record<keyof Details, string>>;
 export const EMPTY_DETAILS: Details = { firstName: '', lastName: '', email: '', phone: '', notes: '' };
 
 /** The API's e-mail pattern (packages/api-client/openapi.json, POST /bookings). */
-export const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 /** "+34 600 00 00 00" / "0034 600-000-000" → "+34600000000"; null when it is not E.164 then. */
 export function normalizePhone(phone: string): string | null {

@@ -4,7 +4,7 @@ import { useAvailability, type FreeSlot } from '../../shared/api/use-availabilit
 import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
 import { Skeleton } from '../../shared/ui/page-state.tsx';
 import { DatePicker } from '../booking/date-picker.tsx';
-import { lastDayOf, monthOf, shiftMonth } from '../booking/month.ts';
+import { dateValue, lastDayOf, monthOf, shiftMonth } from '../booking/month.ts';
 import { SlotList } from '../booking/slot-list.tsx';
 import styles from '../links/links.module.css';
 
@@ -25,7 +25,7 @@ interface ReschedulePickerProps {
   copy?: PickerCopy;
 }
 
-/** Already translated texts; `confirmText` gets the chosen time. */
+/** Already translated texts; `confirmText` gets the chosen day and time ("Saturday, December 5, 10:30"). */
 export interface PickerCopy {
   title: string;
   confirmText: (time: string) => string;
@@ -75,7 +75,11 @@ export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, lo
       ) : null}
       {chosen && chosenTime ? (
         <>
-          <p data-testid="reschedule-chosen">{words.confirmText(chosenTime.customer)}</p>
+          <p data-testid="reschedule-chosen">
+            {words.confirmText(
+              `${new Intl.DateTimeFormat(i18n.language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(dateValue(chosenTime.customerDate))}, ${chosenTime.customer}`,
+            )}
+          </p>
           <div className={styles.actions}>
             <button type="button" className={styles.primary} disabled={busy} onClick={() => onPick(chosen)} data-testid="reschedule-confirm">
               {busy ? words.working : words.confirm}

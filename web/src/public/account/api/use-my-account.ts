@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { EnvelopeData, paths } from '@reservehub/api-client';
 import { accountApi, readSession, saveSession } from './account-session.ts';
-import { queryKeys } from './query-keys.ts';
+import { queryKeys } from '../../../shared/api/query-keys.ts';
 
 type PostMyBookings = paths['/api/v1/me/bookings']['post'];
 export type NewAccountBooking = PostMyBookings['requestBody']['content']['application/json'];

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError, createApiClient, type ApiClient } from '@reservehub/api-client';
-import { currentLanguage } from '../i18n/i18n.ts';
-import { api } from './api-client.ts';
+import { currentLanguage } from '../../../shared/i18n/i18n.ts';
+import { api } from '../../../shared/api/api-client.ts';
 
 /**
  * A customer's session on one business's booking page: accounts are per business, so the tokens

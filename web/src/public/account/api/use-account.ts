@@ -2,12 +2,12 @@
  * The customer account's API operations (sign-in and `/me`), one hook each. Only the account page
  * and the sign-in form use them, and both load on demand, so none of this is in a guest's booking.
  */
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, isErrorEnvelope, type EnvelopeData, type paths } from '@reservehub/api-client';
-import { currentLanguage } from '../i18n/i18n.ts';
+import { currentLanguage } from '../../../shared/i18n/i18n.ts';
 import { accountApi, clearSession, saveSession } from './account-session.ts';
-import { api } from './api-client.ts';
-import { queryKeys } from './query-keys.ts';
+import { api } from '../../../shared/api/api-client.ts';
+import { queryKeys } from '../../../shared/api/query-keys.ts';
 import type { AccountProfile } from './use-my-account.ts';
 
 type Tokens = EnvelopeData<paths['/api/v1/customer-auth/verify']['post']['responses']['200']['content']['application/json']>;
@@ -51,23 +51,25 @@ export function usePasswordSignIn(slug: string) {
   });
 }
 
-/** GET /api/v1/me/bookings?scope=…, a page at a time (cursor). */
-export function useMyBookings(slug: string, scope: 'upcoming' | 'past') {
-  return useInfiniteQuery({
-    queryKey: queryKeys.myBookings(slug, scope),
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => {
+/**
+ * GET /api/v1/me/bookings?scope=…: one page (the first without `cursor`), with the cursor of the
+ * next when there is more. (Plain queries, one per page shown, keep infinite-query code out of
+ * the framework chunk every guest loads.)
+ */
+export function useMyBookingsPage(slug: string, scope: 'upcoming' | 'past', cursor: string | undefined) {
+  return useQuery({
+    queryKey: [...queryKeys.myBookings(slug, scope), cursor ?? ''],
+    queryFn: async () => {
       const { data, error, response } = await accountApi(slug).raw.GET('/api/v1/me/bookings', {
-        params: { query: { scope, limit: 10, ...(pageParam ? { cursor: pageParam } : {}) } },
+        params: { query: { scope, limit: 10, ...(cursor ? { cursor } : {}) } },
       });
       if (!data) {
         const code = isErrorEnvelope(error) ? error.error.code : 'INVALID_RESPONSE';
         throw new ApiError({ code, status: response.status, message: `GET /me/bookings → ${response.status}` });
       }
       const pagination = data.metadata.pagination;
-      return { items: data.data, next: pagination?.has_more && pagination.cursor ? pagination.cursor : undefined };
+      return { items: data.data, next: pagination?.has_more && pagination.cursor ? pagination.cursor : null };
     },
-    getNextPageParam: (page) => page.next,
   });
 }
 
