@@ -2026,7 +2026,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of my bookings, with its payments */
+        /**
+         * One of my bookings, with its payments
+         * @description `?preview=cancel` adds what cancelling now would refund under the service's policy, without cancelling.
+         */
         get: operations["getMeBookingsById"];
         put?: never;
         post?: never;
@@ -13407,6 +13410,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13422,6 +13427,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -13519,6 +13536,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13534,6 +13553,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13559,7 +13590,10 @@ export interface operations {
     };
     getMeBookingsById: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Show what cancelling now would refund, without cancelling */
+                preview?: "cancel";
+            };
             header?: never;
             path: {
                 id: string;
@@ -13617,6 +13651,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13632,6 +13668,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13730,6 +13778,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13745,6 +13795,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };
@@ -13849,6 +13911,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                                 status: string;
+                                /** @description The hosted page where the deposit is paid */
+                                payment_page_url?: string | null;
                             };
                             refund?: {
                                 id: string;
@@ -13864,6 +13928,18 @@ export interface operations {
                                 currency: string;
                                 refunded_amount: number;
                             }[];
+                            /** @description With `?preview=cancel`: what cancelling now would refund, nothing changed */
+                            preview?: {
+                                /** @enum {string} */
+                                action: "cancel";
+                                /** @description Whether the policy lets me cancel now */
+                                allowed: boolean;
+                                reason: string;
+                                refund: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
                             created_at: string;
                             updated_at: string;
                         };

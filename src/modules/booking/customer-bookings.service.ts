@@ -10,13 +10,14 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
-import { forbidden } from '../../platform/http/errors.ts';
+import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type CursorPosition } from '../../platform/http/pagination.ts';
 import type { AccountBooking, AccountBookingCreate, CustomerBookingsPort } from '../customers/index.ts';
+import { actorMaySee } from './booking-actions.service.ts';
 import { actorOf } from './booking-deps.ts';
 import type { BookingServices } from './booking-services.ts';
 import { ACTIVE_STATUSES } from './booking-state.ts';
-import type { BookingRow } from './booking.repository.ts';
+import { BookingRepository, type BookingRow } from './booking.repository.ts';
 import type { BookingView } from './booking.schemas.ts';
 import { toBookingView } from './booking-view.ts';
 
@@ -89,6 +90,7 @@ export function toAccountBooking(view: BookingView): AccountBooking {
             amount: view.payment.amount,
             currency: view.payment.currency,
             status: view.payment.status,
+            payment_page_url: view.payment.payment_page_url ?? null,
           },
         }
       : {}),
@@ -101,6 +103,7 @@ export function toAccountBooking(view: BookingView): AccountBooking {
 
 export function createCustomerBookings(deps: { db: Db }, services: BookingServices): CustomerBookingsPort {
   const repository = new CustomerBookingsRepository();
+  const bookings = new BookingRepository();
 
   async function book(auth: AuthContext, input: AccountBookingCreate, idempotencyKey: string | null): Promise<AccountBooking> {
     const customerId = customerOf(auth);
@@ -134,9 +137,21 @@ export function createCustomerBookings(deps: { db: Db }, services: BookingServic
       });
     },
 
-    async get(auth, bookingId) {
+    async get(auth, bookingId, query = {}) {
       customerOf(auth);
-      return toAccountBooking(await services.query.get(auth.tenantId, bookingId, actorOf(auth)));
+      const actor = actorOf(auth);
+      if (query.preview !== 'cancel') return toAccountBooking(await services.query.get(auth.tenantId, bookingId, actor));
+      // The manage link's preview, with the customer's own credential: same policy, same refund rule.
+      return withTenant(deps.db, auth.tenantId, async (trx) => {
+        const row = await bookings.findById(trx, auth.tenantId, bookingId);
+        if (!row || !actorMaySee(actor, row, 'read')) throw notFound('Booking');
+        const view = toAccountBooking(await services.query.detailed(trx, auth.tenantId, row, false));
+        const outcome = await services.actions.previewRefund(trx, auth.tenantId, row, actor);
+        return {
+          ...view,
+          preview: { action: 'cancel' as const, allowed: outcome.allowed, reason: outcome.reason, refund: { amount: outcome.amount, currency: row.currency } },
+        };
+      });
     },
 
     book,

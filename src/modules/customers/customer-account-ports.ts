@@ -2,7 +2,7 @@ import type { Trx } from '../../platform/db/database.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import type { CustomerSessionService } from '../identity/index.ts';
-import type { AccountBooking, AccountBookingChange, AccountBookingCreate, AccountBookingsQuery, Rebook } from './customer-account.schemas.ts';
+import type { AccountBooking, AccountBookingChange, AccountBookingCreate, AccountBookingQuery, AccountBookingsQuery, Rebook } from './customer-account.schemas.ts';
 
 /**
  * What a customer's account asks of the booking module, which implements it
@@ -12,7 +12,8 @@ import type { AccountBooking, AccountBookingChange, AccountBookingCreate, Accoun
  */
 export interface CustomerBookingsPort {
   list(auth: AuthContext, query: AccountBookingsQuery): Promise<{ items: AccountBooking[]; pagination: PaginationMeta }>;
-  get(auth: AuthContext, bookingId: string): Promise<AccountBooking>;
+  /** One booking; `preview: 'cancel'` adds what cancelling now would refund (the booking's own policy), changing nothing. */
+  get(auth: AuthContext, bookingId: string, query?: AccountBookingQuery): Promise<AccountBooking>;
   book(auth: AuthContext, input: AccountBookingCreate, idempotencyKey: string | null): Promise<AccountBooking>;
   /** A new booking of the same service for the same customer, at a new time (resource: the same unless named). */
   rebook(auth: AuthContext, bookingId: string, input: Rebook, idempotencyKey: string | null): Promise<AccountBooking>;

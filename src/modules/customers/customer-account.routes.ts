@@ -12,6 +12,7 @@ import type { CustomerBookingsPort } from './customer-account-ports.ts';
 import {
   accountBookingChangeSchema,
   accountBookingCreateSchema,
+  accountBookingQuerySchema,
   accountBookingSchema,
   accountBookingsQuerySchema,
   accountConsentsSchema,
@@ -335,14 +336,16 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
         schema: {
           tags: ACCOUNT_TAGS,
           summary: 'One of my bookings, with its payments',
+          description: '`?preview=cancel` adds what cancelling now would refund under the service\'s policy, without cancelling.',
           params: bookingIdParamsSchema,
+          querystring: accountBookingQuerySchema,
           response: { 200: envelopeSchema(accountBookingSchema) },
         },
         config: signedIn,
       },
       async (request) => {
         const caller = customerCaller(request);
-        return ok(await services.bookings.get(caller.auth, request.params.id));
+        return ok(await services.bookings.get(caller.auth, request.params.id, request.query));
       },
     );
 

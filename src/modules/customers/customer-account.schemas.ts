@@ -155,6 +155,7 @@ export const accountBookingSchema = z.object({
       amount: money,
       currency: z.string(),
       status: z.string(),
+      payment_page_url: z.string().nullable().optional().describe('The hosted page where the deposit is paid'),
     })
     .optional()
     .describe('A deposit to pay (pending_payment)'),
@@ -162,10 +163,24 @@ export const accountBookingSchema = z.object({
   payments: z
     .array(z.object({ id: z.string(), type: z.string(), status: z.string(), amount: money, currency: z.string(), refunded_amount: money }))
     .optional(),
+  preview: z
+    .object({
+      action: z.literal('cancel'),
+      allowed: z.boolean().describe('Whether the policy lets me cancel now'),
+      reason: z.string(),
+      refund: z.object({ amount: money, currency: z.string() }),
+    })
+    .optional()
+    .describe('With `?preview=cancel`: what cancelling now would refund, nothing changed'),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type AccountBooking = z.infer<typeof accountBookingSchema>;
+
+export const accountBookingQuerySchema = z.object({
+  preview: z.enum(['cancel']).optional().describe('Show what cancelling now would refund, without cancelling'),
+});
+export type AccountBookingQuery = z.infer<typeof accountBookingQuerySchema>;
 
 export const savedPaymentMethodSchema = z.object({
   id: z.uuid().describe('Use as `payment_method_id` when booking'),

@@ -71,6 +71,7 @@ export type {
   AccountBooking,
   AccountBookingChange,
   AccountBookingCreate,
+  AccountBookingQuery,
   AccountBookingsQuery,
   Rebook,
 } from './customer-account.schemas.ts';

@@ -145,7 +145,17 @@ export async function createHttpServer(deps: HttpServerDeps) {
       refusedCredentials.set(request, error);
       return;
     }
-    if (!request.auth) {
+    if (request.auth?.actor.type === 'customer') {
+      // A customer account belongs to one business's booking page. Its token sent to another
+      // business's page (X-Tenant) is refused, not quietly answered for the token's own business.
+      const slug = request.headers['x-tenant'];
+      if (typeof slug === 'string' && slug !== '') {
+        const named = await deps.authenticator.resolvePublicTenant({ slug });
+        if (named?.id !== request.auth.tenantId) {
+          throw new AppError('FORBIDDEN', 'This customer account belongs to another business: sign in on this business\'s booking page');
+        }
+      }
+    } else if (!request.auth) {
       const slug = request.headers['x-tenant'];
       const hint = typeof slug === 'string' && slug !== '' ? { slug } : { host: request.hostname };
       request.publicTenant = await deps.authenticator.resolvePublicTenant(hint);

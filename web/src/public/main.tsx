@@ -29,6 +29,7 @@ const ManagePage = lazy(() => import('./links/manage-page.tsx').then((module) =>
 const WaitlistClaimPage = lazy(() => import('./links/waitlist-claim-page.tsx').then((module) => ({ default: module.WaitlistClaimPage })));
 const UnsubscribePage = lazy(() => import('./links/unsubscribe-page.tsx').then((module) => ({ default: module.UnsubscribePage })));
 const PaymentReturnPage = lazy(() => import('./links/payment-return-page.tsx').then((module) => ({ default: module.PaymentReturnPage })));
+const AccountPage = lazy(() => import('./account/account-page.tsx').then((module) => ({ default: module.AccountPage })));
 const NotFoundPage = lazy(() => import('./not-found/not-found-page.tsx').then((module) => ({ default: module.NotFoundPage })));
 
 await startI18n({
@@ -46,6 +47,7 @@ createRoot(root).render(
         <Routes>
           <Route path="/" element={<LandingPage />} />
           <Route path="/book/:slug" element={<BookingPage />} />
+          <Route path="/book/:slug/account" element={<AccountPage />} />
           <Route path="/book/:slug/:serviceId" element={<BookingPage />} />
           <Route path="/manage/:token" element={<ManagePage />} />
           <Route path="/waitlist/claim/:token" element={<WaitlistClaimPage />} />

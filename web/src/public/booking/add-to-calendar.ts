@@ -19,7 +19,7 @@ export interface CalendarBooking {
 /** What the calendar needs of a booking the API returned. */
 export interface BookedForCalendar {
   id: string;
-  group_id: string | null;
+  group_id?: string | null;
   booking_number: string;
   start_time: string;
   end_time: string;

@@ -2,9 +2,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '@reservehub/api-client';
 import type { BookingPage, BookingPageService } from '../../shared/api/use-booking-page.ts';
-import { useCreateBooking, useCreateBookingBatch, type CreatedBooking } from '../../shared/api/use-create-booking.ts';
+import { useCreateBooking, useCreateBookingBatch, type BookedVisit } from '../../shared/api/use-create-booking.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
+import type { BookingFlowAccount } from './account-details.tsx';
+import { BookingError } from './booking-error.tsx';
 import { BookingTerms } from './booking-terms.tsx';
 import { Confirmation } from './confirmation.tsx';
 import { bookingCustomer, EMPTY_DETAILS, type Details } from './details.ts';
@@ -24,9 +26,14 @@ interface BookingFlowProps {
   service: BookingPageService;
   onChangeService: () => void;
   /** Told of each booking made (the widget passes it on to its host page). */
-  onConfirmed?: (booking: CreatedBooking) => void;
+  onConfirmed?: (booking: BookedVisit) => void;
   /** Inside the widget's frame: links to other pages open in a new tab. */
   embedded?: boolean;
+  /**
+   * Customer accounts, from the booking page (`useBookingFlowAccount`); the widget, whose frame may
+   * not keep a session, has none, and so loads none of their code.
+   */
+  account?: BookingFlowAccount;
 }
 
 const HANDLED = ['SLOT_UNAVAILABLE', 'VERIFICATION_REQUIRED'];
@@ -36,7 +43,7 @@ const NO_VISIT: Visit = { items: [], party: 1 };
  * Day → time → details (with more people or more services, RF5.8) (→ code) → booked; what was
  * typed and chosen survives going back. One booking goes to POST /bookings, several to the batch.
  */
-export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false }: BookingFlowProps) {
+export function BookingFlow({ slug, page, service, onChangeService, onConfirmed, embedded = false, account }: BookingFlowProps) {
   const { t, i18n } = useTranslation('booking');
   const language = i18n.language;
   const customerZone = useMemo(browserZone, []);
@@ -46,18 +53,28 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
   const [step, setStep] = useState<Step>('time');
   const [details, setDetails] = useState<Details>(EMPTY_DETAILS);
   const [taken, setTaken] = useState(false);
-  const [booked, setBooked] = useState<CreatedBooking[] | null>(null);
+  const [booked, setBooked] = useState<BookedVisit[] | null>(null);
+  const [formKey, setFormKey] = useState('guest');
   const stepHeading = useRef<HTMLHeadingElement>(null);
   const single = useCreateBooking(slug);
   const batch = useCreateBookingBatch(slug);
+  // Signed in, one booking goes through the account (POST /me/bookings); a visit of several stays a guest batch.
+  const accountItem = account?.signedIn === true && visit.items.length === 1 ? visitBookings(visit)[0] : undefined;
+  const profile = account?.details ?? null;
   const pending = single.isPending || batch.isPending;
   const failure = single.error ?? batch.error;
 
   useEffect(() => {
     if (step === 'details' || step === 'verify') stepHeading.current?.focus();
   }, [step]);
+  // Signed in: the guest form (a visit of several bookings) starts from the account's details.
+  useEffect(() => {
+    if (!profile) return;
+    setDetails((typed) => ({ ...profile, notes: typed.notes }));
+    setFormKey(profile.email);
+  }, [profile]);
 
-  const done = (bookings: CreatedBooking[]) => {
+  const done = (bookings: BookedVisit[]) => {
     setBooked(bookings);
     setStep('done');
     for (const booking of bookings) onConfirmed?.(booking);
@@ -90,19 +107,22 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
 
   if (step === 'done' && booked) {
     return (
-      <Confirmation
-        bookings={booked}
-        business={page.business}
-        locations={page.locations}
-        customerZone={customerZone}
-        embedded={embedded}
-        onAnother={() => {
-          setBooked(null);
-          setVisit(NO_VISIT);
-          setStep('time');
-          onChangeService();
-        }}
-      />
+      <>
+        <Confirmation
+          bookings={booked}
+          business={page.business}
+          locations={page.locations}
+          customerZone={customerZone}
+          embedded={embedded}
+          onAnother={() => {
+            setBooked(null);
+            setVisit(NO_VISIT);
+            setStep('time');
+            onChangeService();
+          }}
+        />
+        {account?.signedIn ? <account.MyBookingsLink /> : null}
+      </>
     );
   }
 
@@ -156,8 +176,14 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
           <h2 className={styles.stepTitle} tabIndex={-1} ref={stepHeading}>
             {step === 'verify' ? t('verifyTitle') : t('yourDetails')}
           </h2>
-          {step === 'details' ? (
+          {step === 'details' && account && !account.signedIn ? <account.SignInOffer email={details.email.trim()} /> : null}
+          {step === 'details' && account && accountItem ? (
+            <account.SignedInDetails item={accountItem} onBooked={(created) => done([created])} onFailed={failed}>
+              <BookingTerms visit={visit} />
+            </account.SignedInDetails>
+          ) : step === 'details' ? (
             <DetailsForm
+              key={formKey}
               value={details}
               onChange={setDetails}
               onSubmit={(checked) => {
@@ -167,11 +193,7 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
               busy={pending}
             >
               <BookingTerms visit={visit} />
-              {createError ? (
-                <p role="alert" className={styles.fieldError} data-testid="booking-error">
-                  {t(createError.code === 'NETWORK_ERROR' ? 'errors.network' : createError.code === 'PUBLIC_BOOKING_LIMIT' ? 'errors.tooManyBookings' : 'errors.generic')}
-                </p>
-              ) : null}
+              {createError ? <BookingError code={createError.code} /> : null}
             </DetailsForm>
           ) : (
             <OtpStep slug={slug} destination={details.email.trim()} busy={pending} onVerified={(token) => book(token)} />

@@ -6,6 +6,8 @@ import { ServiceList } from '../../shared/catalog/service-list.tsx';
 import { applyAccent } from '../../shared/ui/accent.ts';
 import { LoadError, Skeleton } from '../../shared/ui/page-state.tsx';
 import { PublicLayout } from '../public-layout.tsx';
+import { useBookingFlowAccount } from './account-details.tsx';
+import { AccountEntry } from './account-entry.tsx';
 import { BookingFlow } from './booking-flow.tsx';
 import { BusinessHeader } from './business-header.tsx';
 import styles from './booking-page.module.css';
@@ -20,6 +22,7 @@ export function BookingPage() {
   const { t: tb } = useTranslation('booking');
   const navigate = useNavigate();
   const page = useBookingPage(slug);
+  const account = useBookingFlowAccount(slug);
   const business = page.data?.business;
   const service = serviceId ? page.data?.services.find((candidate) => candidate.id === serviceId) : undefined;
   const toServices = () => void navigate(`/book/${encodeURIComponent(slug)}`);
@@ -30,7 +33,7 @@ export function BookingPage() {
   }, [business, t]);
 
   return (
-    <PublicLayout>
+    <PublicLayout bar={page.isSuccess ? <AccountEntry slug={slug} /> : null}>
       {page.isPending ? (
         <Skeleton lines={4} testId="booking-page-loading" />
       ) : page.isError ? (
@@ -41,7 +44,7 @@ export function BookingPage() {
         <div className={styles.page}>
           <BusinessHeader business={page.data.business} locations={page.data.locations} />
           {service ? (
-            <BookingFlow key={service.id} slug={slug} page={page.data} service={service} onChangeService={toServices} />
+            <BookingFlow key={service.id} slug={slug} page={page.data} service={service} onChangeService={toServices} account={account} />
           ) : (
             <section className={styles.services} aria-labelledby="choose-service">
               {serviceId ? (

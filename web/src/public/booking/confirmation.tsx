@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CreatedBooking } from '../../shared/api/use-create-booking.ts';
+import type { BookedVisit } from '../../shared/api/use-create-booking.ts';
 import { formatMoney } from '../../shared/format/format.ts';
 import { slotTime, zoneCity } from '../../shared/time/slot-time.ts';
 import { googleCalendarUrl, icsFor, visitEvent } from './add-to-calendar.ts';
@@ -12,7 +12,7 @@ import visitStyles from './visit.module.css';
 
 interface ConfirmationProps {
   /** One booking, or the bookings of one visit (several services, or a party). */
-  bookings: CreatedBooking[];
+  bookings: BookedVisit[];
   business: { name: string; address: Record<string, unknown> | null };
   /** The business's locations: the booking's own says where to go. */
   locations: ReadonlyArray<{ id: string; address: Record<string, unknown> }>;
@@ -48,7 +48,7 @@ export function Confirmation({ bookings, business, locations, customerZone, embe
       : null;
   const event = visitEvent(bookings, business.name, location);
 
-  const when = (booking: CreatedBooking) => {
+  const when = (booking: BookedVisit) => {
     const time = slotTime(booking.start_time, { customerZone, locationZone: booking.time_zone, locale: language });
     const day = new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(dateValue(time.customerDate));
     return `${day} · ${time.customer}${time.location ? ` (${t('atLocation', { time: time.location, city: zoneCity(booking.time_zone) })})` : ''}`;

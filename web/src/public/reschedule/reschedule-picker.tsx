@@ -4,7 +4,7 @@ import { useAvailability, type FreeSlot } from '../../shared/api/use-availabilit
 import { browserZone, slotTime, zonedDate } from '../../shared/time/slot-time.ts';
 import { Skeleton } from '../../shared/ui/page-state.tsx';
 import { DatePicker } from '../booking/date-picker.tsx';
-import { lastDayOf, monthOf, shiftMonth } from '../booking/month.ts';
+import { dateValue, lastDayOf, monthOf, shiftMonth } from '../booking/month.ts';
 import { SlotList } from '../booking/slot-list.tsx';
 import styles from '../links/links.module.css';
 
@@ -21,11 +21,29 @@ interface ReschedulePickerProps {
   problem: string | null;
   onPick: (slot: FreeSlot) => void;
   onClose: () => void;
+  /** Words for another use of the same picker (booking the service again); the reschedule words by default. */
+  copy?: PickerCopy;
+}
+
+/** Already translated texts; `confirmText` gets the chosen day and time ("Saturday, December 5, 10:30"). */
+export interface PickerCopy {
+  title: string;
+  confirmText: (time: string) => string;
+  confirm: string;
+  working: string;
+  keep: string;
 }
 
 /** The booking page's calendar and times, for moving an existing booking to another free time. */
-export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, locationZone, busy, problem, onPick, onClose }: ReschedulePickerProps) {
+export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, locationZone, busy, problem, onPick, onClose, copy }: ReschedulePickerProps) {
   const { t, i18n } = useTranslation('links');
+  const words: PickerCopy = copy ?? {
+    title: t('reschedule.title'),
+    confirmText: (time) => t('reschedule.confirmText', { time }),
+    confirm: t('reschedule.confirm'),
+    working: t('reschedule.moving'),
+    keep: t('reschedule.keep'),
+  };
   const customerZone = useMemo(browserZone, []);
   const today = useMemo(() => zonedDate(new Date(), locationZone), [locationZone]);
   const firstMonth = monthOf(today);
@@ -48,7 +66,7 @@ export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, lo
   return (
     <section className={styles.picker} aria-labelledby="reschedule-title" data-testid="manage-reschedule-picker">
       <h2 id="reschedule-title" className={styles.subtitle}>
-        {t('reschedule.title')}
+        {words.title}
       </h2>
       {problem ? (
         <p role="alert" className={styles.errorText} data-testid="reschedule-problem">
@@ -57,10 +75,14 @@ export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, lo
       ) : null}
       {chosen && chosenTime ? (
         <>
-          <p data-testid="reschedule-chosen">{t('reschedule.confirmText', { time: chosenTime.customer })}</p>
+          <p data-testid="reschedule-chosen">
+            {words.confirmText(
+              `${new Intl.DateTimeFormat(i18n.language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(dateValue(chosenTime.customerDate))}, ${chosenTime.customer}`,
+            )}
+          </p>
           <div className={styles.actions}>
             <button type="button" className={styles.primary} disabled={busy} onClick={() => onPick(chosen)} data-testid="reschedule-confirm">
-              {busy ? t('reschedule.moving') : t('reschedule.confirm')}
+              {busy ? words.working : words.confirm}
             </button>
             <button type="button" className={styles.secondary} onClick={() => setChosen(null)}>
               {t('reschedule.otherTime')}
@@ -83,7 +105,7 @@ export function ReschedulePicker({ slug, serviceId, resourceId, currentStart, lo
           />
           {loading ? <Skeleton lines={2} /> : date && free.get(date) ? <SlotList slots={free.get(date) ?? []} customerZone={customerZone} onChoose={setChosen} /> : null}
           <button type="button" className={styles.secondary} onClick={onClose}>
-            {t('reschedule.keep')}
+            {words.keep}
           </button>
         </>
       )}

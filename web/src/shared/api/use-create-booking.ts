@@ -7,6 +7,15 @@ type PostBookings = paths['/api/v1/bookings']['post'];
 export type NewBooking = PostBookings['requestBody']['content']['application/json'];
 export type CreatedBooking = EnvelopeData<PostBookings['responses']['201']['content']['application/json']>;
 
+/**
+ * What the confirmation shows of a booking, made as a guest (POST /bookings) or from an account
+ * (POST /me/bookings, which has no manage link: the account is where it is managed).
+ */
+export type BookedVisit = Pick<
+  CreatedBooking,
+  'id' | 'booking_number' | 'service' | 'location_id' | 'start_time' | 'end_time' | 'time_zone' | 'pricing' | 'payment_expires_at'
+> & { status: string; group_id?: string | null; manage_url?: string; payment?: { payment_page_url?: string | null } };
+
 type PostBatch = paths['/api/v1/bookings/batch']['post'];
 export type NewBookingBatch = PostBatch['requestBody']['content']['application/json'];
 export type CreatedBookingGroup = EnvelopeData<PostBatch['responses']['201']['content']['application/json']>;
