@@ -13,7 +13,7 @@ import { publishEvent } from '../../platform/events/outbox.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
 import { findResourcesWithZones, findServiceSnapshot, type CancellationPolicy } from '../catalog/index.ts';
-import type { RefundResult } from '../payments/index.ts';
+import { bookingPaymentAfterExpiry, type RefundResult } from '../payments/index.ts';
 import { isSlotBookable } from '../scheduling/index.ts';
 import { returnBookingQuota } from '../tenancy/index.ts';
 import { canCancel, canReschedule, noShowSettlement, refundForCancellation } from './booking-policy.ts';
@@ -245,10 +245,8 @@ export class BookingActionsService {
         // that lands after the hold expired, or after the booking was cancelled while
         // its intent was still open, is not turned into a booking: payments refunds it
         // in full when it sees this event.
-        await publishEvent(trx, {
+        await publishEvent(trx, bookingPaymentAfterExpiry, {
           tenantId,
-          type: 'booking.payment_after_expiry',
-          aggregateType: 'booking',
           aggregateId: row.id,
           data: { booking_id: row.id, payment_id: paymentId, amount: paidAmount, currency: row.currency, action: 'refund' },
         });

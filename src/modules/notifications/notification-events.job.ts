@@ -4,14 +4,16 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { DomainEvent, EventSubscriber } from '../../platform/events/outbox.ts';
 import { defineJob, type JobDefinition, type JobOutcome } from '../../platform/jobs/job-definition.ts';
 import { cancelPendingJobs, enqueue } from '../../platform/jobs/queue.ts';
+import { bookingEvents } from '../booking/index.ts';
 import {
-  BOOKING_EVENT_TYPES,
   LIVE_BOOKING_STATUSES,
+  PROJECTED_BOOKING_EVENTS,
   findCalendarEntry,
   parseBookingEventData,
   type BookingEventData,
   type CalendarEntryRow,
 } from '../calendar/index.ts';
+import { paymentEvents } from '../payments/index.ts';
 import { composeMessages, type ComposerDeps } from './message-composer.ts';
 import { formatAmount, previousVariables, type BookingSnapshot } from './message-content.ts';
 import type { TemplateKey } from './notification-catalogue.ts';
@@ -19,12 +21,11 @@ import { bookingReminderJob, notificationEventJob } from './notification-jobs.ts
 import * as repo from './notifications.repository.ts';
 import { reminderKey, reminderKeyPrefix, reminderOffsetsFor, reminderSchedule } from './reminders.ts';
 
-const PAYMENT_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded'] as const;
 
 /** Hands each relevant event to the planning job; idempotent through the job's dedupe key (the event id). */
 export const notificationsSubscriber: EventSubscriber = {
   name: 'notifications.plan',
-  types: [...BOOKING_EVENT_TYPES, ...PAYMENT_EVENT_TYPES],
+  events: [...PROJECTED_BOOKING_EVENTS, paymentEvents.succeeded, paymentEvents.failed, paymentEvents.refunded],
   async handle(event: DomainEvent, executor) {
     await enqueue(executor, notificationEventJob, { event_id: event.id }, { tenantId: event.tenantId, dedupeKey: `event:${event.id}` });
   },
@@ -94,18 +95,18 @@ async function reconcileReminders(trx: Trx, tenantId: string, eventId: string, b
 /** The message an event sends to the booking's customer, if any. */
 function bookingMessageKey(event: repo.StoredEvent, booking: BookingEventData): TemplateKey | null {
   switch (event.type) {
-    case 'booking.created':
+    case bookingEvents.created.name:
       return booking.status === 'confirmed' ? 'booking.confirmed' : booking.status === 'pending_payment' ? 'booking.pending_payment' : null;
-    case 'booking.confirmed':
+    case bookingEvents.confirmed.name:
       // A held booking confirmed by its payment (the booking module also publishes booking.updated, which sends nothing).
       return 'booking.confirmed';
-    case 'booking.rescheduled':
+    case bookingEvents.rescheduled.name:
       return 'booking.rescheduled';
-    case 'booking.cancelled':
+    case bookingEvents.cancelled.name:
       return 'booking.cancelled';
-    case 'booking.completed':
+    case bookingEvents.completed.name:
       return 'booking.completed';
-    case 'booking.no_show':
+    case bookingEvents.noShow.name:
       return 'booking.no_show';
     default:
       return null;
@@ -161,7 +162,8 @@ async function planPaymentEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
   if (customerId === null) return;
   const currency = payment.currency ?? payment.refund?.currency ?? null;
   const refundAmount = payment.refund_amount ?? payment.refund?.amount ?? payment.refunded_amount ?? payment.amount ?? null;
-  const key: TemplateKey = event.type === 'payment.succeeded' ? 'payment.succeeded' : event.type === 'payment.failed' ? 'payment.failed' : 'payment.refunded';
+  const key: TemplateKey =
+    event.type === paymentEvents.succeeded.name ? 'payment.succeeded' : event.type === paymentEvents.failed.name ? 'payment.failed' : 'payment.refunded';
   await composeMessages(trx, deps, tenantId, {
     key,
     dedupeBase: `event:${event.id}`,
