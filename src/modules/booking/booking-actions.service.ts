@@ -56,15 +56,12 @@ function policyViolation(message: string, reason: string): AppError {
 export class BookingActionsService {
   readonly #deps: BookingDeps;
   readonly #repository = new BookingRepository();
-  readonly #onSlotFreed: SlotFreedHandler[] = [];
+  readonly #onSlotFreed: SlotFreedHandler;
 
-  constructor(deps: BookingDeps) {
+  /** `onSlotFreed`: the reaction to a slot freed by a cancellation, a move or an expiry (the waitlist's offer), in the same transaction. */
+  constructor(deps: BookingDeps, reactions: { onSlotFreed: SlotFreedHandler }) {
     this.#deps = deps;
-  }
-
-  /** Registers a reaction to freed slots (the waitlist). */
-  onSlotFreed(handler: SlotFreedHandler): void {
-    this.#onSlotFreed.push(handler);
+    this.#onSlotFreed = reactions.onSlotFreed;
   }
 
   /** `PATCH /bookings/{id}`: an action and/or notes. 404 for unknown ids, other tenants' and other staff's bookings. */
@@ -311,7 +308,7 @@ export class BookingActionsService {
   }
 
   async #slotFreed(trx: Trx, tenantId: string, slot: FreedSlot): Promise<void> {
-    for (const handler of this.#onSlotFreed) await handler(trx, tenantId, slot);
+    await this.#onSlotFreed(trx, tenantId, slot);
   }
 
   async #policyOf(trx: Trx, tenantId: string, row: BookingRow): Promise<CancellationPolicy | null> {
