@@ -31,17 +31,6 @@ export const notificationsSubscriber: EventSubscriber = {
   },
 };
 
-const paymentDataSchema = z.object({
-  id: z.string().nullish(),
-  booking_id: z.string().uuid().nullish(),
-  customer_id: z.string().uuid().nullish(),
-  amount: z.number().int().nullish(),
-  currency: z.string().length(3).nullish(),
-  refunded_amount: z.number().int().nullish(),
-  refund_amount: z.number().int().nullish(),
-  refund: z.object({ amount: z.number().int(), currency: z.string().length(3).nullish() }).nullish(),
-});
-
 export function snapshotFromEvent(booking: BookingEventData): BookingSnapshot {
   return {
     id: booking.id,
@@ -153,17 +142,25 @@ async function planBookingEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
   await reconcileReminders(trx, tenantId, event.id, booking.id);
 }
 
+/** A payment event's payment, its message and the amount it tells as refunded, read with the schemas payments declares; null for anything else. */
+function paymentMessageOf(event: repo.StoredEvent) {
+  if (event.type === paymentEvents.refunded.name) {
+    const parsed = paymentEvents.refunded.data.safeParse(event.data);
+    return parsed.success ? { payment: parsed.data, key: 'payment.refunded' as const, refundAmount: parsed.data.refund_amount } : null;
+  }
+  const descriptor = event.type === paymentEvents.succeeded.name ? paymentEvents.succeeded : event.type === paymentEvents.failed.name ? paymentEvents.failed : null;
+  if (descriptor === null) return null;
+  const parsed = descriptor.data.safeParse(event.data);
+  return parsed.success ? { payment: parsed.data, key: descriptor.name, refundAmount: parsed.data.amount } : null;
+}
+
 async function planPaymentEvent(trx: Trx, deps: ComposerDeps, tenantId: string, event: repo.StoredEvent): Promise<void> {
-  const parsed = paymentDataSchema.safeParse(event.data);
-  if (!parsed.success) return;
-  const payment = parsed.data;
-  const entry = payment.booking_id ? await findCalendarEntry(trx, tenantId, payment.booking_id) : undefined;
-  const customerId = payment.customer_id ?? entry?.customer_id ?? null;
-  if (customerId === null) return;
-  const currency = payment.currency ?? payment.refund?.currency ?? null;
-  const refundAmount = payment.refund_amount ?? payment.refund?.amount ?? payment.refunded_amount ?? payment.amount ?? null;
-  const key: TemplateKey =
-    event.type === paymentEvents.succeeded.name ? 'payment.succeeded' : event.type === paymentEvents.failed.name ? 'payment.failed' : 'payment.refunded';
+  const message = paymentMessageOf(event);
+  if (message === null) return;
+  const { payment, key, refundAmount } = message;
+  const entry = await findCalendarEntry(trx, tenantId, payment.booking_id);
+  const customerId = payment.customer_id;
+  const currency = payment.currency;
   await composeMessages(trx, deps, tenantId, {
     key,
     dedupeBase: `event:${event.id}`,
@@ -171,11 +168,8 @@ async function planPaymentEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
     recipient: { kind: 'customer', customerId },
     booking: entry ? snapshotFromEntry(entry) : undefined,
     extra: (language) => ({
-      payment: { amount: currency !== null && payment.amount != null ? formatAmount(payment.amount, currency, language) : '' },
-      refund: {
-        amount: currency !== null && refundAmount !== null ? formatAmount(refundAmount, currency, language) : '',
-        present: refundAmount !== null && refundAmount > 0,
-      },
+      payment: { amount: formatAmount(payment.amount, currency, language) },
+      refund: { amount: formatAmount(refundAmount, currency, language), present: refundAmount > 0 },
     }),
   });
 }
