@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -5,6 +6,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { createEventFanoutJob, publishEvent } from '../../src/platform/events/outbox.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
+import { paymentEvents } from '../../src/modules/payments/index.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 
@@ -247,9 +249,24 @@ describe('payment hold and confirmation', () => {
   it('payment.succeeded confirms a pending booking once; after expiry it asks payments to refund', async () => {
     const created = await book(madridSlot(13, '10:00'));
     const id = created.body.data.id;
+    const paymentId = randomUUID();
     const publish = () =>
       withTenant(db.db, tenant.tenantId, (trx) =>
-        publishEvent(trx, { tenantId: tenant.tenantId, type: 'payment.succeeded', aggregateType: 'payment', aggregateId: id, data: { booking_id: id, amount: 500 } }),
+        publishEvent(trx, paymentEvents.succeeded, {
+          tenantId: tenant.tenantId,
+          aggregateId: paymentId,
+          data: {
+            booking_id: id,
+            payment_id: paymentId,
+            customer_id: created.body.data.customer.id,
+            type: 'deposit',
+            status: 'succeeded',
+            amount: 500,
+            currency: 'EUR',
+            platform_fee: 0,
+            provider: 'sandbox',
+          },
+        }),
       );
     await publish();
     await publish();

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { createPaymentsModule } from '../../src/modules/payments/index.ts';
+import { bookingPaymentAfterExpiry, createPaymentsModule } from '../../src/modules/payments/index.ts';
 import type { DepositRequest } from '../../src/modules/payments/payments-port.ts';
 import { signPayload } from '../../src/modules/payments/webhook-signature.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -235,7 +235,7 @@ describe('success racing the booking expiry', () => {
     expect(outcome.refunds).toHaveLength(1);
     expect(outcome.refunds[0]).toMatchObject({ amount: 2500, status: 'succeeded' });
     // Booking's `booking.payment_after_expiry` for the same payment, and a second expiry, are harmless.
-    const subscriber = harness.payments.subscribers.find((candidate) => candidate.types.includes('booking.payment_after_expiry'));
+    const subscriber = harness.payments.subscribers.find((candidate) => candidate.events.includes(bookingPaymentAfterExpiry));
     await withTenant(handle.db, tenant.tenantId, (trx) =>
       subscriber?.handle(
         {

@@ -4,11 +4,13 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { deferWrites, flushDeferredWrites } from '../../src/platform/db/transaction-context.ts';
 import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
+import { defineEvent } from '../../src/platform/events/event-descriptor.ts';
 import { publishEvent } from '../../src/platform/events/outbox.ts';
 import { enqueueDeferred, JOBS_CHANNEL } from '../../src/platform/jobs/queue.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const TENANT = '00000000-0000-4000-8000-0000000000d1';
+const probeEvent = (name: string) => defineEvent({ name, aggregateType: 'probe', description: 'probe', webhook: false, data: z.strictObject({}) });
 const probeJob = { name: 'probe.deferred', version: 1, payload: z.object({ n: z.number() }) };
 let database: TestDatabase;
 
@@ -46,7 +48,7 @@ describe('deferred writes (events, jobs, history, audit sent together before com
     const aggregateId = randomUUID();
     await withTenant(database.db, TENANT, async (trx) => {
       await deferWrites(trx, [insertProbe(1), insertProbe(2)]);
-      await publishEvent(trx, { tenantId: TENANT, type: 'probe.happened', aggregateType: 'probe', aggregateId, data: {} });
+      await publishEvent(trx, probeEvent('probe.happened'), { tenantId: TENANT, aggregateId, data: {} });
       // Still queued: the transaction itself does not see them yet.
       expect((await sql<{ n: number }>`select count(*)::int as n from probe_deferred`.execute(trx)).rows[0]?.n).toBe(0);
     });
@@ -58,7 +60,7 @@ describe('deferred writes (events, jobs, history, audit sent together before com
     const aggregateId = randomUUID();
     const failed = await withTenant(database.db, TENANT, async (trx) => {
       await deferWrites(trx, [insertProbe(10)]);
-      await publishEvent(trx, { tenantId: TENANT, type: 'probe.lost', aggregateType: 'probe', aggregateId, data: {} });
+      await publishEvent(trx, probeEvent('probe.lost'), { tenantId: TENANT, aggregateId, data: {} });
       throw new Error('work failed');
     }).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(Error);

@@ -7,9 +7,11 @@
  */
 import { sql } from 'kysely';
 import type { Config } from '../../src/platform/config.ts';
+import { z } from 'zod';
 import type { KeyRing } from '../../src/platform/crypto/field-encryption.ts';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
+import { defineEvent } from '../../src/platform/events/event-descriptor.ts';
 import { createEventFanoutJob, publishEvent, type EventSubscriber } from '../../src/platform/events/outbox.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import type { JobDefinition } from '../../src/platform/jobs/job-definition.ts';
@@ -109,7 +111,14 @@ export async function startHarness(handle: DatabaseHandle, options: HarnessOptio
   };
 }
 
-/** Publishes a domain event as its producing module would, in its own tenant transaction. */
+const looseData = z.record(z.string(), z.unknown());
+
+/**
+ * Publishes a hand-made event of any name and data in its own tenant transaction, as the
+ * outbox stores it. The consumers under test (webhooks, notifications, calendar) read
+ * payloads leniently, richer ones included, so these events are not held to the producers'
+ * catalogue schemas: a test-local descriptor with a loose schema carries them.
+ */
 export async function publish(
   handle: DatabaseHandle,
   tenantId: string,
@@ -120,14 +129,11 @@ export async function publish(
   const aggregateType = type.split('.')[0] ?? 'unknown';
   const aggregateId = typeof data.id === 'string' ? data.id : '00000000-0000-0000-0000-000000000000';
   return withTenant(handle.db, tenantId, (trx) =>
-    publishEvent(trx, {
-      tenantId,
-      type,
-      aggregateType,
-      aggregateId,
-      data,
-      ...(previousAttributes ? { previousAttributes } : {}),
-    }),
+    publishEvent(
+      trx,
+      defineEvent({ name: type, aggregateType, description: 'hand-made test event', webhook: false, data: looseData, previousAttributes: looseData }),
+      { tenantId, aggregateId, data, ...(previousAttributes ? { previousAttributes } : {}) },
+    ),
   );
 }
 

@@ -13,7 +13,7 @@ import { publishEvent } from '../../platform/events/outbox.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { cancelPendingJobs } from '../../platform/jobs/queue.ts';
 import { findResourcesWithZones, findServiceSnapshot, type CancellationPolicy } from '../catalog/index.ts';
-import type { RefundResult } from '../payments/index.ts';
+import { bookingPaymentAfterExpiry, type RefundResult } from '../payments/index.ts';
 import { isSlotBookable } from '../scheduling/index.ts';
 import { returnBookingQuota } from '../tenancy/index.ts';
 import { canCancel, canReschedule, noShowSettlement, refundForCancellation } from './booking-policy.ts';
@@ -56,15 +56,12 @@ function policyViolation(message: string, reason: string): AppError {
 export class BookingActionsService {
   readonly #deps: BookingDeps;
   readonly #repository = new BookingRepository();
-  readonly #onSlotFreed: SlotFreedHandler[] = [];
+  readonly #onSlotFreed: SlotFreedHandler;
 
-  constructor(deps: BookingDeps) {
+  /** `onSlotFreed`: the reaction to a slot freed by a cancellation, a move or an expiry (the waitlist's offer), in the same transaction. */
+  constructor(deps: BookingDeps, reactions: { onSlotFreed: SlotFreedHandler }) {
     this.#deps = deps;
-  }
-
-  /** Registers a reaction to freed slots (the waitlist). */
-  onSlotFreed(handler: SlotFreedHandler): void {
-    this.#onSlotFreed.push(handler);
+    this.#onSlotFreed = reactions.onSlotFreed;
   }
 
   /** `PATCH /bookings/{id}`: an action and/or notes. 404 for unknown ids, other tenants' and other staff's bookings. */
@@ -245,10 +242,8 @@ export class BookingActionsService {
         // that lands after the hold expired, or after the booking was cancelled while
         // its intent was still open, is not turned into a booking: payments refunds it
         // in full when it sees this event.
-        await publishEvent(trx, {
+        await publishEvent(trx, bookingPaymentAfterExpiry, {
           tenantId,
-          type: 'booking.payment_after_expiry',
-          aggregateType: 'booking',
           aggregateId: row.id,
           data: { booking_id: row.id, payment_id: paymentId, amount: paidAmount, currency: row.currency, action: 'refund' },
         });
@@ -313,7 +308,7 @@ export class BookingActionsService {
   }
 
   async #slotFreed(trx: Trx, tenantId: string, slot: FreedSlot): Promise<void> {
-    for (const handler of this.#onSlotFreed) await handler(trx, tenantId, slot);
+    await this.#onSlotFreed(trx, tenantId, slot);
   }
 
   async #policyOf(trx: Trx, tenantId: string, row: BookingRow): Promise<CancellationPolicy | null> {

@@ -1,21 +1,24 @@
 import type { Trx } from '../../platform/db/database.ts';
+import { checkEvent } from '../../platform/events/event-descriptor.ts';
 import { publishEvents } from '../../platform/events/outbox.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { transition, transitionsForApiAction, type BookingAction, type BookingApiAction, type BookingStatus, type StatusChange, type TransitionResult } from './booking-state.ts';
 import type { Actor } from './booking-deps.ts';
 import type { BookingRepository, BookingRow } from './booking.repository.ts';
-import { bookingEventData } from './booking-view.ts';
+import { bookingEventData, bookingEvents, bookingPreviousAttributes } from './booking.events.ts';
 
-/** The event each action publishes besides `booking.updated`-style changes. */
-const EVENT_OF_ACTION: Partial<Record<BookingAction, string>> = {
-  cancel: 'booking.cancelled',
-  complete: 'booking.completed',
-  check_out: 'booking.completed',
-  mark_no_show: 'booking.no_show',
-  reschedule: 'booking.rescheduled',
-  payment_timeout: 'booking.expired',
-  confirm: 'booking.confirmed',
-  check_in: 'booking.checked_in',
+type BookingEvent = (typeof bookingEvents)[keyof typeof bookingEvents];
+
+/** The event each action publishes besides `booking.updated`. */
+const EVENT_OF_ACTION: Partial<Record<BookingAction, BookingEvent>> = {
+  cancel: bookingEvents.cancelled,
+  complete: bookingEvents.completed,
+  check_out: bookingEvents.completed,
+  mark_no_show: bookingEvents.noShow,
+  reschedule: bookingEvents.rescheduled,
+  payment_timeout: bookingEvents.expired,
+  confirm: bookingEvents.confirmed,
+  check_in: bookingEvents.checkedIn,
 };
 
 export function invalidTransition(result: Extract<TransitionResult, { ok: false }>, from: BookingStatus, action: string): AppError {
@@ -67,33 +70,21 @@ export async function recordChange(
     input.steps.length > 0
       ? input.steps.map((step) => ({ ...base, action: step.action, from_status: step.from, to_status: step.to }))
       : [{ ...base, action: input.action, from_status: input.previous?.status ?? null, to_status: booking.status }];
-  const data = { ...bookingEventData(booking), ...(input.details ? { change: input.details } : {}) };
-  const previousAttributes = input.previous
-    ? {
-        status: input.previous.status,
-        start_time: input.previous.start_time.toISOString(),
-        end_time: input.previous.end_time.toISOString(),
-        resource_id: input.previous.resource_id,
-      }
-    : undefined;
-  const types = new Set<string>();
-  if (input.action === 'create') types.add('booking.created');
+  const data = bookingEventData(booking, input.details);
+  const previousAttributes = input.previous ? bookingPreviousAttributes(input.previous) : undefined;
+  const events = new Set<BookingEvent>();
+  if (input.action === 'create') events.add(bookingEvents.created);
   else {
     const specific = input.action === 'update_notes' || input.action === 'payment_recorded' ? undefined : EVENT_OF_ACTION[input.action];
-    if (specific) types.add(specific);
-    types.add('booking.updated');
+    if (specific) events.add(specific);
+    events.add(bookingEvents.updated);
   }
   // The history rows and the events go in one statement: one round trip per change.
   await publishEvents(
     trx,
-    [...types].map((type) => ({
-      tenantId,
-      type,
-      aggregateType: 'booking',
-      aggregateId: booking.id,
-      data,
-      ...(previousAttributes ? { previousAttributes } : {}),
-    })),
+    [...events].map((descriptor) =>
+      checkEvent(descriptor, { tenantId, aggregateId: booking.id, data, ...(previousAttributes ? { previousAttributes } : {}) }),
+    ),
     { alongside: repository.historyInsert(trx, tenantId, rows) },
   );
 }

@@ -92,25 +92,3 @@ export function toHistoryView(row: HistoryRow, timeZone: string): NonNullable<Bo
     time: formatInstant(row.created_at.getTime(), timeZone),
   };
 }
-
-/** The event payload of a booking: ids, status and times, no personal data (webhooks fan it out). */
-export function bookingEventData(row: BookingRow): Record<string, unknown> {
-  return {
-    id: row.id,
-    booking_number: row.booking_number,
-    status: row.status,
-    group_id: row.group_id,
-    service_id: row.service_id,
-    resource_id: row.resource_id,
-    location_id: row.location_id,
-    customer_id: row.customer_id,
-    start_time: row.start_time.toISOString(),
-    end_time: row.end_time.toISOString(),
-    pricing: {
-      total_price: row.total_price,
-      deposit_required: row.deposit_required,
-      deposit_paid: row.deposit_paid,
-      currency: row.currency,
-    },
-  };
-}

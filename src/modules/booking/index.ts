@@ -33,6 +33,7 @@ export type { BookingView } from './booking.schemas.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
 export { deriveLinkKey, linkKeyFrom, manageUrl, signManageToken, verifyManageToken } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';
+export { BOOKING_EVENTS, bookingEvents, type BookingEventPayload } from './booking.events.ts';
 export { seedDemoBookings } from './booking.seed.ts';
 
 export interface BookingModule {
@@ -47,11 +48,11 @@ export interface BookingModule {
 export function createBookingModule(deps: BookingDeps): BookingModule {
   const verification = new VerificationService(deps);
   const create = new BookingCreateService(deps, verification);
-  const actions = new BookingActionsService(deps);
+  const waitlist = new WaitlistService(deps, create);
+  // A freed slot is offered to the waitlist in the transaction that freed it: wired here, once, at construction.
+  const actions = new BookingActionsService(deps, { onSlotFreed: (trx, tenantId, slot) => waitlist.offerFreedSlot(trx, tenantId, slot) });
   const query = new BookingQueryService(deps);
   const manage = new BookingManageService(deps, actions, query);
-  const waitlist = new WaitlistService(deps, create);
-  actions.onSlotFreed((trx, tenantId, slot) => waitlist.offerFreedSlot(trx, tenantId, slot));
   const services: BookingServices = { create, actions, query, manage, verification, waitlist };
   return {
     services,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
+import { paymentEvents } from '../payments/index.ts';
 import type { BookingActionsService } from './booking-actions.service.ts';
 
 const payload = z.object({
@@ -22,26 +23,18 @@ const confirmJob: JobKind<typeof payload> = { name: 'booking.confirm_paid', vers
 export function paymentConfirmationSubscriber(): EventSubscriber {
   return {
     name: 'booking.payment_confirmation',
-    types: ['payment.succeeded'],
+    events: [paymentEvents.succeeded],
     async handle(event, executor) {
-      const data = z
-        .object({ booking_id: z.uuid(), payment_id: z.string().optional(), id: z.string().optional(), amount: z.unknown().optional() })
-        .safeParse(event.data);
+      const data = paymentEvents.succeeded.data.safeParse(event.data);
       if (!data.success) return;
-      const amount = typeof data.data.amount === 'number' ? data.data.amount : amountOf(data.data.amount);
       await enqueue(
         executor,
         confirmJob,
-        { booking_id: data.data.booking_id, payment_id: data.data.payment_id ?? data.data.id ?? null, amount },
+        { booking_id: data.data.booking_id, payment_id: data.data.payment_id, amount: data.data.amount },
         { tenantId: event.tenantId, dedupeKey: `payment-succeeded:${event.id}` },
       );
     },
   };
-}
-
-function amountOf(value: unknown): number | null {
-  const parsed = z.object({ amount: z.int().nonnegative() }).safeParse(value);
-  return parsed.success ? parsed.data.amount : null;
 }
 
 export function createConfirmPaidJob(actions: BookingActionsService): JobDefinition<typeof payload> {

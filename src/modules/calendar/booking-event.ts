@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bookingEvents } from '../booking/index.ts';
 
 /**
  * The part of a booking event's data (the booking's API representation) that
@@ -54,16 +55,16 @@ export const bookingEventDataSchema = z
 
 export type BookingEventData = z.output<typeof bookingEventDataSchema>;
 
-/** Every booking event type calendars and notifications react to. */
-export const BOOKING_EVENT_TYPES = [
-  'booking.created',
-  'booking.updated',
-  'booking.confirmed',
-  'booking.expired',
-  'booking.rescheduled',
-  'booking.cancelled',
-  'booking.completed',
-  'booking.no_show',
+/** The booking events calendars and notifications react to (a check-in also publishes `booking.updated`). */
+export const PROJECTED_BOOKING_EVENTS = [
+  bookingEvents.created,
+  bookingEvents.updated,
+  bookingEvents.confirmed,
+  bookingEvents.expired,
+  bookingEvents.rescheduled,
+  bookingEvents.cancelled,
+  bookingEvents.completed,
+  bookingEvents.noShow,
 ] as const;
 
 /** Statuses in which a booking still takes place (shown, reminded). */

@@ -2,7 +2,7 @@ import type { DomainEvent, EventSubscriber } from '../../platform/events/outbox.
 import type { Executor } from '../../platform/db/database.ts';
 import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
 import { applyCalendarEntry } from './calendar-entries.repository.ts';
-import { BOOKING_EVENT_TYPES, parseBookingEventData } from './booking-event.ts';
+import { parseBookingEventData, PROJECTED_BOOKING_EVENTS } from './booking-event.ts';
 
 /**
  * Keeps `calendar_entries` in step with booking events, in the fan-out's
@@ -11,7 +11,7 @@ import { BOOKING_EVENT_TYPES, parseBookingEventData } from './booking-event.ts';
  */
 export const calendarProjectionSubscriber: EventSubscriber = {
   name: 'calendar.projection',
-  types: BOOKING_EVENT_TYPES,
+  events: PROJECTED_BOOKING_EVENTS,
   async handle(event: DomainEvent, executor: Executor): Promise<void> {
     const booking = parseBookingEventData(event.data);
     if (booking === null) return;

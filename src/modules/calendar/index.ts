@@ -16,8 +16,8 @@ import './calendar.tables.ts';
 
 export { findCalendarEntry, type CalendarEntryRow } from './calendar-entries.repository.ts';
 export {
-  BOOKING_EVENT_TYPES,
   LIVE_BOOKING_STATUSES,
+  PROJECTED_BOOKING_EVENTS,
   parseBookingEventData,
   type BookingEventData,
 } from './booking-event.ts';

@@ -10,6 +10,7 @@ import { normalizeEmail } from '../../platform/crypto/pii-normalization.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEventData, customerEvents } from './customers.events.ts';
 import { notFound, validationError } from '../../platform/http/errors.ts';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../identity/index.ts';
 import type { CodeSendGuard } from '../tenancy/index.ts';
@@ -146,12 +147,10 @@ export function createCustomerAccountService(deps: CustomerAccountServiceDeps) {
           await withdrawConsentTypeInTransaction(trx, context, customerId, 'marketing', ACCOUNT_CONSENT_SOURCE);
         }
         const changedFields = Object.keys(patch);
-        await publishEvent(trx, {
+        await publishEvent(trx, customerEvents.updated, {
           tenantId,
-          type: 'customer.updated',
-          aggregateType: 'customer',
           aggregateId: customerId,
-          data: { id: customerId, type: current.type, status: current.status, changed_fields: changedFields },
+          data: customerEventData({ id: customerId, type: current.type, status: current.status }, { changed_fields: changedFields }),
         });
         await auditCustomer(trx, context, 'customer.updated', customerId, { newValues: { fields: changedFields, source: ACCOUNT_CONSENT_SOURCE } });
         return loadAccountProfile(trx, deps, tenantId, customerId);
@@ -231,12 +230,10 @@ export function createCustomerAccountService(deps: CustomerAccountServiceDeps) {
         const merged = await attachVerifiedPhone(trx, { keyRing, registry }, context, customerId, phone);
         await codes.consume(trx, tenantId, check.codeId);
         const customer = await loadAccountProfile(trx, deps, tenantId, customerId);
-        await publishEvent(trx, {
+        await publishEvent(trx, customerEvents.updated, {
           tenantId,
-          type: 'customer.updated',
-          aggregateType: 'customer',
           aggregateId: customerId,
-          data: { id: customerId, type: customer.type, status: customer.status, changed_fields: ['phone', 'phone_verified_at'] },
+          data: customerEventData({ id: customerId, type: customer.type, status: customer.status }, { changed_fields: ['phone', 'phone_verified_at'] }),
         });
         await auditCustomer(trx, context, 'customer.phone_verified', customerId, { newValues: { merged_customer_ids: merged } });
         return { refused: null, merged, customer };

@@ -2,6 +2,7 @@ import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import { normalizeEmail } from '../../platform/crypto/pii-normalization.ts';
 import type { Executor, Trx } from '../../platform/db/database.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEventData, customerEvents } from './customers.events.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { assertCustomerCanBook } from './customer-booking.ts';
 import { auditCustomer, type CustomerRequestContext } from './customer-context.ts';
@@ -76,12 +77,10 @@ export async function registerVerifiedCustomer(
       email_verified_at: verifiedAt,
       last_activity_at: verifiedAt,
     });
-    await publishEvent(trx, {
+    await publishEvent(trx, customerEvents.updated, {
       tenantId,
-      type: 'customer.updated',
-      aggregateType: 'customer',
       aggregateId: byEmail.id,
-      data: { id: byEmail.id, type: 'registered', status: byEmail.status, changed_fields: ['type', 'email_verified_at'] },
+      data: customerEventData({ id: byEmail.id, type: 'registered', status: byEmail.status }, { changed_fields: ['type', 'email_verified_at'] }),
       previousAttributes: { type: byEmail.type },
     });
     await auditCustomer(trx, context, 'customer.registered', byEmail.id, { newValues: { outcome: 'upgraded' } });

@@ -3,6 +3,7 @@ import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import { normalizeEmail } from '../../platform/crypto/pii-normalization.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEventData, customerEvents } from './customers.events.ts';
 import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
 import { systemContext, auditCustomer } from './customer-context.ts';
 import { scheduleCustomerMaintenance } from './customer-maintenance.job.ts';
@@ -150,13 +151,7 @@ export async function findOrCreateGuestCustomer(
 
 /** The event, audit record and maintenance of a guest record just created. */
 async function announceGuest(trx: Trx, tenantId: string, row: CustomerRow, guest: GuestCustomerInput): Promise<void> {
-  await publishEvent(trx, {
-    tenantId,
-    type: 'customer.created',
-    aggregateType: 'customer',
-    aggregateId: row.id,
-    data: { id: row.id, type: row.type, status: row.status },
-  });
+  await publishEvent(trx, customerEvents.created, { tenantId, aggregateId: row.id, data: customerEventData(row) });
   await auditCustomer(trx, systemContext(tenantId, 'booking_flow'), 'customer.created', row.id, {
     newValues: { type: 'guest', fields: Object.keys(guest), ...(row.contact_unproven ? { contact_unproven: true } : {}) },
   });

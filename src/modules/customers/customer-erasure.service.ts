@@ -1,6 +1,7 @@
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEvents } from './customers.events.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { auditCustomer, type CustomerRequestContext, type CustomersDeps } from './customer-context.ts';
 import type { CustomerDataRegistry, ErasureContext } from './customer-data-registry.ts';
@@ -76,13 +77,7 @@ export async function eraseCustomerInTransaction(
       deletion_scheduled: consentEvidenceDeletionDate(erasedAt).toISOString(),
     });
   }
-  await publishEvent(trx, {
-    tenantId,
-    type: 'customer.erased',
-    aggregateType: 'customer',
-    aggregateId: customerId,
-    data: { id: customerId, reason },
-  });
+  await publishEvent(trx, customerEvents.erased, { tenantId, aggregateId: customerId, data: { id: customerId, reason } });
   await auditCustomer(trx, context, 'customer.erased', customerId, {
     newValues: { reason, deleted_records: report.deleted_records, retained_records: report.retained_records },
   });

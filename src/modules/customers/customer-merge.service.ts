@@ -1,6 +1,7 @@
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEventData, customerEvents } from './customers.events.ts';
 import { notFound, validationError } from '../../platform/http/errors.ts';
 import { auditCustomer, type CustomerRequestContext, type CustomersDeps } from './customer-context.ts';
 import { decryptCustomerPii, EMPTY_PII_COLUMNS, encryptCustomerPii, type CustomerPii } from './customer-pii.ts';
@@ -121,12 +122,10 @@ export async function mergeCustomersInTransaction(
   }
   const row = await repo.updateCustomer(trx, tenantId, survivorId, { marketing_consent: marketing });
 
-  await publishEvent(trx, {
+  await publishEvent(trx, customerEvents.updated, {
     tenantId,
-    type: 'customer.updated',
-    aggregateType: 'customer',
     aggregateId: survivorId,
-    data: { id: survivorId, type: row.type, status: row.status, merged_customer_id: duplicateId },
+    data: customerEventData({ id: survivorId, type: row.type, status: row.status }, { merged_customer_id: duplicateId }),
   });
   await auditCustomer(trx, context, 'customer.merged', survivorId, {
     newValues: { duplicate_id: duplicateId, discarded_fields: discarded, consents_moved: consentsMoved, reassigned },

@@ -7,6 +7,7 @@ import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { AppError, notFound, validationError, type FieldIssue } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { publishEvent } from '../../platform/events/outbox.ts';
+import { customerEventData, customerEvents } from './customers.events.ts';
 import { auditCustomer, type CustomerRequestContext, type CustomersDeps } from './customer-context.ts';
 import { scheduleCustomerMaintenance } from './customer-maintenance.job.ts';
 import {
@@ -20,7 +21,7 @@ import {
 import { DEFAULT_MARKETING_PURPOSE, grantConsentInTransaction, withdrawConsentTypeInTransaction } from './consents.service.ts';
 import * as repo from './customers.repository.ts';
 import type { CreateCustomerBody, CustomerView, ListCustomersQuery, UpdateCustomerBody } from './customers.schemas.ts';
-import type { CustomerPreferences, CustomerRow, CustomerType } from './customers.tables.ts';
+import type { CustomerPreferences, CustomerRow, CustomerStatus, CustomerType } from './customers.tables.ts';
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
@@ -164,14 +165,8 @@ export async function createCustomerInTransaction(
       phone_verified_at: input.phone_verified_at ?? null,
     })
     .catch(rethrowUniqueViolation);
-  await publishEvent(trx, {
-    tenantId,
-    type: 'customer.created',
-    aggregateType: 'customer',
-    aggregateId: row.id,
-    // Events are stored and delivered in clear: ids and non-personal attributes only.
-    data: { id: row.id, type: row.type, status: row.status },
-  });
+  // Events are stored and delivered in clear: ids and non-personal attributes only.
+  await publishEvent(trx, customerEvents.created, { tenantId, aggregateId: row.id, data: customerEventData(row) });
   await auditCustomer(trx, context, 'customer.created', row.id, {
     newValues: { type, fields: Object.keys(input).filter((key) => key !== 'marketing_source') },
   });
@@ -292,15 +287,13 @@ export function createCustomersService(deps: CustomersDeps) {
         if (patch.marketing_consent !== undefined) {
           row = (await repo.findLiveCustomer(trx, tenantId, customerId)) ?? row;
         }
-        const previous: Record<string, unknown> = {};
+        const previous: { status?: CustomerStatus; type?: CustomerType } = {};
         if (row.status !== current.status) previous.status = current.status;
         if (row.type !== current.type) previous.type = current.type;
-        await publishEvent(trx, {
+        await publishEvent(trx, customerEvents.updated, {
           tenantId,
-          type: 'customer.updated',
-          aggregateType: 'customer',
           aggregateId: customerId,
-          data: { id: customerId, type: row.type, status: row.status, changed_fields: changedFields },
+          data: customerEventData({ id: customerId, type: row.type, status: row.status }, { changed_fields: changedFields }),
           previousAttributes: previous,
         });
         await auditCustomer(trx, context, 'customer.updated', customerId, {

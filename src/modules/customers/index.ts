@@ -41,6 +41,7 @@ export {
 } from './customer-booking.ts';
 export { hasMarketingConsent, marketingAudience, withdrawMarketingConsent } from './consents.service.ts';
 export { searchCustomerIds } from './customers.service.ts';
+export { CUSTOMER_EVENTS, customerEvents } from './customers.events.ts';
 export {
   attachVerifiedPhone,
   customerMayHoldSession,

@@ -4,14 +4,16 @@ import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { DomainEvent, EventSubscriber } from '../../platform/events/outbox.ts';
 import { defineJob, type JobDefinition, type JobOutcome } from '../../platform/jobs/job-definition.ts';
 import { cancelPendingJobs, enqueue } from '../../platform/jobs/queue.ts';
+import { bookingEvents } from '../booking/index.ts';
 import {
-  BOOKING_EVENT_TYPES,
   LIVE_BOOKING_STATUSES,
+  PROJECTED_BOOKING_EVENTS,
   findCalendarEntry,
   parseBookingEventData,
   type BookingEventData,
   type CalendarEntryRow,
 } from '../calendar/index.ts';
+import { paymentEvents } from '../payments/index.ts';
 import { composeMessages, type ComposerDeps } from './message-composer.ts';
 import { formatAmount, previousVariables, type BookingSnapshot } from './message-content.ts';
 import type { TemplateKey } from './notification-catalogue.ts';
@@ -19,27 +21,15 @@ import { bookingReminderJob, notificationEventJob } from './notification-jobs.ts
 import * as repo from './notifications.repository.ts';
 import { reminderKey, reminderKeyPrefix, reminderOffsetsFor, reminderSchedule } from './reminders.ts';
 
-const PAYMENT_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.refunded'] as const;
 
 /** Hands each relevant event to the planning job; idempotent through the job's dedupe key (the event id). */
 export const notificationsSubscriber: EventSubscriber = {
   name: 'notifications.plan',
-  types: [...BOOKING_EVENT_TYPES, ...PAYMENT_EVENT_TYPES],
+  events: [...PROJECTED_BOOKING_EVENTS, paymentEvents.succeeded, paymentEvents.failed, paymentEvents.refunded],
   async handle(event: DomainEvent, executor) {
     await enqueue(executor, notificationEventJob, { event_id: event.id }, { tenantId: event.tenantId, dedupeKey: `event:${event.id}` });
   },
 };
-
-const paymentDataSchema = z.object({
-  id: z.string().nullish(),
-  booking_id: z.string().uuid().nullish(),
-  customer_id: z.string().uuid().nullish(),
-  amount: z.number().int().nullish(),
-  currency: z.string().length(3).nullish(),
-  refunded_amount: z.number().int().nullish(),
-  refund_amount: z.number().int().nullish(),
-  refund: z.object({ amount: z.number().int(), currency: z.string().length(3).nullish() }).nullish(),
-});
 
 export function snapshotFromEvent(booking: BookingEventData): BookingSnapshot {
   return {
@@ -94,18 +84,18 @@ async function reconcileReminders(trx: Trx, tenantId: string, eventId: string, b
 /** The message an event sends to the booking's customer, if any. */
 function bookingMessageKey(event: repo.StoredEvent, booking: BookingEventData): TemplateKey | null {
   switch (event.type) {
-    case 'booking.created':
+    case bookingEvents.created.name:
       return booking.status === 'confirmed' ? 'booking.confirmed' : booking.status === 'pending_payment' ? 'booking.pending_payment' : null;
-    case 'booking.confirmed':
+    case bookingEvents.confirmed.name:
       // A held booking confirmed by its payment (the booking module also publishes booking.updated, which sends nothing).
       return 'booking.confirmed';
-    case 'booking.rescheduled':
+    case bookingEvents.rescheduled.name:
       return 'booking.rescheduled';
-    case 'booking.cancelled':
+    case bookingEvents.cancelled.name:
       return 'booking.cancelled';
-    case 'booking.completed':
+    case bookingEvents.completed.name:
       return 'booking.completed';
-    case 'booking.no_show':
+    case bookingEvents.noShow.name:
       return 'booking.no_show';
     default:
       return null;
@@ -155,16 +145,25 @@ async function planBookingEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
   await reconcileReminders(trx, tenantId, event.id, booking.id);
 }
 
+/** A payment event's payment, its message and the amount it tells as refunded, read with the schemas payments declares; null for anything else. */
+function paymentMessageOf(event: repo.StoredEvent) {
+  if (event.type === paymentEvents.refunded.name) {
+    const parsed = paymentEvents.refunded.data.safeParse(event.data);
+    return parsed.success ? { payment: parsed.data, key: 'payment.refunded' as const, refundAmount: parsed.data.refund_amount } : null;
+  }
+  const descriptor = event.type === paymentEvents.succeeded.name ? paymentEvents.succeeded : event.type === paymentEvents.failed.name ? paymentEvents.failed : null;
+  if (descriptor === null) return null;
+  const parsed = descriptor.data.safeParse(event.data);
+  return parsed.success ? { payment: parsed.data, key: descriptor.name, refundAmount: parsed.data.amount } : null;
+}
+
 async function planPaymentEvent(trx: Trx, deps: ComposerDeps, tenantId: string, event: repo.StoredEvent): Promise<void> {
-  const parsed = paymentDataSchema.safeParse(event.data);
-  if (!parsed.success) return;
-  const payment = parsed.data;
-  const entry = payment.booking_id ? await findCalendarEntry(trx, tenantId, payment.booking_id) : undefined;
-  const customerId = payment.customer_id ?? entry?.customer_id ?? null;
-  if (customerId === null) return;
-  const currency = payment.currency ?? payment.refund?.currency ?? null;
-  const refundAmount = payment.refund_amount ?? payment.refund?.amount ?? payment.refunded_amount ?? payment.amount ?? null;
-  const key: TemplateKey = event.type === 'payment.succeeded' ? 'payment.succeeded' : event.type === 'payment.failed' ? 'payment.failed' : 'payment.refunded';
+  const message = paymentMessageOf(event);
+  if (message === null) return;
+  const { payment, key, refundAmount } = message;
+  const entry = await findCalendarEntry(trx, tenantId, payment.booking_id);
+  const customerId = payment.customer_id;
+  const currency = payment.currency;
   await composeMessages(trx, deps, tenantId, {
     key,
     dedupeBase: `event:${event.id}`,
@@ -172,11 +171,8 @@ async function planPaymentEvent(trx: Trx, deps: ComposerDeps, tenantId: string, 
     recipient: { kind: 'customer', customerId },
     booking: entry ? snapshotFromEntry(entry) : undefined,
     extra: (language) => ({
-      payment: { amount: currency !== null && payment.amount != null ? formatAmount(payment.amount, currency, language) : '' },
-      refund: {
-        amount: currency !== null && refundAmount !== null ? formatAmount(refundAmount, currency, language) : '',
-        present: refundAmount !== null && refundAmount > 0,
-      },
+      payment: { amount: formatAmount(payment.amount, currency, language) },
+      refund: { amount: formatAmount(refundAmount, currency, language), present: refundAmount > 0 },
     }),
   });
 }

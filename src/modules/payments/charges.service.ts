@@ -5,7 +5,7 @@ import { isCurrency, isMinorAmount, type Money } from '../../platform/money.ts';
 import type { DepositResult, DepositStatus } from './payments-port.ts';
 import { providerKey, type PaymentsContext } from './payments-context.ts';
 import { PAYMENT_ID_METADATA, PaymentDeclinedError, ProviderUnavailableError, type ProviderIntent } from './payment-provider.ts';
-import { publishPaymentFailed, publishPaymentSucceeded } from './payment-events.ts';
+import { publishPaymentFailed, publishPaymentSucceeded } from './payments.events.ts';
 import { isOpen, outcomeOfIntent } from './payment-status.ts';
 import { applyIntentOutcome, scheduleReconciliation } from './payment-updates.ts';
 import { platformFee } from './platform-fee.ts';

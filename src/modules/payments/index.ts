@@ -3,7 +3,7 @@
  * (Stripe, or the built-in sandbox), refunds, saved payment methods, provider
  * webhooks, platform fees, the businesses' connected accounts (Stripe Connect)
  * and the hosted payment page. Booking uses the `PaymentsPort` built here and
- * listens to `payment.succeeded` / `payment.failed` / `payment.refunded`.
+ * listens to `payment.succeeded`; the events are declared in `payments.events.ts`.
  */
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -30,7 +30,7 @@ export type * from './payments-port.ts';
 export type { AllowedOriginsLookup, BookingLookup, BookingPaymentFacts, FeeRuleLookup, ManageTokenVerifier } from './payments-context.ts';
 export { nextActionSchema, type NextActionView } from './payments.schemas.ts';
 export { openPaymentPageUrlOfBooking, paymentPageKeyFrom } from './payment-page-link.ts';
-export type { PaymentEventType } from './payment-events.ts';
+export { bookingPaymentAfterExpiry, PAYMENT_EVENTS, paymentEvents } from './payments.events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';
 export { platformFee } from './platform-fee.ts';
 

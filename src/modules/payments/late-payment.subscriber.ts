@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import type { Executor } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { PaymentsContext } from './payments-context.ts';
+import { bookingPaymentAfterExpiry } from './payments.events.ts';
 import { isSettled } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import { refundPayment } from './refunds.service.ts';
-
-const afterExpiryData = z.object({ booking_id: z.uuid(), payment_id: z.uuid().nullable().optional() });
 
 /** The key of "refund a success that came too late": shared with `cancelPendingForBooking`, so only one refund happens. */
 export const lateSuccessKey = (paymentId: string): string => `late-success:${paymentId}`;
@@ -29,9 +27,9 @@ export async function refundLateSuccess(context: PaymentsContext, trx: Executor,
 export function latePaymentSubscriber(context: PaymentsContext): EventSubscriber {
   return {
     name: 'payments.refund_after_expiry',
-    types: ['booking.payment_after_expiry'],
+    events: [bookingPaymentAfterExpiry],
     async handle(event, executor) {
-      const data = afterExpiryData.safeParse(event.data);
+      const data = bookingPaymentAfterExpiry.data.safeParse(event.data);
       if (!data.success) return;
       // The fan-out runs in the event's tenant transaction: locks hold until it commits.
       const trx = executor;

@@ -4,7 +4,7 @@ import { afterCommit } from '../../platform/db/transaction-context.ts';
 import type { JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import type { PaymentsContext } from './payments-context.ts';
-import { publishPaymentFailed, publishPaymentSucceeded } from './payment-events.ts';
+import { publishPaymentFailed, publishPaymentSucceeded } from './payments.events.ts';
 import { transitionFor, type IntentOutcome } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow } from './payments.repository.ts';

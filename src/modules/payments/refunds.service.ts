@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { BookingRefundRequest, RefundResult } from './payments-port.ts';
 import { providerKey, providerOf, type PaymentsContext } from './payments-context.ts';
 import { PaymentDeclinedError, ProviderUnavailableError } from './payment-provider.ts';
-import { publishPaymentRefunded } from './payment-events.ts';
+import { publishPaymentRefunded } from './payments.events.ts';
 import { isSettled, statusAfterRefunds } from './payment-status.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentRow, RefundRow } from './payments.repository.ts';

@@ -18,7 +18,7 @@ import { webhookEndpointsReencryption } from './webhook-key-rotation.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 import './webhooks.tables.ts';
 
-export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhooks.schemas.ts';
+export { CATALOGUE_EVENTS, EVENT_CATALOGUE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.ts';
 export type { EndpointDisabledNotifier } from './webhook-delivery.job.ts';
 export { signWebhook } from './webhook-signature.ts';
 

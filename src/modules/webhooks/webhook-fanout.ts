@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import * as deliveries from './webhook-deliveries.repository.ts';
 import { endpointsFor } from './webhook-endpoints.repository.ts';
 import { enqueueDelivery } from './webhook-delivery.job.ts';
-import { WEBHOOK_EVENT_TYPES } from './webhooks.schemas.ts';
+import { WEBHOOK_EVENTS } from './webhook-events.ts';
 
 export const WEBHOOK_API_VERSION = '2026-01-01';
 
@@ -35,7 +35,7 @@ export function webhookEventBody(event: DomainEvent, pendingWebhooks: number, li
 export function createWebhookFanoutSubscriber(options: { livemode: boolean }): EventSubscriber {
   return {
     name: 'webhooks.fanout',
-    types: WEBHOOK_EVENT_TYPES,
+    events: WEBHOOK_EVENTS,
     async handle(event: DomainEvent, executor: Executor): Promise<void> {
       const targets = await endpointsFor(executor, event.tenantId, event.type);
       if (targets.length === 0) return;

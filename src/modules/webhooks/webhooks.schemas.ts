@@ -1,20 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../platform/http/pagination.ts';
-
-/** The event types an endpoint may subscribe to (API.md "Outgoing webhooks"). */
-export const WEBHOOK_EVENT_TYPES = [
-  'booking.created',
-  'booking.updated',
-  'booking.cancelled',
-  'booking.completed',
-  'booking.no_show',
-  'payment.succeeded',
-  'payment.failed',
-  'payment.refunded',
-  'customer.created',
-  'customer.updated',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+import { WEBHOOK_EVENT_TYPES } from './webhook-events.ts';
 
 const eventsSchema = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))

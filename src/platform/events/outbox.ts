@@ -6,6 +6,7 @@ import { deferWrites } from '../db/transaction-context.ts';
 import { withTenant } from '../db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../jobs/job-definition.ts';
 import { JOBS_CHANNEL } from '../jobs/queue.ts';
+import { checkEvent, type AnyEventDescriptor, type CheckedEvent, type EventInput } from './event-descriptor.ts';
 
 /** A domain event as stored and as handed to subscribers. */
 export interface DomainEvent {
@@ -19,15 +20,6 @@ export interface DomainEvent {
   createdAt: string;
 }
 
-export interface NewEvent {
-  tenantId: string;
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  data: Record<string, unknown>;
-  previousAttributes?: Record<string, unknown>;
-}
-
 /**
  * Something that reacts to events. It runs at least once per event, so it
  * must be idempotent (typically: enqueue its own job with the event id as
@@ -35,23 +27,25 @@ export interface NewEvent {
  */
 export interface EventSubscriber {
   name: string;
-  /** Event types it wants; '*' for all. */
-  types: readonly string[];
+  /** The events it wants, as their producers declare them (`<module>.events.ts`). */
+  events: readonly AnyEventDescriptor[];
   handle(event: DomainEvent, executor: Executor): Promise<void>;
 }
 
 /**
  * Records an event in the caller's transaction and enqueues its fan-out: the
- * event exists if and only if the change that caused it committed.
+ * event exists if and only if the change that caused it committed. The event is
+ * named by its descriptor, and its data is checked against the descriptor's
+ * schema first (`EventPayloadError` when it does not match: nothing is written).
  */
-export async function publishEvent(executor: Executor, event: NewEvent): Promise<string> {
-  const [id] = await publishEvents(executor, [event]);
+export async function publishEvent<D extends AnyEventDescriptor>(executor: Executor, descriptor: D, input: EventInput<D>): Promise<string> {
+  const [id] = await publishEvents(executor, [checkEvent(descriptor, input)]);
   if (id === undefined) throw new Error('event insert returned no id');
   return id;
 }
 
 /**
- * `publishEvent` for several events: the events, their fan-out jobs (dedupe key = event id)
+ * `publishEvent` for several events, each checked by `checkEvent`: the events, their fan-out jobs (dedupe key = event id)
  * and the NOTIFY (delivered at commit) that wakes idle workers, as `enqueue` would send it.
  * Inside `withTenant` / `withPlatform` they are queued with the transaction's other deferred
  * writes and reach the database in one statement before commit (transaction-context.ts);
@@ -61,7 +55,7 @@ export async function publishEvent(executor: Executor, event: NewEvent): Promise
  */
 export async function publishEvents(
   executor: Executor,
-  events: readonly NewEvent[],
+  events: readonly CheckedEvent[],
   options: { alongside?: OperationNodeSource } = {},
 ): Promise<string[]> {
   const ids = events.map(() => randomUUID());
@@ -135,7 +129,7 @@ export function createEventFanoutJob(subscribers: readonly EventSubscriber[]): J
           createdAt: new Date(stored.created_at).toISOString(),
         };
         for (const subscriber of subscribers) {
-          if (subscriber.types.includes('*') || subscriber.types.includes(event.type)) {
+          if (subscriber.events.some((wanted) => wanted.name === event.type)) {
             await subscriber.handle(event, trx);
           }
         }
