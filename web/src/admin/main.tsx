@@ -68,8 +68,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('admin.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    {/* Mantine's CSS variables come from its stylesheet (the page's CSP refuses inline <style>). */}
-    <MantineProvider withCssVariables={false} defaultColorScheme="auto">
+    {/* Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its stylesheet, and no component uses hiddenFrom/visibleFrom. */}
+    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto">
       <LocalizedDates>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>

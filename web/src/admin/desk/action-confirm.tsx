@@ -42,8 +42,9 @@ export function ActionConfirm({ booking, action, onClose }: { booking: Booking; 
       },
     );
 
+  // lockScroll off: Mantine's scroll lock writes a <style> element, which the page's CSP refuses.
   return (
-    <Modal opened onClose={onClose} title={t(`actions.confirmTitle.${key}`, { name })} centered>
+    <Modal opened onClose={onClose} title={t(`actions.confirmTitle.${key}`, { name })} centered lockScroll={false} closeButtonProps={{ 'aria-label': t('actions.back') }}>
       <Stack gap="md">
         <Text>{t(`actions.confirmBody.${key}`, { time: timeIn(new Date(), booking.time_zone, i18n.language) })}</Text>
         {action === 'cancel' && (

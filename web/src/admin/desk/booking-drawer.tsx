@@ -109,6 +109,8 @@ export function BookingDrawer({ bookingId, me, onClose }: { bookingId: string | 
       onClose={onClose}
       position="right"
       size="md"
+      // Mantine's scroll lock writes a <style> element, which the page's CSP refuses.
+      lockScroll={false}
       title={booking.data ? t('detail.title', { number: booking.data.booking_number }) : t('loading')}
       closeButtonProps={{ 'aria-label': t('detail.close') }}
     >

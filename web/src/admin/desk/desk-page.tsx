@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Paper, Select, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
+import { DateInput } from '@mantine/dates';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BOOKING_STATUSES_SHOWN } from './statuses.ts';
@@ -16,7 +16,7 @@ function BookingRow({ booking, onOpen }: { booking: Booking; onOpen: () => void 
   const name = [booking.customer.first_name, booking.customer.last_name].filter(Boolean).join(' ');
   return (
     <li>
-      <UnstyledButton className={classes.row} onClick={onOpen} data-testid="booking-row" aria-label={t('desk.open', { number: booking.booking_number })}>
+      <UnstyledButton className={classes.row} onClick={onOpen} data-testid="booking-row" data-booking-number={booking.booking_number}>
         <span className={classes.time}>{timeIn(booking.start_time, booking.time_zone, i18n.language)}</span>
         <span className={classes.who}>
           <Text fw={600} component="span" className={classes.name}>
@@ -59,7 +59,7 @@ export function DeskPage({ me }: { me: Me | undefined }) {
         <Button variant={date === todayIn(zone) ? 'filled' : 'default'} onClick={() => setFilters((current) => ({ ...current, date: todayIn(zone) }))} data-testid="filter-today">
           {t('desk.today')}
         </Button>
-        <DatePickerInput
+        <DateInput
           label={t('desk.date')}
           value={date}
           onChange={(value) => setFilters((current) => ({ ...current, date: value ?? null }))}

@@ -1,4 +1,4 @@
-import { AppShell, Box, Burger, Button, Group, Menu, NavLink, Text } from '@mantine/core';
+import { Box, Burger, Button, Group, Menu, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
+import classes from './admin-shell.module.css';
 import { LanguageSwitch } from './language-switch.tsx';
 
 /** The business switcher: only when the person works for more than one business. */
@@ -43,34 +44,32 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
   const location = useLocation();
   const person = me.user ? [me.user.first_name, me.user.last_name].filter(Boolean).join(' ') || me.user.email : me.actor.id;
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
-            <Text fw={700} truncate data-testid="business-name">
-              {me.tenant?.name ?? 'ReserveHub'}
-            </Text>
-          </Group>
-          <Group gap="xs" wrap="nowrap">
-            <BusinessSwitcher me={me} />
-            <Menu position="bottom-end">
-              <Menu.Target>
-                <Button variant="default" size="xs" aria-label={t('shell.account')} data-testid="account-menu">
-                  {person}
-                </Button>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Label>{t(`roles.${me.role}`, { defaultValue: me.role })}</Menu.Label>
-                <Menu.Item onClick={() => logout.mutate()} data-testid="sign-out">
-                  {t('shell.signOut')}
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
-          </Group>
+    <div className={classes.frame}>
+      <header className={classes.header}>
+        <Group gap="sm" wrap="nowrap">
+          <Burger opened={opened} onClick={toggle} size="sm" className={classes.burger} aria-label={t('shell.menu')} aria-expanded={opened} aria-controls="admin-nav" />
+          <Text fw={700} truncate data-testid="business-name">
+            {me.tenant?.name ?? 'ReserveHub'}
+          </Text>
         </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label={t('shell.nav')}>
+        <Group gap="xs" wrap="nowrap">
+          <BusinessSwitcher me={me} />
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" size="xs" data-testid="account-menu">
+                {person}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown aria-label={t('shell.account')}>
+              <Menu.Label>{t(`roles.${me.role}`, { defaultValue: me.role })}</Menu.Label>
+              <Menu.Item onClick={() => logout.mutate()} data-testid="sign-out">
+                {t('shell.signOut')}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </header>
+      <nav id="admin-nav" className={classes.nav} data-open={opened} aria-label={t('shell.nav')}>
         <NavLink
           component={Link}
           to="/admin/bookings"
@@ -82,8 +81,8 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
         <Box mt="auto">
           <LanguageSwitch />
         </Box>
-      </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
-    </AppShell>
+      </nav>
+      <main className={classes.main}>{children}</main>
+    </div>
   );
 }
