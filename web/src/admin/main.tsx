@@ -71,7 +71,7 @@ createRoot(root).render(
     {/* Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its stylesheet, and no component uses hiddenFrom/visibleFrom. */}
     <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto">
       <LocalizedDates>
-        <Notifications position="top-right" />
+        <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
             <Routes>
