@@ -20,10 +20,10 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.build-stamp');
-/** One Vite build per configuration, in order, into the same dist/: the app's pages, then the widget loader. */
-const CONFIGS = ['vite.config.ts', 'vite.widget.config.ts'];
+/** One Vite build per configuration, in order, into the same dist/: the public pages (Preact), the dashboard (React), then the widget loader. */
+const CONFIGS = ['vite.config.ts', 'vite.admin.config.ts', 'vite.widget.config.ts'];
 /** Everything the build reads besides node_modules. */
-const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/vite.config.ts', 'web/vite.widget.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
+const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/admin.html', 'web/vite.config.ts', 'web/vite.admin.config.ts', 'web/vite.widget.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
 
 function files(path: string): string[] {
   if (!existsSync(path)) return [];

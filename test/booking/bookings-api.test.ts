@@ -198,16 +198,44 @@ describe('GET and PATCH /bookings/{id}', () => {
 
   it('check_in records the actual start, check_out completes; no_show frees the slot', async () => {
     const a = await book(madridSlot(16, '09:00'));
-    const checkedIn = await call('PATCH', `/api/v1/bookings/${a.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'check_in' } });
-    expect(checkedIn.body.data.status).toBe('confirmed');
-    expect(checkedIn.body.data.actual_start_time).not.toBeNull();
-    const out = await call('PATCH', `/api/v1/bookings/${a.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'check_out' } });
-    expect(out.body.data.status).toBe('completed');
-    expect(out.body.data.actual_end_time).not.toBeNull();
     const b = await book(madridSlot(16, '10:00'));
-    const noShow = await call('PATCH', `/api/v1/bookings/${b.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'mark_no_show' } });
-    expect(noShow.body.data.status).toBe('no_show');
+    // The desk acts on the day: from the first booking's start on.
+    app.clock.now = new Date(Date.parse(a.body.data.start_time) + 5 * 60_000);
+    try {
+      const checkedIn = await call('PATCH', `/api/v1/bookings/${a.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'check_in' } });
+      expect(checkedIn.body.data.status).toBe('confirmed');
+      expect(checkedIn.body.data.actual_start_time).not.toBeNull();
+      const out = await call('PATCH', `/api/v1/bookings/${a.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'check_out' } });
+      expect(out.body.data.status).toBe('completed');
+      expect(out.body.data.actual_end_time).not.toBeNull();
+      app.clock.now = new Date(Date.parse(b.body.data.start_time) + 15 * 60_000);
+      const noShow = await call('PATCH', `/api/v1/bookings/${b.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'mark_no_show' } });
+      expect(noShow.body.data.status).toBe('no_show');
+    } finally {
+      app.clock.now = null;
+    }
     expect((await book(madridSlot(16, '10:00'))).status).toBe(201);
+  });
+
+  it.each(['complete', 'check_out', 'mark_no_show'])('refuses %s before the booking starts (422 POLICY_VIOLATION, not_started)', async (action) => {
+    const slot = { complete: '11:00', check_out: '12:00', mark_no_show: '13:00' }[action] ?? '14:00';
+    const booking = await book(madridSlot(18, slot));
+    app.clock.now = new Date(Date.parse(booking.body.data.start_time) - 60_000);
+    try {
+      const early = await call('PATCH', `/api/v1/bookings/${booking.body.data.id}`, { auth: tokenFor(tenant), body: { action } });
+      expect(early.status).toBe(422);
+      expect(early.body.error).toMatchObject({ code: 'POLICY_VIOLATION', details: { reason: 'not_started' } });
+      const unchanged = await call('GET', `/api/v1/bookings/${booking.body.data.id}`, { auth: tokenFor(tenant) });
+      expect(unchanged.body.data.status).toBe('confirmed');
+      // Checking in early is fine: customers arrive before their time.
+      const checkedIn = await call('PATCH', `/api/v1/bookings/${booking.body.data.id}`, { auth: tokenFor(tenant), body: { action: 'check_in' } });
+      expect(checkedIn.status).toBe(200);
+      app.clock.now = new Date(Date.parse(booking.body.data.start_time));
+      const onTime = await call('PATCH', `/api/v1/bookings/${booking.body.data.id}`, { auth: tokenFor(tenant), body: { action } });
+      expect(onTime.status, JSON.stringify(onTime.body)).toBe(200);
+    } finally {
+      app.clock.now = null;
+    }
   });
 
   it('writes one event per change in the outbox', async () => {

@@ -386,6 +386,10 @@ describe('my bookings', () => {
     const done = body<Booking>(
       await call('POST', '/api/v1/me/bookings', session.headers, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() }),
     ).data;
+    // The visit has happened (a booking can be completed only from its start time).
+    await asPlatform(t, (trx) =>
+      sql`update bookings set start_time = now() - interval '2 hours', end_time = now() - interval '1 hour' where id = ${done.id}`.execute(trx),
+    );
     const completed = await call('PATCH', `/api/v1/bookings/${done.id}`, owner.headers, { action: 'complete', internal_notes: 'Staff only remark' });
     expect(completed.statusCode, completed.body).toBe(200);
 

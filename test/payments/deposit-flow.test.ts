@@ -225,6 +225,40 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     expect((await book(madridSlot(12, '09:00'), { payment_method_id: 'pm_card_visa' })).status).toBe(201);
   });
 
+  /** Moves a booking's time to `hours` from now, so the policy's notice is exact (the tiers depend on it). */
+  /** A guest booking made at the desk (the public per-address limit is the guest tests' concern, not this one's). */
+  const bookAtDesk = async (start: string) => {
+    const response = await post('/api/v1/bookings', { service_id: serviceId, resource_id: resourceId, start_time: start, customer: guest(), payment_method_id: 'pm_card_visa' });
+    expect(response.statusCode, response.body).toBe(201);
+    return { envelope: body<BookingView>(response) };
+  };
+  const startIn = (id: string, hours: number) =>
+    asPlatform(t, (trx) =>
+      sql`update bookings set start_time = now() + make_interval(hours => ${hours}), end_time = now() + make_interval(hours => ${hours + 1}) where id = ${id}`.execute(trx),
+    );
+
+  it("refunds the whole deposit when the business cancels, where the customer's own cancellation would get a tier", async () => {
+    const created = await bookAtDesk(madridSlot(13, '09:00'));
+    const id = created.envelope.data.id;
+    // 30 h ahead: a customer with an account would get 50 %, a guest could no longer cancel (default guest window 48 h).
+    await startIn(id, 30);
+    const byGuest = await t.server.inject({ method: 'PATCH', url: `/api/v1/manage/${tokenOf(created.envelope.data)}`, payload: { action: 'cancel' } });
+    expect(byGuest.statusCode).toBe(422);
+    expect(body(byGuest).error).toMatchObject({ code: 'POLICY_VIOLATION' });
+    const cancelled = await t.server.inject({ method: 'PATCH', url: `/api/v1/bookings/${id}`, headers: owner.headers, payload: { action: 'cancel', cancellation_reason: 'Stylist ill' } });
+    expect(cancelled.statusCode).toBe(200);
+    expect(body<BookingView>(cancelled).data.refund).toMatchObject({ amount: 1500, currency: 'EUR' });
+  });
+
+  it('holds a guest to the stricter default terms when the service sets none: 60 h ahead refunds half, not all', async () => {
+    const created = await bookAtDesk(madridSlot(13, '11:00'));
+    await startIn(created.envelope.data.id, 60);
+    // The policy gives 100 % from 48 h; a guest needs twice the notice for it (96 h) and gets the 50 % tier (from 48 h).
+    const cancelled = await t.server.inject({ method: 'PATCH', url: `/api/v1/manage/${tokenOf(created.envelope.data)}`, payload: { action: 'cancel' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(body<BookingView>(cancelled).data.refund).toMatchObject({ amount: 750, currency: 'EUR' });
+  });
+
   it('computes a zero-decimal (JPY) deposit in whole yen', async () => {
     const yenOwner = await signupTenant(t, { currency: 'JPY' });
     const yen = await makeCatalog(yenOwner, { price: { amount: 4999, currency: 'JPY' }, deposit: { type: 'percentage', value: 30 } });

@@ -23,6 +23,7 @@ beforeAll(async () => {
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'booking.html'), '<!doctype html><title>booking entry</title>');
   writeFileSync(join(dist, 'embed.html'), '<!doctype html><title>embed entry</title>');
+  writeFileSync(join(dist, 'admin.html'), '<!doctype html><title>admin entry</title>');
   writeFileSync(join(dist, 'assets', 'booking-Ab12Cd.js'), 'console.log(1)');
   writeFileSync(join(dist, 'assets', 'booking-Ab12Cd.js.br'), brotliCompressSync('console.log(1)'));
   writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -68,6 +69,16 @@ describe('web app pages', () => {
     expect(cspOf(response.headers['content-security-policy']).get('frame-ancestors')).toBe('*');
     expect(cspOf(response.headers['content-security-policy']).get('script-src')).toBe("'self'");
     expect(response.headers['x-frame-options']).toBeUndefined();
+  });
+
+  it.each(['/admin', '/admin/login', '/admin/bookings'])('%s answers the dashboard entry, which nobody may frame', async (url) => {
+    const response = await get(url);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('admin entry');
+    const csp = cspOf(response.headers['content-security-policy']);
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    expect(csp.get('style-src')).toBe("'self'");
+    expect(String(response.headers['content-security-policy'])).not.toContain('unsafe-inline');
   });
 
   it('a browser that accepts brotli gets the build\'s precompressed file, others the plain one', async () => {

@@ -52,6 +52,7 @@ export class ProductProcess {
   #exited: Promise<number | null> = Promise.resolve(null);
   #database: TestDatabase | null = null;
   #dataDir: string | null = null;
+  #env: Record<string, string> = {};
 
   /** Starts `start` (migrate, seed the demo business, serve, work) and waits until /ready answers. */
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<void> {
@@ -77,6 +78,30 @@ export class ProductProcess {
       this.#dataDir = mkdtempSync(join(tmpdir(), 'reservehub-e2e-'));
       env.DATA_DIR = this.#dataDir;
     }
+    this.#env = env;
+    await this.#spawn(timeoutMs);
+  }
+
+  /**
+   * Stops the product, runs `statements` on its embedded database (as an operator would with psql while
+   * it is down: for what no API may do, such as a booking whose time has come), and starts it again on
+   * the same data and port. Embedded database only.
+   */
+  async restartAfterSql(statements: readonly string[], timeoutMs = 120_000): Promise<void> {
+    if (!this.#dataDir) throw new Error('restartAfterSql needs the embedded database');
+    await this.#terminate();
+    const { openPglite } = await import('../../src/platform/db/database.ts');
+    const handle = await openPglite({ dataDir: join(this.#dataDir, 'pglite') });
+    try {
+      for (const statement of statements) await handle.pglite.exec(statement);
+    } finally {
+      await handle.close();
+    }
+    await this.#spawn(timeoutMs);
+  }
+
+  async #spawn(timeoutMs: number): Promise<void> {
+    const env = this.#env;
     const child = spawn(process.execPath, ['src/main.ts', 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString('utf8')));
@@ -114,8 +139,7 @@ export class ProductProcess {
     return ((await login.json()) as { data: { access_token: string } }).data.access_token;
   }
 
-  /** SIGTERM, as an orchestrator stops it; then its scratch database goes. */
-  async stop(): Promise<void> {
+  async #terminate(): Promise<void> {
     const child = this.#child;
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -123,6 +147,11 @@ export class ProductProcess {
       await this.#exited;
       clearTimeout(timer);
     }
+  }
+
+  /** SIGTERM, as an orchestrator stops it; then its scratch database goes. */
+  async stop(): Promise<void> {
+    await this.#terminate();
     await this.#database?.close();
     if (this.#dataDir) rmSync(this.#dataDir, { recursive: true, force: true });
   }

@@ -87,17 +87,18 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     await expect.poll(() => page.$('[data-testid="email-error"]'), POLL).toBeNull();
     await page.fill('[data-testid="phone"]', '+34 600 000 000');
     await page.fill('[data-testid="notes"]', 'Primera vez');
-    // The price and the terms are read before confirming (Corte: no deposit, so no refund terms).
+    // The price and the terms are read before confirming (Corte: no deposit, so no refund terms). The service's
+    // window is 2 h; a guest is held to the stricter default guest terms (§2.1.5): twice the notice, at least 24 h more.
     expect(await page.textContent('[data-testid="terms-total"]')).toMatch(/^20\s€$/);
     expect(await page.$('[data-testid="terms-deposit"]')).toBeNull();
-    expect(await page.textContent('[data-testid="booking-terms"]')).toContain('Puedes cancelar en línea hasta 2 horas antes de la cita.');
+    expect(await page.textContent('[data-testid="booking-terms"]')).toContain('Puedes cancelar en línea hasta 26 horas antes de la cita.');
     await captureStep(page, 'details-es');
 
     // Both languages: switching keeps what was typed.
     await page.click('[data-testid="language-en"]');
     await expect.poll(() => page.textContent('label[for="field-firstName"]'), POLL).toBe('First name');
     expect(await page.inputValue('[data-testid="first-name"]')).toBe('Ana');
-    expect(await page.textContent('[data-testid="booking-terms"]')).toContain('You can cancel online up to 2 hours before the appointment.');
+    expect(await page.textContent('[data-testid="booking-terms"]')).toContain('You can cancel online up to 26 hours before the appointment.');
     await captureStep(page, 'details-switched-en');
     await page.click('[data-testid="language-es"]');
     await expect.poll(() => page.textContent('label[for="field-firstName"]'), POLL).toBe('Nombre');

@@ -16,7 +16,7 @@ import { findResourcesWithZones, findServiceSnapshot, type CancellationPolicy } 
 import { bookingPaymentAfterExpiry, type RefundResult } from '../payments/index.ts';
 import { isSlotBookable } from '../scheduling/index.ts';
 import { returnBookingQuota } from '../tenancy/index.ts';
-import { canCancel, canReschedule, noShowSettlement, refundForCancellation } from './booking-policy.ts';
+import { canCancel, canReschedule, cancellationRefund, mayClose, noShowSettlement } from './booking-policy.ts';
 import { holdsSlot, transitionsForApiAction, type BookingApiAction } from './booking-state.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -111,6 +111,9 @@ export class BookingActionsService {
     let refund: RefundResult | null = null;
     let changes: BookingChanges = { status: plan.to };
     let details: Record<string, unknown> = {};
+    if ((action === 'complete' || action === 'check_out' || action === 'mark_no_show') && !mayClose(clock)) {
+      throw policyViolation('This booking has not started yet; it can be completed or marked as a no-show from its start time', 'not_started');
+    }
 
     switch (action) {
       case 'cancel': {
@@ -118,7 +121,7 @@ export class BookingActionsService {
           const decision = canCancel({ ...clock, policy, actorCanCancelAnytime: anytime });
           if (!decision.allowed) throw policyViolation('The cancellation window has passed for this booking', decision.reason);
         }
-        refund = await this.#refund(trx, tenantId, row, policy, now, 'cancellation');
+        refund = await this.#refund(trx, tenantId, row, policy, now, actor.staff);
         changes = { ...changes, cancelled_at: now, cancelled_by: actor.auth?.userId ?? actor.id, cancellation_reason: patch.cancellation_reason ?? null };
         details = { refund_amount: refund?.amount ?? 0 };
         // Booked and cancelled the same day: the plan quota it took is given back.
@@ -200,7 +203,7 @@ export class BookingActionsService {
     const clock = { startTime: row.start_time.getTime(), now: now.getTime(), customerType: row.customer_type };
     const anytime = actor.auth?.can('cancel_anytime', 'Booking') ?? false;
     const decision = policy ? canCancel({ ...clock, policy, actorCanCancelAnytime: anytime }) : { allowed: true, reason: 'within_window' };
-    const amount = policy ? refundForCancellation({ ...clock, policy, paidAmount: row.deposit_paid }) : row.deposit_paid;
+    const amount = cancellationRefund({ ...clock, policy, paidAmount: row.deposit_paid, byBusiness: actor.staff });
     return { allowed: decision.allowed, reason: decision.reason, amount: decision.allowed ? amount : 0 };
   }
 
@@ -316,12 +319,11 @@ export class BookingActionsService {
     return service?.cancellation_policy ?? null;
   }
 
-  async #refund(trx: Trx, tenantId: string, row: BookingRow, policy: CancellationPolicy | null, now: Date, reason: string): Promise<RefundResult | null> {
+  /** The cancellation's refund: all of it when the business cancels, else by the policy's tiers. */
+  async #refund(trx: Trx, tenantId: string, row: BookingRow, policy: CancellationPolicy | null, now: Date, byBusiness: boolean): Promise<RefundResult | null> {
     if (row.deposit_paid === 0) return null;
-    const amount = policy
-      ? refundForCancellation({ startTime: row.start_time.getTime(), now: now.getTime(), policy, customerType: row.customer_type, paidAmount: row.deposit_paid })
-      : row.deposit_paid;
-    return this.#refundAmount(trx, tenantId, row, amount, reason);
+    const amount = cancellationRefund({ startTime: row.start_time.getTime(), now: now.getTime(), policy, customerType: row.customer_type, paidAmount: row.deposit_paid, byBusiness });
+    return this.#refundAmount(trx, tenantId, row, amount, 'cancellation');
   }
 
   async #refundAmount(trx: Trx, tenantId: string, row: BookingRow, amount: number, reason: string): Promise<RefundResult | null> {

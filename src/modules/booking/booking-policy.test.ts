@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cancellationPolicySchema, type CancellationPolicy } from '../catalog/index.ts';
-import { type CustomerType, canCancel, canReschedule, noShowSettlement, refundForCancellation, refundPercentage } from './booking-policy.ts';
+import { type CustomerType, canCancel, canReschedule, cancellationRefund, mayClose, noShowSettlement, refundForCancellation, refundPercentage } from './booking-policy.ts';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -150,6 +150,72 @@ describe('canReschedule', () => {
   });
 });
 
+/** A service that sets no guest terms: guests get the stricter defaults (§2.1.5). */
+const NO_GUEST_BLOCK: CancellationPolicy = cancellationPolicySchema.parse({
+  window_hours: 24,
+  rules: [
+    { min_hours: 48, refund_percentage: 100 },
+    { min_hours: 24, refund_percentage: 50 },
+  ],
+});
+
+describe('default guest terms (a service with no guest block)', () => {
+  it.each<[string, number, CustomerType, number]>([
+    ['refunds a registered customer 100% 48 h before', hoursBefore(48), 'registered', 100],
+    ['refunds a guest only 50% 48 h before (tiers need twice the notice: 96 h and 48 h)', hoursBefore(48), 'guest', 50],
+    ['refunds a guest 100% 96 h before', hoursBefore(96), 'guest', 100],
+    ['refunds a registered customer 50% 30 h before', hoursBefore(30), 'registered', 50],
+    ['refunds a guest nothing 30 h before', hoursBefore(30), 'guest', 0],
+  ])('%s', (_name, now, customerType, percent) => {
+    expect(refundPercentage({ startTime: START, now, policy: NO_GUEST_BLOCK, customerType })).toBe(percent);
+  });
+
+  it.each<[string, number, CustomerType, boolean]>([
+    ['lets a registered customer cancel 30 h before (window 24 h)', hoursBefore(30), 'registered', true],
+    ['refuses a guest 30 h before (default guest window 48 h)', hoursBefore(30), 'guest', false],
+    ['lets a guest cancel exactly 48 h before', hoursBefore(48), 'guest', true],
+  ])('%s', (_name, now, customerType, allowed) => {
+    expect(canCancel({ startTime: START, now, policy: NO_GUEST_BLOCK, customerType, actorCanCancelAnytime: false }).allowed).toBe(allowed);
+  });
+
+  it('adds at least a day for guests where the general window is short or zero', () => {
+    const anytime = cancellationPolicySchema.parse({ window_hours: 0, rules: [{ min_hours: 0, refund_percentage: 100 }] });
+    expect(canCancel({ startTime: START, now: hoursBefore(1), policy: anytime, customerType: 'registered', actorCanCancelAnytime: false }).allowed).toBe(true);
+    expect(canCancel({ startTime: START, now: hoursBefore(23), policy: anytime, customerType: 'guest', actorCanCancelAnytime: false }).allowed).toBe(false);
+    expect(refundPercentage({ startTime: START, now: hoursBefore(23), policy: anytime, customerType: 'guest' })).toBe(0);
+    expect(refundPercentage({ startTime: START, now: hoursBefore(24), policy: anytime, customerType: 'guest' })).toBe(100);
+  });
+
+  it('keeps a guest block the service sets, completing what it leaves out from the base terms', () => {
+    const windowOnly = cancellationPolicySchema.parse({ ...NO_GUEST_BLOCK, guest: { window_hours: 30 } });
+    expect(canCancel({ startTime: START, now: hoursBefore(31), policy: windowOnly, customerType: 'guest', actorCanCancelAnytime: false }).allowed).toBe(true);
+    expect(refundPercentage({ startTime: START, now: hoursBefore(48), policy: windowOnly, customerType: 'guest' })).toBe(100);
+  });
+});
+
+describe('cancellationRefund', () => {
+  const at = { startTime: START, now: hoursBefore(12), customerType: 'registered' as const, paidAmount: 4_000 };
+  it.each<[string, CancellationPolicy | null, boolean, CustomerType, number]>([
+    ['refunds the customer by the tiers when they cancel 12 h before', POLICY, false, 'registered', 2_000],
+    ['refunds everything when the business cancels 12 h before', POLICY, true, 'registered', 4_000],
+    ['refunds a guest everything when the business cancels, whatever the guest terms', POLICY, true, 'guest', 4_000],
+    ['refunds everything without a policy', null, false, 'registered', 4_000],
+  ])('%s', (_name, policy, byBusiness, customerType, expected) => {
+    expect(cancellationRefund({ ...at, policy, byBusiness, customerType })).toBe(expected);
+  });
+});
+
+describe('mayClose (complete, check out, no-show)', () => {
+  it.each<[string, number, boolean]>([
+    ['refuses a day before the start', hoursBefore(24), false],
+    ['refuses a minute before the start', START - MINUTE, false],
+    ['allows exactly at the start', START, true],
+    ['allows after the start', START + 30 * MINUTE, true],
+  ])('%s', (_name, now, allowed) => {
+    expect(mayClose({ startTime: START, now })).toBe(allowed);
+  });
+});
+
 describe('policy properties', () => {
   const ruleArb = fc.record({
     min_hours: fc.integer({ min: 0, max: 200 }),
@@ -210,6 +276,22 @@ describe('policy properties', () => {
         const guestMayCancel = canCancel({ ...at, customerType: 'guest', actorCanCancelAnytime: admin }).allowed;
         const registeredMayCancel = canCancel({ ...at, customerType: 'registered', actorCanCancelAnytime: admin }).allowed;
         if (guestMayCancel) expect(registeredMayCancel).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the default guest terms never treat a guest better than a registered customer', () => {
+    fc.assert(
+      fc.property(fc.record({ window_hours: fc.integer({ min: 0, max: 100 }), rules: rulesArb }), noticeArb, (raw, notice) => {
+        const parsed = cancellationPolicySchema.safeParse(raw);
+        fc.pre(parsed.success);
+        if (!parsed.success) return;
+        const at = { startTime: START, now: START - notice, policy: parsed.data };
+        expect(refundPercentage({ ...at, customerType: 'guest' })).toBeLessThanOrEqual(refundPercentage({ ...at, customerType: 'registered' }));
+        if (canCancel({ ...at, customerType: 'guest', actorCanCancelAnytime: false }).allowed) {
+          expect(canCancel({ ...at, customerType: 'registered', actorCanCancelAnytime: false }).allowed).toBe(true);
+        }
       }),
       { numRuns: 500 },
     );

@@ -5,18 +5,18 @@
  * is integer minor units of the booking's currency.
  */
 import { type Money, assertMinorAmount, percentOf } from '../../platform/money.ts';
-import { hoursToMs, percentageForNotice, type CancellationPolicy, type RefundRule } from '../catalog/index.ts';
+import { hoursToMs, percentageForNotice, withGuestTerms, type CancellationPolicy, type RefundRule } from '../catalog/index.ts';
 
 /** Registered customers have an account; guests booked with contact details only. */
 export type CustomerType = 'registered' | 'guest';
 
-/** Window and rules that apply to this customer type (guest overrides replace the base values). */
+/**
+ * Window and rules that apply to this customer type: guests are held to the service's guest terms,
+ * or to the stricter default ones when it sets none (catalog's `withGuestTerms`, §2.1.5).
+ */
 function termsFor(policy: CancellationPolicy, customerType: CustomerType): { windowMs: number; rules: readonly RefundRule[] } {
-  const guest = customerType === 'guest' ? policy.guest : undefined;
-  return {
-    windowMs: hoursToMs(guest?.window_hours ?? policy.window_hours),
-    rules: guest?.rules ?? policy.rules,
-  };
+  const terms = customerType === 'guest' ? withGuestTerms(policy).guest : policy;
+  return { windowMs: hoursToMs(terms.window_hours), rules: terms.rules };
 }
 
 /** Why a cancellation or reschedule is allowed or refused; stable strings for APIs and logs. */
@@ -136,4 +136,30 @@ export function canReschedule(
     return { allowed: false, reason: 'max_reschedules_reached' };
   }
   return { allowed: true, reason: 'allowed' };
+}
+
+/** Actions that close a booking as attended or not: they only make sense once its time has come. */
+export type ClosingAction = 'complete' | 'check_out' | 'mark_no_show';
+
+/**
+ * Whether a booking may be completed, checked out or marked a no-show now: not before its start
+ * (a no-show fee charged days ahead, or a visit "completed" that has not happened, is a desk
+ * mistake the server refuses). Exactly at the start is allowed.
+ */
+export function mayClose(input: { readonly startTime: number; readonly now: number }): boolean {
+  return input.now >= input.startTime;
+}
+
+/**
+ * Minor units to give back when the booking is cancelled now. A cancellation by the business
+ * (staff, or the system acting for it) refunds everything paid: the refund tiers are the
+ * customer's terms for their own cancellations, not a fee the business keeps for cancelling on
+ * them. A customer's own cancellation refunds by the policy's tiers (all of it without a policy).
+ */
+export function cancellationRefund(
+  input: Omit<PolicyClock, 'policy'> & { readonly policy: CancellationPolicy | null; readonly paidAmount: number; readonly byBusiness: boolean },
+): number {
+  assertMinorAmount(input.paidAmount, 'paidAmount');
+  if (input.byBusiness || input.policy === null) return input.paidAmount;
+  return refundForCancellation({ ...input, policy: input.policy });
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { assertPublicBookingOpen, defaultBusiness, embedOriginsOf } from '../tenancy/index.ts';
+import { withGuestTerms } from './cancellation-policy.ts';
 import type { BookingPage } from './booking-page.schemas.ts';
 import type { CategoriesRepository } from './categories.repository.ts';
 import type { LocationsRepository } from './locations.repository.ts';
@@ -73,7 +74,8 @@ export class BookingPageService {
             duration_minutes: view.duration_minutes,
             price: view.price,
             deposit: view.deposit,
-            cancellation_policy: view.cancellation_policy,
+            // Guests are held to the guest terms: spelled out, so the page shows what applies (§2.1.5 defaults included).
+            cancellation_policy: view.cancellation_policy === null ? null : withGuestTerms(view.cancellation_policy),
             resource_ids: view.resource_ids,
           };
         }),

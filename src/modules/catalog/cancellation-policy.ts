@@ -42,7 +42,8 @@ const onlyWhenFieldsValid = { when: (payload: z.core.ParsePayload) => payload.is
  * - `rules`: refund tiers; the tier with the largest `min_hours` not above the
  *   notice given applies; no tier applies → no refund.
  * - `guest`: replaces `window_hours` and/or `rules` for guest customers. It must
- *   be at least as strict as the base terms (specification §2.1.5).
+ *   be at least as strict as the base terms (specification §2.1.5). Without it,
+ *   guests get `defaultGuestTerms` (stricter than the base terms), not the base terms.
  * - `no_show`: whether the deposit is kept (default yes) and an optional fee.
  * - `reschedule`: minimum notice (defaults to the cancellation window) and a
  *   maximum number of reschedules (default unlimited).
@@ -118,4 +119,38 @@ export function percentageForNotice(rules: readonly RefundRule[], noticeMs: numb
 function isAtMostAsGenerous(candidate: readonly RefundRule[], reference: readonly RefundRule[]): boolean {
   const breakpoints = [...candidate, ...reference].map((rule) => hoursToMs(rule.min_hours));
   return breakpoints.every((ms) => percentageForNotice(candidate, ms) <= percentageForNotice(reference, ms));
+}
+
+/** The notice a guest must give where a customer with an account gives `hours`: twice as much, and at least a day more. */
+function guestNotice(hours: number): number {
+  return Math.min(MAX_POLICY_HOURS, Math.max(hours * 2, hours + 24));
+}
+
+/**
+ * Guests' terms when a service sets no `guest` block: the specification asks for stricter
+ * cancellation terms for customers without an account (§2.1.5), so the window and every refund
+ * tier need twice the notice, and at least 24 hours more (a window of 2 h becomes 26 h; 24 h
+ * becomes 48 h). A tier is never worth more to a guest than the base terms give at the same
+ * notice (rules that refund more the later one cancels would otherwise turn generous once
+ * stretched): both step functions are compared at every breakpoint of either, which is exact.
+ */
+export function defaultGuestTerms(policy: Pick<CancellationPolicy, 'window_hours' | 'rules'>): { window_hours: number; rules: RefundRule[] } {
+  const stretched = policy.rules.map((rule) => ({ min_hours: guestNotice(rule.min_hours), refund_percentage: rule.refund_percentage }));
+  const breakpoints = [...new Set([...stretched, ...policy.rules].map((rule) => rule.min_hours))].sort((a, b) => b - a);
+  const rules = breakpoints.map((hours) => ({
+    min_hours: hours,
+    refund_percentage: Math.min(percentageForNotice(stretched, hoursToMs(hours)), percentageForNotice(policy.rules, hoursToMs(hours))),
+  }));
+  return { window_hours: guestNotice(policy.window_hours), rules };
+}
+
+/**
+ * The policy with its guest terms spelled out: the service's own `guest` block completed from the
+ * base terms it leaves out, or `defaultGuestTerms` when it has none. What guests are held to.
+ */
+export function withGuestTerms(policy: CancellationPolicy): CancellationPolicy & { guest: { window_hours: number; rules: RefundRule[] } } {
+  const guest = policy.guest === undefined
+    ? defaultGuestTerms(policy)
+    : { window_hours: policy.guest.window_hours ?? policy.window_hours, rules: policy.guest.rules ?? policy.rules };
+  return { ...policy, guest };
 }

@@ -31,6 +31,7 @@ export { priceForSlot, depositFor, type PricingTier } from './pricing.ts';
 export {
   cancellationPolicySchema,
   hoursToMs,
+  withGuestTerms,
   percentageForNotice,
   type CancellationPolicy,
   type RefundRule,

@@ -24,6 +24,8 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.m
 export const WEB_ENTRIES = {
   booking: ['/', '/book', '/book/*', '/manage/*', '/waitlist/*', '/unsubscribe', '/unsubscribe/*', '/payments/return'],
   embed: ['/embed/*'],
+  // The business dashboard (web/vite.admin.config.ts, its own build on React).
+  admin: ['/admin', '/admin/*'],
 } as const;
 export type WebEntry = keyof typeof WEB_ENTRIES;
 
@@ -55,6 +57,7 @@ export function webCsp(frameAncestors: readonly string[]): Record<string, string
 export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
   booking: ["'none'"],
   embed: ['*'],
+  admin: ["'none'"],
 };
 
 const ASSET_NAME = /^[A-Za-z0-9._-]+$/;

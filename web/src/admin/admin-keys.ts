@@ -1,0 +1,10 @@
+/** Every dashboard query key in one place (a mutation invalidates what it changed with one line). */
+export const adminKeys = {
+  me: ['admin', 'me'] as const,
+  locations: ['admin', 'locations'] as const,
+  resources: ['admin', 'resources'] as const,
+  /** Every booking list and detail (an action invalidates them all). */
+  bookings: ['admin', 'bookings'] as const,
+  bookingList: (filters: Record<string, unknown>) => ['admin', 'bookings', 'list', filters] as const,
+  booking: (id: string) => ['admin', 'bookings', 'detail', id] as const,
+};

@@ -1,0 +1,87 @@
+import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
+import '@mantine/notifications/styles.css';
+import './admin.css';
+import 'dayjs/locale/es';
+import { Center, Loader, MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { ApiError } from '@reservehub/api-client';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { startI18n } from '../shared/i18n/i18n.ts';
+import { DeskPage } from './desk/desk-page.tsx';
+import adminEn from './i18n/en.json';
+import adminEs from './i18n/es.json';
+import { LoginPage } from './login/login-page.tsx';
+import { session } from './session/session.ts';
+import { useMe, useSignedIn } from './session/use-session.ts';
+import { AdminShell } from './shell/admin-shell.tsx';
+
+/**
+ * The business dashboard (admin.html, served for /admin/*): React with Mantine, its own build
+ * (web/vite.admin.config.ts). A stored session is resumed silently before the first screen; a
+ * 401 that a refresh cannot cure (session revoked or expired) ends it and the sign-in page says so.
+ */
+await startI18n({ es: { admin: adminEs }, en: { admin: adminEn } });
+if (session.hasRefreshToken()) await session.refresh();
+
+const endOnUnauthenticated = (error: unknown) => {
+  if (error instanceof ApiError && error.status === 401 && session.signedIn()) session.end('expired');
+};
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: endOnUnauthenticated }),
+  mutationCache: new MutationCache({ onError: endOnUnauthenticated }),
+  defaultOptions: {
+    queries: {
+      retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+/** Pages behind sign-in: the shell with the person's business and permissions. */
+function SignedIn({ children }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode }) {
+  const signedIn = useSignedIn();
+  const me = useMe(signedIn);
+  const { t } = useTranslation('admin');
+  if (!signedIn) return <Navigate to="/admin/login" replace />;
+  if (!me.data) {
+    return (
+      <Center h="100dvh">
+        <Loader aria-label={t('loading')} />
+      </Center>
+    );
+  }
+  return <AdminShell me={me.data}>{children(me.data)}</AdminShell>;
+}
+
+function LocalizedDates({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>{children}</DatesProvider>;
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('admin.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    {/* Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its stylesheet, and no component uses hiddenFrom/visibleFrom. */}
+    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto">
+      <LocalizedDates>
+        <Notifications position="bottom-right" />
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/admin/login" element={<LoginPage />} />
+              <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
+              <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </LocalizedDates>
+    </MantineProvider>
+  </StrictMode>,
+);

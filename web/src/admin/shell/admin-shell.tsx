@@ -1,0 +1,88 @@
+import { Box, Burger, Button, Group, Menu, NavLink, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
+import { useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
+import { errorText } from '../ui/error-text.ts';
+import classes from './admin-shell.module.css';
+import { LanguageSwitch } from './language-switch.tsx';
+
+/** The business switcher: only when the person works for more than one business. */
+function BusinessSwitcher({ me }: { me: Me }) {
+  const { t } = useTranslation('admin');
+  const switching = useSwitchBusiness();
+  if (me.memberships.length < 2) return null;
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <Button variant="default" size="xs" data-testid="switch-business">
+          {t('shell.switchBusiness')}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {me.memberships.map((membership) => (
+          <Menu.Item
+            key={membership.tenant_id}
+            disabled={membership.tenant_id === me.tenant?.id}
+            onClick={() => switching.mutate(membership.tenant_id, { onError: (error) => notifications.show({ color: 'red', message: errorText(error, t) }) })}
+          >
+            {membership.tenant_name} · {t(`roles.${membership.role}`, { defaultValue: membership.role })}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The dashboard's frame: navigation (a drawer on phones), the business, the language and the account menu. */
+export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
+  const { t } = useTranslation('admin');
+  const [opened, { toggle, close }] = useDisclosure();
+  const logout = useLogout();
+  const location = useLocation();
+  const person = me.user ? [me.user.first_name, me.user.last_name].filter(Boolean).join(' ') || me.user.email : me.actor.id;
+  return (
+    <div className={classes.frame}>
+      <header className={classes.header}>
+        <Group gap="sm" wrap="nowrap">
+          <Burger opened={opened} onClick={toggle} size="sm" className={classes.burger} aria-label={t('shell.menu')} aria-expanded={opened} aria-controls="admin-nav" />
+          <Text fw={700} truncate data-testid="business-name">
+            {me.tenant?.name ?? 'ReserveHub'}
+          </Text>
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          <BusinessSwitcher me={me} />
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" size="xs" data-testid="account-menu">
+                {person}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown aria-label={t('shell.account')}>
+              <Menu.Label>{t(`roles.${me.role}`, { defaultValue: me.role })}</Menu.Label>
+              <Menu.Item onClick={() => logout.mutate()} data-testid="sign-out">
+                {t('shell.signOut')}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </header>
+      <nav id="admin-nav" className={classes.nav} data-open={opened} aria-label={t('shell.nav')}>
+        <NavLink
+          component={Link}
+          to="/admin/bookings"
+          label={t('shell.bookings')}
+          active={location.pathname.startsWith('/admin/bookings')}
+          onClick={close}
+          data-testid="nav-bookings"
+        />
+        <Box mt="auto">
+          <LanguageSwitch />
+        </Box>
+      </nav>
+      <main className={classes.main}>{children}</main>
+    </div>
+  );
+}
