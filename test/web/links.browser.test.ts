@@ -154,7 +154,15 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       await page.click('[data-testid="manage-reschedule"]');
       await page.waitForSelector('[data-testid="manage-reschedule-picker"]', POLL);
       await expect.poll(async () => (await page.$$('[data-testid="date-day"]')).length, POLL).toBeGreaterThan(0);
-      await page.click('[data-testid="date-day"] >> nth=0');
+      // A day far enough ahead that a guest may still cancel online afterwards (guests' terms are stricter).
+      const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      const days = await page.$$eval('[data-testid="date-day"]', (elements) => elements.map((element) => element.getAttribute('data-date') ?? ''));
+      const day = days.find((date) => date >= later);
+      if (day) await page.click(`[data-testid="date-day"][data-date="${day}"]`);
+      else {
+        await page.click('[data-testid="date-picker"] .next-month');
+        await page.click('[data-testid="date-day"] >> nth=0');
+      }
       await page.waitForSelector('[data-testid="available-slot"]', POLL);
       await page.screenshot({ path: join(ARTIFACTS, `manage-reschedule-es-${width}.png`), fullPage: true });
       await expectAccessible(page, `reschedule picker ${width}`);
