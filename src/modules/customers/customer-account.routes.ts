@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { browserLanguage, type MessageLanguage } from '../../platform/http/accept-language.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
+import { idempotencyKeyOf } from '../../platform/http/idempotency.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -46,11 +47,6 @@ export interface CustomerAccountRouteServices {
   auth: CustomerAuthService;
   account: CustomerAccountService;
   bookings: CustomerBookingsPort;
-}
-
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const header = request.headers['idempotency-key'];
-  return typeof header === 'string' && header !== '' ? header : null;
 }
 
 /** The language of a code's message: asked for, else the browser's, else English. */
