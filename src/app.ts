@@ -161,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     config,
     db,
     authenticator: identity.authenticator,
+    accessGuard: identity.accessGuard,
     metrics,
     keyRing,
     ...(deps.redis ? { redis: deps.redis } : {}),

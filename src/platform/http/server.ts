@@ -24,7 +24,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracing.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { failure } from './envelope.ts';
-import { type Authenticator, type RouteAccess, tenantOf } from './access.ts';
+import { type AccessGuard, type Authenticator, type RouteAccess, tenantOf } from './access.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { pgErrorToAppError } from './pg-errors.ts';
 import { openapiDocumentTransform, openapiRouteTransform, SECURITY_SCHEMES } from './openapi.ts';
@@ -40,6 +40,8 @@ export interface HttpServerDeps {
   /** Encrypts what the platform stores on the side (idempotent responses). */
   keyRing: KeyRing;
   redis?: Redis;
+  /** Refusals by who the caller is, before validation and the declared access (identity's, wired by app.ts). */
+  accessGuard?: AccessGuard;
   /** Readiness: database reachable and schema current. */
   isReady: () => Promise<boolean>;
   /** Where the request log goes (default: stdout); tests read it. */
@@ -194,6 +196,17 @@ export async function createHttpServer(deps: HttpServerDeps) {
     const refused = refusedCredentials.get(request);
     if (refused) throw refused;
   });
+
+  // Access guards: refusals by who the caller is (a read-only impersonation, a customer credential on
+  // the business's API, an admin who must enrol MFA). Before validation and the declared access, so
+  // the refusal names its real reason.
+  const accessGuard = deps.accessGuard;
+  if (accessGuard) {
+    app.addHook('preValidation', async (request) => {
+      if (!request.auth) return;
+      accessGuard(request.auth, { method: request.method, route: request.routeOptions.url ?? '', access: request.routeOptions.config.access });
+    });
+  }
 
   // Access declared by the route: public, any credential, or a permission.
   app.addHook('preHandler', async (request) => {
