@@ -68,7 +68,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       { schema: { params: tokenParams, querystring: returnQuery, hide: true }, helmet },
       async (request, reply) => {
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply), 'NOT_FOUND');
         const returning = request.query.redirect_status !== undefined;
         return sendHtml(reply, paymentPage(reply, { mode, view, returning, publishableKey: context.publishableKey, error: null }));
       },
@@ -81,9 +81,9 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       { schema: { params: tokenParams, hide: true }, helmet },
       async (request, reply) => {
         const outcome = await payWithTestCard(context, sandbox, request.params.token, request.body);
-        if (!outcome) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!outcome) return sendHtml(reply, notFoundPage(reply), 'NOT_FOUND');
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply), 'NOT_FOUND');
         switch (outcome.kind) {
           case 'authenticate':
             return reply.redirect(outcome.url, 303);
@@ -95,7 +95,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
             return sendHtml(
               reply,
               paymentPage(reply, { mode, view, returning: false, publishableKey: null, error: outcome.message }),
-              outcome.kind === 'declined' ? 402 : 422,
+              outcome.kind === 'declined' ? 'PAYMENT_FAILED' : 'CARD_NOT_ACCEPTED',
             );
         }
       },
