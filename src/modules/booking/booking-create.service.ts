@@ -14,7 +14,7 @@ import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type Serv
 import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/index.ts';
 import { isSlotBookable, type SlotCheck } from '../scheduling/index.ts';
-import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
+import { bookingTerms, businessSettingsOf, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -383,6 +383,5 @@ export function batchKind(body: Pick<BookingBatchCreate, 'items' | 'customer'>):
 
 /** The business's unpaid hold in minutes (`settings.payment_hold_minutes`, 1–1440), default 15. */
 export function paymentHoldMinutes(settings: Record<string, unknown> | undefined): number {
-  const value = settings?.payment_hold_minutes;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1440 ? value : DEFAULT_PAYMENT_HOLD_MINUTES;
+  return businessSettingsOf(settings).payment_hold_minutes ?? DEFAULT_PAYMENT_HOLD_MINUTES;
 }

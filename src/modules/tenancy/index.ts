@@ -51,7 +51,8 @@ export {
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
-export type { TenantSettings, TenantStatus, BusinessSettings } from './tenancy.tables.ts';
+export type { TenantSettings, TenantStatus } from './tenancy.tables.ts';
+export { businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
 
 export interface TenancyModule {

@@ -5,7 +5,8 @@ import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import * as repo from './tenancy.repository.ts';
 import type { BusinessRow, PlanRow, TenantRow } from './tenancy.repository.ts';
 import { excessesUnder, limitOf, PLAN_METRICS, usagePeriodEnd, usagePeriodStart, type PlanMetric } from './plan-limits.ts';
-import type { BusinessSettings, TenantSettings, TenantStatus } from './tenancy.tables.ts';
+import type { StoredBusinessSettings, TenantSettings, TenantStatus } from './tenancy.tables.ts';
+import { businessSettingsOf, type ReadBusinessSettings } from './business-settings.ts';
 
 /** Tenant id used for platform-level rows (platform admins' sessions, platform audit events). */
 export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
@@ -41,7 +42,7 @@ export interface Business {
   address: Record<string, unknown> | null;
   timezone: string;
   currency: string;
-  settings: BusinessSettings;
+  settings: StoredBusinessSettings;
   created_at: string;
   updated_at: string;
 }
@@ -389,7 +390,7 @@ export async function assertPublicBookingOpen(executor: Executor, tenantId: stri
 /** What a booking needs of its tenant and business (see `bookingTerms`). */
 export interface BookingTerms {
   /** The settings of the business that offers the service; null when it does not exist. */
-  settings: BusinessSettings | null;
+  settings: ReadBusinessSettings | null;
   /** The plan's monthly booking limit: null for none; undefined when the plan is unknown. */
   monthlyBookingLimit: number | null | undefined;
 }
@@ -408,7 +409,7 @@ export async function bookingTerms(
 ): Promise<BookingTerms> {
   const found = await repo.findTenantWithPlatformSetting(executor, tenantId, MAINTENANCE_KEY, businessId);
   if (options.publicBooking) assertOpen(found);
-  return { settings: found?.businessSettings ?? null, monthlyBookingLimit: found?.bookingLimit };
+  return { settings: found?.businessSettings === undefined ? null : businessSettingsOf(found.businessSettings), monthlyBookingLimit: found?.bookingLimit };
 }
 
 /**
