@@ -5033,13 +5033,22 @@ export interface operations {
                     timezone?: string;
                     currency?: string;
                     settings?: {
-                        /** @enum {string} */
+                        /**
+                         * @description `otp`: guests prove their e-mail or phone with a code before booking
+                         * @enum {string}
+                         */
                         guest_verification?: "none" | "otp";
                         /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
                         sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
                         allowed_origins?: string[];
                         /** @description Origins of the sites allowed to embed the booking widget (/embed/{slug}), stored lower-case without a default port; empty or unset: any site */
                         embed_origins?: string[];
+                        /** @description Minutes an unpaid booking holds its time before it expires (default 15) */
+                        payment_hold_minutes?: number;
+                        /** @description Minutes a waiting-list offer holds the freed time (default 30) */
+                        waitlist_offer_minutes?: number;
+                        /** @description Accent colour of the booking page (#rrggbb) */
+                        accent_color?: string;
                     } & {
                         [key: string]: unknown;
                     };
