@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './platform/observability/metrics.ts
 import { createEventFanoutJob, type EventSubscriber } from './platform/events/outbox.ts';
 import type { JobDefinition } from './platform/jobs/job-definition.ts';
 import { Worker, jobCounts } from './platform/jobs/worker.ts';
+import { registerDeadJobRoutes } from './platform/jobs/dead-jobs.routes.ts';
 import { idempotencyPurgeJob, scheduleIdempotencyPurge } from './platform/http/idempotency-purge.job.ts';
 import { createIdentityModule } from './modules/identity/index.ts';
 import { createTenancyModule } from './modules/tenancy/index.ts';
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     config,
     db,
     authenticator: identity.authenticator,
+    accessGuard: identity.accessGuard,
     metrics,
     keyRing,
     ...(deps.redis ? { redis: deps.redis } : {}),
@@ -192,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       notifications.registerRoutes(api);
       webhooks.registerRoutes(api);
       calendar.registerRoutes(api);
+      registerDeadJobRoutes(api, db);
     },
     { prefix: '/api/v1' },
   );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
-import { BookingRepository } from '../../src/modules/booking/booking.repository.ts';
+import { lockSlot } from '../../src/modules/booking/slot-lock.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -75,7 +75,7 @@ it.runIf(onPostgres)('when the request holding a slot gives it up, exactly one o
   const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
   // A booking in progress (say, a card being charged) holds the slot's lock, then fails and rolls back.
   const holder = withTenant(db.db, tenant.tenantId, async (trx) => {
-    await new BookingRepository().lockSlot(trx, tenant.tenantId, catalog.resourceId, slotStart);
+    await lockSlot(trx, tenant.tenantId, catalog.resourceId, slotStart);
     holding();
     await givenUp;
     throw new Error('payment declined');

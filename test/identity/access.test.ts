@@ -390,6 +390,20 @@ describe('platform administration', () => {
   });
 });
 
+describe('business settings', () => {
+  test('PATCH validates every key the product reads with the one schema; other keys are kept', async () => {
+    const url = `/api/v1/businesses/${owner.business.id}`;
+    for (const settings of [{ payment_hold_minutes: 5000 }, { waitlist_offer_minutes: '30' }, { accent_color: 'url(x)' }, { guest_verification: 'sms' }]) {
+      const refused = await call('PATCH', url, owner.headers, { settings });
+      expect(refused.statusCode, JSON.stringify(settings)).toBe(400);
+      expect(body(refused).error?.code).toBe('VALIDATION_ERROR');
+    }
+    const saved = await call('PATCH', url, owner.headers, { settings: { payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(body<{ settings: Record<string, unknown> }>(saved).data.settings).toMatchObject({ payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' });
+  });
+});
+
 describe('audit log', () => {
   test('records API writes with actor, entity, request id and redacted secrets; filters and paginates', async () => {
     const patch = await t.server.inject({

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import type { Database, DatabaseHandle, Db } from '../../src/platform/db/database.ts';
 import { defineJob } from '../../src/platform/jobs/job-definition.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { BookingRepository } from '../../src/modules/booking/booking.repository.ts';
+import { claimSlot, lockSlot, lockSlotThenIsStartFull, tryLockSlotUnlessFull } from '../../src/modules/booking/slot-lock.ts';
 import { AvailabilityRepository } from '../../src/modules/scheduling/availability.repository.ts';
 import { OccupancyRepository } from '../../src/modules/scheduling/occupancy.repository.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -97,18 +97,36 @@ describe('critical SQL, as production compiles it', () => {
   });
 
   it('the slot lock: try it with the fullness check, else wait for it; a batch takes it outright', async () => {
-    const repository = new BookingRepository();
     const text = await recorded(
-      'BookingRepository: tryLockSlotUnlessFull (one round trip), lockSlotThenIsStartFull (shared, then exclusive), lockSlot (batches)',
+      'booking/slot-lock.ts: tryLockSlotUnlessFull (one round trip), lockSlotThenIsStartFull (shared, then exclusive), lockSlot (batches)',
       async () => {
-        await repository.tryLockSlotUnlessFull(recording, TENANT, RESOURCE, START);
-        await repository.lockSlotThenIsStartFull(recording, TENANT, RESOURCE, START, 'shared');
-        await repository.lockSlotThenIsStartFull(recording, TENANT, RESOURCE, START, 'exclusive');
-        await repository.lockSlot(recording, TENANT, RESOURCE, START);
+        await tryLockSlotUnlessFull(recording, TENANT, RESOURCE, START);
+        await lockSlotThenIsStartFull(recording, TENANT, RESOURCE, START, 'shared');
+        await lockSlotThenIsStartFull(recording, TENANT, RESOURCE, START, 'exclusive');
+        await lockSlot(recording, TENANT, RESOURCE, START);
       },
       (query) => (query.sql.includes('pg_try_advisory_xact_lock') ? [{ count: 0, capacity: null, locked: true }] : [{ full: false }]),
     );
     await expect(text).toMatchFileSnapshot(`${SNAPSHOTS}/slot-lock.sql`);
+  });
+
+  it('claimSlot answers free, full or retry from what those statements found', async () => {
+    const answering = (tried: { count: number; capacity: number | null; locked: boolean }, fullAfterWait: boolean) => (query: CompiledQuery) =>
+      query.sql.includes('pg_try_advisory_xact_lock') ? [tried] : [{ full: fullAfterWait }];
+    const claim = async (whenBusy: 'shared' | 'exclusive', tried: { count: number; capacity: number | null; locked: boolean }, fullAfterWait = false) => {
+      driver.queries.length = 0;
+      driver.answer = answering(tried, fullAfterWait);
+      const outcome = await claimSlot(recording, TENANT, RESOURCE, START, whenBusy);
+      return [outcome, driver.queries.length];
+    };
+    // The lock was free and the start has room: one round trip.
+    expect(await claim('shared', { count: 0, capacity: null, locked: true })).toEqual(['free', 1]);
+    // Full already: refused without waiting for the lock.
+    expect(await claim('shared', { count: 2, capacity: 2, locked: false })).toEqual(['full', 1]);
+    // Busy: wait, then full (the holder booked it), or free again (it gave up).
+    expect(await claim('shared', { count: 0, capacity: null, locked: false }, true)).toEqual(['full', 2]);
+    expect(await claim('shared', { count: 0, capacity: null, locked: false }, false)).toEqual(['retry', 2]);
+    expect(await claim('exclusive', { count: 0, capacity: null, locked: false }, false)).toEqual(['free', 2]);
   });
 
   it('the occupancy insert: the resource lock, then the allocation only if it fits (exclusive, then shared)', async () => {

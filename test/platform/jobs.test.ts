@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { defineJob, backoffDelayMs, type JobOutcome } from '../../src/platform/jobs/job-definition.ts';
 import { enqueue, cancelPendingJobs } from '../../src/platform/jobs/queue.ts';
-import { Worker, replayDeadJob } from '../../src/platform/jobs/worker.ts';
+import { Worker } from '../../src/platform/jobs/worker.ts';
+import { listDeadJobs, replayDeadJob } from '../../src/platform/jobs/dead-jobs.ts';
 import { onPostgres, openTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const logger = pino({ level: 'silent' });
@@ -110,8 +111,13 @@ describe('worker', () => {
       }
     }
     expect((await jobStatus(id)).status).toBe('dead');
-    expect(await replayDeadJob(database, id ?? '')).toBe(true);
-    expect((await jobStatus(id)).status).toBe('pending');
+    const dead = await listDeadJobs(database.db, { limit: 10 });
+    expect(dead.items.map((job) => [job.id, job.name, job.attempts, job.last_error])).toEqual([[id, 'test.failing', 3, 'provider down']]);
+    expect(await replayDeadJob(database.db, id ?? '')).toMatchObject({ id, name: 'test.failing', status: 'pending' });
+    expect(await jobStatus(id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await listDeadJobs(database.db, { limit: 10 })).items).toEqual([]);
+    // Only a dead job is replayed: a second replay finds none.
+    expect(await replayDeadJob(database.db, id ?? '')).toBeNull();
   });
 
   it('runs again a job whose worker died mid-run once the lease expires', async () => {

@@ -1724,6 +1724,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/jobs/dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs that failed every attempt (dead letters), most recent first
+         * @description Payloads are not shown. Replay one with POST /platform/jobs/dead/{id}/replay once its cause is fixed.
+         */
+        get: operations["getPlatformJobsDead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/jobs/dead/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a dead job: back in the queue, due now, with a fresh series of attempts
+         * @description 404 when no dead job has this id (never dead, or already replayed).
+         */
+        post: operations["postPlatformJobsDeadReplayById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -2239,7 +2279,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
+        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -5016,13 +5056,22 @@ export interface operations {
                     timezone?: string;
                     currency?: string;
                     settings?: {
-                        /** @enum {string} */
+                        /**
+                         * @description `otp`: guests prove their e-mail or phone with a code before booking
+                         * @enum {string}
+                         */
                         guest_verification?: "none" | "otp";
                         /** @description Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business's own country */
                         sms_countries?: ("AD" | "AR" | "AT" | "AU" | "BE" | "BO" | "BR" | "CA" | "CH" | "CL" | "CO" | "CR" | "CU" | "CZ" | "DE" | "DK" | "DO" | "EC" | "ES" | "FI" | "FR" | "GB" | "GR" | "GT" | "HN" | "IE" | "IT" | "LU" | "MA" | "MX" | "NI" | "NL" | "NO" | "NZ" | "PA" | "PE" | "PL" | "PR" | "PT" | "PY" | "SE" | "SV" | "US" | "UY" | "VE")[];
                         allowed_origins?: string[];
                         /** @description Origins of the sites allowed to embed the booking widget (/embed/{slug}), stored lower-case without a default port; empty or unset: any site */
                         embed_origins?: string[];
+                        /** @description Minutes an unpaid booking holds its time before it expires (default 15) */
+                        payment_hold_minutes?: number;
+                        /** @description Minutes a waiting-list offer holds the freed time (default 30) */
+                        waitlist_offer_minutes?: number;
+                        /** @description Accent colour of the booking page (#rrggbb) */
+                        accent_color?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -11861,6 +11910,112 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformJobsDead: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Only jobs of this kind */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The job kind, e.g. notifications.deliver */
+                            name: string;
+                            tenant_id: string | null;
+                            attempts: number;
+                            max_attempts: number;
+                            /** @description Why the last attempt failed */
+                            last_error: string | null;
+                            created_at: string;
+                            /** @description When it was parked as dead */
+                            died_at: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformJobsDeadReplayById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            tenant_id: string | null;
+                            /** @enum {string} */
+                            status: "pending";
+                            run_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -14,7 +14,7 @@ import { findServiceSnapshot, memoizeServiceSnapshots, resourceExists, type Serv
 import { assertCustomerCanBook, getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
 import type { DepositResult } from '../payments/index.ts';
 import { isSlotBookable, type SlotCheck } from '../scheduling/index.ts';
-import { bookingTerms, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
+import { bookingTerms, businessSettingsOf, consumeBookingQuota, type BookingQuotaUse, type BookingTerms } from '../tenancy/index.ts';
 import { generateBookingNumber } from './booking-number.ts';
 import { nowOf, type Actor, type BookingDeps } from './booking-deps.ts';
 import { bookingExpiryJob } from './booking-expiry.job.ts';
@@ -26,6 +26,7 @@ import { customerSummary, toBookingView } from './booking-view.ts';
 import { manageUrl, signManageToken } from './manage-link.ts';
 import { PublicBookingGuard } from './public-booking-guard.ts';
 import { resolveBookingCustomer } from './booking-customer-resolution.ts';
+import { claimSlot, lockSlots } from './slot-lock.ts';
 import type { VerificationService } from './verification.service.ts';
 
 /** Unpaid hold before a pending_payment booking expires, unless the business sets `payment_hold_minutes`. */
@@ -60,7 +61,7 @@ interface Booked {
   deposit: DepositResult | null;
 }
 
-/** The slot's holder ended without filling it: the waiting request starts over. */
+/** The slot's holder ended without filling it: the waiting request starts over (`claimSlot`'s `retry`). */
 class SlotReleased extends Error {}
 
 function slotUnavailable(reason: string): AppError {
@@ -135,12 +136,7 @@ export class BookingCreateService {
       const origin = actor.staff ? null : this.#guard.originOf(tenantId, actor.ip, itemCustomers);
       if (origin) await this.#guard.admit(trx, tenantId, nowOf(this.#deps), origin);
       const kind = batchKind(body);
-      // Slot locks in one global order, so two overlapping batches queue instead of deadlocking.
-      const slots = [...new Set(body.items.map((item) => `${item.resource_id}|${Date.parse(item.start_time)}`))].sort();
-      for (const slot of slots) {
-        const [resourceId = '', epoch = '0'] = slot.split('|');
-        await this.#repository.lockSlot(trx, tenantId, resourceId, new Date(Number(epoch)));
-      }
+      await lockSlots(trx, tenantId, body.items.map((item) => ({ resourceId: item.resource_id, start: new Date(item.start_time) })));
       const groupId = await this.#repository.insertGroup(trx, tenantId, kind);
       const customers = new Map<string, CustomerForBooking>();
       const booked: Booked[] = [];
@@ -250,18 +246,9 @@ export class BookingCreateService {
     const start = new Date(item.start_time);
     // Fast refusal when the very same start is already full (a storm for one slot); the
     // availability engine and the occupancy lock below remain the real checks.
-    // Usually one round trip: the slot is free and its lock was free. Requests that find the
-    // slot already booked are refused without queueing on the lock.
-    const slotState = await this.#repository.tryLockSlotUnlessFull(trx, tenantId, item.resource_id, start);
-    if (slotState === 'full') throw slotUnavailable('taken');
-    if (slotState === 'busy') {
-      // Another request holds the slot. In 'shared' mode every waiter waits on a shared lock,
-      // so when the holder ends they are all released together and refused in parallel,
-      // instead of taking the exclusive lock one after another. If the holder did not book
-      // after all, the slot may be free: start again queueing exclusively (see `create`).
-      if (await this.#repository.lockSlotThenIsStartFull(trx, tenantId, item.resource_id, start, whenBusy)) throw slotUnavailable('taken');
-      if (whenBusy === 'shared') throw new SlotReleased();
-    }
+    const claim = await claimSlot(trx, tenantId, item.resource_id, start, whenBusy);
+    if (claim === 'full') throw slotUnavailable('taken');
+    if (claim === 'retry') throw new SlotReleased();
     const service = await findServiceSnapshot(trx, tenantId, item.service_id);
     if (!service) throw notFound('Service');
     // The slot check reads the resource with its calendar; only a refusal looks whether it exists at all.
@@ -396,6 +383,5 @@ export function batchKind(body: Pick<BookingBatchCreate, 'items' | 'customer'>):
 
 /** The business's unpaid hold in minutes (`settings.payment_hold_minutes`, 1–1440), default 15. */
 export function paymentHoldMinutes(settings: Record<string, unknown> | undefined): number {
-  const value = settings?.payment_hold_minutes;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1440 ? value : DEFAULT_PAYMENT_HOLD_MINUTES;
+  return businessSettingsOf(settings).payment_hold_minutes ?? DEFAULT_PAYMENT_HOLD_MINUTES;
 }

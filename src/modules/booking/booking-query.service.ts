@@ -11,7 +11,7 @@ import type { Actor, BookingDeps } from './booking-deps.ts';
 import { actorMaySee } from './booking-actions.service.ts';
 import { BookingRepository, type BookingRow } from './booking.repository.ts';
 import type { BookingListQuery, BookingView } from './booking.schemas.ts';
-import { loadCustomerSummary, toBookingView, toHistoryView } from './booking-view.ts';
+import { loadCustomerSummaries, loadCustomerSummary, toBookingView, toHistoryView } from './booking-view.ts';
 import { manageUrl, signManageToken } from './manage-link.ts';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -75,10 +75,9 @@ export class BookingQueryService {
         limit: query.limit,
       });
       const page = toPage(rows, query.limit, (row) => ({ value: row.start_time.toISOString(), id: row.id }));
-      const items: BookingView[] = [];
-      for (const row of page.items) {
-        items.push(toBookingView(row, await loadCustomerSummary(trx, this.#deps.keyRing, tenantId, row.customer_id), { staff: actor.staff }));
-      }
+      // The page's customers in one read, not one per booking.
+      const customerOf = await loadCustomerSummaries(trx, this.#deps.keyRing, tenantId, page.items.map((row) => row.customer_id));
+      const items: BookingView[] = page.items.map((row) => toBookingView(row, customerOf(row.customer_id), { staff: actor.staff }));
       return { items, pagination: page.pagination };
     });
   }

@@ -1,7 +1,7 @@
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { getCustomerForBooking, type CustomerForBooking } from '../customers/index.ts';
+import { getCustomerForBooking, getCustomersForBooking, type CustomerForBooking } from '../customers/index.ts';
 import { formatInstant } from '../scheduling/index.ts';
 import type { BookingRow, HistoryRow } from './booking.repository.ts';
 import type { BookingView } from './booking.schemas.ts';
@@ -28,10 +28,26 @@ export async function loadCustomerSummary(trx: Trx, keyRing: KeyRing, tenantId: 
     return customerSummary(await getCustomerForBooking(trx, keyRing, tenantId, customerId));
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') {
-      return { id: customerId, type: 'guest', first_name: '', last_name: null, email: null, phone: null };
+      return anonymised(customerId);
     }
     throw error;
   }
+}
+
+const anonymised = (customerId: string): CustomerSummary => ({ id: customerId, type: 'guest', first_name: '', last_name: null, email: null, phone: null });
+
+/** `loadCustomerSummary` for a page of bookings: every customer in one read; look each one up by id. */
+export async function loadCustomerSummaries(
+  trx: Trx,
+  keyRing: KeyRing,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<(customerId: string) => CustomerSummary> {
+  const found = await getCustomersForBooking(trx, keyRing, tenantId, customerIds);
+  return (customerId) => {
+    const customer = found.get(customerId);
+    return customer ? customerSummary(customer) : anonymised(customerId);
+  };
 }
 
 export interface ViewOptions {

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { flushDeferredWrites } from '../../platform/db/transaction-context.ts';
 import type { CursorPosition } from '../../platform/http/pagination.ts';
-import { ACTIVE_STATUSES, type BookingStatus } from './booking-state.ts';
+import type { BookingStatus } from './booking-state.ts';
 import type { BookingHistoryTable, BookingsTable } from './booking.tables.ts';
 
 export type BookingRow = Selectable<BookingsTable>;
@@ -65,55 +65,6 @@ export class BookingRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-  }
-
-  /**
-   * Serialises requests for one resource and start until the transaction ends,
-   * so a storm for one slot queues here and the queued requests are refused by
-   * `isStartFull` in one read once the first commits. Requests for other starts
-   * of the resource are not held up; overlaps between different starts are
-   * scheduling's occupancy lock's business, always taken after this one.
-   */
-  async lockSlot(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${slotLockKey(tenantId, resourceId, start)}))`.execute(executor);
-  }
-
-  /**
-   * Waits for the slot's lock, then tells whether the start is full (as many active
-   * bookings there as the places the slot offered), read after the wait so that it sees
-   * what the previous holder committed; one round trip (migration 0065). `shared` holds the
-   * lock shared until this transaction ends, so many waiters are released together when
-   * the holder ends; `exclusive` holds it alone.
-   */
-  async lockSlotThenIsStartFull(executor: Executor, tenantId: string, resourceId: string, start: Date, mode: 'shared' | 'exclusive'): Promise<boolean> {
-    const result = await sql<{ full: boolean }>`
-      select booking_start_full_after_lock(${slotLockKey(tenantId, resourceId, start)}, ${mode === 'shared'}, ${tenantId}::uuid,
-                                           ${resourceId}::uuid, ${start}::timestamptz, ${[...ACTIVE_STATUSES]}::text[]) as full`.execute(executor);
-    return result.rows[0]?.full === true;
-  }
-
-  /**
-   * `lockSlot` without waiting and the fullness of the start in one round trip: 'full' (refuse),
-   * 'locked' (the slot lock is held now) or 'busy' (another transaction holds it: call
-   * `lockSlotThenIsStartFull`). The fullness is read from the statement's snapshot,
-   * so a booking committed while the statement ran may be missed: the occupancy lock
-   * and the exclusion constraint remain the guarantee.
-   */
-  async tryLockSlotUnlessFull(executor: Executor, tenantId: string, resourceId: string, start: Date): Promise<'full' | 'locked' | 'busy'> {
-    const row = await executor
-      .selectFrom('bookings')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('count'),
-        eb.fn.min('slot_capacity').as('capacity'),
-        sql<boolean>`(select pg_try_advisory_xact_lock(hashtext(${slotLockKey(tenantId, resourceId, start)})))`.as('locked'),
-      ])
-      .where('tenant_id', '=', tenantId)
-      .where('resource_id', '=', resourceId)
-      .where('start_time', '=', start)
-      .where('status', 'in', [...ACTIVE_STATUSES])
-      .executeTakeFirstOrThrow();
-    if (Number(row.count) > 0 && Number(row.count) >= Number(row.capacity)) return 'full';
-    return row.locked ? 'locked' : 'busy';
   }
 
   /** Ordered by start time then id, keyset-paginated; fetches limit + 1 rows. */
@@ -233,8 +184,4 @@ export class BookingRepository {
       .execute();
     return Number(result.numUpdatedRows);
   }
-}
-
-function slotLockKey(tenantId: string, resourceId: string, start: Date): string {
-  return `booking-slot:${tenantId}:${resourceId}:${start.getTime()}`;
 }

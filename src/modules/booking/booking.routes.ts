@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import { browserLanguage } from '../../platform/http/accept-language.ts';
+import { idempotencyKeyOf } from '../../platform/http/idempotency.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { forbidden } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -25,11 +26,6 @@ import {
 } from './verification.schemas.ts';
 
 const tags = ['Bookings'];
-
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const header = request.headers['idempotency-key'];
-  return typeof header === 'string' && header !== '' ? header : null;
-}
 
 /** Public booking, or a credential allowed to create bookings. */
 function creatingActor(request: FastifyRequest): Actor {

@@ -16,7 +16,7 @@ import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, STAFF_ENTERED, UNPROVEN } from '../customers/index.ts';
 import { isSlotBookable } from '../scheduling/index.ts';
-import { getBusiness, getTenant } from '../tenancy/index.ts';
+import { businessSettingsOf, getBusiness, getTenant } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import type { FreedSlot } from './booking-actions.service.ts';
 import type { BookingCreateService } from './booking-create.service.ts';
@@ -252,8 +252,7 @@ export class WaitlistService {
 
 /** Minutes an offer holds the slot (`settings.waitlist_offer_minutes`, 1–1440), default 30. */
 export function offerMinutes(settings: Record<string, unknown> | undefined): number {
-  const value = settings?.waitlist_offer_minutes;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1440 ? value : DEFAULT_OFFER_MINUTES;
+  return businessSettingsOf(settings).waitlist_offer_minutes ?? DEFAULT_OFFER_MINUTES;
 }
 
 export function createWaitlistOfferExpiryJob(waitlist: WaitlistService): JobDefinition<typeof offerExpiryPayload> {

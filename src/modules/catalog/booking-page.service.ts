@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { assertPublicBookingOpen, defaultBusiness, embedOriginsOf } from '../tenancy/index.ts';
+import { assertPublicBookingOpen, businessSettingsOf, defaultBusiness, embedOriginsOf } from '../tenancy/index.ts';
 import { withGuestTerms } from './cancellation-policy.ts';
 import type { BookingPage } from './booking-page.schemas.ts';
 import type { CategoriesRepository } from './categories.repository.ts';
@@ -18,7 +18,6 @@ interface BookingPageDeps {
 
 /** A booking page lists at most this many services; businesses with more need search (later). */
 export const BOOKING_PAGE_SERVICE_LIMIT = 200;
-const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 
 /** The public booking page of a tenant's (first) business: profile, categories and active services. */
 export class BookingPageService {
@@ -39,7 +38,6 @@ export class BookingPageService {
         services.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
         locations.list(trx, tenantId, { businessId: business.id, status: 'active', limit: BOOKING_PAGE_SERVICE_LIMIT }),
       ]);
-      const accent = business.settings.accent_color;
       return {
         business: {
           name: business.name,
@@ -52,7 +50,7 @@ export class BookingPageService {
           address: business.address,
           timezone: business.timezone,
           currency: business.currency,
-          accent_color: typeof accent === 'string' && HEX_COLOUR.test(accent) ? accent : null,
+          accent_color: businessSettingsOf(business.settings).accent_color ?? null,
           embed_origins: embedOriginsOf(business.settings),
         },
         locations: locationRows.slice(0, BOOKING_PAGE_SERVICE_LIMIT).map((row) => ({

@@ -2,7 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { browserLanguage, type MessageLanguage } from '../../platform/http/accept-language.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -10,11 +9,6 @@ import { requireTenant } from '../../platform/http/tenant.ts';
 import { annotateAudit } from '../audit/index.ts';
 import type { CustomerBookingsPort } from './customer-account-ports.ts';
 import {
-  accountBookingChangeSchema,
-  accountBookingCreateSchema,
-  accountBookingQuerySchema,
-  accountBookingSchema,
-  accountBookingsQuerySchema,
   accountConsentsSchema,
   accountPasswordSchema,
   accountProfileSchema,
@@ -26,15 +20,15 @@ import {
   phoneCodeRequestSchema,
   phoneVerifiedSchema,
   phoneVerifySchema,
-  rebookSchema,
   savedPaymentMethodSchema,
   signInCodeRequestSchema,
   signInVerifySchema,
-  type AccountBooking,
 } from './customer-account.schemas.ts';
 import type { CustomerAccountService } from './customer-account.service.ts';
 import type { CustomerAuthService } from './customer-auth.service.ts';
 import type { CustomerRequestContext } from './customer-context.ts';
+import { customerCaller, requestContext } from './customer-account-caller.ts';
+import { registerAccountBookingRoutes } from './customer-account-bookings.routes.ts';
 import { exportToCsv } from './personal-data-export.service.ts';
 import { deletionReportSchema, exportQuerySchema, userDataExportSchema } from './privacy.schemas.ts';
 
@@ -42,8 +36,6 @@ const SIGN_IN_TAGS = ['Customer accounts: sign-in'];
 const ACCOUNT_TAGS = ['Customer accounts: my account'];
 const onBookingPage = { access: { public: true, tenant: 'required' } } as const;
 const signedIn = { access: { authenticated: true } } as const;
-/** Routes that create bookings also count in the booking SLO (`booking_attempts_total`). */
-const signedInBooking = { ...signedIn, attempt: 'booking' } as const;
 
 export interface CustomerAccountRouteServices {
   auth: CustomerAuthService;
@@ -51,36 +43,9 @@ export interface CustomerAccountRouteServices {
   bookings: CustomerBookingsPort;
 }
 
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const header = request.headers['idempotency-key'];
-  return typeof header === 'string' && header !== '' ? header : null;
-}
-
 /** The language of a code's message: asked for, else the browser's, else English. */
 function languageOf(request: FastifyRequest, asked: MessageLanguage | undefined): MessageLanguage {
   return asked ?? browserLanguage(request.headers['accept-language']) ?? 'en';
-}
-
-/** Booking writes from the account are audited by ids and status only (notes may hold personal data). */
-function auditBooking(request: FastifyRequest, action: string, booking: AccountBooking, extra: Record<string, unknown> = {}): void {
-  annotateAudit(request, {
-    skip: false,
-    action,
-    entityType: 'booking',
-    entityId: booking.id,
-    newValues: { booking_number: booking.booking_number, status: booking.status, service_id: booking.service.id, start_time: booking.start_time, ...extra },
-  });
-}
-
-function requestContext(request: FastifyRequest, tenantId: string, auth: AuthContext | null): CustomerRequestContext {
-  return {
-    tenantId,
-    auth,
-    ip: request.ip,
-    userAgent: request.headers['user-agent'] ?? null,
-    requestId: request.id,
-    accessReason: null,
-  };
 }
 
 /**
@@ -94,20 +59,6 @@ function signInContext(request: FastifyRequest): CustomerRequestContext {
     ]);
   }
   return requestContext(request, requireTenant(request), null);
-}
-
-/**
- * The signed-in customer behind a `/me` request. Staff, API keys and anonymous callers are
- * refused: these endpoints always act on the credential's own customer.
- */
-function customerCaller(request: FastifyRequest): { auth: AuthContext; customerId: string; context: CustomerRequestContext } {
-  const auth = request.auth;
-  if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in to your customer account');
-  const customerId = auth.attributes.customerId;
-  if (auth.actor.type !== 'customer' || typeof customerId !== 'string') {
-    throw new AppError('FORBIDDEN', 'This endpoint is for customer accounts (sign in with POST /api/v1/customer-auth/verify); staff use /api/v1/customers');
-  }
-  return { auth, customerId, context: requestContext(request, auth.tenantId, auth) };
 }
 
 /**
@@ -290,106 +241,7 @@ export function registerCustomerAccountRoutes(api: ApiRouter, services: Customer
       },
     );
 
-    scoped.get(
-      '/me/bookings',
-      {
-        schema: {
-          tags: ACCOUNT_TAGS,
-          summary: 'My bookings, upcoming or past',
-          querystring: accountBookingsQuerySchema,
-          response: { 200: envelopeSchema(z.array(accountBookingSchema)) },
-        },
-        config: signedIn,
-      },
-      async (request) => {
-        const caller = customerCaller(request);
-        const page = await services.bookings.list(caller.auth, request.query);
-        return ok(page.items, page.pagination);
-      },
-    );
-
-    scoped.post(
-      '/me/bookings',
-      {
-        schema: {
-          tags: ACCOUNT_TAGS,
-          summary: 'Book as myself',
-          description:
-            'As POST /bookings, always for the signed-in customer: confirmed, or pending_payment with `payment` when a deposit ' +
-            'is due (charged at once with `payment_method_id`). 409 SLOT_UNAVAILABLE when the time is taken.',
-          body: accountBookingCreateSchema,
-          response: { 201: envelopeSchema(accountBookingSchema) },
-        },
-        config: signedInBooking,
-      },
-      async (request, reply) => {
-        const caller = customerCaller(request);
-        const booking = await services.bookings.book(caller.auth, request.body, idempotencyKeyOf(request));
-        auditBooking(request, 'customer_account.booking_created', booking);
-        return reply.code(201).send(ok(booking));
-      },
-    );
-
-    scoped.get(
-      '/me/bookings/:id',
-      {
-        schema: {
-          tags: ACCOUNT_TAGS,
-          summary: 'One of my bookings, with its payments',
-          description: '`?preview=cancel` adds what cancelling now would refund under the service\'s policy, without cancelling.',
-          params: bookingIdParamsSchema,
-          querystring: accountBookingQuerySchema,
-          response: { 200: envelopeSchema(accountBookingSchema) },
-        },
-        config: signedIn,
-      },
-      async (request) => {
-        const caller = customerCaller(request);
-        return ok(await services.bookings.get(caller.auth, request.params.id, request.query));
-      },
-    );
-
-    scoped.patch(
-      '/me/bookings/:id',
-      {
-        schema: {
-          tags: ACCOUNT_TAGS,
-          summary: 'Cancel or reschedule one of my bookings',
-          description: 'The service\'s policy applies (422 POLICY_VIOLATION outside its window); cancel returns `refund` when money goes back.',
-          params: bookingIdParamsSchema,
-          body: accountBookingChangeSchema,
-          response: { 200: envelopeSchema(accountBookingSchema) },
-        },
-        config: signedIn,
-      },
-      async (request) => {
-        const caller = customerCaller(request);
-        const booking = await services.bookings.change(caller.auth, request.params.id, request.body);
-        auditBooking(request, `customer_account.booking_${request.body.action === 'cancel' ? 'cancelled' : 'rescheduled'}`, booking);
-        return ok(booking);
-      },
-    );
-
-    scoped.post(
-      '/me/bookings/:id/rebook',
-      {
-        schema: {
-          tags: ACCOUNT_TAGS,
-          summary: 'Book the same service again (one-click rebooking)',
-          description: 'A new booking of the booking\'s service for me at `start_time`, with the same resource unless `resource_id` names another.',
-          params: bookingIdParamsSchema,
-          body: rebookSchema,
-          response: { 201: envelopeSchema(accountBookingSchema) },
-        },
-        config: signedInBooking,
-      },
-      async (request, reply) => {
-        const caller = customerCaller(request);
-        const booking = await services.bookings.rebook(caller.auth, request.params.id, request.body, idempotencyKeyOf(request));
-        auditBooking(request, 'customer_account.booking_rebooked', booking, { rebooked_from: request.params.id });
-        return reply.code(201).send(ok(booking));
-      },
-    );
+    registerAccountBookingRoutes(scoped, services.bookings);
 
     scoped.get(
       '/me/payment-methods',

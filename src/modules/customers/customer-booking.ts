@@ -173,6 +173,20 @@ export async function getCustomerForBooking(
   return forBooking(row, decryptCustomerPii(keyRing, row));
 }
 
+/**
+ * Live customers for a list of bookings, read at once (one statement however long the list):
+ * by id; erased, merged-away and unknown ids are absent, as `getCustomerForBooking` would refuse them.
+ */
+export async function getCustomersForBooking(
+  trx: Trx,
+  keyRing: KeyRing,
+  tenantId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, CustomerForBooking>> {
+  const rows = await repo.findLiveCustomers(trx, tenantId, customerIds);
+  return new Map(rows.map((row) => [row.id, forBooking(row, decryptCustomerPii(keyRing, row))]));
+}
+
 /** Stamps activity when a customer books (keeps a guest's data from expiring). */
 export async function recordCustomerActivity(trx: Trx, tenantId: string, customerId: string): Promise<void> {
   await repo.touchCustomerActivity(trx, tenantId, customerId);

@@ -45,6 +45,12 @@ export async function findLiveCustomer(
   return row ?? null;
 }
 
+/** Live customers among `customerIds`, in one read; erased, merged-away and unknown ids are absent. */
+export async function findLiveCustomers(executor: Executor, tenantId: string, customerIds: readonly string[]): Promise<CustomerRow[]> {
+  if (customerIds.length === 0) return [];
+  return liveCustomersOf(executor, tenantId).where('id', 'in', [...new Set(customerIds)]).selectAll().execute();
+}
+
 type ContactIndexes = { emailBidx: string | null; phoneBidx: string | null };
 
 /** Live customers holding either blind index, among proven records or among unproven ones (migration 0070). */

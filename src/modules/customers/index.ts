@@ -35,6 +35,7 @@ export {
   UNPROVEN,
   type ContactProof,
   getCustomerForBooking,
+  getCustomersForBooking,
   recordCustomerActivity,
   type CustomerForBooking,
   type GuestCustomerInput,

@@ -3,16 +3,16 @@ import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
-import { PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
 import { getTenant, PLATFORM_TENANT_ID } from '../tenancy/index.ts';
+import { createAccountService } from './account.service.ts';
 import type { IdentityAuthenticator } from './authenticator.ts';
+import { recordSecurityEvent } from './security-events.ts';
 import { mfaIsOn, type SecondFactorCheck } from './mfa.service.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
-import { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 import { assertLoginAllowed, assertMfaAttemptsLeft, noteLoginFailure, noteLoginSuccess, noteMfaFailure, noteMfaSuccess } from './login-throttle.ts';
 import { lockMfaState } from './mfa.repository.ts';
 import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
-import { assertNotImpersonating, permissionsOf } from './principal.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import { addRefreshToken, REFRESH_TTL_MS, signAccessToken, startSession, type IssuedTokens, type TokenIssuer, type TokenSubject } from './session-tokens.ts';
 import { signCustomerAccessToken, type CustomerAccountState } from './customer-sessions.ts';
@@ -65,33 +65,15 @@ export interface AuthServiceDeps {
   hasher: OneTimeTokenHasher;
 }
 
-/** Sign-in (with MFA step), refresh rotation, sign-out, tenant switch, password change, sessions. */
+/**
+ * Sign-in (with MFA step), refresh rotation, sign-out and tenant switch; with the signed-in
+ * person's own account (password change, sessions, `me`) from account.service.ts.
+ */
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, config } = deps;
   const issuer: TokenIssuer = { config, keys: deps.keys };
   const meta = (request: RequestMeta) => ({ ip: request.ip, userAgent: request.userAgent });
-
-  async function securityEvent(
-    executor: Executor,
-    tenantId: string | null,
-    action: string,
-    request: RequestMeta,
-    details: { userId?: string | null; metadata?: Record<string, unknown>; impersonatedBy?: string | null },
-  ): Promise<void> {
-    await recordAudit(executor, {
-      tenantId: tenantId ?? PLATFORM_AUDIT_TENANT_ID,
-      action,
-      actor: details.userId ? { type: 'user', id: details.userId } : { type: 'anonymous', id: null },
-      userId: details.userId ?? null,
-      impersonatedBy: details.impersonatedBy ?? null,
-      entityType: 'user',
-      entityId: details.userId ?? null,
-      metadata: details.metadata,
-      ip: request.ip,
-      userAgent: request.userAgent,
-      requestId: request.requestId,
-    });
-  }
+  const account = createAccountService({ db, authenticator: deps.authenticator });
 
   /** The token subject for a user's membership in a tenant (or the platform). */
   async function subjectFor(executor: Executor, user: UserRow, tenantId: string, mfaVerified: boolean): Promise<TokenSubject> {
@@ -138,7 +120,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const subject = await subjectFor(executor, user, tenantId, mfaVerified);
     const tokens = await startSession(executor, issuer, subject, meta(request));
     if (tenantId !== PLATFORM_TENANT_ID) await usersRepo.touchMembership(executor, tenantId, user.id);
-    await securityEvent(executor, tenantId, 'auth.login_succeeded', request, {
+    await recordSecurityEvent(executor, tenantId, 'auth.login_succeeded', request, {
       userId: user.id,
       metadata: { session_id: tokens.session_id, mfa: mfaVerified },
     });
@@ -157,7 +139,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           if (!user) await burnPasswordCheck(input.password);
           await noteLoginFailure(trx, email, request.ip);
           const memberships = user ? await usersRepo.activeMembershipsOfUser(trx, user.id) : [];
-          await securityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.login_failed', request, {
+          await recordSecurityEvent(trx, memberships[0]?.tenant_id ?? null, 'auth.login_failed', request, {
             userId: user?.id ?? null,
             metadata: { email: email.toLowerCase() },
           });
@@ -206,7 +188,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (!secondFactor.accepted) {
           // A replayed code gets the same answer as a wrong one; the audit log tells them apart.
           await noteMfaFailure(trx, user.id, request.ip);
-          await securityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id, metadata: { reason: secondFactor.reason } });
+          await recordSecurityEvent(trx, tenantId, 'auth.mfa_failed', request, { userId: user.id, metadata: { reason: secondFactor.reason } });
           return { error: 'The code is not valid', tokens: null } as const;
         }
         await noteMfaSuccess(trx, user.id);
@@ -231,7 +213,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         const reused = found.rotated_at !== null || !(await sessionsRepo.rotateRefreshToken(trx, found.tenant_id, found.token_id));
         if (reused) {
           if (await sessionsRepo.revokeSession(trx, found.tenant_id, found.session_id, 'refresh_token_reuse')) {
-            await securityEvent(trx, found.tenant_id, 'auth.refresh_token_reused', request, {
+            await recordSecurityEvent(trx, found.tenant_id, 'auth.refresh_token_reused', request, {
               userId: found.user_id,
               metadata: { session_id: found.session_id },
             });
@@ -291,7 +273,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (sessionId === null) throw forbidden('Only a signed-in session can sign out; revoke API keys instead');
       await withPlatform(db, async (trx) => {
         await sessionsRepo.revokeSession(trx, auth.tenantId, sessionId, 'logout');
-        await securityEvent(trx, auth.tenantId, 'auth.logout', request, { userId: auth.userId, metadata: { session_id: sessionId } });
+        await recordSecurityEvent(trx, auth.tenantId, 'auth.logout', request, { userId: auth.userId, metadata: { session_id: sessionId } });
       });
       deps.authenticator.forgetSession(auth.tenantId, sessionId);
     },
@@ -323,92 +305,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       });
     },
 
-    async changePassword(auth: AuthContext, input: { current_password: string; new_password: string }, request: RequestMeta) {
-      const userId = auth.userId;
-      if (auth.actor.type !== 'user' || userId === null) throw forbidden('Only people have passwords');
-      assertNotImpersonating(auth, 'change the password');
-      const revoked = await withPlatform(db, async (trx) => {
-        const user = await usersRepo.findUserById(trx, userId);
-        const credentials = await usersRepo.findCredentials(trx, userId);
-        if (!user || !credentials || !(await verifyPassword(credentials.password_hash, input.current_password))) {
-          throw new AppError('VALIDATION_ERROR', 'The current password is not correct', [
-            { field: 'current_password', message: 'incorrect' },
-          ]);
-        }
-        assertAcceptablePassword(input.new_password, user.email, 'new_password');
-        await usersRepo.updatePasswordHash(trx, userId, await hashPassword(input.new_password));
-        const ids = await sessionsRepo.revokeSessionsOf(trx, { userId }, 'password_changed', auth.sessionId);
-        await securityEvent(trx, auth.tenantId, 'auth.password_changed', request, {
-          userId,
-          metadata: { other_sessions_revoked: ids.length },
-        });
-        return ids.length;
-      });
-      deps.authenticator.forgetAllSessions();
-      return { other_sessions_revoked: revoked };
-    },
-
-    async listSessions(auth: AuthContext) {
-      const userId = auth.userId;
-      if (auth.actor.type !== 'user' || userId === null) throw forbidden('API keys have no sessions');
-      const rows = await withPlatform(db, (trx) => sessionsRepo.listLiveSessions(trx, auth.tenantId, userId));
-      return rows.map((row) => ({
-        id: row.id,
-        current: row.id === auth.sessionId,
-        ip: row.ip,
-        user_agent: row.user_agent,
-        mfa_verified: row.mfa_verified,
-        impersonated_by: row.impersonated_by,
-        created_at: new Date(row.created_at).toISOString(),
-        last_used_at: new Date(row.last_used_at).toISOString(),
-        expires_at: new Date(row.expires_at).toISOString(),
-      }));
-    },
-
-    async revokeSession(auth: AuthContext, sessionId: string, request: RequestMeta): Promise<void> {
-      const userId = auth.userId;
-      if (auth.actor.type !== 'user' || userId === null) throw forbidden('API keys have no sessions');
-      await withPlatform(db, async (trx) => {
-        const session = await sessionsRepo.findSession(trx, auth.tenantId, sessionId);
-        if (!session || session.user_id !== userId || session.revoked_at !== null) throw notFound('Session');
-        await sessionsRepo.revokeSession(trx, auth.tenantId, sessionId, 'revoked_by_user');
-        await securityEvent(trx, auth.tenantId, 'auth.session_revoked', request, { userId, metadata: { session_id: sessionId } });
-      });
-      deps.authenticator.forgetSession(auth.tenantId, sessionId);
-    },
-
-    async me(auth: AuthContext) {
-      const userId = auth.userId;
-      const permissions = permissionsOf(auth);
-      if (auth.actor.type !== 'user' || userId === null) {
-        return { user: null, tenant: await withPlatform(db, (trx) => getTenant(trx, auth.tenantId)), role: auth.role, permissions, memberships: [], session_id: null, actor: auth.actor, impersonated_by: null, read_only: auth.attributes.readOnly === true, mfa_enabled: false, mfa_enrollment_required: false };
-      }
-      return withPlatform(db, async (trx) => {
-        const user = await usersRepo.findUserById(trx, userId);
-        if (!user) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
-        const credentials = await usersRepo.findCredentials(trx, userId);
-        const memberships = await usersRepo.activeMembershipsOfUser(trx, userId);
-        const impersonatedBy = auth.attributes.impersonatedBy;
-        return {
-          user: toUserView(user),
-          tenant: auth.tenantId === PLATFORM_TENANT_ID ? null : await getTenant(trx, auth.tenantId),
-          role: auth.role,
-          permissions,
-          memberships: memberships.map((membership) => ({
-            tenant_id: membership.tenant_id,
-            tenant_slug: membership.tenant_slug,
-            tenant_name: membership.tenant_name,
-            role: membership.role,
-          })),
-          session_id: auth.sessionId,
-          actor: auth.actor,
-          impersonated_by: typeof impersonatedBy === 'string' ? impersonatedBy : null,
-          read_only: auth.attributes.readOnly === true,
-          mfa_enabled: credentials?.mfa_enabled_at !== null && credentials?.mfa_enabled_at !== undefined,
-          mfa_enrollment_required: auth.attributes.mfaEnrollmentRequired === true,
-        };
-      });
-    },
+    // The signed-in person's own account: password, sessions, who am I (account.service.ts).
+    ...account,
   };
 }
 

@@ -17,11 +17,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
-import type { Authenticator, RouteAccess } from '../../platform/http/access.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import type { AccessGuard, Authenticator, RouteAccess } from '../../platform/http/access.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
+import { identityAccessGuard } from './access-guards.ts';
 import { createAccountRecoveryService } from './account-recovery.service.ts';
 import { createApiKeyService } from './api-keys.service.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
@@ -32,7 +32,6 @@ import { identityPurgeJob } from './identity-maintenance.job.ts';
 import type { IdentityMessagesPort } from './messages.ts';
 import { createMfaService } from './mfa.service.ts';
 import { OneTimeTokenHasher } from './one-time-token-hash.ts';
-import { CUSTOMER_ROUTE_PERMISSIONS } from './permissions.ts';
 import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
 import { createPlatformAdminService } from './platform-admin.service.ts';
 import type { StaffResourceResolver } from './principal.ts';
@@ -72,9 +71,14 @@ export interface IdentityModule {
   /** Routes under /api/v1: auth, team, roles, API keys, platform administration. */
   registerRoutes(api: ApiRouter): void;
   /**
-   * GET /.well-known/jwks.json and the read-only / MFA-enrolment guard for every route. When the
-   * server gets ready: preloads the signing keys and encrypts TOTP secrets still stored in clear
-   * (migration 0063's data step).
+   * Refusals by who the caller is (read-only impersonation, customer credentials on the business's
+   * API, MFA enrolment required): the composition root hands them to the HTTP server, which runs
+   * them in its request pipeline (see access-guards.ts).
+   */
+  accessGuard: AccessGuard;
+  /**
+   * GET /.well-known/jwks.json. When the server gets ready: preloads the signing keys and
+   * encrypts TOTP secrets still stored in clear (migration 0063's data step).
    */
   registerWellKnown(server: FastifyInstance): void;
   /**
@@ -91,8 +95,6 @@ export interface IdentityModule {
   subscribers: EventSubscriber[];
   jobs: JobDefinition[];
 }
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** A route and the access it declared (undefined: none). */
 export interface DeclaredAccess {
@@ -138,6 +140,7 @@ export function createIdentityModule(deps: {
 
   return {
     authenticator,
+    accessGuard: identityAccessGuard,
     registerRoutes(api) {
       registerAuthRoutes(api, { auth, mfa, signup, recovery });
       registerTeamRoutes(api, { users, roles, apiKeys });
@@ -154,31 +157,6 @@ export function createIdentityModule(deps: {
         { schema: { hide: true }, config: { access: { public: true, tenant: 'none' } } },
         async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await keys.jwks()),
       );
-      // Runs before the route's access check, so the refusal names its real reason.
-      server.addHook('preValidation', async (request) => {
-        const caller = request.auth;
-        if (!caller) return;
-        const url = request.routeOptions.url ?? '';
-        if (caller.attributes.readOnly === true && !SAFE_METHODS.has(request.method) && url !== '/api/v1/auth/logout') {
-          if (caller.attributes.readOnlyReason === 'tenant_inactive') {
-            throw new AppError('TENANT_SUSPENDED', 'This business is suspended: its data can be read and exported, not changed');
-          }
-          throw new AppError('FORBIDDEN', 'This impersonation session is read-only');
-        }
-        const access = request.routeOptions.config.access;
-        // Routes that declare a permission are the business's API. A customer's permissions hold for
-        // their own bookings and profile only, which no route-level check can see, so customer
-        // credentials pass only the permissions granted without conditions (the catalogue reads).
-        const customerCaller = caller.actor.type === 'customer' || caller.role === 'customer';
-        if (customerCaller && access !== undefined && 'permission' in access && !CUSTOMER_ROUTE_PERMISSIONS.has(access.permission.join(':'))) {
-          throw new AppError('FORBIDDEN', 'Customer accounts manage their own data under /api/v1/me; this endpoint is for the business');
-        }
-        if (caller.attributes.mfaEnrollmentRequired === true && access !== undefined && 'permission' in access) {
-          throw new AppError('FORBIDDEN', 'This business requires two-factor authentication for admins: enable it with POST /api/v1/auth/mfa/enroll', {
-            mfa_enrollment_required: true,
-          });
-        }
-      });
     },
     registerAccessRegistry(server) {
       const declared: DeclaredAccess[] = [];

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { ERROR_STATUS, type ErrorCode } from '../../platform/http/errors.ts';
 
 /**
  * The few server-rendered pages payments serves to customers and businesses
@@ -30,6 +31,7 @@ export function htmlDocument(title: string, body: string, options: HtmlOptions =
 <body>${body}</body></html>`;
 }
 
-export function sendHtml(reply: FastifyReply, html: string, status = 200): FastifyReply {
-  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+/** Sends a page: 200, or the status of `failure` from the one error table (the page says what went wrong). */
+export function sendHtml(reply: FastifyReply, html: string, failure?: ErrorCode): FastifyReply {
+  return reply.code(failure === undefined ? 200 : ERROR_STATUS[failure]).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }

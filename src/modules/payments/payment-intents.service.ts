@@ -34,7 +34,7 @@ export async function createIntentForBooking(
   context: PaymentsContext,
   tenantId: string,
   body: IntentCreateBody,
-  clientKey: string | undefined,
+  clientKey: string | null,
   caller: PayerCredentials,
 ): Promise<PaymentRow> {
   const payment = await withTenant(context.db, tenantId, async (trx) => {

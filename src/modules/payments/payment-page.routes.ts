@@ -70,7 +70,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       async (request, reply) => {
         const language = pageLanguage(request.headers['accept-language']);
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply, language), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply, language), 'NOT_FOUND');
         const returning = request.query.redirect_status !== undefined;
         return sendHtml(reply, paymentPage(reply, { mode, language, view, returning, publishableKey: context.publishableKey, error: null }));
       },
@@ -84,9 +84,9 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
       async (request, reply) => {
         const language = pageLanguage(request.headers['accept-language']);
         const outcome = await payWithTestCard(context, sandbox, request.params.token, request.body);
-        if (!outcome) return sendHtml(reply, notFoundPage(reply, language), 404);
+        if (!outcome) return sendHtml(reply, notFoundPage(reply, language), 'NOT_FOUND');
         const view = await loadPaymentPage(context, request.params.token);
-        if (!view) return sendHtml(reply, notFoundPage(reply, language), 404);
+        if (!view) return sendHtml(reply, notFoundPage(reply, language), 'NOT_FOUND');
         switch (outcome.kind) {
           case 'authenticate':
             return reply.redirect(outcome.url, 303);
@@ -98,7 +98,7 @@ export function registerPaymentPageRoutes(server: ApiRouter, context: PaymentsCo
             return sendHtml(
               reply,
               paymentPage(reply, { mode, language, view, returning: false, publishableKey: null, error: PAGE_TEXT[language].problems[outcome.problem] }),
-              outcome.kind === 'declined' ? 402 : 422,
+              outcome.kind === 'declined' ? 'PAYMENT_FAILED' : 'CARD_NOT_ACCEPTED',
             );
         }
       },

@@ -1,5 +1,5 @@
+import { idempotencyKeyOf } from '../../platform/http/idempotency.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
-import type { FastifyRequest } from '../../platform/http/server.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import type { PaymentsContext } from './payments-context.ts';
@@ -32,11 +32,6 @@ const tags = ['Payments'];
  * business administrators only, like the tenant's other settings.
  */
 const ACCOUNT_SETTINGS = { permission: ['manage', 'Settings'] } as const;
-
-function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const header = request.headers['idempotency-key'];
-  return Array.isArray(header) ? header[0] : header;
-}
 
 export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext): void {
   api.post(

@@ -109,7 +109,7 @@ export function registerProviderWebhookRoutes(api: ApiRouter, context: PaymentsC
         const link = onboardingLinkOf(request.params.account_id, request.query);
         const check = sandbox.checkOnboardingLink(link);
         if (check === 'forged') throw notFound('Onboarding link');
-        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 410);
+        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 'LINK_EXPIRED');
         const query = new URLSearchParams({
           return_url: link.returnUrl,
           refresh_url: link.refreshUrl,
@@ -137,7 +137,7 @@ export function registerProviderWebhookRoutes(api: ApiRouter, context: PaymentsC
         const link = onboardingLinkOf(request.params.account_id, request.query);
         const check = sandbox.checkOnboardingLink(link);
         if (check === 'forged') throw notFound('Onboarding link');
-        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 410);
+        if (check === 'expired') return sendHtml(reply, expiredOnboardingPage(link.refreshUrl), 'LINK_EXPIRED');
         // Completing sends a signed account.updated through the webhook path, like Stripe's Connect events.
         if (request.body.decision === 'complete') sandbox.completeOnboarding(link.accountId);
         return reply.redirect(link.returnUrl, 303);

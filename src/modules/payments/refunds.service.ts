@@ -188,7 +188,7 @@ export async function refundPaymentAsStaff(
   tenantId: string,
   paymentId: string,
   body: { amount?: number | undefined; reason?: string | undefined; reversal_reason?: string | undefined },
-  clientKey: string | undefined,
+  clientKey: string | null,
 ): Promise<RefundRow> {
   return withTenant(context.db, tenantId, (trx) =>
     refundPayment(context, trx, tenantId, paymentId, {

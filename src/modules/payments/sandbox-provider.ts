@@ -1,11 +1,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { isCurrency, isMinorAmount, type Money } from '../../platform/money.ts';
 import { signPayload, verifySignature } from './webhook-signature.ts';
+import { SandboxAccounts } from './sandbox-accounts.ts';
+import { sandboxProviderEvent } from './sandbox-events.ts';
+import { behaviourOf, NAMED_METHODS, testCardOf, TOKEN_PREFIX } from './sandbox-test-cards.ts';
 import {
   headerValue,
   PaymentDeclinedError,
-  ProviderRequestError,
   WebhookSignatureError,
   type ConfirmIntentInput,
   type ConnectedAccounts,
@@ -23,6 +24,7 @@ import {
 } from './payment-provider.ts';
 
 export const SANDBOX_SIGNATURE_HEADER = 'sandbox-signature';
+export { NotATestCardError } from './sandbox-test-cards.ts';
 
 /** A signed webhook the sandbox sends to `POST /api/v1/payments/webhooks/sandbox`. */
 export interface SandboxWebhook {
@@ -38,61 +40,6 @@ export interface SandboxProviderOptions {
   /** Delivers a signed event the way a provider calls our webhook endpoint (a job in production wiring). */
   deliver: (webhook: SandboxWebhook) => void;
   now?: () => number;
-}
-
-type Behaviour = 'succeed' | 'decline' | 'authenticate';
-
-/** The sandbox's named test methods (Stripe's names, so the web app's test flows read the same). */
-const NAMED_METHODS: ReadonlyMap<string, { behaviour: Behaviour; brand: string; last4: string }> = new Map([
-  ['pm_card_visa', { behaviour: 'succeed', brand: 'visa', last4: '4242' }],
-  ['pm_card_mastercard', { behaviour: 'succeed', brand: 'mastercard', last4: '4444' }],
-  ['pm_card_chargeDeclined', { behaviour: 'decline', brand: 'visa', last4: '0002' }],
-  ['pm_card_threeDSecureRequired', { behaviour: 'authenticate', brand: 'visa', last4: '3155' }],
-]);
-
-/**
- * Test card numbers the sandbox accepts, with the named method each stands for;
- * any other number is refused (it is not a real processor).
- */
-const TEST_CARDS: ReadonlyMap<string, { behaviour: Behaviour; brand: string; method: string }> = new Map([
-  ['4242424242424242', { behaviour: 'succeed', brand: 'visa', method: 'pm_card_visa' }],
-  ['5555555555554444', { behaviour: 'succeed', brand: 'mastercard', method: 'pm_card_mastercard' }],
-  ['4000000000000002', { behaviour: 'decline', brand: 'visa', method: 'pm_card_chargeDeclined' }],
-  ['4000000000009995', { behaviour: 'decline', brand: 'visa', method: 'pm_card_chargeDeclined' }],
-  ['4000002500003155', { behaviour: 'authenticate', brand: 'visa', method: 'pm_card_threeDSecureRequired' }],
-  ['4000002760003184', { behaviour: 'authenticate', brand: 'visa', method: 'pm_card_threeDSecureRequired' }],
-]);
-
-/** How long a sandbox onboarding link stays valid (Stripe's account links last minutes too). */
-const ONBOARDING_LINK_SECONDS = 600;
-
-/** What a new sandbox account still lacks, in Stripe's vocabulary, until its onboarding is completed. */
-const NEW_ACCOUNT_REQUIREMENTS = ['business_profile.url', 'external_account', 'tos_acceptance.date'];
-
-const TOKEN_PREFIX: Record<Behaviour, string> = { succeed: 'pm_sbx_ok_', decline: 'pm_sbx_declined_', authenticate: 'pm_sbx_3ds_' };
-
-/** Thrown by `tokenizeTestCard` for a number that is not one of the sandbox's test cards. */
-export class NotATestCardError extends Error {
-  constructor() {
-    super('Only the sandbox test card numbers are accepted (e.g. 4242424242424242)');
-    this.name = 'NotATestCardError';
-  }
-}
-
-function testCardOf(card: TestCard): { behaviour: Behaviour; brand: string; method: string; number: string } {
-  const number = card.number.replace(/[\s-]/g, '');
-  const known = TEST_CARDS.get(number);
-  if (!known) throw new NotATestCardError();
-  return { ...known, number };
-}
-
-function behaviourOf(paymentMethod: string): Behaviour | null {
-  const named = NAMED_METHODS.get(paymentMethod);
-  if (named) return named.behaviour;
-  for (const [behaviour, prefix] of Object.entries(TOKEN_PREFIX) as Array<[Behaviour, string]>) {
-    if (paymentMethod.startsWith(prefix) && /^[a-f0-9]{24}$/.test(paymentMethod.slice(prefix.length))) return behaviour;
-  }
-  return null;
 }
 
 interface IntentClaims {
@@ -133,8 +80,20 @@ export class SandboxProvider implements PaymentProvider {
   /** Provider customers deleted (a customer's erasure): nothing is attached or charged to them again. */
   readonly #deletedCustomers = new Set<string>();
 
+  readonly #accounts: SandboxAccounts;
+  /** Simulated connected accounts (sandbox-accounts.ts). */
+  readonly connect: ConnectedAccounts;
+
   constructor(options: SandboxProviderOptions) {
     this.#options = options;
+    this.#accounts = new SandboxAccounts({
+      publicUrl: options.publicUrl,
+      mac: (purpose, value, bytes) => this.#mac(purpose, value, bytes),
+      hex: (purpose, value) => this.#hex(purpose, value),
+      nowSeconds: () => this.#nowSeconds(),
+      send: (event) => this.#send(event),
+    });
+    this.connect = this.#accounts.connect;
   }
 
   #mac(purpose: string, value: string, bytes = 16): string {
@@ -318,92 +277,23 @@ export class SandboxProvider implements PaymentProvider {
     return testCardOf(card).method;
   }
 
-  /**
-   * Simulated connected accounts: an account id is a signed token derived from
-   * the idempotency key (the same tenant always gets the same account), the
-   * onboarding link leads to a sandbox page, and completing it sends a signed
-   * `account.updated` through the webhook path. Being stateless, the sandbox has
-   * nothing to report on retrieval beyond its events.
-   */
-  readonly connect: ConnectedAccounts = {
-    createAccount: async (input) => {
-      const nonce = this.#hex('account-nonce', input.idempotencyKey);
-      return this.#account(`acct_sbx_${nonce}${this.#hex('account', nonce)}`, false);
-    },
-    retrieveAccount: async (accountId) => {
-      this.#accountOrThrow(accountId);
-      return null;
-    },
-    createOnboardingLink: async (input) => {
-      this.#accountOrThrow(input.accountId);
-      const expires = this.#nowSeconds() + ONBOARDING_LINK_SECONDS;
-      const url = new URL(`${this.#options.publicUrl}/api/v1/payments/sandbox/onboarding/${input.accountId}`);
-      url.searchParams.set('return_url', input.returnUrl);
-      url.searchParams.set('refresh_url', input.refreshUrl);
-      url.searchParams.set('expires', String(expires));
-      url.searchParams.set('signature', this.#onboardingSignature(input, expires));
-      return { url: url.toString(), expiresAt: new Date(expires * 1000) };
-    },
-  };
-
   /** Whether the id is one of the sandbox's accounts (not forged or mangled). */
   isAccount(accountId: string): boolean {
-    const match = /^acct_sbx_([0-9a-f]{24})([0-9a-f]{24})$/.exec(accountId);
-    if (!match) return false;
-    const expected = Buffer.from(this.#hex('account', match[1] ?? ''));
-    return timingSafeEqual(expected, Buffer.from(match[2] ?? ''));
+    return this.#accounts.isAccount(accountId);
   }
 
-  /**
-   * Checks an onboarding link's signature and expiry: `valid`, `expired`, or
-   * `forged` (a mangled URL must not become an open redirect).
-   */
+  /** See `SandboxAccounts.checkOnboardingLink`. */
   checkOnboardingLink(link: OnboardingLinkInput & { expires: number; signature: string }): 'valid' | 'expired' | 'forged' {
-    if (!this.isAccount(link.accountId)) return 'forged';
-    const expected = Buffer.from(this.#onboardingSignature(link, link.expires));
-    const given = Buffer.from(link.signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'forged';
-    return link.expires < this.#nowSeconds() ? 'expired' : 'valid';
+    return this.#accounts.checkOnboardingLink(link);
   }
 
   /** The business finished the sandbox onboarding: the account can take charges and receive payouts. */
   completeOnboarding(accountId: string): ProviderAccount {
-    this.#accountOrThrow(accountId);
-    const account = this.#account(accountId, true);
-    const id = `evt_sbx_${this.#mac('event', `account.updated:${accountId}:complete`, 12)}`;
-    const object = {
-      id: account.id,
-      object: 'account',
-      charges_enabled: account.chargesEnabled,
-      payouts_enabled: account.payoutsEnabled,
-      details_submitted: account.detailsSubmitted,
-      requirements: { currently_due: account.requirementsDue, disabled_reason: account.disabledReason },
-    };
-    this.#send({ id, type: 'account.updated', created: this.#nowSeconds(), data: { object } });
-    return account;
-  }
-
-  #account(id: string, onboarded: boolean): ProviderAccount {
-    return {
-      id,
-      chargesEnabled: onboarded,
-      payoutsEnabled: onboarded,
-      detailsSubmitted: onboarded,
-      requirementsDue: onboarded ? [] : [...NEW_ACCOUNT_REQUIREMENTS],
-      disabledReason: onboarded ? null : 'requirements.past_due',
-    };
-  }
-
-  #accountOrThrow(accountId: string): void {
-    if (!this.isAccount(accountId)) throw new ProviderRequestError('resource_missing', 'No such sandbox account', 'account');
+    return this.#accounts.completeOnboarding(accountId);
   }
 
   #hex(purpose: string, value: string): string {
     return createHmac('sha256', this.#options.secret).update(`${purpose}:${value}`).digest('hex').slice(0, 24);
-  }
-
-  #onboardingSignature(link: OnboardingLinkInput, expires: number): string {
-    return this.#mac('onboarding-link', `${link.accountId}\n${link.returnUrl}\n${link.refreshUrl}\n${expires}`);
   }
 
   async parseWebhook(rawBody: string, headers: WebhookHeaders): Promise<ProviderEvent> {
@@ -414,49 +304,7 @@ export class SandboxProvider implements PaymentProvider {
     } catch {
       throw new WebhookSignatureError('The webhook body is not JSON');
     }
-    return this.#toProviderEvent(event);
-  }
-
-  #toProviderEvent(event: unknown): ProviderEvent {
-    const parsed = sandboxEventSchema.safeParse(event);
-    if (!parsed.success) throw new WebhookSignatureError('The webhook body is not a sandbox event');
-    const { id, type, created, data } = parsed.data;
-    const object = data.object;
-    if (object.object === 'account') {
-      if (type !== 'account.updated') return { id, kind: 'ignored', providerType: type, ours: false };
-      const account: ProviderAccount = {
-        id: object.id,
-        chargesEnabled: object.charges_enabled,
-        payoutsEnabled: object.payouts_enabled,
-        detailsSubmitted: object.details_submitted,
-        requirementsDue: object.requirements.currently_due,
-        disabledReason: object.requirements.disabled_reason,
-      };
-      return { id, kind: 'account.updated', providerType: type, account, occurredAt: new Date(created * 1000), ours: true };
-    }
-    const kinds: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | 'account.updated' | `refund.${string}`>> = {
-      'payment_intent.succeeded': 'intent.succeeded',
-      'payment_intent.payment_failed': 'intent.failed',
-      'payment_intent.canceled': 'intent.canceled',
-    };
-    const kind = kinds[type];
-    const amount = { amount: object.amount, currency: object.currency };
-    if (kind) {
-      const status = type === 'payment_intent.succeeded' ? 'succeeded' : type === 'payment_intent.canceled' ? 'canceled' : 'requires_payment_method';
-      const failure = object.failure_code ? { code: object.failure_code, message: object.failure_message ?? 'The payment failed' } : null;
-      return { id, kind, providerType: type, intent: this.#intent(object.id, amount, status, { failure }), ours: true };
-    }
-    if (type === 'refund.updated') {
-      return {
-        id,
-        kind: 'refund.succeeded',
-        providerType: type,
-        refund: { id: object.id, status: 'succeeded', amount, failureReason: null },
-        intentId: object.payment_intent ?? null,
-        ours: true,
-      };
-    }
-    return { id, kind: 'ignored', providerType: type, ours: false };
+    return sandboxProviderEvent(event, (id, amount, status, extra) => this.#intent(id, amount, status, extra));
   }
 
   #amountOrThrow(intentId: string): Money {
@@ -516,29 +364,3 @@ function deletedCustomerError(): PaymentDeclinedError {
 function detachedMethodError(): PaymentDeclinedError {
   return new PaymentDeclinedError('invalid_payment_method', 'The payment method was detached from its customer and can no longer be used');
 }
-
-const moneyObjectSchema = z.object({
-  id: z.string().min(1),
-  object: z.enum(['payment_intent', 'refund']),
-  amount: z.number().int().min(0),
-  currency: z.string(),
-  failure_code: z.string().optional(),
-  failure_message: z.string().optional(),
-  payment_intent: z.string().optional(),
-});
-
-const accountObjectSchema = z.object({
-  id: z.string().min(1),
-  object: z.literal('account'),
-  charges_enabled: z.boolean(),
-  payouts_enabled: z.boolean(),
-  details_submitted: z.boolean(),
-  requirements: z.object({ currently_due: z.array(z.string()), disabled_reason: z.string().nullable() }),
-});
-
-const sandboxEventSchema = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  created: z.number().int().min(0),
-  data: z.object({ object: z.discriminatedUnion('object', [moneyObjectSchema, accountObjectSchema]) }),
-});

@@ -1,17 +1,15 @@
 import Stripe from 'stripe';
 import { SIGNATURE_TOLERANCE_SECONDS } from './webhook-signature.ts';
+import { stripeConnect, TENANT_METADATA, toAccount } from './stripe-connect.ts';
+import { call, rethrow } from './stripe-errors.ts';
 import {
   headerValue,
   PAYMENT_ID_METADATA,
-  PaymentDeclinedError,
-  ProviderUnavailableError,
   WebhookSignatureError,
   ProviderRequestError,
   type ConfirmIntentInput,
-  type ConnectedAccounts,
   type CreateIntentInput,
   type PaymentProvider,
-  type ProviderAccount,
   type ProviderEvent,
   type ProviderIntent,
   type ProviderPaymentMethod,
@@ -225,78 +223,6 @@ async function isDetachedAlready(stripe: Stripe, paymentMethod: string, error: u
   }
 }
 
-/** The metadata key that names our tenant on a connected account. */
-const TENANT_METADATA = 'reservehub_tenant_id';
-
-function stripeConnect(stripe: Stripe): ConnectedAccounts {
-  return {
-    async createAccount(input) {
-      return accountCall(async () =>
-        toAccount(
-          await stripe.accounts.create(
-            {
-              // Express-style: Stripe collects the requirements and hosts a light dashboard; the platform
-              // pays Stripe's fees and carries negative balances, as it does anyway for destination charges.
-              controller: {
-                stripe_dashboard: { type: 'express' },
-                requirement_collection: 'stripe',
-                fees: { payer: 'application' },
-                losses: { payments: 'application' },
-              },
-              // card_payments lets charges be made on behalf of the business; transfers receives them.
-              capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
-              ...(input.country ? { country: input.country } : {}),
-              metadata: { [TENANT_METADATA]: input.tenantId },
-            },
-            { idempotencyKey: input.idempotencyKey },
-          ),
-        ),
-      );
-    },
-
-    async retrieveAccount(accountId) {
-      return accountCall(async () => toAccount(await stripe.accounts.retrieve(accountId)));
-    },
-
-    async createOnboardingLink(input) {
-      return accountCall(async () => {
-        const link = await stripe.accountLinks.create({
-          account: input.accountId,
-          type: 'account_onboarding',
-          return_url: input.returnUrl,
-          refresh_url: input.refreshUrl,
-        });
-        return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
-      });
-    },
-  };
-}
-
-function toAccount(account: Stripe.Account): ProviderAccount {
-  return {
-    id: account.id,
-    chargesEnabled: account.charges_enabled === true,
-    payoutsEnabled: account.payouts_enabled === true,
-    detailsSubmitted: account.details_submitted === true,
-    requirementsDue: [...(account.requirements?.currently_due ?? []), ...(account.requirements?.past_due ?? [])].filter(
-      (key, index, all) => all.indexOf(key) === index,
-    ),
-    disabledReason: account.requirements?.disabled_reason ?? null,
-  };
-}
-
-/** Account calls: an invalid request (unsupported country, unknown account) is the caller's to fix, not a decline. */
-async function accountCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripePermissionError) {
-      throw new ProviderRequestError(error.code ?? 'invalid_request', error.message, error.param ?? null);
-    }
-    return rethrow(error);
-  }
-}
-
 const INTENT_EVENTS: Record<string, Exclude<ProviderEvent['kind'], 'ignored' | 'account.updated' | `refund.${string}`>> = {
   'payment_intent.succeeded': 'intent.succeeded',
   'payment_intent.payment_failed': 'intent.failed',
@@ -405,32 +331,4 @@ async function intentCall(work: () => Promise<Stripe.PaymentIntent>): Promise<Pr
     }
     return rethrow(error);
   }
-}
-
-/** Runs an SDK call, turning Stripe's errors into the provider-neutral ones. */
-async function call<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    return rethrow(error);
-  }
-}
-
-function rethrow(error: unknown): never {
-  if (error instanceof Stripe.errors.StripeCardError) {
-    // A decline during confirmation: the intent exists, in requires_payment_method with the error.
-    throw new PaymentDeclinedError(error.decline_code ?? error.code ?? 'card_declined', error.message);
-  }
-  if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.code === 'resource_missing' || error.param === 'payment_method')) {
-    throw new PaymentDeclinedError('invalid_payment_method', 'The payment method is not valid for this payment');
-  }
-  if (
-    error instanceof Stripe.errors.StripeConnectionError ||
-    error instanceof Stripe.errors.StripeAPIError ||
-    error instanceof Stripe.errors.StripeRateLimitError ||
-    (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
-  ) {
-    throw new ProviderUnavailableError('Stripe is unavailable; retry with the same idempotency key', { cause: error });
-  }
-  throw error;
 }

@@ -36,11 +36,11 @@ export function canonicalOrigin(value: unknown): string | null {
  * browsers name origins (`https://Shop.Example:443` → `https://shop.example`), without repeats, so
  * the widget's page can compare them with the origin of the page that frames it.
  */
+export const embedOriginSchema = originSchema
+  .refine((value) => canonicalOrigin(value) !== null, 'must be an origin such as https://www.example.com (a valid host, a port up to 65535)')
+  .transform((value) => canonicalOrigin(value) as string);
+
 export const embedOriginsSchema = z
-  .array(
-    originSchema
-      .refine((value) => canonicalOrigin(value) !== null, 'must be an origin such as https://www.example.com (a valid host, a port up to 65535)')
-      .transform((value) => canonicalOrigin(value) as string),
-  )
+  .array(embedOriginSchema)
   .max(MAX_ALLOWED_ORIGINS)
   .transform((origins) => [...new Set(origins)]);

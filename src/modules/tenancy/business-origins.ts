@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import { allowedOriginsSchema, canonicalOrigin } from './allowed-origins.ts';
+import { businessSettingsOf, type StoredBusinessSettings } from './business-settings.ts';
 import { defaultBusiness, getTenant, getTenantBySlug } from './tenancy.service.ts';
 
 /**
@@ -11,8 +11,8 @@ import { defaultBusiness, getTenant, getTenantBySlug } from './tenancy.service.t
 export async function businessReturnOrigins(executor: Executor, tenantId: string): Promise<string[]> {
   const tenant = await getTenant(executor, tenantId);
   const business = await defaultBusiness(executor, tenantId);
-  const configured = allowedOriginsSchema.safeParse(business?.settings.allowed_origins);
-  return [...(tenant?.domain ? [`https://${tenant.domain}`] : []), ...(configured.success ? configured.data : [])];
+  const configured = businessSettingsOf(business?.settings).allowed_origins ?? [];
+  return [...(tenant?.domain ? [`https://${tenant.domain}`] : []), ...configured];
 }
 
 /**
@@ -20,10 +20,8 @@ export async function businessReturnOrigins(executor: Executor, tenantId: string
  * as browsers name them. Read entry by entry, so a value saved before origins were stored canonical
  * (`https://Shop.example:443`) still matches the page's `location.origin`.
  */
-export function embedOriginsOf(settings: Record<string, unknown>): string[] {
-  const configured = settings.embed_origins;
-  if (!Array.isArray(configured)) return [];
-  return [...new Set(configured.map(canonicalOrigin).filter((origin): origin is string => origin !== null))];
+export function embedOriginsOf(settings: StoredBusinessSettings): string[] {
+  return businessSettingsOf(settings).embed_origins ?? [];
 }
 
 /**

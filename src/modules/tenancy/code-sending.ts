@@ -9,11 +9,12 @@ import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { COUNTRY_CALLING_CODES, callingCodeOf, countryOfTimeZone, isCountryCode, type CountryCode } from '../../platform/messaging/calling-codes.ts';
+import { COUNTRY_CALLING_CODES, callingCodeOf, countryOfTimeZone, isCountryCode } from '../../platform/messaging/calling-codes.ts';
 import type { CodeDestination } from '../../platform/messaging/code-destination.ts';
 import { SendBudgets, type SendBudget } from '../../platform/messaging/send-budgets.ts';
 import * as repo from './tenancy.repository.ts';
 import type { BusinessRow } from './tenancy.repository.ts';
+import { businessSettingsOf } from './business-settings.ts';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -57,10 +58,8 @@ function ownCountryCallingCode(business: Pick<BusinessRow, 'address' | 'phone' |
 
 /** The calling codes a business sends SMS codes to: its `sms_countries` setting, else its own country's. */
 export function smsCallingCodes(business: Pick<BusinessRow, 'address' | 'phone' | 'timezone' | 'settings'>): Set<string> {
-  const enabled = business.settings.sms_countries;
-  if (Array.isArray(enabled)) {
-    return new Set(enabled.filter((country): country is CountryCode => isCountryCode(country)).map((country) => COUNTRY_CALLING_CODES[country]));
-  }
+  const enabled = businessSettingsOf(business.settings).sms_countries;
+  if (enabled !== undefined) return new Set(enabled.map((country) => COUNTRY_CALLING_CODES[country]));
   const own = ownCountryCallingCode(business);
   return new Set(own === null ? [] : [own]);
 }

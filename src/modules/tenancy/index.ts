@@ -17,41 +17,46 @@ export {
   listBusinesses,
   defaultBusiness,
   createTenant,
-  assertWithinPlanLimit,
-  incrementUsage,
-  consumePlanQuota,
-  assertPublicBookingOpen,
-  bookingTerms,
-  consumeBookingQuota,
-  returnBookingQuota,
-  usageWarningsCrossed,
-  PUBLIC_BOOKING_SHARE_BASIS_POINTS,
-  type BookingQuotaUse,
-  type BookingTerms,
-  changePlan,
-  tenantLimits,
-  tenantUsage,
-  setTenantStatus,
-  setTenantMaintenance,
-  setPlatformMaintenance,
-  platformMaintenance,
   searchTenants,
-  updateTenantSettings,
   slugify,
   listPlans,
   type Tenant,
   type Business,
   type Plan,
   type ActiveUserCounter,
-  type TenantLimits,
-  type TenantUsage,
-  type MaintenanceState,
   type TenantSearchQuery,
 } from './tenancy.service.ts';
+export {
+  assertWithinPlanLimit,
+  incrementUsage,
+  consumePlanQuota,
+  consumeBookingQuota,
+  returnBookingQuota,
+  usageWarningsCrossed,
+  PUBLIC_BOOKING_SHARE_BASIS_POINTS,
+  type BookingQuotaUse,
+  changePlan,
+  tenantLimits,
+  tenantUsage,
+  type TenantLimits,
+  type TenantUsage,
+} from './plan-usage.service.ts';
+export {
+  assertPublicBookingOpen,
+  bookingTerms,
+  type BookingTerms,
+  setTenantStatus,
+  setTenantMaintenance,
+  setPlatformMaintenance,
+  platformMaintenance,
+  updateTenantSettings,
+  type MaintenanceState,
+} from './tenant-access.service.ts';
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
-export type { TenantSettings, TenantStatus, BusinessSettings } from './tenancy.tables.ts';
+export type { TenantSettings, TenantStatus } from './tenancy.tables.ts';
+export { businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
 
 export interface TenancyModule {

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { deferWrites } from '../../platform/db/transaction-context.ts';
 import type {
-  BusinessSettings,
+  StoredBusinessSettings,
   BusinessesTable,
   PlansTable,
   SubscriptionStatus,
@@ -63,7 +63,7 @@ export async function findTenantWithPlatformSetting(
   key: string,
   businessId?: string,
 ): Promise<
-  | { tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: BusinessSettings | undefined; bookingLimit: number | null | undefined }
+  | { tenant: TenantRow; setting: Record<string, unknown> | undefined; businessSettings: StoredBusinessSettings | undefined; bookingLimit: number | null | undefined }
   | undefined
 > {
   const row = await executor
@@ -317,7 +317,7 @@ export async function listBusinesses(executor: Executor, tenantId: string): Prom
 
 export async function insertBusiness(
   executor: Executor,
-  values: { tenantId: string; name: string; slug: string; timezone: string; currency: string; settings?: BusinessSettings },
+  values: { tenantId: string; name: string; slug: string; timezone: string; currency: string; settings?: StoredBusinessSettings },
 ): Promise<BusinessRow> {
   return executor
     .insertInto('businesses')
@@ -348,7 +348,7 @@ export interface BusinessPatch {
   address?: Record<string, unknown> | null | undefined;
   timezone?: string | undefined;
   currency?: string | undefined;
-  settings?: BusinessSettings | undefined;
+  settings?: StoredBusinessSettings | undefined;
 }
 
 export async function updateBusiness(

@@ -19,6 +19,8 @@ import {
   usageSchema,
 } from './tenancy.schemas.ts';
 import * as tenancy from './tenancy.service.ts';
+import * as planUsage from './plan-usage.service.ts';
+import * as tenantAccess from './tenant-access.service.ts';
 
 function callerOf(request: { auth: AuthContext | null }): AuthContext {
   if (!request.auth) throw new Error('access check let an anonymous request through');
@@ -77,7 +79,7 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
       const updated = await withTenant(db, tenantId, async (trx) => {
         const before = await tenancy.getTenant(trx, tenantId);
         if (!before) throw notFound('Tenant');
-        const after = await tenancy.updateTenantSettings(trx, tenantId, body.settings ?? {});
+        const after = await tenantAccess.updateTenantSettings(trx, tenantId, body.settings ?? {});
         annotateAudit(request, { entityType: 'tenant', entityId: tenantId, oldValues: before.settings, newValues: after.settings });
         return after;
       });
@@ -93,7 +95,7 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
     },
     async (request) => {
       const tenantId = ownTenant(callerOf(request), request.params.id);
-      return ok(await withTenant(db, tenantId, (trx) => tenancy.tenantLimits(trx, tenantId)));
+      return ok(await withTenant(db, tenantId, (trx) => planUsage.tenantLimits(trx, tenantId)));
     },
   );
 
@@ -110,7 +112,7 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
     },
     async (request) => {
       const tenantId = ownTenant(callerOf(request), request.params.id);
-      return ok(await withTenant(db, tenantId, (trx) => tenancy.tenantUsage(trx, tenantId, deps.countActiveUsers)));
+      return ok(await withTenant(db, tenantId, (trx) => planUsage.tenantUsage(trx, tenantId, deps.countActiveUsers)));
     },
   );
 
@@ -132,7 +134,7 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
     async (request) => {
       const tenantId = ownTenant(callerOf(request), request.params.id);
       const { before, after } = await withTenant(db, tenantId, (trx) =>
-        tenancy.changePlan(trx, tenantId, request.body.plan_id, deps.countActiveUsers),
+        planUsage.changePlan(trx, tenantId, request.body.plan_id, deps.countActiveUsers),
       );
       annotateAudit(request, {
         action: 'tenant.plan_changed',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { COUNTRY_CODES } from '../../platform/messaging/calling-codes.ts';
-import { allowedOriginsSchema, embedOriginsSchema } from './allowed-origins.ts';
+import { businessSettingsSchema } from './business-settings.ts';
 
 export const tenantIdParams = z.object({ id: z.string().uuid() });
 export const businessIdParams = z.object({ id: z.string().uuid() });
@@ -89,24 +88,6 @@ export const businessPatchSchema = z
     address: z.record(z.string(), z.unknown()).nullable().optional(),
     timezone: timezoneSchema.optional(),
     currency: currencySchema.optional(),
-    settings: z
-      .object({
-        guest_verification: z.enum(['none', 'otp']).optional(),
-        sms_countries: z
-          .array(z.enum(COUNTRY_CODES))
-          .max(COUNTRY_CODES.length)
-          .optional()
-          .describe('Countries (ISO 3166-1 alpha-2) one-time codes may be texted to; unset: the business\'s own country'),
-        /** Origins of the business's own sites: payment return URLs may point there. */
-        allowed_origins: allowedOriginsSchema.optional(),
-        /** Sites that may show the booking widget; empty or unset: any site. */
-        embed_origins: embedOriginsSchema
-          .optional()
-          .describe(
-            'Origins of the sites allowed to embed the booking widget (/embed/{slug}), stored lower-case without a default port; empty or unset: any site',
-          ),
-      })
-      .catchall(z.unknown())
-      .optional(),
+    settings: businessSettingsSchema.optional(),
   })
   .strict();

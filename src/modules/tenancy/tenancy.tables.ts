@@ -65,12 +65,8 @@ export interface TenantUsageTable {
   updated_at: UpdatedAt;
 }
 
-export interface BusinessSettings {
-  guest_verification?: 'none' | 'otp';
-  /** ISO 3166-1 alpha-2 countries one-time codes go to by SMS; absent: the business's own country. */
-  sms_countries?: string[];
-  [key: string]: unknown;
-}
+/** As stored: what was saved. The keys the product reads and their values are `business-settings.ts`'s schema. */
+export type StoredBusinessSettings = Record<string, unknown>;
 
 export interface BusinessesTable {
   tenant_id: string;
@@ -85,7 +81,7 @@ export interface BusinessesTable {
   address: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   timezone: string;
   currency: string;
-  settings: JSONColumnType<BusinessSettings, string | undefined, string>;
+  settings: JSONColumnType<StoredBusinessSettings, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

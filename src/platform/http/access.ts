@@ -42,6 +42,17 @@ export interface Authenticator {
   resolvePublicTenant(hint: { slug?: string; host?: string }): Promise<PublicTenant | null>;
 }
 
+/**
+ * Refusals that depend on who the caller is rather than on what the route declares (an
+ * impersonation that is read-only, a customer credential on the business's API, an admin who must
+ * enrol a second factor first). Identity supplies them; the server runs them after the credential
+ * and before validation and the declared access, so a refusal names its real reason.
+ */
+export interface AccessGuard {
+  /** Throws an `AppError` to refuse; `route` is the matched URL pattern, `access` what it declared. */
+  (caller: AuthContext, call: { method: string; route: string; access: RouteAccess | undefined }): void;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;

@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** A signed link past its expiry (the sandbox's onboarding page); the page offers a fresh one. */
+  LINK_EXPIRED: 410,
   SLOT_UNAVAILABLE: 409,
   INVALID_TRANSITION: 409,
   IDEMPOTENCY_CONFLICT: 409,
@@ -36,6 +38,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   POLICY_VIOLATION: 422,
+  /** The hosted payment page's card form: unreadable, expired, or not one of the sandbox's test cards. */
+  CARD_NOT_ACCEPTED: 422,
   /** A one-time code by SMS to a country the business does not send to. */
   SMS_COUNTRY_NOT_ALLOWED: 422,
   RATE_LIMITED: 429,

@@ -26,6 +26,17 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The request's `Idempotency-Key`, for handlers that pass it on (to a payment provider, or to
+ * make a booking's own writes replay-safe); null when absent. The hook below has already refused
+ * a key that is empty or too long on POST and PATCH.
+ */
+export function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return typeof key === 'string' && key !== '' ? key : null;
+}
+
 /** The credential a key belongs to: keys are per tenant and per credential. */
 function scopeOf(request: FastifyRequest): string {
   return `${tenantOf(request) ?? 'platform'}:${request.auth?.actor.id ?? 'anonymous'}`;

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { failure } from './envelope.ts';
+import { AppError } from './errors.ts';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -25,10 +26,11 @@ export function metricsAuthorized(token: string | undefined, authorization: stri
 export function addMetricsRoute(app: FastifyInstance, config: Pick<Config, 'METRICS_TOKEN'>, metrics: Metrics): void {
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (!metricsAuthorized(config.METRICS_TOKEN, request.headers.authorization)) {
+      const refused = new AppError('UNAUTHENTICATED', 'Send the metrics token as a bearer credential');
       return reply
-        .code(401)
+        .code(refused.status)
         .header('www-authenticate', 'Bearer realm="metrics"')
-        .send(failure('UNAUTHENTICATED', 'Send the metrics token as a bearer credential', undefined, request.id));
+        .send(failure(refused.code, refused.message, undefined, request.id));
     }
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -24,7 +24,7 @@ import { bookingAttemptStatus, type Metrics } from '../observability/metrics.ts'
 import { tracer } from '../observability/tracing.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { failure } from './envelope.ts';
-import { type Authenticator, type RouteAccess, tenantOf } from './access.ts';
+import { type AccessGuard, type Authenticator, type RouteAccess, tenantOf } from './access.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { pgErrorToAppError } from './pg-errors.ts';
 import { openapiDocumentTransform, openapiRouteTransform, SECURITY_SCHEMES } from './openapi.ts';
@@ -40,6 +40,8 @@ export interface HttpServerDeps {
   /** Encrypts what the platform stores on the side (idempotent responses). */
   keyRing: KeyRing;
   redis?: Redis;
+  /** Refusals by who the caller is, before validation and the declared access (identity's, wired by app.ts). */
+  accessGuard?: AccessGuard;
   /** Readiness: database reachable and schema current. */
   isReady: () => Promise<boolean>;
   /** Where the request log goes (default: stdout); tests read it. */
@@ -47,6 +49,14 @@ export interface HttpServerDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Client errors raised by the framework or a plugin without a code of ours: the code their status stands for. */
+const CLIENT_ERROR_CODES: ReadonlyMap<number, ErrorCode> = new Map([
+  [404, 'NOT_FOUND'],
+  [405, 'METHOD_NOT_ALLOWED'],
+  [413, 'PAYLOAD_TOO_LARGE'],
+  [415, 'UNSUPPORTED_MEDIA_TYPE'],
+  [429, 'RATE_LIMITED'],
+]);
 const OPS_ROUTES = new Set(['/health', '/ready', '/metrics']);
 /** Operations endpoints and the web app's pages and assets: no credential, tenant or API rate limit. */
 const outsideApi = (request: FastifyRequest): boolean =>
@@ -196,7 +206,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
       const error = new AppError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
         limit: context.max,
       });
-      return Object.assign(error, { statusCode: 429 });
+      return Object.assign(error, { statusCode: error.status });
     },
   });
 
@@ -204,6 +214,17 @@ export async function createHttpServer(deps: HttpServerDeps) {
     const refused = refusedCredentials.get(request);
     if (refused) throw refused;
   });
+
+  // Access guards: refusals by who the caller is (a read-only impersonation, a customer credential on
+  // the business's API, an admin who must enrol MFA). Before validation and the declared access, so
+  // the refusal names its real reason.
+  const accessGuard = deps.accessGuard;
+  if (accessGuard) {
+    app.addHook('preValidation', async (request) => {
+      if (!request.auth) return;
+      accessGuard(request.auth, { method: request.method, route: request.routeOptions.url ?? '', access: request.routeOptions.config.access });
+    });
+  }
 
   // Access declared by the route: public, any credential, or a permission.
   app.addHook('preHandler', async (request) => {
@@ -247,12 +268,13 @@ export async function createHttpServer(deps: HttpServerDeps) {
   app.setErrorHandler(async (thrown: FastifyError | AppError | Error, request, reply) => {
     const error = await callbackFailures(request, thrown);
     const requestId = request.id;
-    const send = (status: number, code: string, message: string, details?: unknown) =>
-      reply.code(status).send(failure(code, message, details, requestId));
+    // Every status comes from the one table (errors.ts), through the code.
+    const send = (code: ErrorCode, message: string, details?: unknown) =>
+      reply.code(ERROR_STATUS[code]).send(failure(code, message, details, requestId));
 
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-      return send(error.status, error.code, error.message, error.details);
+      return send(error.code, error.message, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((issue) => ({
@@ -260,29 +282,30 @@ export async function createHttpServer(deps: HttpServerDeps) {
         message: issue.message,
         code: issue.keyword,
       }));
-      return send(400, 'VALIDATION_ERROR', 'The request is not valid', details);
+      return send('VALIDATION_ERROR', 'The request is not valid', details);
     }
     const fastifyCode = 'code' in error ? error.code : undefined;
-    const byFastifyCode: Record<string, [number, ErrorCode, string]> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
-      FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'INVALID_JSON', 'The request body is empty'],
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'VALIDATION_ERROR', 'Content-Length does not match the body'],
+    const byFastifyCode: Record<string, [ErrorCode, string]> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The request body is too large'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_JSON', 'The request body is empty'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_ERROR', 'Content-Length does not match the body'],
     };
     const mapped = fastifyCode ? byFastifyCode[fastifyCode] : undefined;
-    if (mapped) return send(mapped[0], mapped[1], mapped[2]);
+    if (mapped) return send(mapped[0], mapped[1]);
 
     const fromDatabase = pgErrorToAppError(error);
-    if (fromDatabase) return send(fromDatabase.status, fromDatabase.code, fromDatabase.message, fromDatabase.details);
+    if (fromDatabase) return send(fromDatabase.code, fromDatabase.message, fromDatabase.details);
 
-    const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    // Any other client error the framework raises: its status picks the code, the table gives the status back.
+    const statusCode = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : ERROR_STATUS.INTERNAL_ERROR;
     if (statusCode >= 400 && statusCode < 500 && !isResponseSerializationError(error)) {
-      const code = statusCode === 429 ? 'RATE_LIMITED' : statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_ERROR';
-      return send(statusCode, code, statusCode === 429 ? 'Too many requests' : 'The request is not valid');
+      const code = CLIENT_ERROR_CODES.get(statusCode) ?? 'VALIDATION_ERROR';
+      return send(code, code === 'RATE_LIMITED' ? 'Too many requests' : 'The request is not valid');
     }
     request.log.error({ err: error }, 'unhandled error');
     request.span?.recordException(error);
-    return send(ERROR_STATUS.INTERNAL_ERROR, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
+    return send('INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -290,13 +313,12 @@ export async function createHttpServer(deps: HttpServerDeps) {
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
       (method) => shadowRouter.find(method, path) !== null,
     );
-    if (allowed.length > 0) {
-      reply.header('allow', allowed.join(', '));
-      return reply
-        .code(405)
-        .send(failure('METHOD_NOT_ALLOWED', `${request.method} is not allowed here`, { allow: allowed }, request.id));
-    }
-    return reply.code(404).send(failure('NOT_FOUND', `No route for ${request.method} ${path}`, undefined, request.id));
+    const refused =
+      allowed.length > 0
+        ? new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here`, { allow: allowed }, { allow: allowed.join(', ') })
+        : new AppError('NOT_FOUND', `No route for ${request.method} ${path}`);
+    for (const [name, value] of Object.entries(refused.headers)) reply.header(name, value);
+    return reply.code(refused.status).send(failure(refused.code, refused.message, refused.details, request.id));
   });
 
   await app.register(swagger, {
@@ -325,7 +347,7 @@ export async function createHttpServer(deps: HttpServerDeps) {
   );
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     const ready = await deps.isReady().catch(() => false);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+    return reply.code(ready ? 200 : ERROR_STATUS.SERVICE_UNAVAILABLE).send({ status: ready ? 'ready' : 'not_ready' });
   });
   // With METRICS_PORT the figures are served by a listener of their own (metrics-route.ts), not here.
   if (config.METRICS_PORT === undefined) addMetricsRoute(app, config, deps.metrics);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from './errors.ts';
+import { AppError, ERROR_STATUS } from './errors.ts';
 
 /**
  * Provider callbacks (Stripe webhooks, Twilio status reports) prove who sent
@@ -29,8 +29,8 @@ export function isSignedCallback(request: FastifyRequest): boolean {
 /** The status the error handler will answer for this error (before any limit). */
 function statusOf(error: Error): number {
   if (error instanceof AppError) return error.status;
-  if (hasZodFastifySchemaValidationErrors(error)) return 400;
-  return 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (hasZodFastifySchemaValidationErrors(error)) return ERROR_STATUS.VALIDATION_ERROR;
+  return 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : ERROR_STATUS.INTERNAL_ERROR;
 }
 
 /**

@@ -198,13 +198,6 @@ export class Worker {
   }
 }
 
-/** Puts a dead job back in the queue for another try (the dashboard's "replay"). */
-export async function replayDeadJob(handle: DatabaseHandle, jobId: string): Promise<boolean> {
-  const result = await sql`update jobs set status = 'pending', attempts = 0, run_at = now(), updated_at = now(),
-                           completed_at = null where id = ${jobId} and status = 'dead'`.execute(handle.db);
-  return Number(result.numAffectedRows ?? 0) > 0;
-}
-
 export async function jobCounts(handle: DatabaseHandle): Promise<Array<{ status: string; count: number }>> {
   const result = await sql<{ status: string; count: number }>`
     select status, count(*)::int as count from jobs where status in ('pending', 'running', 'dead') group by status`.execute(
