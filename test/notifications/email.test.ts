@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import ICAL from 'ical.js';
-import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { adminToken, makeTenant, publish, readerToken, startHarness, type Harness, type TestTenant } from '../webhooks/harness.ts';
+import { adminToken, makeTenant, publish, readerToken, type TestTenant } from '../webhooks/harness.ts';
 import { bookingData, makeCustomer } from './fixtures.ts';
-import { SmtpSink } from '../support/smtp-sink.ts';
+import { useSmtpHarness } from './smtp-harness.ts';
 
-let database: TestDatabase;
-let harness: Harness;
-let smtp: SmtpSink;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  smtp = await new SmtpSink().start();
-  harness = await startHarness(database, { env: { SMTP_URL: smtp.url, EMAIL_FROM: 'Peluquería Sol <citas@sol.example>' } });
-});
-afterAll(async () => {
-  await harness.close();
-  await smtp.close();
-  await database.close();
-});
-beforeEach(async () => {
-  tenant = await makeTenant(database);
-  smtp.messages.length = 0;
-});
+const env = useSmtpHarness();
 
 function parseIcs(text: string): { method: string | null; event: ICAL.Event; vevent: ICAL.Component } {
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -36,7 +17,7 @@ function parseIcs(text: string): { method: string | null; event: ICAL.Event; vev
 }
 
 async function outbox(forTenant: TestTenant, query = '') {
-  const response = await harness.server.inject({
+  const response = await env.harness.server.inject({
     method: 'GET',
     url: `/api/v1/notifications${query}`,
     headers: { authorization: readerToken(forTenant.tenantId) },
@@ -47,17 +28,17 @@ async function outbox(forTenant: TestTenant, query = '') {
 
 describe('email over SMTP', () => {
   it('sends the confirmation in the customer’s language with text, HTML and an .ics invitation', async () => {
-    const customerId = await makeCustomer(database, harness.keyRing, tenant.tenantId, {
+    const customerId = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, {
       first_name: 'Ana',
       email: 'ana@example.com',
       language: 'es',
     });
     const data = bookingData(customerId);
-    await publish(database, tenant.tenantId, 'booking.created', data);
-    await harness.drain();
+    await publish(env.database, env.tenant.tenantId, 'booking.created', data);
+    await env.harness.drain();
 
-    expect(smtp.messages).toHaveLength(1);
-    const [message] = smtp.messages;
+    expect(env.smtp.messages).toHaveLength(1);
+    const [message] = env.smtp.messages;
     if (!message) throw new Error('no message');
     const mail = message.parsed;
     expect(message.envelopeTo).toEqual(['ana@example.com']);
@@ -84,39 +65,39 @@ describe('email over SMTP', () => {
     expect(event.endDate.toJSDate().toISOString()).toBe('2030-03-29T08:45:00.000Z');
     expect(vevent.getFirstPropertyValue('status')).toBe('CONFIRMED');
 
-    const [row] = await outbox(tenant);
+    const [row] = await outbox(env.tenant);
     expect(row).toMatchObject({ status: 'sent', transport: 'smtp', channel: 'email', recipient: 'a***@example.com', has_invitation: true });
   });
 
   it('writes in English for an English-speaking customer', async () => {
-    const customerId = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'John', email: 'john@example.com', language: 'en-GB' });
-    await publish(database, tenant.tenantId, 'booking.created', bookingData(customerId, { service: { id: null, name: 'Haircut' } }));
-    await harness.drain();
-    expect(smtp.messages[0]?.parsed.subject).toBe('Booking confirmed: Haircut on Friday, 29 March 2030');
-    expect(smtp.messages[0]?.parsed.text).toContain('Hi John,');
+    const customerId = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'John', email: 'john@example.com', language: 'en-GB' });
+    await publish(env.database, env.tenant.tenantId, 'booking.created', bookingData(customerId, { service: { id: null, name: 'Haircut' } }));
+    await env.harness.drain();
+    expect(env.smtp.messages[0]?.parsed.subject).toBe('Booking confirmed: Haircut on Friday, 29 March 2030');
+    expect(env.smtp.messages[0]?.parsed.text).toContain('Hi John,');
   });
 
   it('never sends the same event twice to the same recipient', async () => {
-    const customerId = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Ana', email: 'ana2@example.com' });
-    const eventId = await publish(database, tenant.tenantId, 'booking.created', bookingData(customerId));
-    await harness.drain();
+    const customerId = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'Ana', email: 'ana2@example.com' });
+    const eventId = await publish(env.database, env.tenant.tenantId, 'booking.created', bookingData(customerId));
+    await env.harness.drain();
     // Both the fan-out and the planning job run again (at-least-once delivery).
     await sql`update jobs set status = 'pending', run_at = now()
-              where (name = 'events.fanout' and dedupe_key = ${eventId}) or (name = 'notifications.event' and dedupe_key = ${`event:${eventId}`})`.execute(database.db);
-    await harness.drain();
-    expect(smtp.messages).toHaveLength(1);
-    expect(await outbox(tenant)).toHaveLength(1);
+              where (name = 'events.fanout' and dedupe_key = ${eventId}) or (name = 'notifications.event' and dedupe_key = ${`event:${eventId}`})`.execute(env.database.db);
+    await env.harness.drain();
+    expect(env.smtp.messages).toHaveLength(1);
+    expect(await outbox(env.tenant)).toHaveLength(1);
   });
 
   it('tells a cancellation with its refund and cancels the invitation (same UID, higher SEQUENCE)', async () => {
-    const customerId = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Ana', email: 'ana3@example.com', language: 'es' });
+    const customerId = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'Ana', email: 'ana3@example.com', language: 'es' });
     const data = bookingData(customerId);
-    await publish(database, tenant.tenantId, 'booking.created', data);
-    await harness.drain();
-    await publish(database, tenant.tenantId, 'booking.cancelled', { ...data, status: 'cancelled', refund: { id: 're_1', amount: 2250, currency: 'EUR', status: 'succeeded' } });
-    await harness.drain();
-    expect(smtp.messages).toHaveLength(2);
-    const [created, cancelled] = smtp.messages;
+    await publish(env.database, env.tenant.tenantId, 'booking.created', data);
+    await env.harness.drain();
+    await publish(env.database, env.tenant.tenantId, 'booking.cancelled', { ...data, status: 'cancelled', refund: { id: 're_1', amount: 2250, currency: 'EUR', status: 'succeeded' } });
+    await env.harness.drain();
+    expect(env.smtp.messages).toHaveLength(2);
+    const [created, cancelled] = env.smtp.messages;
     if (!created || !cancelled) throw new Error('missing messages');
     expect(cancelled.parsed.subject).toBe('Reserva cancelada: BK-7KQ2M9');
     expect(cancelled.parsed.text).toMatch(/Te devolvemos 22,50\s€/);
@@ -129,13 +110,13 @@ describe('email over SMTP', () => {
   });
 
   it('sends marketing only with consent, with a visible unsubscribe link and one-click List-Unsubscribe, each withdrawing it', async () => {
-    const consenting = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Eva', email: 'eva@example.com', marketing: true });
-    const refusing = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Leo', email: 'leo@example.com' });
+    const consenting = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'Eva', email: 'eva@example.com', marketing: true });
+    const refusing = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'Leo', email: 'leo@example.com' });
     const queued = await import('../../src/platform/db/tenant-context.ts').then(({ withTenant }) =>
-      withTenant(database.db, tenant.tenantId, async (trx) => {
+      withTenant(env.database.db, env.tenant.tenantId, async (trx) => {
         let count = 0;
         for (const customerId of [consenting, refusing]) {
-          count += await harness.notifications.queueMessage(trx, tenant.tenantId, {
+          count += await env.harness.notifications.queueMessage(trx, env.tenant.tenantId, {
             key: 'marketing.message',
             dedupeBase: 'campaign:spring',
             eventId: null,
@@ -147,12 +128,12 @@ describe('email over SMTP', () => {
       }),
     );
     expect(queued).toBe(1);
-    await harness.drain();
-    expect(smtp.messages).toHaveLength(1);
-    const mail = smtp.messages[0]?.parsed;
-    expect(smtp.messages[0]?.envelopeTo).toEqual(['eva@example.com']);
+    await env.harness.drain();
+    expect(env.smtp.messages).toHaveLength(1);
+    const mail = env.smtp.messages[0]?.parsed;
+    expect(env.smtp.messages[0]?.envelopeTo).toEqual(['eva@example.com']);
     expect(mail?.subject).toBe('Spring news');
-    const raw = (smtp.messages[0]?.raw ?? '').replace(/\r?\n[ \t]+/g, ' ');
+    const raw = (env.smtp.messages[0]?.raw ?? '').replace(/\r?\n[ \t]+/g, ' ');
     expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/im);
     const url = /^List-Unsubscribe: <(https:\/\/book\.example\.test\/api\/v1\/notifications\/unsubscribe\?token=[A-Za-z0-9_-]+)>/im.exec(raw)?.[1];
     if (!url) throw new Error('no unsubscribe link');
@@ -161,39 +142,39 @@ describe('email over SMTP', () => {
     if (!visible) throw new Error(`no visible unsubscribe link in: ${mail?.text ?? ''}`);
     expect(mail?.text).not.toContain('{{');
     expect(mail?.html || '').toContain(`/unsubscribe?token=${visible[1]}`);
-    const byPerson = await harness.server.inject({ method: 'POST', url: `/api/v1/notifications/unsubscribe?token=${visible[1]}` });
+    const byPerson = await env.harness.server.inject({ method: 'POST', url: `/api/v1/notifications/unsubscribe?token=${visible[1]}` });
     expect(byPerson.statusCode).toBe(204);
-    const response = await harness.server.inject({ method: 'POST', url: new URL(url).pathname + new URL(url).search });
+    const response = await env.harness.server.inject({ method: 'POST', url: new URL(url).pathname + new URL(url).search });
     expect(response.statusCode).toBe(204);
-    const forged = await harness.server.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe?token=AAAAAAAAAAAAAAAAAAAA' });
+    const forged = await env.harness.server.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe?token=AAAAAAAAAAAAAAAAAAAA' });
     expect(forged.statusCode).toBe(404);
     const active = await sql<{ count: number }>`
-      select count(*)::int as count from consent_records where customer_id = ${consenting} and withdrawn_at is null`.execute(database.db);
+      select count(*)::int as count from consent_records where customer_id = ${consenting} and withdrawn_at is null`.execute(env.database.db);
     expect(active.rows[0]?.count).toBe(0);
   });
 
   it('marks a rejected recipient bounced and lets support resend it', async () => {
-    const customerId = await makeCustomer(database, harness.keyRing, tenant.tenantId, { first_name: 'Ana', email: 'gone@example.com' });
-    smtp.rejected.add('gone@example.com');
-    await publish(database, tenant.tenantId, 'booking.created', bookingData(customerId));
-    await harness.drain();
-    const [bounced] = await outbox(tenant);
+    const customerId = await makeCustomer(env.database, env.harness.keyRing, env.tenant.tenantId, { first_name: 'Ana', email: 'gone@example.com' });
+    env.smtp.rejected.add('gone@example.com');
+    await publish(env.database, env.tenant.tenantId, 'booking.created', bookingData(customerId));
+    await env.harness.drain();
+    const [bounced] = await outbox(env.tenant);
     expect(bounced).toMatchObject({ status: 'bounced', transport: 'smtp', attempts: 1 });
-    expect(smtp.messages).toHaveLength(0);
+    expect(env.smtp.messages).toHaveLength(0);
 
-    smtp.rejected.delete('gone@example.com');
-    const resend = await harness.server.inject({
+    env.smtp.rejected.delete('gone@example.com');
+    const resend = await env.harness.server.inject({
       method: 'POST',
       url: `/api/v1/notifications/${String(bounced?.id)}/resend`,
-      headers: { authorization: adminToken(tenant.tenantId) },
+      headers: { authorization: adminToken(env.tenant.tenantId) },
     });
     expect(resend.statusCode).toBe(202);
-    await harness.drain();
-    expect(smtp.messages).toHaveLength(1);
-    const [after] = await outbox(tenant);
+    await env.harness.drain();
+    expect(env.smtp.messages).toHaveLength(1);
+    const [after] = await outbox(env.tenant);
     expect(after).toMatchObject({ status: 'sent', resend_count: 1, attempts: 2 });
-    const other = await makeTenant(database);
-    const foreign = await harness.server.inject({
+    const other = await makeTenant(env.database);
+    const foreign = await env.harness.server.inject({
       method: 'POST',
       url: `/api/v1/notifications/${String(bounced?.id)}/resend`,
       headers: { authorization: adminToken(other.tenantId) },
