@@ -7,6 +7,8 @@ import catalogEs from '../shared/catalog/es.json';
 import sharedEn from '../shared/i18n/en.json';
 import sharedEs from '../shared/i18n/es.json';
 import { startI18n } from '../shared/i18n/i18n.ts';
+import { queryClient } from '../shared/api/query-client.ts';
+import { prefetchBookingPage } from '../shared/api/use-booking-page.ts';
 import { AppProviders } from '../shared/ui/app-providers.tsx';
 import { BookingPage } from './booking/booking-page.tsx';
 import bookingEn from './booking/i18n/en.json';
@@ -31,6 +33,8 @@ const UnsubscribePage = lazy(() => import('./links/unsubscribe-page.tsx').then((
 const PaymentReturnPage = lazy(() => import('./links/payment-return-page.tsx').then((module) => ({ default: module.PaymentReturnPage })));
 const AccountPage = lazy(() => import('./account/account-page.tsx').then((module) => ({ default: module.AccountPage })));
 const NotFoundPage = lazy(() => import('./not-found/not-found-page.tsx').then((module) => ({ default: module.NotFoundPage })));
+
+prefetchBookingPage(queryClient, window.location.pathname);
 
 await startI18n({
   es: { shared: sharedEs, catalog: catalogEs, public: publicEs, booking: bookingEs, links: linksEs },
