@@ -93,15 +93,19 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     manageUrlFor: (tenantId, bookingId) => manageUrl(publicUrl(config), signManageToken(linkKey, tenantId, bookingId)),
     paymentPageUrlFor: (trx, tenantId, bookingId) => openPaymentPageUrlOfBooking(trx, paymentPageLink, tenantId, bookingId),
   });
-  const identity = createIdentityModule({ config, db, keyRing, customerAccountState: customerMayHoldSession, messages: notifications.identityMessages });
+  const identity = createIdentityModule({
+    config,
+    db,
+    keyRing,
+    customerAccountState: customerMayHoldSession,
+    messages: notifications.identityMessages,
+    // Staff see and change only bookings of the resources linked to them (catalog's answer).
+    staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
+  });
   const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
   const catalog = createCatalogModule({ db, onCatalogChanged: scheduling.onCatalogChanged });
-  // Staff see and change only bookings of the resources linked to them.
-  identity.setStaffResourceResolver((tenantId, userId) =>
-    withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
-  );
   const payments = createPaymentsModule({
     settings: { ...config, publicUrl: publicUrl(config) },
     db,

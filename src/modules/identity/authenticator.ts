@@ -38,7 +38,7 @@ export function createAuthenticator(deps: {
   db: Db;
   config: Config;
   keys: SigningKeys;
-  staffResources: () => StaffResourceResolver;
+  staffResources: StaffResourceResolver;
   customerAccountState: CustomerAccountState;
 }): IdentityAuthenticator {
   const sessions = new TtlCache<SessionFacts | null>(CREDENTIAL_CACHE_TTL_MS);
@@ -123,7 +123,7 @@ export function createAuthenticator(deps: {
       throw unauthenticated('The session has ended; sign in again');
     }
     const resourceIds =
-      facts.role === 'staff' && facts.userId !== null ? await deps.staffResources()(facts.tenantId, facts.userId) : [];
+      facts.role === 'staff' && facts.userId !== null ? await deps.staffResources(facts.tenantId, facts.userId) : [];
     return toAuthContext({ ...facts, resourceIds });
   }
 

@@ -6,8 +6,8 @@
  * - the permission catalogue (`ACTIONS`, `SUBJECTS`, `PermissionString`, role names):
  *   routes declare `config: { access: { permission: ['read', 'Booking'] } }` and
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
- * - `setStaffResourceResolver` (via the module object) so catalog can tell which
- *   resources a staff member is assigned to (staff see only those bookings);
+ * - `StaffResourceResolver`: the composition root hands identity, at construction, catalog's
+ *   answer to which resources a staff member is assigned to (staff see only those bookings);
  * - `createPlatformAdmin` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
@@ -86,8 +86,6 @@ export interface IdentityModule {
    * that no /api/v1 route declares nothing. Register before the routes.
    */
   registerAccessRegistry(server: FastifyInstance): void;
-  /** Catalog registers who is assigned to which resources (default: nobody to anything). */
-  setStaffResourceResolver(resolver: StaffResourceResolver): void;
   /** Active members taking a seat of the plan (tenancy's usage and limits use it). */
   countActiveUsers(executor: Executor, tenantId: string): Promise<number>;
   /** Sessions and tokens of customer accounts, for the customers module (composition root). */
@@ -122,11 +120,13 @@ export function createIdentityModule(deps: {
   keyRing: KeyRing;
   /** Account e-mails (reset, verification, invitations, sign-up notices): the notifications module sends them. */
   messages: IdentityMessagesPort;
+  /** Which resources a staff member is assigned to (catalog answers); without it, none — staff see no bookings. */
+  staffResources?: StaffResourceResolver;
 }): IdentityModule {
   const { config, db, customerAccountState, keyRing, messages } = deps;
-  let staffResources: StaffResourceResolver = async () => [];
+  const staffResources: StaffResourceResolver = deps.staffResources ?? (async () => []);
   const keys = new SigningKeys({ config, db });
-  const authenticator = createAuthenticator({ db, config, keys, staffResources: () => staffResources, customerAccountState });
+  const authenticator = createAuthenticator({ db, config, keys, staffResources, customerAccountState });
   const issuer = { config, keys };
   const mfa = createMfaService({ db, authenticator, keyRing });
   const hasher = new OneTimeTokenHasher(keyRing);
@@ -168,9 +168,6 @@ export function createIdentityModule(deps: {
           declared.push({ method: String(method), url: route.url, access: route.config?.access });
         }
       });
-    },
-    setStaffResourceResolver(resolver) {
-      staffResources = resolver;
     },
     countActiveUsers,
     customerSessions: createCustomerSessionService({ db, issuer, authenticator }),
