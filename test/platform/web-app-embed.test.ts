@@ -19,7 +19,7 @@ let dist: string;
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'reservehub-web-dist-'));
-  for (const entry of ['booking', 'embed']) writeFileSync(join(dist, `${entry}.html`), `<!doctype html><title>${entry} entry</title>`);
+  for (const entry of ['booking', 'embed', 'admin']) writeFileSync(join(dist, `${entry}.html`), `<!doctype html><title>${entry} entry</title>`);
   writeFileSync(join(dist, 'widget.js'), '(function(){})();');
   db = await openTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' });

@@ -112,7 +112,7 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     previous: { date: es ? 'sábado, 28 de marzo de 2026' : 'Saturday, March 28, 2026', time: '17:30' },
     refund: { amount: es ? '22,50 €' : '€22.50', present: true },
     cancellation: { reason: es ? 'Imprevisto' : 'Something came up' },
-    payment: { amount: es ? '45,00 €' : '€45.00' },
+    payment: { amount: es ? '45,00 €' : '€45.00', page_url: 'https://book.example.com/pay/sample-token' },
     reminder: { hours_before: 24, minutes_before: 1440 },
     offer: {
       service: es ? 'Corte de pelo' : 'Haircut',
