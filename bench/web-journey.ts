@@ -112,19 +112,37 @@ try {
     await context.close();
   }
 
-  const times: number[] = [];
+  // Two clocks: the browser's own (from its navigation start, the budget's definition, read the frame
+  // the cards become visible) and the wall clock seen from this script (adds the driver's round trips).
+  const inPage: number[] = [];
+  const wall: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
     const started = performance.now();
     await page.goto(`${product.baseUrl}/book/demo`, { waitUntil: 'commit' });
-    await page.waitForSelector('[data-testid="service-card"]', { state: 'visible' });
-    times.push(performance.now() - started);
+    // Runs in the page (typed by hand: this script is compiled without the DOM's types).
+    const visibleAt = await page.waitForFunction(
+      () => {
+        const { document: doc } = globalThis as unknown as { document: { querySelector(selector: string): { getBoundingClientRect(): { height: number } } | null } };
+        const card = doc.querySelector('[data-testid="service-card"]');
+        return card !== null && card.getBoundingClientRect().height > 0 ? performance.now() : null;
+      },
+      undefined,
+      { polling: 'raf' },
+    );
+    wall.push(performance.now() - started);
+    inPage.push(Number(await visibleAt.jsonValue()));
     await context.close();
   }
-  times.sort((a, b) => a - b);
-  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)] ?? 0;
-  print(`\nServices on screen after navigation, cold cache, ${RUNS} runs: median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms (target 1000 ms)`);
+  const summary = (times: number[]) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+    return `median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`;
+  };
+  print(`\nServices on screen after navigation, cold cache, ${RUNS} runs (target 1000 ms):`);
+  print(`  browser's clock (navigation start → cards visible): ${summary(inPage)}`);
+  print(`  wall clock from the driver (goto → cards seen):     ${summary(wall)}`);
 } finally {
   await browser.close();
   host.close();
