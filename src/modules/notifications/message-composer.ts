@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { Trx } from '../../platform/db/database.ts';
+import { memoKey, transactionMemo } from '../../platform/db/transaction-context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { parseCodeDestination } from '../../platform/messaging/code-destination.ts';
@@ -143,9 +144,28 @@ function withManageUrl(deps: ComposerDeps, tenantId: string, booking: BookingSna
  * transaction. The dedupe key makes a repeat a no-op. Returns how many
  * messages were created.
  */
+type TenantFacts = [Awaited<ReturnType<typeof repo.findSettings>>, Awaited<ReturnType<typeof repo.findBusinessProfile>>];
+
+/** Each tenant's settings and business profile, read once per transaction (a campaign composes many messages in one). */
+const TENANT_FACTS = memoKey<Map<string, Promise<TenantFacts>>>('notifications: tenant settings and business profile');
+
+async function readTenantFacts(trx: Trx, tenantId: string): Promise<TenantFacts> {
+  return [await repo.findSettings(trx, tenantId), await repo.findBusinessProfile(trx, tenantId)];
+}
+
+function tenantFacts(trx: Trx, tenantId: string): Promise<TenantFacts> {
+  const memo = transactionMemo(trx, TENANT_FACTS, () => new Map<string, Promise<TenantFacts>>());
+  if (!memo) return readTenantFacts(trx, tenantId);
+  let facts = memo.get(tenantId);
+  if (!facts) {
+    facts = readTenantFacts(trx, tenantId);
+    memo.set(tenantId, facts);
+  }
+  return facts;
+}
+
 export async function composeMessages(trx: Trx, deps: ComposerDeps, tenantId: string, request: MessageRequest): Promise<number> {
-  const settings = await repo.findSettings(trx, tenantId);
-  const business = await repo.findBusinessProfile(trx, tenantId);
+  const [settings, business] = await tenantFacts(trx, tenantId);
   let customer: CustomerForBooking | null = null;
   if (request.recipient.kind === 'customer') {
     try {
