@@ -25,7 +25,8 @@ import { createNotificationsModule } from './modules/notifications/index.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
-import { loadKeyRing } from './platform/crypto/key-store.ts';
+import { openKeyRing, type KeySource } from './platform/crypto/key-store.ts';
+import type { KeyRing } from './platform/crypto/field-encryption.ts';
 import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
 import { createPaymentsModule, openPaymentPageUrlOfBooking, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
 import {
@@ -61,6 +62,11 @@ export interface Application {
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
   createWorker(logger: Logger): Worker;
+  /** This process's field-encryption keys, and where they come from. */
+  keyRing: KeyRing;
+  keySource: KeySource;
+  /** Re-reads keys rotated in by another process (database source); true when the current key changed. */
+  refreshKeys(): Promise<boolean>;
   /** Starts every tenant's re-encryption once per new current encryption key (the worker process calls it at start). */
   startKeyRotationForNewKey(): Promise<number>;
   /** Queues the first run of the platform's recurring maintenance jobs; each run queues the next (the worker calls it at start). */
@@ -79,8 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   const db = handle.db;
   const metrics = createMetrics({ poolStats: () => handle.poolStats(), jobCounts: () => jobCounts(handle) });
 
-  // Field encryption keys: ENCRYPTION_KEYS, or the embedded mode's own key under DATA_DIR.
-  const keyRing = loadKeyRing(config);
+  // Field encryption keys: ENCRYPTION_KEYS, the keys kept in PostgreSQL, or the embedded mode's own key under DATA_DIR.
+  const keys = await openKeyRing(config, handle);
+  const keyRing = keys.keyRing;
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const linkKey = linkKeyFrom(keyRing);
@@ -243,6 +250,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     metrics,
     jobs,
     subscribers,
+    keyRing,
+    keySource: keys.source,
+    refreshKeys: keys.refresh,
     startKeyRotationForNewKey: () => startKeyRotationForNewKey(db, keyRing),
     scheduleRecurringJobs: () => scheduleIdempotencyPurge(db),
     createWorker: (logger) =>

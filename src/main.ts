@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { buildApp, type Application } from './app.ts';
 import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
+import { DEFAULT_ACTIVATION_DELAY_SECONDS, KEY_REFRESH_MS, rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import { migrate } from './platform/db/migrator.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { startTracing } from './platform/observability/tracing.ts';
@@ -16,10 +17,14 @@ Commands:
   work      background worker only (PostgreSQL mode)
   migrate   apply pending database migrations and exit
   seed      create the demo business if it does not exist and exit
+  rotate-keys [--activate-in SECONDS]
+            PostgreSQL without ENCRYPTION_KEYS: add a new field-encryption key to the database; every
+            process learns it within 30 s and encrypts under it after SECONDS (default 120); the worker
+            then re-encrypts existing data under it
 `;
 
-type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed';
-const COMMANDS: readonly Command[] = ['start', 'serve', 'work', 'migrate', 'seed'];
+type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed' | 'rotate-keys';
+const COMMANDS: readonly Command[] = ['start', 'serve', 'work', 'migrate', 'seed', 'rotate-keys'];
 
 function isCommand(value: string | undefined): value is Command {
   return COMMANDS.some((known) => known === value);
@@ -49,6 +54,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate' || command === 'start') {
     const applied = await migrate(runtime.handle);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is current');
+  }
+  if (command === 'rotate-keys') {
+    process.exitCode = await rotateKeys(config, runtime, argv.slice(1));
+    await runtime.close();
+    await stopTracing();
+    return;
   }
   if (command === 'migrate') {
     await runtime.close();
@@ -97,11 +108,29 @@ async function run(
     logger.info(`Metrics are served on port ${config.METRICS_PORT}`);
   }
   await worker?.start();
-  if (worker) {
-    await app.scheduleRecurringJobs();
+  const startRotation = async () => {
     const tenants = await app.startKeyRotationForNewKey();
     if (tenants > 0) logger.info({ tenants }, 'key rotation started for a new current encryption key');
+  };
+  if (worker) {
+    await app.scheduleRecurringJobs();
+    await startRotation();
   }
+  // Keys kept in the database: learn those another process rotated in, and use each once its time comes.
+  const keyRefresh =
+    app.keySource === 'database'
+      ? setInterval(() => {
+          app
+            .refreshKeys()
+            .then(async (changed) => {
+              if (!changed) return;
+              logger.info({ kid: app.keyRing.currentKid }, 'a new encryption key is current');
+              if (worker) await startRotation();
+            })
+            .catch((error: unknown) => logger.error({ err: error }, 'reading the encryption keys failed'));
+        }, KEY_REFRESH_MS)
+      : null;
+  keyRefresh?.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -113,6 +142,7 @@ async function run(
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS);
     deadline.unref();
+    if (keyRefresh) clearInterval(keyRefresh);
     // Stop accepting requests first, let in-flight ones finish, then the worker, then the database.
     if (runsHttp) await app.server.close();
     await app.metricsServer?.close();
@@ -124,6 +154,26 @@ async function run(
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** `rotate-keys`: a new database-kept encryption key, current after `--activate-in` seconds. */
+async function rotateKeys(config: Config, runtime: Runtime, args: string[]): Promise<number> {
+  if (config.ENCRYPTION_KEYS !== undefined || runtime.handle.kind !== 'postgres') {
+    process.stderr.write(
+      'rotate-keys rotates the keys kept in PostgreSQL. With ENCRYPTION_KEYS, put a new key first in the list and ' +
+        'restart the processes; the embedded mode keeps its key under DATA_DIR (see docs/operations.md).\n',
+    );
+    return 2;
+  }
+  const flag = args.indexOf('--activate-in');
+  const seconds = flag === -1 ? DEFAULT_ACTIVATION_DELAY_SECONDS : Number(args[flag + 1]);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    process.stderr.write('--activate-in takes a whole number of seconds\n');
+    return 2;
+  }
+  const rotated = await rotateDatabaseKey(runtime.handle.db, { keyEncryptionKeys: config.KEY_ENCRYPTION_KEYS, activateAfterSeconds: seconds });
+  process.stdout.write(`New encryption key ${rotated.kid}, current from ${rotated.activeFrom.toISOString()}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -57,6 +57,11 @@ export const configSchema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(1).optional(),
   VAPID_SUBJECT: z.string().min(1).optional(),
   ENCRYPTION_KEYS: z.string().min(1).optional(),
+  /**
+   * Key-encryption keys (`kid:base64key,...`, the first wraps, all unwrap) for the field-encryption keys the
+   * platform generates and keeps in the database when ENCRYPTION_KEYS is not set (PostgreSQL mode).
+   */
+  KEY_ENCRYPTION_KEYS: z.string().min(1).optional(),
   JWT_PRIVATE_KEYS: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('reservehub'),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).max(1800).default(900),
@@ -114,9 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === 'production') {
-    const missing = (['DATABASE_URL', 'ENCRYPTION_KEYS', 'JWT_PRIVATE_KEYS', 'PUBLIC_URL'] as const).filter(
-      (name) => config[name] === undefined,
-    );
+    const missing: string[] = (['DATABASE_URL', 'JWT_PRIVATE_KEYS', 'PUBLIC_URL'] as const).filter((name) => config[name] === undefined);
+    // Field-encryption keys from the environment, or generated into the database wrapped by a key-encryption key.
+    if (config.ENCRYPTION_KEYS === undefined && config.KEY_ENCRYPTION_KEYS === undefined) missing.push('ENCRYPTION_KEYS or KEY_ENCRYPTION_KEYS');
     if (missing.length > 0) {
       throw new ConfigError(`Missing required settings in production: ${missing.join(', ')}`);
     }

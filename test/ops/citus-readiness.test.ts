@@ -19,6 +19,7 @@ import { ROOT } from '../support/product-process.ts';
  */
 const PLATFORM_TABLES = [
   'code_send_budgets', // per-address throttles of verification codes, across businesses
+  'encryption_keys', // field-encryption master keys shared by every process (wrapped by the key-encryption key)
   'login_failures', // sign-in throttles per address and IP, across businesses
   'mfa_recovery_codes', // a person's second factor (people are global: one account, several businesses)
   'plans', // the platform's price list

@@ -16,7 +16,6 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
-import { loadKeyRing } from '../../src/platform/crypto/key-store.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import { createPlatformAdmin, type TenantRole } from '../../src/modules/identity/index.ts';
@@ -191,7 +190,7 @@ export type AccountMessageKind = 'invitation' | 'password_reset' | 'email_verifi
  */
 export async function lastCapturedMessage(t: TestApp, recipient: string, kind: AccountMessageKind): Promise<{ token: string; body: string; status: string }> {
   await runDueJobs(t);
-  const keyRing = loadKeyRing(t.config);
+  const keyRing = t.app.keyRing;
   const rows = await sql<{ tenant_id: string; id: string; body_enc: string | null; secret_enc: string | null; status: string }>`
     select tenant_id, id, body_enc, secret_enc, status from notifications
     where event_type = ${`account.${kind}`} and recipient_bidx = ${addressIndex(keyRing, recipient)}

@@ -70,7 +70,7 @@ function derive(master: Buffer, info: string): KeyObject {
  * passed to whoever encrypts (no global instance).
  */
 export class KeyRing {
-  readonly currentKid: string;
+  #currentKid: string;
   readonly blindIndexKid: string;
   readonly #dataKeys: Map<string, KeyObject>;
   readonly #indexKeys: Map<BlindIndexPurpose, KeyObject>;
@@ -85,7 +85,7 @@ export class KeyRing {
       if (this.#dataKeys.has(kid)) throw new Error(`Key id "${kid}" appears twice`);
       this.#dataKeys.set(kid, derive(key, 'aes-256-gcm:v1'));
     }
-    this.currentKid = current.kid;
+    this.#currentKid = current.kid;
     const indexMaster = options.blindIndexKid
       ? options.keys.find((candidate) => candidate.kid === options.blindIndexKid)
       : options.keys.at(-1);
@@ -95,21 +95,41 @@ export class KeyRing {
     this.#indexKeys = new Map(purposes.map((purpose) => [purpose, derive(indexMaster.key, `blind-index:${purpose}:v1`)]));
   }
 
+  /** The key every new value is encrypted under. */
+  get currentKid(): string {
+    return this.#currentKid;
+  }
+
+  /**
+   * Learns keys another process added (keys are never forgotten while the process runs) and makes
+   * `currentKid` current. The blind-index key does not change: lookups must stay stable.
+   */
+  adopt(keys: readonly MasterKey[], currentKid: string): void {
+    for (const { kid, key } of keys) {
+      if (this.#dataKeys.has(kid)) continue;
+      if (!KID_PATTERN.test(kid) || key.length !== 32) throw new Error(`Key "${kid}" is not a 32-byte key with a valid id`);
+      this.#dataKeys.set(kid, derive(key, 'aes-256-gcm:v1'));
+    }
+    if (!this.#dataKeys.has(currentKid)) throw new Error(`Key "${currentKid}" is not in the key ring`);
+    this.#currentKid = currentKid;
+  }
+
   /** Key ids known to this ring, current first. */
   get kids(): string[] {
-    return [...this.#dataKeys.keys()];
+    return [this.#currentKid, ...[...this.#dataKeys.keys()].filter((kid) => kid !== this.#currentKid)];
   }
 
   /** Encrypts under the current key, bound to `context` (same context needed to decrypt). */
   encrypt(plaintext: string, context: string): string {
-    const key = this.#dataKeys.get(this.currentKid);
+    const kid = this.#currentKid;
+    const key = this.#dataKeys.get(kid);
     if (!key) throw new Error('current key missing');
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(Buffer.from(`${CIPHERTEXT_VERSION}.${this.currentKid}.${context}`, 'utf8'));
+    cipher.setAAD(Buffer.from(`${CIPHERTEXT_VERSION}.${kid}.${context}`, 'utf8'));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [CIPHERTEXT_VERSION, this.currentKid, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join('.');
+    return [CIPHERTEXT_VERSION, kid, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join('.');
   }
 
   /** Decrypts a value written under any key of the ring; throws DecryptionError when it does not authenticate. */

@@ -2,6 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import { loadDatabaseKeyRing, refreshDatabaseKeyRing } from './database-keys.ts';
 import { generateMasterKey, KeyRing, parseMasterKeys, type MasterKey } from './field-encryption.ts';
 
 const keysFileSchema = z.object({
@@ -47,4 +49,36 @@ export function loadKeyRing(config: Pick<Config, 'ENCRYPTION_KEYS' | 'DATA_DIR' 
   if (config.ENCRYPTION_KEYS !== undefined) return new KeyRing({ keys: parseMasterKeys(config.ENCRYPTION_KEYS) });
   if (config.NODE_ENV === 'production') throw new Error('ENCRYPTION_KEYS is required in production');
   return new KeyRing({ keys: loadOrCreateEmbeddedKeys(config.DATA_DIR) });
+}
+
+/** Where this process's field-encryption keys come from. */
+export type KeySource = 'environment' | 'embedded' | 'database';
+
+export interface OpenedKeyRing {
+  keyRing: KeyRing;
+  source: KeySource;
+  /**
+   * Re-reads keys another process rotated in (database source only; a no-op otherwise).
+   * Returns true when the current key changed.
+   */
+  refresh(): Promise<boolean>;
+}
+
+/**
+ * The key ring of this process: ENCRYPTION_KEYS when set; on PostgreSQL the keys kept once in the
+ * database (generated on first start, wrapped by KEY_ENCRYPTION_KEYS), so every `serve` and
+ * `work` process agrees; on the embedded database, the key file under DATA_DIR.
+ */
+export async function openKeyRing(
+  config: Pick<Config, 'ENCRYPTION_KEYS' | 'KEY_ENCRYPTION_KEYS' | 'DATA_DIR' | 'NODE_ENV'>,
+  handle: Pick<DatabaseHandle, 'kind' | 'db'>,
+): Promise<OpenedKeyRing> {
+  if (config.ENCRYPTION_KEYS !== undefined || handle.kind !== 'postgres') {
+    return { keyRing: loadKeyRing(config), source: config.ENCRYPTION_KEYS !== undefined ? 'environment' : 'embedded', refresh: async () => false };
+  }
+  const keyRing = await loadDatabaseKeyRing(handle.db, {
+    keyEncryptionKeys: config.KEY_ENCRYPTION_KEYS,
+    previousKeys: () => (existsSync(embeddedKeysPath(config.DATA_DIR)) ? loadOrCreateEmbeddedKeys(config.DATA_DIR) : null),
+  });
+  return { keyRing, source: 'database', refresh: () => refreshDatabaseKeyRing(handle.db, keyRing, config.KEY_ENCRYPTION_KEYS) };
 }
