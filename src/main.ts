@@ -4,7 +4,7 @@ import { buildApp, type Application } from './app.ts';
 import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
 import { DEFAULT_ACTIVATION_DELAY_SECONDS, KEY_REFRESH_MS, rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import { migrate } from './platform/db/migrator.ts';
-import { loggerOptions } from './platform/observability/logger.ts';
+import { loggerOptions, prettyLogs } from './platform/observability/logger.ts';
 import { startTracing } from './platform/observability/tracing.ts';
 import { openRuntime, type Runtime } from './platform/runtime.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
-  const logger = pino(loggerOptions(config.LOG_LEVEL));
+  const logger = pino(loggerOptions(config.LOG_LEVEL, { pretty: prettyLogs(config.NODE_ENV) }));
   const stopTracing = await startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, `reservehub-${command}`);
   const runtime = await openRuntime(config);
 

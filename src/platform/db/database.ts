@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { mkdirSync } from 'node:fs';
 import { PreparingClient } from './prepared-statements.ts';
+import { tracedDialect } from './query-tracing.ts';
 
 /**
  * The database schema as Kysely sees it. Platform tables are declared here;
@@ -81,7 +82,7 @@ export function openPostgres(options: PostgresOptions): DatabaseHandle {
   });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: tracedDialect(new PostgresDialect({ pool })) });
   batchingHandles.add(db);
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
@@ -149,7 +150,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     parsers: pgliteParsers,
   });
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: tracedDialect(new PGliteDialect({ pglite })) });
   return {
     kind: 'pglite',
     db,

@@ -6,6 +6,7 @@ import { deferWrites } from '../db/transaction-context.ts';
 import { withTenant } from '../db/tenant-context.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../jobs/job-definition.ts';
 import { JOBS_CHANNEL } from '../jobs/queue.ts';
+import { currentTraceparent } from '../observability/tracing.ts';
 import { checkEvent, type AnyEventDescriptor, type CheckedEvent, type EventInput } from './event-descriptor.ts';
 
 /** A domain event as stored and as handed to subscribers. */
@@ -66,15 +67,17 @@ export async function publishEvents(
         sql`(${event.tenantId}::uuid, ${ids[index]}::uuid, ${event.type}, ${event.aggregateType}, ${event.aggregateId}::uuid,
              ${JSON.stringify(event.data)}::jsonb, ${event.previousAttributes ? JSON.stringify(event.previousAttributes) : null}::jsonb)`,
     );
+    // The fan-out continues the trace of whatever published the event.
+    const traceparent = currentTraceparent();
     const fanouts = events.map(
       (event, index) =>
         sql`(${event.tenantId}::uuid, ${eventFanoutJob.name}, ${eventFanoutJob.version},
-             jsonb_build_object('event_id', ${ids[index]}::uuid), now(), 0, ${ids[index]}, ${FANOUT_MAX_ATTEMPTS})`,
+             jsonb_build_object('event_id', ${ids[index]}::uuid), now(), 0, ${ids[index]}, ${FANOUT_MAX_ATTEMPTS}, ${traceparent})`,
     );
     writes.push(
       sql`insert into events (tenant_id, id, type, aggregate_type, aggregate_id, data, previous_attributes) values ${sql.join(rows)}`,
       // One NOTIFY per inserted job; PostgreSQL folds identical ones of a transaction into one.
-      sql`insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
+      sql`insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts, trace_context)
           values ${sql.join(fanouts)}
           on conflict (name, dedupe_key) where dedupe_key is not null do nothing
           returning pg_notify(${JOBS_CHANNEL}, ${eventFanoutJob.name})`,

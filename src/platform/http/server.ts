@@ -15,13 +15,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { paymentsMode, type Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { KeyRing } from '../crypto/field-encryption.ts';
-import { loggerOptions } from '../observability/logger.ts';
+import { loggerOptions, prettyLogs } from '../observability/logger.ts';
 import { bookingAttemptStatus, type Metrics } from '../observability/metrics.ts';
-import { tracer } from '../observability/tracing.ts';
+import { contextFromTraceparent, tracer } from '../observability/tracing.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from './errors.ts';
 import { failure } from './envelope.ts';
 import { type AccessGuard, type Authenticator, type RouteAccess, tenantOf } from './access.ts';
@@ -77,7 +77,9 @@ declare module 'fastify' {
 export async function createHttpServer(deps: HttpServerDeps) {
   const { config } = deps;
   const app = Fastify({
-    logger: { ...loggerOptions(config.LOG_LEVEL), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    logger: deps.logStream
+      ? { ...loggerOptions(config.LOG_LEVEL), stream: deps.logStream }
+      : loggerOptions(config.LOG_LEVEL, { pretty: prettyLogs(config.NODE_ENV) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // X-Forwarded-For is believed only from the configured proxies: otherwise any caller could name
     // its own address and walk past every per-IP limit, and put any IP into sessions and the audit log.
@@ -131,13 +133,20 @@ export async function createHttpServer(deps: HttpServerDeps) {
   });
 
   const testPayments = paymentsMode(config) === 'test';
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     // No real money moves (sandbox or Stripe test key): every response says so.
     if (testPayments) reply.header('x-payments-mode', 'test');
-    const span = tracer().startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`);
-    span.setAttribute('http.request_id', request.id);
+    // The request's span continues a caller's trace (`traceparent`) and is the active span for the
+    // rest of the hooks and the handler, so queries, queued jobs and log lines join it.
+    const parent = contextFromTraceparent(request.headers.traceparent as string | undefined, context.active());
+    const span = tracer().startSpan(
+      `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': request.routeOptions.url ?? 'unmatched', 'http.request_id': request.id } },
+      parent,
+    );
     request.span = span;
+    context.with(trace.setSpan(parent, span), done);
   });
 
   // Credentials first, so rate limits can be per credential. A credential that fails is answered

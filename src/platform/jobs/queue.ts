@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Executor } from '../db/database.ts';
 import { deferWrites } from '../db/transaction-context.ts';
+import { currentTraceparent } from '../observability/tracing.ts';
 import type { JobKind } from './job-definition.ts';
 
 export const JOBS_CHANNEL = 'reservehub_jobs';
@@ -58,10 +59,10 @@ export async function enqueueDeferred<Schema extends z.ZodType>(
 function jobInsert<Schema extends z.ZodType>(definition: JobKind<Schema>, payload: z.infer<Schema>, options: EnqueueOptions) {
   const parsed = definition.payload.parse(payload);
   return sql`
-    insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts)
+    insert into jobs (tenant_id, name, version, payload, run_at, priority, dedupe_key, max_attempts, trace_context)
     values (${options.tenantId}, ${definition.name}, ${definition.version}, ${JSON.stringify(parsed)}::jsonb,
             coalesce(${options.runAt?.toISOString() ?? null}::timestamptz, now()), ${options.priority ?? 0},
-            ${options.dedupeKey ?? null}, ${options.maxAttempts ?? definition.maxAttempts ?? 10})
+            ${options.dedupeKey ?? null}, ${options.maxAttempts ?? definition.maxAttempts ?? 10}, ${currentTraceparent()})
     on conflict (name, dedupe_key) where dedupe_key is not null do nothing`;
 }
 

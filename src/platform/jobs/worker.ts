@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { contextFromTraceparent, inSpan, SpanKind } from '../observability/tracing.ts';
 import { backoffDelayMs, type JobDefinition, type JobOutcome } from './job-definition.ts';
 import { JOBS_CHANNEL } from './queue.ts';
 
@@ -15,6 +17,8 @@ interface JobRow {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  /** The `traceparent` of the span that queued the job. */
+  trace_context: string | null;
 }
 
 export interface WorkerOptions {
@@ -144,11 +148,17 @@ export class Worker {
         limit ${limit}
         for update skip locked
       )
-      returning id, tenant_id, name, version, payload, attempts, max_attempts`.execute(this.#options.handle.db);
+      returning id, tenant_id, name, version, payload, attempts, max_attempts, trace_context`.execute(this.#options.handle.db);
     return result.rows;
   }
 
+  /** Runs the job in a span that continues the trace of whatever queued it; its log lines carry that trace. */
   async #execute(job: JobRow): Promise<void> {
+    const attributes = { 'job.name': job.name, 'job.id': job.id, 'job.attempt': job.attempts, ...(job.tenant_id ? { 'tenant.id': job.tenant_id } : {}) };
+    await inSpan(`job ${job.name}`, { kind: SpanKind.CONSUMER, attributes, parent: contextFromTraceparent(job.trace_context) }, (span) => this.#executeTraced(job, span));
+  }
+
+  async #executeTraced(job: JobRow, span: Span): Promise<void> {
     this.#running += 1;
     const definition = this.#definitions.get(job.name);
     let outcome: JobOutcome;
@@ -168,6 +178,8 @@ export class Worker {
     } finally {
       this.#running -= 1;
     }
+    span.setAttribute('job.outcome', outcome.outcome);
+    if (outcome.outcome !== 'done') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason.slice(0, 200) });
     await this.#settle(job, definition, outcome);
     this.#options.metrics?.jobsProcessed.inc({ name: job.name, outcome: outcome.outcome });
   }

@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino';
+import { activeTraceFields } from './tracing.ts';
 
 /**
  * Paths whose next segment is a bearer link token: the hosted payment page, manage links, calendar
@@ -22,13 +23,21 @@ export function loggableUrl(url: string): string {
   return decoded.replace(TOKEN_PATH, '$1[redacted]');
 }
 
+/** Development on a terminal: readable lines (pino-pretty). Everywhere else JSON lines, one per event. */
+export function prettyLogs(nodeEnv: string): boolean {
+  return nodeEnv === 'development' && process.stdout.isTTY === true;
+}
+
 /**
- * pino options shared by the HTTP server and the worker: JSON lines, with
- * credentials, secrets and personal data redacted wherever they appear.
+ * pino options shared by the HTTP server and the worker: JSON lines (pretty in development), with
+ * credentials, secrets and personal data redacted wherever they appear, and the trace and span ids
+ * of the request or job that logged the line.
  */
-export function loggerOptions(level: string): LoggerOptions {
+export function loggerOptions(level: string, options: { pretty?: boolean } = {}): LoggerOptions {
   return {
     level,
+    mixin: activeTraceFields,
+    ...(options.pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     redact: {
       paths: [
         'req.headers.authorization',

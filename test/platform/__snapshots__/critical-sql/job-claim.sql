@@ -17,5 +17,5 @@ with leases as (
         limit $5
         for update skip locked
       )
-      returning id, tenant_id, name, version, payload, attempts, max_attempts;
+      returning id, tenant_id, name, version, payload, attempts, max_attempts, trace_context;
 -- parameters: [["events.fanout","notifications.deliver"],[300,30],"worker-1",["events.fanout","notifications.deliver"],4]
