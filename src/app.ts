@@ -263,6 +263,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
         metrics,
         concurrency: config.WORKER_CONCURRENCY,
         pollMs: config.WORKER_POLL_MS,
+        leaseMs: config.WORKER_LEASE_MS,
       }),
     async seedDemoData(tenantId) {
       const demo = await seedDemoCatalog(catalog, scheduling, tenantId);

@@ -100,6 +100,8 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveIntFromEnv(10_000),
   WORKER_CONCURRENCY: positiveIntFromEnv(4),
   WORKER_POLL_MS: positiveIntFromEnv(1000),
+  /** A claimed job's lease, renewed by a heartbeat while it runs: how soon a dead worker's job runs again. */
+  WORKER_LEASE_MS: positiveIntFromEnv(30_000),
   /** Availability cache lifetime in seconds (specification §4.1.3: 5 minutes); 0 turns the cache off. */
   AVAILABILITY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 });

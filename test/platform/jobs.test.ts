@@ -134,6 +134,55 @@ describe('worker', () => {
     expect(state.attempts).toBe(2);
   });
 
+  it('renews the short lease of a long run, so no other worker takes it; a run past its time loses it', async () => {
+    const started: number[] = [];
+    const long = (name: string, timeoutMs?: number) =>
+      defineJob({
+        name,
+        version: 1,
+        payload: z.object({ n: z.number() }),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        async handle(payload): Promise<JobOutcome> {
+          started.push(payload.n);
+          // The first run of a job is slow (or hangs); a second one is quick.
+          if (started.filter((n) => n === payload.n).length === 1) await new Promise((resolve) => setTimeout(resolve, 1200));
+          return { outcome: 'done' };
+        },
+      });
+    const renewed = long('test.long');
+    const id = await enqueue(database.db, renewed, { n: 1 }, { tenantId: null });
+    const holder = new Worker({ handle: database, definitions: [renewed], logger, concurrency: 1, pollMs: 50, leaseMs: 300 });
+    const rival = new Worker({ handle: database, definitions: [renewed], logger, concurrency: 1, pollMs: 50, leaseMs: 300 });
+    const run = holder.drain();
+    // Four lease lengths pass while the job runs: without the heartbeat the rival would take it.
+    let taken = 0;
+    for (let check = 0; check < 8; check += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      taken += await rival.drain();
+    }
+    await run;
+    expect(taken).toBe(0);
+    expect(started).toEqual([1]);
+    expect(await jobStatus(id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+
+    // A run that goes past its time (a hung call) is taken over like a dead worker's.
+    started.length = 0;
+    const hung = long('test.hung', 200);
+    const hungId = await enqueue(database.db, hung, { n: 2 }, { tenantId: null });
+    const stuck = new Worker({ handle: database, definitions: [hung], logger, concurrency: 1, pollMs: 50, leaseMs: 150 });
+    const rescuer = new Worker({ handle: database, definitions: [hung], logger, concurrency: 1, pollMs: 50, leaseMs: 150 });
+    const stuckRun = stuck.drain();
+    let rescued = 0;
+    for (let check = 0; check < 40 && rescued === 0; check += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rescued = await rescuer.drain();
+    }
+    expect(rescued).toBe(1);
+    await stuckRun;
+    expect(started).toEqual([2, 2]);
+    expect((await jobStatus(hungId)).attempts).toBe(2);
+  });
+
   it('does not take a running job whose lease is still valid', async () => {
     const id = await enqueue(database.db, recordJob, { label: 'busy' }, { tenantId: null });
     await sql`update jobs set status = 'running', attempts = 1, locked_by = 'live-worker',

@@ -29,7 +29,10 @@ export interface JobKind<Schema extends z.ZodType = z.ZodType> {
 }
 
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> extends JobKind<Schema> {
-  /** Lease: after this long a running job is considered abandoned and runs again. */
+  /**
+   * The longest a run may take. While it runs, the worker renews the job's short lease (a
+   * heartbeat); past this time it stops renewing, so a hung run is taken over like a dead worker's.
+   */
   timeoutMs?: number;
   handle(payload: z.infer<Schema>, context: JobContext): Promise<JobOutcome>;
 }

@@ -28,18 +28,25 @@ export interface WorkerOptions {
   metrics?: Metrics;
   concurrency: number;
   pollMs: number;
-  /** Lease when a definition names none. */
+  /** Longest run when a definition names none. */
   defaultTimeoutMs?: number;
+  /**
+   * The lease a claim takes, renewed by a heartbeat every third of it while the job runs: a job
+   * whose worker died (kill -9, lost node) runs again after at most this long.
+   */
+  leaseMs?: number;
   workerId?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_LEASE_MS = 30_000;
 
 /**
  * Runs jobs from the jobs table. Several workers (threads of one process or
  * many processes) share the table: each claims rows with
- * `FOR UPDATE SKIP LOCKED` and a lease, so no job runs twice at once, and a
- * job whose worker died runs again when its lease expires. Wakes on NOTIFY,
+ * `FOR UPDATE SKIP LOCKED` and a short lease that a heartbeat renews while the
+ * job runs, so no job runs twice at once, and a job whose worker died runs
+ * again as soon as its lease expires. Wakes on NOTIFY,
  * and polls as a fallback (and for scheduled jobs coming due).
  */
 export class Worker {
@@ -126,19 +133,12 @@ export class Worker {
   async #claim(limit: number): Promise<JobRow[]> {
     const names = [...this.#definitions.keys()];
     if (names.length === 0) return [];
-    // Each definition may ask for its own lease length; the claim sets it in the same statement.
-    const leaseSeconds = names.map(
-      (name) => (this.#definitions.get(name)?.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000,
-    );
     const result = await sql<JobRow>`
-      with leases as (
-        select * from unnest(${names}::text[], ${leaseSeconds}::float8[]) as lease(name, seconds)
-      )
       update jobs set
         status = 'running',
         attempts = jobs.attempts + 1,
         locked_by = ${this.#id},
-        locked_until = now() + make_interval(secs => (select seconds from leases where leases.name = jobs.name)),
+        locked_until = now() + make_interval(secs => ${this.#leaseMs / 1000}),
         updated_at = now()
       where id in (
         select id from jobs
@@ -152,6 +152,32 @@ export class Worker {
     return result.rows;
   }
 
+  get #leaseMs(): number {
+    return this.#options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  /**
+   * Renews the job's lease every third of it until `stop` is called or the job's longest run time
+   * has passed (a hung run then loses its lease and another worker takes it over).
+   */
+  #heartbeat(job: JobRow, definition: JobDefinition | undefined): () => void {
+    const maxRunMs = definition?.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const startedAt = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - startedAt > maxRunMs) {
+        clearInterval(timer);
+        this.#options.logger.warn({ job: job.name, job_id: job.id }, 'job ran past its time; its lease is no longer renewed');
+        return;
+      }
+      sql`update jobs set locked_until = now() + make_interval(secs => ${this.#leaseMs / 1000})
+          where id = ${job.id} and locked_by = ${this.#id} and status = 'running'`
+        .execute(this.#options.handle.db)
+        .catch((error: unknown) => this.#options.logger.warn({ err: error, job_id: job.id }, 'job lease renewal failed'));
+    }, Math.max(50, Math.floor(this.#leaseMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Runs the job in a span that continues the trace of whatever queued it; its log lines carry that trace. */
   async #execute(job: JobRow): Promise<void> {
     const attributes = { 'job.name': job.name, 'job.id': job.id, 'job.attempt': job.attempts, ...(job.tenant_id ? { 'tenant.id': job.tenant_id } : {}) };
@@ -161,6 +187,7 @@ export class Worker {
   async #executeTraced(job: JobRow, span: Span): Promise<void> {
     this.#running += 1;
     const definition = this.#definitions.get(job.name);
+    const stopHeartbeat = this.#heartbeat(job, definition);
     let outcome: JobOutcome;
     try {
       if (!definition) throw new Error(`No handler for job ${job.name}`);
@@ -176,6 +203,7 @@ export class Worker {
       outcome = { outcome: 'retry', reason: error instanceof Error ? error.message : String(error) };
       this.#options.logger.warn({ err: error, job: job.name, job_id: job.id }, 'job failed');
     } finally {
+      stopHeartbeat();
       this.#running -= 1;
     }
     span.setAttribute('job.outcome', outcome.outcome);

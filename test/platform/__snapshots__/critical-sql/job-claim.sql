@@ -1,21 +1,18 @@
 -- Worker claim (drain: one claim that finds nothing due)
 
-with leases as (
-        select * from unnest($1::text[], $2::float8[]) as lease(name, seconds)
-      )
-      update jobs set
+update jobs set
         status = 'running',
         attempts = jobs.attempts + 1,
-        locked_by = $3,
-        locked_until = now() + make_interval(secs => (select seconds from leases where leases.name = jobs.name)),
+        locked_by = $1,
+        locked_until = now() + make_interval(secs => $2),
         updated_at = now()
       where id in (
         select id from jobs
-        where name = any($4::text[])
+        where name = any($3::text[])
           and ((status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now()))
         order by priority desc, run_at
-        limit $5
+        limit $4
         for update skip locked
       )
       returning id, tenant_id, name, version, payload, attempts, max_attempts, trace_context;
--- parameters: [["events.fanout","notifications.deliver"],[300,30],"worker-1",["events.fanout","notifications.deliver"],4]
+-- parameters: ["worker-1",30,["events.fanout","notifications.deliver"],4]
