@@ -144,7 +144,7 @@ describe('critical SQL, as production compiles it', () => {
     await expect(text).toMatchFileSnapshot(`${SNAPSHOTS}/occupancy-insert.sql`);
   });
 
-  it('the job claim: due or abandoned jobs, SKIP LOCKED, a short lease the heartbeat renews', async () => {
+  it('the job claim: due or abandoned jobs, SKIP LOCKED, each with a short lease the heartbeat renews', async () => {
     const job = (name: string, timeoutMs?: number) =>
       defineJob({ name, version: 1, payload: z.object({}), ...(timeoutMs ? { timeoutMs } : {}), handle: async () => ({ outcome: 'done' }) });
     const worker = new Worker({

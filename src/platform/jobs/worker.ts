@@ -133,12 +133,17 @@ export class Worker {
   async #claim(limit: number): Promise<JobRow[]> {
     const names = [...this.#definitions.keys()];
     if (names.length === 0) return [];
+    // Each definition's lease: the worker's short lease, or the job's longest run time when shorter.
+    const leaseSeconds = names.map((name) => this.#leaseMsOf(this.#definitions.get(name)) / 1000);
     const result = await sql<JobRow>`
+      with leases as (
+        select * from unnest(${names}::text[], ${leaseSeconds}::float8[]) as lease(name, seconds)
+      )
       update jobs set
         status = 'running',
         attempts = jobs.attempts + 1,
         locked_by = ${this.#id},
-        locked_until = now() + make_interval(secs => ${this.#leaseMs / 1000}),
+        locked_until = now() + make_interval(secs => (select seconds from leases where leases.name = jobs.name)),
         updated_at = now()
       where id in (
         select id from jobs
@@ -152,28 +157,35 @@ export class Worker {
     return result.rows;
   }
 
-  get #leaseMs(): number {
-    return this.#options.leaseMs ?? DEFAULT_LEASE_MS;
+  #maxRunMsOf(definition: JobDefinition | undefined): number {
+    return definition?.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  #leaseMsOf(definition: JobDefinition | undefined): number {
+    return Math.min(this.#options.leaseMs ?? DEFAULT_LEASE_MS, this.#maxRunMsOf(definition));
   }
 
   /**
-   * Renews the job's lease every third of it until `stop` is called or the job's longest run time
-   * has passed (a hung run then loses its lease and another worker takes it over).
+   * Renews the job's lease every third of it while the run lasts, never past the job's longest
+   * run time counted from the claim (`updated_at`): a hung run loses its lease then, and another
+   * worker takes it over as it would a dead worker's.
    */
   #heartbeat(job: JobRow, definition: JobDefinition | undefined): () => void {
-    const maxRunMs = definition?.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const startedAt = Date.now();
+    const leaseMs = this.#leaseMsOf(definition);
+    const maxRunMs = this.#maxRunMsOf(definition);
+    const stopAt = Date.now() + maxRunMs;
     const timer = setInterval(() => {
-      if (Date.now() - startedAt > maxRunMs) {
+      if (Date.now() >= stopAt) {
         clearInterval(timer);
         this.#options.logger.warn({ job: job.name, job_id: job.id }, 'job ran past its time; its lease is no longer renewed');
         return;
       }
-      sql`update jobs set locked_until = now() + make_interval(secs => ${this.#leaseMs / 1000})
+      sql`update jobs
+          set locked_until = least(now() + make_interval(secs => ${leaseMs / 1000}), updated_at + make_interval(secs => ${maxRunMs / 1000}))
           where id = ${job.id} and locked_by = ${this.#id} and status = 'running'`
         .execute(this.#options.handle.db)
         .catch((error: unknown) => this.#options.logger.warn({ err: error, job_id: job.id }, 'job lease renewal failed'));
-    }, Math.max(50, Math.floor(this.#leaseMs / 3)));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
     timer.unref();
     return () => clearInterval(timer);
   }
