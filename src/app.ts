@@ -62,6 +62,8 @@ export interface Application {
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
   createWorker(logger: Logger): Worker;
+  /** Shutdown has begun: `/ready` answers 503 from now on (requests are still served). */
+  beginDraining(): void;
   /** This process's field-encryption keys, and where they come from. */
   keyRing: KeyRing;
   keySource: KeySource;
@@ -172,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   calendar.registerCustomerData(customers.registry);
 
   let schemaCurrent = false;
+  let draining = false;
   const server = await createHttpServer({
     config,
     db,
@@ -182,6 +185,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...(deps.redis ? { redis: deps.redis } : {}),
     ...(deps.logStream ? { logStream: deps.logStream } : {}),
     isReady: async () => {
+      // Stopping: not ready, so load balancers send nothing new while in-flight requests finish.
+      if (draining) return false;
       // The schema never goes backwards, so once current it stays current for this process.
       schemaCurrent ||= await isSchemaCurrent(handle);
       return schemaCurrent;
@@ -250,6 +255,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     metrics,
     jobs,
     subscribers,
+    beginDraining: () => {
+      draining = true;
+    },
     keyRing,
     keySource: keys.source,
     refreshKeys: keys.refresh,

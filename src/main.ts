@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { buildApp, type Application } from './app.ts';
 import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
-import { DEFAULT_ACTIVATION_DELAY_SECONDS, KEY_REFRESH_MS, rotateDatabaseKey } from './platform/crypto/database-keys.ts';
+import { DEFAULT_ACTIVATION_DELAY_SECONDS, rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import { migrate } from './platform/db/migrator.ts';
 import { loggerOptions, prettyLogs } from './platform/observability/logger.ts';
 import { startTracing } from './platform/observability/tracing.ts';
@@ -128,7 +128,7 @@ async function run(
               if (worker) await startRotation();
             })
             .catch((error: unknown) => logger.error({ err: error }, 'reading the encryption keys failed'));
-        }, KEY_REFRESH_MS)
+        }, config.ENCRYPTION_KEYS_REFRESH_MS)
       : null;
   keyRefresh?.unref();
 
@@ -143,6 +143,9 @@ async function run(
     }, config.SHUTDOWN_GRACE_MS);
     deadline.unref();
     if (keyRefresh) clearInterval(keyRefresh);
+    // Readiness turns false first, and the listener stays open while load balancers notice.
+    app.beginDraining();
+    if (runsHttp && config.SHUTDOWN_READINESS_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_READINESS_DELAY_MS));
     // Stop accepting requests first, let in-flight ones finish, then the worker, then the database.
     if (runsHttp) await app.server.close();
     await app.metricsServer?.close();

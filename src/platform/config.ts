@@ -62,6 +62,8 @@ export const configSchema = z.object({
    * platform generates and keeps in the database when ENCRYPTION_KEYS is not set (PostgreSQL mode).
    */
   KEY_ENCRYPTION_KEYS: z.string().min(1).optional(),
+  /** How often a process re-reads the encryption keys kept in the database (keys rotated in by another process). */
+  ENCRYPTION_KEYS_REFRESH_MS: positiveIntFromEnv(30_000),
   JWT_PRIVATE_KEYS: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('reservehub'),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).max(1800).default(900),
@@ -98,6 +100,12 @@ export const configSchema = z.object({
   PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
   PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
   SHUTDOWN_GRACE_MS: positiveIntFromEnv(10_000),
+  /**
+   * On SIGTERM, how long `/ready` answers 503 while requests are still served, before the listener
+   * closes: time for a load balancer's health check to take the process out. 0 behind Kubernetes,
+   * whose preStop pause does the same.
+   */
+  SHUTDOWN_READINESS_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   WORKER_CONCURRENCY: positiveIntFromEnv(4),
   WORKER_POLL_MS: positiveIntFromEnv(1000),
   /** A claimed job's lease, renewed by a heartbeat while it runs: how soon a dead worker's job runs again. */

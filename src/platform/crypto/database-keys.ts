@@ -10,16 +10,14 @@ import { generateMasterKey, KeyRing, parseMasterKeys, type MasterKey } from './f
  * it unless ENCRYPTION_KEYS is set), or stored `plain:` outside production.
  *
  * A key rotated in is known to every process before it becomes current: it is stored with an
- * `active_from` in the future, processes re-read the table every `KEY_REFRESH_MS`, and from
+ * `active_from` in the future, processes re-read the table every ENCRYPTION_KEYS_REFRESH_MS, and from
  * `active_from` on each of them encrypts under it. Blind indexes stay on the oldest key.
  */
 
 /** Advisory lock serialising the first key generation and rotations across processes. */
 const ENCRYPTION_KEY_LOCK = 7_364_019_283;
 const PLAIN_PREFIX = 'plain:';
-/** How often a process re-reads the stored keys. */
-export const KEY_REFRESH_MS = 30_000;
-/** How long a rotated key waits before it becomes current: several refresh periods. */
+/** How long a rotated key waits before it becomes current: several refresh periods (ENCRYPTION_KEYS_REFRESH_MS). */
 export const DEFAULT_ACTIVATION_DELAY_SECONDS = 120;
 
 export class KeyStoreError extends Error {}
