@@ -15,3 +15,8 @@ create table encryption_keys (
   created_at timestamptz not null default now()
 );
 revoke all on encryption_keys from reservehub_app;
+
+-- Access-token signing keys generated into the database (JWT_PRIVATE_KEYS unset) rotate the same
+-- way: a new key is stored ahead of its activation, every process learns it, and from
+-- `active_from` on the newest active key signs while the older ones still verify.
+alter table signing_keys add column active_from timestamptz not null default now();

@@ -14,7 +14,7 @@ import type { JobDefinition } from './platform/jobs/job-definition.ts';
 import { Worker, jobCounts } from './platform/jobs/worker.ts';
 import { registerDeadJobRoutes } from './platform/jobs/dead-jobs.routes.ts';
 import { idempotencyPurgeJob, scheduleIdempotencyPurge } from './platform/http/idempotency-purge.job.ts';
-import { createIdentityModule } from './modules/identity/index.ts';
+import { createIdentityModule, rotateSigningKey } from './modules/identity/index.ts';
 import { createTenancyModule } from './modules/tenancy/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createCatalogModule, resourceIdsForUser, seedDemoCatalog } from './modules/catalog/index.ts';
@@ -26,6 +26,7 @@ import { loggerOptions } from './platform/observability/logger.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
 import { openKeyRing, type KeySource } from './platform/crypto/key-store.ts';
+import { rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import type { KeyRing } from './platform/crypto/field-encryption.ts';
 import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
 import { createPaymentsModule, openPaymentPageUrlOfBooking, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
@@ -67,8 +68,15 @@ export interface Application {
   /** This process's field-encryption keys, and where they come from. */
   keyRing: KeyRing;
   keySource: KeySource;
-  /** Re-reads keys rotated in by another process (database source); true when the current key changed. */
+  /** Whether encryption or signing keys are kept in the database, so other processes may rotate them. */
+  keysInDatabase: boolean;
+  /** Re-reads keys rotated in by another process; true when the current encryption key changed. */
   refreshKeys(): Promise<boolean>;
+  /**
+   * `rotate-keys`: a new encryption key and a new access-token signing key, for those kept in the
+   * database, each active after `activateAfterSeconds`. Says what it rotated.
+   */
+  rotateKeys(activateAfterSeconds: number): Promise<string[]>;
   /** Starts every tenant's re-encryption once per new current encryption key (the worker process calls it at start). */
   startKeyRotationForNewKey(): Promise<number>;
   /** Queues the first run of the platform's recurring maintenance jobs; each run queues the next (the worker calls it at start). */
@@ -90,6 +98,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   // Field encryption keys: ENCRYPTION_KEYS, the keys kept in PostgreSQL, or the embedded mode's own key under DATA_DIR.
   const keys = await openKeyRing(config, handle);
   const keyRing = keys.keyRing;
+  // Access-token signing keys generated into a database other processes share (JWT_PRIVATE_KEYS unset).
+  const signingKeysInDatabase = config.JWT_PRIVATE_KEYS === undefined && handle.kind === 'postgres';
   // Customer accounts' sessions hold only while the customers module says the customer may sign in.
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const linkKey = linkKeyFrom(keyRing);
@@ -260,7 +270,23 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     },
     keyRing,
     keySource: keys.source,
-    refreshKeys: keys.refresh,
+    keysInDatabase: signingKeysInDatabase || keys.source === 'database',
+    async refreshKeys() {
+      if (signingKeysInDatabase) await identity.refreshSigningKeys();
+      return keys.refresh();
+    },
+    async rotateKeys(activateAfterSeconds) {
+      const rotated: string[] = [];
+      if (keys.source === 'database') {
+        const key = await rotateDatabaseKey(db, { keyEncryptionKeys: config.KEY_ENCRYPTION_KEYS, activateAfterSeconds });
+        rotated.push(`New encryption key ${key.kid}, current from ${key.activeFrom.toISOString()}`);
+      }
+      if (signingKeysInDatabase) {
+        const key = await rotateSigningKey(db, activateAfterSeconds);
+        rotated.push(`New signing key ${key.kid}, signing from ${key.activeFrom.toISOString()}`);
+      }
+      return rotated;
+    },
     startKeyRotationForNewKey: () => startKeyRotationForNewKey(db, keyRing),
     scheduleRecurringJobs: () => scheduleIdempotencyPurge(db),
     createWorker: (logger) =>

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { buildApp, type Application } from './app.ts';
 import { ConfigError, isEmbedded, loadConfig, publicUrl, type Config } from './platform/config.ts';
-import { DEFAULT_ACTIVATION_DELAY_SECONDS, rotateDatabaseKey } from './platform/crypto/database-keys.ts';
+import { DEFAULT_ACTIVATION_DELAY_SECONDS } from './platform/crypto/database-keys.ts';
 import { migrate } from './platform/db/migrator.ts';
 import { loggerOptions, prettyLogs } from './platform/observability/logger.ts';
 import { startTracing } from './platform/observability/tracing.ts';
@@ -18,9 +18,10 @@ Commands:
   migrate   apply pending database migrations and exit
   seed      create the demo business if it does not exist and exit
   rotate-keys [--activate-in SECONDS]
-            PostgreSQL without ENCRYPTION_KEYS: add a new field-encryption key to the database; every
-            process learns it within 30 s and encrypts under it after SECONDS (default 120); the worker
-            then re-encrypts existing data under it
+            keys kept in PostgreSQL (ENCRYPTION_KEYS / JWT_PRIVATE_KEYS unset): a new field-encryption key
+            and a new access-token signing key; every process learns them within
+            ENCRYPTION_KEYS_REFRESH_MS and uses them after SECONDS (default 120); the worker then
+            re-encrypts existing data under the new encryption key
 `;
 
 type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed' | 'rotate-keys';
@@ -55,18 +56,19 @@ async function main(argv: string[]): Promise<void> {
     const applied = await migrate(runtime.handle);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'schema is current');
   }
-  if (command === 'rotate-keys') {
-    process.exitCode = await rotateKeys(config, runtime, argv.slice(1));
-    await runtime.close();
-    await stopTracing();
-    return;
-  }
   if (command === 'migrate') {
     await runtime.close();
     await stopTracing();
     return;
   }
   const app = await buildApp({ config, handle: runtime.handle, redis: runtime.redis });
+  if (command === 'rotate-keys') {
+    process.exitCode = await rotateKeys(app, argv.slice(1));
+    await app.server.close();
+    await runtime.close();
+    await stopTracing();
+    return;
+  }
   if (command === 'seed' || command === 'start') {
     const seeded = await seedDemo(runtime.handle.db, config);
     if (seeded) {
@@ -118,7 +120,7 @@ async function run(
   }
   // Keys kept in the database: learn those another process rotated in, and use each once its time comes.
   const keyRefresh =
-    app.keySource === 'database'
+    app.keysInDatabase
       ? setInterval(() => {
           app
             .refreshKeys()
@@ -159,23 +161,23 @@ async function run(
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** `rotate-keys`: a new database-kept encryption key, current after `--activate-in` seconds. */
-async function rotateKeys(config: Config, runtime: Runtime, args: string[]): Promise<number> {
-  if (config.ENCRYPTION_KEYS !== undefined || runtime.handle.kind !== 'postgres') {
-    process.stderr.write(
-      'rotate-keys rotates the keys kept in PostgreSQL. With ENCRYPTION_KEYS, put a new key first in the list and ' +
-        'restart the processes; the embedded mode keeps its key under DATA_DIR (see docs/operations.md).\n',
-    );
-    return 2;
-  }
+/** `rotate-keys`: a new encryption key and signing key, for those kept in the database, active after `--activate-in` seconds. */
+async function rotateKeys(app: Application, args: string[]): Promise<number> {
   const flag = args.indexOf('--activate-in');
   const seconds = flag === -1 ? DEFAULT_ACTIVATION_DELAY_SECONDS : Number(args[flag + 1]);
   if (!Number.isInteger(seconds) || seconds < 0) {
     process.stderr.write('--activate-in takes a whole number of seconds\n');
     return 2;
   }
-  const rotated = await rotateDatabaseKey(runtime.handle.db, { keyEncryptionKeys: config.KEY_ENCRYPTION_KEYS, activateAfterSeconds: seconds });
-  process.stdout.write(`New encryption key ${rotated.kid}, current from ${rotated.activeFrom.toISOString()}\n`);
+  const rotated = await app.rotateKeys(seconds);
+  if (rotated.length === 0) {
+    process.stderr.write(
+      'rotate-keys rotates the keys kept in PostgreSQL. With ENCRYPTION_KEYS or JWT_PRIVATE_KEYS, put a new key first ' +
+        'in the list and restart the processes; the embedded mode keeps its key under DATA_DIR (see docs/operations.md).\n',
+    );
+    return 2;
+  }
+  process.stdout.write(`${rotated.join('\n')}\n`);
   return 0;
 }
 

@@ -263,15 +263,17 @@ describe.skipIf(skipReason !== null)('3 serve + 2 work processes behind HAProxy 
     await readThrough(two.url, before);
     await readThrough(three.url, before);
 
-    const rotated = await new Promise<string>((resolve, reject) => {
+    const rotation = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['src/main.ts', 'rotate-keys', '--activate-in', '1'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: cluster.database.url ?? '' },
       });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      child.once('exit', (code) => (code === 0 ? resolve(/New encryption key (\S+),/.exec(out)?.[1] ?? '') : reject(new Error(`rotate-keys exited ${code}`))));
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`rotate-keys exited ${code}`))));
     });
+    const rotated = /New encryption key (\S+),/.exec(rotation)?.[1];
+    const signingKid = /New signing key (\S+),/.exec(rotation)?.[1];
     // Every process learns the key before it is current (refresh every 0.5 s here), then writes under it.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const after = await createThrough(two.url);
@@ -283,6 +285,17 @@ describe.skipIf(skipReason !== null)('3 serve + 2 work processes behind HAProxy 
     await readThrough(one.url, after);
     await readThrough(three.url, after);
     await readThrough(three.url, before);
+
+    // A token signed through one server with the rotated signing key is accepted by the others.
+    const signIn = await fetch(`${two.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: cluster.ownerPassword, tenant_slug: 'demo' }),
+    });
+    const fresh = ((await signIn.json()) as { data: { access_token: string } }).data.access_token;
+    const header = JSON.parse(Buffer.from(fresh.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid: string };
+    expect(header.kid).toBe(signingKid);
+    for (const node of [one, three]) expect((await fetch(`${node.url}/api/v1/customers/${after}`, { headers: json(fresh) })).status).toBe(200);
   });
 
   it('an availability change made through one server is seen through the others at once', async () => {
@@ -304,6 +317,21 @@ describe.skipIf(skipReason !== null)('3 serve + 2 work processes behind HAProxy 
     expect(await isFree(three.url)).toBe(false);
   });
 
+  it('the failed sign-in throttle holds across servers', async () => {
+    const signIn = (url: string, password: string) =>
+      fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'staff@demo.reservehub.test', password, tenant_slug: 'demo' }),
+      }).then((response) => response.status);
+    // Ten wrong passwords, spread over the three servers: the account's whole allowance.
+    const wrong = [];
+    for (let attempt = 0; attempt < 10; attempt += 1) wrong.push(await signIn(cluster.serves[attempt % 3]?.url ?? '', `wrong-${attempt}`));
+    expect(wrong.every((status) => status === 401)).toBe(true);
+    // Per-process counting would still let the right password in on any server.
+    for (const node of cluster.serves) expect(await signIn(node.url, cluster.ownerPassword)).toBe(429);
+  });
+
   it('the public rate limit holds across servers', async () => {
     const targets = cluster.serves.map((node) => node.url);
     const statuses = await Promise.all(
@@ -312,7 +340,7 @@ describe.skipIf(skipReason !== null)('3 serve + 2 work processes behind HAProxy 
     const ok = statuses.filter((status) => status === 200).length;
     const limited = statuses.filter((status) => status === 429).length;
     report(`public limit 50/min over 3 servers: ${ok} answered, ${limited} refused with 429`);
-    // Per-process counters would let all 90 through (30 per server).
+    // Per-process counters would let all 90 through (30 per server); a few of the 50 went to sign-ins before.
     expect(ok).toBeLessThanOrEqual(50);
     expect(limited).toBeGreaterThanOrEqual(40);
   });

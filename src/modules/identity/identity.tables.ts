@@ -135,6 +135,8 @@ export interface SigningKeysTable {
   private_jwk: JSONColumnType<Record<string, unknown>, string, string>;
   created_at: CreatedAt;
   retired_at: NullableTimestamp;
+  /** From when the key signs (the newest active key signs; all unretired keys verify). */
+  active_from: CreatedAt;
 }
 
 declare module '../../platform/db/database.ts' {

@@ -60,6 +60,7 @@ export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin
 export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
+export { rotateSigningKey } from './signing-keys.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
 export { assertAcceptablePassword, burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 export type { CustomerAccountState, CustomerSessionService, CustomerTokenSubject } from './customer-sessions.ts';
@@ -92,6 +93,8 @@ export interface IdentityModule {
   customerSessions: CustomerSessionService;
   subscribers: EventSubscriber[];
   jobs: JobDefinition[];
+  /** Re-reads the access-token signing keys kept in the database (a key rotated in by another process). */
+  refreshSigningKeys(): Promise<void>;
 }
 
 /** A route and the access it declared (undefined: none). */
@@ -173,5 +176,6 @@ export function createIdentityModule(deps: {
     customerSessions: createCustomerSessionService({ db, issuer, authenticator }),
     subscribers: [],
     jobs: [identityPurgeJob, ...recovery.jobs],
+    refreshSigningKeys: () => keys.refresh(),
   };
 }

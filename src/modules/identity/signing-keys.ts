@@ -13,7 +13,7 @@ import {
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Config } from '../../platform/config.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
 import './identity.tables.ts';
 
@@ -85,29 +85,22 @@ export class SigningKeys {
     const rows = await withPlatform(this.#db, async (trx) => {
       // Two processes starting at once: the lock makes the second one find the first's key.
       await sql`select pg_advisory_xact_lock(${SIGNING_KEY_LOCK})`.execute(trx);
-      const existing = await trx.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at').execute();
+      const existing = await storedSigningKeys(trx);
       if (existing.length > 0) return existing;
-      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      const privateJwk = await exportJWK(privateKey);
-      const kid = randomUUID();
-      const { d: _d, ...publicJwk } = privateJwk;
-      await trx
-        .insertInto('signing_keys')
-        .values({
-          kid,
-          algorithm: 'ES256',
-          public_jwk: JSON.stringify({ ...publicJwk, kid, alg: 'ES256', use: 'sig' }),
-          private_jwk: JSON.stringify({ ...privateJwk, kid, alg: 'ES256' }),
-        })
-        .execute();
-      return trx.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).execute();
+      await insertGeneratedKey(trx, 0);
+      return storedSigningKeys(trx);
     });
-    return Promise.all(
-      rows.map((row) => {
-        const jwk = privateJwkSchema.parse(row.private_jwk);
-        return importPrivate(row.kid, jwk.alg, jwk);
-      }),
-    );
+    return importStored(rows);
+  }
+
+  /**
+   * Re-reads keys kept in the database (JWT_PRIVATE_KEYS unset): a key another process rotated
+   * in becomes known for verifying, and signs here once its activation time has come.
+   */
+  async refresh(): Promise<void> {
+    if (this.#config.JWT_PRIVATE_KEYS !== undefined) return;
+    const rows = await withPlatform(this.#db, (trx) => storedSigningKeys(trx));
+    if (rows.length > 0) this.#loaded = importStored(rows);
   }
 
   /**
@@ -192,4 +185,62 @@ async function importPrivate(kid: string, algorithm: Algorithm, jwk: JWK): Promi
 
 function isCryptoKey(key: CryptoKey | Uint8Array): key is CryptoKey {
   return !(key instanceof Uint8Array);
+}
+
+interface StoredSigningKey {
+  kid: string;
+  private_jwk: unknown;
+  active: boolean;
+}
+
+/** Unretired keys, the signer first: the newest active one (or the oldest when none is active yet). */
+async function storedSigningKeys(executor: Executor): Promise<StoredSigningKey[]> {
+  const result = await sql<StoredSigningKey>`
+    select kid, private_jwk, active_from <= now() as active from signing_keys
+    where retired_at is null order by active_from desc, created_at desc`.execute(executor);
+  const rows = result.rows;
+  const signer = rows.find((row) => row.active) ?? rows.at(-1);
+  return signer ? [signer, ...rows.filter((row) => row !== signer)] : [];
+}
+
+function importStored(rows: StoredSigningKey[]): Promise<LoadedKey[]> {
+  return Promise.all(
+    rows.map((row) => {
+      const jwk = privateJwkSchema.parse(row.private_jwk);
+      return importPrivate(row.kid, jwk.alg, jwk);
+    }),
+  );
+}
+
+async function insertGeneratedKey(executor: Executor, activateAfterSeconds: number): Promise<{ kid: string; activeFrom: Date }> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = randomUUID();
+  const { d: _d, ...publicJwk } = privateJwk;
+  const inserted = await sql<{ active_from: Date }>`
+    insert into signing_keys (kid, algorithm, public_jwk, private_jwk, active_from)
+    values (${kid}, 'ES256', ${JSON.stringify({ ...publicJwk, kid, alg: 'ES256', use: 'sig' })}::jsonb,
+            ${JSON.stringify({ ...privateJwk, kid, alg: 'ES256' })}::jsonb, now() + make_interval(secs => ${activateAfterSeconds}))
+    returning active_from`.execute(executor);
+  return { kid, activeFrom: new Date(inserted.rows[0]?.active_from ?? Date.now()) };
+}
+
+/** How long a superseded key keeps verifying: far longer than any access token lives (30 minutes at most). */
+const SUPERSEDED_KEY_LIFETIME = '1 day';
+
+/**
+ * `rotate-keys` for access-token signing keys kept in the database: a new key that signs from
+ * `activateAfterSeconds` on (every process learns it first, on its next key refresh). Keys
+ * superseded for more than a day are retired.
+ */
+export async function rotateSigningKey(db: Db, activateAfterSeconds: number): Promise<{ kid: string; activeFrom: Date }> {
+  return withPlatform(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SIGNING_KEY_LOCK})`.execute(trx);
+    await sql`
+      update signing_keys old set retired_at = now()
+      where old.retired_at is null and exists (
+        select 1 from signing_keys newer
+        where newer.active_from > old.active_from and newer.active_from < now() - ${SUPERSEDED_KEY_LIFETIME}::interval)`.execute(trx);
+    return insertGeneratedKey(trx, activateAfterSeconds);
+  });
 }
