@@ -203,8 +203,8 @@ describe('Stripe Connect against a local Stripe', () => {
     expect(links()[0]?.form).toEqual({
       account: data.account_id,
       type: 'account_onboarding',
-      return_url: `${PUBLIC_URL}/dashboard/settings/payments?connect=return`,
-      refresh_url: `${PUBLIC_URL}/dashboard/settings/payments?connect=refresh`,
+      return_url: `${PUBLIC_URL}/admin/settings/payments?connect=return`,
+      refresh_url: `${PUBLIC_URL}/admin/settings/payments?connect=refresh`,
     });
 
     const again = await connectApi(harness, tenant, 'POST', adminToken(tenant), {});
@@ -378,7 +378,7 @@ describe('the sandbox simulation of connected accounts', () => {
       payload: 'decision=complete',
     });
     expect(done.statusCode).toBe(303);
-    expect(done.headers.location).toBe(`${PUBLIC_URL}/dashboard/settings/payments?connect=return`);
+    expect(done.headers.location).toBe(`${PUBLIC_URL}/admin/settings/payments?connect=return`);
     const events = strict.recorder.sent.slice(before);
     expect(events).toHaveLength(1);
     // Nothing changes until the event arrives through the webhook endpoint.

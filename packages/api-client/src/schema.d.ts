@@ -1196,7 +1196,7 @@ export interface paths {
         put?: never;
         /**
          * Start or continue the business's payment account onboarding
-         * @description Creates the connected account on first use (201; later calls 200, same account) and returns a single-use link to the provider's hosted onboarding. The provider sends the business back to the dashboard (`{PUBLIC_URL}/dashboard/settings/payments?connect=return`, or `?connect=refresh` to ask for a new link).
+         * @description Creates the connected account on first use (201; later calls 200, same account) and returns a single-use link to the provider's hosted onboarding. The provider sends the business back to the dashboard (`{PUBLIC_URL}/admin/settings/payments?connect=return`, or `?connect=refresh` to ask for a new link).
          */
         post: operations["postPaymentsConnectOnboarding"];
         delete?: never;

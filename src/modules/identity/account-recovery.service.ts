@@ -51,7 +51,7 @@ export async function queueVerificationEmail(trx: Trx, deps: AccountMessagesDeps
     tenantId: PLATFORM_TENANT_ID,
     reference: `email-verification:${row.id}`,
     to: user.email,
-    link: { urlBase: `${publicUrl(deps.config)}/verify-email?token=`, token, expiresHours: EMAIL_VERIFICATION_TTL_MS / 3_600_000 },
+    link: { urlBase: `${publicUrl(deps.config)}/admin/verify-email?token=`, token, expiresHours: EMAIL_VERIFICATION_TTL_MS / 3_600_000 },
   });
 }
 
@@ -97,7 +97,7 @@ export function createAccountRecoveryService(deps: AccountRecoveryDeps) {
           tenantId: PLATFORM_TENANT_ID,
           reference: `password-reset:${row.id}`,
           to: user.email,
-          link: { urlBase: `${publicUrl(deps.config)}/reset-password?token=`, token, expiresHours: PASSWORD_RESET_TTL_MS / 3_600_000 },
+          link: { urlBase: `${publicUrl(deps.config)}/admin/reset-password?token=`, token, expiresHours: PASSWORD_RESET_TTL_MS / 3_600_000 },
         });
         return true;
       });

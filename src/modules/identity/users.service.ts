@@ -145,7 +145,7 @@ export function createUserService(deps: {
           tenantId: auth.tenantId,
           reference: `invitation:${row.id}`,
           to: email,
-          link: { urlBase: `${publicUrl(config)}/accept-invitation?token=`, token: secret, expiresHours: INVITATION_TTL_MS / 3_600_000 },
+          link: { urlBase: `${publicUrl(config)}/admin/accept-invitation?token=`, token: secret, expiresHours: INVITATION_TTL_MS / 3_600_000 },
           role: token.role,
         });
         await recordAudit(trx, {

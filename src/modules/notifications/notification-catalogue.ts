@@ -126,7 +126,7 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     message: { subject: es ? 'Novedades de primavera' : 'Spring news', body: es ? '¡Un 10 % en color!' : '10% off colour!' },
     unsubscribe_url: 'https://book.example.com/unsubscribe/sample-token',
     endpoint: { url: 'https://hooks.example.com/reservehub', reason: 'the endpoint answered 410 Gone' },
-    action_url: 'https://app.example.com/accept-invitation?token=sample-token',
+    action_url: 'https://app.example.com/admin/accept-invitation?token=sample-token',
     expires_hours: 168,
     role: 'staff',
     usage: { percent: 80, used: 160, limit: 200, month: '2026-03' },

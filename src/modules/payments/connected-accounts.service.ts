@@ -20,7 +20,7 @@ import type { ConnectStatusView, OnboardingCreateBody } from './payments.schemas
  * for a new link. Fixed here, never taken from the request: no open redirect.
  */
 export function onboardingReturnUrls(publicUrl: string): { returnUrl: string; refreshUrl: string } {
-  const settings = `${publicUrl}/dashboard/settings/payments`;
+  const settings = `${publicUrl}/admin/settings/payments`;
   return { returnUrl: `${settings}?connect=return`, refreshUrl: `${settings}?connect=refresh` };
 }
 

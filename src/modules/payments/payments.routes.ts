@@ -156,7 +156,7 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
         description:
           'Creates the connected account on first use (201; later calls 200, same account) and returns a single-use link ' +
           "to the provider's hosted onboarding. The provider sends the business back to the dashboard " +
-          '(`{PUBLIC_URL}/dashboard/settings/payments?connect=return`, or `?connect=refresh` to ask for a new link).',
+          '(`{PUBLIC_URL}/admin/settings/payments?connect=return`, or `?connect=refresh` to ask for a new link).',
         body: onboardingCreateSchema.optional(),
         response: { 200: envelopeSchema(onboardingSchema), 201: envelopeSchema(onboardingSchema) },
       },

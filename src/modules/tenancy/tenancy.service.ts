@@ -175,7 +175,7 @@ export async function createTenant(executor: Executor, input: NewTenantInput): P
   }
   let slug = input.slug;
   if (slug !== undefined) {
-    if (await repo.slugTaken(executor, slug)) throw new AppError('CONFLICT', `The slug "${slug}" is already taken`);
+    if (await repo.slugTaken(executor, slug)) throw new AppError('CONFLICT', `The slug "${slug}" is already taken`, { reason: 'slug_taken' });
   } else {
     const base = slugify(input.name);
     slug = base;

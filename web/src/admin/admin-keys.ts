@@ -1,6 +1,8 @@
 /** Every dashboard query key in one place (a mutation invalidates what it changed with one line). */
 export const adminKeys = {
   me: ['admin', 'me'] as const,
+  sessions: ['admin', 'sessions'] as const,
+  connect: ['admin', 'payments', 'connect'] as const,
   locations: ['admin', 'locations'] as const,
   resources: ['admin', 'resources'] as const,
   /** Every booking list and detail (an action invalidates them all). */

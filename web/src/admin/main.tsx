@@ -16,7 +16,11 @@ import { startI18n } from '../shared/i18n/i18n.ts';
 import { DeskPage } from './desk/desk-page.tsx';
 import adminEn from './i18n/en.json';
 import adminEs from './i18n/es.json';
+import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './account/link-pages.tsx';
+import { SecurityPage } from './account/security-page.tsx';
+import { SignupPage } from './account/signup-page.tsx';
 import { LoginPage } from './login/login-page.tsx';
+import { PaymentsSettingsPage } from './settings/payments-page.tsx';
 import { session } from './session/session.ts';
 import { useMe, useSignedIn } from './session/use-session.ts';
 import { AdminShell } from './shell/admin-shell.tsx';
@@ -76,7 +80,14 @@ createRoot(root).render(
           <BrowserRouter>
             <Routes>
               <Route path="/admin/login" element={<LoginPage />} />
+              <Route path="/admin/signup" element={<SignupPage />} />
+              <Route path="/admin/forgot-password" element={<ForgotPasswordPage />} />
+              <Route path="/admin/reset-password" element={<ResetPasswordPage />} />
+              <Route path="/admin/verify-email" element={<VerifyEmailPage />} />
+              <Route path="/admin/accept-invitation" element={<AcceptInvitationPage />} />
               <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
+              <Route path="/admin/account/security" element={<SignedIn>{(me) => <SecurityPage me={me} />}</SignedIn>} />
+              <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>
           </BrowserRouter>

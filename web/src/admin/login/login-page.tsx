@@ -1,12 +1,11 @@
-import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
-import { LanguageSwitch } from '../shell/language-switch.tsx';
+import { Link, Navigate } from 'react-router';
 import { session, type EndReason } from '../session/session.ts';
 import { useLogin, useMfaVerify, useSignedIn } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
-import classes from './login-page.module.css';
+import { PublicCard } from '../ui/public-card.tsx';
 
 /** Sign-in at /admin/login: email and password, then the second factor when the account has one. */
 export function LoginPage() {
@@ -32,17 +31,7 @@ export function LoginPage() {
   };
 
   return (
-    <Center className={classes.page}>
-      <Paper withBorder radius="md" p="xl" className={classes.card} component="main">
-        <Stack gap="lg">
-          <Stack gap={4}>
-            <Text fw={700} c="dimmed">
-              ReserveHub
-            </Text>
-            <Title order={1} size="h2">
-              {mfaToken ? t('login.mfaTitle') : t('login.title')}
-            </Title>
-          </Stack>
+    <PublicCard title={mfaToken ? t('login.mfaTitle') : t('login.title')}>
           {ended && !mfaToken && (
             <Alert color={ended === 'expired' ? 'yellow' : 'blue'} data-testid="session-ended">
               {t(ended === 'expired' ? 'login.expired' : 'login.signedOut')}
@@ -61,6 +50,14 @@ export function LoginPage() {
                 <Button type="submit" size="md" loading={login.isPending} data-testid="login-button">
                   {t('login.submit')}
                 </Button>
+                <Group justify="space-between" gap="xs">
+                  <Anchor component={Link} to="/admin/forgot-password" size="sm" data-testid="forgot-password">
+                    {t('login.forgot')}
+                  </Anchor>
+                  <Anchor component={Link} to="/admin/signup" size="sm" data-testid="signup-link">
+                    {t('login.signup')}
+                  </Anchor>
+                </Group>
               </Stack>
             </form>
           ) : (
@@ -91,12 +88,6 @@ export function LoginPage() {
               </Stack>
             </form>
           )}
-          <Stack gap="xs" align="flex-start">
-            <LanguageSwitch />
-            <Anchor href="/">{t('login.backToSite')}</Anchor>
-          </Stack>
-        </Stack>
-      </Paper>
-    </Center>
+    </PublicCard>
   );
 }

@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
+import { can, useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import classes from './admin-shell.module.css';
 import { LanguageSwitch } from './language-switch.tsx';
@@ -62,6 +62,9 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
             </Menu.Target>
             <Menu.Dropdown aria-label={t('shell.account')}>
               <Menu.Label>{t(`roles.${me.role}`, { defaultValue: me.role })}</Menu.Label>
+              <Menu.Item component={Link} to="/admin/account/security" data-testid="nav-security">
+                {t('shell.security')}
+              </Menu.Item>
               <Menu.Item onClick={() => logout.mutate()} data-testid="sign-out">
                 {t('shell.signOut')}
               </Menu.Item>
@@ -78,6 +81,16 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
           onClick={close}
           data-testid="nav-bookings"
         />
+        {can(me, 'manage', 'Settings') && (
+          <NavLink
+            component={Link}
+            to="/admin/settings/payments"
+            label={t('shell.payments')}
+            active={location.pathname.startsWith('/admin/settings/payments')}
+            onClick={close}
+            data-testid="nav-payments"
+          />
+        )}
         <Box mt="auto">
           <LanguageSwitch />
         </Box>

@@ -1,13 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import type { BookingStatus } from '../desk/use-desk.ts';
-import classes from './status-badge.module.css';
+import { ToneBadge, type Tone } from './tone-badge.tsx';
+
+const TONES: Record<BookingStatus, Tone> = {
+  confirmed: 'positive',
+  completed: 'info',
+  pending_payment: 'warning',
+  rescheduled: 'warning',
+  no_show: 'danger',
+  cancelled: 'neutral',
+  expired: 'neutral',
+  draft: 'neutral',
+};
 
 /** A booking's status in words, in its colour (the same everywhere: confirmed green, pending amber, cancelled grey, no-show red). */
 export function StatusBadge({ status, testId }: { status: BookingStatus; testId?: string }) {
   const { t } = useTranslation('admin');
   return (
-    <span className={classes.badge} data-status={status} data-testid={testId}>
+    <ToneBadge tone={TONES[status]} {...(testId ? { testId } : {})}>
       {t(`status.${status}`)}
-    </span>
+    </ToneBadge>
   );
 }
