@@ -16,10 +16,12 @@ Commands:
   work      background worker only (PostgreSQL mode)
   migrate   apply pending database migrations and exit
   seed      create the demo business if it does not exist and exit
+  analytics:rebuild [tenant id]
+            rebuild the analytics rollups from the raw tables (all tenants, or one) and exit
 `;
 
-type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed';
-const COMMANDS: readonly Command[] = ['start', 'serve', 'work', 'migrate', 'seed'];
+type Command = 'start' | 'serve' | 'work' | 'migrate' | 'seed' | 'analytics:rebuild';
+const COMMANDS: readonly Command[] = ['start', 'serve', 'work', 'migrate', 'seed', 'analytics:rebuild'];
 
 function isCommand(value: string | undefined): value is Command {
   return COMMANDS.some((known) => known === value);
@@ -63,6 +65,16 @@ async function main(argv: string[]): Promise<void> {
       logger.info('demo business created');
       process.stdout.write(`${seeded.summary.trimEnd()}\n${details}\n\n`);
     }
+  }
+  if (command === 'analytics:rebuild') {
+    const started = performance.now();
+    const rows = await app.rebuildAnalytics(argv[1] ?? null);
+    process.stdout.write(`analytics rollups rebuilt: ${rows.dailyRows} daily rows, ${rows.customerRows} customer rows in ${Math.round(performance.now() - started)} ms\n`);
+    await app.server.close();
+    await app.metricsServer?.close();
+    await runtime.close();
+    await stopTracing();
+    return;
   }
   if (command === 'seed') {
     await app.server.close();
