@@ -10,15 +10,17 @@ export interface ReportTable {
 type Flat = Record<string, unknown>;
 
 /** Leaves of a nested object as `a.b.c` paths (arrays of currency figures keyed by their currency). */
-function flatten(value: unknown, prefix: string, into: Map<string, string | number | null>): void {
+function flatten(value: unknown, prefix: string, into: Map<string, string | number | null>, keyedBy: string | null = null): void {
   if (Array.isArray(value)) {
     for (const item of value) {
-      const key = (item as Flat).currency ?? (item as Flat).step ?? (item as Flat).offset;
-      flatten(item, `${prefix}.${String(key)}`, into);
+      const name = ['currency', 'step', 'offset'].find((field) => (item as Flat)[field] !== undefined) ?? null;
+      const key = name === null ? '' : String((item as Flat)[name]);
+      flatten(item, prefix === '' ? key : `${prefix}.${key}`, into, name);
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
-      if (key === 'currency' || key === 'step') continue;
+      // An array item's key field is already in its prefix.
+      if (key === keyedBy) continue;
       flatten(child, prefix === '' ? key : `${prefix}.${key}`, into);
     }
   } else {
