@@ -133,17 +133,16 @@ export async function cohortActivity(
   fromMonth: string,
   toMonth: string,
 ): Promise<Array<{ cohort: string; month: string; customers: number }>> {
+  // One scan of the business's visits: each row knows its customer's first month through a window.
   const result = await sql<{ cohort: string; month: string; customers: string | number }>`
-    with firsts as (
-      select customer_id, date_trunc('month', min(day))::date as cohort
-      from analytics_customer_days where tenant_id = ${tenantId} and business_id = ${businessId}
-      group by customer_id
-    )
-    select f.cohort::text as cohort, date_trunc('month', v.day)::date::text as month, count(distinct v.customer_id) as customers
-    from firsts f
-    join analytics_customer_days v on v.tenant_id = ${tenantId} and v.business_id = ${businessId} and v.customer_id = f.customer_id
-    where f.cohort between ${fromMonth}::date and ${toMonth}::date
-    group by f.cohort, date_trunc('month', v.day)
+    select cohort::date::text as cohort, month::date::text as month, count(distinct customer_id) as customers
+    from (
+      select customer_id, date_trunc('month', day) as month, date_trunc('month', min(day) over (partition by customer_id)) as cohort
+      from analytics_customer_days
+      where tenant_id = ${tenantId} and business_id = ${businessId}
+    ) visits
+    where cohort between ${fromMonth}::date and ${toMonth}::date
+    group by cohort, month
     order by 1, 2`.execute(executor);
   return result.rows.map((row) => ({ cohort: row.cohort, month: row.month, customers: Number(row.customers) }));
 }
