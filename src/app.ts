@@ -25,6 +25,7 @@ import { createNotificationsModule } from './modules/notifications/index.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createWebhooksModule } from './modules/webhooks/index.ts';
 import { createCalendarModule } from './modules/calendar/index.ts';
+import { createAnalyticsModule } from './modules/analytics/index.ts';
 import { openKeyRing, type KeySource } from './platform/crypto/key-store.ts';
 import { rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import type { KeyRing } from './platform/crypto/field-encryption.ts';
@@ -81,6 +82,8 @@ export interface Application {
   startKeyRotationForNewKey(): Promise<number>;
   /** Queues the first run of the platform's recurring maintenance jobs; each run queues the next (the worker calls it at start). */
   scheduleRecurringJobs(): Promise<void>;
+  /** Rebuilds the analytics rollups from the raw tables (`analytics:rebuild`); all tenants unless one is named. */
+  rebuildAnalytics(tenantId?: string | null): Promise<{ dailyRows: number; customerRows: number }>;
   /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
   seedDemoData(tenantId: string): Promise<string>;
 }
@@ -182,6 +185,8 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   });
   const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
   calendar.registerCustomerData(customers.registry);
+  // Reads the others through their index.ts and their events; nothing depends on it.
+  const analytics = createAnalyticsModule({ db, registry: metrics.registry });
 
   let schemaCurrent = false;
   let draining = false;
@@ -220,6 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       notifications.registerRoutes(api);
       webhooks.registerRoutes(api);
       calendar.registerRoutes(api);
+      analytics.registerRoutes(api);
       registerDeadJobRoutes(api, db);
     },
     { prefix: '/api/v1' },
@@ -241,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...calendar.subscribers,
     ...notifications.subscribers,
     ...webhooks.subscribers,
+    ...analytics.subscribers,
   ];
   const jobs: JobDefinition[] = [
     createEventFanoutJob(subscribers),
@@ -251,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...booking.jobs,
     ...notifications.jobs,
     ...webhooks.jobs,
+    ...analytics.jobs,
     // Every tenant table holding key ring ciphertexts. Not here: idempotency_keys.response_body, a
     // platform table whose stored answers expire after 48 h (retire an old key no sooner than 48 h
     // after its successor became current), and identity's user_credentials (TOTP secrets), a platform
@@ -288,7 +296,11 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       return rotated;
     },
     startKeyRotationForNewKey: () => startKeyRotationForNewKey(db, keyRing),
-    scheduleRecurringJobs: () => scheduleIdempotencyPurge(db),
+    scheduleRecurringJobs: async () => {
+      await scheduleIdempotencyPurge(db);
+      await analytics.scheduleRecurringJobs();
+    },
+    rebuildAnalytics: (tenantId) => analytics.rebuild(tenantId ?? null),
     createWorker: (logger) =>
       new Worker({
         handle,

@@ -1724,6 +1724,227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bookings, money, rates and utilisation of a period against the previous one */
+        get: operations["getAnalyticsReportsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures per local day of the period (trend) */
+        get: operations["getAnalyticsReportsDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services by revenue, with profitability from their cost */
+        get: operations["getAnalyticsReportsServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per resource: revenue, utilisation, rebooking, actual against planned time */
+        get: operations["getAnalyticsReportsStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** New and returning customers, retention with the same professional */
+        get: operations["getAnalyticsReportsCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention cohorts by month of first visit */
+        get: operations["getAnalyticsReportsCohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public booking funnel, step by step */
+        get: operations["getAnalyticsReportsFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/reports/{report}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report table as CSV or XLSX */
+        get: operations["getAnalyticsReportsExportByReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own figures (the resources linked to them) */
+        get: operations["getAnalyticsMeOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own performance per resource */
+        get: operations["getAnalyticsMeStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count one step of the public booking funnel (no personal data) */
+        post: operations["postAnalyticsFunnel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/platform/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform KPIs: MRR and movements, volumes, adoption, lifetime value */
+        get: operations["getAnalyticsPlatformKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/platform/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tenants by churn risk, with factors, recommended action and upgrade advice */
+        get: operations["getAnalyticsPlatformTenants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/jobs/dead": {
         parameters: {
             query?: never;
@@ -6274,6 +6495,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                             };
+                            /** @description Cost per delivery, minor units of the price currency; null: not entered */
+                            cost_amount: number | null;
                             deposit: {
                                 /** @enum {string} */
                                 type: "none";
@@ -6394,6 +6617,8 @@ export interface operations {
                         amount: number;
                         currency: string;
                     };
+                    /** @description What delivering it costs the business, minor units of the price currency (profitability reports); null: not entered */
+                    cost_amount?: number | null;
                     /** @description percentage: whole percent; fixed: minor units; default none */
                     deposit?: {
                         /** @enum {string} */
@@ -6490,6 +6715,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                             };
+                            /** @description Cost per delivery, minor units of the price currency; null: not entered */
+                            cost_amount: number | null;
                             deposit: {
                                 /** @enum {string} */
                                 type: "none";
@@ -6613,6 +6840,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                             };
+                            /** @description Cost per delivery, minor units of the price currency; null: not entered */
+                            cost_amount: number | null;
                             deposit: {
                                 /** @enum {string} */
                                 type: "none";
@@ -6733,6 +6962,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                             };
+                            /** @description Cost per delivery, minor units of the price currency; null: not entered */
+                            cost_amount: number | null;
                             deposit: {
                                 /** @enum {string} */
                                 type: "none";
@@ -6856,6 +7087,8 @@ export interface operations {
                         amount: number;
                         currency: string;
                     };
+                    /** @description What delivering it costs the business, minor units of the price currency (profitability reports); null: not entered */
+                    cost_amount?: number | null;
                     deposit?: {
                         /** @enum {string} */
                         type: "none";
@@ -6949,6 +7182,8 @@ export interface operations {
                                 amount: number;
                                 currency: string;
                             };
+                            /** @description Cost per delivery, minor units of the price currency; null: not entered */
+                            cost_amount: number | null;
                             deposit: {
                                 /** @enum {string} */
                                 type: "none";
@@ -11910,6 +12145,1123 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsOverview: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            business_id: string;
+                            period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            previous_period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            current: {
+                                bookings: {
+                                    total: number;
+                                    by_status: {
+                                        pending_payment: number;
+                                        confirmed: number;
+                                        rescheduled: number;
+                                        completed: number;
+                                        cancelled: number;
+                                        no_show: number;
+                                        expired: number;
+                                    };
+                                    by_channel: {
+                                        booking_page: number;
+                                        widget: number;
+                                        staff: number;
+                                        api: number;
+                                        waitlist: number;
+                                        other: number;
+                                    };
+                                };
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                cancellation_rate_bps: number | null;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                no_show_rate_bps: number | null;
+                                average_lead_time_minutes: number | null;
+                                utilisation: {
+                                    booked_minutes: number;
+                                    available_minutes: number;
+                                    /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                    rate_bps: number | null;
+                                };
+                                duration: {
+                                    timed_bookings: number;
+                                    actual_minutes: number;
+                                    planned_minutes: number;
+                                    difference_minutes: number;
+                                };
+                                revenue: {
+                                    currency: string;
+                                    /** @description Deposits and full payments received, minor units */
+                                    collected: number;
+                                    refunded: number;
+                                    /** @description collected + no-show fees − refunded */
+                                    net_collected: number;
+                                    /** @description Deposits still unpaid on open bookings */
+                                    outstanding_deposits: number;
+                                    no_show_fees: number;
+                                    /** @description The platform's fee on payments received */
+                                    platform_fees: number;
+                                    /** @description Price of completed bookings */
+                                    service_revenue: number;
+                                    /** @description RevPAH: service revenue per available resource hour */
+                                    revenue_per_available_hour: number | null;
+                                }[];
+                            };
+                            previous: {
+                                bookings: {
+                                    total: number;
+                                    by_status: {
+                                        pending_payment: number;
+                                        confirmed: number;
+                                        rescheduled: number;
+                                        completed: number;
+                                        cancelled: number;
+                                        no_show: number;
+                                        expired: number;
+                                    };
+                                    by_channel: {
+                                        booking_page: number;
+                                        widget: number;
+                                        staff: number;
+                                        api: number;
+                                        waitlist: number;
+                                        other: number;
+                                    };
+                                };
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                cancellation_rate_bps: number | null;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                no_show_rate_bps: number | null;
+                                average_lead_time_minutes: number | null;
+                                utilisation: {
+                                    booked_minutes: number;
+                                    available_minutes: number;
+                                    /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                    rate_bps: number | null;
+                                };
+                                duration: {
+                                    timed_bookings: number;
+                                    actual_minutes: number;
+                                    planned_minutes: number;
+                                    difference_minutes: number;
+                                };
+                                revenue: {
+                                    currency: string;
+                                    /** @description Deposits and full payments received, minor units */
+                                    collected: number;
+                                    refunded: number;
+                                    /** @description collected + no-show fees − refunded */
+                                    net_collected: number;
+                                    /** @description Deposits still unpaid on open bookings */
+                                    outstanding_deposits: number;
+                                    no_show_fees: number;
+                                    /** @description The platform's fee on payments received */
+                                    platform_fees: number;
+                                    /** @description Price of completed bookings */
+                                    service_revenue: number;
+                                    /** @description RevPAH: service revenue per available resource hour */
+                                    revenue_per_available_hour: number | null;
+                                }[];
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsDaily: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /**
+                             * Format: date
+                             * @description Local date of the location, YYYY-MM-DD
+                             */
+                            date: string;
+                            currency: string;
+                            bookings: number;
+                            completed: number;
+                            cancelled: number;
+                            no_show: number;
+                            booked_minutes: number;
+                            collected: number;
+                            refunded: number;
+                            service_revenue: number;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsServices: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            service_id: string;
+                            name: string;
+                            currency: string;
+                            bookings: number;
+                            completed: number;
+                            cancelled: number;
+                            no_show: number;
+                            service_revenue: number;
+                            /** @description The cost the business entered; null when not entered */
+                            cost_per_booking: number | null;
+                            total_cost: number | null;
+                            /** @description Service revenue − cost × completed bookings */
+                            profit: number | null;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            margin_bps: number | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsStaff: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            resource_id: string;
+                            name: string;
+                            type: string;
+                            bookings: number;
+                            completed: number;
+                            no_show: number;
+                            revenue: {
+                                currency: string;
+                                /** @description Price of completed bookings */
+                                service_revenue: number;
+                            }[];
+                            booked_minutes: number;
+                            available_minutes: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            utilisation_bps: number | null;
+                            visits: number;
+                            /** @description Visits after which the customer's next visit was with the same resource */
+                            rebooked_visits: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            rebooking_rate_bps: number | null;
+                            timed_bookings: number;
+                            actual_minutes: number;
+                            planned_minutes: number;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsCustomers: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            previous_period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            current: {
+                                customers: number;
+                                new_customers: number;
+                                returning_customers: number;
+                                repeat_visits: number;
+                                same_professional_visits: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                same_professional_rate_bps: number | null;
+                            };
+                            previous: {
+                                customers: number;
+                                new_customers: number;
+                                returning_customers: number;
+                                repeat_visits: number;
+                                same_professional_visits: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                same_professional_rate_bps: number | null;
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsCohorts: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description YYYY-MM of the first visit */
+                            cohort: string;
+                            customers: number;
+                            months: {
+                                offset: number;
+                                customers: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                rate_bps: number | null;
+                            }[];
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsFunnel: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            previous_period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            current: {
+                                /** @enum {string} */
+                                step: "page_view" | "slot_chosen" | "details" | "verified" | "paid" | "confirmed";
+                                count: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                from_previous_bps: number | null;
+                            }[];
+                            previous: {
+                                /** @enum {string} */
+                                step: "page_view" | "slot_chosen" | "details" | "verified" | "paid" | "confirmed";
+                                count: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                from_previous_bps: number | null;
+                            }[];
+                            /** @description confirmed / page_view */
+                            conversion_bps: number | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsReportsExportByReport: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                report: "overview" | "daily" | "services" | "staff" | "customers" | "cohorts" | "funnel";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeOverview: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            business_id: string;
+                            period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            previous_period: {
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description Local date of the location, YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            current: {
+                                bookings: {
+                                    total: number;
+                                    by_status: {
+                                        pending_payment: number;
+                                        confirmed: number;
+                                        rescheduled: number;
+                                        completed: number;
+                                        cancelled: number;
+                                        no_show: number;
+                                        expired: number;
+                                    };
+                                    by_channel: {
+                                        booking_page: number;
+                                        widget: number;
+                                        staff: number;
+                                        api: number;
+                                        waitlist: number;
+                                        other: number;
+                                    };
+                                };
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                cancellation_rate_bps: number | null;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                no_show_rate_bps: number | null;
+                                average_lead_time_minutes: number | null;
+                                utilisation: {
+                                    booked_minutes: number;
+                                    available_minutes: number;
+                                    /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                    rate_bps: number | null;
+                                };
+                                duration: {
+                                    timed_bookings: number;
+                                    actual_minutes: number;
+                                    planned_minutes: number;
+                                    difference_minutes: number;
+                                };
+                                revenue: {
+                                    currency: string;
+                                    /** @description Deposits and full payments received, minor units */
+                                    collected: number;
+                                    refunded: number;
+                                    /** @description collected + no-show fees − refunded */
+                                    net_collected: number;
+                                    /** @description Deposits still unpaid on open bookings */
+                                    outstanding_deposits: number;
+                                    no_show_fees: number;
+                                    /** @description The platform's fee on payments received */
+                                    platform_fees: number;
+                                    /** @description Price of completed bookings */
+                                    service_revenue: number;
+                                    /** @description RevPAH: service revenue per available resource hour */
+                                    revenue_per_available_hour: number | null;
+                                }[];
+                            };
+                            previous: {
+                                bookings: {
+                                    total: number;
+                                    by_status: {
+                                        pending_payment: number;
+                                        confirmed: number;
+                                        rescheduled: number;
+                                        completed: number;
+                                        cancelled: number;
+                                        no_show: number;
+                                        expired: number;
+                                    };
+                                    by_channel: {
+                                        booking_page: number;
+                                        widget: number;
+                                        staff: number;
+                                        api: number;
+                                        waitlist: number;
+                                        other: number;
+                                    };
+                                };
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                cancellation_rate_bps: number | null;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                no_show_rate_bps: number | null;
+                                average_lead_time_minutes: number | null;
+                                utilisation: {
+                                    booked_minutes: number;
+                                    available_minutes: number;
+                                    /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                    rate_bps: number | null;
+                                };
+                                duration: {
+                                    timed_bookings: number;
+                                    actual_minutes: number;
+                                    planned_minutes: number;
+                                    difference_minutes: number;
+                                };
+                                revenue: {
+                                    currency: string;
+                                    /** @description Deposits and full payments received, minor units */
+                                    collected: number;
+                                    refunded: number;
+                                    /** @description collected + no-show fees − refunded */
+                                    net_collected: number;
+                                    /** @description Deposits still unpaid on open bookings */
+                                    outstanding_deposits: number;
+                                    no_show_fees: number;
+                                    /** @description The platform's fee on payments received */
+                                    platform_fees: number;
+                                    /** @description Price of completed bookings */
+                                    service_revenue: number;
+                                    /** @description RevPAH: service revenue per available resource hour */
+                                    revenue_per_available_hour: number | null;
+                                }[];
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeStaff: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            resource_id: string;
+                            name: string;
+                            type: string;
+                            bookings: number;
+                            completed: number;
+                            no_show: number;
+                            revenue: {
+                                currency: string;
+                                /** @description Price of completed bookings */
+                                service_revenue: number;
+                            }[];
+                            booked_minutes: number;
+                            available_minutes: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            utilisation_bps: number | null;
+                            visits: number;
+                            /** @description Visits after which the customer's next visit was with the same resource */
+                            rebooked_visits: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            rebooking_rate_bps: number | null;
+                            timed_bookings: number;
+                            actual_minutes: number;
+                            planned_minutes: number;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postAnalyticsFunnel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    step: "page_view" | "slot_chosen" | "details" | "verified" | "paid" | "confirmed";
+                    /**
+                     * Format: uuid
+                     * @description Defaults to the tenant's first business
+                     */
+                    business_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsPlatformKpis: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            as_of: string;
+                            month: string;
+                            period: {
+                                /** Format: date */
+                                from: string;
+                                /** Format: date */
+                                to: string;
+                            };
+                            tenants: {
+                                total: number;
+                                active: number;
+                                paying: number;
+                                with_bookings_in_period: number;
+                            };
+                            mrr: {
+                                currency: string;
+                                mrr: number;
+                                arr: number;
+                                by_plan: {
+                                    plan_id: string;
+                                    tenants: number;
+                                    mrr: number;
+                                    arr: number;
+                                }[];
+                            }[];
+                            movements: {
+                                currency: string;
+                                starting_mrr: number;
+                                new_mrr: number;
+                                expansion_mrr: number;
+                                contraction_mrr: number;
+                                churned_mrr: number;
+                                ending_mrr: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                net_revenue_retention_bps: number | null;
+                            }[];
+                            volume: {
+                                currency: string;
+                                bookings: number;
+                                completed: number;
+                                collected: number;
+                                refunded: number;
+                                no_show_fees: number;
+                                platform_fee_revenue: number;
+                            }[];
+                            feature_adoption: {
+                                plan_id: string;
+                                tenants: number;
+                                adoption_bps: {
+                                    [key: string]: number | null;
+                                };
+                            }[];
+                            lifetime_value: {
+                                currency: string;
+                                average_mrr_per_paying_tenant: number;
+                                /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                                monthly_revenue_churn_bps: number | null;
+                                lifetime_value: number | null;
+                            }[];
+                            churn_risk_distribution: {
+                                low: number;
+                                medium: number;
+                                high: number;
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsPlatformTenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            tenant_id: string;
+                            name: string;
+                            plan_id: string;
+                            status: string;
+                            mrr: {
+                                amount: number;
+                                currency: string;
+                            };
+                            /** @description Sum of the monthly MRR recorded so far */
+                            realised_lifetime_revenue: {
+                                amount: number;
+                                currency: string;
+                            };
+                            churn_risk: {
+                                score: number;
+                                factors: {
+                                    /** @enum {string} */
+                                    factor: "usage_trend" | "failed_payments" | "admin_logins" | "feature_adoption" | "support_load";
+                                    /** @description 0–100; null when not measured */
+                                    risk: number | null;
+                                    weight_bps: number;
+                                    detail: string;
+                                }[];
+                                recommended_action: string | null;
+                            };
+                            /** @description This month's bookings against the plan's limit */
+                            upgrade: {
+                                recommended_plan_id: string;
+                                usage_bps: number;
+                            } | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -76,6 +76,8 @@ export interface ServicesTable {
   max_advance_days: number;
   price_amount: number;
   currency: string;
+  /** What delivering the service costs the business (minor units of `currency`); null when not entered (migration 0080). */
+  cost_amount: Generated<number | null>;
   deposit_type: 'none' | 'percentage' | 'fixed' | 'full';
   deposit_value: number;
   cancellation_policy: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;

@@ -28,6 +28,7 @@ export type { RequiredResourceGroup, ResourceType } from './catalog.tables.ts';
 export type { ResourceWithZone } from './resources.repository.ts';
 export type { ServiceSnapshot } from './services.service.ts';
 export { priceForSlot, depositFor, type PricingTier } from './pricing.ts';
+export { catalogLabels, type LocationLabel, type ResourceLabel, type ServiceLabel } from './catalog-labels.ts';
 export {
   cancellationPolicySchema,
   hoursToMs,

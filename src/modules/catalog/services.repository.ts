@@ -31,6 +31,7 @@ export interface ServiceValues {
   max_advance_days?: number;
   price_amount?: number;
   currency?: string;
+  cost_amount?: number | null;
   deposit_type?: ServicesTable['deposit_type'];
   deposit_value?: number;
   cancellation_policy?: Record<string, unknown> | null;

@@ -85,6 +85,7 @@ export function toServiceView(row: ServiceRow): ServiceView {
     min_notice_minutes: row.min_notice_minutes,
     max_advance_days: row.max_advance_days,
     price: { amount: row.price_amount, currency: row.currency.trim() },
+    cost_amount: row.cost_amount,
     deposit: toServiceDeposit({ deposit_type: row.deposit_type, deposit_value: row.deposit_value }),
     cancellation_policy: policyOf(row),
     resource_ids: row.resource_ids,
@@ -112,6 +113,7 @@ function toValues(input: ServiceCreate | ServiceUpdate): ServiceValues {
     values.price_amount = input.price.amount;
     values.currency = input.price.currency;
   }
+  if (input.cost_amount !== undefined) values.cost_amount = input.cost_amount;
   if (input.deposit !== undefined) Object.assign(values, toTierDeposit(input.deposit));
   if (input.cancellation_policy !== undefined) values.cancellation_policy = input.cancellation_policy;
   if (input.required_resources !== undefined) values.required_resources = input.required_resources;

@@ -59,6 +59,7 @@ export type { StaffResourceResolver } from './principal.ts';
 export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
 export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
+export { adminActivityByTenant, type AdminActivity } from './admin-activity.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { rotateSigningKey } from './signing-keys.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';

@@ -53,6 +53,7 @@ export {
   type MaintenanceState,
 } from './tenant-access.service.ts';
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
+export { platformSubscriptionFacts, type SubscriptionFact } from './subscription-facts.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus } from './tenancy.tables.ts';
