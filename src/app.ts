@@ -128,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     publicUrl: publicUrl(config),
     linkKey,
   });
+  const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
   // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.
   const customers = createCustomersModule({
     db,
@@ -149,11 +150,9 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       bookings: createCustomerBookings({ db }, booking.services),
       paymentMethods: payments.savedPaymentMethods,
     },
+    // Payments after booking: booking's erasure cancels future bookings (refunds go through payments) before payments forgets the cards.
+    dataHolders: [notifications.customerData, booking.customerData, payments.customerData, calendar.customerData],
   });
-  notifications.registerCustomerData(customers.registry);
-  booking.registerCustomerData(customers.registry);
-  // After booking's: its erasure cancels future bookings (refunds go through payments) before payments forgets the cards.
-  payments.registerCustomerData(customers.registry);
   const webhooks = createWebhooksModule({
     db,
     keyRing,
@@ -161,8 +160,6 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     livemode: config.NODE_ENV === 'production',
     onEndpointDisabled: notifications.notifyEndpointDisabled,
   });
-  const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
-  calendar.registerCustomerData(customers.registry);
 
   let schemaCurrent = false;
   const server = await createHttpServer({

@@ -107,7 +107,6 @@ export async function startBookingServer(
     register(api, { config, keyRing }) {
       const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: options.cacheTtlSeconds ?? 0 });
       const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
-      const customers = createCustomersModule({ db: handle.db, keyRing });
       const linkKey = Buffer.alloc(32, 7);
       const notifications = createNotificationsModule({
         db: handle.db,
@@ -127,7 +126,7 @@ export async function startBookingServer(
         now: () => clock.now ?? new Date(),
       };
       const booking = createBookingModule(deps);
-      booking.registerCustomerData(customers.registry);
+      const customers = createCustomersModule({ db: handle.db, keyRing, dataHolders: [booking.customerData] });
       catalog.registerRoutes(api);
       scheduling.registerRoutes(api);
       customers.registerRoutes(api);

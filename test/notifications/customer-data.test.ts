@@ -32,7 +32,6 @@ beforeAll(async () => {
   smtp = await new SmtpSink().start();
   twilio = await new TwilioFake().start();
   pushService = await new PushServiceFake().start();
-  app = await createCustomersTestApp();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -43,9 +42,13 @@ beforeAll(async () => {
     TWILIO_FROM: '+34910000000',
     TWILIO_API_BASE: twilio.url,
   });
-  notifications = createNotificationsModule({ db: app.database.db, config, keyRing: app.keyRing, logger: pino({ level: 'silent' }) });
-  // As the composition root does.
-  notifications.registerCustomerData(app.customers.registry);
+  // As the composition root does: notifications' part goes to the customers module at construction.
+  app = await createCustomersTestApp({
+    dataHolders: ({ db, keyRing }) => {
+      notifications = createNotificationsModule({ db, config, keyRing, logger: pino({ level: 'silent' }) });
+      return [notifications.customerData];
+    },
+  });
   worker = new Worker({ handle: app.database, definitions: notifications.jobs, logger: pino({ level: 'silent' }), concurrency: 2, pollMs: 50 });
   tenant = await createTenant(app.database);
 });

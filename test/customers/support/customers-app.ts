@@ -4,13 +4,14 @@ import { sql } from 'kysely';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { loadConfig } from '../../../src/platform/config.ts';
 import { generateMasterKey, KeyRing } from '../../../src/platform/crypto/field-encryption.ts';
+import type { Db } from '../../../src/platform/db/database.ts';
 import { withPlatform } from '../../../src/platform/db/tenant-context.ts';
 import type { AuthContext, Authenticator } from '../../../src/platform/http/access.ts';
 import { AppError } from '../../../src/platform/http/errors.ts';
 import { createHttpServer, type HttpServer } from '../../../src/platform/http/server.ts';
 import { createMetrics } from '../../../src/platform/observability/metrics.ts';
 import { createAuditModule } from '../../../src/modules/audit/index.ts';
-import { createCustomersModule, type CustomersModule } from '../../../src/modules/customers/index.ts';
+import { createCustomersModule, type CustomerDataHolder, type CustomersModule } from '../../../src/modules/customers/index.ts';
 import { buildAbility, checkAbility, ROLE_RULES, type SystemRole } from '../../../src/modules/identity/permissions.ts';
 import { openTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -70,7 +71,14 @@ export async function createTenant(database: TestDatabase, name = 'Salon'): Prom
   });
 }
 
-export async function createCustomersTestApp(options: { keyRing?: KeyRing; logLevel?: string } = {}): Promise<CustomersTestApp> {
+export interface CustomersTestAppOptions {
+  keyRing?: KeyRing;
+  logLevel?: string;
+  /** Other modules' parts in export, erasure and merges, built on the app's database and key ring (the customers module's `dataHolders`). */
+  dataHolders?: (context: { db: Db; keyRing: KeyRing }) => CustomerDataHolder[];
+}
+
+export async function createCustomersTestApp(options: CustomersTestAppOptions = {}): Promise<CustomersTestApp> {
   const database = await openTestDatabase();
   const keyRing = options.keyRing ?? new KeyRing({ keys: [generateMasterKey('test1')] });
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'silent', RATE_LIMIT_PER_MINUTE: '100000' });
@@ -83,7 +91,7 @@ export async function createCustomersTestApp(options: { keyRing?: KeyRing; logLe
     isReady: async () => true,
   });
   createAuditModule({ db: database.db }).registerHooks(server);
-  const customers = createCustomersModule({ db: database.db, keyRing });
+  const customers = createCustomersModule({ db: database.db, keyRing, dataHolders: options.dataHolders?.({ db: database.db, keyRing }) });
   await server.register(
     async (plain) => {
       customers.registerRoutes(plain.withTypeProvider<ZodTypeProvider>());
