@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
+import type { CatalogModule } from '../../src/modules/catalog/index.ts';
 import type { SchedulingModule } from '../../src/modules/scheduling/index.ts';
 import { composeTestModules, startModuleServer } from '../support/module-server.ts';
 
@@ -13,6 +14,7 @@ export { adminToken, makeTenant, readerToken, type TestTenant } from '../support
 
 export interface TestServer {
   server: HttpServer;
+  catalog: CatalogModule;
   scheduling: SchedulingModule;
 }
 
@@ -30,8 +32,8 @@ export async function startTestServer(
       );
       catalog.registerRoutes(api);
       scheduling.registerRoutes(api);
-      return { scheduling };
+      return { catalog, scheduling };
     },
   });
-  return { server, scheduling: modules.scheduling };
+  return { server, ...modules };
 }
