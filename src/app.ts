@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
@@ -14,34 +14,15 @@ import type { JobDefinition } from './platform/jobs/job-definition.ts';
 import { Worker, jobCounts } from './platform/jobs/worker.ts';
 import { registerDeadJobRoutes } from './platform/jobs/dead-jobs.routes.ts';
 import { idempotencyPurgeJob, scheduleIdempotencyPurge } from './platform/http/idempotency-purge.job.ts';
-import { createIdentityModule, rotateSigningKey } from './modules/identity/index.ts';
-import { createTenancyModule } from './modules/tenancy/index.ts';
-import { createAuditModule } from './modules/audit/index.ts';
-import { createCatalogModule, resourceIdsForUser, seedDemoCatalog } from './modules/catalog/index.ts';
-import { withTenant } from './platform/db/tenant-context.ts';
-import { createSchedulingModule } from './modules/scheduling/index.ts';
-import { createCustomersModule, customerMayHoldSession } from './modules/customers/index.ts';
-import { createNotificationsModule } from './modules/notifications/index.ts';
-import { loggerOptions } from './platform/observability/logger.ts';
-import { createWebhooksModule } from './modules/webhooks/index.ts';
-import { createCalendarModule } from './modules/calendar/index.ts';
-import { createAnalyticsModule } from './modules/analytics/index.ts';
+import { rotateSigningKey } from './modules/identity/index.ts';
+import { seedDemoCatalog } from './modules/catalog/index.ts';
 import { openKeyRing, type KeySource } from './platform/crypto/key-store.ts';
 import { rotateDatabaseKey } from './platform/crypto/database-keys.ts';
 import type { KeyRing } from './platform/crypto/field-encryption.ts';
 import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/crypto/key-rotation.ts';
-import { createPaymentsModule, openPaymentPageUrlOfBooking, paymentPageKeyFrom, sandboxSecretFrom } from './modules/payments/index.ts';
-import {
-  bookingPaymentFacts,
-  createBookingModule,
-  createCustomerBookings,
-  linkKeyFrom,
-  manageUrl,
-  seedDemoBookings,
-  signManageToken,
-  verifyManageToken,
-} from './modules/booking/index.ts';
-import { businessReturnOrigins, embedFrameAncestors, tenantLimits } from './modules/tenancy/index.ts';
+import { seedDemoBookings } from './modules/booking/index.ts';
+import { embedFrameAncestors } from './modules/tenancy/index.ts';
+import { composeModules } from './composition.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 
@@ -89,9 +70,9 @@ export interface Application {
 }
 
 /**
- * The composition root: builds each module with its dependencies, registers
- * their routes on one HTTP server and collects their jobs and event
- * subscribers. No module constructs another; they meet here.
+ * The composition root: the modules wired by `composeModules`
+ * (composition.ts), their routes registered on one HTTP server, their jobs
+ * and event subscribers collected.
  */
 export async function buildApp(deps: AppDeps): Promise<Application> {
   const { config, handle } = deps;
@@ -103,90 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
   const keyRing = keys.keyRing;
   // Access-token signing keys generated into a database other processes share (JWT_PRIVATE_KEYS unset).
   const signingKeysInDatabase = config.JWT_PRIVATE_KEYS === undefined && handle.kind === 'postgres';
-  // Customer accounts' sessions hold only while the customers module says the customer may sign in.
-  // Notifications first: identity's account e-mails go out through it (identity's messages port).
-  const linkKey = linkKeyFrom(keyRing);
-  const paymentPageLink = { publicUrl: publicUrl(config), pageKey: paymentPageKeyFrom(keyRing) };
-  const notifications = createNotificationsModule({
-    db,
-    config,
-    keyRing,
-    logger: pino(loggerOptions(config.LOG_LEVEL)),
-    manageUrlFor: (tenantId, bookingId) => manageUrl(publicUrl(config), signManageToken(linkKey, tenantId, bookingId)),
-    paymentPageUrlFor: (trx, tenantId, bookingId) => openPaymentPageUrlOfBooking(trx, paymentPageLink, tenantId, bookingId),
-  });
-  const identity = createIdentityModule({
+  const modules = composeModules({
     config,
     db,
     keyRing,
-    customerAccountState: customerMayHoldSession,
-    messages: notifications.identityMessages,
-    // Staff see and change only bookings of the resources linked to them (catalog's answer).
-    staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
-  });
-  const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
-  const audit = createAuditModule({ db });
-  const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
-  const catalog = createCatalogModule({ db, onCatalogChanged: scheduling.onCatalogChanged });
-  const payments = createPaymentsModule({
-    settings: { ...config, publicUrl: publicUrl(config) },
-    db,
-    feeRuleOf: async (executor, tenantId) => (await tenantLimits(executor, tenantId)).plan.transaction_fee,
-    bookingLookup: bookingPaymentFacts,
-    // A guest pays with the manage link's token; return URLs stay on the business's own origins.
-    verifyManageToken: (token) => verifyManageToken(linkKey, token),
-    allowedReturnOrigins: businessReturnOrigins,
-    sandboxSecret: sandboxSecretFrom(keyRing),
-    pageKey: paymentPageLink.pageKey,
+    redis: deps.redis,
     onPaymentAttempt: (status) => metrics.paymentAttempts.inc({ status }),
+    metricsRegistry: metrics.registry,
   });
-  // Booking's guest codes and waitlist offers go out through notifications (its messages port).
-  const booking = createBookingModule({
-    db,
-    keyRing,
-    payments: payments.port,
-    messages: notifications.bookingMessages,
-    occupancy: scheduling.occupancy,
-    publicUrl: publicUrl(config),
-    linkKey,
-  });
-  // Customer accounts: identity gives them credentials, booking and payments their bookings and saved methods.
-  const customers = createCustomersModule({
-    db,
-    keyRing,
-    accounts: {
-      sessions: identity.customerSessions,
-      // Sign-in and phone codes go out like guest codes: an address message with a one-time secret.
-      sendCode: async (trx, tenantId, message) => {
-        await notifications.queueMessage(trx, tenantId, {
-          key: 'verification.code',
-          dedupeBase: `customer-account-code:${message.codeId}`,
-          eventId: null,
-          recipient: { kind: 'address', channel: message.channel, address: message.destination },
-          language: message.language,
-          oneTimeCode: message.code,
-          extra: () => ({ expires_minutes: message.expiresMinutes }),
-        });
-      },
-      bookings: createCustomerBookings({ db }, booking.services),
-      paymentMethods: payments.savedPaymentMethods,
-    },
-  });
-  notifications.registerCustomerData(customers.registry);
-  booking.registerCustomerData(customers.registry);
-  // After booking's: its erasure cancels future bookings (refunds go through payments) before payments forgets the cards.
-  payments.registerCustomerData(customers.registry);
-  const webhooks = createWebhooksModule({
-    db,
-    keyRing,
-    allowPrivateTargets: config.WEBHOOKS_ALLOW_PRIVATE,
-    livemode: config.NODE_ENV === 'production',
-    onEndpointDisabled: notifications.notifyEndpointDisabled,
-  });
-  const calendar = createCalendarModule({ db, keyRing, publicUrl: publicUrl(config) });
-  calendar.registerCustomerData(customers.registry);
-  // Reads the others through their index.ts and their events; nothing depends on it.
-  const analytics = createAnalyticsModule({ db, registry: metrics.registry });
+  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics } = modules;
 
   let schemaCurrent = false;
   let draining = false;

@@ -1,5 +1,6 @@
 /**
- * Test harness for the booking module: the shared module server (see
+ * Test harness for the booking module: the modules as the product wires them
+ * (`composeModules`), and the shared module server (see
  * test/support/module-server.ts) with the catalog, scheduling, customers and
  * booking routes, credentials `Bearer test:<tenant>:<role>[:<user id>]` whose
  * permissions come from identity's real role table (staff see the resources
@@ -10,13 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle, Trx } from '../../src/platform/db/database.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
-import { createCatalogModule } from '../../src/modules/catalog/index.ts';
-import { createCustomersModule } from '../../src/modules/customers/index.ts';
 import type { SystemRole } from '../../src/modules/identity/permissions.ts';
-import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
-import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
-import { createBookingModule, manageUrl, signManageToken, type BookingDeps } from '../../src/modules/booking/index.ts';
-import type { BookingModule } from '../../src/modules/booking/index.ts';
+import type { NotificationsModule } from '../../src/modules/notifications/index.ts';
+import type { BookingDeps, BookingModule } from '../../src/modules/booking/index.ts';
 import type {
   BookingPaymentSummary,
   CancelPendingResult,
@@ -25,7 +22,7 @@ import type {
   PaymentsPort,
   RefundResult,
 } from '../../src/modules/payments/index.ts';
-import { makeTenant as makeAnyTenant, silentLogger, startModuleServer, testToken, type TenantOptions, type TestTenant } from '../support/module-server.ts';
+import { composeTestModules, makeTenant as makeAnyTenant, silentLogger, startModuleServer, testToken, type TenantOptions, type TestTenant } from '../support/module-server.ts';
 
 export type { TestTenant } from '../support/module-server.ts';
 
@@ -90,7 +87,8 @@ export interface BookingTestApp {
   booking: BookingModule;
   payments: FakePayments;
   clock: { now: Date | null };
-  deps: BookingDeps;
+  /** What booking was built with that tests reach into (the key ring, the messages port). */
+  deps: Pick<BookingDeps, 'keyRing' | 'messages'>;
   notifications: NotificationsModule;
 }
 
@@ -102,37 +100,20 @@ export async function startBookingServer(
   const payments = new FakePayments();
   const clock: { now: Date | null } = { now: null };
   const { server, modules } = await startModuleServer(handle, {
-    env: options.env,
+    env: { PUBLIC_URL: 'https://book.example.test', ...options.env },
     permissions: 'role-table',
-    register(api, { config, keyRing }) {
-      const scheduling = createSchedulingModule({ db: handle.db, cacheTtlSeconds: options.cacheTtlSeconds ?? 0 });
-      const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
-      const customers = createCustomersModule({ db: handle.db, keyRing });
-      const linkKey = Buffer.alloc(32, 7);
-      const notifications = createNotificationsModule({
-        db: handle.db,
-        config,
-        keyRing,
-        logger: silentLogger,
-        manageUrlFor: (tenantId, bookingId) => manageUrl('https://book.example.test', signManageToken(linkKey, tenantId, bookingId)),
+    register(api, context) {
+      const { catalog, scheduling, customers, booking, notifications } = composeTestModules(context, {
+        linkKey: Buffer.alloc(32, 7),
+        scheduling: { cacheTtlSeconds: options.cacheTtlSeconds ?? 0 },
+        notifications: { logger: silentLogger },
+        booking: { payments, now: () => clock.now ?? new Date() },
       });
-      const deps: BookingDeps = {
-        db: handle.db,
-        keyRing,
-        payments,
-        messages: notifications.bookingMessages,
-        occupancy: scheduling.occupancy,
-        publicUrl: 'https://book.example.test',
-        linkKey,
-        now: () => clock.now ?? new Date(),
-      };
-      const booking = createBookingModule(deps);
-      booking.registerCustomerData(customers.registry);
       catalog.registerRoutes(api);
       scheduling.registerRoutes(api);
       customers.registerRoutes(api);
       booking.registerRoutes(api);
-      return { booking, deps, notifications };
+      return { booking, deps: { keyRing: context.keyRing, messages: notifications.bookingMessages }, notifications };
     },
   });
   return { server, payments, clock, ...modules };

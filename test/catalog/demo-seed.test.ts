@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { createCatalogModule, seedDemoCatalog } from '../../src/modules/catalog/index.ts';
-import { createSchedulingModule } from '../../src/modules/scheduling/index.ts';
+import { seedDemoCatalog } from '../../src/modules/catalog/index.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { makeTenant } from './harness.ts';
+import { makeTenant, startTestServer, type TestServer } from './harness.ts';
 
 let handle: TestDatabase;
+let app: TestServer;
 beforeAll(async () => {
   handle = await openTestDatabase();
+  app = await startTestServer(handle);
 });
 afterAll(async () => {
+  await app?.server.close();
   await handle.close();
 });
 
 describe('seedDemoCatalog', () => {
   it('gives the demo tenant bookable services, including the massage that needs a room', async () => {
     const tenant = await makeTenant(handle);
-    const scheduling = createSchedulingModule({ db: handle.db });
-    const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
+    const { catalog, scheduling } = app;
     const demo = await seedDemoCatalog(catalog, scheduling, tenant.tenantId);
     let date = Temporal.Now.plainDateISO('Europe/Madrid').add({ days: 7 });
     while (date.dayOfWeek !== 2) date = date.add({ days: 1 });

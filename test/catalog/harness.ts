@@ -6,14 +6,15 @@
 import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
-import { createCatalogModule } from '../../src/modules/catalog/index.ts';
-import { createSchedulingModule, type SchedulingModule } from '../../src/modules/scheduling/index.ts';
-import { startModuleServer } from '../support/module-server.ts';
+import type { CatalogModule } from '../../src/modules/catalog/index.ts';
+import type { SchedulingModule } from '../../src/modules/scheduling/index.ts';
+import { composeTestModules, startModuleServer } from '../support/module-server.ts';
 
 export { adminToken, makeTenant, readerToken, type TestTenant } from '../support/module-server.ts';
 
 export interface TestServer {
   server: HttpServer;
+  catalog: CatalogModule;
   scheduling: SchedulingModule;
 }
 
@@ -22,13 +23,17 @@ export async function startTestServer(
   handle: DatabaseHandle,
   options: { cacheTtlSeconds?: number; redis?: Redis | undefined } = {},
 ): Promise<TestServer> {
-  const scheduling = createSchedulingModule({ db: handle.db, redis: options.redis, cacheTtlSeconds: options.cacheTtlSeconds });
-  const catalog = createCatalogModule({ db: handle.db, onCatalogChanged: scheduling.onCatalogChanged });
-  const { server } = await startModuleServer(handle, {
-    register(api) {
+  const { server, modules } = await startModuleServer(handle, {
+    register(api, context) {
+      const { catalog, scheduling } = composeTestModules(
+        context,
+        { scheduling: options.cacheTtlSeconds === undefined ? {} : { cacheTtlSeconds: options.cacheTtlSeconds } },
+        options.redis,
+      );
       catalog.registerRoutes(api);
       scheduling.registerRoutes(api);
+      return { catalog, scheduling };
     },
   });
-  return { server, scheduling };
+  return { server, ...modules };
 }

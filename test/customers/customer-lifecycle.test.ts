@@ -14,6 +14,7 @@ import {
   runCustomerMaintenance,
   searchCustomerIds,
   systemContext,
+  type CustomerMergeParticipant,
   type ErasureParticipant,
 } from '../../src/modules/customers/index.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -161,8 +162,7 @@ describe('retention', () => {
         return { deleted: [], retained: [] };
       },
     };
-    const module = createCustomersModule({ db: database.db, keyRing: before });
-    module.registry.addErasureParticipant(participant);
+    const module = createCustomersModule({ db: database.db, keyRing: before, dataHolders: [{ erasureParticipants: [participant] }] });
     const stale = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput(), STAFF_ENTERED));
     const fresh = await withTenant(database.db, retentionTenant, (trx) => findOrCreateGuestCustomer(trx, before, retentionTenant, guestInput(), STAFF_ENTERED));
     await withTenant(database.db, retentionTenant, (trx) =>
@@ -193,15 +193,15 @@ describe('retention', () => {
 describe('guest to registered customer (RF5.7)', () => {
   it('turns the guest with the verified email into the registered customer and merges the guest with the verified phone', async () => {
     const accountTenant = await createTenant(database);
-    const module = createCustomersModule({ db: database.db, keyRing: before });
     const moved: Array<{ survivorId: string; duplicateId: string }> = [];
-    module.registry.addMergeParticipant({
+    const bookingsMerge: CustomerMergeParticipant = {
       name: 'bookings',
       async reassign(_trx, _tenantId, ids) {
         moved.push(ids);
         return 1;
       },
-    });
+    };
+    const module = createCustomersModule({ db: database.db, keyRing: before, dataHolders: [{ mergeParticipants: [bookingsMerge] }] });
     const input = guestInput();
     const byEmail = await withTenant(database.db, accountTenant, (trx) =>
       findOrCreateGuestCustomer(trx, before, accountTenant, { first_name: 'Typed', email: input.email }, STAFF_ENTERED),

@@ -14,9 +14,6 @@ const mergeCalls: Array<{ survivorId: string; duplicateId: string }> = [];
 const envelope = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data });
 
 beforeAll(async () => {
-  app = await createCustomersTestApp();
-  tenantA = await createTenant(app.database, 'Salon A');
-  tenantB = await createTenant(app.database, 'Salon B');
   const bookingsParticipant: CustomerMergeParticipant = {
     name: 'bookings',
     async reassign(_trx, _tenantId, ids) {
@@ -24,7 +21,9 @@ beforeAll(async () => {
       return 3;
     },
   };
-  app.customers.registry.addMergeParticipant(bookingsParticipant);
+  app = await createCustomersTestApp({ dataHolders: [{ mergeParticipants: [bookingsParticipant] }] });
+  tenantA = await createTenant(app.database, 'Salon A');
+  tenantB = await createTenant(app.database, 'Salon B');
 });
 
 afterAll(async () => {

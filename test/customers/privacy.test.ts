@@ -51,8 +51,7 @@ const paymentsParticipant: ErasureParticipant = {
 
 beforeAll(async () => {
   logs = captureLogs();
-  app = await createCustomersTestApp({ logLevel: 'trace' });
-  app.customers.registry.addContributor(bookingsContributor).addErasureParticipant(paymentsParticipant);
+  app = await createCustomersTestApp({ logLevel: 'trace', dataHolders: [{ contributors: [bookingsContributor], erasureParticipants: [paymentsParticipant] }] });
   tenant = await createTenant(app.database);
 });
 

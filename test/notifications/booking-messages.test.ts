@@ -9,11 +9,11 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { composeModules } from '../../src/composition.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { KeyRing, parseMasterKeys } from '../../src/platform/crypto/field-encryption.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { createNotificationsModule } from '../../src/modules/notifications/index.ts';
 import { SECRET_PLACEHOLDER } from '../../src/modules/notifications/one-time-secret.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makeTenant, readerToken, startHarness, type Harness, type TestTenant } from '../webhooks/harness.ts';
@@ -207,7 +207,7 @@ describe('guest verification codes', () => {
     const logger = pino({ level: 'trace' }, sink);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'trace', PUBLIC_URL: 'https://book.example.test', SMTP_URL: smtp.url, ...TWILIO_ENV, TWILIO_API_BASE: twilio.url });
     const keyRing = new KeyRing({ keys: parseMasterKeys(harness.keyRingSpec) });
-    const module = createNotificationsModule({ db: database.db, config, keyRing, logger });
+    const module = composeModules({ config, db: database.db, keyRing }, { notifications: { logger } }).notifications;
     const worker = new Worker({ handle: database, definitions: module.jobs, logger, concurrency: 2, pollMs: 50 });
     try {
       const smsCode = newCode();

@@ -9,11 +9,10 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/platform/config.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
 import { deletionReportSchema, userDataExportSchema } from '../../src/modules/customers/privacy.schemas.ts';
-import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
+import type { NotificationsModule } from '../../src/modules/notifications/index.ts';
 import { savePushSubscription } from '../../src/modules/notifications/push-subscriptions.ts';
 import { bearer, createCustomersTestApp, createTenant, findPlaintext, uniqueSuffix, type CustomersTestApp } from '../customers/support/customers-app.ts';
 import { BrowserSubscription, PushServiceFake } from './push-service-fake.ts';
@@ -32,20 +31,19 @@ beforeAll(async () => {
   smtp = await new SmtpSink().start();
   twilio = await new TwilioFake().start();
   pushService = await new PushServiceFake().start();
-  app = await createCustomersTestApp();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    PUBLIC_URL: 'https://book.example.test',
-    SMTP_URL: smtp.url,
-    TWILIO_ACCOUNT_SID: 'AC123',
-    TWILIO_AUTH_TOKEN: 'token-xyz',
-    TWILIO_FROM: '+34910000000',
-    TWILIO_API_BASE: twilio.url,
+  // As the composition root wires them: notifications' part reaches the customers module at construction.
+  app = await createCustomersTestApp({
+    env: {
+      PUBLIC_URL: 'https://book.example.test',
+      SMTP_URL: smtp.url,
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'token-xyz',
+      TWILIO_FROM: '+34910000000',
+      TWILIO_API_BASE: twilio.url,
+    },
+    dataHolders: 'wired',
   });
-  notifications = createNotificationsModule({ db: app.database.db, config, keyRing: app.keyRing, logger: pino({ level: 'silent' }) });
-  // As the composition root does.
-  notifications.registerCustomerData(app.customers.registry);
+  notifications = app.modules.notifications;
   worker = new Worker({ handle: app.database, definitions: notifications.jobs, logger: pino({ level: 'silent' }), concurrency: 2, pollMs: 50 });
   tenant = await createTenant(app.database);
 });

@@ -1,6 +1,7 @@
 /**
  * Test harness for payments: tenants and customers inserted directly (as
- * sign-up and booking would), the payments module on the real platform HTTP
+ * sign-up and booking would), the payments module as the product wires it
+ * (`composeModules`, with the test fee table and sandbox secret) on the real platform HTTP
  * layer with `Bearer test:<tenant id>:<role>` credentials, and a recorder for
  * the sandbox's outgoing webhooks so tests decide when they are delivered.
  */
@@ -9,9 +10,9 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
-import { createPaymentsModule, type PaymentsModule, type PaymentsModuleDeps } from '../../src/modules/payments/index.ts';
+import type { FeeRuleLookup, PaymentsModule, PaymentsModuleDeps } from '../../src/modules/payments/index.ts';
 import type { SandboxWebhook } from '../../src/modules/payments/sandbox-provider.ts';
-import { makeTenant as makeAnyTenant, startModuleServer, type TestTenant } from '../support/module-server.ts';
+import { composeTestModules, makeTenant as makeAnyTenant, startModuleServer, type TestTenant } from '../support/module-server.ts';
 
 export { adminToken, customerToken, readerToken } from '../support/module-server.ts';
 
@@ -23,6 +24,12 @@ export interface PaymentsTenant extends TestTenant {
 }
 
 const FEES: Record<string, number> = { starter: 350, professional: 290, business: 240, enterprise: 190 };
+
+/** The fee of the tenant's plan from the table above (a fixed 0.30 USD on top). */
+const testFeeRule: FeeRuleLookup = async (executor, tenantId) => {
+  const row = await sql<{ plan_id: string }>`select plan_id from tenants where id = ${tenantId}`.execute(executor);
+  return { bps: FEES[row.rows[0]?.plan_id ?? 'starter'] ?? 350, fixed: { amount: 30, currency: 'USD' } };
+};
 
 /** A tenant on `plan` with one guest customer. */
 export async function makeTenant(handle: DatabaseHandle, plan = 'starter'): Promise<PaymentsTenant> {
@@ -59,23 +66,23 @@ export async function startPayments(
   options: { recordSandbox?: boolean } = {},
 ): Promise<PaymentsHarness> {
   const recorder = new WebhookRecorder();
-  const payments = createPaymentsModule({
-    settings: { publicUrl: 'http://localhost:3000' },
-    db: handle.db,
-    sandboxSecret: 'test-sandbox-secret',
-    pageKey: TEST_PAGE_KEY,
-    feeRuleOf: async (executor, tenantId) => {
-      const row = await sql<{ plan_id: string }>`select plan_id from tenants where id = ${tenantId}`.execute(executor);
-      return { bps: FEES[row.rows[0]?.plan_id ?? 'starter'] ?? 350, fixed: { amount: 30, currency: 'USD' } };
+  const { server, modules } = await startModuleServer(handle, {
+    register(api, context) {
+      const { payments } = composeTestModules(context, {
+        paymentPageKey: TEST_PAGE_KEY,
+        payments: {
+          sandboxSecret: 'test-sandbox-secret',
+          feeRuleOf: testFeeRule,
+          ...(options.recordSandbox === false ? {} : { sandboxDelivery: recorder.deliver }),
+          ...overrides,
+        },
+      });
+      payments.registerRoutes(api);
+      return { payments };
     },
-    ...(options.recordSandbox === false ? {} : { sandboxDelivery: recorder.deliver }),
-    ...overrides,
+    registerPages: (root, { payments }) => payments.registerPages(root),
   });
-  const { server } = await startModuleServer(handle, {
-    register: (api) => payments.registerRoutes(api),
-    registerPages: (root) => payments.registerPages(root),
-  });
-  return { server, payments, recorder };
+  return { server, payments: modules.payments, recorder };
 }
 
 export interface PaymentSnapshot {

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { bookingPaymentAfterExpiry, createPaymentsModule } from '../../src/modules/payments/index.ts';
+import { bookingPaymentAfterExpiry } from '../../src/modules/payments/index.ts';
 import type { DepositRequest } from '../../src/modules/payments/payments-port.ts';
 import { signPayload } from '../../src/modules/payments/webhook-signature.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -16,7 +16,6 @@ import {
   readerToken,
   snapshot,
   startPayments,
-  TEST_PAGE_KEY,
   type PaymentsHarness,
   type PaymentsTenant,
 } from './harness.ts';
@@ -410,13 +409,10 @@ describe('payment intents and methods over HTTP', () => {
 
 describe('sandbox delivery through the job queue', () => {
   it('delivers the signed event through the same handler and settles the payment', async () => {
-    const payments = createPaymentsModule({
-      settings: { publicUrl: 'http://localhost:3000' },
-      db: handle.db,
-      sandboxSecret: 'test-sandbox-secret',
-      pageKey: TEST_PAGE_KEY,
-      feeRuleOf: async () => ({ bps: 350, fixed: { amount: 30, currency: 'USD' } }),
-    });
+    // The sandbox's events go out through the job queue, as in the product (not to the harness's recorder).
+    const queued = await startPayments(handle, { feeRuleOf: async () => ({ bps: 350, fixed: { amount: 30, currency: 'USD' } }) }, { recordSandbox: false });
+    await queued.server.close();
+    const payments = queued.payments;
     const request = deposit({ paymentMethodId: 'pm_card_threeDSecureRequired' });
     const result = await withTenant(handle.db, tenant.tenantId, (trx) => payments.port.startDeposit(trx, request));
     payments.sandbox?.completeAuthentication(result.intentId, true);

@@ -378,12 +378,21 @@ describe('retention', () => {
     const { db } = edge;
     const tenantId = owner.tenant.id;
     const keyRing = new KeyRing({ keys: [generateMasterKey('edge-retention')] });
-    const customers = createCustomersModule({ db: db.db, keyRing });
-    customers.registry.addErasureParticipant({
-      name: 'failing',
-      async erase() {
-        throw new Error('participant unavailable');
-      },
+    const customers = createCustomersModule({
+      db: db.db,
+      keyRing,
+      dataHolders: [
+        {
+          erasureParticipants: [
+            {
+              name: 'failing',
+              async erase() {
+                throw new Error('participant unavailable');
+              },
+            },
+          ],
+        },
+      ],
     });
     const guest = await withTenant(db.db, tenantId, (trx) =>
       findOrCreateGuestCustomer(trx, keyRing, tenantId, { first_name: 'Old', last_name: 'Guest', email: `old-${randomUUID().slice(0, 6)}@example.test` }, STAFF_ENTERED),

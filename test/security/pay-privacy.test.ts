@@ -174,8 +174,7 @@ describe('the provider is asked to forget the customer', () => {
       if (!sandbox) throw new Error('the harness runs the sandbox');
       expect(sandbox.isCustomerDeleted(providerCustomer)).toBe(false);
 
-      const registry = new CustomerDataRegistry();
-      harness.payments.registerCustomerData(registry);
+      const registry = new CustomerDataRegistry().addHolder(harness.payments.customerData);
       await withTenant(handle.db, tenant.tenantId, async (trx) => {
         for (const participant of registry.erasureParticipants) {
           await participant.erase(trx, tenant.tenantId, tenant.customerId, { reason: 'data_subject_request', erasedAt: new Date() });

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { generateMasterKey, KeyRing, parseMasterKeys } from '../../src/platform/crypto/field-encryption.ts';
@@ -18,6 +19,7 @@ import type { AuthContext, Authenticator } from '../../src/platform/http/access.
 import { AppError } from '../../src/platform/http/errors.ts';
 import { createHttpServer, type ApiRouter, type HttpServer } from '../../src/platform/http/server.ts';
 import { createMetrics } from '../../src/platform/observability/metrics.ts';
+import { composeModules, type CompositionOverrides, type Modules } from '../../src/composition.ts';
 import { resourceIdsForUser } from '../../src/modules/catalog/index.ts';
 import { buildAbility, checkAbility, ROLE_RULES, SYSTEM_ROLES } from '../../src/modules/identity/permissions.ts';
 
@@ -154,6 +156,14 @@ export interface ModuleServerOptions<Modules> {
 export interface ModuleServer<Modules> extends ModuleServerContext {
   server: HttpServer;
   modules: Modules;
+}
+
+/**
+ * Every module, wired as the product wires them (`composeModules`) on the server's database, configuration
+ * and key ring, with what the test replaces in `overrides`. Harnesses register the routes they test.
+ */
+export function composeTestModules(context: ModuleServerContext, overrides: CompositionOverrides = {}, redis?: Redis): Modules {
+  return composeModules({ config: context.config, db: context.handle.db, keyRing: context.keyRing, redis }, overrides);
 }
 
 /** The platform HTTP server, ready, with the routes `options.register` adds. */

@@ -1,6 +1,7 @@
 /**
- * Harness for the notifications, webhooks and calendar tests: the shared module
- * server (see test/support/module-server.ts) with these modules' routes
+ * Harness for the notifications, webhooks and calendar tests: the modules as
+ * the product wires them (`composeModules`), and the shared module server (see
+ * test/support/module-server.ts) with these modules' routes
  * (credentials `Bearer test:<tenant id>:<role>`, or `customer:<customer id>`
  * for a signed-in customer), a worker running their jobs and the event
  * fan-out, and helpers to publish events.
@@ -16,12 +17,11 @@ import { createEventFanoutJob, publishEvent, type EventSubscriber } from '../../
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import type { JobDefinition } from '../../src/platform/jobs/job-definition.ts';
 import { Worker } from '../../src/platform/jobs/worker.ts';
-import { createCalendarModule } from '../../src/modules/calendar/index.ts';
-import { createWebhooksModule, type EndpointDisabledNotifier } from '../../src/modules/webhooks/index.ts';
-import { createNotificationsModule, type NotificationsModule } from '../../src/modules/notifications/index.ts';
+import type { EndpointDisabledNotifier } from '../../src/modules/webhooks/index.ts';
+import type { NotificationsModule } from '../../src/modules/notifications/index.ts';
 import type { EmailSender } from '../../src/modules/notifications/channels/smtp-sender.ts';
 import type { TextSender } from '../../src/modules/notifications/channels/twilio-sender.ts';
-import { silentLogger, startModuleServer } from '../support/module-server.ts';
+import { composeTestModules, silentLogger, startModuleServer } from '../support/module-server.ts';
 
 export { adminToken, customerToken, makeTenant, readerToken, silentLogger, type TestTenant } from '../support/module-server.ts';
 
@@ -55,25 +55,20 @@ export async function startHarness(handle: DatabaseHandle, options: HarnessOptio
   const started = await startModuleServer(handle, {
     env: { PUBLIC_URL: 'https://book.example.test', ...options.env },
     keySpec: options.keySpec,
-    register(api, { config, keyRing }) {
-      const notifications = createNotificationsModule({
-        db: handle.db,
-        config,
-        keyRing,
-        logger: silentLogger,
-        ...(options.email !== undefined ? { email: options.email } : {}),
-        ...(options.text !== undefined ? { text: options.text } : {}),
+    register(api, context) {
+      const { notifications, webhooks, calendar } = composeTestModules(context, {
+        notifications: {
+          logger: silentLogger,
+          ...(options.email !== undefined ? { email: options.email } : {}),
+          ...(options.text !== undefined ? { text: options.text } : {}),
+        },
+        webhooks: {
+          allowPrivateTargets: options.allowPrivateTargets ?? true,
+          ...(options.onEndpointDisabled ? { onEndpointDisabled: options.onEndpointDisabled } : {}),
+          requestTimeoutMs: options.requestTimeoutMs,
+          deliveryLeaseMs: options.deliveryLeaseMs,
+        },
       });
-      const webhooks = createWebhooksModule({
-        db: handle.db,
-        keyRing,
-        allowPrivateTargets: options.allowPrivateTargets ?? true,
-        livemode: false,
-        onEndpointDisabled: options.onEndpointDisabled ?? notifications.notifyEndpointDisabled,
-        requestTimeoutMs: options.requestTimeoutMs,
-        deliveryLeaseMs: options.deliveryLeaseMs,
-      });
-      const calendar = createCalendarModule({ db: handle.db, keyRing, publicUrl: 'https://book.example.test' });
       notifications.registerRoutes(api);
       webhooks.registerRoutes(api);
       calendar.registerRoutes(api);

@@ -1,6 +1,6 @@
 /**
- * Booking's part in customers' privacy rights and merges (registered on the
- * customers module's registry in the composition root).
+ * Booking's part in customers' privacy rights and merges (the module's
+ * `customerData`, handed to the customers module at construction).
  */
 import type { CustomerMergeParticipant, ErasureParticipant, PersonalDataContributor } from '../customers/index.ts';
 import { SYSTEM_ACTOR } from './booking-deps.ts';

@@ -6,7 +6,7 @@
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
-import type { CustomerDataRegistry } from '../customers/index.ts';
+import type { CustomerDataHolder } from '../customers/index.ts';
 import { BookingActionsService } from './booking-actions.service.ts';
 import { BookingCreateService } from './booking-create.service.ts';
 import {
@@ -40,8 +40,8 @@ export { seedDemoBookings } from './booking.seed.ts';
 export interface BookingModule {
   services: BookingServices;
   registerRoutes(api: ApiRouter): void;
-  /** Adds booking's export contributor, erasure and merge participants to the customers registry. */
-  registerCustomerData(registry: CustomerDataRegistry): void;
+  /** Booking's part in customers' export, erasure (future bookings cancelled, notes stripped) and merges. */
+  customerData: CustomerDataHolder;
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
 }
@@ -61,14 +61,10 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
       registerBookingRoutes(api, services);
       registerWaitlistRoutes(api, services);
     },
-    registerCustomerData(registry) {
-      registry
-        .addContributor(bookingsContributor())
-        .addErasureParticipant(bookingsErasureParticipant(actions))
-        .addMergeParticipant(bookingsMergeParticipant())
-        .addContributor(waitlistContributor(waitlist))
-        .addErasureParticipant(waitlistErasureParticipant(waitlist))
-        .addMergeParticipant(waitlistMergeParticipant(waitlist));
+    customerData: {
+      contributors: [bookingsContributor(), waitlistContributor(waitlist)],
+      erasureParticipants: [bookingsErasureParticipant(actions), waitlistErasureParticipant(waitlist)],
+      mergeParticipants: [bookingsMergeParticipant(), waitlistMergeParticipant(waitlist)],
     },
     jobs: [createBookingExpiryJob(actions), createConfirmPaidJob(actions), createWaitlistOfferExpiryJob(waitlist)],
     subscribers: [paymentConfirmationSubscriber()],

@@ -1,6 +1,6 @@
 /**
  * Calendar's part in customers' privacy rights and merges: the customer's ICS
- * feeds (registered on the customers module's registry in the composition root).
+ * feeds (handed to the customers module at construction by the composition root).
  *
  * Erasure deletes the feeds outright: a feed is a standing way to read the
  * customer's appointments, nothing requires keeping it, and its token hash
@@ -9,12 +9,12 @@
  * (booking number, service, resource, times, the customer's id) and mirrors
  * bookings kept as accounting records, so it follows the bookings.
  */
-import type { CustomerDataRegistry } from '../customers/index.ts';
+import type { CustomerDataHolder } from '../customers/index.ts';
 import { deleteFeedsOfCustomer, feedsOfCustomer, reassignCustomerFeeds } from './calendar-feeds.repository.ts';
 
-export function registerCalendarCustomerData(registry: CustomerDataRegistry): void {
-  registry
-    .addContributor({
+export const calendarCustomerData: CustomerDataHolder = {
+  contributors: [
+    {
       name: 'calendar_feeds',
       purposes: ["Showing the customer's appointments in their own calendar application"],
       recipients: ['The calendar application the customer subscribed with'],
@@ -28,16 +28,21 @@ export function registerCalendarCustomerData(registry: CustomerDataRegistry): vo
           last_used_at: feed.last_used_at === null ? null : new Date(feed.last_used_at).toISOString(),
         }));
       },
-    })
-    .addErasureParticipant({
+    },
+  ],
+  erasureParticipants: [
+    {
       name: 'calendar_feeds',
       async erase(trx, tenantId, customerId) {
         const count = await deleteFeedsOfCustomer(trx, tenantId, customerId);
         return { deleted: [{ table: 'calendar_feeds', count, anonymized: false }], retained: [] };
       },
-    })
-    .addMergeParticipant({
+    },
+  ],
+  mergeParticipants: [
+    {
       name: 'calendar_feeds',
       reassign: (trx, tenantId, ids) => reassignCustomerFeeds(trx, tenantId, ids.duplicateId, ids.survivorId),
-    });
-}
+    },
+  ],
+};

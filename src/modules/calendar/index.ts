@@ -10,8 +10,8 @@ import type { ApiRouter } from '../../platform/http/server.ts';
 import { createCalendarFeedsService } from './calendar-feeds.service.ts';
 import { calendarProjectionSubscriber } from './calendar-projection.ts';
 import { registerCalendarRoutes } from './calendar.routes.ts';
-import { registerCalendarCustomerData } from './calendar-customer-data.ts';
-import type { CustomerDataRegistry } from '../customers/index.ts';
+import { calendarCustomerData } from './calendar-customer-data.ts';
+import type { CustomerDataHolder } from '../customers/index.ts';
 import './calendar.tables.ts';
 
 export { findCalendarEntry, type CalendarEntryRow } from './calendar-entries.repository.ts';
@@ -33,7 +33,7 @@ export interface CalendarModule {
   registerRoutes(api: ApiRouter): void;
   subscribers: EventSubscriber[];
   /** The customer's calendar feeds in their export, erasure and merges. */
-  registerCustomerData(registry: CustomerDataRegistry): void;
+  customerData: CustomerDataHolder;
 }
 
 export function createCalendarModule(deps: CalendarModuleDeps): CalendarModule {
@@ -41,6 +41,6 @@ export function createCalendarModule(deps: CalendarModuleDeps): CalendarModule {
   return {
     registerRoutes: (api) => registerCalendarRoutes(api, feeds),
     subscribers: [calendarProjectionSubscriber],
-    registerCustomerData: registerCalendarCustomerData,
+    customerData: calendarCustomerData,
   };
 }

@@ -3,9 +3,9 @@ import type { Trx } from '../../platform/db/database.ts';
 /**
  * Other modules hold data about customers (bookings, payments, notifications
  * sent, audit entries). They take part in the customer's privacy rights by
- * implementing these interfaces and registering them on the customers
- * module's registry in the composition root; the customers module never
- * reads their tables.
+ * implementing these interfaces and exposing them as a `CustomerDataHolder`,
+ * which the composition root hands to the customers module at construction
+ * (its `dataHolders`); the customers module never reads their tables.
  *
  * Every callback runs inside the caller's tenant transaction (`trx`, RLS on)
  * and must only touch rows of `tenantId`.
@@ -59,8 +59,19 @@ export interface CustomerMergeParticipant {
 }
 
 /**
- * Where modules register their participation; one instance per application,
- * built by the customers module and filled in by the composition root.
+ * One module's part in customers' export, erasure and merges. Each list runs
+ * in its order, and holders run in the order the customers module receives
+ * them (its `dataHolders`).
+ */
+export interface CustomerDataHolder {
+  contributors?: readonly PersonalDataContributor[];
+  erasureParticipants?: readonly ErasureParticipant[];
+  mergeParticipants?: readonly CustomerMergeParticipant[];
+}
+
+/**
+ * Every participation, in order; one instance per application, built by the
+ * customers module from its own parts and the holders it is constructed with.
  */
 export class CustomerDataRegistry {
   readonly #contributors: PersonalDataContributor[] = [];
@@ -82,6 +93,14 @@ export class CustomerDataRegistry {
 
   addMergeParticipant(participant: CustomerMergeParticipant): this {
     this.#mergeParticipants.push(participant);
+    return this;
+  }
+
+  /** A holder's contributors, erasure and merge participants, each after those already added. */
+  addHolder(holder: CustomerDataHolder): this {
+    for (const contributor of holder.contributors ?? []) this.addContributor(contributor);
+    for (const participant of holder.erasureParticipants ?? []) this.addErasureParticipant(participant);
+    for (const participant of holder.mergeParticipants ?? []) this.addMergeParticipant(participant);
     return this;
   }
 

@@ -17,7 +17,7 @@ import type { CustomerAccountsDeps } from './customer-account-ports.ts';
 import { registerCustomerAccountRoutes } from './customer-account.routes.ts';
 import { accountErasureParticipant, accountMergeParticipant, createCustomerAccountService } from './customer-account.service.ts';
 import { createCustomerAuthService } from './customer-auth.service.ts';
-import { CustomerDataRegistry } from './customer-data-registry.ts';
+import { CustomerDataRegistry, type CustomerDataHolder } from './customer-data-registry.ts';
 import { createErasureService } from './customer-erasure.service.ts';
 import { consentRecordsReencryption, customersReencryption } from './customer-key-rotation.ts';
 import { createCustomerMaintenanceJob } from './customer-maintenance.job.ts';
@@ -54,6 +54,7 @@ export {
 export { systemContext, type CustomerRequestContext } from './customer-context.ts';
 export {
   CustomerDataRegistry,
+  type CustomerDataHolder,
   type CustomerMergeParticipant,
   type ErasureContext,
   type ErasureOutcome,
@@ -83,10 +84,16 @@ export interface CustomersModuleDeps {
   keyRing: KeyRing;
   /** Customer accounts (sign-in and `/me`); without them only the staff endpoints exist. */
   accounts?: CustomerAccountsDeps | undefined;
+  /**
+   * Other modules' parts in customers' export, erasure and merges, in the order they run, after the
+   * customers module's own: booking's erasure cancels future bookings (refunding through payments)
+   * before payments forgets the saved cards, so booking comes before payments.
+   */
+  dataHolders?: readonly CustomerDataHolder[] | undefined;
 }
 
 export interface CustomersModule {
-  /** Where other modules register export contributors, erasure and merge participants. */
+  /** Every export contributor, erasure and merge participant: the module's own, then its `dataHolders`'. */
   registry: CustomerDataRegistry;
   registerRoutes(api: ApiRouter): void;
   jobs: JobDefinition[];
@@ -126,6 +133,7 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
         };
       })()
     : null;
+  for (const holder of deps.dataHolders ?? []) registry.addHolder(holder);
   return {
     registry,
     registerRoutes: (api) => {

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config.ts';
 import { publicUrl } from '../../platform/config.ts';
-import type { CustomerDataRegistry } from '../customers/index.ts';
+import type { CustomerDataHolder } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
 import type { IdentityMessagesPort } from '../identity/index.ts';
 import { createIdentityMessages } from './identity-messages.ts';
@@ -82,8 +82,8 @@ export interface NotificationsModule {
   bookingMessages: BookingMessages;
   /** Identity's account e-mails (its messages port): password reset, e-mail verification, invitations, sign-up notices. */
   identityMessages: IdentityMessagesPort;
-  /** Adds the messages and push subscriptions to the customers registry (export, erasure, merge). */
-  registerCustomerData(registry: CustomerDataRegistry): void;
+  /** The messages and push subscriptions in customers' export, erasure and merges. */
+  customerData: CustomerDataHolder;
   /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): messages and push subscriptions. */
   reencryptionTargets: ReencryptionTarget[];
   close(): void;
@@ -152,12 +152,10 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
     bookingMessages: createBookingMessages(composer),
     identityMessages: createIdentityMessages(composer),
-    registerCustomerData(registry) {
-      registry
-        .addContributor(notificationsContributor(deps.keyRing))
-        .addContributor(pushSubscriptionsContributor(deps.keyRing))
-        .addErasureParticipant(notificationsErasureParticipant(deps.keyRing))
-        .addMergeParticipant(notificationsMergeParticipant(deps.keyRing));
+    customerData: {
+      contributors: [notificationsContributor(deps.keyRing), pushSubscriptionsContributor(deps.keyRing)],
+      erasureParticipants: [notificationsErasureParticipant(deps.keyRing)],
+      mergeParticipants: [notificationsMergeParticipant(deps.keyRing)],
     },
     async notifyEndpointDisabled(trx, tenantId, endpoint) {
       await composeMessages(trx, composer, tenantId, {

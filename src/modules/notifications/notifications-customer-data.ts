@@ -1,6 +1,6 @@
 /**
- * Notifications' part in customers' privacy rights and merges (registered on
- * the customers module's registry in the composition root): the messages
+ * Notifications' part in customers' privacy rights and merges (the module's
+ * `customerData`, handed to the customers module at construction): the messages
  * sent to the customer — their own, and the verification codes sent to
  * their email or phone before they were a customer — and their browsers'
  * push subscriptions.

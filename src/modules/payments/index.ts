@@ -15,8 +15,8 @@ import { latePaymentSubscriber } from './late-payment.subscriber.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type { PaymentsPort } from './payments-port.ts';
 import type { AllowedOriginsLookup, BookingLookup, FeeRuleLookup, ManageTokenVerifier, PaymentsContext } from './payments-context.ts';
-import type { CustomerDataRegistry, SavedPaymentMethodsPort } from '../customers/index.ts';
-import { registerPaymentsCustomerData } from './payments-customer-data.ts';
+import type { CustomerDataHolder, SavedPaymentMethodsPort } from '../customers/index.ts';
+import { paymentsCustomerData } from './payments-customer-data.ts';
 import { registerPaymentPageRoutes } from './payment-page.routes.ts';
 import { registerPaymentRoutes } from './payments.routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhooks.routes.ts';
@@ -93,8 +93,8 @@ export interface PaymentsModule {
   subscribers: EventSubscriber[];
   /** Resolves once the sandbox's pending event deliveries are enqueued (tests, graceful shutdown). */
   deliveriesSettled(): Promise<void>;
-  /** Payments' part in customers' export and erasure; register after booking's. */
-  registerCustomerData(registry: CustomerDataRegistry): void;
+  /** Payments' part in customers' export and erasure; it must run after booking's, whose cancellations refund first. */
+  customerData: CustomerDataHolder;
 }
 
 /** A stable sandbox secret derived from the deployment's key ring (shared by serve and work). */
@@ -163,7 +163,7 @@ export function createPaymentsModule(deps: PaymentsModuleDeps): PaymentsModule {
     jobs: [createReconciliationJob(context), createSandboxDeliveryJob(() => context)],
     subscribers: [latePaymentSubscriber(context)],
     deliveriesSettled: () => channel.settled(),
-    registerCustomerData: (registry) => registerPaymentsCustomerData(registry, context),
+    customerData: paymentsCustomerData(context),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Payments' part in customers' privacy rights and merges (registered on the
- * customers module's registry in the composition root).
+ * Payments' part in customers' privacy rights and merges (the module's
+ * `customerData`, handed to the customers module at construction).
  *
  * Export: every payment and refund, the saved payment methods (brand, last
  * four digits, expiry; never a card number, which we never hold) and the
@@ -17,7 +17,7 @@
  */
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import type { CustomerDataRegistry, ErasureParticipant, PersonalDataContributor } from '../customers/index.ts';
+import type { CustomerDataHolder, ErasureParticipant, PersonalDataContributor } from '../customers/index.ts';
 import { ProviderRequestError, ProviderUnavailableError, type PaymentProvider } from './payment-provider.ts';
 import { providerKey, type PaymentsContext } from './payments-context.ts';
 import { isOpen } from './payment-status.ts';
@@ -216,10 +216,10 @@ export function paymentsErasureParticipant(context: Pick<PaymentsContext, 'provi
   };
 }
 
-/** Registers payments' contributors and erasure participant; call after booking's, whose cancellations refund first. */
-export function registerPaymentsCustomerData(registry: CustomerDataRegistry, context: Pick<PaymentsContext, 'providers'>): void {
-  registry
-    .addContributor(paymentsContributor())
-    .addContributor(savedPaymentMethodsContributor())
-    .addErasureParticipant(paymentsErasureParticipant(context));
+/** Payments' contributors and erasure participant; they run after booking's, whose cancellations refund first. */
+export function paymentsCustomerData(context: Pick<PaymentsContext, 'providers'>): CustomerDataHolder {
+  return {
+    contributors: [paymentsContributor(), savedPaymentMethodsContributor()],
+    erasureParticipants: [paymentsErasureParticipant(context)],
+  };
 }

@@ -9,14 +9,15 @@ import type { AuthContext, Authenticator } from '../../../src/platform/http/acce
 import { AppError } from '../../../src/platform/http/errors.ts';
 import { createHttpServer, type HttpServer } from '../../../src/platform/http/server.ts';
 import { createMetrics } from '../../../src/platform/observability/metrics.ts';
-import { createAuditModule } from '../../../src/modules/audit/index.ts';
-import { createCustomersModule, type CustomersModule } from '../../../src/modules/customers/index.ts';
+import { composeModules, type Modules } from '../../../src/composition.ts';
+import type { CustomerDataHolder, CustomersModule } from '../../../src/modules/customers/index.ts';
 import { buildAbility, checkAbility, ROLE_RULES, type SystemRole } from '../../../src/modules/identity/permissions.ts';
 import { openTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 /**
- * A server with the customers module and the audit hook, for HTTP tests of
- * this module while the identity module's real credentials are being built:
+ * A server with the customers module and the audit hook (the modules from
+ * `composeModules`), for HTTP tests of this module without the identity
+ * module's real credentials:
  * `Bearer test.<tenant id>.<role>` becomes a credential of that tenant whose
  * permissions come from identity's real role table.
  */
@@ -56,6 +57,8 @@ export interface CustomersTestApp {
   server: HttpServer;
   keyRing: KeyRing;
   customers: CustomersModule;
+  /** Every module as composed for this app (the customers module among them). */
+  modules: Modules;
   close(): Promise<void>;
 }
 
@@ -70,10 +73,23 @@ export async function createTenant(database: TestDatabase, name = 'Salon'): Prom
   });
 }
 
-export async function createCustomersTestApp(options: { keyRing?: KeyRing; logLevel?: string } = {}): Promise<CustomersTestApp> {
+export interface CustomersTestAppOptions {
+  keyRing?: KeyRing;
+  logLevel?: string;
+  /** Configuration on top of the test defaults (the composed modules read it: SMTP_URL, TWILIO_*, ...). */
+  env?: Record<string, string>;
+  /**
+   * Other modules' parts in export, erasure and merges (the customers module's `dataHolders`): fakes given
+   * here, or `'wired'` for the product's own (notifications, booking, payments, calendar). Default: none, so
+   * the customers module's own parts run alone. Customer accounts stay off: only the staff endpoints exist.
+   */
+  dataHolders?: CustomerDataHolder[] | 'wired';
+}
+
+export async function createCustomersTestApp(options: CustomersTestAppOptions = {}): Promise<CustomersTestApp> {
   const database = await openTestDatabase();
   const keyRing = options.keyRing ?? new KeyRing({ keys: [generateMasterKey('test1')] });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'silent', RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'silent', RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const server = await createHttpServer({
     config,
     db: database.db,
@@ -82,8 +98,12 @@ export async function createCustomersTestApp(options: { keyRing?: KeyRing; logLe
     keyRing,
     isReady: async () => true,
   });
-  createAuditModule({ db: database.db }).registerHooks(server);
-  const customers = createCustomersModule({ db: database.db, keyRing });
+  const modules = composeModules(
+    { config, db: database.db, keyRing },
+    { customers: { accounts: undefined, ...(options.dataHolders === 'wired' ? {} : { dataHolders: options.dataHolders ?? [] }) } },
+  );
+  const { audit, customers } = modules;
+  audit.registerHooks(server);
   await server.register(
     async (plain) => {
       customers.registerRoutes(plain.withTypeProvider<ZodTypeProvider>());
@@ -96,6 +116,7 @@ export async function createCustomersTestApp(options: { keyRing?: KeyRing; logLe
     server,
     keyRing,
     customers,
+    modules,
     async close() {
       await server.close();
       await database.close();
