@@ -80,6 +80,8 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard account journeys, in Chromium${
     await page.click('[data-testid="signup-button"]');
     await page.waitForSelector('[data-testid="business-name"]', POLL);
     expect(await page.textContent('[data-testid="business-name"]')).toBe(`Estudio Luz ${run}`);
+    // A new business's desk: nothing booked yet (and its list has loaded before the page moves on).
+    await page.waitForSelector('[data-testid="desk-empty"]', POLL);
 
     await page.goto(await linkIn(owner.email, '/admin/verify-email'));
     await page.waitForSelector('[data-testid="email-verified"]', POLL);

@@ -73,7 +73,8 @@ if (!root) throw new Error('admin.html has no #root');
 createRoot(root).render(
   <StrictMode>
     {/* Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its stylesheet, and no component uses hiddenFrom/visibleFrom. */}
-    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto">
+    {/* Drawers, modals and menus open without motion for people who ask their system for less of it. */}
+    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto" theme={{ respectReducedMotion: true }}>
       <LocalizedDates>
         <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
