@@ -1,0 +1,106 @@
+import { useDraggable } from '@dnd-kit/core';
+import type { CSSProperties } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Booking } from '../desk/use-desk.ts';
+import { minuteLabel } from './calendar-time.ts';
+import { PX_PER_MINUTE, type PlacedBooking } from './calendar-layout.ts';
+import classes from './calendar.module.css';
+
+export function customerName(booking: Booking): string {
+  return [booking.customer.first_name, booking.customer.last_name].filter(Boolean).join(' ');
+}
+
+interface CardContentProps {
+  booking: Booking;
+  start: number;
+  end: number;
+}
+
+/** What a card says, tallest first: time and status dot, customer, service (each line only when it fits). */
+function CardContent({ booking, start, end }: CardContentProps) {
+  const { t } = useTranslation('admin');
+  const minutes = end - start;
+  return (
+    <>
+      <span className={classes.cardTop}>
+        <span className={classes.cardTime}>
+          {minuteLabel(start)}
+          {minutes >= 30 ? `–${minuteLabel(end)}` : ''}
+        </span>
+        {minutes < 30 && <span className={classes.cardName}>{customerName(booking)}</span>}
+        <span className={classes.dot} data-status={booking.status} title={t(`status.${booking.status}`)} />
+      </span>
+      {minutes >= 30 && <span className={classes.cardName}>{customerName(booking)}</span>}
+      {minutes >= 45 && <span className={classes.cardService}>{booking.service.name}</span>}
+    </>
+  );
+}
+
+export interface BookingCardProps {
+  placed: PlacedBooking;
+  gridStart: number;
+  color: string | null;
+  draggable: boolean;
+  pending: boolean;
+  onOpen: (booking: Booking) => void;
+}
+
+/** A booking on its column, coloured by its service's category; drags when the role may move it. */
+export function BookingCard({ placed, gridStart, color, draggable, pending, onOpen }: BookingCardProps) {
+  const { t } = useTranslation(['calendar', 'admin']);
+  const { booking, start, end, lane, lanes } = placed;
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: booking.id, data: { placed }, disabled: !draggable });
+  const width = 100 / lanes;
+  const style: CSSProperties & Record<'--cat', string> = {
+    top: (start - gridStart) * PX_PER_MINUTE,
+    height: Math.max(20, (end - start) * PX_PER_MINUTE - 2),
+    left: `calc(${lane * width}% + 3px)`,
+    width: `calc(${width}% - 6px)`,
+    '--cat': color ?? '#607d8b',
+  };
+  const label = t('card', {
+    time: `${minuteLabel(start)}–${minuteLabel(end)}`,
+    customer: customerName(booking),
+    service: booking.service.name,
+    status: t(`admin:status.${booking.status}`),
+  });
+  return (
+    <button
+      type="button"
+      ref={setNodeRef}
+      className={classes.card}
+      style={style}
+      {...listeners}
+      {...attributes}
+      // dnd-kit's role/description speak of a draggable; the card is first a button that opens the booking.
+      role="button"
+      aria-roledescription={undefined}
+      aria-describedby={undefined}
+      aria-label={label}
+      onClick={() => onOpen(booking)}
+      data-testid="calendar-booking"
+      data-booking-id={booking.id}
+      data-booking-number={booking.booking_number}
+      data-status={booking.status}
+      data-draggable={draggable}
+      data-dragging={isDragging}
+      data-pending={pending}
+    >
+      <CardContent booking={booking} start={start} end={end} />
+    </button>
+  );
+}
+
+/** The card under the pointer while dragging (rendered by dnd-kit's overlay, above every column). */
+export function BookingCardOverlay({ placed, color, width }: { placed: PlacedBooking; color: string | null; width: number }) {
+  const style: CSSProperties & Record<'--cat', string> = {
+    height: Math.max(20, (placed.end - placed.start) * PX_PER_MINUTE - 2),
+    width,
+    '--cat': color ?? '#607d8b',
+  };
+  return (
+    <div className={`${classes.card} ${classes.overlay}`} style={style} data-status={placed.booking.status}>
+      <CardContent booking={placed.booking} start={placed.start} end={placed.end} />
+    </div>
+  );
+}
