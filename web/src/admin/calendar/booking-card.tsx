@@ -2,7 +2,7 @@ import { useDraggable } from '@dnd-kit/core';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Booking } from '../desk/use-desk.ts';
-import { minuteLabel } from './calendar-time.ts';
+import { clockLabel } from './calendar-time.ts';
 import { PX_PER_MINUTE, type PlacedBooking } from './calendar-layout.ts';
 import classes from './calendar.module.css';
 
@@ -16,22 +16,26 @@ interface CardContentProps {
   end: number;
 }
 
-/** What a card says, tallest first: time and status dot, customer, service (each line only when it fits). */
+/**
+ * What a card says, tallest first: time and status dot, customer, service (each line only when it
+ * fits). What does not fit stays for screen readers, so the card's name is its visible text and more.
+ */
 function CardContent({ booking, start, end }: CardContentProps) {
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const minutes = end - start;
   return (
     <>
       <span className={classes.cardTop}>
         <span className={classes.cardTime}>
-          {minuteLabel(start)}
-          {minutes >= 30 ? `–${minuteLabel(end)}` : ''}
-        </span>
+          {clockLabel(start, i18n.language)}
+          {minutes >= 30 ? `–${clockLabel(end, i18n.language)}` : ''}
+        </span>{' '}
         {minutes < 30 && <span className={classes.cardName}>{customerName(booking)}</span>}
-        <span className={classes.dot} data-status={booking.status} title={t(`status.${booking.status}`)} />
-      </span>
-      {minutes >= 30 && <span className={classes.cardName}>{customerName(booking)}</span>}
-      {minutes >= 45 && <span className={classes.cardService}>{booking.service.name}</span>}
+        <span className={classes.dot} data-status={booking.status} title={t(`status.${booking.status}`)} aria-hidden="true" />
+      </span>{' '}
+      {minutes >= 30 && <span className={classes.cardName}>{customerName(booking)}</span>}{' '}
+      <span className={minutes >= 45 ? classes.cardService : classes.srOnly}>{booking.service.name}</span>{' '}
+      <span className={classes.srOnly}>{t(`status.${booking.status}`)}</span>
     </>
   );
 }
@@ -47,7 +51,6 @@ export interface BookingCardProps {
 
 /** A booking on its column, coloured by its service's category; drags when the role may move it. */
 export function BookingCard({ placed, gridStart, color, draggable, pending, onOpen }: BookingCardProps) {
-  const { t } = useTranslation(['calendar', 'admin']);
   const { booking, start, end, lane, lanes } = placed;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: booking.id, data: { placed }, disabled: !draggable });
   const width = 100 / lanes;
@@ -58,12 +61,6 @@ export function BookingCard({ placed, gridStart, color, draggable, pending, onOp
     width: `calc(${width}% - 6px)`,
     '--cat': color ?? '#607d8b',
   };
-  const label = t('card', {
-    time: `${minuteLabel(start)}–${minuteLabel(end)}`,
-    customer: customerName(booking),
-    service: booking.service.name,
-    status: t(`admin:status.${booking.status}`),
-  });
   return (
     <button
       type="button"
@@ -76,7 +73,7 @@ export function BookingCard({ placed, gridStart, color, draggable, pending, onOp
       role="button"
       aria-roledescription={undefined}
       aria-describedby={undefined}
-      aria-label={label}
+      aria-pressed={undefined}
       onClick={() => onOpen(booking)}
       data-testid="calendar-booking"
       data-booking-id={booking.id}

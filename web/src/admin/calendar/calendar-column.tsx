@@ -4,13 +4,12 @@ import { useTranslation } from 'react-i18next';
 import type { Booking } from '../desk/use-desk.ts';
 import { BookingCard } from './booking-card.tsx';
 import { PX_PER_MINUTE, type Column, type PlacedBooking } from './calendar-layout.ts';
-import { complement, minuteLabel, SNAP_MINUTES, type MinuteRange } from './calendar-time.ts';
+import { clockLabel, complement, SNAP_MINUTES, type MinuteRange } from './calendar-time.ts';
 import classes from './calendar.module.css';
 import type { ColumnHours } from './working-hours.ts';
 
 export interface CalendarColumnProps {
   column: Column;
-  resourceName: string;
   hours: ColumnHours;
   bounds: MinuteRange;
   placed: readonly PlacedBooking[];
@@ -30,7 +29,7 @@ export interface CalendarColumnProps {
 /** One resource on one day: time off shaded, the day's note (closure, exception), the bookings, the now line. */
 export function CalendarColumn(props: CalendarColumnProps) {
   const { column, hours, bounds, placed, nowMinute, ghost, onEmptyClick } = props;
-  const { t } = useTranslation('calendar');
+  const { t, i18n } = useTranslation('calendar');
   const { setNodeRef, isOver } = useDroppable({ id: column.key, data: { column } });
   const off = complement(hours.ranges, bounds.start, bounds.end);
   const offKind = hours.note && hours.note.kind !== 'custom_hours' ? hours.note.kind : 'off';
@@ -55,7 +54,6 @@ export function CalendarColumn(props: CalendarColumnProps) {
       data-bookable={onEmptyClick !== null}
       data-drop-over={isOver}
       data-first-of-day={props.firstOfDay}
-      aria-label={`${props.resourceName}, ${column.date}`}
     >
       {off.map((range) => (
         <div
@@ -89,7 +87,7 @@ export function CalendarColumn(props: CalendarColumnProps) {
           data-testid="calendar-drop-ghost"
           style={{ top: (ghost.minute - bounds.start) * PX_PER_MINUTE, height: Math.max(20, ghost.duration * PX_PER_MINUTE - 2) }}
         >
-          {minuteLabel(ghost.minute)}
+          {clockLabel(ghost.minute, i18n.language)}
         </div>
       )}
       {nowMinute !== null && nowMinute >= bounds.start && nowMinute <= bounds.end && (

@@ -5,7 +5,7 @@ import type { Booking } from '../desk/use-desk.ts';
 import { BookingCardOverlay } from './booking-card.tsx';
 import { CalendarColumn } from './calendar-column.tsx';
 import { PX_PER_MINUTE, type Column, type PlacedBooking, type Placement } from './calendar-layout.ts';
-import { snap, type MinuteRange } from './calendar-time.ts';
+import { clockLabel, snap, type MinuteRange } from './calendar-time.ts';
 import classes from './calendar.module.css';
 import type { ColumnHours } from './working-hours.ts';
 
@@ -65,7 +65,8 @@ export function CalendarGrid(props: CalendarGridProps) {
   const [target, setTarget] = useState<Placement | null>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const dragRef = useRef<Drag | null>(null);
-  const lastDragEnd = useRef(0);
+  // The click that ends a drag (it follows the mouseup in the same task) is neither a click on empty time nor on the card.
+  const suppressClick = useRef(false);
 
   const targetAt = useCallback(
     (point: { x: number; y: number } | null): Placement | null => {
@@ -100,7 +101,9 @@ export function CalendarGrid(props: CalendarGridProps) {
   const onDragStart = (event: DragStartEvent) => {
     const placed = (event.active.data.current as { placed?: PlacedBooking } | undefined)?.placed;
     const start = pointOf(event.activatorEvent);
-    const rect = event.active.rect.current.initial;
+    // Measured here: dnd-kit's own rect of the active card is not there yet when the drag starts.
+    const source = event.activatorEvent.target instanceof Element ? event.activatorEvent.target.closest('[data-booking-id]') : null;
+    const rect = source?.getBoundingClientRect() ?? event.active.rect.current.initial;
     if (!placed || !start || !rect) return;
     const next = { placed, grabY: start.y - rect.top, width: rect.width };
     dragRef.current = next;
@@ -109,7 +112,10 @@ export function CalendarGrid(props: CalendarGridProps) {
   };
   const finish = () => {
     dragRef.current = null;
-    lastDragEnd.current = Date.now();
+    suppressClick.current = true;
+    window.setTimeout(() => {
+      suppressClick.current = false;
+    }, 0);
     setDrag(null);
     setTarget(null);
   };
@@ -126,19 +132,18 @@ export function CalendarGrid(props: CalendarGridProps) {
   const emptyClick = props.onEmptyClick;
   const onEmptyClick = emptyClick
     ? (column: Column, minute: number) => {
-        // The click that ends a drag is not a click on empty time.
-        if (Date.now() - lastDragEnd.current > 400) emptyClick(column, minute);
+        if (!suppressClick.current) emptyClick(column, minute);
       }
     : null;
   const onOpen = (booking: Booking) => {
-    if (Date.now() - lastDragEnd.current > 400) props.onOpen(booking);
+    if (!suppressClick.current) props.onOpen(booking);
   };
 
   const dayFormat = new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
   const hours: number[] = [];
   for (let minute = Math.ceil(bounds.start / 60) * 60; minute < bounds.end; minute += 60) hours.push(minute);
   const minWidth = view === 'day' ? 180 : 120;
-  const template = `56px repeat(${columns.length}, minmax(${minWidth}px, 1fr))`;
+  const template = `68px repeat(${columns.length}, minmax(${minWidth}px, 1fr))`;
   const height = (bounds.end - bounds.start) * PX_PER_MINUTE;
   const duration = drag ? drag.placed.end - drag.placed.start : 0;
 
@@ -165,7 +170,7 @@ export function CalendarGrid(props: CalendarGridProps) {
           <div className={classes.gutter} style={{ height, position: 'sticky' }} aria-hidden="true">
             {hours.map((minute) => (
               <span key={minute} className={classes.hourLabel} style={{ top: (minute - bounds.start) * PX_PER_MINUTE }}>
-                {new Intl.DateTimeFormat(i18n.language, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, 0, 1, 0, minute)))}
+                {clockLabel(minute, i18n.language)}
               </span>
             ))}
           </div>
@@ -173,7 +178,6 @@ export function CalendarGrid(props: CalendarGridProps) {
             <Fragment key={column.key}>
               <CalendarColumn
                 column={column}
-                resourceName={props.resources.get(column.resourceId)?.name ?? ''}
                 hours={props.hours.get(column.key) ?? { ranges: [], note: null }}
                 bounds={bounds}
                 placed={props.placed.get(column.key) ?? []}

@@ -11,7 +11,7 @@ import { customerName } from './booking-card.tsx';
 import { calendarErrorText } from './calendar-errors.ts';
 import { CalendarGrid, type GridResource } from './calendar-grid.tsx';
 import { bookingRanges, columnKey, placeBookings, type Column, type Placement } from './calendar-layout.ts';
-import { addDays, instantOf, isoWithOffset, minuteLabel, SNAP_MINUTES, visibleDates, zonedMinute } from './calendar-time.ts';
+import { addDays, clockLabel, instantOf, isoWithOffset, SNAP_MINUTES, visibleDates, zonedMinute } from './calendar-time.ts';
 import { CalendarToolbar } from './calendar-toolbar.tsx';
 import classes from './calendar.module.css';
 import calendarEn from './i18n/en.json';
@@ -150,7 +150,7 @@ export default function CalendarPage({ me }: { me: Me }) {
     move.mutate(
       { id: booking.id, start: isoWithOffset(instantOf(target.date, target.minute, zone), zone), resourceId: target.resourceId },
       {
-        onSuccess: () => setMessage({ tone: 'done', text: t('moved', { customer: customerName(booking), time: minuteLabel(target.minute), resource: resourceName }) }),
+        onSuccess: () => setMessage({ tone: 'done', text: t('moved', { customer: customerName(booking), time: clockLabel(target.minute, i18n.language), resource: resourceName }) }),
         onError: (error) => setMessage({ tone: 'refused', text: t('refused', { reason: calendarErrorText(error, t) }) }),
         // Back to the server's word: the new place when it agreed (already refetched), the old one when it refused.
         onSettled: () =>

@@ -78,6 +78,18 @@ export function minuteLabel(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** A wall-clock minute as the language reads it ("17:00", "5:00 PM"). */
+export function clockLabel(minute: number, language: string): string {
+  let format = clocks.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
+    clocks.set(language, format);
+  }
+  return format.format(new Date(Date.UTC(2000, 0, 1, 0, minute)));
+}
+
 /** The gaps of `ranges` inside [from, to): what a column shades as time off. */
 export function complement(ranges: readonly MinuteRange[], from: number, to: number): MinuteRange[] {
   const gaps: MinuteRange[] = [];

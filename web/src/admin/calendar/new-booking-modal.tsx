@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calendarErrorText } from './calendar-errors.ts';
-import { instantOf, isoWithOffset, minuteLabel, SNAP_MINUTES, type MinuteRange } from './calendar-time.ts';
+import { clockLabel, instantOf, isoWithOffset, SNAP_MINUTES, type MinuteRange } from './calendar-time.ts';
 import classes from './new-booking-modal.module.css';
 import { useCreateBooking, useCustomerSearch, type Customer, type Service } from './use-calendar.ts';
 
@@ -48,7 +48,7 @@ export function NewBookingModal({ slot, resources, services, zone, bounds, onClo
   const resource = resources.find((candidate) => candidate.id === resourceId);
 
   const times: { value: string; label: string }[] = [];
-  for (let at = bounds.start; at < bounds.end; at += SNAP_MINUTES) times.push({ value: String(at), label: minuteLabel(at) });
+  for (let at = bounds.start; at < bounds.end; at += SNAP_MINUTES) times.push({ value: String(at), label: clockLabel(at, i18n.language) });
   const dateLabel = new Intl.DateTimeFormat(i18n.language, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${slot.date}T00:00:00Z`));
 
   const submit = (event: FormEvent) => {
@@ -77,7 +77,7 @@ export function NewBookingModal({ slot, resources, services, zone, bounds, onClo
       {
         onSuccess: (booking) => {
           const who = fullName(booking.customer);
-          notifications.show({ color: 'green', message: `${t('form.booked', { number: booking.booking_number, customer: who, time: minuteLabel(minute) })}${booking.status === 'pending_payment' ? ` ${t('form.deposit')}` : ''}` });
+          notifications.show({ color: 'green', message: `${t('form.booked', { number: booking.booking_number, customer: who, time: clockLabel(minute, i18n.language) })}${booking.status === 'pending_payment' ? ` ${t('form.deposit')}` : ''}` });
           onClose();
         },
         onError: (error) => setProblem(calendarErrorText(error, t)),
