@@ -14,13 +14,15 @@ interface CardContentProps {
   booking: Booking;
   start: number;
   end: number;
+  /** Narrow columns (the week view): the start time only. */
+  compact: boolean;
 }
 
 /**
  * What a card says, tallest first: time and status dot, customer, service (each line only when it
  * fits). What does not fit stays for screen readers, so the card's name is its visible text and more.
  */
-function CardContent({ booking, start, end }: CardContentProps) {
+function CardContent({ booking, start, end, compact }: CardContentProps) {
   const { t, i18n } = useTranslation('admin');
   const minutes = end - start;
   return (
@@ -28,7 +30,7 @@ function CardContent({ booking, start, end }: CardContentProps) {
       <span className={classes.cardTop}>
         <span className={classes.cardTime}>
           {clockLabel(start, i18n.language)}
-          {minutes >= 30 ? `–${clockLabel(end, i18n.language)}` : ''}
+          {minutes >= 30 && !compact ? `–${clockLabel(end, i18n.language)}` : ''}
         </span>{' '}
         {minutes < 30 && <span className={classes.cardName}>{customerName(booking)}</span>}
         <span className={classes.dot} data-status={booking.status} title={t(`status.${booking.status}`)} aria-hidden="true" />
@@ -46,11 +48,12 @@ export interface BookingCardProps {
   color: string | null;
   draggable: boolean;
   pending: boolean;
+  compact: boolean;
   onOpen: (booking: Booking) => void;
 }
 
 /** A booking on its column, coloured by its service's category; drags when the role may move it. */
-export function BookingCard({ placed, gridStart, color, draggable, pending, onOpen }: BookingCardProps) {
+export function BookingCard({ placed, gridStart, color, draggable, pending, compact, onOpen }: BookingCardProps) {
   const { booking, start, end, lane, lanes } = placed;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: booking.id, data: { placed }, disabled: !draggable });
   const width = 100 / lanes;
@@ -83,13 +86,13 @@ export function BookingCard({ placed, gridStart, color, draggable, pending, onOp
       data-dragging={isDragging}
       data-pending={pending}
     >
-      <CardContent booking={booking} start={start} end={end} />
+      <CardContent booking={booking} start={start} end={end} compact={compact} />
     </button>
   );
 }
 
 /** The card under the pointer while dragging (rendered by dnd-kit's overlay, above every column). */
-export function BookingCardOverlay({ placed, color, width }: { placed: PlacedBooking; color: string | null; width: number }) {
+export function BookingCardOverlay({ placed, color, width, compact }: { placed: PlacedBooking; color: string | null; width: number; compact: boolean }) {
   const style: CSSProperties & Record<'--cat', string> = {
     height: Math.max(20, (placed.end - placed.start) * PX_PER_MINUTE - 2),
     width,
@@ -97,7 +100,7 @@ export function BookingCardOverlay({ placed, color, width }: { placed: PlacedBoo
   };
   return (
     <div className={`${classes.card} ${classes.overlay}`} style={style} data-status={placed.booking.status}>
-      <CardContent booking={placed.booking} start={placed.start} end={placed.end} />
+      <CardContent booking={placed.booking} start={placed.start} end={placed.end} compact={compact} />
     </div>
   );
 }

@@ -18,6 +18,7 @@ export interface CalendarColumnProps {
   /** Where a dragged booking would land in this column (start and length), else null. */
   ghost: { minute: number; duration: number } | null;
   firstOfDay: boolean;
+  compact: boolean;
   colorOf: (booking: Booking) => string | null;
   canMove: (booking: Booking) => boolean;
   pendingIds: ReadonlySet<string>;
@@ -78,6 +79,7 @@ export function CalendarColumn(props: CalendarColumnProps) {
           color={props.colorOf(item.booking)}
           draggable={props.canMove(item.booking)}
           pending={props.pendingIds.has(item.booking.id)}
+          compact={props.compact}
           onOpen={props.onOpen}
         />
       ))}

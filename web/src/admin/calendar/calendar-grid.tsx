@@ -30,6 +30,8 @@ export interface CalendarGridProps {
   onMove: (booking: Booking, to: Placement) => void;
   onEmptyClick: ((column: Column, minute: number) => void) | null;
   onOpen: (booking: Booking) => void;
+  /** The minute to bring into view when the dates change: now on today, else the first working hour. */
+  focusMinute: number;
 }
 
 interface Drag {
@@ -67,6 +69,14 @@ export function CalendarGrid(props: CalendarGridProps) {
   const dragRef = useRef<Drag | null>(null);
   // The click that ends a drag (it follows the mouseup in the same task) is neither a click on empty time nor on the card.
   const suppressClick = useRef(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const firstDate = columns[0]?.date;
+
+  // A new day or week opens at its working hours (or now), not at the grid's first row.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = Math.max(0, (props.focusMinute - bounds.start - 30) * PX_PER_MINUTE);
+    // Only when the dates or the frame change, not on every refresh.
+  }, [firstDate, view, bounds.start]);
 
   const targetAt = useCallback(
     (point: { x: number; y: number } | null): Placement | null => {
@@ -149,7 +159,7 @@ export function CalendarGrid(props: CalendarGridProps) {
 
   return (
     <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={finish}>
-      <div className={classes.scroller} data-testid="calendar-grid" data-grid-start={bounds.start} data-grid-end={bounds.end} data-px-per-minute={PX_PER_MINUTE} aria-label={t('grid')} role="region" tabIndex={0}>
+      <div ref={scroller} className={classes.scroller} data-testid="calendar-grid" data-grid-start={bounds.start} data-grid-end={bounds.end} data-px-per-minute={PX_PER_MINUTE} aria-label={t('grid')} role="region" tabIndex={0}>
         <div className={classes.table} style={{ gridTemplateColumns: template }}>
           <div className={classes.corner} />
           {columns.map((column, index) => {
@@ -183,6 +193,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                 placed={props.placed.get(column.key) ?? []}
                 nowMinute={column.date === props.today ? props.nowMinute : null}
                 ghost={target && drag && `${target.resourceId}|${target.date}` === column.key ? { minute: target.minute, duration } : null}
+                compact={view === 'week'}
                 firstOfDay={view === 'week' && (index === 0 || columns[index - 1]?.date !== column.date)}
                 colorOf={props.colorOf}
                 canMove={props.canMove}
@@ -194,7 +205,7 @@ export function CalendarGrid(props: CalendarGridProps) {
           ))}
         </div>
       </div>
-      <DragOverlay dropAnimation={null}>{drag ? <BookingCardOverlay placed={drag.placed} color={props.colorOf(drag.placed.booking)} width={drag.width} /> : null}</DragOverlay>
+      <DragOverlay dropAnimation={null}>{drag ? <BookingCardOverlay placed={drag.placed} color={props.colorOf(drag.placed.booking)} width={drag.width} compact={view === 'week'} /> : null}</DragOverlay>
     </DndContext>
   );
 }

@@ -113,7 +113,13 @@ export default function CalendarPage({ me }: { me: Me }) {
   }, [categories.data, services.data]);
   const canMove = (booking: Booking) => mayMove && MOVABLE.has(booking.status) && !overrides.has(booking.id);
 
-  const shift = (direction: 1 | -1) => setPicked(addDays(anchor, direction * (view === 'day' ? 1 : 7)));
+  const shift = (direction: 1 | -1) => {
+    setMessage(null);
+    setPicked(addDays(anchor, direction * (view === 'day' ? 1 : 7)));
+  };
+  const nowMinute = zonedMinute(now, zone).minute;
+  const firstWork = Math.min(...[...hours.values()].flatMap((column) => column.ranges.map((range) => range.start)), bounds.end);
+  const focusMinute = dates.includes(today) ? Math.min(nowMinute, bounds.end) : firstWork;
   const firstSlot = (): NewBookingSlot | null => {
     const first = shown[0];
     if (!first) return null;
@@ -132,7 +138,10 @@ export default function CalendarPage({ me }: { me: Me }) {
       if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || typingIn(event.target) || slot !== null || openId !== null) return;
       const inGrid = event.target instanceof HTMLElement && event.target.closest('[data-testid="calendar-grid"]') !== null;
       const key = event.key.toLowerCase();
-      if (key === 't') setPicked(null);
+      if (key === 't') {
+        setMessage(null);
+        setPicked(null);
+      }
       else if (key === 'n' || (key === 'arrowright' && !inGrid)) shift(1);
       else if (key === 'p' || (key === 'arrowleft' && !inGrid)) shift(-1);
       else if (key === 'b' && mayCreate) openNew();
@@ -183,9 +192,15 @@ export default function CalendarPage({ me }: { me: Me }) {
         locations={activeLocations}
         locationId={location?.id ?? null}
         canCreate={mayCreate && shown.length > 0}
-        onToday={() => setPicked(null)}
+        onToday={() => {
+          setMessage(null);
+          setPicked(null);
+        }}
         onShift={shift}
-        onDate={setPicked}
+        onDate={(value) => {
+          setMessage(null);
+          setPicked(value);
+        }}
         onView={setView}
         onLocation={setLocationId}
         onNew={openNew}
@@ -221,7 +236,8 @@ export default function CalendarPage({ me }: { me: Me }) {
             bounds={bounds}
             placed={placed}
             today={today}
-            nowMinute={zonedMinute(now, zone).minute}
+            nowMinute={nowMinute}
+            focusMinute={focusMinute}
             colorOf={colorOf}
             canMove={canMove}
             pendingIds={new Set(overrides.keys())}

@@ -33,10 +33,12 @@ export function CalendarToolbar(props: CalendarToolbarProps) {
   const first = props.dates[0] ?? props.anchor;
   const last = props.dates.at(-1) ?? props.anchor;
   const utc = (date: string) => new Date(`${date}T00:00:00Z`);
-  const label =
+  const formatted =
     props.view === 'day'
       ? new Intl.DateTimeFormat(i18n.language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(utc(first))
       : new Intl.DateTimeFormat(i18n.language, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).formatRange(utc(first), utc(last));
+  // "miércoles, 9 de diciembre de 2026" starts a line: its first letter only is capital.
+  const label = formatted.charAt(0).toLocaleUpperCase(i18n.language) + formatted.slice(1);
   const unit = props.view === 'day' ? 'Day' : 'Week';
   return (
     <>
