@@ -201,7 +201,10 @@ export default function CalendarPage({ me }: { me: Me }) {
           setMessage(null);
           setPicked(value);
         }}
-        onView={setView}
+        onView={(value) => {
+          setMessage(null);
+          setView(value);
+        }}
         onLocation={setLocationId}
         onNew={openNew}
       />
