@@ -34,7 +34,8 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: 'admin-framework', test: /node_modules/ },
+            // Drag and drop (@dnd-kit) stays out of it: only the calendar needs it, so it loads with the calendar's route.
+            { name: 'admin-framework', test: /node_modules\/(?!@dnd-kit\/)/ },
             { name: 'admin-shared', test: /\/web\/src\/shared\// },
           ],
         },

@@ -8,7 +8,7 @@ import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { ApiError } from '@reservehub/api-client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
@@ -24,6 +24,9 @@ import { PaymentsSettingsPage } from './settings/payments-page.tsx';
 import { session } from './session/session.ts';
 import { useMe, useSignedIn } from './session/use-session.ts';
 import { AdminShell } from './shell/admin-shell.tsx';
+
+// The calendar (and dnd-kit) load on demand: the sign-in screen and the desk do not carry them.
+const CalendarPage = lazy(() => import('./calendar/calendar-page.tsx'));
 
 /**
  * The business dashboard (admin.html, served for /admin/*): React with Mantine, its own build
@@ -63,6 +66,15 @@ function SignedIn({ children }: { children: (me: NonNullable<ReturnType<typeof u
   return <AdminShell me={me.data}>{children(me.data)}</AdminShell>;
 }
 
+function PageLoading() {
+  const { t } = useTranslation('admin');
+  return (
+    <Center h={240}>
+      <Loader aria-label={t('loading')} />
+    </Center>
+  );
+}
+
 function LocalizedDates({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   return <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>{children}</DatesProvider>;
@@ -89,6 +101,18 @@ createRoot(root).render(
               <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
               <Route path="/admin/account/security" element={<SignedIn>{(me) => <SecurityPage me={me} />}</SignedIn>} />
               <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />
+              <Route
+                path="/admin/calendar"
+                element={
+                  <SignedIn>
+                    {(me) => (
+                      <Suspense fallback={<PageLoading />}>
+                        <CalendarPage me={me} />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>
           </BrowserRouter>

@@ -75,6 +75,14 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
       <nav id="admin-nav" className={classes.nav} data-open={opened} aria-label={t('shell.nav')}>
         <NavLink
           component={Link}
+          to="/admin/calendar"
+          label={t('shell.calendar')}
+          active={location.pathname.startsWith('/admin/calendar')}
+          onClick={close}
+          data-testid="nav-calendar"
+        />
+        <NavLink
+          component={Link}
           to="/admin/bookings"
           label={t('shell.bookings')}
           active={location.pathname.startsWith('/admin/bookings')}
