@@ -57,6 +57,8 @@ export interface RequestOptions {
   headers?: Headers;
   /** A JSON body (sent only when defined). */
   body?: unknown;
+  /** A form body (`application/x-www-form-urlencoded`), as an HTML form posts it; instead of `body`. */
+  form?: Record<string, string>;
   /** The client address the server sees (inject only; a real server sees the socket's). */
   remoteAddress?: string;
 }
@@ -93,6 +95,7 @@ function headersOf(options: RequestOptions): Headers {
   if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
   if (options.language !== undefined) headers['accept-language'] = options.language;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   return { ...headers, ...options.headers };
 }
 
@@ -108,7 +111,7 @@ function normalised(headers: Record<string, string | string[] | number | undefin
 /** One request on `target`; see the file's header for the answer's shape. */
 export async function request<T = Json>(target: HttpTarget, method: Method, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
   const headers = headersOf(options);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const payload = options.form !== undefined ? new URLSearchParams(options.form).toString() : options.body === undefined ? undefined : JSON.stringify(options.body);
   if (typeof target === 'string') {
     const response = await fetch(new URL(path, target), { method, headers, ...(payload === undefined ? {} : { body: payload }) });
     const text = await response.text();
