@@ -12,6 +12,7 @@ import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from '../booking/harness.ts';
 import { asPlatform, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
 import { httpClient } from '../support/http.ts';
+import { waitFor } from '../support/wait.ts';
 
 type Json = Record<string, unknown>;
 
@@ -91,13 +92,12 @@ async function getBooking(id: string): Promise<BookingView> {
  * in the outbox, and the fan-out confirms the booking.
  */
 async function workUntil(id: string, status: string): Promise<BookingView> {
-  for (let round = 0; round < 50; round += 1) {
+  const reached = async () => {
     await worker.drain();
     const current = await getBooking(id);
-    if (current.status === status) return current;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return getBooking(id);
+    return current.status === status ? current : undefined;
+  };
+  return waitFor(reached).catch(() => getBooking(id));
 }
 
 const eventsOf = (aggregateId: string, type: string) =>

@@ -15,6 +15,7 @@ import { publicUrl } from '../../src/platform/config.ts';
 import { madridSlot } from '../booking/harness.ts';
 import { createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
 import { httpClient } from '../support/http.ts';
+import { waitFor } from '../support/wait.ts';
 
 type Json = Record<string, unknown>;
 
@@ -72,13 +73,12 @@ async function getBooking(id: string): Promise<BookingView> {
 
 /** Runs the worker until `done` holds for the booking (sandbox events travel as jobs). */
 async function workUntil(id: string, done: (booking: BookingView) => boolean): Promise<BookingView> {
-  for (let round = 0; round < 60; round += 1) {
+  const reached = async () => {
     await worker.drain();
     const current = await getBooking(id);
-    if (done(current)) return current;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return getBooking(id);
+    return done(current) ? current : undefined;
+  };
+  return waitFor(reached).catch(() => getBooking(id));
 }
 
 beforeAll(async () => {

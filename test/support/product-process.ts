@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTestDatabase, onPostgres, type TestDatabase } from './database.ts';
 import { request } from './http.ts';
+import { waitFor } from './wait.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -109,13 +110,13 @@ export class ProductProcess {
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.#child = child;
 
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
-      if (await fetch(`${this.baseUrl}/ready`).then((response) => response.ok, () => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`the product was not ready in ${timeoutMs} ms:\n${this.output.join('')}`);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
+        return fetch(`${this.baseUrl}/ready`).then((response) => response.ok, () => false);
+      },
+      { timeoutMs, intervalMs: 250, message: () => `the product to be ready:\n${this.output.join('')}` },
+    );
   }
 
   /**
