@@ -6,6 +6,7 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { httpClient } from '../support/http.ts';
 
 /** Whether `node` is a SELECT whose FROM names the table (directly or under an alias). */
 function selectsFrom(node: RootOperationNode, table: string): boolean {
@@ -45,31 +46,28 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) {
-  const response = await app.server.inject({ method, url, headers: { authorization: tokenFor(tenant) }, ...(payload ? { payload } : {}) });
-  return { status: response.statusCode, body: response.json<{ data: unknown }>() };
-}
+const call = httpClient(() => app.server, { headers: () => ({ authorization: tokenFor(tenant) }) });
 
 it('lists a page of bookings of several customers with one read of the customers, erased ones shown anonymised', async () => {
   const names = ['Ana', 'Berta', 'Carla', 'Dora', 'Eva'];
   const customerIds: string[] = [];
   for (const [index, name] of names.entries()) {
-    const booked = await call('POST', '/api/v1/bookings', {
+    const booked = await call('POST', '/api/v1/bookings', { body: {
       service_id: catalog.serviceId,
       resource_id: catalog.resourceId,
       start_time: madridSlot(3, `${String(10 + index).padStart(2, '0')}:00`),
       customer: { first_name: name, email: `${name.toLowerCase()}@example.com` },
-    });
+    } });
     expect(booked.status).toBe(201);
     customerIds.push((booked.body.data as { customer: { id: string } }).customer.id);
   }
   // Ana books twice: her two bookings share the one read.
-  expect((await call('POST', '/api/v1/bookings', {
+  expect((await call('POST', '/api/v1/bookings', { body: {
     service_id: catalog.serviceId,
     resource_id: catalog.otherResourceId,
     start_time: madridSlot(3, '16:00'),
     customer: { customer_id: customerIds[0] },
-  })).status).toBe(201);
+  } })).status).toBe(201);
   expect((await call('DELETE', `/api/v1/customers/${customerIds[4]}`)).status).toBe(200);
 
   const date = madridSlot(3, '10:00').slice(0, 10);

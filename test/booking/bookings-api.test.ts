@@ -4,6 +4,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { bookingSchema } from '../../src/modules/booking/booking.schemas.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { httpClient, type Json } from '../support/http.ts';
 
 let db: TestDatabase;
 let app: BookingTestApp;
@@ -26,17 +27,8 @@ afterAll(async () => {
   await db?.close();
 });
 
-// Response bodies as `response.json()` gives them; shapes are asserted where it matters (bookingSchema.parse).
-type Json = ReturnType<typeof JSON.parse>;
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, options: { auth?: string; tenant?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const response = await app.server.inject({
-    method,
-    url,
-    headers: { ...(options.auth ? { authorization: options.auth } : {}), ...(options.tenant ? { 'x-tenant': options.tenant } : {}), ...(options.headers ?? {}) },
-    ...(options.body === undefined ? {} : { payload: options.body as Json }),
-  });
-  return { status: response.statusCode, body: response.json<Json>() };
-}
+// Response bodies as `JSON.parse` gives them; shapes are asserted where it matters (bookingSchema.parse).
+const call = httpClient(() => app.server);
 
 let guestCounter = 0;
 const guest = () => ({ first_name: 'Ana', last_name: 'García', email: `ana${guestCounter++}@example.com` });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let db: TestDatabase;
@@ -54,13 +55,14 @@ async function startChild(port: number): Promise<ChildProcess> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
-    if (healthy) return started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const healthy = () => fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false);
+  try {
+    await waitFor(healthy, { timeoutMs: 30_000, intervalMs: 100, message: 'the server to start' });
+    return started;
+  } catch (error) {
+    started.kill('SIGKILL');
+    throw error;
   }
-  started.kill('SIGKILL');
-  throw new Error('server did not start');
 }
 
 beforeAll(async () => {
@@ -112,7 +114,7 @@ it.runIf(onPostgres)('kill -9 under load: every 201 survives, no half-written bo
   };
   const clients = Array.from({ length: 16 }, () => client());
   // Kill once a good number of bookings are through, while requests are in flight.
-  while (acknowledged.length < 60) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => acknowledged.length >= 60, { timeoutMs: 60_000, message: '60 acknowledged bookings' });
   child.kill('SIGKILL');
   killed = true;
   await Promise.all(clients);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { httpClient } from '../support/http.ts';
 
 let db: TestDatabase;
 let app: BookingTestApp;
@@ -19,22 +20,18 @@ afterAll(async () => {
   await db?.close();
 });
 
-// Response bodies as `response.json()` gives them; shapes are asserted where it matters (bookingSchema.parse).
-type Json = ReturnType<typeof JSON.parse>;
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, body?: Json) {
-  const response = await app.server.inject({ method, url, headers: { authorization: tokenFor(tenant) }, ...(body ? { payload: body } : {}) });
-  return { status: response.statusCode, body: response.body === '' ? {} : response.json<Json>() };
-}
+// Response bodies as `JSON.parse` gives them; shapes are asserted where it matters (bookingSchema.parse).
+const call = httpClient(() => app.server, { headers: () => ({ authorization: tokenFor(tenant) }) });
 
 it('exports the customer\'s bookings; erasure cancels future bookings and strips notes; the slot is free again', async () => {
-  const customer = await call('POST', '/api/v1/customers', { first_name: 'Berta', email: 'berta@example.com' });
-  const booked = await call('POST', '/api/v1/bookings', {
+  const customer = await call('POST', '/api/v1/customers', { body: { first_name: 'Berta', email: 'berta@example.com' } });
+  const booked = await call('POST', '/api/v1/bookings', { body: {
     service_id: catalog.serviceId,
     resource_id: catalog.resourceId,
     start_time: madridSlot(9, '09:00'),
     customer: { customer_id: customer.body.data.id },
     notes: 'allergic to latex',
-  });
+  } });
   expect(booked.status).toBe(201);
   const exported = await call('GET', `/api/v1/customers/${customer.body.data.id}/export?format=json`);
   expect(exported.status).toBe(200);
@@ -46,12 +43,12 @@ it('exports the customer\'s bookings; erasure cancels future bookings and strips
   expect(after.body.data.status).toBe('cancelled');
   expect(after.body.data.notes).toBeNull();
   expect(after.body.data.customer.email).toBeNull();
-  const again = await call('POST', '/api/v1/bookings', {
+  const again = await call('POST', '/api/v1/bookings', { body: {
     service_id: catalog.serviceId,
     resource_id: catalog.resourceId,
     start_time: madridSlot(9, '09:00'),
     customer: { first_name: 'Next', email: 'next@example.com' },
-  });
+  } });
   expect(again.status).toBe(201);
 });
 
@@ -65,13 +62,13 @@ it('erasing a customer frees their future slots in the availability it serves (t
     return slots.find((slot) => Date.parse(slot.start_time) === Date.parse(start))?.available;
   };
   expect(await slotAt11()).toBe(true);
-  const customer = await call('POST', '/api/v1/customers', { first_name: 'Carla', email: 'carla@example.com' });
-  const booked = await call('POST', '/api/v1/bookings', {
+  const customer = await call('POST', '/api/v1/customers', { body: { first_name: 'Carla', email: 'carla@example.com' } });
+  const booked = await call('POST', '/api/v1/bookings', { body: {
     service_id: catalog.serviceId,
     resource_id: catalog.resourceId,
     start_time: start,
     customer: { customer_id: customer.body.data.id },
-  });
+  } });
   expect(booked.status).toBe(201);
   // Read (and cached) while the booking holds the slot.
   expect(await slotAt11()).toBe(false);

@@ -9,6 +9,7 @@ import { Worker } from '../../src/platform/jobs/worker.ts';
 import { paymentEvents } from '../../src/modules/payments/index.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { httpClient, type Json } from '../support/http.ts';
 
 let db: TestDatabase;
 let app: BookingTestApp;
@@ -49,17 +50,8 @@ function lastEmailTo(address: string): string {
   return message.parsed.text ?? '';
 }
 
-// Response bodies as `response.json()` gives them; shapes are asserted where it matters (bookingSchema.parse).
-type Json = ReturnType<typeof JSON.parse>;
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, options: { auth?: string; tenant?: string; body?: unknown } = {}) {
-  const response = await app.server.inject({
-    method,
-    url,
-    headers: { ...(options.auth ? { authorization: options.auth } : {}), ...(options.tenant ? { 'x-tenant': options.tenant } : {}) },
-    ...(options.body === undefined ? {} : { payload: options.body as Json }),
-  });
-  return { status: response.statusCode, body: response.body === '' ? {} : response.json<Json>() };
-}
+// Response bodies as `JSON.parse` gives them; shapes are asserted where it matters (bookingSchema.parse).
+const call = httpClient(() => app.server);
 let n = 0;
 const guest = (extra: Json = {}) => ({ first_name: 'Eva', email: `eva${n++}@example.com`, ...extra });
 const book = (start: string, extra: Json = {}, resourceId = catalog.resourceId) =>

@@ -4,6 +4,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { lockSlot } from '../../src/modules/booking/slot-lock.ts';
 import { makeCatalog, madridSlot, makeTenant, startBookingServer, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let db: TestDatabase;
@@ -97,12 +98,13 @@ it.runIf(onPostgres)('when the request holding a slot gives it up, exactly one o
     return { status: response.status, code: body.error?.code };
   });
   // All five are queued behind the holder before it gives up.
-  for (let waited = 0; ; waited += 50) {
-    const waiting = await sql<{ count: number }>`select count(*)::int as count from pg_locks where locktype = 'advisory' and not granted`.execute(db.db);
-    if ((waiting.rows[0]?.count ?? 0) >= 5) break;
-    if (waited > 10_000) throw new Error('the requests never queued on the slot');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(
+    async () => {
+      const waiting = await sql<{ count: number }>`select count(*)::int as count from pg_locks where locktype = 'advisory' and not granted`.execute(db.db);
+      return (waiting.rows[0]?.count ?? 0) >= 5;
+    },
+    { timeoutMs: 10_000, intervalMs: 50, message: 'the requests to queue on the slot' },
+  );
   giveUp();
   const responses = await Promise.all(requests);
 

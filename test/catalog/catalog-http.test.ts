@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makeTenant, readerToken, startTestServer, type TestServer, type TestTenant } from './harness.ts';
+import { httpClient } from '../support/http.ts';
 
 let handle: TestDatabase;
 let app: TestServer;
@@ -15,41 +16,24 @@ function nextWeekday(isoWeekday: number): string {
   return date.toString();
 }
 
-interface CallOptions {
-  token?: string;
-  tenantSlug?: string;
-  body?: unknown;
-}
-
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options: CallOptions = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = options.token;
-  if (options.tenantSlug) headers['x-tenant'] = options.tenantSlug;
-  const response = await app.server.inject({
-    method,
-    url,
-    headers,
-    ...(options.body !== undefined ? { payload: options.body as object } : {}),
-  });
-  return { status: response.statusCode, json: response.body === '' ? undefined : response.json() };
-}
+const call = httpClient(() => app.server);
 
 async function setUpSalon(owner: TestTenant) {
-  const token = adminToken(owner);
+  const auth = adminToken(owner);
   const location = await call('POST', '/api/v1/locations', {
-    token,
+    auth,
     body: { name: 'Centro', timezone: 'Europe/Madrid', address: { line1: 'Calle Mayor 1', city: 'Madrid', country: 'ES' } },
   });
   expect(location.status).toBe(201);
   const resource = await call('POST', '/api/v1/resources', {
-    token,
-    body: { location_id: location.json.data.id, name: 'Marta', type: 'staff', skills: ['Massage'] },
+    auth,
+    body: { location_id: location.body.data.id, name: 'Marta', type: 'staff', skills: ['Massage'] },
   });
   expect(resource.status).toBe(201);
   const schedule = await call('POST', '/api/v1/schedules', {
-    token,
+    auth,
     body: {
-      resource_id: resource.json.data.id,
+      resource_id: resource.body.data.id,
       name: 'Semana',
       start_date: '2026-01-01',
       time_slots: [{ start: '09:00', end: '14:00', days: [1, 2, 3, 4, 5] }],
@@ -57,15 +41,15 @@ async function setUpSalon(owner: TestTenant) {
   });
   expect(schedule.status).toBe(201);
   const service = await call('POST', '/api/v1/services', {
-    token,
-    body: { name: 'Corte', duration_minutes: 30, price: { amount: 2000, currency: 'EUR' }, resource_ids: [resource.json.data.id] },
+    auth,
+    body: { name: 'Corte', duration_minutes: 30, price: { amount: 2000, currency: 'EUR' }, resource_ids: [resource.body.data.id] },
   });
   expect(service.status).toBe(201);
   return {
-    locationId: location.json.data.id as string,
-    resourceId: resource.json.data.id as string,
-    scheduleId: schedule.json.data.id as string,
-    serviceId: service.json.data.id as string,
+    locationId: location.body.data.id as string,
+    resourceId: resource.body.data.id as string,
+    scheduleId: schedule.body.data.id as string,
+    serviceId: service.body.data.id as string,
   };
 }
 
@@ -86,10 +70,10 @@ describe('catalog and availability over HTTP', () => {
     const salon = await setUpSalon(tenant);
     const date = nextWeekday(3);
     const availability = await call('GET', `/api/v1/availability?service_id=${salon.serviceId}&from_date=${date}&to_date=${date}`, {
-      tenantSlug: tenant.slug,
+      tenant: tenant.slug,
     });
     expect(availability.status).toBe(200);
-    const [resource] = availability.json.data.resources;
+    const [resource] = availability.body.data.resources;
     expect(resource.resource).toMatchObject({ id: salon.resourceId, name: 'Marta', type: 'staff' });
     const slots = resource.dates[0].slots;
     expect(slots.map((slot: { start_time: string }) => slot.start_time.slice(11, 16))).toEqual([
@@ -97,19 +81,19 @@ describe('catalog and availability over HTTP', () => {
     ]);
     expect(slots[0].start_time).toMatch(/^\d{4}-\d\d-\d\dT09:00:00\+0[12]:00$/);
     expect(slots.every((slot: { available: boolean }) => slot.available)).toBe(true);
-    expect(JSON.stringify(availability.json)).not.toContain('booking');
-    expect(availability.json.data.business_hours[0].dates[0].hours).toHaveLength(1);
+    expect(JSON.stringify(availability.body)).not.toContain('booking');
+    expect(availability.body.data.business_hours[0].dates[0].hours).toHaveLength(1);
   });
 
   it('creates services with every API.md field and reads them back', async () => {
     const salon = await setUpSalon(tenant);
-    const token = adminToken(tenant);
-    const category = await call('POST', '/api/v1/service-categories', { token, body: { name: 'Color', color: '#AA3300', sort_order: 2 } });
+    const auth = adminToken(tenant);
+    const category = await call('POST', '/api/v1/service-categories', { auth, body: { name: 'Color', color: '#AA3300', sort_order: 2 } });
     expect(category.status).toBe(201);
     const created = await call('POST', '/api/v1/services', {
-      token,
+      auth,
       body: {
-        category_id: category.json.data.id,
+        category_id: category.body.data.id,
         name: 'Coloración',
         description: 'Tinte completo',
         duration_minutes: 90,
@@ -126,9 +110,9 @@ describe('catalog and availability over HTTP', () => {
       },
     });
     expect(created.status).toBe(201);
-    const fetched = await call('GET', `/api/v1/services/${created.json.data.id}`, { token });
-    expect(fetched.json.data).toMatchObject({
-      category_id: category.json.data.id,
+    const fetched = await call('GET', `/api/v1/services/${created.body.data.id}`, { auth });
+    expect(fetched.body.data).toMatchObject({
+      category_id: category.body.data.id,
       duration_minutes: 90,
       buffer_before_minutes: 10,
       buffer_after_minutes: 15,
@@ -142,8 +126,8 @@ describe('catalog and availability over HTTP', () => {
       status: 'active',
     });
 
-    const tier = await call('POST', `/api/v1/services/${created.json.data.id}/pricing`, {
-      token,
+    const tier = await call('POST', `/api/v1/services/${created.body.data.id}/pricing`, {
+      auth,
       body: {
         name: 'Sábado',
         base_price: 7500,
@@ -157,20 +141,20 @@ describe('catalog and availability over HTTP', () => {
       },
     });
     expect(tier.status).toBe(201);
-    const wrongCurrency = await call('POST', `/api/v1/services/${created.json.data.id}/pricing`, {
-      token,
-      body: { ...tier.json.data, id: undefined, currency: 'USD' },
+    const wrongCurrency = await call('POST', `/api/v1/services/${created.body.data.id}/pricing`, {
+      auth,
+      body: { ...tier.body.data, id: undefined, currency: 'USD' },
     });
     expect(wrongCurrency.status).toBe(400);
-    const tiers = await call('GET', `/api/v1/services/${created.json.data.id}/pricing`, { token });
-    expect(tiers.json.data).toHaveLength(1);
+    const tiers = await call('GET', `/api/v1/services/${created.body.data.id}/pricing`, { auth });
+    expect(tiers.body.data).toHaveLength(1);
   });
 
   it('answers 404 for every id of another tenant', async () => {
     const theirs = await setUpSalon(other);
-    const token = adminToken(tenant);
+    const auth = adminToken(tenant);
     const exception = await call('POST', '/api/v1/schedule-exceptions', {
-      token: adminToken(other),
+      auth: adminToken(other),
       body: { resource_id: theirs.resourceId, exception_date: nextWeekday(1), type: 'holiday' },
     });
     expect(exception.status).toBe(201);
@@ -179,41 +163,41 @@ describe('catalog and availability over HTTP', () => {
       `/api/v1/resources/${theirs.resourceId}`,
       `/api/v1/services/${theirs.serviceId}`,
       `/api/v1/schedules/${theirs.scheduleId}`,
-      `/api/v1/schedule-exceptions/${exception.json.data.id}`,
+      `/api/v1/schedule-exceptions/${exception.body.data.id}`,
     ];
     for (const url of urls) {
-      expect((await call('GET', url, { token })).status, `GET ${url}`).toBe(404);
-      expect((await call('PATCH', url, { token, body: {} })).status, `PATCH ${url}`).toBe(404);
-      expect((await call('DELETE', url, { token })).status, `DELETE ${url}`).toBe(404);
+      expect((await call('GET', url, { auth })).status, `GET ${url}`).toBe(404);
+      expect((await call('PATCH', url, { auth, body: {} })).status, `PATCH ${url}`).toBe(404);
+      expect((await call('DELETE', url, { auth })).status, `DELETE ${url}`).toBe(404);
     }
-    expect((await call('GET', `/api/v1/services/${theirs.serviceId}/pricing`, { token })).status).toBe(404);
-    expect((await call('GET', `/api/v1/locations/${theirs.locationId}/closures`, { token })).status).toBe(404);
+    expect((await call('GET', `/api/v1/services/${theirs.serviceId}/pricing`, { auth })).status).toBe(404);
+    expect((await call('GET', `/api/v1/locations/${theirs.locationId}/closures`, { auth })).status).toBe(404);
     expect(
-      (await call('POST', '/api/v1/resources', { token, body: { location_id: theirs.locationId, name: 'x', type: 'room' } })).status,
+      (await call('POST', '/api/v1/resources', { auth, body: { location_id: theirs.locationId, name: 'x', type: 'room' } })).status,
     ).toBe(404);
     expect(
       (await call('POST', '/api/v1/schedules', {
-        token,
+        auth,
         body: { resource_id: theirs.resourceId, name: 'x', start_date: '2026-01-01', time_slots: [{ start: '09:00', end: '10:00', days: [1] }] },
       })).status,
     ).toBe(404);
     expect(
       (await call('POST', '/api/v1/services', {
-        token,
+        auth,
         body: { name: 'x', duration_minutes: 30, price: { amount: 1, currency: 'EUR' }, resource_ids: [theirs.resourceId] },
       })).status,
     ).toBe(404);
     const date = nextWeekday(3);
     expect(
-      (await call('GET', `/api/v1/availability?service_id=${theirs.serviceId}&from_date=${date}&to_date=${date}`, { tenantSlug: tenant.slug }))
+      (await call('GET', `/api/v1/availability?service_id=${theirs.serviceId}&from_date=${date}&to_date=${date}`, { tenant: tenant.slug }))
         .status,
     ).toBe(404);
     // Still there for its owner.
-    expect((await call('GET', `/api/v1/resources/${theirs.resourceId}`, { token: adminToken(other) })).status).toBe(200);
+    expect((await call('GET', `/api/v1/resources/${theirs.resourceId}`, { auth: adminToken(other) })).status).toBe(200);
   });
 
   it('refuses bad input with 400 VALIDATION_ERROR and field details', async () => {
-    const token = adminToken(tenant);
+    const auth = adminToken(tenant);
     const salon = await setUpSalon(tenant);
     const cases: [string, string, unknown][] = [
       ['POST', '/api/v1/locations', { name: 'X', address: {}, timezone: 'Mars/Olympus' }],
@@ -230,101 +214,101 @@ describe('catalog and availability over HTTP', () => {
       ['POST', '/api/v1/services', { name: 'x', duration_minutes: 30, price: { amount: 100, currency: 'EUR' }, required_resources: [{ label: 'room' }] }],
     ];
     for (const [method, url, body] of cases) {
-      const response = await call(method === 'POST' ? 'POST' : 'PATCH', url, { token, body });
+      const response = await call(method === 'POST' ? 'POST' : 'PATCH', url, { auth, body });
       expect(response.status, `${url} ${JSON.stringify(body)}`).toBe(400);
-      expect(response.json.error.code).toBe('VALIDATION_ERROR');
-      expect(response.json.error.details, JSON.stringify(body)).toBeDefined();
+      expect(response.body.error.code).toBe('VALIDATION_ERROR');
+      expect(response.body.error.details, JSON.stringify(body)).toBeDefined();
     }
     const tooLong = await call(
       'GET',
       `/api/v1/availability?service_id=${salon.serviceId}&from_date=2026-01-01&to_date=2026-03-05`,
-      { tenantSlug: tenant.slug },
+      { tenant: tenant.slug },
     );
     expect(tooLong.status).toBe(400);
     const reversed = await call('GET', `/api/v1/availability?service_id=${salon.serviceId}&from_date=2026-01-02&to_date=2026-01-01`, {
-      tenantSlug: tenant.slug,
+      tenant: tenant.slug,
     });
     expect(reversed.status).toBe(400);
   });
 
   it('lets a read-only role read but not write, and refuses anonymous writes', async () => {
     const denied = await call('POST', '/api/v1/locations', {
-      token: readerToken(tenant),
+      auth: readerToken(tenant),
       body: { name: 'X', address: {}, timezone: 'Europe/Madrid' },
     });
     expect(denied.status).toBe(403);
-    expect((await call('GET', '/api/v1/locations', { token: readerToken(tenant) })).status).toBe(200);
+    expect((await call('GET', '/api/v1/locations', { auth: readerToken(tenant) })).status).toBe(200);
     expect((await call('POST', '/api/v1/locations', { body: { name: 'X', address: {}, timezone: 'UTC' } })).status).toBe(401);
   });
 
   it('pages lists with an opaque cursor and filters them', async () => {
     const fresh = await makeTenant(handle);
-    const token = adminToken(fresh);
-    const location = await call('POST', '/api/v1/locations', { token, body: { name: 'L', address: {}, timezone: 'Asia/Kolkata' } });
+    const auth = adminToken(fresh);
+    const location = await call('POST', '/api/v1/locations', { auth, body: { name: 'L', address: {}, timezone: 'Asia/Kolkata' } });
     for (const [name, type] of [['A', 'staff'], ['B', 'room'], ['C', 'staff']] as const) {
-      await call('POST', '/api/v1/resources', { token, body: { location_id: location.json.data.id, name, type } });
+      await call('POST', '/api/v1/resources', { auth, body: { location_id: location.body.data.id, name, type } });
     }
-    const first = await call('GET', '/api/v1/resources?limit=2', { token });
-    expect(first.json.data.map((row: { name: string }) => row.name)).toEqual(['A', 'B']);
-    expect(first.json.metadata.pagination.has_more).toBe(true);
-    const second = await call('GET', `/api/v1/resources?limit=2&cursor=${first.json.metadata.pagination.cursor}`, { token });
-    expect(second.json.data.map((row: { name: string }) => row.name)).toEqual(['C']);
-    expect(second.json.metadata.pagination).toEqual({ cursor: null, has_more: false });
-    const staff = await call('GET', '/api/v1/resources?type=staff', { token });
-    expect(staff.json.data.map((row: { name: string }) => row.name)).toEqual(['A', 'C']);
-    expect((await call('GET', '/api/v1/resources?cursor=garbage', { token })).json.error.code).toBe('INVALID_CURSOR');
+    const first = await call('GET', '/api/v1/resources?limit=2', { auth });
+    expect(first.body.data.map((row: { name: string }) => row.name)).toEqual(['A', 'B']);
+    expect(first.body.metadata.pagination.has_more).toBe(true);
+    const second = await call('GET', `/api/v1/resources?limit=2&cursor=${first.body.metadata.pagination.cursor}`, { auth });
+    expect(second.body.data.map((row: { name: string }) => row.name)).toEqual(['C']);
+    expect(second.body.metadata.pagination).toEqual({ cursor: null, has_more: false });
+    const staff = await call('GET', '/api/v1/resources?type=staff', { auth });
+    expect(staff.body.data.map((row: { name: string }) => row.name)).toEqual(['A', 'C']);
+    expect((await call('GET', '/api/v1/resources?cursor=garbage', { auth })).body.error.code).toBe('INVALID_CURSOR');
   });
 
   it('applies exceptions and location closures to availability and invalidates the cache', async () => {
     const salon = await setUpSalon(tenant);
-    const token = adminToken(tenant);
+    const auth = adminToken(tenant);
     const monday = nextWeekday(1);
     const tuesday = Temporal.PlainDate.from(monday).add({ days: 1 }).toString();
     const url = `/api/v1/availability?service_id=${salon.serviceId}&from_date=${monday}&to_date=${tuesday}`;
     const slotCount = async () =>
-      ((await call('GET', url, { tenantSlug: tenant.slug })).json.data.resources[0].dates as { slots: unknown[] }[]).map(
+      ((await call('GET', url, { tenant: tenant.slug })).body.data.resources[0].dates as { slots: unknown[] }[]).map(
         (day) => day.slots.length,
       );
     expect(await slotCount()).toEqual([10, 10]);
     expect(await slotCount()).toEqual([10, 10]);
 
     const custom = await call('POST', '/api/v1/schedule-exceptions', {
-      token,
+      auth,
       body: { resource_id: salon.resourceId, exception_date: monday, type: 'custom_hours', custom_hours: [{ start: '10:00', end: '11:00' }] },
     });
     expect(custom.status).toBe(201);
     expect(await slotCount()).toEqual([2, 10]);
 
-    const closure = await call('POST', `/api/v1/locations/${salon.locationId}/closures`, { token, body: { closure_date: tuesday, reason: 'Fiesta' } });
+    const closure = await call('POST', `/api/v1/locations/${salon.locationId}/closures`, { auth, body: { closure_date: tuesday, reason: 'Fiesta' } });
     expect(closure.status).toBe(201);
     expect(await slotCount()).toEqual([2, 0]);
-    const duplicate = await call('POST', `/api/v1/locations/${salon.locationId}/closures`, { token, body: { closure_date: tuesday } });
+    const duplicate = await call('POST', `/api/v1/locations/${salon.locationId}/closures`, { auth, body: { closure_date: tuesday } });
     expect(duplicate.status).toBe(409);
 
-    await call('DELETE', `/api/v1/locations/${salon.locationId}/closures/${closure.json.data.id}`, { token });
-    await call('DELETE', `/api/v1/schedule-exceptions/${custom.json.data.id}`, { token });
+    await call('DELETE', `/api/v1/locations/${salon.locationId}/closures/${closure.body.data.id}`, { auth });
+    await call('DELETE', `/api/v1/schedule-exceptions/${custom.body.data.id}`, { auth });
     expect(await slotCount()).toEqual([10, 10]);
 
-    await call('PATCH', `/api/v1/schedules/${salon.scheduleId}`, { token, body: { time_slots: [{ start: '09:00', end: '10:00', days: [1, 2] }] } });
+    await call('PATCH', `/api/v1/schedules/${salon.scheduleId}`, { auth, body: { time_slots: [{ start: '09:00', end: '10:00', days: [1, 2] }] } });
     expect(await slotCount()).toEqual([2, 2]);
-    await call('PATCH', `/api/v1/services/${salon.serviceId}`, { token, body: { duration_minutes: 60 } });
+    await call('PATCH', `/api/v1/services/${salon.serviceId}`, { auth, body: { duration_minutes: 60 } });
     expect(await slotCount()).toEqual([1, 1]);
   });
 
   it('archives a location that still has resources instead of deleting it', async () => {
     const salon = await setUpSalon(tenant);
-    const token = adminToken(tenant);
-    const removed = await call('DELETE', `/api/v1/locations/${salon.locationId}`, { token });
+    const auth = adminToken(tenant);
+    const removed = await call('DELETE', `/api/v1/locations/${salon.locationId}`, { auth });
     expect(removed.status).toBe(200);
-    expect(removed.json.data.status).toBe('archived');
-    const category = await call('POST', '/api/v1/service-categories', { token, body: { name: 'Solo' } });
-    expect((await call('DELETE', `/api/v1/service-categories/${category.json.data.id}`, { token })).status).toBe(204);
-    expect((await call('GET', `/api/v1/service-categories/${category.json.data.id}`, { token })).status).toBe(404);
+    expect(removed.body.data.status).toBe('archived');
+    const category = await call('POST', '/api/v1/service-categories', { auth, body: { name: 'Solo' } });
+    expect((await call('DELETE', `/api/v1/service-categories/${category.body.data.id}`, { auth })).status).toBe(204);
+    expect((await call('GET', `/api/v1/service-categories/${category.body.data.id}`, { auth })).status).toBe(404);
   });
 
   it('publishes the routes in the OpenAPI document', async () => {
     const document = await call('GET', '/api/v1/openapi.json');
-    const paths = Object.keys(document.json.paths);
+    const paths = Object.keys(document.body.paths);
     for (const path of ['/api/v1/availability', '/api/v1/services/{id}/pricing', '/api/v1/locations/{id}/closures', '/api/v1/schedule-exceptions']) {
       expect(paths).toContain(path);
     }

@@ -7,6 +7,7 @@ import { AppError } from '../../src/platform/http/errors.ts';
 import type { Trx } from '../../src/platform/db/database.ts';
 import { isSlotBookable, type ReserveOccupancyInput } from '../../src/modules/scheduling/index.ts';
 import { onPostgres, openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { request } from '../support/http.ts';
 import { adminToken, makeTenant, startTestServer, type TestServer, type TestTenant } from './harness.ts';
 
 let handle: TestDatabase;
@@ -33,18 +34,14 @@ function madrid(date: string, time: string): Date {
 }
 
 async function post(url: string, body: unknown, owner = tenant): Promise<{ id: string }> {
-  const response = await app.server.inject({ method: 'POST', url, headers: { authorization: adminToken(owner) }, payload: body as object });
-  if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-  return response.json().data;
+  const response = await request(app.server, 'POST', url, { auth: adminToken(owner), body });
+  if (response.status !== 201) throw new Error(`${url}: ${response.status} ${response.text}`);
+  return response.body.data;
 }
 
 async function availableStarts(serviceId: string, date: string, resourceId?: string): Promise<string[]> {
-  const response = await app.server.inject({
-    method: 'GET',
-    url: `/api/v1/availability?service_id=${serviceId}&from_date=${date}&to_date=${date}${resourceId ? `&resource_id=${resourceId}` : ''}`,
-    headers: { 'x-tenant': tenant.slug },
-  });
-  const data = response.json().data;
+  const response = await request(app.server, 'GET', `/api/v1/availability?service_id=${serviceId}&from_date=${date}&to_date=${date}${resourceId ? `&resource_id=${resourceId}` : ''}`, { tenant: tenant.slug });
+  const data = response.body.data;
   return (data.resources[0].dates[0].slots as { start_time: string; available: boolean }[])
     .filter((slot) => slot.available)
     .map((slot) => slot.start_time.slice(11, 16));
@@ -139,12 +136,8 @@ describe('occupancy', () => {
     const date = nextWeekday(3);
     const start = madrid(date, '09:00');
     await withTenant(handle.db, tenant.tenantId, (trx) => reserveOccupancy(trx, reservation(roomId, start, 60, { places: 2, capacity: 3 })));
-    const response = await app.server.inject({
-      method: 'GET',
-      url: `/api/v1/availability?service_id=${service.id}&from_date=${date}&to_date=${date}`,
-      headers: { 'x-tenant': tenant.slug },
-    });
-    const slots = response.json().data.resources[0].dates[0].slots;
+    const response = await request(app.server, 'GET', `/api/v1/availability?service_id=${service.id}&from_date=${date}&to_date=${date}`, { tenant: tenant.slug });
+    const slots = response.body.data.resources[0].dates[0].slots;
     expect(slots[0]).toMatchObject({ available: true, places_left: 1 });
     expect(slots[1]).toMatchObject({ available: true, places_left: 3 });
     await expectSlotUnavailable(

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from '../booking/harness.ts';
-import { bearer, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient } from '../support/http.ts';
 
 type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
@@ -37,14 +38,12 @@ let addressCounter = 0;
 const nextAddress = () => `198.51.100.${(addressCounter++ % 250) + 1}`;
 const uniqueEmail = (label: string) => `${label}.${randomUUID().slice(0, 4)}@${randomUUID().slice(0, 8)}.page-probe.example`;
 
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers = {}, payload?: unknown) {
-  return t.server.inject({ method, url, headers, remoteAddress: nextAddress(), ...(payload === undefined ? {} : { payload: payload as Json }) });
-}
+const call = httpClient(() => t.server, { remoteAddress: nextAddress });
 
 async function create(who: TenantOwner, url: string, payload: Json): Promise<string> {
-  const response = await call('POST', url, who.headers, payload);
-  if (response.statusCode !== 201) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
-  return body<{ id: string }>(response).data.id;
+  const response = await call<{ id: string }>('POST', url, { headers: who.headers, body: payload });
+  if (response.status !== 201) throw new Error(`${url} → ${response.status} ${response.text}`);
+  return response.body.data.id;
 }
 
 /** One bookable service with a 30 % deposit, fully refunded 48 h ahead and half 24 h ahead. */
@@ -66,16 +65,14 @@ async function makeCatalog(who: TenantOwner): Promise<{ serviceId: string; resou
 /** Signs in with the emailed code, read from the business's captured outbox. */
 async function signIn(who: TenantOwner, email: string): Promise<Headers> {
   const onPage = { 'x-tenant': who.tenant.slug };
-  expect((await call('POST', '/api/v1/customer-auth/code', onPage, { email })).statusCode).toBe(202);
+  expect((await call('POST', '/api/v1/customer-auth/code', { headers: onPage, body: { email } })).status).toBe(202);
   await worker.drain();
-  const outbox = body<Array<{ event_type: string; recipient: string | null; body: string }>>(
-    await call('GET', '/api/v1/notifications?channel=email&limit=100', who.headers),
-  ).data;
+  const outbox = (await call<Array<{ event_type: string; recipient: string | null; body: string }>>('GET', '/api/v1/notifications?channel=email&limit=100', { headers: who.headers })).body.data;
   const message = outbox.find((item) => item.event_type === 'verification.code' && item.recipient === maskRecipient(email));
   const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1] ?? '';
-  const verified = await call('POST', '/api/v1/customer-auth/verify', onPage, { email, code, first_name: 'Lucía' });
-  expect(verified.statusCode, verified.body).toBe(200);
-  return bearer(body<{ access_token: string }>(verified).data.access_token);
+  const verified = await call<{ access_token: string }>('POST', '/api/v1/customer-auth/verify', { headers: onPage, body: { email, code, first_name: 'Lucía' } });
+  expect(verified.status, verified.text).toBe(200);
+  return bearer(verified.body.data.access_token);
 }
 
 beforeAll(async () => {
@@ -93,51 +90,45 @@ afterAll(async () => {
 describe('refund preview of my booking', () => {
   it('shows what cancelling now would refund, changes nothing, then the cancel refunds exactly that', async () => {
     const me = await signIn(owner, uniqueEmail('preview'));
-    const booked = await call('POST', '/api/v1/me/bookings', me, {
+    const booked = await call<AccountBooking>('POST', '/api/v1/me/bookings', { headers: me, body: {
       service_id: catalog.serviceId,
       resource_id: catalog.resourceId,
       start_time: madridSlot(10, '09:00'),
       payment_method_id: 'pm_card_visa',
-    });
-    expect(booked.statusCode, booked.body).toBe(201);
-    const booking = body<AccountBooking>(booked).data;
+    } });
+    expect(booked.status, booked.text).toBe(201);
+    const booking = booked.body.data;
     expect(booking.pricing.deposit_paid).toBe(1500);
 
-    const plain = body<AccountBooking>(await call('GET', `/api/v1/me/bookings/${booking.id}`, me)).data;
+    const plain = (await call<AccountBooking>('GET', `/api/v1/me/bookings/${booking.id}`, { headers: me })).body.data;
     expect(plain.preview).toBeUndefined();
-    const previewed = await call('GET', `/api/v1/me/bookings/${booking.id}?preview=cancel`, me);
-    expect(previewed.statusCode, previewed.body).toBe(200);
-    const shown = body<AccountBooking>(previewed).data;
+    const previewed = await call<AccountBooking>('GET', `/api/v1/me/bookings/${booking.id}?preview=cancel`, { headers: me });
+    expect(previewed.status, previewed.text).toBe(200);
+    const shown = previewed.body.data;
     expect(shown.status).toBe('confirmed');
     expect(shown.preview).toEqual({ action: 'cancel', allowed: true, reason: 'within_window', refund: { amount: 1500, currency: 'EUR' } });
 
-    const cancelled = body<AccountBooking & { refund?: { amount: number } }>(
-      await call('PATCH', `/api/v1/me/bookings/${booking.id}`, me, { action: 'cancel' }),
-    ).data;
+    const cancelled = (await call<AccountBooking & { refund?: { amount: number } }>('PATCH', `/api/v1/me/bookings/${booking.id}`, { headers: me, body: { action: 'cancel' } })).body.data;
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.refund?.amount).toBe(shown.preview?.refund.amount);
 
-    const after = body<AccountBooking>(await call('GET', `/api/v1/me/bookings/${booking.id}?preview=cancel`, me)).data;
+    const after = (await call<AccountBooking>('GET', `/api/v1/me/bookings/${booking.id}?preview=cancel`, { headers: me })).body.data;
     expect(after.preview).toMatchObject({ allowed: false, reason: 'booking_cancelled', refund: { amount: 0 } });
   });
 
   it("refuses another customer's booking (404) and a preview it does not know (400)", async () => {
     const alice = await signIn(owner, uniqueEmail('alice'));
     const bob = await signIn(owner, uniqueEmail('bob'));
-    const bobs = body<AccountBooking>(
-      await call('POST', '/api/v1/me/bookings', bob, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(10, '11:00') }),
-    ).data;
-    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}?preview=cancel`, alice)).statusCode).toBe(404);
-    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}?preview=refund`, bob)).statusCode).toBe(400);
+    const bobs = (await call<AccountBooking>('POST', '/api/v1/me/bookings', { headers: bob, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(10, '11:00') } })).body.data;
+    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}?preview=cancel`, { headers: alice })).status).toBe(404);
+    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}?preview=refund`, { headers: bob })).status).toBe(400);
   });
 });
 
 describe('a customer account works only on its own business', () => {
   it("refuses (403) its token with another business's X-Tenant, on /me and on bookings, and answers with its own", async () => {
     const me = await signIn(owner, uniqueEmail('wall'));
-    const mine = body<AccountBooking>(
-      await call('POST', '/api/v1/me/bookings', me, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(10, '13:00') }),
-    ).data;
+    const mine = (await call<AccountBooking>('POST', '/api/v1/me/bookings', { headers: me, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(10, '13:00') } })).body.data;
     const elsewhere = { ...me, 'x-tenant': other.tenant.slug };
     const attempts: Array<['GET' | 'POST' | 'PATCH' | 'DELETE', string, Json?]> = [
       ['GET', '/api/v1/me'],
@@ -151,18 +142,18 @@ describe('a customer account works only on its own business', () => {
       ['POST', '/api/v1/bookings', { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: madridSlot(10, '16:00'), customer: { first_name: 'X', email: uniqueEmail('x') } }],
     ];
     for (const [method, url, payload] of attempts) {
-      const response = await call(method, url, elsewhere, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
-      expect(body(response).error?.code).toBe('FORBIDDEN');
+      const response = await call(method, url, { headers: elsewhere, body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(403);
+      expect(response.body.error?.code).toBe('FORBIDDEN');
     }
     // An unknown business is refused the same way (nothing says whether it exists).
-    expect((await call('GET', '/api/v1/me', { ...me, 'x-tenant': 'no-such-business-here' })).statusCode).toBe(403);
+    expect((await call('GET', '/api/v1/me', { headers: { ...me, 'x-tenant': 'no-such-business-here' } })).status).toBe(403);
 
     // Nothing happened: the booking is still on; its own business (by X-Tenant or none) answers.
-    const own = await call('GET', `/api/v1/me/bookings/${mine.id}`, { ...me, 'x-tenant': owner.tenant.slug });
-    expect(own.statusCode).toBe(200);
-    expect(body<AccountBooking>(own).data.status).toBe(mine.status);
+    const own = await call<AccountBooking>('GET', `/api/v1/me/bookings/${mine.id}`, { headers: { ...me, 'x-tenant': owner.tenant.slug } });
+    expect(own.status).toBe(200);
+    expect(own.body.data.status).toBe(mine.status);
     expect(mine.status).toBe('pending_payment');
-    expect((await call('GET', '/api/v1/me', me)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/me', { headers: me })).status).toBe(200);
   });
 });

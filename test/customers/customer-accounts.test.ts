@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from '../booking/harness.ts';
-import { asPlatform, bearer, body, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { asPlatform, bearer, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient } from '../support/http.ts';
 import { captureLogs } from './support/customers-app.ts';
 
 type Json = Record<string, unknown>;
@@ -74,14 +75,12 @@ let addressCounter = 0;
 /** Each request from its own address, so the per-IP limits on codes do not add up across tests. */
 const nextAddress = () => `198.51.${Math.floor(addressCounter / 250)}.${(addressCounter++ % 250) + 1}`;
 
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, headers: Headers = {}, payload?: unknown, remoteAddress = nextAddress()) {
-  return t.server.inject({ method, url, headers, remoteAddress, ...(payload === undefined ? {} : { payload: payload as Json }) });
-}
+const call = httpClient(() => t.server, { remoteAddress: nextAddress });
 
 async function create(who: TenantOwner, url: string, payload: Json): Promise<string> {
-  const response = await call('POST', url, who.headers, payload);
-  if (response.statusCode !== 201) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
-  return body<{ id: string }>(response).data.id;
+  const response = await call<{ id: string }>('POST', url, { headers: who.headers, body: payload });
+  if (response.status !== 201) throw new Error(`${url} → ${response.status} ${response.text}`);
+  return response.body.data.id;
 }
 
 async function makeCatalog(who: TenantOwner): Promise<{ serviceId: string; resourceId: string }> {
@@ -100,9 +99,9 @@ const onPage = (who: TenantOwner = owner): Headers => ({ 'x-tenant': who.tenant.
  */
 async function capturedCode(destination: string, channel: 'email' | 'sms' = 'email', who: TenantOwner = owner): Promise<string> {
   await worker.drain();
-  const response = await call('GET', `/api/v1/notifications?channel=${channel}&limit=100`, who.headers);
-  expect(response.statusCode, response.body).toBe(200);
-  const messages = body<Array<{ event_type: string; recipient: string | null; status: string; body: string }>>(response).data;
+  const response = await call<Array<{ event_type: string; recipient: string | null; status: string; body: string }>>('GET', `/api/v1/notifications?channel=${channel}&limit=100`, { headers: who.headers });
+  expect(response.status, response.text).toBe(200);
+  const messages = response.body.data;
   const message = messages.find((item) => item.event_type === 'verification.code' && item.recipient === maskRecipient(destination));
   const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1];
   if (message?.status !== 'captured' || code === undefined) throw new Error(`no code captured for ${destination}`);
@@ -110,39 +109,39 @@ async function capturedCode(destination: string, channel: 'email' | 'sms' = 'ema
 }
 
 async function requestCode(email: string, who: TenantOwner = owner, extra: Json = {}) {
-  return call('POST', '/api/v1/customer-auth/code', onPage(who), { email, ...extra });
+  return call('POST', '/api/v1/customer-auth/code', { headers: onPage(who), body: { email, ...extra } });
 }
 
-async function verify(email: string, code: string, extra: Json = {}, who: TenantOwner = owner) {
-  return call('POST', '/api/v1/customer-auth/verify', onPage(who), { email, code, ...extra });
+async function verify<T = unknown>(email: string, code: string, extra: Json = {}, who: TenantOwner = owner) {
+  return call<T>('POST', '/api/v1/customer-auth/verify', { headers: onPage(who), body: { email, code, ...extra } });
 }
 
 /** Asks for a code and signs in with it (registering with `extra.first_name` when needed). */
 async function signIn(email: string, extra: Json = { first_name: 'Lucía' }, who: TenantOwner = owner): Promise<Session> {
   const sent = await requestCode(email, who);
-  expect(sent.statusCode, sent.body).toBe(202);
-  const response = await verify(email, await capturedCode(email, 'email', who), extra, who);
-  expect(response.statusCode, response.body).toBe(200);
-  const data = body<Omit<Session, 'headers'>>(response).data;
+  expect(sent.status, sent.text).toBe(202);
+  const response = await verify<Omit<Session, 'headers'>>(email, await capturedCode(email, 'email', who), extra, who);
+  expect(response.status, response.text).toBe(200);
+  const data = response.body.data;
   return { ...data, headers: bearer(data.access_token) };
 }
 
 /** A public guest booking (X-Tenant), as the booking widget makes it. */
 async function guestBooking(customer: Json, who: TenantOwner = owner, ids = catalog): Promise<Booking> {
-  const response = await call('POST', '/api/v1/bookings', onPage(who), {
+  const response = await call<Booking>('POST', '/api/v1/bookings', { headers: onPage(who), body: {
     service_id: ids.serviceId,
     resource_id: ids.resourceId,
     start_time: nextSlot(),
     customer,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return body<Booking>(response).data;
+  } });
+  expect(response.status, response.text).toBe(201);
+  return response.body.data;
 }
 
 async function myBookings(session: Session, scope: 'upcoming' | 'past'): Promise<Booking[]> {
-  const response = await call('GET', `/api/v1/me/bookings?scope=${scope}`, session.headers);
-  expect(response.statusCode, response.body).toBe(200);
-  return body<Booking[]>(response).data;
+  const response = await call<Booking[]>('GET', `/api/v1/me/bookings?scope=${scope}`, { headers: session.headers });
+  expect(response.status, response.text).toBe(200);
+  return response.body.data;
 }
 
 function claimsOf(token: string): Json {
@@ -169,13 +168,13 @@ describe('signing in with an emailed code', () => {
     const email = uniqueEmail('new');
     await requestCode(email);
     const withoutName = await verify(email, await capturedCode(email));
-    expect(withoutName.statusCode).toBe(400);
-    expect(body(withoutName).error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'first_name' }] });
+    expect(withoutName.status).toBe(400);
+    expect(withoutName.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'first_name' }] });
 
     // The refused attempt did not spend the code.
-    const created = await verify(email, await capturedCode(email), { first_name: 'Lucía', last_name: 'Pérez' });
-    expect(created.statusCode, created.body).toBe(200);
-    const first = body<Omit<Session, 'headers'>>(created).data;
+    const created = await verify<Omit<Session, 'headers'>>(email, await capturedCode(email), { first_name: 'Lucía', last_name: 'Pérez' });
+    expect(created.status, created.text).toBe(200);
+    const first = created.body.data;
     expect(first.outcome).toBe('created');
     expect(first.customer).toMatchObject({ type: 'registered', first_name: 'Lucía', last_name: 'Pérez', email, has_password: false });
     expect(first.customer.email_verified_at).not.toBeNull();
@@ -187,10 +186,10 @@ describe('signing in with an emailed code', () => {
       session_id: first.session_id,
     });
 
-    const me = await call('GET', '/api/v1/me', bearer(first.access_token));
-    expect(me.statusCode, me.body).toBe(200);
-    expect(body<Profile>(me).data.id).toBe(first.customer.id);
-    expect(body<Json>(me).data).not.toHaveProperty('notes');
+    const me = await call<Profile>('GET', '/api/v1/me', { headers: bearer(first.access_token) });
+    expect(me.status, me.text).toBe(200);
+    expect(me.body.data.id).toBe(first.customer.id);
+    expect(me.body.data).not.toHaveProperty('notes');
 
     const again = await signIn(email, {});
     expect(again.outcome).toBe('signed_in');
@@ -202,9 +201,9 @@ describe('signing in with an emailed code', () => {
     await signIn(known);
     const forKnown = await requestCode(known);
     const forUnknown = await requestCode(uniqueEmail('unknown'));
-    expect(forKnown.statusCode).toBe(202);
-    expect(forUnknown.statusCode).toBe(202);
-    expect(body(forKnown).data).toEqual(body(forUnknown).data);
+    expect(forKnown.status).toBe(202);
+    expect(forUnknown.status).toBe(202);
+    expect(forKnown.body.data).toEqual(forUnknown.body.data);
   });
 
   it('refuses a wrong code (400 INVALID_CODE), a used one, an expired one, and the right one after five wrong tries (429)', async () => {
@@ -213,10 +212,10 @@ describe('signing in with an emailed code', () => {
     const code = await capturedCode(email);
     const wrong = code === '000000' ? '000001' : '000000';
     const refused = await verify(email, wrong, { first_name: 'Ana' });
-    expect(refused.statusCode).toBe(400);
-    expect(body(refused).error?.code).toBe('INVALID_CODE');
-    expect((await verify(email, code, { first_name: 'Ana' })).statusCode).toBe(200);
-    expect(body((await verify(email, code))).error?.code).toBe('INVALID_CODE');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.code).toBe('INVALID_CODE');
+    expect((await verify(email, code, { first_name: 'Ana' })).status).toBe(200);
+    expect(((await verify(email, code))).body.error?.code).toBe('INVALID_CODE');
 
     await requestCode(email);
     const stale = await capturedCode(email);
@@ -224,39 +223,39 @@ describe('signing in with an emailed code', () => {
       sql`update customer_account_codes set expires_at = now() - interval '1 second' where used_at is null and tenant_id = ${owner.tenant.id}`.execute(trx),
     );
     const expired = await verify(email, stale);
-    expect(expired.statusCode).toBe(400);
-    expect(body(expired).error?.code).toBe('INVALID_CODE');
+    expect(expired.status).toBe(400);
+    expect(expired.body.error?.code).toBe('INVALID_CODE');
 
     await requestCode(email);
     const fresh = await capturedCode(email);
     const other_ = fresh === '111111' ? '222222' : '111111';
-    for (let attempt = 0; attempt < 5; attempt += 1) expect((await verify(email, other_)).statusCode).toBe(400);
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await verify(email, other_)).status).toBe(400);
     const exhausted = await verify(email, fresh);
-    expect(exhausted.statusCode).toBe(429);
-    expect(body(exhausted).error?.code).toBe('RATE_LIMITED');
+    expect(exhausted.status).toBe(429);
+    expect(exhausted.body.error?.code).toBe('RATE_LIMITED');
   });
 
   it('limits codes per address (429 with Retry-After)', async () => {
     const email = uniqueEmail('limit');
-    for (let sent = 0; sent < 3; sent += 1) expect((await requestCode(email)).statusCode).toBe(202);
+    for (let sent = 0; sent < 3; sent += 1) expect((await requestCode(email)).status).toBe(202);
     const fourth = await requestCode(email);
-    expect(fourth.statusCode).toBe(429);
+    expect(fourth.status).toBe(429);
     expect(fourth.headers['retry-after']).toBeDefined();
   });
 
   it('needs the business named (X-Tenant), and a code of one business does not sign in at another', async () => {
     const email = uniqueEmail('tenant');
-    const noTenant = await call('POST', '/api/v1/customer-auth/code', {}, { email });
-    expect(noTenant.statusCode).toBe(400);
+    const noTenant = await call('POST', '/api/v1/customer-auth/code', { body: { email } });
+    expect(noTenant.status).toBe(400);
     await requestCode(email, owner);
     const code = await capturedCode(email);
     const elsewhere = await verify(email, code, { first_name: 'Eva' }, other);
-    expect(elsewhere.statusCode).toBe(400);
-    expect(body(elsewhere).error?.code).toBe('INVALID_CODE');
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error?.code).toBe('INVALID_CODE');
     // A credential would name its own tenant over X-Tenant: sign-in refuses one.
-    const withToken = await call('POST', '/api/v1/customer-auth/verify', { ...onPage(), ...owner.headers }, { email, code, first_name: 'Eva' });
-    expect(withToken.statusCode).toBe(400);
-    expect(body(withToken).error?.details).toEqual([expect.objectContaining({ field: 'authorization' })]);
+    const withToken = await call('POST', '/api/v1/customer-auth/verify', { headers: { ...onPage(), ...owner.headers }, body: { email, code, first_name: 'Eva' } });
+    expect(withToken.status).toBe(400);
+    expect(withToken.body.error?.details).toEqual([expect.objectContaining({ field: 'authorization' })]);
   });
 });
 
@@ -267,47 +266,47 @@ describe('passwords, refresh and sign-out', () => {
       await requestCode(email);
       return verify(email, await capturedCode(email), { first_name: 'Pablo', new_password: '1qaz2wsx3edc' });
     })();
-    expect(weak.statusCode).toBe(400);
-    expect(body(weak).error?.details).toEqual([expect.objectContaining({ field: 'new_password', code: 'password_breached' })]);
+    expect(weak.status).toBe(400);
+    expect(weak.body.error?.details).toEqual([expect.objectContaining({ field: 'new_password', code: 'password_breached' })]);
 
     const password = `Pw-${randomUUID()}`;
-    const first = await verify(email, await capturedCode(email), { first_name: 'Pablo', new_password: password });
-    expect(first.statusCode, first.body).toBe(200);
-    expect(body<{ customer: Profile }>(first).data.customer.has_password).toBe(true);
+    const first = await verify<{ customer: Profile; access_token: string }>(email, await capturedCode(email), { first_name: 'Pablo', new_password: password });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.data.customer.has_password).toBe(true);
     const stored = await asPlatform(t, (trx) => sql<{ password_hash: string }>`select password_hash from customer_credentials where tenant_id = ${owner.tenant.id}`.execute(trx));
     expect(stored.rows.every((row) => row.password_hash.startsWith('$argon2id$'))).toBe(true);
 
-    const login = await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password });
-    expect(login.statusCode, login.body).toBe(200);
-    const session = body<{ access_token: string; refresh_token: string }>(login).data;
-    const bad = await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password: 'not-the-password-1' });
-    expect(bad.statusCode).toBe(401);
-    const unknown = await call('POST', '/api/v1/customer-auth/login', onPage(), { email: uniqueEmail('nobody'), password });
-    expect(unknown.statusCode).toBe(401);
-    expect(body(unknown).error?.message).toBe(body(bad).error?.message);
+    const login = await call<{ access_token: string; refresh_token: string }>('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password } });
+    expect(login.status, login.text).toBe(200);
+    const session = login.body.data;
+    const bad = await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password: 'not-the-password-1' } });
+    expect(bad.status).toBe(401);
+    const unknown = await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email: uniqueEmail('nobody'), password } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.error?.message).toBe(bad.body.error?.message);
     // The password belongs to this business's account only.
-    expect((await call('POST', '/api/v1/customer-auth/login', onPage(other), { email, password })).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/customer-auth/login', { headers: onPage(other), body: { email, password } })).status).toBe(401);
 
-    const noCurrent = await call('PUT', '/api/v1/me/password', bearer(session.access_token), { new_password: `Pw-${randomUUID()}` });
-    expect(noCurrent.statusCode).toBe(400);
+    const noCurrent = await call('PUT', '/api/v1/me/password', { headers: bearer(session.access_token), body: { new_password: `Pw-${randomUUID()}` } });
+    expect(noCurrent.status).toBe(400);
     const next = `Pw-${randomUUID()}`;
-    const changed = await call('PUT', '/api/v1/me/password', bearer(session.access_token), { current_password: password, new_password: next });
-    expect(changed.statusCode, changed.body).toBe(200);
-    expect(body<{ other_sessions_revoked: number }>(changed).data.other_sessions_revoked).toBeGreaterThanOrEqual(1);
-    const firstTokens = body<{ access_token: string }>(first).data;
-    expect((await call('GET', '/api/v1/me', bearer(firstTokens.access_token))).statusCode).toBe(401);
-    expect((await call('GET', '/api/v1/me', bearer(session.access_token))).statusCode).toBe(200);
-    expect((await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password: next })).statusCode).toBe(200);
+    const changed = await call<{ other_sessions_revoked: number }>('PUT', '/api/v1/me/password', { headers: bearer(session.access_token), body: { current_password: password, new_password: next } });
+    expect(changed.status, changed.text).toBe(200);
+    expect(changed.body.data.other_sessions_revoked).toBeGreaterThanOrEqual(1);
+    const firstTokens = first.body.data;
+    expect((await call('GET', '/api/v1/me', { headers: bearer(firstTokens.access_token) })).status).toBe(401);
+    expect((await call('GET', '/api/v1/me', { headers: bearer(session.access_token) })).status).toBe(200);
+    expect((await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password: next } })).status).toBe(200);
   });
 
   it('throttles failed passwords per account (429 after 10 in 15 minutes)', async () => {
     const email = uniqueEmail('throttle');
     await signIn(email, { first_name: 'Toni', new_password: `Pw-${randomUUID()}` });
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      expect((await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password: `wrong-${attempt}-password` })).statusCode).toBe(401);
+      expect((await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password: `wrong-${attempt}-password` } })).status).toBe(401);
     }
-    const throttled = await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password: 'wrong-again-password' });
-    expect(throttled.statusCode).toBe(429);
+    const throttled = await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password: 'wrong-again-password' } });
+    expect(throttled.status).toBe(429);
     // The throttle keys hold no e-mail address in clear.
     const keys = await asPlatform(t, (trx) => sql<{ account: string }>`select account from login_failures`.execute(trx));
     expect(keys.rows.some((row) => row.account.includes(email))).toBe(false);
@@ -315,19 +314,19 @@ describe('passwords, refresh and sign-out', () => {
 
   it('refreshes through the shared /auth/refresh (rotation, reuse ends the session) and signs out with /auth/logout', async () => {
     const session = await signIn(uniqueEmail('refresh'));
-    const rotated = await call('POST', '/api/v1/auth/refresh', {}, { refresh_token: session.refresh_token });
-    expect(rotated.statusCode, rotated.body).toBe(200);
-    const tokens = body<{ access_token: string; refresh_token: string }>(rotated).data;
+    const rotated = await call<{ access_token: string; refresh_token: string }>('POST', '/api/v1/auth/refresh', { body: { refresh_token: session.refresh_token } });
+    expect(rotated.status, rotated.text).toBe(200);
+    const tokens = rotated.body.data;
     expect(claimsOf(tokens.access_token)).toMatchObject({ sub: session.customer.id, user_type: 'customer', role: 'customer' });
-    expect((await call('GET', '/api/v1/me', bearer(tokens.access_token))).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/me', { headers: bearer(tokens.access_token) })).status).toBe(200);
 
-    expect((await call('POST', '/api/v1/auth/refresh', {}, { refresh_token: session.refresh_token })).statusCode).toBe(401);
-    expect((await call('GET', '/api/v1/me', bearer(tokens.access_token))).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: session.refresh_token } })).status).toBe(401);
+    expect((await call('GET', '/api/v1/me', { headers: bearer(tokens.access_token) })).status).toBe(401);
 
     const second = await signIn(uniqueEmail('logout'));
-    expect((await call('POST', '/api/v1/auth/logout', second.headers)).statusCode).toBe(204);
-    expect((await call('GET', '/api/v1/me', second.headers)).statusCode).toBe(401);
-    expect((await call('POST', '/api/v1/auth/refresh', {}, { refresh_token: second.refresh_token })).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/auth/logout', { headers: second.headers })).status).toBe(204);
+    expect((await call('GET', '/api/v1/me', { headers: second.headers })).status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: second.refresh_token } })).status).toBe(401);
   });
 });
 
@@ -349,14 +348,14 @@ describe('guest history joins the account (RF5.7)', () => {
     const session = await signIn(uniqueEmail('phone'));
     expect((await myBookings(session, 'upcoming')).map((booking) => booking.id)).not.toContain(byPhone.id);
 
-    const sent = await call('POST', '/api/v1/me/phone/code', session.headers, { phone });
-    expect(sent.statusCode, sent.body).toBe(202);
+    const sent = await call('POST', '/api/v1/me/phone/code', { headers: session.headers, body: { phone } });
+    expect(sent.status, sent.text).toBe(202);
     const code = await capturedCode(phone, 'sms');
-    const wrong = await call('POST', '/api/v1/me/phone/verify', session.headers, { phone, code: code === '000000' ? '000001' : '000000' });
-    expect(wrong.statusCode).toBe(400);
-    const verified = await call('POST', '/api/v1/me/phone/verify', session.headers, { phone, code });
-    expect(verified.statusCode, verified.body).toBe(200);
-    const result = body<{ customer: Profile; merged_customer_ids: string[] }>(verified).data;
+    const wrong = await call('POST', '/api/v1/me/phone/verify', { headers: session.headers, body: { phone, code: code === '000000' ? '000001' : '000000' } });
+    expect(wrong.status).toBe(400);
+    const verified = await call<{ customer: Profile; merged_customer_ids: string[] }>('POST', '/api/v1/me/phone/verify', { headers: session.headers, body: { phone, code } });
+    expect(verified.status, verified.text).toBe(200);
+    const result = verified.body.data;
     expect(result.merged_customer_ids).toEqual([byPhone.customer?.id]);
     expect(result.customer).toMatchObject({ id: session.customer.id, phone });
     expect(result.customer.phone_verified_at).not.toBeNull();
@@ -364,34 +363,32 @@ describe('guest history joins the account (RF5.7)', () => {
 
     // Another account cannot take the phone now: 409.
     const rival = await signIn(uniqueEmail('rival'));
-    await call('POST', '/api/v1/me/phone/code', rival.headers, { phone });
-    const taken = await call('POST', '/api/v1/me/phone/verify', rival.headers, { phone, code: await capturedCode(phone, 'sms') });
-    expect(taken.statusCode).toBe(409);
+    await call('POST', '/api/v1/me/phone/code', { headers: rival.headers, body: { phone } });
+    const taken = await call('POST', '/api/v1/me/phone/verify', { headers: rival.headers, body: { phone, code: await capturedCode(phone, 'sms') } });
+    expect(taken.status).toBe(409);
   });
 });
 
 describe('my bookings', () => {
   it('separates upcoming from past, books as myself, rebooks a past service and cancels my own', async () => {
     const session = await signIn(uniqueEmail('bookings'));
-    const booked = await call('POST', '/api/v1/me/bookings', session.headers, {
+    const booked = await call<Booking>('POST', '/api/v1/me/bookings', { headers: session.headers, body: {
       service_id: catalog.serviceId,
       resource_id: catalog.resourceId,
       start_time: nextSlot(),
       notes: 'Window seat',
-    });
-    expect(booked.statusCode, booked.body).toBe(201);
-    const upcoming = body<Booking>(booked).data;
+    } });
+    expect(booked.status, booked.text).toBe(201);
+    const upcoming = booked.body.data;
     expect(upcoming.status).toBe('confirmed');
 
-    const done = body<Booking>(
-      await call('POST', '/api/v1/me/bookings', session.headers, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() }),
-    ).data;
+    const done = (await call<Booking>('POST', '/api/v1/me/bookings', { headers: session.headers, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() } })).body.data;
     // The visit has happened (a booking can be completed only from its start time).
     await asPlatform(t, (trx) =>
       sql`update bookings set start_time = now() - interval '2 hours', end_time = now() - interval '1 hour' where id = ${done.id}`.execute(trx),
     );
-    const completed = await call('PATCH', `/api/v1/bookings/${done.id}`, owner.headers, { action: 'complete', internal_notes: 'Staff only remark' });
-    expect(completed.statusCode, completed.body).toBe(200);
+    const completed = await call('PATCH', `/api/v1/bookings/${done.id}`, { headers: owner.headers, body: { action: 'complete', internal_notes: 'Staff only remark' } });
+    expect(completed.status, completed.text).toBe(200);
 
     const upcomingIds = (await myBookings(session, 'upcoming')).map((booking) => booking.id);
     const past = await myBookings(session, 'past');
@@ -402,39 +399,39 @@ describe('my bookings', () => {
     expect(JSON.stringify(past)).not.toContain('Staff only remark');
 
     const rebookAt = nextSlot();
-    const rebooked = await call('POST', `/api/v1/me/bookings/${done.id}/rebook`, session.headers, { start_time: rebookAt });
-    expect(rebooked.statusCode, rebooked.body).toBe(201);
-    const again = body<Booking>(rebooked).data;
+    const rebooked = await call<Booking>('POST', `/api/v1/me/bookings/${done.id}/rebook`, { headers: session.headers, body: { start_time: rebookAt } });
+    expect(rebooked.status, rebooked.text).toBe(201);
+    const again = rebooked.body.data;
     expect(again).toMatchObject({ status: 'confirmed', service: { id: catalog.serviceId }, resource: { id: catalog.resourceId } });
     expect(again.id).not.toBe(done.id);
     expect(Date.parse(again.start_time)).toBe(Date.parse(rebookAt));
-    const asStaff = body<Booking>(await call('GET', `/api/v1/bookings/${again.id}`, owner.headers)).data;
+    const asStaff = (await call<Booking>('GET', `/api/v1/bookings/${again.id}`, { headers: owner.headers })).body.data;
     expect(asStaff.customer?.id).toBe(session.customer.id);
 
-    const taken = await call('POST', `/api/v1/me/bookings/${done.id}/rebook`, session.headers, { start_time: rebookAt });
-    expect(taken.statusCode).toBe(409);
-    expect(body(taken).error?.code).toBe('SLOT_UNAVAILABLE');
+    const taken = await call('POST', `/api/v1/me/bookings/${done.id}/rebook`, { headers: session.headers, body: { start_time: rebookAt } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error?.code).toBe('SLOT_UNAVAILABLE');
 
-    const cancelled = await call('PATCH', `/api/v1/me/bookings/${upcoming.id}`, session.headers, { action: 'cancel', cancellation_reason: 'Travelling' });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
-    expect(body<Booking>(cancelled).data.status).toBe('cancelled');
+    const cancelled = await call<Booking>('PATCH', `/api/v1/me/bookings/${upcoming.id}`, { headers: session.headers, body: { action: 'cancel', cancellation_reason: 'Travelling' } });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.data.status).toBe('cancelled');
     expect((await myBookings(session, 'past')).map((booking) => booking.id)).toContain(upcoming.id);
 
-    const one = await call('GET', `/api/v1/me/bookings/${again.id}`, session.headers);
-    expect(one.statusCode).toBe(200);
-    expect(body<Booking>(one).data.id).toBe(again.id);
+    const one = await call<Booking>('GET', `/api/v1/me/bookings/${again.id}`, { headers: session.headers });
+    expect(one.status).toBe(200);
+    expect(one.body.data.id).toBe(again.id);
   });
 
   it('pages with a cursor', async () => {
     const session = await signIn(uniqueEmail('pages'));
     for (let index = 0; index < 3; index += 1) {
-      await call('POST', '/api/v1/me/bookings', session.headers, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() });
+      await call('POST', '/api/v1/me/bookings', { headers: session.headers, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() } });
     }
-    const first = await call('GET', '/api/v1/me/bookings?scope=upcoming&limit=2', session.headers);
-    const page = JSON.parse(first.body) as { data: Booking[]; metadata: { pagination: { cursor: string; has_more: boolean } } };
+    const first = await call('GET', '/api/v1/me/bookings?scope=upcoming&limit=2', { headers: session.headers });
+    const page = JSON.parse(first.text) as { data: Booking[]; metadata: { pagination: { cursor: string; has_more: boolean } } };
     expect(page.data).toHaveLength(2);
     expect(page.metadata.pagination.has_more).toBe(true);
-    const rest = body<Booking[]>(await call('GET', `/api/v1/me/bookings?scope=upcoming&limit=2&cursor=${page.metadata.pagination.cursor}`, session.headers)).data;
+    const rest = (await call<Booking[]>('GET', `/api/v1/me/bookings?scope=upcoming&limit=2&cursor=${page.metadata.pagination.cursor}`, { headers: session.headers })).body.data;
     expect(rest).toHaveLength(1);
     expect(new Set([...page.data, ...rest].map((booking) => booking.id)).size).toBe(3);
   });
@@ -444,47 +441,43 @@ describe('walls between customers, tenants and staff', () => {
   it("customer A cannot read or act on customer B's bookings (404), nor another tenant's (404)", async () => {
     const alice = await signIn(uniqueEmail('alice'));
     const bob = await signIn(uniqueEmail('bob'));
-    const bobs = body<Booking>(
-      await call('POST', '/api/v1/me/bookings', bob.headers, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() }),
-    ).data;
+    const bobs = (await call<Booking>('POST', '/api/v1/me/bookings', { headers: bob.headers, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() } })).body.data;
     for (const [method, url, payload] of [
       ['GET', `/api/v1/me/bookings/${bobs.id}`, undefined],
       ['PATCH', `/api/v1/me/bookings/${bobs.id}`, { action: 'cancel' }],
       ['POST', `/api/v1/me/bookings/${bobs.id}/rebook`, { start_time: nextSlot() }],
     ] as const) {
-      const response = await call(method, url, alice.headers, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(404);
+      const response = await call(method, url, { headers: alice.headers, body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(404);
     }
     expect((await myBookings(alice, 'upcoming')).map((booking) => booking.id)).not.toContain(bobs.id);
-    expect(body<Booking>(await call('GET', `/api/v1/me/bookings/${bobs.id}`, bob.headers)).data.status).toBe('confirmed');
+    expect((await call<Booking>('GET', `/api/v1/me/bookings/${bobs.id}`, { headers: bob.headers })).body.data.status).toBe('confirmed');
 
     // A customer of the other business: their token names their tenant; X-Tenant naming this one is refused.
     const foreigner = await signIn(uniqueEmail('foreign'), { first_name: 'Hans' }, other);
-    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}`, { ...foreigner.headers, 'x-tenant': owner.tenant.slug })).statusCode).toBe(403);
-    expect((await call('POST', `/api/v1/me/bookings/${bobs.id}/rebook`, foreigner.headers, { start_time: nextSlot() })).statusCode).toBe(404);
-    const foreignBooking = await call('POST', '/api/v1/me/bookings', foreigner.headers, {
+    expect((await call('GET', `/api/v1/me/bookings/${bobs.id}`, { headers: { ...foreigner.headers, 'x-tenant': owner.tenant.slug } })).status).toBe(403);
+    expect((await call('POST', `/api/v1/me/bookings/${bobs.id}/rebook`, { headers: foreigner.headers, body: { start_time: nextSlot() } })).status).toBe(404);
+    const foreignBooking = await call('POST', '/api/v1/me/bookings', { headers: foreigner.headers, body: {
       service_id: catalog.serviceId,
       resource_id: catalog.resourceId,
       start_time: nextSlot(),
-    });
-    expect(foreignBooking.statusCode).toBe(404);
+    } });
+    expect(foreignBooking.status).toBe(404);
     expect(
-      (await call('POST', '/api/v1/me/bookings', foreigner.headers, { service_id: otherCatalog.serviceId, resource_id: otherCatalog.resourceId, start_time: nextSlot() }))
-        .statusCode,
+      (await call('POST', '/api/v1/me/bookings', { headers: foreigner.headers, body: { service_id: otherCatalog.serviceId, resource_id: otherCatalog.resourceId, start_time: nextSlot() } }))
+        .status,
     ).toBe(201);
 
     // A tampered token (claims of another customer, original signature) is 401.
     const [header, , signature] = alice.access_token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...claimsOf(alice.access_token), sub: bob.customer.id })).toString('base64url');
-    expect((await call('GET', '/api/v1/me', bearer(`${header}.${forged}.${signature}`))).statusCode).toBe(401);
-    expect((await call('GET', '/api/v1/me')).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/me', { headers: bearer(`${header}.${forged}.${signature}`) })).status).toBe(401);
+    expect((await call('GET', '/api/v1/me')).status).toBe(401);
   });
 
   it('a customer token gets 403 on staff endpoints, and keeps the public catalogue', async () => {
     const session = await signIn(uniqueEmail('staffwall'));
-    const own = body<Booking>(
-      await call('POST', '/api/v1/me/bookings', session.headers, { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() }),
-    ).data;
+    const own = (await call<Booking>('POST', '/api/v1/me/bookings', { headers: session.headers, body: { service_id: catalog.serviceId, resource_id: catalog.resourceId, start_time: nextSlot() } })).body.data;
     const someoneElse = await guestBooking({ first_name: 'Otro', email: uniqueEmail('someone') });
     const refused: Array<[string, string, unknown?]> = [
       ['GET', '/api/v1/customers'],
@@ -499,19 +492,19 @@ describe('walls between customers, tenants and staff', () => {
       ['POST', '/api/v1/services', { name: 'x', duration_minutes: 30, price: { amount: 1, currency: 'EUR' }, resource_ids: [catalog.resourceId] }],
     ];
     for (const [method, url, payload] of refused) {
-      const response = await call(method as 'GET', url, session.headers, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
+      const response = await call(method as 'GET', url, { headers: session.headers, body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(403);
     }
-    expect((await call('GET', '/api/v1/services', session.headers)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/services', { headers: session.headers })).status).toBe(200);
   });
 
   it('staff credentials and API keys are refused on /me (403)', async () => {
     const staff = await createUserWithRole(t, owner, 'receptionist');
-    const key = body<{ key: string }>(await call('POST', '/api/v1/api-keys', owner.headers, { name: 'integration' })).data.key;
+    const key = (await call<{ key: string }>('POST', '/api/v1/api-keys', { headers: owner.headers, body: { name: 'integration' } })).body.data.key;
     for (const headers of [owner.headers, staff.headers, bearer(key)]) {
       for (const [method, url] of [['GET', '/api/v1/me'], ['GET', '/api/v1/me/bookings'], ['DELETE', '/api/v1/me'], ['GET', '/api/v1/me/export']] as const) {
-        const response = await call(method, url, headers);
-        expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
+        const response = await call(method, url, { headers });
+        expect(response.status, `${method} ${url}: ${response.text}`).toBe(403);
       }
     }
   });
@@ -520,14 +513,14 @@ describe('walls between customers, tenants and staff', () => {
 describe('profile, preferences and consent', () => {
   it('keeps preferences (merged key by key) and records marketing consent with its source', async () => {
     const session = await signIn(uniqueEmail('prefs'));
-    const patched = await call('PATCH', '/api/v1/me', session.headers, {
+    const patched = await call('PATCH', '/api/v1/me', { headers: session.headers, body: {
       last_name: 'Sanz',
       preferences: { language: 'es', favourite_service_ids: [catalog.serviceId], preferred_resource_ids: [catalog.resourceId] },
       marketing_consent: true,
-    });
-    expect(patched.statusCode, patched.body).toBe(200);
-    await call('PATCH', '/api/v1/me', session.headers, { preferences: { preferred_times: [{ days: [6], start: '10:00', end: '13:00' }] } });
-    const profile = body<Profile>(await call('GET', '/api/v1/me', session.headers)).data;
+    } });
+    expect(patched.status, patched.text).toBe(200);
+    await call('PATCH', '/api/v1/me', { headers: session.headers, body: { preferences: { preferred_times: [{ days: [6], start: '10:00', end: '13:00' }] } } });
+    const profile = (await call<Profile>('GET', '/api/v1/me', { headers: session.headers })).body.data;
     expect(profile).toMatchObject({
       last_name: 'Sanz',
       marketing_consent: true,
@@ -538,19 +531,17 @@ describe('profile, preferences and consent', () => {
         preferred_times: [{ days: [6], start: '10:00', end: '13:00' }],
       },
     });
-    const consents = body<Array<{ consent_type: string; source: string; active: boolean; user_agent: string | null }>>(
-      await call('GET', '/api/v1/me/consents', session.headers),
-    ).data;
+    const consents = (await call<Array<{ consent_type: string; source: string; active: boolean; user_agent: string | null }>>('GET', '/api/v1/me/consents', { headers: session.headers })).body.data;
     expect(consents).toEqual([expect.objectContaining({ consent_type: 'marketing', source: 'customer_account', active: true })]);
 
-    await call('PATCH', '/api/v1/me', session.headers, { marketing_consent: false });
-    const after = body<Array<{ active: boolean; withdrawal_source: string | null }>>(await call('GET', '/api/v1/me/consents', session.headers)).data;
+    await call('PATCH', '/api/v1/me', { headers: session.headers, body: { marketing_consent: false } });
+    const after = (await call<Array<{ active: boolean; withdrawal_source: string | null }>>('GET', '/api/v1/me/consents', { headers: session.headers })).body.data;
     expect(after).toEqual([expect.objectContaining({ active: false, withdrawal_source: 'customer_account' })]);
-    const staffView = body<{ marketing_consent: boolean }>(await call('GET', `/api/v1/customers/${session.customer.id}`, owner.headers)).data;
+    const staffView = (await call<{ marketing_consent: boolean }>('GET', `/api/v1/customers/${session.customer.id}`, { headers: owner.headers })).body.data;
     expect(staffView.marketing_consent).toBe(false);
 
-    const contact = await call('PATCH', '/api/v1/me', session.headers, { email: uniqueEmail('sneaky') });
-    expect(contact.statusCode).toBe(400);
+    const contact = await call('PATCH', '/api/v1/me', { headers: session.headers, body: { email: uniqueEmail('sneaky') } });
+    expect(contact.status).toBe(400);
   });
 });
 
@@ -560,25 +551,25 @@ describe('saved payment methods', () => {
     const rival = await signIn(uniqueEmail('cards-rival'));
     // Each customer saves their own card (only they or the business may attach one to them).
     const save = async (customerId: string, headers: Record<string, string>) => {
-      const response = await call('POST', '/api/v1/payment-methods', headers, {
+      const response = await call<{ id: string }>('POST', '/api/v1/payment-methods', { headers, body: {
         type: 'card',
         card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' },
         customer_id: customerId,
-      });
-      expect(response.statusCode, response.body).toBe(201);
-      return body<{ id: string }>(response).data.id;
+      } });
+      expect(response.status, response.text).toBe(201);
+      return response.body.data.id;
     };
     const mine = await save(session.customer.id, session.headers);
     const theirs = await save(rival.customer.id, rival.headers);
-    const listed = await call('GET', '/api/v1/me/payment-methods', session.headers);
-    expect(listed.statusCode).toBe(200);
-    expect(body(listed).data).toEqual([expect.objectContaining({ id: mine, brand: 'visa', last4: '4242' })]);
-    expect(listed.body).not.toContain('4242424242424242');
+    const listed = await call('GET', '/api/v1/me/payment-methods', { headers: session.headers });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: mine, brand: 'visa', last4: '4242' })]);
+    expect(listed.text).not.toContain('4242424242424242');
 
-    expect((await call('DELETE', `/api/v1/me/payment-methods/${theirs}`, session.headers)).statusCode).toBe(404);
-    expect((await call('DELETE', `/api/v1/me/payment-methods/${mine}`, session.headers)).statusCode).toBe(204);
-    expect(body(await call('GET', '/api/v1/me/payment-methods', session.headers)).data).toEqual([]);
-    expect(body(await call('GET', '/api/v1/me/payment-methods', rival.headers)).data).toEqual([expect.objectContaining({ id: theirs })]);
+    expect((await call('DELETE', `/api/v1/me/payment-methods/${theirs}`, { headers: session.headers })).status).toBe(404);
+    expect((await call('DELETE', `/api/v1/me/payment-methods/${mine}`, { headers: session.headers })).status).toBe(204);
+    expect((await call('GET', '/api/v1/me/payment-methods', { headers: session.headers })).body.data).toEqual([]);
+    expect((await call('GET', '/api/v1/me/payment-methods', { headers: rival.headers })).body.data).toEqual([expect.objectContaining({ id: theirs })]);
   });
 });
 
@@ -587,19 +578,17 @@ describe('my data: export and closing the account', () => {
     const email = uniqueEmail('export');
     const guest = await guestBooking({ first_name: 'Irene', email });
     const session = await signIn(email, { first_name: 'Irene' });
-    const exported = await call('GET', '/api/v1/me/export', session.headers);
-    expect(exported.statusCode, exported.body).toBe(200);
-    const data = body<{ user_id: string; data: { personal_info: Json; bookings: Json[] } }>(exported).data;
+    const exported = await call<{ user_id: string; data: { personal_info: Json; bookings: Json[] } }>('GET', '/api/v1/me/export', { headers: session.headers });
+    expect(exported.status, exported.text).toBe(200);
+    const data = exported.body.data;
     expect(data.user_id).toBe(session.customer.id);
     expect(data.data.personal_info).toMatchObject({ email, first_name: 'Irene' });
     expect(JSON.stringify(data.data.bookings)).toContain(guest.id);
-    const csv = await call('GET', '/api/v1/me/export?format=csv', session.headers);
-    expect(csv.statusCode).toBe(200);
+    const csv = await call('GET', '/api/v1/me/export?format=csv', { headers: session.headers });
+    expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body).toContain(email);
-    const audit = body<Array<{ actor: { type: string; id: string } }>>(
-      await call('GET', `/api/v1/audit-logs?action=customer.exported&entity_id=${session.customer.id}`, owner.headers),
-    ).data;
+    expect(csv.text).toContain(email);
+    const audit = (await call<Array<{ actor: { type: string; id: string } }>>('GET', `/api/v1/audit-logs?action=customer.exported&entity_id=${session.customer.id}`, { headers: owner.headers })).body.data;
     expect(audit[0]?.actor).toMatchObject({ type: 'customer', id: session.customer.id });
   });
 
@@ -607,9 +596,9 @@ describe('my data: export and closing the account', () => {
     const email = uniqueEmail('close');
     const session = await signIn(email, { first_name: 'Rosa', new_password: `Pw-${randomUUID()}` });
     const other_ = await signIn(email, {});
-    const closed = await call('DELETE', '/api/v1/me', session.headers);
-    expect(closed.statusCode, closed.body).toBe(200);
-    const report = body<{ user_id: string; deleted_records: Array<{ table: string; count: number }> }>(closed).data;
+    const closed = await call<{ user_id: string; deleted_records: Array<{ table: string; count: number }> }>('DELETE', '/api/v1/me', { headers: session.headers });
+    expect(closed.status, closed.text).toBe(200);
+    const report = closed.body.data;
     expect(report.user_id).toBe(session.customer.id);
     expect(report.deleted_records).toEqual(
       expect.arrayContaining([
@@ -618,9 +607,9 @@ describe('my data: export and closing the account', () => {
         expect.objectContaining({ table: 'sessions', count: 2 }),
       ]),
     );
-    expect((await call('GET', '/api/v1/me', session.headers)).statusCode).toBe(401);
-    expect((await call('GET', '/api/v1/me', other_.headers)).statusCode).toBe(401);
-    expect((await call('POST', '/api/v1/auth/refresh', {}, { refresh_token: other_.refresh_token })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/me', { headers: session.headers })).status).toBe(401);
+    expect((await call('GET', '/api/v1/me', { headers: other_.headers })).status).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: other_.refresh_token } })).status).toBe(401);
     const sessions = await asPlatform(t, (trx) =>
       sql<{ ip: string | null; user_agent: string | null }>`select ip, user_agent from sessions where customer_id = ${session.customer.id}`.execute(trx),
     );
@@ -632,13 +621,13 @@ describe('my data: export and closing the account', () => {
 
   it('staff erasure and banning end the customer\'s sessions too', async () => {
     const banned = await signIn(uniqueEmail('banned'));
-    expect((await call('PATCH', `/api/v1/customers/${banned.customer.id}`, owner.headers, { status: 'banned' })).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/v1/customers/${banned.customer.id}`, { headers: owner.headers, body: { status: 'banned' } })).status).toBe(200);
     // The credential cache holds a session's facts for at most CREDENTIAL_CACHE_TTL_MS; refresh checks at once.
-    expect((await call('POST', '/api/v1/auth/refresh', {}, { refresh_token: banned.refresh_token })).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { body: { refresh_token: banned.refresh_token } })).status).toBe(401);
 
     const erased = await signIn(uniqueEmail('erased'));
-    expect((await call('DELETE', `/api/v1/customers/${erased.customer.id}`, owner.headers)).statusCode).toBe(200);
-    expect((await call('GET', '/api/v1/me', erased.headers)).statusCode).toBe(401);
+    expect((await call('DELETE', `/api/v1/customers/${erased.customer.id}`, { headers: owner.headers })).status).toBe(200);
+    expect((await call('GET', '/api/v1/me', { headers: erased.headers })).status).toBe(401);
   });
 });
 
@@ -650,7 +639,7 @@ describe('privacy of the sign-in flow', () => {
     const wrong = code === '999999' ? '999998' : '999999';
     await verify(email, wrong, { first_name: 'Nadia' });
     await verify(email, code, { first_name: 'Nadia' });
-    await call('POST', '/api/v1/customer-auth/login', onPage(), { email, password: 'not-set-password' });
+    await call('POST', '/api/v1/customer-auth/login', { headers: onPage(), body: { email, password: 'not-set-password' } });
     const text = logs.lines();
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain(email);

@@ -20,8 +20,10 @@ import {
   uniqueSuffix,
   type CustomersTestApp,
 } from './support/customers-app.ts';
+import { httpClient } from '../support/http.ts';
 
 let app: CustomersTestApp;
+const api = httpClient(() => app.server);
 let logs: ReturnType<typeof captureLogs>;
 let tenant: string;
 const erasureCalls: string[] = [];
@@ -77,21 +79,16 @@ function needlesOf(person: ReturnType<typeof distinctivePerson>): string[] {
 }
 
 async function create(body: Record<string, unknown>) {
-  const response = await app.server.inject({
-    method: 'POST',
-    url: '/api/v1/customers',
-    headers: { ...bearer(tenant), 'user-agent': 'ProbeAgent/1.0' },
-    payload: body,
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().data as { id: string; email: string | null; phone: string | null };
+  const response = await api('POST', '/api/v1/customers', { headers: { ...bearer(tenant), 'user-agent': 'ProbeAgent/1.0' }, body });
+  expect(response.status, response.text).toBe(201);
+  return response.body.data as { id: string; email: string | null; phone: string | null };
 }
 
 describe('consent records', () => {
   it('records consent with encrypted proof and stops marketing at once when withdrawn', async () => {
     const customer = await create({ ...distinctivePerson(), marketing_consent: true });
-    const list = await app.server.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}/consents`, headers: bearer(tenant) });
-    const [marketing] = list.json().data;
+    const list = await api('GET', `/api/v1/customers/${customer.id}/consents`, { headers: bearer(tenant) });
+    const [marketing] = list.body.data;
     expect(marketing).toMatchObject({
       consent_type: 'marketing',
       legal_basis: 'consent',
@@ -108,39 +105,24 @@ describe('consent records', () => {
     expect(stored.user_agent_enc).toMatch(/^v1\./);
     expect(stored.ip_address_enc).not.toContain('127.0.0.1');
 
-    const withdraw = await app.server.inject({
-      method: 'POST',
-      url: `/api/v1/customers/${customer.id}/consents/${marketing.id}/withdraw`,
-      headers: bearer(tenant),
-      payload: { source: 'unsubscribe_link' },
-    });
-    expect(withdraw.statusCode, withdraw.body).toBe(200);
-    expect(withdraw.json().data).toMatchObject({ active: false, withdrawal_source: 'unsubscribe_link' });
+    const withdraw = await api('POST', `/api/v1/customers/${customer.id}/consents/${marketing.id}/withdraw`, { headers: bearer(tenant), body: { source: 'unsubscribe_link' } });
+    expect(withdraw.status, withdraw.text).toBe(200);
+    expect(withdraw.body.data).toMatchObject({ active: false, withdrawal_source: 'unsubscribe_link' });
     expect(await withTenant(app.database.db, tenant, (trx) => hasMarketingConsent(trx, tenant, customer.id))).toBe(false);
-    const profile = await app.server.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}`, headers: bearer(tenant) });
-    expect(profile.json().data.marketing_consent).toBe(false);
-    const again = await app.server.inject({
-      method: 'POST',
-      url: `/api/v1/customers/${customer.id}/consents/${marketing.id}/withdraw`,
-      headers: bearer(tenant),
-      payload: {},
-    });
-    expect(again.statusCode).toBe(409);
+    const profile = await api('GET', `/api/v1/customers/${customer.id}`, { headers: bearer(tenant) });
+    expect(profile.body.data.marketing_consent).toBe(false);
+    const again = await api('POST', `/api/v1/customers/${customer.id}/consents/${marketing.id}/withdraw`, { headers: bearer(tenant), body: {} });
+    expect(again.status).toBe(409);
   });
 
   it('keeps one standing grant per type: a new grant supersedes the old one', async () => {
     const customer = await create(distinctivePerson());
     for (const version of ['v1', 'v2']) {
-      const response = await app.server.inject({
-        method: 'POST',
-        url: `/api/v1/customers/${customer.id}/consents`,
-        headers: bearer(tenant),
-        payload: { consent_type: 'analytics', purpose: 'Improving the booking page', text_version: version, source: 'booking_flow' },
-      });
-      expect(response.statusCode, response.body).toBe(201);
+      const response = await api('POST', `/api/v1/customers/${customer.id}/consents`, { headers: bearer(tenant), body: { consent_type: 'analytics', purpose: 'Improving the booking page', text_version: version, source: 'booking_flow' } });
+      expect(response.status, response.text).toBe(201);
     }
-    const list = await app.server.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}/consents`, headers: bearer(tenant) });
-    const rows = list.json().data as Array<{ text_version: string; active: boolean; withdrawal_source: string | null }>;
+    const list = await api('GET', `/api/v1/customers/${customer.id}/consents`, { headers: bearer(tenant) });
+    const rows = list.body.data as Array<{ text_version: string; active: boolean; withdrawal_source: string | null }>;
     expect(rows.map((row) => [row.text_version, row.active, row.withdrawal_source])).toEqual([
       ['v2', true, null],
       ['v1', false, 'superseded'],
@@ -152,14 +134,10 @@ describe('right of access (export)', () => {
   it('exports profile, consents and contributed categories with purposes and retention, audited', async () => {
     const person = distinctivePerson();
     const customer = await create({ ...person, marketing_consent: true });
-    const response = await app.server.inject({
-      method: 'GET',
-      url: `/api/v1/customers/${customer.id}/export`,
-      headers: { ...bearer(tenant), 'x-access-reason': 'customer asked by email' },
-    });
-    expect(response.statusCode, response.body).toBe(200);
+    const response = await api('GET', `/api/v1/customers/${customer.id}/export`, { headers: { ...bearer(tenant), 'x-access-reason': 'customer asked by email' } });
+    expect(response.status, response.text).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
-    const exported = userDataExportSchema.parse(response.json().data);
+    const exported = userDataExportSchema.parse(response.body.data);
     expect(exported.user_id).toBe(customer.id);
     expect(exported.data.personal_info).toMatchObject({ email: person.email, first_name: person.first_name });
     expect(exported.data.consents).toHaveLength(1);
@@ -187,11 +165,11 @@ describe('right of access (export)', () => {
   it('exports the same as CSV', async () => {
     const person = distinctivePerson();
     const customer = await create(person);
-    const response = await app.server.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}/export?format=csv`, headers: bearer(tenant) });
-    expect(response.statusCode).toBe(200);
+    const response = await api('GET', `/api/v1/customers/${customer.id}/export?format=csv`, { headers: bearer(tenant) });
+    expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('text/csv');
     expect(response.headers['content-disposition']).toContain(`customer-${customer.id}.csv`);
-    const lines = response.body.trim().split('\r\n');
+    const lines = response.text.trim().split('\r\n');
     expect(lines[0]).toBe('category,record,field,value');
     expect(lines).toContain(`"personal_info",0,"email","${person.email}"`);
     expect(lines).toContain(`"bookings",0,"booking_number","BK-TEST"`);
@@ -202,19 +180,14 @@ describe('PII at rest and in logs', () => {
   it('stores no plaintext name, email or phone in any table, and logs none', async () => {
     const person = distinctivePerson();
     const customer = await create({ ...person, notes: `Call ${person.first_name} back`, marketing_consent: true });
-    await app.server.inject({
-      method: 'PATCH',
-      url: `/api/v1/customers/${customer.id}`,
-      headers: bearer(tenant),
-      payload: { last_name: person.last_name, phone: person.phone },
-    });
-    await app.server.inject({ method: 'GET', url: `/api/v1/customers?search=${encodeURIComponent(person.email)}`, headers: bearer(tenant) });
-    await app.server.inject({ method: 'GET', url: `/api/v1/customers?search=${person.first_name.slice(0, 6)}`, headers: bearer(tenant) });
-    await app.server.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}/export`, headers: bearer(tenant) });
+    await api('PATCH', `/api/v1/customers/${customer.id}`, { headers: bearer(tenant), body: { last_name: person.last_name, phone: person.phone } });
+    await api('GET', `/api/v1/customers?search=${encodeURIComponent(person.email)}`, { headers: bearer(tenant) });
+    await api('GET', `/api/v1/customers?search=${person.first_name.slice(0, 6)}`, { headers: bearer(tenant) });
+    await api('GET', `/api/v1/customers/${customer.id}/export`, { headers: bearer(tenant) });
     // A rejected duplicate goes through the error path and its logging too.
-    const duplicate = await app.server.inject({ method: 'POST', url: '/api/v1/customers', headers: bearer(tenant), payload: person });
-    expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.body).not.toContain(person.email);
+    const duplicate = await api('POST', '/api/v1/customers', { headers: bearer(tenant), body: person });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.text).not.toContain(person.email);
 
     expect(await findPlaintext(app.database, needlesOf(person))).toEqual([]);
     // The scan does find clear text where it exists: the audit log keeps the caller's user agent.
@@ -231,14 +204,14 @@ describe('right to erasure', () => {
     const customer = await create({ ...person, date_of_birth: '1985-02-03', notes: 'VIP', marketing_consent: true });
     const responses: string[] = [];
     const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
-      const response = await app.server.inject({ method, url, headers: bearer(tenant), ...(payload ? { payload } : {}) });
-      responses.push(response.body);
+      const response = await api(method, url, { headers: bearer(tenant), body: payload });
+      responses.push(response.text);
       return response;
     };
 
     const erased = await call('DELETE', `/api/v1/customers/${customer.id}`);
-    expect(erased.statusCode, erased.body).toBe(200);
-    const report = deletionReportSchema.parse(erased.json().data);
+    expect(erased.status, erased.text).toBe(200);
+    const report = deletionReportSchema.parse(erased.body.data);
     expect(report.user_id).toBe(customer.id);
     expect(report.deleted_records).toEqual(
       expect.arrayContaining([
@@ -263,14 +236,14 @@ describe('right to erasure', () => {
       ['GET', `/api/v1/customers/${customer.id}/consents`],
     ] as const) {
       const response = await call(method, url, method === 'PATCH' ? { first_name: 'Back' } : undefined);
-      expect(response.statusCode, `${method} ${url}`).toBe(404);
+      expect(response.status, `${method} ${url}`).toBe(404);
     }
     for (const term of [person.email, person.phone, person.first_name, person.last_name]) {
       const response = await call('GET', `/api/v1/customers?search=${encodeURIComponent(term)}`);
-      expect(response.json().data, term).toEqual([]);
+      expect(response.body.data, term).toEqual([]);
     }
     const everyone = await call('GET', '/api/v1/customers?limit=100');
-    expect(everyone.json().data.map((row: { id: string }) => row.id)).not.toContain(customer.id);
+    expect(everyone.body.data.map((row: { id: string }) => row.id)).not.toContain(customer.id);
 
     await withTenant(app.database.db, tenant, async (trx) => {
       expect(await hasMarketingConsent(trx, tenant, customer.id)).toBe(false);
@@ -307,7 +280,7 @@ describe('right to erasure', () => {
 
   it('leaves no consent proof behind', async () => {
     const customer = await create({ ...distinctivePerson(), marketing_consent: true });
-    await app.server.inject({ method: 'DELETE', url: `/api/v1/customers/${customer.id}?reason=account_closed`, headers: bearer(tenant) });
+    await api('DELETE', `/api/v1/customers/${customer.id}?reason=account_closed`, { headers: bearer(tenant) });
     const proof = await withTenant(app.database.db, tenant, (trx) =>
       sql<{ ip: string | null; agent: string | null; withdrawn: Date | null }>`
         select ip_address_enc as ip, user_agent_enc as agent, withdrawn_at as withdrawn

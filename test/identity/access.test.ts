@@ -5,7 +5,6 @@ import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { assertWithinPlanLimit, bookingTerms, consumeBookingQuota, consumePlanQuota } from '../../src/modules/tenancy/index.ts';
 import {
   bearer,
-  body,
   createPlatformAdminSession,
   createUserWithRole,
   login,
@@ -14,6 +13,7 @@ import {
   type TenantOwner,
   type TestApp,
 } from '../support/factories.ts';
+import { httpClient } from '../support/http.ts';
 
 let t: TestApp;
 let owner: TenantOwner;
@@ -26,8 +26,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
-const call = (method: Method, url: string, headers?: { authorization: string }, payload?: unknown) =>
-  t.server.inject({ method, url, ...(headers ? { headers } : {}), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+const call = httpClient(() => t.server);
 
 describe('declared access', () => {
   test('every route under /api/v1 declares its access', () => {
@@ -85,8 +84,8 @@ describe('401 without credentials, 403 without permission, 404 across tenants', 
       ['GET', '/api/v1/me/export'],
     ];
     for (const [method, url, payload] of routes) {
-      const response = await call(method, url, undefined, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(401);
+      const response = await call(method, url, { body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(401);
     }
   });
 
@@ -107,19 +106,19 @@ describe('401 without credentials, 403 without permission, 404 across tenants', 
       ['PUT', '/api/v1/platform/maintenance', { enabled: true }],
     ];
     for (const [method, url, payload] of routes) {
-      const response = await call(method, url, staff.headers, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
+      const response = await call(method, url, { headers: staff.headers, body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(403);
     }
-    expect((await call('GET', '/api/v1/businesses', staff.headers)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/businesses', { headers: staff.headers })).status).toBe(200);
   });
 
   test("another tenant's ids answer 404", async () => {
     for (const [method, url, payload] of tenantRoutes(other.tenant.id)) {
-      const response = await call(method, url, owner.headers, payload);
-      expect(response.statusCode, `${method} ${url}`).toBe(404);
+      const response = await call(method, url, { headers: owner.headers, body: payload });
+      expect(response.status, `${method} ${url}`).toBe(404);
     }
-    const key = body<{ id: string }>(await call('POST', '/api/v1/api-keys', other.headers, { name: 'theirs' })).data;
-    const role = body<{ id: string }>(await call('POST', '/api/v1/roles', other.headers, { name: 'Theirs', permissions: ['read:Booking'] })).data;
+    const key = (await call<{ id: string }>('POST', '/api/v1/api-keys', { headers: other.headers, body: { name: 'theirs' } })).body.data;
+    const role = (await call<{ id: string }>('POST', '/api/v1/roles', { headers: other.headers, body: { name: 'Theirs', permissions: ['read:Booking'] } })).body.data;
     const foreign: Array<[Method, string, unknown?]> = [
       ['GET', `/api/v1/businesses/${other.business.id}`],
       ['PATCH', `/api/v1/businesses/${other.business.id}`, { name: 'stolen' }],
@@ -132,10 +131,10 @@ describe('401 without credentials, 403 without permission, 404 across tenants', 
       ['DELETE', `/api/v1/auth/sessions/${other.sessionId}`],
     ];
     for (const [method, url, payload] of foreign) {
-      const response = await call(method, url, owner.headers, payload);
-      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(404);
+      const response = await call(method, url, { headers: owner.headers, body: payload });
+      expect(response.status, `${method} ${url}: ${response.text}`).toBe(404);
     }
-    const business = body<{ name: string }>(await call('GET', `/api/v1/businesses/${other.business.id}`, other.headers)).data;
+    const business = (await call<{ name: string }>('GET', `/api/v1/businesses/${other.business.id}`, { headers: other.headers })).body.data;
     expect(business.name).not.toBe('stolen');
   });
 });
@@ -145,8 +144,8 @@ describe('roles and permissions', () => {
     const staff = await createUserWithRole(t, owner, 'staff');
     const mine = randomUUID();
     // The catalog module supplies assignments in the app; here a resolver stands in for it.
-    const auth = await t.app.server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: staff.headers });
-    expect(body<{ permissions: string[] }>(auth).data.permissions).toContain('read:Booking');
+    const auth = await call('GET', '/api/v1/auth/me', { headers: staff.headers });
+    expect(auth.body.data.permissions).toContain('read:Booking');
     const { toAuthContext } = await import('../../src/modules/identity/principal.ts');
     const context = toAuthContext({
       tenantId: owner.tenant.id,
@@ -168,28 +167,28 @@ describe('roles and permissions', () => {
   });
 
   test('custom roles: created from the catalogue, assigned, enforced; unknown permissions refused', async () => {
-    const bad = await call('POST', '/api/v1/roles', owner.headers, { name: 'Bad', permissions: ['fly:Booking'] });
-    expect(bad.statusCode).toBe(400);
-    const platform = await call('POST', '/api/v1/roles', owner.headers, { name: 'Sneaky', permissions: ['manage:Platform'] });
-    expect(platform.statusCode).toBe(403);
-    const created = await call('POST', '/api/v1/roles', owner.headers, { name: 'Team reader', permissions: ['read:User', 'read:Business'] });
-    expect(created.statusCode, created.body).toBe(201);
-    const role = body<{ id: string }>(created).data;
+    const bad = await call('POST', '/api/v1/roles', { headers: owner.headers, body: { name: 'Bad', permissions: ['fly:Booking'] } });
+    expect(bad.status).toBe(400);
+    const platform = await call('POST', '/api/v1/roles', { headers: owner.headers, body: { name: 'Sneaky', permissions: ['manage:Platform'] } });
+    expect(platform.status).toBe(403);
+    const created = await call<{ id: string }>('POST', '/api/v1/roles', { headers: owner.headers, body: { name: 'Team reader', permissions: ['read:User', 'read:Business'] } });
+    expect(created.status, created.text).toBe(201);
+    const role = created.body.data;
     const member = await createUserWithRole(t, owner, 'custom', { customRoleId: role.id });
-    expect((await call('GET', '/api/v1/users', member.headers)).statusCode).toBe(200);
-    expect((await call('GET', '/api/v1/api-keys', member.headers)).statusCode).toBe(403);
-    expect((await call('DELETE', `/api/v1/roles/${role.id}`, owner.headers)).statusCode).toBe(409);
+    expect((await call('GET', '/api/v1/users', { headers: member.headers })).status).toBe(200);
+    expect((await call('GET', '/api/v1/api-keys', { headers: member.headers })).status).toBe(403);
+    expect((await call('DELETE', `/api/v1/roles/${role.id}`, { headers: owner.headers })).status).toBe(409);
   });
 
   test('role change is audited; the last business admin cannot be demoted', async () => {
     const solo = await signupTenant(t);
-    const demote = await call('PATCH', `/api/v1/users/${solo.userId}`, solo.headers, { role: 'manager' });
-    expect(demote.statusCode).toBe(409);
+    const demote = await call('PATCH', `/api/v1/users/${solo.userId}`, { headers: solo.headers, body: { role: 'manager' } });
+    expect(demote.status).toBe(409);
     const manager = await createUserWithRole(t, solo, 'staff');
-    const promote = await call('PATCH', `/api/v1/users/${manager.userId}`, solo.headers, { role: 'manager' });
-    expect(promote.statusCode, promote.body).toBe(200);
-    const logs = await call('GET', `/api/v1/audit-logs?action=user.role_changed&entity_id=${manager.userId}`, solo.headers);
-    const entries = body<Array<{ old_values: { role: string }; new_values: { role: string } }>>(logs).data;
+    const promote = await call('PATCH', `/api/v1/users/${manager.userId}`, { headers: solo.headers, body: { role: 'manager' } });
+    expect(promote.status, promote.text).toBe(200);
+    const logs = await call<Array<{ old_values: { role: string }; new_values: { role: string } }>>('GET', `/api/v1/audit-logs?action=user.role_changed&entity_id=${manager.userId}`, { headers: solo.headers });
+    const entries = logs.body.data;
     expect(entries[0]?.old_values.role).toBe('staff');
     expect(entries[0]?.new_values.role).toBe('manager');
   });
@@ -198,33 +197,33 @@ describe('roles and permissions', () => {
 describe('API keys', () => {
   test('shown once, hashed, usable as Bearer, scoped to a subset, revocable at once', async () => {
     const tooMuch = await createUserWithRole(t, owner, 'receptionist');
-    const refused = await call('POST', '/api/v1/api-keys', owner.headers, { name: 'x', permissions: ['fly:Booking'] });
-    expect(refused.statusCode).toBe(400);
-    const created = await call('POST', '/api/v1/api-keys', owner.headers, { name: 'Reader', permissions: ['read:User'] });
-    expect(created.statusCode, created.body).toBe(201);
-    const key = body<{ id: string; key: string; prefix: string }>(created).data;
+    const refused = await call('POST', '/api/v1/api-keys', { headers: owner.headers, body: { name: 'x', permissions: ['fly:Booking'] } });
+    expect(refused.status).toBe(400);
+    const created = await call<{ id: string; key: string; prefix: string }>('POST', '/api/v1/api-keys', { headers: owner.headers, body: { name: 'Reader', permissions: ['read:User'] } });
+    expect(created.status, created.text).toBe(201);
+    const key = created.body.data;
     expect(key.key).toMatch(/^rh_test_/);
     const stored = await sql<{ key_hash: string }>`select key_hash from api_keys where id = ${key.id}`.execute(t.db.db);
     expect(stored.rows[0]?.key_hash).not.toContain(key.key);
-    const list = body<Array<Record<string, unknown>>>(await call('GET', '/api/v1/api-keys', owner.headers)).data;
+    const list = (await call<Array<Record<string, unknown>>>('GET', '/api/v1/api-keys', { headers: owner.headers })).body.data;
     expect(list.find((item) => item.id === key.id)).toMatchObject({ prefix: key.prefix });
     expect(JSON.stringify(list)).not.toContain(key.key);
 
-    expect((await call('GET', '/api/v1/users', bearer(key.key))).statusCode).toBe(200);
-    expect((await call('GET', '/api/v1/roles', bearer(key.key))).statusCode).toBe(403);
+    expect((await call('GET', '/api/v1/users', { headers: bearer(key.key) })).status).toBe(200);
+    expect((await call('GET', '/api/v1/roles', { headers: bearer(key.key) })).status).toBe(403);
     const used = await sql<{ last_used_at: Date | null }>`select last_used_at from api_keys where id = ${key.id}`.execute(t.db.db);
     expect(used.rows[0]?.last_used_at).not.toBeNull();
 
     expect(tooMuch).toBeDefined();
-    expect((await call('DELETE', `/api/v1/api-keys/${key.id}`, owner.headers)).statusCode).toBe(204);
-    expect((await call('GET', '/api/v1/users', bearer(key.key))).statusCode).toBe(401);
-    expect((await call('GET', '/api/v1/users', bearer(`rh_test_${'x'.repeat(43)}`))).statusCode).toBe(401);
+    expect((await call('DELETE', `/api/v1/api-keys/${key.id}`, { headers: owner.headers })).status).toBe(204);
+    expect((await call('GET', '/api/v1/users', { headers: bearer(key.key) })).status).toBe(401);
+    expect((await call('GET', '/api/v1/users', { headers: bearer(`rh_test_${'x'.repeat(43)}`) })).status).toBe(401);
   });
 
   test("a key cannot exceed its creator's permissions", async () => {
     const manager = await createUserWithRole(t, owner, 'manager');
-    const response = await call('POST', '/api/v1/api-keys', manager.headers, { name: 'x', permissions: ['delete:User'] });
-    expect(response.statusCode).toBe(403);
+    const response = await call('POST', '/api/v1/api-keys', { headers: manager.headers, body: { name: 'x', permissions: ['delete:User'] } });
+    expect(response.status).toBe(403);
   });
 });
 
@@ -233,24 +232,24 @@ describe('plans and limits', () => {
     const small = await signupTenant(t, { plan_id: 'starter' });
     await createUserWithRole(t, small, 'staff');
     await createUserWithRole(t, small, 'staff');
-    const over = await call('POST', '/api/v1/users/invitations', small.headers, { email: `x-${randomUUID()}@example.test`, role: 'staff' });
-    expect(over.statusCode).toBe(402);
-    expect(body(over).error).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { metric: 'users', limit: 3, current: 3 } });
-    const usage = body<{ metrics: { users: { current: number; limit: number } } }>(await call('GET', `/api/v1/tenants/${small.tenant.id}/usage`, small.headers)).data;
+    const over = await call('POST', '/api/v1/users/invitations', { headers: small.headers, body: { email: `x-${randomUUID()}@example.test`, role: 'staff' } });
+    expect(over.status).toBe(402);
+    expect(over.body.error).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { metric: 'users', limit: 3, current: 3 } });
+    const usage = (await call<{ metrics: { users: { current: number; limit: number } } }>('GET', `/api/v1/tenants/${small.tenant.id}/usage`, { headers: small.headers })).body.data;
     expect(usage.metrics.users).toEqual({ current: 3, limit: 3 });
 
-    const upgrade = await call('POST', `/api/v1/tenants/${small.tenant.id}/upgrade`, small.headers, { plan_id: 'professional' });
-    expect(upgrade.statusCode, upgrade.body).toBe(200);
-    expect(body<{ limits: { users: number } }>(upgrade).data.limits.users).toBe(10);
-    expect((await call('POST', '/api/v1/users/invitations', small.headers, { email: `y-${randomUUID()}@example.test`, role: 'staff' })).statusCode).toBe(201);
+    const upgrade = await call<{ limits: { users: number } }>('POST', `/api/v1/tenants/${small.tenant.id}/upgrade`, { headers: small.headers, body: { plan_id: 'professional' } });
+    expect(upgrade.status, upgrade.text).toBe(200);
+    expect(upgrade.body.data.limits.users).toBe(10);
+    expect((await call('POST', '/api/v1/users/invitations', { headers: small.headers, body: { email: `y-${randomUUID()}@example.test`, role: 'staff' } })).status).toBe(201);
   });
 
   test('downgrade refused (409) while usage exceeds the lower plan', async () => {
     const big = await signupTenant(t, { plan_id: 'professional' });
     for (let index = 0; index < 3; index += 1) await createUserWithRole(t, big, 'staff');
-    const downgrade = await call('POST', `/api/v1/tenants/${big.tenant.id}/upgrade`, big.headers, { plan_id: 'starter' });
-    expect(downgrade.statusCode).toBe(409);
-    expect(JSON.stringify(body(downgrade).error?.details)).toContain('"metric":"users"');
+    const downgrade = await call('POST', `/api/v1/tenants/${big.tenant.id}/upgrade`, { headers: big.headers, body: { plan_id: 'starter' } });
+    expect(downgrade.status).toBe(409);
+    expect(JSON.stringify(downgrade.body.error?.details)).toContain('"metric":"users"');
   });
 
   test('monthly bookings: consumePlanQuota stops at the limit with 402 details, upgrade lifts it', async () => {
@@ -261,7 +260,7 @@ describe('plans and limits', () => {
     const error = await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month')).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'PLAN_LIMIT_REACHED', details: { metric: 'bookings_per_month', limit: 200, current: 200 } });
     await expect(withTenant(t.db.db, tenantId, (trx) => assertWithinPlanLimit(trx, tenantId, 'bookings_per_month'))).rejects.toMatchObject({ status: 402 });
-    await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, small.headers, { plan_id: 'professional' });
+    await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, { headers: small.headers, body: { plan_id: 'professional' } });
     expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(201);
   });
 
@@ -273,10 +272,10 @@ describe('plans and limits', () => {
     // 40 units over 31 random shards: all on one shard has odds of 31^-39.
     expect(shards.rows.length).toBeGreaterThan(1);
     expect(shards.rows.some((row) => row.shard === 0)).toBe(false);
-    const usage = await call('GET', `/api/v1/tenants/${tenantId}/usage`, large.headers);
-    expect(body<{ metrics: { bookings_per_month: { current: number } } }>(usage).data.metrics.bookings_per_month.current).toBe(40);
+    const usage = await call<{ metrics: { bookings_per_month: { current: number } } }>('GET', `/api/v1/tenants/${tenantId}/usage`, { headers: large.headers });
+    expect(usage.body.data.metrics.bookings_per_month.current).toBe(40);
 
-    expect((await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, large.headers, { plan_id: 'starter' })).statusCode).toBe(200);
+    expect((await call('POST', `/api/v1/tenants/${tenantId}/upgrade`, { headers: large.headers, body: { plan_id: 'starter' } })).status).toBe(200);
     await withTenant(t.db.db, tenantId, (trx) => sql`insert into tenant_usage (tenant_id, metric, period_start, shard, value) values (${tenantId}, 'bookings_per_month', date_trunc('month', now() at time zone 'UTC')::date, 0, 159)`.execute(trx));
     expect(await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month'))).toBe(200);
     const refused = await withTenant(t.db.db, tenantId, (trx) => consumePlanQuota(trx, tenantId, 'bookings_per_month')).catch((caught: unknown) => caught);
@@ -290,7 +289,7 @@ describe('plans and limits', () => {
     expect(terms.monthlyBookingLimit).toBeNull();
     await withTenant(t.db.db, large.tenant.id, (trx) => consumeBookingQuota(trx, large.tenant.id, terms, 3));
     const usageOf = async (tenantId: string, headers: { authorization: string }) =>
-      body<{ metrics: { bookings_per_month: { current: number } } }>(await call('GET', `/api/v1/tenants/${tenantId}/usage`, headers)).data.metrics.bookings_per_month.current;
+      (await call<{ metrics: { bookings_per_month: { current: number } } }>('GET', `/api/v1/tenants/${tenantId}/usage`, { headers })).body.data.metrics.bookings_per_month.current;
     expect(await usageOf(large.tenant.id, large.headers)).toBe(3);
 
     const small = await signupTenant(t, { plan_id: 'starter' });
@@ -336,22 +335,22 @@ describe('platform administration', () => {
   test('suspend: public booking check refuses, staff still read, writes answer TENANT_SUSPENDED; reactivate', async () => {
     const admin = await createPlatformAdminSession(t);
     const victim = await signupTenant(t);
-    const list = await call('GET', `/api/v1/platform/tenants?search=${victim.tenant.slug}`, admin.headers);
-    expect(body<Array<{ id: string }>>(list).data.map((tenant) => tenant.id)).toEqual([victim.tenant.id]);
-    const suspend = await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/suspend`, admin.headers, { reason: 'unpaid invoices' });
-    expect(suspend.statusCode, suspend.body).toBe(200);
+    const list = await call<Array<{ id: string }>>('GET', `/api/v1/platform/tenants?search=${victim.tenant.slug}`, { headers: admin.headers });
+    expect(list.body.data.map((tenant) => tenant.id)).toEqual([victim.tenant.id]);
+    const suspend = await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/suspend`, { headers: admin.headers, body: { reason: 'unpaid invoices' } });
+    expect(suspend.status, suspend.text).toBe(200);
 
     const { assertPublicBookingOpen } = await import('../../src/modules/tenancy/index.ts');
     await expect(withTenant(t.db.db, victim.tenant.id, (trx) => assertPublicBookingOpen(trx, victim.tenant.id))).rejects.toMatchObject({ code: 'TENANT_SUSPENDED' });
     const relogin = await login(t, { email: victim.email, password: victim.password });
     expect(relogin.status).toBe(200);
     const headers = bearer((relogin.envelope.data as { access_token: string }).access_token);
-    expect((await call('GET', '/api/v1/users', headers)).statusCode).toBe(200);
-    const write = await call('PATCH', `/api/v1/businesses/${victim.business.id}`, headers, { name: 'x' });
-    expect(write.statusCode).toBe(403);
-    expect(body(write).error?.code).toBe('TENANT_SUSPENDED');
+    expect((await call('GET', '/api/v1/users', { headers })).status).toBe(200);
+    const write = await call('PATCH', `/api/v1/businesses/${victim.business.id}`, { headers, body: { name: 'x' } });
+    expect(write.status).toBe(403);
+    expect(write.body.error?.code).toBe('TENANT_SUSPENDED');
 
-    await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/reactivate`, admin.headers);
+    await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/reactivate`, { headers: admin.headers });
     await withTenant(t.db.db, victim.tenant.id, (trx) => assertPublicBookingOpen(trx, victim.tenant.id));
   });
 
@@ -359,34 +358,34 @@ describe('platform administration', () => {
     const admin = await createPlatformAdminSession(t);
     const { assertPublicBookingOpen } = await import('../../src/modules/tenancy/index.ts');
     const target = await signupTenant(t);
-    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: true, tenant_id: target.tenant.id, message: 'Upgrading' });
+    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: true, tenant_id: target.tenant.id, message: 'Upgrading' } });
     await expect(withTenant(t.db.db, target.tenant.id, (trx) => assertPublicBookingOpen(trx, target.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE', status: 503 });
-    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: false, tenant_id: target.tenant.id });
-    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: true });
+    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: false, tenant_id: target.tenant.id } });
+    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: true } });
     await expect(withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE' });
-    await call('PUT', '/api/v1/platform/maintenance', admin.headers, { enabled: false });
+    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: false } });
     await withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id));
   });
 
   test('impersonation: reason required, read-only by default, carries impersonated_by, audited', async () => {
     const admin = await createPlatformAdminSession(t);
-    const noReason = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id });
-    expect(noReason.statusCode).toBe(400);
-    const tooLong = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id, reason: 'customer support ticket 42', duration_minutes: 90 });
-    expect(tooLong.statusCode).toBe(400);
-    const started = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id, reason: 'customer support ticket 42' });
-    expect(started.statusCode, started.body).toBe(201);
-    const session = body<{ access_token: string; read_only: boolean }>(started).data;
+    const noReason = await call('POST', '/api/v1/platform/impersonations', { headers: admin.headers, body: { tenant_id: owner.tenant.id } });
+    expect(noReason.status).toBe(400);
+    const tooLong = await call('POST', '/api/v1/platform/impersonations', { headers: admin.headers, body: { tenant_id: owner.tenant.id, reason: 'customer support ticket 42', duration_minutes: 90 } });
+    expect(tooLong.status).toBe(400);
+    const started = await call<{ access_token: string; read_only: boolean }>('POST', '/api/v1/platform/impersonations', { headers: admin.headers, body: { tenant_id: owner.tenant.id, reason: 'customer support ticket 42' } });
+    expect(started.status, started.text).toBe(201);
+    const session = started.body.data;
     expect(session.read_only).toBe(true);
     const claims = JSON.parse(Buffer.from(String(session.access_token.split('.')[1]), 'base64url').toString()) as Record<string, unknown>;
     expect(claims).toMatchObject({ impersonated_by: admin.userId, read_only: true, tenant_id: owner.tenant.id });
     const headers = bearer(session.access_token);
-    expect((await call('GET', '/api/v1/users', headers)).statusCode).toBe(200);
-    expect((await call('PATCH', `/api/v1/businesses/${owner.business.id}`, headers, { name: 'changed' })).statusCode).toBe(403);
-    expect((await call('POST', '/api/v1/api-keys', headers, { name: 'k' })).statusCode).toBe(403);
-    const logs = body<Array<{ action: string; metadata: { reason?: string } }>>(await call('GET', '/api/v1/audit-logs?action=platform.impersonation_started', owner.headers)).data;
+    expect((await call('GET', '/api/v1/users', { headers })).status).toBe(200);
+    expect((await call('PATCH', `/api/v1/businesses/${owner.business.id}`, { headers, body: { name: 'changed' } })).status).toBe(403);
+    expect((await call('POST', '/api/v1/api-keys', { headers, body: { name: 'k' } })).status).toBe(403);
+    const logs = (await call<Array<{ action: string; metadata: { reason?: string } }>>('GET', '/api/v1/audit-logs?action=platform.impersonation_started', { headers: owner.headers })).body.data;
     expect(logs[0]?.metadata.reason).toBe('customer support ticket 42');
-    expect((await call('GET', '/api/v1/platform/tenants', owner.headers)).statusCode).toBe(403);
+    expect((await call('GET', '/api/v1/platform/tenants', { headers: owner.headers })).status).toBe(403);
   });
 });
 
@@ -394,44 +393,42 @@ describe('business settings', () => {
   test('PATCH validates every key the product reads with the one schema; other keys are kept', async () => {
     const url = `/api/v1/businesses/${owner.business.id}`;
     for (const settings of [{ payment_hold_minutes: 5000 }, { waitlist_offer_minutes: '30' }, { accent_color: 'url(x)' }, { guest_verification: 'sms' }]) {
-      const refused = await call('PATCH', url, owner.headers, { settings });
-      expect(refused.statusCode, JSON.stringify(settings)).toBe(400);
-      expect(body(refused).error?.code).toBe('VALIDATION_ERROR');
+      const refused = await call('PATCH', url, { headers: owner.headers, body: { settings } });
+      expect(refused.status, JSON.stringify(settings)).toBe(400);
+      expect(refused.body.error?.code).toBe('VALIDATION_ERROR');
     }
-    const saved = await call('PATCH', url, owner.headers, { settings: { payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' } });
-    expect(saved.statusCode, saved.body).toBe(200);
-    expect(body<{ settings: Record<string, unknown> }>(saved).data.settings).toMatchObject({ payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' });
+    const saved = await call<{ settings: Record<string, unknown> }>('PATCH', url, { headers: owner.headers, body: { settings: { payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' } } });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.data.settings).toMatchObject({ payment_hold_minutes: 20, accent_color: '#1a73e8', own_key: 'kept' });
   });
 });
 
 describe('audit log', () => {
   test('records API writes with actor, entity, request id and redacted secrets; filters and paginates', async () => {
-    const patch = await t.server.inject({
-      method: 'PATCH',
-      url: `/api/v1/businesses/${owner.business.id}`,
+    const patch = await call('PATCH', `/api/v1/businesses/${owner.business.id}`, {
       headers: { ...owner.headers, 'x-request-id': 'req-audit-1', 'user-agent': 'vitest' },
-      payload: { settings: { guest_verification: 'otp' } },
+      body: { settings: { guest_verification: 'otp' } },
     });
-    expect(patch.statusCode, patch.body).toBe(200);
-    const logs = await call('GET', `/api/v1/audit-logs?entity_type=business&entity_id=${owner.business.id}`, owner.headers);
-    const entry = body<Array<Record<string, unknown>>>(logs).data[0];
+    expect(patch.status, patch.text).toBe(200);
+    const logs = await call<Array<Record<string, unknown>>>('GET', `/api/v1/audit-logs?entity_type=business&entity_id=${owner.business.id}`, { headers: owner.headers });
+    const entry = logs.body.data[0];
     expect(entry).toMatchObject({ request_id: 'req-audit-1', user_agent: 'vitest', entity_id: owner.business.id, actor: { id: owner.userId } });
     expect(JSON.stringify(entry)).toContain('"guest_verification":"otp"');
 
-    await call('POST', '/api/v1/auth/password', owner.headers, { current_password: 'wrong-password-x', new_password: 'x' });
+    await call('POST', '/api/v1/auth/password', { headers: owner.headers, body: { current_password: 'wrong-password-x', new_password: 'x' } });
     const failures = await login(t, { email: owner.email, password: 'definitely-wrong-1' });
     expect(failures.status).toBe(401);
-    const security = body<Array<{ action: string }>>(await call('GET', '/api/v1/audit-logs?action=auth.login_failed', owner.headers)).data;
+    const security = (await call<Array<{ action: string }>>('GET', '/api/v1/audit-logs?action=auth.login_failed', { headers: owner.headers })).body.data;
     expect(security.length).toBeGreaterThan(0);
     const all = await sql<{ text: string }>`select coalesce(old_values::text, '') || coalesce(new_values::text, '') || metadata::text as text from audit_logs`.execute(t.db.db);
     expect(all.rows.some((row) => row.text.includes(owner.password))).toBe(false);
 
-    const page1 = await call('GET', '/api/v1/audit-logs?limit=2', owner.headers);
-    const meta = JSON.parse(page1.body) as { metadata: { pagination: { cursor: string; has_more: boolean } }; data: Array<{ id: string }> };
+    const page1 = await call('GET', '/api/v1/audit-logs?limit=2', { headers: owner.headers });
+    const meta = JSON.parse(page1.text) as { metadata: { pagination: { cursor: string; has_more: boolean } }; data: Array<{ id: string }> };
     expect(meta.metadata.pagination.has_more).toBe(true);
-    const page2 = body<Array<{ id: string }>>(await call('GET', `/api/v1/audit-logs?limit=2&cursor=${meta.metadata.pagination.cursor}`, owner.headers)).data;
+    const page2 = (await call<Array<{ id: string }>>('GET', `/api/v1/audit-logs?limit=2&cursor=${meta.metadata.pagination.cursor}`, { headers: owner.headers })).body.data;
     expect(page2.map((row) => row.id)).not.toContain(meta.data[0]?.id);
-    const otherLogs = body<Array<Record<string, unknown>>>(await call('GET', '/api/v1/audit-logs', other.headers)).data;
+    const otherLogs = (await call<Array<Record<string, unknown>>>('GET', '/api/v1/audit-logs', { headers: other.headers })).body.data;
     expect(JSON.stringify(otherLogs)).not.toContain(owner.business.id);
   });
 

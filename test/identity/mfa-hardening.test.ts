@@ -7,6 +7,7 @@ import { acceptTimeStep } from '../../src/modules/identity/mfa.repository.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { onPostgres } from '../support/database.ts';
 import { body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { waitFor } from '../support/wait.ts';
 
 // Explicit keys (not the embedded keys file), so a test can start the app again under a rotated ring.
 const oldKey = `k1:${randomBytes(32).toString('base64')}`;
@@ -122,13 +123,14 @@ describe('TOTP replay', () => {
       expect(await acceptTimeStep(first, owner.userId, step)).toBe(true);
       second = t.db.db.transaction().execute((trx) => acceptTimeStep(trx, owner.userId, step));
       // Commit only once the second transaction is blocked on the row this one updated.
-      for (let polls = 0; ; polls += 1) {
-        const waiting = await sql<{ n: number }>`
-          select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db.db);
-        if ((waiting.rows[0]?.n ?? 0) > 0) break;
-        if (polls > 500) throw new Error('the second transaction never waited on the row lock');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor(
+        async () => {
+          const waiting = await sql<{ n: number }>`
+            select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db.db);
+          return (waiting.rows[0]?.n ?? 0) > 0;
+        },
+        { timeoutMs: 5_000, intervalMs: 10, message: 'the second transaction to wait on the row lock' },
+      );
     });
     expect(await second).toBe(false);
     expect((await credentialsRow(owner.userId)).row.mfa_last_step).toBe(step);

@@ -10,7 +10,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from '../booking/harness.ts';
-import { asPlatform, body, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { asPlatform, createUserWithRole, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient } from '../support/http.ts';
+import { waitFor } from '../support/wait.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,19 +43,17 @@ interface BookingView {
 }
 
 let t: TestApp;
+const call = httpClient(() => t.server);
 let owner: TenantOwner;
 let worker: Worker;
 let serviceId: string;
 let resourceId: string;
 
-async function post(url: string, payload: Json, headers: Record<string, string> = owner.headers) {
-  return t.server.inject({ method: 'POST', url, headers, payload });
-}
 
 async function create(url: string, payload: Json, who: TenantOwner = owner): Promise<string> {
-  const response = await post(url, payload, who.headers);
-  if (response.statusCode !== 201) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
-  return body<{ id: string }>(response).data.id;
+  const response = await call<{ id: string }>('POST', url, { body: payload, headers: who.headers });
+  if (response.status !== 201) throw new Error(`${url} → ${response.status} ${response.text}`);
+  return response.body.data.id;
 }
 
 /** A location, one staff resource working every day 09:00–18:00 and a 60-minute service with `service` fields. */
@@ -70,21 +70,20 @@ const guest = () => ({ first_name: 'John', last_name: 'Doe', email: `john.doe${g
 
 /** Public booking as a guest (X-Tenant), the way the booking widget calls it. */
 async function book(start: string, extra: Json = {}, who: TenantOwner = owner, ids = { serviceId, resourceId }) {
-  const response = await post(
-    '/api/v1/bookings',
-    { service_id: ids.serviceId, resource_id: ids.resourceId, start_time: start, customer: guest(), notes: 'Test booking', ...extra },
-    { 'x-tenant': who.tenant.slug },
-  );
-  return { status: response.statusCode, envelope: body<BookingView>(response) };
+  const response = await call<BookingView>('POST', '/api/v1/bookings', {
+    tenant: who.tenant.slug,
+    body: { service_id: ids.serviceId, resource_id: ids.resourceId, start_time: start, customer: guest(), notes: 'Test booking', ...extra },
+  });
+  return { status: response.status, envelope: response.body };
 }
 
 /** The guest's proof that the booking is theirs: the token of its manage link. */
 const tokenOf = (booking: BookingView): string => booking.manage_url?.split('/').at(-1) ?? '';
 
 async function getBooking(id: string): Promise<BookingView> {
-  const response = await t.server.inject({ method: 'GET', url: `/api/v1/bookings/${id}`, headers: owner.headers });
-  expect(response.statusCode).toBe(200);
-  return body<BookingView>(response).data;
+  const response = await call('GET', `/api/v1/bookings/${id}`, { headers: owner.headers });
+  expect(response.status).toBe(200);
+  return response.body.data;
 }
 
 /**
@@ -93,13 +92,12 @@ async function getBooking(id: string): Promise<BookingView> {
  * in the outbox, and the fan-out confirms the booking.
  */
 async function workUntil(id: string, status: string): Promise<BookingView> {
-  for (let round = 0; round < 50; round += 1) {
+  const reached = async () => {
     await worker.drain();
     const current = await getBooking(id);
-    if (current.status === status) return current;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return getBooking(id);
+    return current.status === status ? current : undefined;
+  };
+  return waitFor(reached).catch(() => getBooking(id));
 }
 
 const eventsOf = (aggregateId: string, type: string) =>
@@ -157,9 +155,9 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     expect(booking.payment?.intent_id).toMatch(/^pi_sbx_/);
     expect(booking.payment?.client_secret).toEqual(expect.any(String));
 
-    const paid = await post('/api/v1/payments/intent', { booking_id: booking.id, payment_method_id: 'pm_card_visa', manage_token: tokenOf(booking) }, { 'x-tenant': owner.tenant.slug });
-    expect(paid.statusCode).toBe(200);
-    expect(body<{ intent_id: string; status: string }>(paid).data).toMatchObject({ intent_id: booking.payment?.intent_id, status: 'succeeded' });
+    const paid = await call<{ intent_id: string; status: string }>('POST', '/api/v1/payments/intent', { body: { booking_id: booking.id, payment_method_id: 'pm_card_visa', manage_token: tokenOf(booking) }, tenant: owner.tenant.slug });
+    expect(paid.status).toBe(200);
+    expect(paid.body.data).toMatchObject({ intent_id: booking.payment?.intent_id, status: 'succeeded' });
 
     const confirmed = await workUntil(booking.id, 'confirmed');
     expect(confirmed.status).toBe('confirmed');
@@ -179,21 +177,16 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     });
     const url = booking.payment?.next_action?.redirect.url ?? '';
     // POST /payments/intent describes the same step in the same shape (one function, one schema).
-    const intent = await post('/api/v1/payments/intent', { booking_id: booking.id, manage_token: tokenOf(booking) }, { 'x-tenant': owner.tenant.slug });
-    expect(intent.statusCode).toBe(200);
-    expect(body<{ next_action: unknown }>(intent).data.next_action).toEqual(booking.payment?.next_action);
+    const intent = await call<{ next_action: unknown }>('POST', '/api/v1/payments/intent', { body: { booking_id: booking.id, manage_token: tokenOf(booking) }, tenant: owner.tenant.slug });
+    expect(intent.status).toBe(200);
+    expect(intent.body.data.next_action).toEqual(booking.payment?.next_action);
 
     const path = new URL(url).pathname;
-    const page = await t.server.inject({ method: 'GET', url: path });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('15.00');
-    const decision = await t.server.inject({
-      method: 'POST',
-      url: path,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'decision=approve',
-    });
-    expect(decision.statusCode).toBe(200);
+    const page = await call('GET', path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('15.00');
+    const decision = await call('POST', path, { form: { decision: 'approve' } });
+    expect(decision.status).toBe(200);
     expect((await getBooking(booking.id)).status).toBe('pending_payment');
 
     const confirmed = await workUntil(booking.id, 'confirmed');
@@ -205,14 +198,9 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     const created = await book(madridSlot(12, '09:00'), { payment_method_id: 'pm_card_visa' });
     expect(created.envelope.data.status).toBe('confirmed');
     const id = created.envelope.data.id;
-    const cancelled = await t.server.inject({
-      method: 'PATCH',
-      url: `/api/v1/bookings/${id}`,
-      headers: owner.headers,
-      payload: { action: 'cancel', cancellation_reason: 'ill' },
-    });
-    expect(cancelled.statusCode).toBe(200);
-    const data = body<BookingView>(cancelled).data;
+    const cancelled = await call('PATCH', `/api/v1/bookings/${id}`, { headers: owner.headers, body: { action: 'cancel', cancellation_reason: 'ill' } });
+    expect(cancelled.status).toBe(200);
+    const data = cancelled.body.data;
     expect(data.status).toBe('cancelled');
     expect(data.refund).toMatchObject({ amount: 1500, currency: 'EUR' });
 
@@ -228,9 +216,9 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
   /** Moves a booking's time to `hours` from now, so the policy's notice is exact (the tiers depend on it). */
   /** A guest booking made at the desk (the public per-address limit is the guest tests' concern, not this one's). */
   const bookAtDesk = async (start: string) => {
-    const response = await post('/api/v1/bookings', { service_id: serviceId, resource_id: resourceId, start_time: start, customer: guest(), payment_method_id: 'pm_card_visa' });
-    expect(response.statusCode, response.body).toBe(201);
-    return { envelope: body<BookingView>(response) };
+    const response = await call<BookingView>('POST', '/api/v1/bookings', { body: { service_id: serviceId, resource_id: resourceId, start_time: start, customer: guest(), payment_method_id: 'pm_card_visa' }, headers: owner.headers });
+    expect(response.status, response.text).toBe(201);
+    return { envelope: response.body };
   };
   const startIn = (id: string, hours: number) =>
     asPlatform(t, (trx) =>
@@ -242,21 +230,21 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
     const id = created.envelope.data.id;
     // 30 h ahead: a customer with an account would get 50 %, a guest could no longer cancel (default guest window 48 h).
     await startIn(id, 30);
-    const byGuest = await t.server.inject({ method: 'PATCH', url: `/api/v1/manage/${tokenOf(created.envelope.data)}`, payload: { action: 'cancel' } });
-    expect(byGuest.statusCode).toBe(422);
-    expect(body(byGuest).error).toMatchObject({ code: 'POLICY_VIOLATION' });
-    const cancelled = await t.server.inject({ method: 'PATCH', url: `/api/v1/bookings/${id}`, headers: owner.headers, payload: { action: 'cancel', cancellation_reason: 'Stylist ill' } });
-    expect(cancelled.statusCode).toBe(200);
-    expect(body<BookingView>(cancelled).data.refund).toMatchObject({ amount: 1500, currency: 'EUR' });
+    const byGuest = await call('PATCH', `/api/v1/manage/${tokenOf(created.envelope.data)}`, { body: { action: 'cancel' } });
+    expect(byGuest.status).toBe(422);
+    expect(byGuest.body.error).toMatchObject({ code: 'POLICY_VIOLATION' });
+    const cancelled = await call('PATCH', `/api/v1/bookings/${id}`, { headers: owner.headers, body: { action: 'cancel', cancellation_reason: 'Stylist ill' } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.data.refund).toMatchObject({ amount: 1500, currency: 'EUR' });
   });
 
   it('holds a guest to the stricter default terms when the service sets none: 60 h ahead refunds half, not all', async () => {
     const created = await bookAtDesk(madridSlot(13, '11:00'));
     await startIn(created.envelope.data.id, 60);
     // The policy gives 100 % from 48 h; a guest needs twice the notice for it (96 h) and gets the 50 % tier (from 48 h).
-    const cancelled = await t.server.inject({ method: 'PATCH', url: `/api/v1/manage/${tokenOf(created.envelope.data)}`, payload: { action: 'cancel' } });
-    expect(cancelled.statusCode, cancelled.body).toBe(200);
-    expect(body<BookingView>(cancelled).data.refund).toMatchObject({ amount: 750, currency: 'EUR' });
+    const cancelled = await call('PATCH', `/api/v1/manage/${tokenOf(created.envelope.data)}`, { body: { action: 'cancel' } });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.data.refund).toMatchObject({ amount: 750, currency: 'EUR' });
   });
 
   it('computes a zero-decimal (JPY) deposit in whole yen', async () => {
@@ -273,21 +261,21 @@ describe('booking with deposit flow (§10.2.2, sandbox, minor units)', () => {
   });
 
   it("lets only the business admin see or connect the business's payment account (real roles)", async () => {
-    const connect = (headers: Record<string, string>) => t.server.inject({ method: 'GET', url: '/api/v1/payments/connect', headers });
-    const status = await connect(owner.headers);
-    expect(status.statusCode).toBe(200);
-    expect(body<{ provider: string; required: boolean; account_id: string | null }>(status).data).toMatchObject({
+    const connect = <T = unknown>(headers: Record<string, string>) => call<T>('GET', '/api/v1/payments/connect', { headers });
+    const status = await connect<{ provider: string; required: boolean; account_id: string | null }>(owner.headers);
+    expect(status.status).toBe(200);
+    expect(status.body.data).toMatchObject({
       provider: 'sandbox',
       required: false,
       account_id: null,
     });
     for (const role of ['manager', 'receptionist', 'staff'] as const) {
       const member = await createUserWithRole(t, owner, role);
-      expect((await connect(member.headers)).statusCode, role).toBe(403);
-      expect((await post('/api/v1/payments/connect/onboarding', {}, member.headers)).statusCode, role).toBe(403);
+      expect((await connect(member.headers)).status, role).toBe(403);
+      expect((await call('POST', '/api/v1/payments/connect/onboarding', { body: {}, headers: member.headers })).status, role).toBe(403);
     }
-    const started = await post('/api/v1/payments/connect/onboarding', {}, owner.headers);
-    expect(started.statusCode).toBe(201);
-    expect(body<{ onboarding_url: string }>(started).data.onboarding_url).toMatch(/\/api\/v1\/payments\/sandbox\/onboarding\/acct_sbx_/);
+    const started = await call<{ onboarding_url: string }>('POST', '/api/v1/payments/connect/onboarding', { body: {}, headers: owner.headers });
+    expect(started.status).toBe(201);
+    expect(started.body.data.onboarding_url).toMatch(/\/api\/v1\/payments\/sandbox\/onboarding\/acct_sbx_/);
   });
 });

@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, onPostgres, type TestDatabase } from '../support/database.ts';
+import { httpClient } from '../support/http.ts';
+import { waitFor } from '../support/wait.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -61,14 +63,13 @@ class ProductProcess {
   }
 
   async ready(baseUrl: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.#child?.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
-      const ready = await fetch(`${baseUrl}/ready`).then((response) => response.ok, () => false);
-      if (ready) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`the product was not ready in ${timeoutMs} ms:\n${this.output.join('')}`);
+    await waitFor(
+      async () => {
+        if (this.#child?.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
+        return fetch(`${baseUrl}/ready`).then((response) => response.ok, () => false);
+      },
+      { timeoutMs, intervalMs: 250, message: () => `the product to be ready:\n${this.output.join('')}` },
+    );
   }
 
   /** SIGTERM, as an orchestrator stops it: in-flight work finishes and the logs are flushed. */
@@ -96,21 +97,12 @@ describe.skipIf(!hasChromium)(
     let resourceId = '';
     let nextSlotDay = 10;
 
-    async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; data: T; raw: string }> {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const raw = await response.text();
-      const parsed = raw === '' ? null : (JSON.parse(raw) as { data: T });
-      return { status: response.status, data: parsed?.data as T, raw };
-    }
+    const api = httpClient(() => baseUrl);
 
     async function create(path: string, body: unknown): Promise<string> {
-      const created = await api<{ id: string }>('POST', path, body, { authorization: `Bearer ${ownerToken}` });
-      if (created.status !== 201) throw new Error(`${path} answered ${created.status}: ${created.raw}`);
-      return created.data.id;
+      const created = await api<{ id: string }>('POST', path, { body, headers: { authorization: `Bearer ${ownerToken}` } });
+      if (created.status !== 201) throw new Error(`${path} answered ${created.status}: ${created.text}`);
+      return created.body.data.id;
     }
 
     /** A guest books a service with a 30 % deposit and no card: pending_payment, and the intent's page. */
@@ -119,34 +111,29 @@ describe.skipIf(!hasChromium)(
       const booked = await api<{ id: string; status: string; manage_url: string }>(
         'POST',
         '/api/v1/bookings',
-        {
+        { body: {
           service_id: serviceId,
           resource_id: resourceId,
           start_time: `${date}T10:00:00+00:00`,
           customer: { first_name: 'Ana', last_name: 'Pago', email: `ana-${randomUUID().slice(0, 8)}@example.test` },
-        },
-        { 'x-tenant': tenantSlug },
+        }, tenant: tenantSlug },
       );
-      expect(booked.status, booked.raw).toBe(201);
-      expect(booked.data.status).toBe('pending_payment');
-      const intent = await api<{ payment_page_url: string }>('POST', '/api/v1/payments/intent', { booking_id: booked.data.id, manage_token: booked.data.manage_url.split('/').at(-1) }, { 'x-tenant': tenantSlug });
-      expect(intent.status, intent.raw).toBe(200);
-      return { bookingId: booked.data.id, pageUrl: intent.data.payment_page_url };
+      expect(booked.status, booked.text).toBe(201);
+      expect(booked.body.data.status).toBe('pending_payment');
+      const intent = await api<{ payment_page_url: string }>('POST', '/api/v1/payments/intent', { tenant: tenantSlug, body: { booking_id: booked.body.data.id, manage_token: booked.body.data.manage_url.split('/').at(-1) } });
+      expect(intent.status, intent.text).toBe(200);
+      return { bookingId: booked.body.data.id, pageUrl: intent.body.data.payment_page_url };
     }
 
     async function bookingStatus(bookingId: string): Promise<string> {
-      const booking = await api<{ status: string }>('GET', `/api/v1/bookings/${bookingId}`, undefined, { authorization: `Bearer ${ownerToken}` });
-      return booking.data.status;
+      const booking = await api<{ status: string }>('GET', `/api/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${ownerToken}` } });
+      return booking.body.data.status;
     }
 
     /** The worker confirms the booking from the payment's event; polls the API until it has (or time runs out). */
     async function statusEventually(bookingId: string, wanted: string, timeoutMs = 20_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      let status = await bookingStatus(bookingId);
-      while (status !== wanted && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        status = await bookingStatus(bookingId);
-      }
+      let status = '';
+      await waitFor(async () => (status = await bookingStatus(bookingId)) === wanted, { timeoutMs, intervalMs: 200 }).catch(() => undefined);
       return status;
     }
 
@@ -182,7 +169,7 @@ describe.skipIf(!hasChromium)(
       await product.ready(baseUrl, 120_000);
 
       const slug = `pay-${randomUUID().slice(0, 8)}`;
-      const signup = await api<{ access_token: string; tenant: { slug: string } }>('POST', '/api/v1/auth/signup', {
+      const signup = await api<{ access_token: string; tenant: { slug: string } }>('POST', '/api/v1/auth/signup', { body: {
         tenant_name: 'Browser Salon',
         tenant_slug: slug,
         email: `owner-${slug}@example.test`,
@@ -190,10 +177,10 @@ describe.skipIf(!hasChromium)(
         plan_id: 'business',
         timezone: 'UTC',
         currency: 'EUR',
-      });
-      expect(signup.status, signup.raw).toBe(201);
-      ownerToken = signup.data.access_token;
-      tenantSlug = signup.data.tenant.slug;
+      } });
+      expect(signup.status, signup.text).toBe(201);
+      ownerToken = signup.body.data.access_token;
+      tenantSlug = signup.body.data.tenant.slug;
       const locationId = await create('/api/v1/locations', { name: 'Centro', timezone: 'UTC', address: { line1: 'Calle Mayor 1', city: 'Madrid', country: 'ES' } });
       resourceId = await create('/api/v1/resources', { location_id: locationId, name: 'Marta', type: 'staff' });
       await create('/api/v1/schedules', { resource_id: resourceId, name: 'Always', start_date: '2020-01-01', time_slots: [{ start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5, 6, 7] }] });

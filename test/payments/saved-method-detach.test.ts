@@ -15,7 +15,8 @@ import { maskRecipient } from '../../src/modules/notifications/message-content.t
 import { PaymentDeclinedError } from '../../src/modules/payments/payment-provider.ts';
 import type { SandboxProvider } from '../../src/modules/payments/sandbox-provider.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { bearer, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient, request } from '../support/http.ts';
 import { FakeStripe } from './fake-stripe.ts';
 import { adminToken, makeTenant, startPayments, type PaymentsHarness, type PaymentsTenant } from './harness.ts';
 
@@ -28,23 +29,20 @@ describe('with Stripe', () => {
   let customer: { id: string; headers: Headers };
   let addressCounter = 0;
 
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Headers, payload?: Record<string, unknown>) =>
-    t.server.inject({ method, url, headers, remoteAddress: `198.51.100.${(addressCounter++ % 250) + 1}`, ...(payload ? { payload } : {}) });
+  const call = httpClient(() => t.server, { remoteAddress: () => `198.51.100.${(addressCounter++ % 250) + 1}` });
 
   /** A customer account signed in with the code the outbox captured. */
   async function signIn(email: string): Promise<{ id: string; headers: Headers }> {
     const page = { 'x-tenant': owner.tenant.slug };
-    expect((await call('POST', '/api/v1/customer-auth/code', page, { email })).statusCode).toBe(202);
+    expect((await call('POST', '/api/v1/customer-auth/code', { headers: page, body: { email } })).status).toBe(202);
     await t.app.createWorker(pino({ level: 'silent' })).drain();
-    const messages = body<Array<{ event_type: string; recipient: string | null; body: string }>>(
-      await call('GET', '/api/v1/notifications?channel=email&limit=100', owner.headers),
-    ).data;
+    const messages = (await call<Array<{ event_type: string; recipient: string | null; body: string }>>('GET', '/api/v1/notifications?channel=email&limit=100', { headers: owner.headers })).body.data;
     const message = messages.find((item) => item.event_type === 'verification.code' && item.recipient === maskRecipient(email));
     const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1];
     if (code === undefined) throw new Error(`no code captured for ${email}`);
-    const verified = await call('POST', '/api/v1/customer-auth/verify', page, { email, code, first_name: 'Nuria' });
-    expect(verified.statusCode, verified.body).toBe(200);
-    const session = body<{ access_token: string; customer: { id: string } }>(verified).data;
+    const verified = await call<{ access_token: string; customer: { id: string } }>('POST', '/api/v1/customer-auth/verify', { headers: page, body: { email, code, first_name: 'Nuria' } });
+    expect(verified.status, verified.text).toBe(200);
+    const session = verified.body.data;
     return { id: session.customer.id, headers: bearer(session.access_token) };
   }
 
@@ -52,17 +50,17 @@ describe('with Stripe', () => {
   async function saveCard(): Promise<{ id: string; token: string }> {
     const token = `pm_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
     // The customer saves their own card (only they or the business may attach one to them).
-    const saved = await call('POST', '/api/v1/payment-methods', customer.headers, {
+    const saved = await call<{ id: string }>('POST', '/api/v1/payment-methods', { headers: customer.headers, body: {
       type: 'card',
       provider_payment_method_id: token,
       customer_id: customer.id,
-    });
-    expect(saved.statusCode, saved.body).toBe(201);
+    } });
+    expect(saved.status, saved.text).toBe(201);
     expect(fake.paymentMethods.get(token)?.customer).toMatch(/^cus_/);
-    return { id: body<{ id: string }>(saved).data.id, token };
+    return { id: saved.body.data.id, token };
   }
 
-  const listed = async () => body<Array<{ id: string }>>(await call('GET', '/api/v1/me/payment-methods', customer.headers)).data.map((item) => item.id);
+  const listed = async () => (await call<Array<{ id: string }>>('GET', '/api/v1/me/payment-methods', { headers: customer.headers })).body.data.map((item) => item.id);
   const detachPath = (token: string) => new RegExp(`^/v1/payment_methods/${token}/detach$`);
 
   beforeAll(async () => {
@@ -87,13 +85,13 @@ describe('with Stripe', () => {
     const card = await saveCard();
     expect(await listed()).toEqual([card.id]);
 
-    const removed = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, customer.headers);
-    expect(removed.statusCode, removed.body).toBe(204);
+    const removed = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, { headers: customer.headers });
+    expect(removed.status, removed.text).toBe(204);
     expect(fake.count('POST', detachPath(card.token))).toBe(1);
     expect(fake.paymentMethods.get(card.token)).toMatchObject({ customer: null, detached: true });
     expect(await listed()).toEqual([]);
     // Gone on our side too: a second removal is 404 and does not call Stripe again.
-    expect((await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, customer.headers)).statusCode).toBe(404);
+    expect((await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, { headers: customer.headers })).status).toBe(404);
     expect(fake.count('POST', detachPath(card.token))).toBe(1);
   });
 
@@ -101,9 +99,9 @@ describe('with Stripe', () => {
     const card = await saveCard();
     fake.outage(detachPath(card.token));
     try {
-      const refused = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, customer.headers);
-      expect(refused.statusCode, refused.body).toBe(503);
-      expect(body(refused).error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { provider: 'stripe', reason: 'provider_unavailable' } });
+      const refused = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, { headers: customer.headers });
+      expect(refused.status, refused.text).toBe(503);
+      expect(refused.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { provider: 'stripe', reason: 'provider_unavailable' } });
       expect(refused.headers['retry-after']).toBe('30');
     } finally {
       fake.outage(null);
@@ -111,8 +109,8 @@ describe('with Stripe', () => {
     expect(await listed()).toContain(card.id);
     expect(fake.paymentMethods.get(card.token)).toMatchObject({ detached: false });
 
-    const retried = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, customer.headers);
-    expect(retried.statusCode, retried.body).toBe(204);
+    const retried = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, { headers: customer.headers });
+    expect(retried.status, retried.text).toBe(204);
     expect(fake.paymentMethods.get(card.token)).toMatchObject({ detached: true });
     expect(await listed()).not.toContain(card.id);
   });
@@ -121,8 +119,8 @@ describe('with Stripe', () => {
     const card = await saveCard();
     fake.detachElsewhere(card.token);
 
-    const removed = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, customer.headers);
-    expect(removed.statusCode, removed.body).toBe(204);
+    const removed = await call('DELETE', `/api/v1/me/payment-methods/${card.id}`, { headers: customer.headers });
+    expect(removed.status, removed.text).toBe(204);
     // Stripe refused the second detach; the method itself showed it is attached to no one.
     expect(fake.count('POST', detachPath(card.token))).toBe(1);
     expect(fake.count('GET', new RegExp(`^/v1/payment_methods/${card.token}$`))).toBe(1);
@@ -137,9 +135,9 @@ describe('with Stripe', () => {
 
     fake.outage(detachPath(card.token));
     try {
-      const refused = await call('DELETE', `/api/v1/customers/${customer.id}`, owner.headers);
-      expect(refused.statusCode, refused.body).toBe(503);
-      expect(body(refused).error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { provider: 'stripe', reason: 'provider_unavailable' } });
+      const refused = await call('DELETE', `/api/v1/customers/${customer.id}`, { headers: owner.headers });
+      expect(refused.status, refused.text).toBe(503);
+      expect(refused.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { provider: 'stripe', reason: 'provider_unavailable' } });
     } finally {
       fake.outage(null);
     }
@@ -147,8 +145,8 @@ describe('with Stripe', () => {
     expect(await listed()).toContain(card.id);
     expect(fake.deletedCustomers.has(stripeCustomer)).toBe(false);
 
-    const erased = await call('DELETE', `/api/v1/customers/${customer.id}`, owner.headers);
-    expect(erased.statusCode, erased.body).toBe(200);
+    const erased = await call('DELETE', `/api/v1/customers/${customer.id}`, { headers: owner.headers });
+    expect(erased.status, erased.text).toBe(200);
     expect(fake.paymentMethods.get(card.token)).toMatchObject({ customer: null, detached: true });
     expect(fake.count('DELETE', deletePath)).toBe(1);
     expect(fake.deletedCustomers.has(stripeCustomer)).toBe(true);
@@ -175,14 +173,12 @@ describe('with the sandbox', () => {
   });
 
   async function saveMethod(payload: Record<string, unknown>) {
-    const saved = await harness.server.inject({
-      method: 'POST',
-      url: '/api/v1/payment-methods',
-      headers: { authorization: adminToken(tenant) },
-      payload: { type: 'card', customer_id: tenant.customerId, ...payload },
+    const saved = await request(harness.server, 'POST', '/api/v1/payment-methods', {
+      auth: adminToken(tenant),
+      body: { type: 'card', customer_id: tenant.customerId, ...payload },
     });
-    expect(saved.statusCode, saved.body).toBe(201);
-    const id = body<{ id: string }>(saved).data.id;
+    expect(saved.status, saved.text).toBe(201);
+    const id = saved.body.data.id;
     const row = await withTenant(handle.db, tenant.tenantId, async (trx) =>
       (await sql<{ provider_payment_method_id: string; provider_customer_id: string }>`
         select provider_payment_method_id, provider_customer_id from payment_methods where id = ${id}`.execute(trx)).rows[0],

@@ -8,6 +8,7 @@ import { defineEvent } from '../../src/platform/events/event-descriptor.ts';
 import { publishEvent } from '../../src/platform/events/outbox.ts';
 import { enqueueDeferred, JOBS_CHANNEL } from '../../src/platform/jobs/queue.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { waitFor } from '../support/wait.ts';
 
 const TENANT = '00000000-0000-4000-8000-0000000000d1';
 const probeEvent = (name: string) => defineEvent({ name, aggregateType: 'probe', description: 'probe', webhook: false, data: z.strictObject({}) });
@@ -102,7 +103,8 @@ describe('deferred writes (events, jobs, history, audit sent together before com
       for (let attempt = 0; attempt < 2; attempt += 1) {
         await withTenant(database.db, TENANT, (trx) => enqueueDeferred(trx, probeJob, { n: attempt }, { tenantId: TENANT, dedupeKey }));
       }
-      for (let wait = 0; wait < 50 && !wakes.includes(probeJob.name); wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The NOTIFY arrives on the listening connection.
+      await waitFor(() => wakes.includes(probeJob.name), { timeoutMs: 1_000 }).catch(() => undefined);
       expect(wakes).toContain(probeJob.name);
       const jobs = await withPlatform(database.db, (trx) => sql<{ payload: { n: number } }>`select payload from jobs where dedupe_key = ${dedupeKey}`.execute(trx));
       expect(jobs.rows.map((row) => row.payload)).toEqual([{ n: 0 }]);

@@ -38,6 +38,9 @@ const authenticator: Authenticator = {
 let database: TestDatabase;
 let server: HttpServer;
 let sideEffects = 0;
+/** A request named 'slow' signals it is in its handler, then holds there until the test releases it. */
+let slowEntered: () => void = () => undefined;
+let slowReleased: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -66,7 +69,10 @@ beforeAll(async () => {
         },
         async (request, reply) => {
           sideEffects += 1;
-          if (request.body.name === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
+          if (request.body.name === 'slow') {
+            slowEntered();
+            await slowReleased;
+          }
           if (request.body.name === 'taken') throw new AppError('CONFLICT', 'Name taken');
           return reply.code(201).send(ok({ id: sideEffects, name: request.body.name }));
         },
@@ -239,10 +245,15 @@ describe('idempotency', () => {
 
   it('answers 409 while the first request with the key is still running', async () => {
     const request = { method: 'POST' as const, url: '/api/v1/things', headers: { ...admin, 'idempotency-key': 'k-3' }, payload: { name: 'slow', size: 1 } };
-    const [first, second] = await Promise.all([
-      server.inject(request),
-      new Promise((resolve) => setTimeout(resolve, 100)).then(() => server.inject(request)),
-    ]);
+    let release!: () => void;
+    slowReleased = new Promise((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (slowEntered = resolve));
+    const running = server.inject(request);
+    await entered;
+    // The first request is inside its handler: the second arrives while it runs.
+    const second = await server.inject(request);
+    release();
+    const first = await running;
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(409);
     expect(second.json().error.code).toBe('IDEMPOTENCY_CONFLICT');

@@ -19,7 +19,8 @@ import { maskRecipient } from '../../src/modules/notifications/message-content.t
 import { pushTargetsOf } from '../../src/modules/notifications/push-subscriptions.ts';
 import { signingSecrets } from '../../src/modules/webhooks/webhook-secrets.ts';
 import { BrowserSubscription } from '../notifications/push-service-fake.ts';
-import { bearer, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient, type HttpResponse } from '../support/http.ts';
 
 /**
  * Tables with `_enc` columns that the tenant-scoped rotation job does not
@@ -57,28 +58,27 @@ let owner: TenantOwner;
 let addressCounter = 0;
 const nextAddress = () => `198.51.100.${(addressCounter++ % 250) + 1}`;
 
-async function call(app: Application | TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, headers: Headers, payload?: Json) {
-  return app.server.inject({ method, url, headers: { 'user-agent': 'RotationProbe/1.0', ...headers }, remoteAddress: nextAddress(), ...(payload ? { payload } : {}) });
-}
+/** Requests on `app` as the rotation probe, each from its own client address. */
+const on = (app: Application | TestApp) => httpClient(app.server, { headers: { 'user-agent': 'RotationProbe/1.0' }, remoteAddress: nextAddress });
 
-async function ok<T = Json>(response: { statusCode: number; body: string }, status = 200): Promise<T> {
-  expect(response.statusCode, response.body).toBe(status);
-  return body<T>(response).data;
+async function ok<T = Json>(response: HttpResponse, status = 200): Promise<T> {
+  expect(response.status, response.text).toBe(status);
+  return response.body.data;
 }
 
 /** Signs a customer in on the tenant's booking page with the code the outbox captured. */
 async function signInCustomer(email: string): Promise<{ customerId: string; headers: Headers; code: string }> {
   const page = { 'x-tenant': owner.tenant.slug };
-  expect((await call(t, 'POST', '/api/v1/customer-auth/code', page, { email })).statusCode).toBe(202);
+  expect((await on(t)('POST', '/api/v1/customer-auth/code', { headers: page, body: { email } })).status).toBe(202);
   await t.app.createWorker(pino({ level: 'silent' })).drain();
   const messages = await ok<Array<{ event_type: string; recipient: string | null; body: string }>>(
-    await call(t, 'GET', '/api/v1/notifications?channel=email&limit=100', owner.headers),
+    await on(t)('GET', '/api/v1/notifications?channel=email&limit=100', { headers: owner.headers }),
   );
   const message = messages.find((item) => item.event_type === 'verification.code' && item.recipient === maskRecipient(email));
   const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1];
   if (code === undefined) throw new Error(`no code captured for ${email}`);
   const session = await ok<{ access_token: string; customer: { id: string } }>(
-    await call(t, 'POST', '/api/v1/customer-auth/verify', page, { email, code, first_name: 'Rosa' }),
+    await on(t)('POST', '/api/v1/customer-auth/verify', { headers: page, body: { email, code, first_name: 'Rosa' } }),
   );
   return { customerId: session.customer.id, headers: bearer(session.access_token), code };
 }
@@ -137,12 +137,12 @@ let written: Written;
 let before: { customer: Json; notifications: Json[]; export: Json; consents: Json[] };
 
 async function readBack(app: Application | TestApp) {
-  const exported = await ok<{ data: Json }>(await call(app, 'GET', '/api/v1/me/export', written.accountCustomer.headers));
+  const exported = await ok<{ data: Json }>(await on(app)('GET', '/api/v1/me/export', { headers: written.accountCustomer.headers }));
   return {
-    customer: await ok(await call(app, 'GET', `/api/v1/customers/${written.customerId}`, owner.headers)),
-    notifications: await ok<Json[]>(await call(app, 'GET', '/api/v1/notifications?limit=100', owner.headers)),
+    customer: await ok(await on(app)('GET', `/api/v1/customers/${written.customerId}`, { headers: owner.headers })),
+    notifications: await ok<Json[]>(await on(app)('GET', '/api/v1/notifications?limit=100', { headers: owner.headers })),
     export: exported.data,
-    consents: await ok<Json[]>(await call(app, 'GET', '/api/v1/me/consents', written.accountCustomer.headers)),
+    consents: await ok<Json[]>(await on(app)('GET', '/api/v1/me/consents', { headers: written.accountCustomer.headers })),
   };
 }
 
@@ -152,7 +152,7 @@ beforeAll(async () => {
 
   // A customer created by staff, with every personal field and a marketing consent (IP, user agent).
   const customer = await ok<{ id: string }>(
-    await call(t, 'POST', '/api/v1/customers', owner.headers, {
+    await on(t)('POST', '/api/v1/customers', { headers: owner.headers, body: {
       first_name: 'Marta',
       last_name: 'Ibáñez',
       email: `marta.${randomUUID().slice(0, 8)}@example.test`,
@@ -160,25 +160,25 @@ beforeAll(async () => {
       date_of_birth: '1990-04-02',
       notes: 'Prefers mornings',
       marketing_consent: true,
-    }),
+    } }),
     201,
   );
 
   // A customer account: its sign-in code is a message with an address, a body and a one-time secret.
   const accountCustomer = await signInCustomer(`rosa.${randomUUID().slice(0, 8)}@example.test`);
-  await ok(await call(t, 'PATCH', '/api/v1/me', accountCustomer.headers, { marketing_consent: true }));
+  await ok(await on(t)('PATCH', '/api/v1/me', { headers: accountCustomer.headers, body: { marketing_consent: true } }));
 
   // Its browser subscribes to Web Push.
   const browser = new BrowserSubscription(`http://127.0.0.1:9/push/${randomUUID()}`);
-  await ok(await call(t, 'POST', '/api/v1/push-subscriptions', accountCustomer.headers, { ...browser.toJSON(), expirationTime: null }), 201);
+  await ok(await on(t)('POST', '/api/v1/push-subscriptions', { headers: accountCustomer.headers, body: { ...browser.toJSON(), expirationTime: null } }), 201);
 
   // A webhook endpoint whose secret was rotated: current and previous secret both encrypted.
   const endpoint = await ok<{ id: string; secret: string }>(
-    await call(t, 'POST', '/api/v1/webhook-endpoints', owner.headers, { url: 'http://127.0.0.1:9/hooks', events: ['booking.created'] }),
+    await on(t)('POST', '/api/v1/webhook-endpoints', { headers: owner.headers, body: { url: 'http://127.0.0.1:9/hooks', events: ['booking.created'] } }),
     201,
   );
   const rotatedSecret = await ok<{ secret: string }>(
-    await call(t, 'POST', `/api/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, owner.headers, { overlap_hours: 24 }),
+    await on(t)('POST', `/api/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, { headers: owner.headers, body: { overlap_hours: 24 } }),
   );
   written = {
     customerId: customer.id,

@@ -97,6 +97,8 @@ describe('tenant context', () => {
   });
 
   it('keeps concurrent transactions isolated: one rolling back does not undo another', async () => {
+    // The pauses let the three transactions overlap on PostgreSQL (its pool runs them at once). They stay fixed
+    // rather than latches: PGlite's one connection runs the transactions in turn, where a latch would deadlock.
     const results = await Promise.allSettled([
       withTenant(database.db, TENANT_A, async (trx) => {
         await sql`insert into probe_notes (tenant_id, body) values (${TENANT_A}, 'kept')`.execute(trx);

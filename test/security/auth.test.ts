@@ -14,7 +14,6 @@ import { SmtpSink } from '../support/smtp-sink.ts';
 import {
   addBusiness,
   bearer,
-  body,
   createPlatformAdminSession,
   lastCapturedMessage,
   login,
@@ -26,6 +25,7 @@ import {
   type TenantOwner,
   type TestApp,
 } from '../support/factories.ts';
+import { httpClient, request } from '../support/http.ts';
 
 let t: TestApp;
 let smtp: SmtpSink;
@@ -43,18 +43,17 @@ let addressCounter = 0;
 const nextIp = () => `198.18.${Math.floor(addressCounter / 250)}.${(addressCounter++ % 250) + 1}`;
 
 type Json = Record<string, unknown>;
-const call = (method: 'GET' | 'POST' | 'PATCH', url: string, headers: Json = {}, payload?: Json, remoteAddress = nextIp()) =>
-  t.server.inject({ method, url, headers: headers as Record<string, string>, remoteAddress, ...(payload === undefined ? {} : { payload }) });
+const call = httpClient(() => t.server, { remoteAddress: nextIp });
 
 const codeAt = (secret: string, steps = 0): Promise<string> => totp({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 /** Turns MFA on with the previous period's code, leaving the current and next ones unused. */
 async function enableMfa(who: Actor): Promise<string> {
-  const enroll = await call('POST', '/api/v1/auth/mfa/enroll', who.headers);
-  expect(enroll.statusCode, enroll.body).toBe(200);
-  const { secret } = body<{ secret: string }>(enroll).data;
-  const enable = await call('POST', '/api/v1/auth/mfa/enable', who.headers, { code: await codeAt(secret, -1) });
-  expect(enable.statusCode, enable.body).toBe(200);
+  const enroll = await call<{ secret: string }>('POST', '/api/v1/auth/mfa/enroll', { headers: who.headers });
+  expect(enroll.status, enroll.text).toBe(200);
+  const { secret } = enroll.body.data;
+  const enable = await call('POST', '/api/v1/auth/mfa/enable', { headers: who.headers, body: { code: await codeAt(secret, -1) } });
+  expect(enable.status, enable.text).toBe(200);
   return secret;
 }
 
@@ -83,12 +82,12 @@ async function invitationToken(email: string): Promise<string> {
 
 /** An existing person (no MFA) invited to `owner`'s business, accepting with their password: a session that never saw a second factor. */
 async function invitedSession(owner: TenantOwner, invitee: Actor): Promise<{ headers: { authorization: string } }> {
-  const invited = await call('POST', '/api/v1/users/invitations', owner.headers, { email: invitee.email, role: 'manager' });
-  expect(invited.statusCode, invited.body).toBe(201);
+  const invited = await call('POST', '/api/v1/users/invitations', { headers: owner.headers, body: { email: invitee.email, role: 'manager' } });
+  expect(invited.status, invited.text).toBe(201);
   const link = await invitationToken(invitee.email);
-  const accepted = await call('POST', '/api/v1/users/invitations/accept', {}, { token: link, password: invitee.password });
-  expect(accepted.statusCode, accepted.body).toBe(200);
-  return { headers: bearer(body<{ access_token: string }>(accepted).data.access_token) };
+  const accepted = await call<{ access_token: string }>('POST', '/api/v1/users/invitations/accept', { body: { token: link, password: invitee.password } });
+  expect(accepted.status, accepted.text).toBe(200);
+  return { headers: bearer(accepted.body.data.access_token) };
 }
 
 describe('sign-up with an address that has an account', () => {
@@ -104,14 +103,14 @@ describe('sign-up with an address that has an account', () => {
     for (let round = 0; round < 5; round += 1) {
       for (const which of round % 2 === 0 ? (['right', 'wrong'] as const) : (['wrong', 'right'] as const)) {
         const started = performance.now();
-        const response = await call('POST', '/api/v1/auth/signup', {}, {
+        const response = await call('POST', '/api/v1/auth/signup', { body: {
           tenant_name: `Try ${round}`,
           email: owner.email,
           password: which === 'right' ? owner.password : testPassword(),
-        });
+        } });
         answers[which].ms.push(performance.now() - started);
-        answers[which].status = response.statusCode;
-        answers[which].body = body(response).data;
+        answers[which].status = response.status;
+        answers[which].body = response.body.data;
       }
     }
     expect(answers.right.status).toBe(202);
@@ -133,13 +132,13 @@ describe('sign-up with an address that has an account', () => {
   test('each attempt counts on the failed sign-in throttle of the account', async () => {
     const owner = await signupTenant(t);
     for (let attempt = 0; attempt < LOGIN_THROTTLE.perAccount; attempt += 1) {
-      const response = await call('POST', '/api/v1/auth/signup', {}, { tenant_name: 'Guess', email: owner.email, password: testPassword() });
-      expect(response.statusCode).toBe(202);
+      const response = await call('POST', '/api/v1/auth/signup', { body: { tenant_name: 'Guess', email: owner.email, password: testPassword() } });
+      expect(response.status).toBe(202);
     }
     const signIn = await login(t, { email: owner.email, password: owner.password }, nextIp());
     expect(signIn.status).toBe(429);
-    const again = await call('POST', '/api/v1/auth/signup', {}, { tenant_name: 'Guess', email: owner.email, password: owner.password });
-    expect(again.statusCode).toBe(429);
+    const again = await call('POST', '/api/v1/auth/signup', { body: { tenant_name: 'Guess', email: owner.email, password: owner.password } });
+    expect(again.status).toBe(429);
   });
 
   test('adding a business is a signed-in action that needs the second factor the person has on', async () => {
@@ -147,10 +146,10 @@ describe('sign-up with an address that has an account', () => {
     const person = await signupTenant(t);
     const unverified = await invitedSession(host, person);
     await enableMfa(person);
-    const refused = await call('POST', '/api/v1/auth/businesses', unverified.headers, { tenant_name: 'Mine' });
-    expect(refused.statusCode, refused.body).toBe(401);
-    expect(body(refused).error?.code).toBe('MFA_REQUIRED');
-    expect((await call('POST', '/api/v1/auth/businesses', {}, { tenant_name: 'Anonymous' })).statusCode).toBe(401);
+    const refused = await call('POST', '/api/v1/auth/businesses', { headers: unverified.headers, body: { tenant_name: 'Mine' } });
+    expect(refused.status, refused.text).toBe(401);
+    expect(refused.body.error?.code).toBe('MFA_REQUIRED');
+    expect((await call('POST', '/api/v1/auth/businesses', { body: { tenant_name: 'Anonymous' } })).status).toBe(401);
   });
 });
 
@@ -160,27 +159,27 @@ describe('switch-tenant', () => {
     const person = await signupTenant(t);
     const unverified = await invitedSession(host, person);
     await enableMfa(person);
-    const switched = await call('POST', '/api/v1/auth/switch-tenant', unverified.headers, { tenant_id: person.tenant.id });
-    expect(switched.statusCode, switched.body).toBe(401);
-    expect(body(switched).error?.code).toBe('MFA_REQUIRED');
+    const switched = await call('POST', '/api/v1/auth/switch-tenant', { headers: unverified.headers, body: { tenant_id: person.tenant.id } });
+    expect(switched.status, switched.text).toBe(401);
+    expect(switched.body.error?.code).toBe('MFA_REQUIRED');
   });
 
   test('refuses to enter, without a second factor, a business that requires it of its admins', async () => {
     const owner = await signupTenant(t);
     const second = await addBusiness(t, owner);
-    const set = await call('PATCH', `/api/v1/tenants/${second.tenant.id}`, second.headers, { settings: { require_mfa_for_admins: true } });
-    expect(set.statusCode, set.body).toBe(200);
-    const switched = await call('POST', '/api/v1/auth/switch-tenant', owner.headers, { tenant_id: second.tenant.id });
-    expect(switched.statusCode, switched.body).toBe(401);
-    expect(body(switched).error?.code).toBe('MFA_REQUIRED');
+    const set = await call('PATCH', `/api/v1/tenants/${second.tenant.id}`, { headers: second.headers, body: { settings: { require_mfa_for_admins: true } } });
+    expect(set.status, set.text).toBe(200);
+    const switched = await call('POST', '/api/v1/auth/switch-tenant', { headers: owner.headers, body: { tenant_id: second.tenant.id } });
+    expect(switched.status, switched.text).toBe(401);
+    expect(switched.body.error?.code).toBe('MFA_REQUIRED');
   });
 });
 
 describe('account e-mails', () => {
   test('a password reset e-mail arrives over SMTP, its link works, and the database holds no usable token', async () => {
     const owner = await signupTenant(t);
-    const requested = await call('POST', '/api/v1/auth/password-reset', {}, { email: owner.email });
-    expect(requested.statusCode).toBe(202);
+    const requested = await call('POST', '/api/v1/auth/password-reset', { body: { email: owner.email } });
+    expect(requested.status).toBe(202);
     await runDueJobs(t);
     const mail = mailTo(owner.email).find((message) => message.parsed.subject === 'Reset your ReserveHub password');
     expect(mail, 'no reset e-mail reached the SMTP server').toBeDefined();
@@ -200,8 +199,8 @@ describe('account e-mails', () => {
     }
 
     const newPassword = testPassword();
-    const reset = await call('POST', '/api/v1/auth/password-reset/confirm', {}, { token, new_password: newPassword });
-    expect(reset.statusCode, reset.body).toBe(200);
+    const reset = await call('POST', '/api/v1/auth/password-reset/confirm', { body: { token, new_password: newPassword } });
+    expect(reset.status, reset.text).toBe(200);
     expect((await login(t, { email: owner.email, password: newPassword }, nextIp())).status).toBe(200);
   });
 
@@ -210,7 +209,7 @@ describe('account e-mails', () => {
     await runDueJobs(t);
     expect(mailTo(owner.email).some((message) => /verify-email\?token=/.test(String(message.parsed.text)))).toBe(true);
     const invitee = `invitee-${randomUUID().slice(0, 8)}@example.test`;
-    expect((await call('POST', '/api/v1/users/invitations', owner.headers, { email: invitee, role: 'staff' })).statusCode).toBe(201);
+    expect((await call('POST', '/api/v1/users/invitations', { headers: owner.headers, body: { email: invitee, role: 'staff' } })).status).toBe(201);
     await runDueJobs(t);
     expect(mailTo(invitee).some((message) => /accept-invitation\?token=/.test(String(message.parsed.text)))).toBe(true);
   });
@@ -224,9 +223,9 @@ describe('account e-mails', () => {
       for (const which of round % 2 === 0 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) {
         const email = which === 'known' ? owner.email : `nobody-${randomUUID()}@example.test`;
         const started = performance.now();
-        const response = await call('POST', '/api/v1/auth/password-reset', {}, { email });
+        const response = await call('POST', '/api/v1/auth/password-reset', { body: { email } });
         times[which].push(performance.now() - started);
-        expect(response.statusCode).toBe(202);
+        expect(response.status).toBe(202);
       }
     }
     // The answer did none of the account's work: the link is made by the job, after answering.
@@ -253,12 +252,12 @@ describe('second factor', () => {
     const good = await codeAt(secret, 1);
     const wrong = good === '000000' ? '111111' : '000000';
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      expect((await call('POST', '/api/v1/auth/mfa/verify', {}, { mfa_token: first, code: wrong })).statusCode).toBe(400);
+      expect((await call('POST', '/api/v1/auth/mfa/verify', { body: { mfa_token: first, code: wrong } })).status).toBe(400);
     }
     const second = await passwordStep();
-    const blocked = await call('POST', '/api/v1/auth/mfa/verify', {}, { mfa_token: second, code: good });
-    expect(blocked.statusCode, blocked.body).toBe(429);
-    expect(body(blocked).error?.code).toBe('RATE_LIMITED');
+    const blocked = await call('POST', '/api/v1/auth/mfa/verify', { body: { mfa_token: second, code: good } });
+    expect(blocked.status, blocked.text).toBe(429);
+    expect(blocked.body.error?.code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
@@ -269,12 +268,12 @@ describe('accepting an invitation', () => {
     const invitee = await signupTenant(t);
     const secret = await enableMfa(invitee);
     const before = await sessionCount(invitee.userId);
-    const invited = await call('POST', '/api/v1/users/invitations', inviter.headers, { email: invitee.email, role: 'manager' });
-    expect(invited.statusCode, invited.body).toBe(201);
+    const invited = await call('POST', '/api/v1/users/invitations', { headers: inviter.headers, body: { email: invitee.email, role: 'manager' } });
+    expect(invited.status, invited.text).toBe(201);
     const token = await invitationToken(invitee.email);
-    const accepted = await call('POST', '/api/v1/users/invitations/accept', {}, { token, password: invitee.password });
-    expect(accepted.statusCode, accepted.body).toBe(200);
-    const joined = body<Record<string, unknown>>(accepted).data;
+    const accepted = await call<Record<string, unknown>>('POST', '/api/v1/users/invitations/accept', { body: { token, password: invitee.password } });
+    expect(accepted.status, accepted.text).toBe(200);
+    const joined = accepted.body.data;
     expect(joined.mfa_required).toBe(true);
     expect(JSON.stringify(joined)).not.toMatch(/access_token|refresh_token/);
     expect(await sessionCount(invitee.userId)).toBe(before);
@@ -282,10 +281,10 @@ describe('accepting an invitation', () => {
     const step = await login(t, { email: invitee.email, password: invitee.password, tenant_slug: inviter.tenant.slug }, nextIp());
     expect(step.status).toBe(200);
     const { mfa_token } = step.envelope.data as { mfa_token: string };
-    const verified = await call('POST', '/api/v1/auth/mfa/verify', {}, { mfa_token, code: await codeAt(secret, 1) });
-    expect(verified.statusCode, verified.body).toBe(200);
-    const me = await call('GET', '/api/v1/auth/me', bearer(body<{ access_token: string }>(verified).data.access_token));
-    expect(body<{ tenant: { id: string } }>(me).data.tenant.id).toBe(inviter.tenant.id);
+    const verified = await call<{ access_token: string }>('POST', '/api/v1/auth/mfa/verify', { body: { mfa_token, code: await codeAt(secret, 1) } });
+    expect(verified.status, verified.text).toBe(200);
+    const me = await call<{ tenant: { id: string } }>('GET', '/api/v1/auth/me', { headers: bearer(verified.body.data.access_token) });
+    expect(me.body.data.tenant.id).toBe(inviter.tenant.id);
   });
 });
 
@@ -293,11 +292,11 @@ describe('write-impersonation', () => {
   test('cannot create credentials or access that outlive it', async () => {
     const owner = await signupTenant(t);
     const admin = await createPlatformAdminSession(t);
-    const started = await call('POST', '/api/v1/platform/impersonations', admin.headers, { tenant_id: owner.tenant.id, reason: 'support ticket 7', read_only: false });
-    expect(started.statusCode, started.body).toBe(201);
-    const headers = bearer(body<{ access_token: string }>(started).data.access_token);
+    const started = await call<{ access_token: string }>('POST', '/api/v1/platform/impersonations', { headers: admin.headers, body: { tenant_id: owner.tenant.id, reason: 'support ticket 7', read_only: false } });
+    expect(started.status, started.text).toBe(201);
+    const headers = bearer(started.body.data.access_token);
     // A write that does not create access still works: the session is a write session.
-    expect((await call('PATCH', `/api/v1/businesses/${owner.business.id}`, headers, { name: 'Renamed by support' })).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/v1/businesses/${owner.business.id}`, { headers, body: { name: 'Renamed by support' } })).status).toBe(200);
     const attempts: Array<[string, Json]> = [
       ['/api/v1/api-keys', { name: 'left behind' }],
       ['/api/v1/users/invitations', { email: `accomplice-${randomUUID().slice(0, 8)}@example.test`, role: 'business_admin' }],
@@ -307,8 +306,8 @@ describe('write-impersonation', () => {
       ['/api/v1/calendar/feeds', { kind: 'resource', resource_id: randomUUID() }],
     ];
     for (const [url, payload] of attempts) {
-      const response = await call('POST', url, headers, payload);
-      expect(response.statusCode, `${url}: ${response.body}`).toBe(403);
+      const response = await call('POST', url, { headers, body: payload });
+      expect(response.status, `${url}: ${response.text}`).toBe(403);
     }
     const keys = await sql<{ n: number }>`select count(*)::int as n from api_keys where tenant_id = ${owner.tenant.id}`.execute(t.db.db);
     expect(keys.rows[0]?.n).toBe(0);
@@ -326,8 +325,8 @@ describe('bad credentials and the public rate limit', () => {
         const ip = `203.0.113.${credential.startsWith('rh_') ? 20 : 10}`;
         const statuses: number[] = [];
         for (let attempt = 0; attempt < 7; attempt += 1) {
-          const response = await limited.server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(credential), remoteAddress: ip });
-          statuses.push(response.statusCode);
+          const response = await request(limited.server, 'GET', '/api/v1/auth/me', { headers: bearer(credential), remoteAddress: ip });
+          statuses.push(response.status);
         }
         expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
         expect(statuses.slice(5)).toEqual([429, 429]);
@@ -344,8 +343,8 @@ test('the embedded mode without SMTP still captures account e-mails with their l
     const owner = await signupTenant(capturing);
     const message = await lastCapturedMessage(capturing, owner.email, 'email_verification');
     expect(message.status).toBe('captured');
-    const verified = await capturing.server.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: message.token } });
-    expect(verified.statusCode, verified.body).toBe(200);
+    const verified = await request(capturing.server, 'POST', '/api/v1/auth/verify-email', { body: { token: message.token } });
+    expect(verified.status, verified.text).toBe(200);
   } finally {
     await capturing.close();
   }

@@ -20,9 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
-import { asPlatform, bearer, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { asPlatform, bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient, request, type HttpResponse } from '../support/http.ts';
 
-type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
 interface Outgoing {
   event_type: string;
@@ -40,14 +40,12 @@ let addressCounter = 0;
 const nextAddress = () => `198.18.${Math.floor(addressCounter / 250)}.${(addressCounter++ % 250) + 1}`;
 const uniqueEmail = (label: string) => `${label}.${randomUUID().slice(0, 8)}@${randomUUID().slice(0, 6)}.codes-probe.example`;
 
-async function call(method: 'GET' | 'POST' | 'PATCH', url: string, headers: Headers, payload?: unknown, remoteAddress = nextAddress()) {
-  return t.server.inject({ method, url, headers, remoteAddress, ...(payload === undefined ? {} : { payload: payload as Json }) });
-}
+const call = httpClient(() => t.server, { remoteAddress: nextAddress });
 
 const page = (who: TenantOwner): Headers => ({ 'x-tenant': who.tenant.slug });
 const guestCode = (who: TenantOwner, destination: string, channel: 'email' | 'sms' = 'email', ip?: string) =>
-  call('POST', '/api/v1/verifications', page(who), { channel, destination, language: 'en' }, ip);
-const signInCode = (who: TenantOwner, email: string, ip?: string) => call('POST', '/api/v1/customer-auth/code', page(who), { email, language: 'en' }, ip);
+  call('POST', '/api/v1/verifications', { headers: page(who), body: { channel, destination, language: 'en' }, remoteAddress: ip });
+const signInCode = (who: TenantOwner, email: string, ip?: string) => call('POST', '/api/v1/customer-auth/code', { headers: page(who), body: { email, language: 'en' }, remoteAddress: ip });
 
 /** Lets time pass for the back-off only: each counter's last send moves back, its window stays. */
 async function waitBackoff(seconds: number): Promise<void> {
@@ -56,14 +54,14 @@ async function waitBackoff(seconds: number): Promise<void> {
 
 /** The code messages a business composed (its outbox), newest first. */
 async function codeMessages(who: TenantOwner): Promise<Outgoing[]> {
-  const response = await call('GET', '/api/v1/notifications?limit=100', who.headers);
-  expect(response.statusCode, response.body).toBe(200);
-  return body<Outgoing[]>(response).data.filter((message) => message.event_type === 'verification.code');
+  const response = await call<Outgoing[]>('GET', '/api/v1/notifications?limit=100', { headers: who.headers });
+  expect(response.status, response.text).toBe(200);
+  return response.body.data.filter((message) => message.event_type === 'verification.code');
 }
 
-function expectTooManyCodes(response: { statusCode: number; body: string; headers: Record<string, unknown> }, min: number, max: number): void {
-  expect(response.statusCode, response.body).toBe(429);
-  expect(body(response).error?.code).toBe('TOO_MANY_CODES');
+function expectTooManyCodes(response: HttpResponse, min: number, max: number): void {
+  expect(response.status, response.text).toBe(429);
+  expect(response.body.error?.code).toBe('TOO_MANY_CODES');
   const retryAfter = Number(response.headers['retry-after']);
   expect(retryAfter).toBeGreaterThanOrEqual(min);
   expect(retryAfter).toBeLessThanOrEqual(max);
@@ -106,20 +104,20 @@ describe('a code goes to exactly one destination', () => {
     const owner = await signupTenant(t);
     for (const destination of notOneAddress) {
       const guest = await guestCode(owner, destination);
-      expect(guest.statusCode, `/verifications ${JSON.stringify(destination)}`).toBe(400);
-      expect(body(guest).error?.code).toBe('VALIDATION_ERROR');
+      expect(guest.status, `/verifications ${JSON.stringify(destination)}`).toBe(400);
+      expect(guest.body.error?.code).toBe('VALIDATION_ERROR');
       const signIn = await signInCode(owner, destination);
-      expect(signIn.statusCode, `/customer-auth/code ${JSON.stringify(destination)}`).toBe(400);
+      expect(signIn.status, `/customer-auth/code ${JSON.stringify(destination)}`).toBe(400);
     }
     for (const destination of ['+34600111222,+34600111333', '+34600111222\n+34600111333', '+34600111222;ext=1']) {
       const sms = await guestCode(owner, destination, 'sms');
-      expect(sms.statusCode, `/verifications sms ${JSON.stringify(destination)}`).toBe(400);
+      expect(sms.status, `/verifications sms ${JSON.stringify(destination)}`).toBe(400);
     }
     expect(await codeMessages(owner)).toEqual([]);
 
     // One plain address goes, to exactly that address.
     const plain = uniqueEmail('plain');
-    expect((await guestCode(owner, plain)).statusCode).toBe(202);
+    expect((await guestCode(owner, plain)).status).toBe(202);
     expect((await codeMessages(owner)).map((message) => message.recipient)).toEqual([maskRecipient(plain)]);
   });
 });
@@ -128,19 +126,19 @@ describe('send budgets', () => {
   it('backs off exponentially per destination, counting guest and sign-in codes together (429 TOO_MANY_CODES, Retry-After)', async () => {
     const owner = await signupTenant(t);
     const email = uniqueEmail('backoff');
-    expect((await guestCode(owner, email)).statusCode).toBe(202);
-    expect((await guestCode(owner, email)).statusCode).toBe(202);
-    expect((await signInCode(owner, email)).statusCode).toBe(202);
+    expect((await guestCode(owner, email)).status).toBe(202);
+    expect((await guestCode(owner, email)).status).toBe(202);
+    expect((await signInCode(owner, email)).status).toBe(202);
 
     const fourth = await signInCode(owner, email);
     expectTooManyCodes(fourth, 1, 30);
-    expect(body(fourth).error?.details).toEqual({ retry_after_seconds: Number(fourth.headers['retry-after']) });
+    expect(fourth.body.error?.details).toEqual({ retry_after_seconds: Number(fourth.headers['retry-after']) });
     await waitBackoff(30);
-    expect((await guestCode(owner, email)).statusCode).toBe(202);
+    expect((await guestCode(owner, email)).status).toBe(202);
     // The next waits twice as long, then four times.
     expectTooManyCodes(await guestCode(owner, email), 31, 60);
     await waitBackoff(60);
-    expect((await signInCode(owner, email)).statusCode).toBe(202);
+    expect((await signInCode(owner, email)).status).toBe(202);
     expectTooManyCodes(await signInCode(owner, email), 61, 120);
     // Refused requests queued nothing: five codes, five messages.
     expect((await codeMessages(owner)).filter((message) => message.recipient === maskRecipient(email))).toHaveLength(5);
@@ -152,13 +150,11 @@ describe('send budgets', () => {
     const second = await buildApp({ config: t.config, handle: t.db });
     try {
       await second.server.ready();
-      for (let sent = 0; sent < 3; sent += 1) expect((await guestCode(owner, email)).statusCode).toBe(202);
-      const elsewhere = await second.server.inject({
-        method: 'POST',
-        url: '/api/v1/verifications',
+      for (let sent = 0; sent < 3; sent += 1) expect((await guestCode(owner, email)).status).toBe(202);
+      const elsewhere = await request(second.server, 'POST', '/api/v1/verifications', {
         headers: page(owner),
         remoteAddress: nextAddress(),
-        payload: { channel: 'email', destination: email },
+        body: { channel: 'email', destination: email },
       });
       expectTooManyCodes(elsewhere, 1, 30);
     } finally {
@@ -170,7 +166,7 @@ describe('send budgets', () => {
     const first = await signupTenant(t);
     const second = await signupTenant(t);
     const email = uniqueEmail('across');
-    for (let sent = 0; sent < 3; sent += 1) expect((await guestCode(first, email)).statusCode).toBe(202);
+    for (let sent = 0; sent < 3; sent += 1) expect((await guestCode(first, email)).status).toBe(202);
     expectTooManyCodes(await guestCode(second, email), 1, 30);
     expectTooManyCodes(await signInCode(second, email), 1, 30);
     expect(await codeMessages(second)).toEqual([]);
@@ -181,7 +177,7 @@ describe('send budgets', () => {
     const email = uniqueEmail('daily');
     for (let sent = 0; sent < 10; sent += 1) {
       const response = await signInCode(owner, email);
-      expect(response.statusCode, `code ${sent + 1}: ${response.body}`).toBe(202);
+      expect(response.status, `code ${sent + 1}: ${response.text}`).toBe(202);
       await waitBackoff(3 * 3600);
     }
     // The eleventh waits for the day to end (its window started with the first code).
@@ -195,25 +191,25 @@ describe('send budgets', () => {
     const ip = '203.0.113.77';
     for (let sent = 0; sent < 30; sent += 1) {
       const response = sent % 2 === 0 ? await guestCode(first, uniqueEmail('ip'), 'email', ip) : await signInCode(second, uniqueEmail('ip'), ip);
-      expect(response.statusCode, `code ${sent + 1}: ${response.body}`).toBe(202);
+      expect(response.status, `code ${sent + 1}: ${response.text}`).toBe(202);
     }
     expectTooManyCodes(await signInCode(first, uniqueEmail('ip'), ip), 1, 3600);
     expectTooManyCodes(await guestCode(second, uniqueEmail('ip'), 'email', ip), 1, 3600);
     // Another address is not affected.
-    expect((await guestCode(second, uniqueEmail('ip'))).statusCode).toBe(202);
+    expect((await guestCode(second, uniqueEmail('ip'))).status).toBe(202);
   });
 
   it('limits a business on trial to 100 codes an hour, whoever asks', async () => {
     const owner = await signupTenant(t);
     for (let sent = 0; sent < 100; sent += 1) {
       const response = sent % 2 === 0 ? await guestCode(owner, uniqueEmail('tenant')) : await signInCode(owner, uniqueEmail('tenant'));
-      expect(response.statusCode, `code ${sent + 1}: ${response.body}`).toBe(202);
+      expect(response.status, `code ${sent + 1}: ${response.text}`).toBe(202);
     }
     expectTooManyCodes(await guestCode(owner, uniqueEmail('tenant')), 1, 3600);
     expectTooManyCodes(await signInCode(owner, uniqueEmail('tenant')), 1, 3600);
     // Another business keeps its own budget.
     const other = await signupTenant(t);
-    expect((await guestCode(other, uniqueEmail('tenant'))).statusCode).toBe(202);
+    expect((await guestCode(other, uniqueEmail('tenant'))).status).toBe(202);
   });
 });
 
@@ -224,30 +220,30 @@ describe('SMS countries', () => {
     const british = '+447700900123';
     for (const phone of [american, british]) {
       const refused = await guestCode(owner, phone, 'sms');
-      expect(refused.statusCode, refused.body).toBe(422);
-      expect(body(refused).error?.code).toBe('SMS_COUNTRY_NOT_ALLOWED');
+      expect(refused.status, refused.text).toBe(422);
+      expect(refused.body.error?.code).toBe('SMS_COUNTRY_NOT_ALLOWED');
     }
-    expect((await guestCode(owner, '+34600111222', 'sms')).statusCode).toBe(202);
+    expect((await guestCode(owner, '+34600111222', 'sms')).status).toBe(202);
 
-    const enabled = await call('PATCH', `/api/v1/businesses/${owner.business.id}`, owner.headers, { settings: { sms_countries: ['ES', 'US'] } });
-    expect(enabled.statusCode, enabled.body).toBe(200);
-    expect((await guestCode(owner, american, 'sms')).statusCode).toBe(202);
-    expect((await guestCode(owner, british, 'sms')).statusCode).toBe(422);
-    const unknownCountry = await call('PATCH', `/api/v1/businesses/${owner.business.id}`, owner.headers, { settings: { sms_countries: ['XX'] } });
-    expect(unknownCountry.statusCode).toBe(400);
+    const enabled = await call('PATCH', `/api/v1/businesses/${owner.business.id}`, { headers: owner.headers, body: { settings: { sms_countries: ['ES', 'US'] } } });
+    expect(enabled.status, enabled.text).toBe(200);
+    expect((await guestCode(owner, american, 'sms')).status).toBe(202);
+    expect((await guestCode(owner, british, 'sms')).status).toBe(422);
+    const unknownCountry = await call('PATCH', `/api/v1/businesses/${owner.business.id}`, { headers: owner.headers, body: { settings: { sms_countries: ['XX'] } } });
+    expect(unknownCountry.status).toBe(400);
 
     // A signed-in customer adding a phone: the same rule.
     const email = uniqueEmail('phone');
-    expect((await signInCode(owner, email)).statusCode).toBe(202);
+    expect((await signInCode(owner, email)).status).toBe(202);
     await worker.drain();
     const code = /\b(\d{6})\b/.exec((await codeMessages(owner)).find((message) => message.recipient === maskRecipient(email))?.body ?? '')?.[1];
-    const session = await call('POST', '/api/v1/customer-auth/verify', page(owner), { email, code, first_name: 'Nora' });
-    expect(session.statusCode, session.body).toBe(200);
-    const customer = bearer(body<{ access_token: string }>(session).data.access_token);
-    const phoneCode = await call('POST', '/api/v1/me/phone/code', customer, { phone: british });
-    expect(phoneCode.statusCode, phoneCode.body).toBe(422);
-    expect(body(phoneCode).error?.code).toBe('SMS_COUNTRY_NOT_ALLOWED');
-    expect((await call('POST', '/api/v1/me/phone/code', customer, { phone: '+34600333444' })).statusCode).toBe(202);
+    const session = await call<{ access_token: string }>('POST', '/api/v1/customer-auth/verify', { headers: page(owner), body: { email, code, first_name: 'Nora' } });
+    expect(session.status, session.text).toBe(200);
+    const customer = bearer(session.body.data.access_token);
+    const phoneCode = await call('POST', '/api/v1/me/phone/code', { headers: customer, body: { phone: british } });
+    expect(phoneCode.status, phoneCode.text).toBe(422);
+    expect(phoneCode.body.error?.code).toBe('SMS_COUNTRY_NOT_ALLOWED');
+    expect((await call('POST', '/api/v1/me/phone/code', { headers: customer, body: { phone: '+34600333444' } })).status).toBe(202);
   });
 });
 
@@ -262,9 +258,9 @@ describe('templates of code messages', () => {
 
   it('cannot be changed by a business on trial (403 TEMPLATE_LOCKED), and one stored earlier is not used', async () => {
     const owner = await signupTenant(t);
-    const created = await call('POST', '/api/v1/notification-templates', owner.headers, template());
-    expect(created.statusCode, created.body).toBe(403);
-    expect(body(created).error?.code).toBe('TEMPLATE_LOCKED');
+    const created = await call('POST', '/api/v1/notification-templates', { headers: owner.headers, body: template() });
+    expect(created.status, created.text).toBe(403);
+    expect(created.body.error?.code).toBe('TEMPLATE_LOCKED');
 
     // A template written before the lock (or while the business was paying): left unused.
     await asPlatform(t, (trx) =>
@@ -284,13 +280,13 @@ describe('templates of code messages', () => {
         })
         .execute(),
     );
-    const [legacy] = body<Array<{ id: string }>>(await call('GET', '/api/v1/notification-templates', owner.headers)).data;
-    const changed = await call('PATCH', `/api/v1/notification-templates/${legacy?.id ?? ''}`, owner.headers, { body: 'Still {{ code }}' });
-    expect(changed.statusCode, changed.body).toBe(403);
-    expect(body(changed).error?.code).toBe('TEMPLATE_LOCKED');
+    const [legacy] = (await call<Array<{ id: string }>>('GET', '/api/v1/notification-templates', { headers: owner.headers })).body.data;
+    const changed = await call('PATCH', `/api/v1/notification-templates/${legacy?.id ?? ''}`, { headers: owner.headers, body: { body: 'Still {{ code }}' } });
+    expect(changed.status, changed.text).toBe(403);
+    expect(changed.body.error?.code).toBe('TEMPLATE_LOCKED');
 
     const email = uniqueEmail('trial-template');
-    expect((await guestCode(owner, email)).statusCode).toBe(202);
+    expect((await guestCode(owner, email)).status).toBe(202);
     const [message] = await codeMessages(owner);
     expect(message?.subject).toMatch(/^Your .* verification code$/);
     expect(message?.body).not.toContain('phish');
@@ -298,20 +294,20 @@ describe('templates of code messages', () => {
 
   it('on a paid plan changes the wording only: the subject stays the product’s, the message goes to the proven address alone', async () => {
     const owner = await paid(await signupTenant(t));
-    const withSubject = await call('POST', '/api/v1/notification-templates', owner.headers, template('Your account is locked: reply with your password'));
-    expect(withSubject.statusCode, withSubject.body).toBe(400);
-    expect(body(withSubject).error?.details).toEqual([expect.objectContaining({ field: 'subject' })]);
+    const withSubject = await call('POST', '/api/v1/notification-templates', { headers: owner.headers, body: template('Your account is locked: reply with your password') });
+    expect(withSubject.status, withSubject.text).toBe(400);
+    expect(withSubject.body.error?.details).toEqual([expect.objectContaining({ field: 'subject' })]);
 
-    const created = await call('POST', '/api/v1/notification-templates', owner.headers, template());
-    expect(created.statusCode, created.body).toBe(201);
-    const id = body<{ id: string }>(created).data.id;
-    const patched = await call('PATCH', `/api/v1/notification-templates/${id}`, owner.headers, { subject: 'Urgent' });
-    expect(patched.statusCode).toBe(400);
+    const created = await call<{ id: string }>('POST', '/api/v1/notification-templates', { headers: owner.headers, body: template() });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.data.id;
+    const patched = await call('PATCH', `/api/v1/notification-templates/${id}`, { headers: owner.headers, body: { subject: 'Urgent' } });
+    expect(patched.status).toBe(400);
     // A subject stored before subjects were refused is not used either.
     await asPlatform(t, (trx) => sql`update notification_templates set subject = 'Urgent: your bank' where tenant_id = ${owner.tenant.id}`.execute(trx));
 
     const email = uniqueEmail('paid-template');
-    expect((await guestCode(owner, email)).statusCode).toBe(202);
+    expect((await guestCode(owner, email)).status).toBe(202);
     const messages = await codeMessages(owner);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ recipient: maskRecipient(email), subject: expect.stringMatching(/^Your .* verification code$/) });

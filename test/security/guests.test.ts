@@ -10,6 +10,7 @@ import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type
 import { Redis } from 'ioredis';
 import { PUBLIC_BOOKINGS_PER_CONTACT, PUBLIC_BOOKINGS_PER_IP } from '../../src/modules/booking/public-booking-guard.ts';
 import { ComputeBudget, DEFAULT_PER_IP, InProcessTokenBuckets, RedisTokenBuckets } from '../../src/modules/scheduling/compute-budget.ts';
+import { httpClient, type HttpResponse } from '../support/http.ts';
 
 const usagePeriod = () => new Date().toISOString().slice(0, 7) + '-01';
 
@@ -33,23 +34,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-type Json = ReturnType<typeof JSON.parse>;
-interface CallOptions {
-  auth?: string;
-  tenant?: string;
-  body?: unknown;
-  ip?: string;
-}
-async function call(method: 'GET' | 'POST' | 'PATCH', url: string, options: CallOptions = {}) {
-  const response = await app.server.inject({
-    method,
-    url,
-    remoteAddress: options.ip ?? '198.51.100.1',
-    headers: { ...(options.auth ? { authorization: options.auth } : {}), ...(options.tenant ? { 'x-tenant': options.tenant } : {}) },
-    ...(options.body === undefined ? {} : { payload: options.body as Json }),
-  });
-  return { status: response.statusCode, body: response.json<Json>() };
-}
+const call = httpClient(() => app.server, { remoteAddress: () => '198.51.100.1' });
 
 let unique = 0;
 const suffix = () => `${Date.now().toString(36)}${unique++}`;
@@ -230,7 +215,7 @@ describe('anonymous callers cannot burn the plan quota', () => {
       const ip = index % 2 === 0 ? '192.0.2.66' : `203.0.113.${index}`;
       const response = await call('POST', '/api/v1/bookings', {
         tenant: tenant.slug,
-        ip,
+        remoteAddress: ip,
         body: { ...nthSlot(catalog, index), customer: { first_name: 'Bot', email: `bot${index}.${suffix()}@flood.example` } },
       });
       outcomes.push({ status: response.status, code: response.body.error?.code, details: response.body.error?.details });
@@ -241,7 +226,7 @@ describe('anonymous callers cannot burn the plan quota', () => {
     expect(refused.every((outcome) => outcome.status === 402 && outcome.code === 'PLAN_LIMIT_REACHED' && outcome.details === undefined)).toBe(true);
     const batch = await call('POST', '/api/v1/bookings/batch', {
       tenant: tenant.slug,
-      ip: '198.51.100.77',
+      remoteAddress: '198.51.100.77',
       body: { customer: { first_name: 'Bot', phone: phoneNumber() }, items: [nthSlot(catalog, 20), nthSlot(catalog, 22)] },
     });
     expect(batch.status).toBe(402);
@@ -261,17 +246,17 @@ describe('anonymous callers cannot burn the plan quota', () => {
     const catalog = await makeCatalog(app, tenant);
     const ip = '192.0.2.99';
     for (let index = 0; index < PUBLIC_BOOKINGS_PER_IP; index += 1) {
-      const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip, body: { ...nthSlot(catalog, index), customer: { first_name: 'R', email: `r${index}.${suffix()}@x.example` } } });
+      const booked = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, remoteAddress: ip, body: { ...nthSlot(catalog, index), customer: { first_name: 'R', email: `r${index}.${suffix()}@x.example` } } });
       expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     }
-    const over = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip, body: { ...nthSlot(catalog, 40), customer: { first_name: 'R', email: `r.${suffix()}@x.example` } } });
+    const over = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, remoteAddress: ip, body: { ...nthSlot(catalog, 40), customer: { first_name: 'R', email: `r.${suffix()}@x.example` } } });
     expect(over.status).toBe(429);
     expect(over.body.error.code).toBe('PUBLIC_BOOKING_LIMIT');
 
     const email = `same.${suffix()}@x.example`;
     const statuses: number[] = [];
     for (let index = 0; index <= PUBLIC_BOOKINGS_PER_CONTACT; index += 1) {
-      const response = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, ip: `198.18.0.${index + 1}`, body: { ...nthSlot(catalog, 50 + index), customer: { first_name: 'S', email } } });
+      const response = await call('POST', '/api/v1/bookings', { tenant: tenant.slug, remoteAddress: `198.18.0.${index + 1}`, body: { ...nthSlot(catalog, 50 + index), customer: { first_name: 'S', email } } });
       statuses.push(response.status);
     }
     expect(statuses).toEqual([...Array<number>(PUBLIC_BOOKINGS_PER_CONTACT).fill(201), 429]);
@@ -319,37 +304,37 @@ describe('availability cannot be used to exhaust the server', () => {
 
   it('a public caller cannot shorten the service\'s duration (finer slots); staff can', async () => {
     const url = `/api/v1/availability?service_id=${catalog.serviceId}&${range(2)}&duration_minutes=1`;
-    const refused = await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.10' });
+    const refused = await call('GET', url, { tenant: tenant.slug, remoteAddress: '192.0.2.10' });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('VALIDATION_ERROR');
-    const longer = await call('GET', `/api/v1/availability?service_id=${catalog.serviceId}&${range(2)}&duration_minutes=60`, { tenant: tenant.slug, ip: '192.0.2.10' });
+    const longer = await call('GET', `/api/v1/availability?service_id=${catalog.serviceId}&${range(2)}&duration_minutes=60`, { tenant: tenant.slug, remoteAddress: '192.0.2.10' });
     expect(longer.status).toBe(200);
     expect((await call('GET', url, { auth: tokenFor(tenant) })).status).toBe(200);
   });
 
   it('refuses a request whose days × resources × slot positions pass the bound with 400 AVAILABILITY_RANGE_TOO_LARGE', async () => {
     const fine = await makeCatalog(app, tenant, { duration_minutes: 5, slot_interval_minutes: 1 });
-    const tooMuch = await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&${range(40)}`, { tenant: tenant.slug, ip: '192.0.2.11' });
+    const tooMuch = await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&${range(40)}`, { tenant: tenant.slug, remoteAddress: '192.0.2.11' });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.body.error.code).toBe('AVAILABILITY_RANGE_TOO_LARGE');
     // Staff are bounded the same way; a smaller request is answered.
     expect((await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&${range(40)}`, { auth: tokenFor(tenant) })).status).toBe(400);
-    expect((await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&resource_id=${fine.resourceId}&${range(7)}`, { tenant: tenant.slug, ip: '192.0.2.11' })).status).toBe(200);
+    expect((await call('GET', `/api/v1/availability?service_id=${fine.serviceId}&resource_id=${fine.resourceId}&${range(7)}`, { tenant: tenant.slug, remoteAddress: '192.0.2.11' })).status).toBe(200);
   });
 
   it('bounds uncached public computations per client address (token bucket), not other addresses', async () => {
     const url = `/api/v1/availability?service_id=${catalog.serviceId}&resource_id=${catalog.resourceId}&${range(1)}`;
     const statuses: number[] = [];
-    let refused: Awaited<ReturnType<typeof call>> | null = null;
+    let refused: HttpResponse | null = null;
     for (let attempt = 0; attempt < DEFAULT_PER_IP.burst + 20 && refused === null; attempt += 1) {
-      const response = await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.200' });
+      const response = await call('GET', url, { tenant: tenant.slug, remoteAddress: '192.0.2.200' });
       statuses.push(response.status);
       if (response.status === 429) refused = response;
     }
     expect(refused?.body.error.code).toBe('RATE_LIMITED');
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(DEFAULT_PER_IP.burst);
-    expect((await call('GET', url, { tenant: tenant.slug, ip: '192.0.2.201' })).status).toBe(200);
-    expect((await call('GET', url, { auth: tokenFor(tenant), ip: '192.0.2.200' })).status).toBe(200);
+    expect((await call('GET', url, { tenant: tenant.slug, remoteAddress: '192.0.2.201' })).status).toBe(200);
+    expect((await call('GET', url, { auth: tokenFor(tenant), remoteAddress: '192.0.2.200' })).status).toBe(200);
   });
 
   it('the per-tenant bucket holds whatever the addresses, and in Redis every process shares it', async () => {

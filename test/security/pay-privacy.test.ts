@@ -14,7 +14,8 @@ import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { CustomerDataRegistry } from '../../src/modules/customers/customer-data-registry.ts';
 import { madridSlot } from '../booking/harness.ts';
-import { asPlatform, body, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { asPlatform, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { httpClient, request } from '../support/http.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeTenant, startPayments } from '../payments/harness.ts';
 
@@ -26,13 +27,12 @@ let worker: Worker;
 let serviceId: string;
 let resourceId: string;
 
-const call = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, payload?: Json) =>
-  t.server.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+const call = httpClient(() => t.server);
 
 async function create(url: string, payload: Json): Promise<string> {
-  const response = await call('POST', url, owner.headers, payload);
-  if (response.statusCode !== 201) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
-  return body<{ id: string }>(response).data.id;
+  const response = await call<{ id: string }>('POST', url, { headers: owner.headers, body: payload });
+  if (response.status !== 201) throw new Error(`${url} → ${response.status} ${response.text}`);
+  return response.body.data.id;
 }
 
 const count = (query: ReturnType<typeof sql<{ n: number }>>) => asPlatform(t, async (trx) => Number((await query.execute(trx)).rows[0]?.n ?? 0));
@@ -65,44 +65,44 @@ describe('export and erasure cover payments, cards, calendar feeds, waitlist and
     const bookingKey = randomUUID();
 
     // A paid deposit, booked with an Idempotency-Key (its answer, with the guest's email, is stored).
-    const booked = await call('POST', '/api/v1/bookings', { ...page, 'idempotency-key': bookingKey }, {
+    const booked = await call<{ id: string; customer: { id: string }; manage_url: string }>('POST', '/api/v1/bookings', { headers: { ...page, 'idempotency-key': bookingKey }, body: {
       service_id: serviceId,
       resource_id: resourceId,
       start_time: madridSlot(3, '10:00'),
       customer: guest,
       payment_method_id: 'pm_card_visa',
-    });
-    expect(booked.statusCode, booked.body).toBe(201);
-    const booking = body<{ id: string; customer: { id: string }; manage_url: string }>(booked).data;
+    } });
+    expect(booked.status, booked.text).toBe(201);
+    const booking = booked.body.data;
     const customerId = booking.customer.id;
     const manageToken = booking.manage_url.split('/').at(-1) ?? '';
 
     // A card saved by the customer (a provider customer is created for it).
-    const saved = await call('POST', '/api/v1/payment-methods', page, {
+    const saved = await call('POST', '/api/v1/payment-methods', { headers: page, body: {
       type: 'card',
       card: { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' },
       customer_id: customerId,
       manage_token: manageToken,
-    });
-    expect(saved.statusCode, saved.body).toBe(201);
+    } });
+    expect(saved.status, saved.text).toBe(201);
     // A calendar feed of the customer, and a waitlist entry with notes the business took for them (a public
     // join by email alone would not be matched to the customer: the contact is not proven).
-    const feed = await call('POST', '/api/v1/calendar/feeds', owner.headers, { kind: 'customer', customer_id: customerId, name: 'Elena' });
-    expect(feed.statusCode, feed.body).toBe(201);
+    const feed = await call('POST', '/api/v1/calendar/feeds', { headers: owner.headers, body: { kind: 'customer', customer_id: customerId, name: 'Elena' } });
+    expect(feed.status, feed.text).toBe(201);
     const from = new Date(Date.now() + 5 * 86_400_000);
-    const waitlist = await call('POST', '/api/v1/waitlist', owner.headers, {
+    const waitlist = await call<{ customer_id: string }>('POST', '/api/v1/waitlist', { headers: owner.headers, body: {
       service_id: serviceId,
       customer: guest,
       preferred_times: [{ start: from.toISOString(), end: new Date(from.getTime() + 86_400_000).toISOString() }],
       notes: 'Prefers mornings, allergic to ammonia',
-    });
-    expect(waitlist.statusCode, waitlist.body).toBe(201);
-    expect(body<{ customer_id: string }>(waitlist).data.customer_id).toBe(customerId);
+    } });
+    expect(waitlist.status, waitlist.text).toBe(201);
+    expect(waitlist.body.data.customer_id).toBe(customerId);
     await worker.drain();
 
-    const exported = await call('GET', `/api/v1/customers/${customerId}/export`, owner.headers);
-    expect(exported.statusCode, exported.body).toBe(200);
-    const data = body<{ data: Record<string, Array<Json>> }>(exported).data.data;
+    const exported = await call<{ data: Record<string, Array<Json>> }>('GET', `/api/v1/customers/${customerId}/export`, { headers: owner.headers });
+    expect(exported.status, exported.text).toBe(200);
+    const data = exported.body.data.data;
     expect(data.payments).toEqual([expect.objectContaining({ booking_id: booking.id, status: 'succeeded', amount: 1500 })]);
     expect(data.saved_payment_methods).toEqual(
       expect.arrayContaining([
@@ -114,11 +114,11 @@ describe('export and erasure cover payments, cards, calendar feeds, waitlist and
     expect(data.waitlist).toEqual([expect.objectContaining({ notes: 'Prefers mornings, allergic to ammonia', status: 'waiting' })]);
     expect(data.stored_api_responses).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'POST', path: '/api/v1/bookings', status: 201 })]));
     expect(JSON.stringify(data.stored_api_responses)).toContain(email);
-    expect(exported.body).not.toContain('4242424242424242');
+    expect(exported.text).not.toContain('4242424242424242');
 
-    const erased = await call('DELETE', `/api/v1/customers/${customerId}`, owner.headers);
-    expect(erased.statusCode, erased.body).toBe(200);
-    const report = body<{ deleted_records: Array<{ table: string; count: number }>; retained_records: Array<{ table: string }> }>(erased).data;
+    const erased = await call<{ deleted_records: Array<{ table: string; count: number }>; retained_records: Array<{ table: string }> }>('DELETE', `/api/v1/customers/${customerId}`, { headers: owner.headers });
+    expect(erased.status, erased.text).toBe(200);
+    const report = erased.body.data;
     expect(report.deleted_records).toEqual(
       expect.arrayContaining([
         { table: 'payment_methods', count: 1, anonymized: false },
@@ -160,13 +160,11 @@ describe('the provider is asked to forget the customer', () => {
     const tenant = await makeTenant(handle);
     const harness = await startPayments(handle);
     try {
-      const saved = await harness.server.inject({
-        method: 'POST',
-        url: '/api/v1/payment-methods',
-        headers: { authorization: `Bearer test:${tenant.tenantId}:business_admin` },
-        payload: { type: 'card', provider_payment_method_id: 'pm_card_visa', customer_id: tenant.customerId },
+      const saved = await request(harness.server, 'POST', '/api/v1/payment-methods', {
+        auth: `Bearer test:${tenant.tenantId}:business_admin`,
+        body: { type: 'card', provider_payment_method_id: 'pm_card_visa', customer_id: tenant.customerId },
       });
-      expect(saved.statusCode, saved.body).toBe(201);
+      expect(saved.status, saved.text).toBe(201);
       const providerCustomer = await withTenant(handle.db, tenant.tenantId, async (trx) =>
         (await sql<{ id: string }>`select provider_customer_id as id from payment_customers where customer_id = ${tenant.customerId}`.execute(trx)).rows[0]?.id ?? '',
       );

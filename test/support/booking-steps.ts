@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { request } from './http.ts';
 import { expectAccessible, WEB_ARTIFACTS, type ProductProcess } from './product-process.ts';
 
 export const POLL = { timeout: 15_000, interval: 100 };
@@ -80,6 +81,6 @@ export interface StaffBooking {
 /** The booking with that number as the business sees it. */
 export async function bookingByNumber(product: ProductProcess, number: string): Promise<StaffBooking | null> {
   const token = await product.demoOwnerToken();
-  const found = (await (await fetch(`${product.baseUrl}/api/v1/bookings?search=${number}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: StaffBooking[] };
-  return found.data.find((booking) => booking.booking_number === number) ?? null;
+  const found = await request<StaffBooking[]>(product.baseUrl, 'GET', `/api/v1/bookings?search=${number}`, { token });
+  return found.body.data.find((booking) => booking.booking_number === number) ?? null;
 }

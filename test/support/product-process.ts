@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTestDatabase, onPostgres, type TestDatabase } from './database.ts';
+import { request } from './http.ts';
+import { waitFor } from './wait.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -108,13 +110,13 @@ export class ProductProcess {
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.#child = child;
 
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
-      if (await fetch(`${this.baseUrl}/ready`).then((response) => response.ok, () => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`the product was not ready in ${timeoutMs} ms:\n${this.output.join('')}`);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the product exited early:\n${this.output.join('')}`);
+        return fetch(`${this.baseUrl}/ready`).then((response) => response.ok, () => false);
+      },
+      { timeoutMs, intervalMs: 250, message: () => `the product to be ready:\n${this.output.join('')}` },
+    );
   }
 
   /**
@@ -122,21 +124,19 @@ export class ProductProcess {
    * the embedded mode's well-known demo password), as they would from the dashboard.
    */
   async setDemoBusinessSettings(settings: Record<string, unknown>): Promise<void> {
-    const headers = { authorization: `Bearer ${await this.demoOwnerToken()}`, 'content-type': 'application/json' };
-    const list = (await (await fetch(`${this.baseUrl}/api/v1/businesses`, { headers })).json()) as { data: Array<{ id: string }> };
-    const saved = await fetch(`${this.baseUrl}/api/v1/businesses/${list.data[0]?.id ?? ''}`, { method: 'PATCH', headers, body: JSON.stringify({ settings }) });
-    if (saved.status !== 200) throw new Error(`saving the demo business's settings answered ${saved.status}: ${await saved.text()}`);
+    const token = await this.demoOwnerToken();
+    const list = await request<Array<{ id: string }>>(this.baseUrl, 'GET', '/api/v1/businesses', { token });
+    const saved = await request(this.baseUrl, 'PATCH', `/api/v1/businesses/${list.body.data[0]?.id ?? ''}`, { token, body: { settings } });
+    if (saved.status !== 200) throw new Error(`saving the demo business's settings answered ${saved.status}: ${saved.text}`);
   }
 
   /** The demo business owner's access token (the embedded mode's well-known demo password). */
   async demoOwnerToken(): Promise<string> {
-    const login = await fetch(`${this.baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' }),
+    const login = await request<{ access_token: string }>(this.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon', tenant_slug: 'demo' },
     });
-    if (login.status !== 200) throw new Error(`demo owner sign-in answered ${login.status}: ${await login.text()}`);
-    return ((await login.json()) as { data: { access_token: string } }).data.access_token;
+    if (login.status !== 200) throw new Error(`demo owner sign-in answered ${login.status}: ${login.text}`);
+    return login.body.data.access_token;
   }
 
   async #terminate(): Promise<void> {

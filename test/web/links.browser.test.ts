@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
+import { httpClient } from '../support/http.ts';
+import { waitFor } from '../support/wait.ts';
 
 const SKIP_REASON = browserSkipReason('links.browser.test.ts');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
@@ -70,28 +72,19 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
   /** The first link to `path` in the emails `to` received whose text matches `about`, waiting for one to arrive. */
   async function linkFromEmail(to: string, path: string, about: RegExp): Promise<string> {
     const pattern = new RegExp(`${product.baseUrl.replace(/[.:/]/g, '\\$&')}${path}[^\\s"<>]*`);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      for (const message of sink.messages.filter((candidate) => candidate.envelopeTo.includes(to) && about.test(candidate.parsed.text ?? ''))) {
-        const link = pattern.exec(message.parsed.text ?? '')?.[0];
-        if (link) return link;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const received = sink.messages.map((message) => `${message.envelopeTo.join(', ')}: ${message.parsed.subject ?? ''}\n${(message.parsed.text ?? '').slice(0, 400)}`);
-    throw new Error(`no ${path} link reached ${to} in 30 s; received:\n${received.join('\n---\n')}`);
+    const received = () => sink.messages.map((message) => `${message.envelopeTo.join(', ')}: ${message.parsed.subject ?? ''}\n${(message.parsed.text ?? '').slice(0, 400)}`);
+    return waitFor(
+      () =>
+        sink.messages
+          .filter((candidate) => candidate.envelopeTo.includes(to) && about.test(candidate.parsed.text ?? ''))
+          .map((message) => pattern.exec(message.parsed.text ?? '')?.[0])
+          .find((link) => link !== undefined),
+      { timeoutMs: 30_000, intervalMs: 200, message: () => `a ${path} link to reach ${to}; received:\n${received().join('\n---\n')}` },
+    );
   }
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; raw: string }> {
-    const response = await fetch(`${product.baseUrl}${path}`, {
-      method,
-      headers: { 'x-tenant': 'demo', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const raw = await response.text();
-    const parsed = raw === '' ? null : (JSON.parse(raw) as { data: T });
-    return { status: response.status, data: parsed?.data as T, raw };
-  }
+  /** The demo business's public API, as its booking page calls it. */
+  const api = httpClient(() => product.baseUrl, { headers: { 'x-tenant': 'demo' } });
 
   interface GuestBooking {
   email: string;
@@ -103,23 +96,23 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
   /** A guest books the demo business's first service at its first free slot from `dayOffset` days on. */
   async function guestBooking(dayOffset: number): Promise<GuestBooking> {
     const page = await api<{ services: { id: string }[] }>('GET', '/api/v1/booking-page');
-    expect(page.status, page.raw).toBe(200);
-    const serviceId = page.data.services[0]?.id ?? '';
+    expect(page.status, page.text).toBe(200);
+    const serviceId = page.body.data.services[0]?.id ?? '';
     const from = new Date(Date.now() + dayOffset * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(Date.now() + (dayOffset + 6) * 86_400_000).toISOString().slice(0, 10);
     const availability = await api<{ resources: { resource: { id: string } }[] }>('GET', `/api/v1/availability?service_id=${serviceId}&from_date=${from}&to_date=${to}`);
-    expect(availability.status, availability.raw).toBe(200);
-    const offered = availability.data.resources.find((entry) => firstSlot(entry) !== null);
+    expect(availability.status, availability.text).toBe(200);
+    const offered = availability.body.data.resources.find((entry) => firstSlot(entry) !== null);
     const start = offered ? firstSlot(offered) : null;
-    expect(start, availability.raw.slice(0, 2000)).not.toBeNull();
+    expect(start, availability.text.slice(0, 2000)).not.toBeNull();
     const email = `lucia-${dayOffset}-${Date.now()}@example.test`;
-    const booked = await api<{ status: string }>('POST', '/api/v1/bookings', {
+    const booked = await api<{ status: string }>('POST', '/api/v1/bookings', { body: {
       service_id: serviceId,
       resource_id: offered?.resource.id,
       start_time: start,
       customer: { first_name: 'Lucía', last_name: 'Enlace', email },
-    });
-    expect(booked.status, booked.raw).toBe(201);
+    } });
+    expect(booked.status, booked.text).toBe(201);
     return { email, serviceId, resourceId: offered?.resource.id ?? '', start: start ?? '' };
   }
 
@@ -129,13 +122,13 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       // Someone else waits for that very time.
       const waiting = `espera-${index}-${Date.now()}@example.test`;
       const end = new Date(Date.parse(booking.start) + 60 * 60_000).toISOString();
-      const joined = await api('POST', '/api/v1/waitlist', {
+      const joined = await api('POST', '/api/v1/waitlist', { body: {
         service_id: booking.serviceId,
         resource_id: booking.resourceId,
         customer: { first_name: 'Pablo', email: waiting },
         preferred_times: [{ start: booking.start, end }],
-      });
-      expect(joined.status, joined.raw).toBe(201);
+      } });
+      expect(joined.status, joined.text).toBe(201);
 
       const manageUrl = await linkFromEmail(booking.email, '/manage/', /Lucía/);
       const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'America/Mexico_City', viewport: { width, height: 800 } });
@@ -150,7 +143,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       await expectAccessible(page, `manage ${width}`);
 
       // Move it with the booking page's calendar: another free time of the same person.
-      const before = (await api<{ start_time: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data.start_time;
+      const before = (await api<{ start_time: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).body.data.start_time;
       await page.click('[data-testid="manage-reschedule"]');
       await page.waitForSelector('[data-testid="manage-reschedule-picker"]', POLL);
       await expect.poll(async () => (await page.$$('[data-testid="date-day"]')).length, POLL).toBeGreaterThan(0);
@@ -170,7 +163,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       await page.click('[data-testid="available-slot"] >> nth=0');
       await page.click('[data-testid="reschedule-confirm"]');
       await page.waitForSelector('[data-testid="manage-rescheduled"]', POLL);
-      const moved = (await api<{ start_time: string; status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data;
+      const moved = (await api<{ start_time: string; status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).body.data;
       expect(Date.parse(moved.start_time)).toBe(Date.parse(newStart));
       expect(moved.start_time).not.toBe(before);
       await page.screenshot({ path: join(ARTIFACTS, `manage-rescheduled-es-${width}.png`), fullPage: true });
@@ -194,7 +187,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
       // The server agrees.
       const token = manageUrl.split('/').at(-1) ?? '';
       const after = await api<{ status: string }>('GET', `/api/v1/manage/${token}`);
-      expect(after.data.status).toBe('cancelled');
+      expect(after.body.data.status).toBe('cancelled');
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       expect(problems).toEqual([]);
 
@@ -219,21 +212,21 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
 
   it('a held booking\'s email links to its payment page; paid there in Spanish, the customer goes on to the return page and the booking is confirmed', async () => {
     const page = await api<{ services: { id: string; name: string }[] }>('GET', '/api/v1/booking-page');
-    const service = page.data.services.find((candidate) => candidate.name.startsWith('Coloración'));
-    expect(service, page.raw).toBeDefined();
+    const service = page.body.data.services.find((candidate) => candidate.name.startsWith('Coloración'));
+    expect(service, page.text).toBeDefined();
     const from = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(Date.now() + 15 * 86_400_000).toISOString().slice(0, 10);
     const availability = await api<{ resources: { resource: { id: string } }[] }>('GET', `/api/v1/availability?service_id=${service?.id ?? ''}&from_date=${from}&to_date=${to}`);
-    const offered = availability.data.resources.find((entry) => firstSlot(entry) !== null);
+    const offered = availability.body.data.resources.find((entry) => firstSlot(entry) !== null);
     const email = `marta-${Date.now()}@example.test`;
-    const booked = await api<{ id: string; status: string; booking_number: string }>('POST', '/api/v1/bookings', {
+    const booked = await api<{ id: string; status: string; booking_number: string }>('POST', '/api/v1/bookings', { body: {
       service_id: service?.id,
       resource_id: offered?.resource.id,
       start_time: offered ? firstSlot(offered) : null,
       customer: { first_name: 'Marta', email },
-    });
-    expect(booked.status, booked.raw).toBe(201);
-    expect(booked.data.status).toBe('pending_payment');
+    } });
+    expect(booked.status, booked.text).toBe(201);
+    expect(booked.body.data.status).toBe('pending_payment');
 
     const payUrl = await linkFromEmail(email, '/pay/', /Marta/);
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 800 } });
@@ -256,7 +249,7 @@ describe.skipIf(SKIP_REASON !== null)(`links in messages, in Chromium${SKIP_REAS
     await expectAccessible(tab, 'payment return from email');
     const manageUrl = await linkFromEmail(email, '/manage/', /Marta/);
     await expect
-      .poll(async () => (await api<{ status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).data.status, { timeout: 20_000, interval: 500 })
+      .poll(async () => (await api<{ status: string }>('GET', `/api/v1/manage/${manageUrl.split('/').at(-1) ?? ''}`)).body.data.status, { timeout: 20_000, interval: 500 })
       .toBe('confirmed');
     expect(problems).toEqual([]);
     await context.close();

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { onPostgres, openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { adminToken, makePendingJobsDue, makeTenant, publish, readerToken, startHarness, type Harness, type TestTenant } from './harness.ts';
 import { Receiver } from './receiver.ts';
+import { expireJobLeases } from '../support/wait.ts';
 
 /**
  * Standard Webhooks verification, written from the specification
@@ -347,8 +348,8 @@ describe('crash during delivery', () => {
       // The first worker fans out, claims the delivery and hangs in the HTTP request: as good as dead.
       const stuck = crashing.worker('doomed').drain();
       await receiver.waitFor(1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      // Its lease ran out: another worker takes the job over and delivers.
+      // Its lease runs out: another worker takes the job over and delivers.
+      await expireJobLeases(database.db, { name: 'webhooks.deliver' });
       await crashing.worker('rescuer').drain();
       expect(receiver.requests).toHaveLength(2);
       // The doomed worker's request finally fails; its late outcome must not undo the delivery.
@@ -381,7 +382,8 @@ describe('crash during delivery', () => {
     }
     await new Promise((resolve) => child.once('exit', resolve));
     receiver.dropHanging();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // The killed worker's lease runs out.
+    await expireJobLeases(database.db, { name: 'webhooks.deliver' });
     await harness.drain();
     expect(receiver.requests).toHaveLength(2);
     const [delivery] = await deliveriesOf(tenant, endpoint.id);
