@@ -92,6 +92,8 @@ export class WebhookReceiver {
 
   async start(): Promise<void> {
     const server = createServer((request, response) => {
+      // A worker killed mid-delivery resets its connection: that is the scenario, not a failure.
+      request.on('error', () => undefined);
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -99,6 +101,7 @@ export class WebhookReceiver {
         response.writeHead(200).end('ok');
       });
     });
+    server.on('clientError', (_error, socket) => socket.destroy());
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.#server = server;
