@@ -45,7 +45,7 @@ interface ReportCardProps {
   description?: string;
   audience: Audience;
   query: ReportQuery;
-  state: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  state: { isPending: boolean; isFetching: boolean; isError: boolean; error: unknown; refetch: () => unknown };
   empty: boolean;
   emptyText: string;
   /** Chart and table side by side on wide screens (the heat map is its own table). */
@@ -59,7 +59,16 @@ export function ReportCard({ table, title, description, audience, query, state, 
   const { t } = useTranslation('admin');
   const headingId = `report-${table}`;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={`report-${table}`}>
+    <Card
+      withBorder
+      radius="md"
+      padding="md"
+      component="section"
+      aria-labelledby={headingId}
+      aria-busy={state.isFetching}
+      className={classes.card}
+      data-testid={`report-${table}`}
+    >
       <div className={classes.cardHead}>
         <div>
           <Title order={2} size="h4" id={headingId}>

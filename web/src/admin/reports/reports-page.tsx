@@ -131,7 +131,7 @@ function Filters({ view, audience, onChange }: { view: ReportView; audience: Aud
       />
       {audience === 'business' && (
         <Select
-          label={t('reports.staff')}
+          label={t('reports.staffFilter')}
           placeholder={t('reports.everyone')}
           clearable
           value={view.resourceId}
@@ -211,7 +211,7 @@ function Headline({ audience, view }: { audience: Audience; view: ReportView }) 
         </Title>
         {current && <ExportButtons audience={audience} table="overview" query={query} label={t('reports.headline')} />}
       </div>
-      <div className={classes.kpis} aria-busy={overview.isPending}>
+      <div className={classes.kpis} aria-busy={overview.isFetching || customers.isFetching}>
         <Kpi
           label={t('reports.kpi.bookings')}
           value={current ? formatCount(locale, current.bookings.total) : '…'}
@@ -509,7 +509,7 @@ export function ReportsPage({ me }: { me: Me }) {
             table="funnel"
             title={t('reports.funnel.title')}
             description={
-              funnel.data ? t('reports.funnel.description', { rate: formatBps(locale, funnel.data.conversion_bps) }) : t('reports.funnel.descriptionPlain')
+              funnel.data && funnel.data.conversion_bps !== null ? t('reports.funnel.description', { rate: formatBps(locale, funnel.data.conversion_bps) }) : t('reports.funnel.descriptionPlain')
             }
             audience={audience}
             query={query}
