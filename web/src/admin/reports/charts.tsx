@@ -40,7 +40,7 @@ export function TrendChart({ points, formatValue }: { points: readonly TrendPoin
     <div ref={ref} className={classes.chart} aria-hidden="true" data-testid="trend-chart">
       {width > 0 && (
         <svg width={width} height={HEIGHT} className={classes.svg}>
-          {[0, 0.5, 1].map((share) => (
+          {(top >= 2 && top % 2 === 0 ? [0, 0.5, 1] : [0, 1]).map((share) => (
             <g key={share}>
               <line x1={PAD.left} x2={width - PAD.right} y1={y(top * share)} y2={y(top * share)} className={classes.grid} />
               <text x={PAD.left - 6} y={y(top * share)} dy="0.32em" textAnchor="end" className={classes.axis}>

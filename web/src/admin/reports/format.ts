@@ -21,9 +21,9 @@ export function formatMoney(locale: string, minor: number, currency: string): st
 }
 
 /** Basis points (1 % = 100) as a percentage; an em dash when there was nothing to divide by. */
-export function formatBps(locale: string, bps: number | null): string {
+export function formatBps(locale: string, bps: number | null, fractionDigits = 1): string {
   if (bps === null) return '—';
-  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(bps / 10_000);
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: fractionDigits }).format(bps / 10_000);
 }
 
 /** Minutes as hours with one decimal ("12.5 h"). */

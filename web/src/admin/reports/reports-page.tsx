@@ -241,14 +241,14 @@ function Headline({ audience, view }: { audience: Audience; view: ReportView }) 
           label={t('reports.kpi.utilisation')}
           value={current ? formatBps(locale, current.utilisation.rate_bps) : '…'}
           change={current && previous ? pointChange(current.utilisation.rate_bps, previous.utilisation.rate_bps) : null}
-          hint={current ? t('reports.kpi.hoursOf', { booked: formatHours(locale, current.utilisation.booked_minutes), available: formatHours(locale, current.utilisation.available_minutes) }) : undefined}
+          hint={current && current.utilisation.available_minutes > 0 ? t('reports.kpi.hoursOf', { booked: formatHours(locale, current.utilisation.booked_minutes), available: formatHours(locale, current.utilisation.available_minutes) }) : undefined}
           testId="kpi-utilisation"
         />
         {audience === 'business' && (
           <Kpi
             label={t('reports.kpi.customers')}
             value={customers.data ? t('reports.kpi.newReturning', { new: formatCount(locale, customers.data.current.new_customers), returning: formatCount(locale, customers.data.current.returning_customers) }) : '…'}
-            hint={customers.data ? t('reports.kpi.samePro', { rate: formatBps(locale, customers.data.current.same_professional_rate_bps) }) : undefined}
+            hint={customers.data && customers.data.current.same_professional_rate_bps !== null ? t('reports.kpi.samePro', { rate: formatBps(locale, customers.data.current.same_professional_rate_bps) }) : undefined}
             testId="kpi-customers"
           />
         )}
@@ -293,7 +293,7 @@ function HeatTable({ cells, caption }: { cells: readonly HeatmapCell[]; caption:
               {weekdays.map((weekday) => {
                 const cell = byKey.get(`${weekday}:${hour}`);
                 const level = heatLevel(cell?.utilisation_bps ?? null);
-                const text = cell?.utilisation_bps == null ? (cell && cell.booked_minutes > 0 ? t('reports.heat.outside', { minutes: cell.booked_minutes }) : '–') : formatBps(locale, cell.utilisation_bps);
+                const text = cell?.utilisation_bps == null ? (cell && cell.booked_minutes > 0 ? t('reports.heat.outside', { minutes: cell.booked_minutes }) : '–') : formatBps(locale, cell.utilisation_bps, 0);
                 return (
                   <td
                     key={weekday}
