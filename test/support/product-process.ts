@@ -4,7 +4,7 @@
  * database in a scratch DATA_DIR, or on this run's PostgreSQL (+ Redis) database.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,10 +86,11 @@ export class ProductProcess {
 
   /**
    * Stops the product, runs `statements` on its embedded database (as an operator would with psql while
-   * it is down: for what no API may do, such as a booking whose time has come), and starts it again on
-   * the same data and port. Embedded database only.
+   * it is down: for what no API may do, such as a booking whose time has come), runs the product's
+   * `commands` on that data (`['analytics:rebuild']` after raw rows were written), and starts it again
+   * on the same data and port. Embedded database only.
    */
-  async restartAfterSql(statements: readonly string[], timeoutMs = 120_000): Promise<void> {
+  async restartAfterSql(statements: readonly string[], timeoutMs = 120_000, commands: ReadonlyArray<readonly string[]> = []): Promise<void> {
     if (!this.#dataDir) throw new Error('restartAfterSql needs the embedded database');
     await this.#terminate();
     const { openPglite } = await import('../../src/platform/db/database.ts');
@@ -98,6 +99,10 @@ export class ProductProcess {
       for (const statement of statements) await handle.pglite.exec(statement);
     } finally {
       await handle.close();
+    }
+    for (const command of commands) {
+      const run = spawnSync(process.execPath, ['src/main.ts', ...command], { cwd: ROOT, env: this.#env, encoding: 'utf8', timeout: timeoutMs });
+      if (run.status !== 0) throw new Error(`${command.join(' ')} exited with ${run.status}:\n${run.stdout}\n${run.stderr}`);
     }
     await this.#spawn(timeoutMs);
   }

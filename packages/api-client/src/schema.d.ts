@@ -1843,6 +1843,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/reports/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Utilisation by local weekday and hour: booked against working minutes, in each location's zone */
+        get: operations["getAnalyticsReportsHeatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/reports/{report}/export": {
         parameters: {
             query?: never;
@@ -1886,6 +1903,74 @@ export interface paths {
         };
         /** The caller's own performance per resource */
         get: operations["getAnalyticsMeStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own figures per local day */
+        get: operations["getAnalyticsMeDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own bookings and revenue per service */
+        get: operations["getAnalyticsMeServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own utilisation by local weekday and hour */
+        get: operations["getAnalyticsMeHeatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/me/{report}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's own report tables as CSV or XLSX */
+        get: operations["getAnalyticsMeExportByReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -12761,6 +12846,65 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getAnalyticsReportsHeatmap: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description ISO weekday of the local date, 1 = Monday … 7 = Sunday */
+                            weekday: number;
+                            /** @description Local hour in the location's zone */
+                            hour: number;
+                            /** @description Bookings holding the time (pending, confirmed, rescheduled, completed, no-show) that start in this hour */
+                            bookings: number;
+                            /** @description Minutes of those bookings that fall in this hour */
+                            booked_minutes: number;
+                            /** @description Working minutes of the resources in scope that fall in this hour */
+                            available_minutes: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            utilisation_bps: number | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getAnalyticsReportsExportByReport: {
         parameters: {
             query: {
@@ -12777,7 +12921,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                report: "overview" | "daily" | "services" | "staff" | "customers" | "cohorts" | "funnel";
+                report: "overview" | "daily" | "services" | "staff" | "customers" | "cohorts" | "funnel" | "heatmap";
             };
             cookie?: never;
         };
@@ -13048,6 +13192,222 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeDaily: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /**
+                             * Format: date
+                             * @description Local date of the location, YYYY-MM-DD
+                             */
+                            date: string;
+                            currency: string;
+                            bookings: number;
+                            completed: number;
+                            cancelled: number;
+                            no_show: number;
+                            booked_minutes: number;
+                            collected: number;
+                            refunded: number;
+                            service_revenue: number;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeServices: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            service_id: string;
+                            name: string;
+                            currency: string;
+                            bookings: number;
+                            completed: number;
+                            cancelled: number;
+                            no_show: number;
+                            service_revenue: number;
+                            /** @description The cost the business entered; null when not entered */
+                            cost_per_booking: number | null;
+                            total_cost: number | null;
+                            /** @description Service revenue − cost × completed bookings */
+                            profit: number | null;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            margin_bps: number | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeHeatmap: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description ISO weekday of the local date, 1 = Monday … 7 = Sunday */
+                            weekday: number;
+                            /** @description Local hour in the location's zone */
+                            hour: number;
+                            /** @description Bookings holding the time (pending, confirmed, rescheduled, completed, no-show) that start in this hour */
+                            bookings: number;
+                            /** @description Minutes of those bookings that fall in this hour */
+                            booked_minutes: number;
+                            /** @description Working minutes of the resources in scope that fall in this hour */
+                            available_minutes: number;
+                            /** @description Basis points (1 % = 100); null when there is nothing to divide by */
+                            utilisation_bps: number | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsMeExportByReport: {
+        parameters: {
+            query: {
+                /** @description Defaults to the tenant's first business */
+                business_id?: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                from: string;
+                /** @description Local date of the location, YYYY-MM-DD */
+                to: string;
+                location_id?: string;
+                resource_id?: string;
+                service_id?: string;
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                report: "overview" | "daily" | "services" | "staff" | "heatmap";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -16,7 +16,9 @@ import {
   exportQuerySchema,
   funnelEventSchema,
   funnelReportSchema,
+  heatmapCellSchema,
   overviewSchema,
+  ownExportParamsSchema,
   reportQuerySchema,
   serviceRowSchema,
   staffRowSchema,
@@ -73,7 +75,19 @@ async function reportTable(reports: ReportsService, tenantId: string, report: Re
       return rowsTable(report, await reports.staff(tenantId, query, viewer));
     case 'cohorts':
       return rowsTable(report, await reports.cohorts(tenantId, query, viewer));
+    case 'heatmap':
+      return rowsTable(report, await reports.heatmap(tenantId, query, viewer));
   }
+}
+
+/** Sends a report table as a CSV or XLSX attachment named after the report and period. */
+async function sendTable(reply: FastifyReply, table: ReportTable, format: 'csv' | 'xlsx', period: { from: string; to: string }) {
+  const name = `${table.name}-${period.from}-${period.to}`;
+  reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}.${format}"`);
+  if (format === 'xlsx') {
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(table));
+  }
+  return reply.type('text/csv; charset=utf-8').send(toCsv(table));
 }
 
 export function registerAnalyticsRoutes(api: ApiRouter, deps: AnalyticsRouteDeps): void {
@@ -100,6 +114,12 @@ export function registerAnalyticsRoutes(api: ApiRouter, deps: AnalyticsRouteDeps
   );
   reportRoute('/analytics/reports/cohorts', 'Retention cohorts by month of first visit', z.array(cohortSchema), (t, q) => reports.cohorts(t, q));
   reportRoute('/analytics/reports/funnel', 'The public booking funnel, step by step', funnelReportSchema, (t, q) => reports.funnel(t, q));
+  reportRoute(
+    '/analytics/reports/heatmap',
+    "Utilisation by local weekday and hour: booked against working minutes, in each location's zone",
+    z.array(heatmapCellSchema),
+    (t, q) => reports.heatmap(t, q),
+  );
 
   api.get(
     '/analytics/reports/:report/export',
@@ -110,31 +130,33 @@ export function registerAnalyticsRoutes(api: ApiRouter, deps: AnalyticsRouteDeps
     async (request, reply) => {
       const { format, ...query } = request.query;
       const table = await reportTable(reports, requireTenant(request), request.params.report, query, {});
-      const name = `${request.params.report}-${query.from}-${query.to}`;
-      reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}.${format}"`);
-      if (format === 'xlsx') {
-        return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(table));
-      }
-      return reply.type('text/csv; charset=utf-8').send(toCsv(table));
+      return sendTable(reply, table, format, query);
     },
   );
 
   // A staff member's own figures: the same reports, limited to the resources linked to them.
+  const ownRoute = (path: string, summary: string, data: z.ZodType, run: (tenantId: string, query: ReportQuery, viewer: Viewer) => Promise<unknown>) =>
+    api.get(
+      path,
+      { schema: { tags, summary, querystring: reportQuerySchema, response: { 200: envelopeSchema(data) } }, config: { access: { authenticated: true } } },
+      async (request) => ok(await run(requireTenant(request), request.query, { resourceIds: ownResources(request) })),
+    );
+  ownRoute('/analytics/me/overview', "The caller's own figures (the resources linked to them)", overviewSchema, (t, q, v) => reports.overview(t, q, v));
+  ownRoute('/analytics/me/staff', "The caller's own performance per resource", z.array(staffRowSchema), (t, q, v) => reports.staff(t, q, v));
+  ownRoute('/analytics/me/daily', "The caller's own figures per local day", z.array(dailyRowSchema), (t, q, v) => reports.daily(t, q, v));
+  ownRoute('/analytics/me/services', "The caller's own bookings and revenue per service", z.array(serviceRowSchema), (t, q, v) => reports.services(t, q, v));
+  ownRoute('/analytics/me/heatmap', "The caller's own utilisation by local weekday and hour", z.array(heatmapCellSchema), (t, q, v) => reports.heatmap(t, q, v));
   api.get(
-    '/analytics/me/overview',
+    '/analytics/me/:report/export',
     {
-      schema: { tags, summary: "The caller's own figures (the resources linked to them)", querystring: reportQuerySchema, response: { 200: envelopeSchema(overviewSchema) } },
+      schema: { tags, summary: "One of the caller's own report tables as CSV or XLSX", params: ownExportParamsSchema, querystring: exportQuerySchema },
       config: { access: { authenticated: true } },
     },
-    async (request) => ok(await reports.overview(requireTenant(request), request.query, { resourceIds: ownResources(request) })),
-  );
-  api.get(
-    '/analytics/me/staff',
-    {
-      schema: { tags, summary: "The caller's own performance per resource", querystring: reportQuerySchema, response: { 200: envelopeSchema(z.array(staffRowSchema)) } },
-      config: { access: { authenticated: true } },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      const table = await reportTable(reports, requireTenant(request), request.params.report, query, { resourceIds: ownResources(request) });
+      return sendTable(reply, table, format, query);
     },
-    async (request) => ok(await reports.staff(requireTenant(request), request.query, { resourceIds: ownResources(request) })),
   );
 
   api.post(

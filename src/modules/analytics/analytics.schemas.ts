@@ -29,9 +29,12 @@ const validPeriod = <T extends z.ZodType<{ from: string; to: string }>>(schema: 
 export const reportQuerySchema = validPeriod(z.strictObject(reportQueryFields));
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
-export const REPORT_NAMES = ['overview', 'daily', 'services', 'staff', 'customers', 'cohorts', 'funnel'] as const;
+export const REPORT_NAMES = ['overview', 'daily', 'services', 'staff', 'customers', 'cohorts', 'funnel', 'heatmap'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
+/** Reports a staff member may read and export for the resources linked to them. */
+export const OWN_REPORT_NAMES = ['overview', 'daily', 'services', 'staff', 'heatmap'] as const;
 export const exportParamsSchema = z.object({ report: z.enum(REPORT_NAMES) });
+export const ownExportParamsSchema = z.object({ report: z.enum(OWN_REPORT_NAMES) });
 export const exportQuerySchema = validPeriod(z.strictObject({ ...reportQueryFields, format: z.enum(['csv', 'xlsx']).default('csv') }));
 
 const periodSchema = z.object({ from: localDate, to: localDate });
@@ -114,6 +117,15 @@ export const staffRowSchema = z.object({
   timed_bookings: z.int(),
   actual_minutes: z.int(),
   planned_minutes: z.int(),
+});
+
+export const heatmapCellSchema = z.object({
+  weekday: z.int().min(1).max(7).describe('ISO weekday of the local date, 1 = Monday … 7 = Sunday'),
+  hour: z.int().min(0).max(23).describe("Local hour in the location's zone"),
+  bookings: z.int().describe('Bookings holding the time (pending, confirmed, rescheduled, completed, no-show) that start in this hour'),
+  booked_minutes: z.int().describe('Minutes of those bookings that fall in this hour'),
+  available_minutes: z.int().describe('Working minutes of the resources in scope that fall in this hour'),
+  utilisation_bps: bps,
 });
 
 const customerFiguresSchema = z.object({

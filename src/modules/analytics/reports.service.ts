@@ -3,11 +3,22 @@ import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { catalogLabels, type ResourceLabel } from '../catalog/index.ts';
-import { workingMinutesByDay } from '../scheduling/index.ts';
+import { workingIntervalsByDay, workingMinutesByDay } from '../scheduling/index.ts';
 import { defaultBusiness, getBusiness } from '../tenancy/index.ts';
-import type { cohortSchema, dailyRowSchema, funnelReportSchema, overviewSchema, ReportQuery, serviceRowSchema, staffRowSchema, customersReportSchema } from './analytics.schemas.ts';
+import type {
+  cohortSchema,
+  customersReportSchema,
+  dailyRowSchema,
+  funnelReportSchema,
+  heatmapCellSchema,
+  overviewSchema,
+  ReportQuery,
+  serviceRowSchema,
+  staffRowSchema,
+} from './analytics.schemas.ts';
 import { cohortsOf, customerFigures, rebookingByResource } from './customer-figures.ts';
 import { FUNNEL_STEPS, funnelCounts } from './funnel.ts';
+import { HeatmapGrid, occupyingBookings } from './heatmap.ts';
 import { figuresOf, groupByCurrency, monthsBetween, previousPeriod, ratioBps } from './report-figures.ts';
 import { cohortActivity, sumDaily, visitsInScope, type ReportScope } from './reports.repository.ts';
 
@@ -177,6 +188,24 @@ export class ReportsService {
         previous: steps(await funnelCounts(trx, tenantId, scope.businessId, previous.from, previous.to)),
         conversion_bps: ratioBps(current.confirmed, current.page_view),
       };
+    });
+  }
+
+  /**
+   * Utilisation by local weekday and hour over the period: booked minutes of the bookings in
+   * scope against the working minutes of the resources in scope, hour by hour in the location's
+   * zone. Totals equal the overview's booked and available minutes.
+   */
+  async heatmap(tenantId: string, query: ReportQuery, viewer: Viewer = {}): Promise<Array<z.input<typeof heatmapCellSchema>>> {
+    return withTenant(this.#db, tenantId, async (trx) => {
+      const { scope, resources } = await this.#context(trx, tenantId, query, viewer);
+      const grid = new HeatmapGrid();
+      if (resources.length > 0) {
+        const days = await workingIntervalsByDay(trx, tenantId, { resourceIds: resources.map((resource) => resource.id), from: query.from, to: query.to });
+        for (const day of days) for (const interval of day.intervals) grid.addAvailable(interval.start, interval.end, day.timeZone);
+      }
+      for (const booking of await occupyingBookings(trx, tenantId, scope)) grid.addBooking(booking.start, booking.end, booking.timeZone);
+      return grid.cells().map((cell) => ({ ...cell, utilisation_bps: ratioBps(cell.booked_minutes, cell.available_minutes) }));
     });
   }
 

@@ -27,7 +27,7 @@ import { SchedulesService } from './schedules.service.ts';
 export type { Allocation, Occupancy, ReserveOccupancyInput } from './occupancy.ts';
 export { isSlotBookable, type SlotCheck, type SlotCheckInput, type SlotReservation } from './slot-check.ts';
 export { formatInstant } from './slot-engine.ts';
-export { workingMinutesByDay, type WorkingMinutes } from './working-minutes.ts';
+export { workingIntervalsByDay, workingMinutesByDay, type WorkingIntervals, type WorkingMinutes } from './working-minutes.ts';
 
 export interface SchedulingDeps {
   db: Db;

@@ -1,6 +1,16 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { AvailabilityRepository } from './availability.repository.ts';
-import { workingHoursForRange } from './working-hours.ts';
+import { workingHoursForRange, type Interval } from './working-hours.ts';
+
+/** A resource's working intervals (real time, epoch milliseconds) on one local date of its location. */
+export interface WorkingIntervals {
+  resourceId: string;
+  locationId: string;
+  /** The location's IANA zone, in which `date` is a local date. */
+  timeZone: string;
+  date: string;
+  intervals: Interval[];
+}
 
 /** A resource's working (available) minutes on one local date of its location. */
 export interface WorkingMinutes {
@@ -24,8 +34,27 @@ export async function workingMinutesByDay(
   tenantId: string,
   input: { resourceIds: readonly string[]; from: string; to: string },
 ): Promise<WorkingMinutes[]> {
-  const rows = await calendars.calendars(executor, tenantId, { resourceIds: input.resourceIds, alsoAtSameLocations: false, from: input.from, to: input.to });
   const result: WorkingMinutes[] = [];
+  for (const day of await workingIntervalsByDay(executor, tenantId, input)) {
+    const milliseconds = day.intervals.reduce((sum, interval) => sum + (interval.end - interval.start), 0);
+    result.push({ resourceId: day.resourceId, locationId: day.locationId, date: day.date, minutes: Math.round(milliseconds / 60_000) });
+  }
+  return result;
+}
+
+/**
+ * The working intervals of each active resource on each local date from `from` to `to`
+ * (inclusive), by the same calendars and rule as `workingMinutesByDay`, for callers that need
+ * to know when in the day the time falls (a utilisation heat map by hour). Dates without
+ * working time are left out.
+ */
+export async function workingIntervalsByDay(
+  executor: Executor,
+  tenantId: string,
+  input: { resourceIds: readonly string[]; from: string; to: string },
+): Promise<WorkingIntervals[]> {
+  const rows = await calendars.calendars(executor, tenantId, { resourceIds: input.resourceIds, alsoAtSameLocations: false, from: input.from, to: input.to });
+  const result: WorkingIntervals[] = [];
   for (const calendar of rows) {
     const days = workingHoursForRange({
       schedules: calendar.schedules,
@@ -36,8 +65,8 @@ export async function workingMinutesByDay(
       to: input.to,
     });
     for (const day of days) {
-      const milliseconds = day.intervals.reduce((sum, interval) => sum + (interval.end - interval.start), 0);
-      if (milliseconds > 0) result.push({ resourceId: calendar.id, locationId: calendar.location_id, date: day.date, minutes: Math.round(milliseconds / 60_000) });
+      const intervals = day.intervals.filter((interval) => interval.end > interval.start);
+      if (intervals.length > 0) result.push({ resourceId: calendar.id, locationId: calendar.location_id, timeZone: calendar.timezone, date: day.date, intervals });
     }
   }
   return result;

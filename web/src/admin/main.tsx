@@ -27,6 +27,7 @@ import { AdminShell } from './shell/admin-shell.tsx';
 
 // The calendar (and dnd-kit) load on demand: the sign-in screen and the desk do not carry them.
 const CalendarPage = lazy(() => import('./calendar/calendar-page.tsx'));
+const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
 
 /**
  * The business dashboard (admin.html, served for /admin/*): React with Mantine, its own build
@@ -108,6 +109,18 @@ createRoot(root).render(
                     {(me) => (
                       <Suspense fallback={<PageLoading />}>
                         <CalendarPage me={me} />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
+              <Route
+                path="/admin/reports"
+                element={
+                  <SignedIn>
+                    {(me) => (
+                      <Suspense fallback={<PageLoading />}>
+                        <ReportsPage me={me} />
                       </Suspense>
                     )}
                   </SignedIn>

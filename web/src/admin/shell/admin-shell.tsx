@@ -89,6 +89,16 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
           onClick={close}
           data-testid="nav-bookings"
         />
+        {(can(me, 'read', 'Report') || me.role === 'staff') && (
+          <NavLink
+            component={Link}
+            to="/admin/reports"
+            label={t('shell.reports')}
+            active={location.pathname.startsWith('/admin/reports')}
+            onClick={close}
+            data-testid="nav-reports"
+          />
+        )}
         {can(me, 'manage', 'Settings') && (
           <NavLink
             component={Link}
