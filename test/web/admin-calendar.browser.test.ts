@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { type AdminCredentials, signInToAdmin } from '../support/admin-browser.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-calendar.browser.test.ts');
@@ -115,12 +116,8 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard calendar, in Chromium${SKIP_REA
     await product.stop();
   }, 60_000);
 
-  async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-    await page.goto(`${product.baseUrl}/admin/login`);
-    await page.fill('[data-testid="email"]', who.email);
-    await page.fill('[data-testid="password"]', who.password);
-    await page.click('[data-testid="login-button"]');
-    await page.waitForSelector('[data-testid="nav-calendar"]', POLL);
+  async function signIn(page: Page, who: AdminCredentials): Promise<void> {
+    await signInToAdmin(page, product.baseUrl, who, '[data-testid="nav-calendar"]', { ...POLL, state: 'visible' });
     await page.click('[data-testid="nav-calendar"]');
     await page.waitForSelector('[data-testid="calendar-grid"], [data-testid="calendar-empty"]', POLL);
   }

@@ -15,6 +15,7 @@ import { generate as totp } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { signInToAdmin } from '../support/admin-browser.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-desk.browser.test.ts');
@@ -69,13 +70,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard front desk, in Chromium${SKIP_R
 
   /** Signs in on /admin/login and waits for the dashboard's first screen; returns how long that took. */
   async function signIn(page: Page): Promise<number> {
-    await page.goto(`${product.baseUrl}/admin/login`);
-    await page.fill('[data-testid="email"]', OWNER.email);
-    await page.fill('[data-testid="password"]', OWNER.password);
-    const started = Date.now();
-    await page.click('[data-testid="login-button"]');
-    await page.waitForSelector('[data-testid="booking-row"], [data-testid="desk-empty"]', POLL);
-    return Date.now() - started;
+    return signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="booking-row"], [data-testid="desk-empty"]', { ...POLL, state: 'visible' });
   }
 
   for (const [language, locale, completed, confirmed] of [

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { type AdminCredentials, signInToAdmin } from '../support/admin-browser.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-reports.browser.test.ts');
@@ -93,13 +94,8 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard reports, in Chromium${SKIP_REAS
     await product.stop();
   }, 60_000);
 
-  async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-    await page.goto(`${product.baseUrl}/admin/login`);
-    await page.fill('[data-testid="email"]', who.email);
-    await page.fill('[data-testid="password"]', who.password);
-    await page.click('[data-testid="login-button"]');
-    // Attached, not visible: on a phone the navigation is behind the menu button.
-    await page.waitForSelector('[data-testid="nav-reports"]', { ...POLL, state: 'attached' });
+  async function signIn(page: Page, who: AdminCredentials): Promise<void> {
+    await signInToAdmin(page, product.baseUrl, who, '[data-testid="nav-reports"]', POLL);
   }
 
   /** Waits until the key figures and every report card have finished loading. */
