@@ -57,10 +57,13 @@ export class PlatformKpisService {
       const before = await snapshotsOf(trx, monthStart(month, -1));
       const volume = await sql<Record<string, unknown>>`
         select currency, sum(bookings) as bookings, sum(completed) as completed, sum(collected) as collected,
-               sum(refunded) as refunded, sum(no_show_fees) as no_show_fees, sum(platform_fees) as platform_fees,
-               count(distinct tenant_id) as tenants
+               sum(refunded) as refunded, sum(no_show_fees) as no_show_fees, sum(platform_fees) as platform_fees
         from analytics_daily where day between ${period.from}::date and ${period.to}::date
         group by currency order by currency`.execute(trx);
+      // Across currencies: a business that books in two currencies is one business.
+      const withBookings = await sql<{ tenants: unknown }>`
+        select count(distinct tenant_id) as tenants from analytics_daily
+        where day between ${period.from}::date and ${period.to}::date and bookings > 0`.execute(trx);
       const features = await featuresByTenant(trx, now);
       const byPlan = new Map<string, { tenants: number; counts: Record<Feature, number> }>();
       for (const fact of facts.filter((item) => item.tenant_status === 'active')) {
@@ -80,7 +83,7 @@ export class PlatformKpisService {
           total: facts.length,
           active: facts.filter((fact) => fact.tenant_status === 'active').length,
           paying: [...current.values()].filter((value) => value.mrr > 0).length,
-          with_bookings_in_period: volume.rows.reduce((max, row) => Math.max(max, num(row.tenants)), 0),
+          with_bookings_in_period: num(withBookings.rows[0]?.tenants),
         },
         mrr: mrrByCurrency(facts),
         movements,

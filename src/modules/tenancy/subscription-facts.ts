@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { PLATFORM_TENANT_ID } from './tenancy.service.ts';
 
 /** A tenant's plan and live subscription as platform figures need them (MRR, plan limits, upgrades). */
 export interface SubscriptionFact {
@@ -22,8 +23,9 @@ export interface SubscriptionFact {
 }
 
 /**
- * Every tenant with its plan, live subscription and this month's booking usage, across
- * tenants: call it on the platform connection (`withPlatform`).
+ * Every business with its plan, live subscription and this month's booking usage, across
+ * tenants: call it on the platform connection (`withPlatform`). The platform's own tenant (its
+ * administrators' home) is not a customer and is left out.
  */
 export async function platformSubscriptionFacts(executor: Executor): Promise<SubscriptionFact[]> {
   const result = await sql<SubscriptionFact>`
@@ -37,6 +39,7 @@ export async function platformSubscriptionFacts(executor: Executor): Promise<Sub
     from tenants t
     left join subscriptions s on s.tenant_id = t.id and s.status <> 'cancelled'
     join plans p on p.id = coalesce(s.plan_id, t.plan_id)
+    where t.id <> ${PLATFORM_TENANT_ID}
     order by t.created_at, t.id`.execute(executor);
   return result.rows.map((row) => ({
     ...row,
