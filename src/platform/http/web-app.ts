@@ -24,8 +24,8 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.m
 export const WEB_ENTRIES = {
   booking: ['/', '/book', '/book/*', '/manage/*', '/waitlist/*', '/unsubscribe', '/unsubscribe/*', '/payments/return'],
   embed: ['/embed/*'],
-  // The business dashboard (web/vite.admin.config.ts, its own build on React).
-  admin: ['/admin', '/admin/*'],
+  // The business dashboard and the platform console (web/vite.admin.config.ts, its own build on React).
+  admin: ['/admin', '/admin/*', '/platform', '/platform/*'],
 } as const;
 export type WebEntry = keyof typeof WEB_ENTRIES;
 

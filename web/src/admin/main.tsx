@@ -28,6 +28,9 @@ import { AdminShell } from './shell/admin-shell.tsx';
 // The calendar (and dnd-kit) load on demand: the sign-in screen and the desk do not carry them.
 const CalendarPage = lazy(() => import('./calendar/calendar-page.tsx'));
 const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
+const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformOverviewPage })));
+const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
+const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
 /**
  * The business dashboard (admin.html, served for /admin/*): React with Mantine, its own build
@@ -51,8 +54,11 @@ const queryClient = new QueryClient({
   },
 });
 
-/** Pages behind sign-in: the shell with the person's business and permissions. */
-function SignedIn({ children }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode }) {
+/**
+ * Pages behind sign-in: the shell with the person's business and permissions. The business pages
+ * send a platform administrator to the platform console; the console refuses everyone else.
+ */
+function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode; area?: 'business' | 'platform' }) {
   const signedIn = useSignedIn();
   const me = useMe(signedIn);
   const { t } = useTranslation('admin');
@@ -64,7 +70,19 @@ function SignedIn({ children }: { children: (me: NonNullable<ReturnType<typeof u
       </Center>
     );
   }
-  return <AdminShell me={me.data}>{children(me.data)}</AdminShell>;
+  const platformAdmin = me.data.role === 'platform_admin';
+  if (area === 'business' && platformAdmin) return <Navigate to="/platform" replace />;
+  return (
+    <AdminShell me={me.data}>
+      {area === 'platform' && !platformAdmin ? (
+        <Suspense fallback={<PageLoading />}>
+          <NotForYouPage />
+        </Suspense>
+      ) : (
+        children(me.data)
+      )}
+    </AdminShell>
+  );
 }
 
 function PageLoading() {
@@ -126,6 +144,31 @@ createRoot(root).render(
                   </SignedIn>
                 }
               />
+              <Route
+                path="/platform"
+                element={
+                  <SignedIn area="platform">
+                    {() => (
+                      <Suspense fallback={<PageLoading />}>
+                        <PlatformOverviewPage />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
+              <Route
+                path="/platform/tenants"
+                element={
+                  <SignedIn area="platform">
+                    {() => (
+                      <Suspense fallback={<PageLoading />}>
+                        <PlatformTenantsPage />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
+              <Route path="/platform/*" element={<Navigate to="/platform" replace />} />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>
           </BrowserRouter>

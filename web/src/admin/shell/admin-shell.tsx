@@ -36,27 +36,45 @@ function BusinessSwitcher({ me }: { me: Me }) {
   );
 }
 
+/** The platform console's navigation (platform administrators only). */
+function PlatformNav({ close }: { close: () => void }) {
+  const { t } = useTranslation('admin');
+  const location = useLocation();
+  return (
+    <>
+      <NavLink component={Link} to="/platform" label={t('platform.overview')} active={location.pathname === '/platform'} onClick={close} data-testid="nav-platform-overview" />
+      <NavLink
+        component={Link}
+        to="/platform/tenants"
+        label={t('platform.tenantsTitle')}
+        active={location.pathname.startsWith('/platform/tenants')}
+        onClick={close}
+        data-testid="nav-platform-tenants"
+      />
+    </>
+  );
+}
+
 /** The dashboard's frame: navigation (a drawer on phones), the business, the language and the account menu. */
 export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useTranslation('admin');
   const [opened, { toggle, close }] = useDisclosure();
   const logout = useLogout();
-  const location = useLocation();
   const person = me.user ? [me.user.first_name, me.user.last_name].filter(Boolean).join(' ') || me.user.email : me.actor.id;
   return (
     <div className={classes.frame}>
       <header className={classes.header}>
-        <Group gap="sm" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap" className={classes.brand}>
           <Burger opened={opened} onClick={toggle} size="sm" className={classes.burger} aria-label={t('shell.menu')} aria-expanded={opened} aria-controls="admin-nav" />
           <Text fw={700} truncate data-testid="business-name">
-            {me.tenant?.name ?? 'ReserveHub'}
+            {me.role === 'platform_admin' ? t('platform.title') : (me.tenant?.name ?? 'ReserveHub')}
           </Text>
         </Group>
         <Group gap="xs" wrap="nowrap">
           <BusinessSwitcher me={me} />
           <Menu position="bottom-end">
             <Menu.Target>
-              <Button variant="default" size="xs" data-testid="account-menu">
+              <Button variant="default" size="xs" classNames={{ root: classes.account, label: classes.accountLabel }} title={person} data-testid="account-menu">
                 {person}
               </Button>
             </Menu.Target>
@@ -73,47 +91,58 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
         </Group>
       </header>
       <nav id="admin-nav" className={classes.nav} data-open={opened} aria-label={t('shell.nav')}>
-        <NavLink
-          component={Link}
-          to="/admin/calendar"
-          label={t('shell.calendar')}
-          active={location.pathname.startsWith('/admin/calendar')}
-          onClick={close}
-          data-testid="nav-calendar"
-        />
-        <NavLink
-          component={Link}
-          to="/admin/bookings"
-          label={t('shell.bookings')}
-          active={location.pathname.startsWith('/admin/bookings')}
-          onClick={close}
-          data-testid="nav-bookings"
-        />
-        {(can(me, 'read', 'Report') || me.role === 'staff') && (
-          <NavLink
-            component={Link}
-            to="/admin/reports"
-            label={t('shell.reports')}
-            active={location.pathname.startsWith('/admin/reports')}
-            onClick={close}
-            data-testid="nav-reports"
-          />
-        )}
-        {can(me, 'manage', 'Settings') && (
-          <NavLink
-            component={Link}
-            to="/admin/settings/payments"
-            label={t('shell.payments')}
-            active={location.pathname.startsWith('/admin/settings/payments')}
-            onClick={close}
-            data-testid="nav-payments"
-          />
-        )}
+        {me.role === 'platform_admin' ? <PlatformNav close={close} /> : <BusinessNav me={me} close={close} />}
         <Box mt="auto">
           <LanguageSwitch />
         </Box>
       </nav>
       <main className={classes.main}>{children}</main>
     </div>
+  );
+}
+
+/** The business dashboard's navigation: what the person's permissions allow. */
+function BusinessNav({ me, close }: { me: Me; close: () => void }) {
+  const { t } = useTranslation('admin');
+  const location = useLocation();
+  return (
+    <>
+      <NavLink
+        component={Link}
+        to="/admin/calendar"
+        label={t('shell.calendar')}
+        active={location.pathname.startsWith('/admin/calendar')}
+        onClick={close}
+        data-testid="nav-calendar"
+      />
+      <NavLink
+        component={Link}
+        to="/admin/bookings"
+        label={t('shell.bookings')}
+        active={location.pathname.startsWith('/admin/bookings')}
+        onClick={close}
+        data-testid="nav-bookings"
+      />
+      {(can(me, 'read', 'Report') || me.role === 'staff') && (
+        <NavLink
+          component={Link}
+          to="/admin/reports"
+          label={t('shell.reports')}
+          active={location.pathname.startsWith('/admin/reports')}
+          onClick={close}
+          data-testid="nav-reports"
+        />
+      )}
+      {can(me, 'manage', 'Settings') && (
+        <NavLink
+          component={Link}
+          to="/admin/settings/payments"
+          label={t('shell.payments')}
+          active={location.pathname.startsWith('/admin/settings/payments')}
+          onClick={close}
+          data-testid="nav-payments"
+        />
+      )}
+    </>
   );
 }

@@ -1,0 +1,35 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { EnvelopeData, paths } from '@reservehub/api-client';
+import { adminApi } from '../session/session.ts';
+
+type Data<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer J } } } } } ? EnvelopeData<J> : never;
+
+export type PlatformKpis = Data<'/api/v1/analytics/platform/kpis'>;
+export type TenantHealth = Data<'/api/v1/analytics/platform/tenants'>[number];
+
+const keys = {
+  kpis: (from: string, to: string) => ['platform', 'kpis', from, to] as const,
+  health: ['platform', 'tenants', 'health'] as const,
+};
+
+/** MRR, movements, volume and churn-risk spread for a period (platform administrators only). */
+export function usePlatformKpis(from: string, to: string) {
+  return useQuery({ queryKey: keys.kpis(from, to), queryFn: () => adminApi.get('/api/v1/analytics/platform/kpis', { params: { query: { from, to } } }) });
+}
+
+/** Every business with its plan, MRR and churn risk with the factors behind it. */
+export function useTenantHealth() {
+  return useQuery({ queryKey: keys.health, queryFn: () => adminApi.get('/api/v1/analytics/platform/tenants') });
+}
+
+/** Suspends a business (reason required; its public booking stops) or reactivates it. */
+export function useTenantStatus() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, reason }: { id: string; action: 'suspend' | 'reactivate'; reason?: string }) =>
+      action === 'suspend'
+        ? adminApi.post('/api/v1/platform/tenants/{id}/suspend', { params: { path: { id } }, body: { reason: reason ?? '' } })
+        : adminApi.post('/api/v1/platform/tenants/{id}/reactivate', { params: { path: { id } } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['platform'] }),
+  });
+}
