@@ -192,6 +192,6 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     ...overrides.webhooks,
   });
   // Reads the others through their index.ts and their events; nothing depends on it.
-  const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry() });
+  const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
   return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics };
 }

@@ -95,7 +95,8 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard reports, in Chromium${SKIP_REAS
   }, 60_000);
 
   async function signIn(page: Page, who: AdminCredentials): Promise<void> {
-    await signInToAdmin(page, product.baseUrl, who, '[data-testid="nav-reports"]', POLL);
+    // The desk's list has loaded: leaving it earlier would cut its request short.
+    await signInToAdmin(page, product.baseUrl, who, '[data-testid="booking-row"], [data-testid="desk-empty"]', POLL);
   }
 
   /** Waits until the key figures and every report card have finished loading. */
@@ -226,8 +227,28 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard reports, in Chromium${SKIP_REAS
     expect(await page.$('[data-testid="filter-staff"]')).toBeNull();
     expect(await page.$('[data-testid="report-funnel"]')).toBeNull();
     expect(await page.$('[data-testid="kpi-customers"]')).toBeNull();
+    expect(await page.$('[data-testid="weekly-summary-toggle"]')).toBeNull();
     await expectAccessible(page, 'own reports');
     await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-reports-staff-en-1280.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('the owner turns the weekly summary e-mail on and off from Reports', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const { page, problems } = await openWatchedPage(context);
+    await signIn(page, OWNER);
+    await page.goto(`${product.baseUrl}/admin/reports?${last30}`);
+    const toggle = page.locator('[data-testid="weekly-summary-toggle"]');
+    await toggle.waitFor(POLL);
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await expect.poll(async () => (await api<{ enabled: boolean }>('/analytics/weekly-summary')).enabled, POLL).toBe(true);
+    await page.reload();
+    await page.locator('[data-testid="weekly-summary-toggle"]').waitFor(POLL);
+    expect(await page.locator('[data-testid="weekly-summary-toggle"]').isChecked()).toBe(true);
+    await page.locator('[data-testid="weekly-summary-toggle"]').uncheck();
+    await expect.poll(async () => (await api<{ enabled: boolean }>('/analytics/weekly-summary')).enabled, POLL).toBe(false);
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);

@@ -2030,6 +2030,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/weekly-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether I receive the weekly summary e-mail */
+        get: operations["getAnalyticsWeeklySummary"];
+        /** Receive (or stop) the weekly summary e-mail with last week's key figures */
+        put: operations["putAnalyticsWeeklySummary"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/jobs/dead": {
         parameters: {
             query?: never;
@@ -11123,7 +11141,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -11178,7 +11196,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
+                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
             };
             header?: never;
             path?: never;
@@ -11243,7 +11261,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -13622,6 +13640,91 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAnalyticsWeeklySummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            enabled: boolean;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putAnalyticsWeeklySummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            enabled: boolean;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -17,6 +17,7 @@ import { PlatformKpisService } from './platform-kpis.service.ts';
 import { ReportsService } from './reports.service.ts';
 import { createRollupRefreshJob, rollupSubscriber } from './rollup-refresh.job.ts';
 import { rebuildRollups } from './rollup.repository.ts';
+import { createWeeklySummaryJob, registerWeeklySummaryRoutes, scheduleWeeklySummary, type AnalyticsMessagesPort } from './weekly-summary.ts';
 import './analytics.tables.ts';
 
 export interface AnalyticsModuleDeps {
@@ -24,7 +25,13 @@ export interface AnalyticsModuleDeps {
   /** The process's Prometheus registry; business counters are added to it. */
   registry?: Registry | undefined;
   now?: (() => Date) | undefined;
+  /** Where the weekly summary e-mails go out (notifications implements it); none: no summaries are sent. */
+  messages?: AnalyticsMessagesPort | undefined;
+  /** The product's public address, for the reports link in the summary. */
+  publicUrl?: string | undefined;
 }
+
+export type { AnalyticsMessagesPort, WeeklySummary } from './weekly-summary.ts';
 
 export interface AnalyticsModule {
   reports: ReportsService;
@@ -34,7 +41,7 @@ export interface AnalyticsModule {
   jobs: JobDefinition[];
   /** Rebuilds every rollup (or one tenant's) from the raw tables, in one transaction. */
   rebuild(tenantId?: string | null): Promise<{ dailyRows: number; customerRows: number }>;
-  /** Queues the daily MRR snapshot (the worker calls it at start; each run queues the next). */
+  /** Queues the daily MRR snapshot and the hourly weekly-summary run (the worker calls it at start; each run queues the next). */
   scheduleRecurringJobs(): Promise<void>;
 }
 
@@ -45,10 +52,20 @@ export function createAnalyticsModule(deps: AnalyticsModuleDeps): AnalyticsModul
   return {
     reports,
     platform,
-    registerRoutes: (api) => registerAnalyticsRoutes(api, { db: deps.db, reports, platform, metrics }),
+    registerRoutes: (api) => {
+      registerAnalyticsRoutes(api, { db: deps.db, reports, platform, metrics });
+      registerWeeklySummaryRoutes(api, { db: deps.db });
+    },
     subscribers: [rollupSubscriber(metrics)],
-    jobs: [createRollupRefreshJob(), createMrrSnapshotJob(platform)],
+    jobs: [
+      createRollupRefreshJob(),
+      createMrrSnapshotJob(platform),
+      createWeeklySummaryJob({ reports, messages: deps.messages ?? null, publicUrl: deps.publicUrl ?? '', ...(deps.now ? { now: deps.now } : {}) }),
+    ],
     rebuild: (tenantId = null) => withPlatform(deps.db, (trx) => rebuildRollups(trx, tenantId)),
-    scheduleRecurringJobs: () => scheduleMrrSnapshot(deps.db),
+    scheduleRecurringJobs: async () => {
+      await scheduleMrrSnapshot(deps.db);
+      await scheduleWeeklySummary(deps.db);
+    },
   };
 }

@@ -248,4 +248,24 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
       short: '{{ business.name }}: {{ usage.used }}/{{ usage.limit }} plan bookings in {{ usage.month }}',
     },
   },
+  'analytics.weekly_summary': {
+    es: {
+      subject: '{{ business.name }}: tu semana en cifras ({{ figures.bookings }} reservas)',
+      body:
+        'Hola {{ person.first_name }}:\n\nAsí fue la semana de {{ business.name }}, del {{ week.from }} al {{ week.to }} (entre paréntesis, el cambio frente a la semana anterior):\n\n' +
+        '- Reservas: {{ figures.bookings }} ({{ figures.bookings_change }})\n- Completadas: {{ figures.completed }}\n- Ingresos por servicios: {{ figures.revenue }} ({{ figures.revenue_change }})\n' +
+        '- Ocupación: {{ figures.utilisation }}\n- No presentados: {{ figures.no_show_rate }}\n- Cancelaciones: {{ figures.cancellation_rate }}\n\n' +
+        'Todos los detalles: {{ reports_url }}\n\nRecibes este resumen porque lo activaste en Informes; puedes desactivarlo allí mismo.',
+      short: '{{ business.name }}: {{ figures.bookings }} reservas, {{ figures.revenue }} la semana pasada. {{ reports_url }}',
+    },
+    en: {
+      subject: '{{ business.name }}: your week in figures ({{ figures.bookings }} bookings)',
+      body:
+        'Hi {{ person.first_name }},\n\nHere is how {{ business.name }} did from {{ week.from }} to {{ week.to }} (in brackets, the change on the week before):\n\n' +
+        '- Bookings: {{ figures.bookings }} ({{ figures.bookings_change }})\n- Completed: {{ figures.completed }}\n- Service revenue: {{ figures.revenue }} ({{ figures.revenue_change }})\n' +
+        '- Utilisation: {{ figures.utilisation }}\n- No-shows: {{ figures.no_show_rate }}\n- Cancellations: {{ figures.cancellation_rate }}\n\n' +
+        'All the details: {{ reports_url }}\n\nYou get this summary because you turned it on in Reports; you can turn it off there too.',
+      short: '{{ business.name }}: {{ figures.bookings }} bookings, {{ figures.revenue }} last week. {{ reports_url }}',
+    },
+  },
 };

@@ -17,6 +17,8 @@ import type { CustomerDataHolder } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
 import type { IdentityMessagesPort } from '../identity/index.ts';
 import { createIdentityMessages } from './identity-messages.ts';
+import { createAnalyticsMessages } from './analytics-messages.ts';
+import type { AnalyticsMessagesPort } from '../analytics/index.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
 import type { Db, Trx } from '../../platform/db/database.ts';
@@ -82,6 +84,8 @@ export interface NotificationsModule {
   bookingMessages: BookingMessages;
   /** Identity's account e-mails (its messages port): password reset, e-mail verification, invitations, sign-up notices. */
   identityMessages: IdentityMessagesPort;
+  /** Analytics' e-mails (its messages port): the weekly summary. */
+  analyticsMessages: AnalyticsMessagesPort;
   /** The messages and push subscriptions in customers' export, erasure and merges. */
   customerData: CustomerDataHolder;
   /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): messages and push subscriptions. */
@@ -152,6 +156,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
     bookingMessages: createBookingMessages(composer),
     identityMessages: createIdentityMessages(composer),
+    analyticsMessages: createAnalyticsMessages(composer),
     customerData: {
       contributors: [notificationsContributor(deps.keyRing), pushSubscriptionsContributor(deps.keyRing)],
       erasureParticipants: [notificationsErasureParticipant(deps.keyRing)],

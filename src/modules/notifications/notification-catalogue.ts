@@ -30,6 +30,7 @@ export const TEMPLATE_KEYS = [
   'account.invitation',
   'account.signup_attempt',
   'plan.usage_warning',
+  'analytics.weekly_summary',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -77,6 +78,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'account.invitation': ['business.name', 'business.phone', 'business.email', 'action_url', 'expires_hours', 'role'],
   'account.signup_attempt': [],
   'plan.usage_warning': ['business.name', 'business.phone', 'business.email', 'usage.percent', 'usage.used', 'usage.limit', 'usage.month'],
+  'analytics.weekly_summary': ['business.name', 'person.first_name', 'week.from', 'week.to', 'figures.bookings', 'figures.bookings_change', 'figures.completed', 'figures.revenue', 'figures.revenue_change', 'figures.no_show_rate', 'figures.cancellation_rate', 'figures.utilisation', 'reports_url'],
 };
 
 /** Variables a template's body must use: without them the message cannot do its job. */
@@ -86,6 +88,7 @@ export const REQUIRED_VARIABLES: Readonly<Partial<Record<TemplateKey, readonly s
   'account.password_reset': ['action_url'],
   'account.email_verification': ['action_url'],
   'account.invitation': ['action_url'],
+  'analytics.weekly_summary': ['reports_url'],
 };
 
 /** Template variables: nested plain values (strings, numbers, booleans). */
@@ -130,6 +133,19 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
     expires_hours: 168,
     role: 'staff',
     usage: { percent: 80, used: 160, limit: 200, month: '2026-03' },
+    person: { first_name: 'Olivia' },
+    week: { from: es ? 'lunes, 23 de marzo de 2026' : 'Monday, 23 March 2026', to: es ? 'domingo, 29 de marzo de 2026' : 'Sunday, 29 March 2026' },
+    figures: {
+      bookings: 42,
+      bookings_change: '+5',
+      completed: 38,
+      revenue: es ? '1.260,00 €' : '€1,260.00',
+      revenue_change: es ? '+150,00 €' : '+€150.00',
+      no_show_rate: es ? '4,8 %' : '4.8%',
+      cancellation_rate: es ? '7,1 %' : '7.1%',
+      utilisation: es ? '63,0 %' : '63.0%',
+    },
+    reports_url: 'https://app.example.com/admin/reports?from=2026-03-23&to=2026-03-29',
   };
   // Only the variables this template may use: a sample never hides an undeclared one.
   const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));

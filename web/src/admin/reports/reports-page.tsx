@@ -26,6 +26,7 @@ import {
   type Figures,
   type HeatmapCell,
 } from './use-reports.ts';
+import { WeeklySummarySwitch } from './weekly-summary-switch.tsx';
 
 /** Whether the person reads the business's figures, their own (staff), or none. */
 export function reportsAudience(me: Me): Audience | null {
@@ -366,6 +367,7 @@ export function ReportsPage({ me }: { me: Me }) {
             {periodText}
           </Text>
         </div>
+        {audience === 'business' && <WeeklySummarySwitch />}
       </Group>
       <Filters view={view} audience={audience} onChange={change} />
       <Headline audience={audience} view={view} />
