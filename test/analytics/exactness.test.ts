@@ -5,13 +5,13 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnalyticsModule, type AnalyticsModule } from '../../src/modules/analytics/index.ts';
+import type { AnalyticsModule } from '../../src/modules/analytics/index.ts';
 import { applyRefresh, refreshFor } from '../../src/modules/analytics/rollup-refresh.job.ts';
 import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { makeTenant, startModuleServer, testToken, type TestTenant } from '../support/module-server.ts';
+import { makeTenant, testToken, type TestTenant } from '../support/module-server.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
-import { creationEvents, seedMonth, type MonthFixture } from './fixtures.ts';
+import { creationEvents, seedMonth, startAnalyticsServer, type MonthFixture } from './fixtures.ts';
 
 let db: TestDatabase;
 let server: HttpServer;
@@ -40,14 +40,7 @@ beforeAll(async () => {
   tenant = await makeTenant(db, { timezone: 'Europe/Madrid' });
   other = await makeTenant(db, { timezone: 'Europe/Madrid' });
   f = await seedMonth(db, tenant);
-  const started = await startModuleServer(db, {
-    permissions: 'role-table',
-    register(api) {
-      const module = createAnalyticsModule({ db: db.db });
-      module.registerRoutes(api);
-      return module;
-    },
-  });
+  const started = await startAnalyticsServer(db);
   server = started.server;
   analytics = started.modules;
   // Incrementally, as the events would: each booking's creation event, one of them twice and out of order.

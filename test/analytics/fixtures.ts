@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
-import type { TestTenant } from '../support/module-server.ts';
+import { createAnalyticsModule, type AnalyticsModule, type AnalyticsModuleDeps } from '../../src/modules/analytics/index.ts';
+import { startModuleServer, type ModuleServer, type TestTenant } from '../support/module-server.ts';
 
 export interface MonthFixture {
   locationId: string;
@@ -140,4 +141,16 @@ export function creationEvents(f: MonthFixture): Array<{ type: string; aggregate
     data: { id: booking.id, customer_id: booking.customerId, resource_id: booking.resourceId, start_time: booking.start },
     previousAttributes: null,
   }));
+}
+
+/** The analytics module's routes on a test server that applies identity's role table. */
+export function startAnalyticsServer(handle: DatabaseHandle, deps: Omit<AnalyticsModuleDeps, 'db'> = {}): Promise<ModuleServer<AnalyticsModule>> {
+  return startModuleServer(handle, {
+    permissions: 'role-table',
+    register(api) {
+      const module = createAnalyticsModule({ db: handle.db, ...deps });
+      module.registerRoutes(api);
+      return module;
+    },
+  });
 }

@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnalyticsModule, type AnalyticsModule } from '../../src/modules/analytics/index.ts';
+import type { AnalyticsModule } from '../../src/modules/analytics/index.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { makeTenant, startModuleServer, testToken, type TestTenant } from '../support/module-server.ts';
-import { seedMonth, type MonthFixture } from './fixtures.ts';
+import { makeTenant, testToken, type TestTenant } from '../support/module-server.ts';
+import { seedMonth, startAnalyticsServer, type MonthFixture } from './fixtures.ts';
 
 let db: TestDatabase;
 let server: HttpServer;
@@ -71,14 +71,7 @@ beforeAll(async () => {
   // The other tenant has the same month, but not the October booking.
   g = await seedMonth(db, other);
   await addFallBackBooking(tenant, f);
-  const started = await startModuleServer(db, {
-    permissions: 'role-table',
-    register(api) {
-      const module = createAnalyticsModule({ db: db.db });
-      module.registerRoutes(api);
-      return module;
-    },
-  });
+  const started = await startAnalyticsServer(db);
   server = started.server;
   analytics = started.modules;
   await analytics.rebuild(null);

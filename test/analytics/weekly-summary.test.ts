@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnalyticsModule, type AnalyticsMessagesPort, type AnalyticsModule } from '../../src/modules/analytics/index.ts';
+import type { AnalyticsMessagesPort, AnalyticsModule } from '../../src/modules/analytics/index.ts';
 import { dueWeek, sendDueSummaries } from '../../src/modules/analytics/weekly-summary.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { makeTenant, startModuleServer, testToken, type TestTenant } from '../support/module-server.ts';
-import { seedMonth } from './fixtures.ts';
+import { makeTenant, testToken, type TestTenant } from '../support/module-server.ts';
+import { startAnalyticsServer, seedMonth } from './fixtures.ts';
 
 let db: TestDatabase;
 let server: HttpServer;
@@ -52,14 +52,7 @@ beforeAll(async () => {
   await member(people.staff, 'staff', 'staff@summary.test');
   await member(people.quiet, 'business_admin', 'quiet@summary.test');
   await member(people.late, 'manager', 'late@summary.test');
-  const started = await startModuleServer(db, {
-    permissions: 'role-table',
-    register(api) {
-      const module = createAnalyticsModule({ db: db.db, messages, publicUrl: 'https://app.example.com' });
-      module.registerRoutes(api);
-      return module;
-    },
-  });
+  const started = await startAnalyticsServer(db, { messages, publicUrl: 'https://app.example.com' });
   server = started.server;
   analytics = started.modules;
   await analytics.rebuild(null);
