@@ -57,6 +57,8 @@ export class Worker {
   #running = 0;
   #stopped = true;
   #wake: (() => void) | null = null;
+  /** A wake-up that came while the loop was not waiting (mid-claim): the next wait is skipped, not lost. */
+  #wokenEarly = false;
   #loop: Promise<void> | null = null;
   #unlisten: (() => Promise<void>) | null = null;
 
@@ -73,17 +75,26 @@ export class Worker {
   async start(): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#unlisten = await this.#options.handle.listen(JOBS_CHANNEL, () => this.#wake?.());
+    this.#unlisten = await this.#options.handle.listen(JOBS_CHANNEL, () => this.#signal());
     this.#loop = this.#run();
   }
 
   /** Stops claiming new jobs and waits for running ones to finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#wake?.();
+    this.#signal();
     await this.#loop;
     await this.#unlisten?.();
     this.#abort.abort();
+  }
+
+  /**
+   * Wakes the loop: at once when it is waiting, else at its next wait (a NOTIFY that lands while a
+   * claim is in flight would otherwise be lost until the next poll).
+   */
+  #signal(): void {
+    if (this.#wake) this.#wake();
+    else this.#wokenEarly = true;
   }
 
   /** Claims and runs what is due now, once; returns how many jobs ran. Used by tests and `work --once`. */
@@ -112,19 +123,28 @@ export class Worker {
       for (const job of claimed) {
         const execution = this.#execute(job).finally(() => {
           inFlight.delete(execution);
-          this.#wake?.();
+          this.#signal();
         });
         inFlight.add(execution);
       }
       if (claimed.length === 0 || this.#running >= this.#options.concurrency) {
+        if (this.#wokenEarly) {
+          this.#wokenEarly = false;
+          continue;
+        }
+        // The waker is cleared the moment it fires (or the poll ends), so a later signal is never
+        // spent on a wait that is already over.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.#options.pollMs);
+          const timer = setTimeout(() => {
+            this.#wake = null;
+            resolve();
+          }, this.#options.pollMs);
           this.#wake = () => {
+            this.#wake = null;
             clearTimeout(timer);
             resolve();
           };
         });
-        this.#wake = null;
       }
     }
     await Promise.all(inFlight);
