@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -20,6 +20,9 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.build-stamp');
+/** Held (a directory, made atomically) while one process builds: test files that start together build once. */
+const LOCK = join(WEB, '.build-lock');
+const STALE_LOCK_MS = 10 * 60_000;
 /** One Vite build per configuration, in order, into the same dist/: the public pages (Preact), the dashboard (React), then the widget loader. */
 const CONFIGS = ['vite.config.ts', 'vite.admin.config.ts', 'vite.widget.config.ts'];
 /** Everything the build reads besides node_modules. */
@@ -67,9 +70,41 @@ function precompress(directory: string): void {
   }
 }
 
-/** Builds unless current; returns what it did. */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Takes the build lock, waiting while another process holds it (a lock older than a build can take is left over, and taken). */
+function acquireLock(): void {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    try {
+      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      // Released between the two calls: try again.
+    }
+    sleep(250);
+  }
+}
+
+/** Builds unless current; returns what it did. Concurrent callers wait for one build instead of writing web/dist together. */
 export function ensureWebBuild(force = false): 'current' | 'built' | 'skipped' {
   if (!force && isWebBuildCurrent()) return 'current';
+  acquireLock();
+  try {
+    if (!force && isWebBuildCurrent()) return 'current';
+    return build();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function build(): 'built' | 'skipped' {
   let viteBin: string;
   try {
     viteBin = join(createRequire(join(WEB, 'package.json')).resolve('vite/package.json'), '..', 'bin', 'vite.js');

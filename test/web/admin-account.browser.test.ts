@@ -88,7 +88,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard account journeys, in Chromium${
     expect(await page.textContent('[data-testid="email-verified"]')).toContain(owner.email);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 
   it('the owner turns on two-step verification from the QR screen and signs in again with a code', async () => {
     const context = await newContext('en-GB');
@@ -134,7 +134,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard account journeys, in Chromium${
     await page.waitForSelector('[data-testid="account-menu"]', POLL);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 
   it('a forgotten password is reset from the e-mailed link; a recovery code signs in; other sessions are signed out', async () => {
     const context = await newContext('en-GB');
@@ -189,7 +189,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard account journeys, in Chromium${
     await second.waitForSelector('[data-testid="login-button"]', POLL);
     await other.close();
     await context.close();
-  });
+  }, 120_000);
 
   it('a person invited by the demo owner joins from the invitation e-mail', async () => {
     const invitee = `stylist-${run}@demo.example`;
@@ -215,5 +215,5 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard account journeys, in Chromium${
     expect(await page.$('[data-testid="nav-payments"]')).toBeNull();
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 });

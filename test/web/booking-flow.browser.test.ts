@@ -64,7 +64,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
     await page.goto(`${product.baseUrl}/book/demo`);
     await page.waitForSelector('[data-testid="service-card"]');
     await captureStep(page, 'services-es');
-    await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte', capture: 'calendar-es' });
+    await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte', notToday: true, capture: 'calendar-es' });
     const first = page.locator('[data-testid="available-slot"]').first();
     // From New York each time also says the time in Madrid.
     expect(await first.textContent()).toMatch(/^\d{1,2}:\d{2}.*\d{1,2}:\d{2} en Madrid$/);
@@ -170,7 +170,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking flow in Chromium${SKIP_REASON ? `
   it('a time taken between choosing and confirming says so and offers fresh times, keeping the details', async () => {
     const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
     const { page, problems } = await openWatchedPage(context, { expectedStatus: 409 });
-    await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte' });
+    await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte', notToday: true });
     const start = (await page.getAttribute('[data-testid="available-slot"] >> nth=0', 'data-start')) ?? '';
     const serviceId = page.url().split('/').pop() ?? '';
     await page.click('[data-testid="available-slot"] >> nth=0');

@@ -60,7 +60,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking page: emailed code and deposits i
       const context = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid', viewport: { width: 360, height: 800 } });
       const { page, problems } = await openWatchedPage(context, { expectedStatus: 403 });
       const email = `eva.${Date.now()}@example.com`;
-      await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte' });
+      await chooseServiceAndDay(page, product.baseUrl, { service: 'Corte', notToday: true });
       await page.click('[data-testid="available-slot"] >> nth=0');
       await page.fill('[data-testid="first-name"]', 'Eva');
       await page.fill('[data-testid="email"]', email);

@@ -128,7 +128,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     expect((await bookingPage()).status).toBe(200);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 
   for (const [language, locale, width] of [
     ['en', 'en-GB', 360],
@@ -152,7 +152,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       await expectAccessible(page, `platform tenants ${language} ${width}`);
       expect(problems).toEqual([]);
       await context.close();
-    });
+    }, 120_000);
   }
 
   it('refuses a business owner: the console says so and the platform APIs answer 403', async () => {
@@ -169,5 +169,5 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     await page.waitForSelector('[data-testid="platform-refused"]', POLL);
     expect(await page.locator('[data-testid="nav-platform-tenants"]').count()).toBe(0);
     await context.close();
-  });
+  }, 120_000);
 });

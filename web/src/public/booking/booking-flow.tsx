@@ -196,7 +196,10 @@ export function BookingFlow({ slug, page, service, onChangeService, onConfirmed,
               {createError ? <BookingError code={createError.code} /> : null}
             </DetailsForm>
           ) : (
-            <OtpStep slug={slug} destination={details.email.trim()} busy={pending} onVerified={(token) => book(token)} />
+            <>
+              <OtpStep slug={slug} destination={details.email.trim()} busy={pending} onVerified={(token) => book(token)} />
+              {createError ? <BookingError code={createError.code} /> : null}
+            </>
           )}
         </div>
       )}
