@@ -64,7 +64,7 @@ export interface Application {
   /** Queues the first run of the platform's recurring maintenance jobs; each run queues the next (the worker calls it at start). */
   scheduleRecurringJobs(): Promise<void>;
   /** Rebuilds the analytics rollups from the raw tables (`analytics:rebuild`); all tenants unless one is named. */
-  rebuildAnalytics(tenantId?: string | null): Promise<{ dailyRows: number; customerRows: number }>;
+  rebuildAnalytics(tenantId?: string | null): Promise<{ dailyRows: number; hourlyRows: number; customerRows: number }>;
   /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
   seedDemoData(tenantId: string): Promise<string>;
 }

@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'analytics:rebuild') {
     const started = performance.now();
     const rows = await app.rebuildAnalytics(argv[1] ?? null);
-    process.stdout.write(`analytics rollups rebuilt: ${rows.dailyRows} daily rows, ${rows.customerRows} customer rows in ${Math.round(performance.now() - started)} ms\n`);
+    process.stdout.write(`analytics rollups rebuilt: ${rows.dailyRows} daily rows, ${rows.hourlyRows} hourly rows, ${rows.customerRows} customer rows in ${Math.round(performance.now() - started)} ms\n`);
     await app.server.close();
     await app.metricsServer?.close();
     await runtime.close();

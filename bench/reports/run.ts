@@ -74,9 +74,10 @@ const analytics = createAnalyticsModule({ db });
 let started = performance.now();
 const rebuilt = await analytics.rebuild(null);
 process.stdout.write(
-  `rollup rebuild from scratch: ${((performance.now() - started) / 1000).toFixed(1)} s (${rebuilt.dailyRows} daily rows, ${rebuilt.customerRows} customer rows)\n`,
+  `rollup rebuild from scratch: ${((performance.now() - started) / 1000).toFixed(1)} s (${rebuilt.dailyRows} daily rows, ${rebuilt.hourlyRows} hourly rows, ${rebuilt.customerRows} customer rows)\n`,
 );
 await sql`analyze analytics_daily`.execute(db);
+await sql`analyze analytics_hourly`.execute(db);
 await sql`analyze analytics_customer_days`.execute(db);
 
 const tenants = (await withPlatform(db, (trx) => sql<{ tenant_id: string; id: string }>`select tenant_id, id from businesses`.execute(trx))).rows;
@@ -88,6 +89,7 @@ const reports: Record<string, (tenantId: string, businessId: string) => Promise<
   services: (t, b) => analytics.reports.services(t, { ...month, business_id: b }),
   staff: (t, b) => analytics.reports.staff(t, { ...month, business_id: b }),
   customers: (t, b) => analytics.reports.customers(t, { ...month, business_id: b }),
+  'heat map': (t, b) => analytics.reports.heatmap(t, { ...month, business_id: b }),
   'cohorts (12 months)': (t, b) => analytics.reports.cohorts(t, { from: '2025-07-01', to: '2026-06-30', business_id: b }),
   'overview (a year)': (t, b) => analytics.reports.overview(t, { from: '2025-07-01', to: '2026-06-30', business_id: b }),
 };

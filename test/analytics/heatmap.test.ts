@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsModule } from '../../src/modules/analytics/index.ts';
-import { withPlatform } from '../../src/platform/db/tenant-context.ts';
+import { applyRefresh } from '../../src/modules/analytics/rollup-refresh.job.ts';
+import { withPlatform, withTenant } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeTenant, testToken, type TestTenant } from '../support/module-server.ts';
@@ -174,5 +175,62 @@ describe('isolation, staff and export', () => {
     const xlsx = await server.inject({ method: 'GET', url: `/api/v1/analytics/reports/heatmap/export?${DST_WEEK}&format=xlsx`, headers: { authorization: admin() } });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
+describe('the hourly rollup behind the heat map', () => {
+  let numbered = 0;
+  /** Inserts a confirmed booking of `target`'s Bea in `timeZone` and returns its id. */
+  async function addBooking(target: TestTenant, fixture: MonthFixture, start: string, end: string, timeZone: string): Promise<string> {
+    const id = randomUUID();
+    await withPlatform(db.db, async (trx) => {
+      await sql`insert into bookings (tenant_id, id, business_id, location_id, service_id, resource_id, customer_id, booking_number, status,
+          start_time, end_time, service_name, resource_name, resource_type, time_zone, base_price, total_price, deposit_required, deposit_paid,
+          currency, customer_type, source, created_at)
+        values (${target.tenantId}, ${id}, ${target.businessId}, ${fixture.locationId}, ${fixture.colorId}, ${fixture.beaId}, ${fixture.customers.c1},
+          ${`BK-YYYYYY${'23456789'[numbered++]}`}, 'confirmed', ${start}, ${end}, 'Color', 'bea', 'staff', ${timeZone}, 6000, 6000, 0, 0,
+          'EUR', 'guest', 'web', '2026-10-01T00:00:00Z')`.execute(trx);
+    });
+    return id;
+  }
+  const refresh = (target: TestTenant, bookingId: string) =>
+    withTenant(db.db, target.tenantId, (trx) => applyRefresh(trx, target.tenantId, { booking_id: bookingId, places: [], customer_ids: [] }));
+  const bookedCells = async (target: TestTenant, period: string) =>
+    ((await get(`/analytics/reports/heatmap?${period}`, testToken(target, 'business_admin'))).body.data as Cell[])
+      .filter((c) => c.booked_minutes > 0 || c.bookings > 0)
+      .map((c) => [c.weekday, c.hour, c.bookings, c.booked_minutes]);
+
+  it('reads the rollup, not the bookings: a new booking shows once its refresh has run, and goes with its cancellation', async () => {
+    const before = await bookedCells(tenant, FALL_BACK_SUNDAY);
+    // Sunday 25 October 2026, 10:00–11:00 CET.
+    const id = await addBooking(tenant, f, '2026-10-25T09:00:00Z', '2026-10-25T10:00:00Z', 'Europe/Madrid');
+    expect(await bookedCells(tenant, FALL_BACK_SUNDAY)).toEqual(before);
+    await refresh(tenant, id);
+    expect(await bookedCells(tenant, FALL_BACK_SUNDAY)).toEqual([...before, [7, 10, 1, 60]]);
+    await withPlatform(db.db, (trx) => sql`update bookings set status = 'cancelled' where tenant_id = ${tenant.tenantId} and id = ${id}`.execute(trx));
+    await refresh(tenant, id);
+    expect(await bookedCells(tenant, FALL_BACK_SUNDAY)).toEqual(before);
+  });
+
+  it('cuts at the local hour in a zone a quarter hour off UTC (Kathmandu, +05:45), and past midnight into the next weekday', async () => {
+    // Tuesday 10 November 2026, 09:30–11:00 in Kathmandu.
+    const morning = await addBooking(other, g, '2026-11-10T03:45:00Z', '2026-11-10T05:15:00Z', 'Asia/Kathmandu');
+    // Tuesday 10 November 2026, 23:30 – Wednesday 00:45 in Kathmandu: kept on its start's day.
+    const night = await addBooking(other, g, '2026-11-10T17:45:00Z', '2026-11-10T19:00:00Z', 'Asia/Kathmandu');
+    await refresh(other, morning);
+    await refresh(other, night);
+    expect(await bookedCells(other, 'from=2026-11-10&to=2026-11-10')).toEqual([
+      [2, 9, 1, 30],
+      [2, 10, 0, 60],
+      [2, 23, 1, 30],
+      [3, 0, 0, 45],
+    ]);
+    // The next day's report does not count the night booking again.
+    expect(await bookedCells(other, 'from=2026-11-11&to=2026-11-11')).toEqual([]);
+    // A rebuild writes the same rows the refreshes wrote.
+    const rows = () => withPlatform(db.db, async (trx) => (await sql`select * from analytics_hourly where tenant_id = ${other.tenantId} order by resource_id, day, service_id, weekday, hour`.execute(trx)).rows);
+    const incremental = await rows();
+    await analytics.rebuild(other.tenantId);
+    expect(await rows()).toEqual(incremental);
   });
 });

@@ -36,6 +36,7 @@ const changeArbitrary = fc.record({
 async function rows(tenantId: string) {
   return withPlatform(db.db, async (trx) => ({
     daily: (await sql`select * from analytics_daily where tenant_id = ${tenantId} order by resource_id, day, service_id, location_id, currency`.execute(trx)).rows,
+    hourly: (await sql`select * from analytics_hourly where tenant_id = ${tenantId} order by resource_id, day, service_id, location_id, weekday, hour`.execute(trx)).rows,
     customers: (await sql`select * from analytics_customer_days where tenant_id = ${tenantId} order by customer_id, day, resource_id, location_id`.execute(trx)).rows,
   }));
 }

@@ -106,7 +106,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     const factors = await row.locator('[data-testid="risk-factors"] li').allTextContents();
     const measured = idle!.churn_risk.factors.filter((factor) => (factor.risk ?? 0) > 0);
     expect(factors).toHaveLength(measured.length);
-    expect(factors.join('\n')).toContain('Usage trend · 100/100');
+    expect(factors.join('\n')).toContain('Usage trend · 100/100: 0 bookings in the last 30 days, 0 in the 30 before');
     expect(await row.locator('[data-testid="risk-action"]').textContent()).toMatch(/^Advised: /);
     expect(new URL(page.url()).searchParams.get('q')).toBe('quieto');
     await expectAccessible(page, 'platform tenants en 1280');
@@ -146,6 +146,9 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       await page.screenshot({ path: join(WEB_ARTIFACTS, `platform-overview-${language}-${width}.png`), fullPage: true });
       await page.goto(`${product.baseUrl}/platform/tenants?q=quieto`);
       await expect.poll(() => page.locator('[data-testid="tenant-row"]').count(), POLL).toBe(1);
+      // The factors' figures are worded in the screen's language.
+      const usage = (await page.locator('[data-testid="risk-factors"] li').first().textContent()) ?? '';
+      expect(usage).toContain(language === 'es' ? '0 reservas en los últimos 30 días, 0 en los 30 anteriores' : '0 bookings in the last 30 days, 0 in the 30 before');
       await page.screenshot({ path: join(WEB_ARTIFACTS, `platform-tenants-${language}-${width}.png`), fullPage: true });
       // The table scrolls inside its frame; the page itself never scrolls sideways.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);

@@ -13617,6 +13617,11 @@ export interface operations {
                                     /** @description 0–100; null when not measured */
                                     risk: number | null;
                                     weight_bps: number;
+                                    /** @description The measured figures behind the risk, by factor: last_30_days and previous_30_days (bookings); past_due (1 or 0); days_since_admin_activity (null: none recorded); features_used and features_available; support_requests_30_days (null: no data) */
+                                    figures: {
+                                        [key: string]: number | null;
+                                    };
+                                    /** @description The figures in English words */
                                     detail: string;
                                 }[];
                                 recommended_action: string | null;

@@ -42,6 +42,20 @@ export interface AnalyticsDailyTable {
   planned_minutes: Minor;
 }
 
+/** `analytics_hourly` (migration 0082): seconds bookings hold a resource, per local weekday and hour, by the local day of their start. */
+export interface AnalyticsHourlyTable {
+  tenant_id: string;
+  resource_id: string;
+  day: DateColumn;
+  service_id: string;
+  location_id: string;
+  weekday: number;
+  hour: number;
+  business_id: string;
+  bookings: Count;
+  booked_seconds: Minor;
+}
+
 /** `analytics_customer_days` (migration 0080): a customer's visits per resource and local day. */
 export interface AnalyticsCustomerDaysTable {
   tenant_id: string;
@@ -76,6 +90,7 @@ declare module '../../platform/db/database.ts' {
   interface Database {
     analytics_daily: AnalyticsDailyTable;
     analytics_customer_days: AnalyticsCustomerDaysTable;
+    analytics_hourly: AnalyticsHourlyTable;
     analytics_funnel_daily: AnalyticsFunnelDailyTable;
     analytics_mrr_snapshots: AnalyticsMrrSnapshotsTable;
   }

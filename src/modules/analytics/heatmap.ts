@@ -1,14 +1,12 @@
-import { sql } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
-import type { Executor } from '../../platform/db/database.ts';
-import { bookingFactsSource } from '../booking/index.ts';
-import type { ReportScope } from './reports.repository.ts';
 
 /**
  * Utilisation by local weekday and hour: booked and available minutes of the resources in
  * scope, each minute counted in the local hour (of its location's zone) in which it falls. A
  * booking from 09:30 to 10:30 puts 30 minutes in 09:00 and 30 in 10:00; on a spring-forward
  * day the skipped hour holds nothing and on a fall-back day the repeated hour holds both.
+ * Booked time comes from the `analytics_hourly` rollup (cut the same way, in SQL); available
+ * time from the resources' working intervals.
  */
 
 /** A cell of the heat map: ISO weekday (1 = Monday) and local hour (0–23). */
@@ -22,9 +20,6 @@ export interface HeatmapCell {
 }
 
 const HOUR_MS = 3_600_000;
-const MS_PER_DAY = 86_400_000;
-/** Statuses that hold the resource's time, as in the daily rollup's booked minutes. */
-const OCCUPYING = ['pending_payment', 'confirmed', 'rescheduled', 'completed', 'no_show'] as const;
 
 /** Accumulates milliseconds per (weekday, hour) cell. */
 export class HeatmapGrid {
@@ -57,10 +52,11 @@ export class HeatmapGrid {
     this.#spread(start, end, timeZone, (cell, ms) => (cell.available += ms));
   }
 
-  addBooking(start: number, end: number, timeZone: string): void {
-    const local = Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO(timeZone);
-    this.#cell(local.dayOfWeek, local.hour).bookings += 1;
-    this.#spread(start, end, timeZone, (cell, ms) => (cell.booked += ms));
+  /** Bookings starting in a cell and the seconds bookings hold in it (a row of the hourly rollup). */
+  addBooked(weekday: number, hour: number, bookings: number, seconds: number): void {
+    const cell = this.#cell(weekday, hour);
+    cell.bookings += bookings;
+    cell.booked += seconds * 1000;
   }
 
   /** Cells with any booking or available time, by weekday then hour, in whole minutes. */
@@ -75,35 +71,4 @@ export class HeatmapGrid {
         available_minutes: Math.round(cell.available / 60_000),
       }));
   }
-}
-
-/**
- * The bookings in scope that hold their resource's time, by the local day of their start (as
- * the daily rollup counts them): start, end and zone. Read through booking's start-time index
- * with a day's margin either side of the local dates.
- */
-export async function occupyingBookings(
-  executor: Executor,
-  tenantId: string,
-  scope: ReportScope,
-): Promise<Array<{ start: number; end: number; timeZone: string }>> {
-  const windowStart = new Date(Date.parse(`${scope.from}T00:00:00Z`) - MS_PER_DAY).toISOString();
-  const windowEnd = new Date(Date.parse(`${scope.to}T00:00:00Z`) + 2 * MS_PER_DAY).toISOString();
-  const parts = [
-    sql`b.tenant_id = ${tenantId}`,
-    sql`b.business_id = ${scope.businessId}`,
-    sql`b.start_time >= ${windowStart}::timestamptz and b.start_time < ${windowEnd}::timestamptz`,
-    sql`b.status in (${sql.join(OCCUPYING.map((status) => sql`${status}`))})`,
-  ];
-  if (scope.locationId) parts.push(sql`b.location_id = ${scope.locationId}`);
-  if (scope.resourceId) parts.push(sql`b.resource_id = ${scope.resourceId}`);
-  if (scope.serviceId) parts.push(sql`b.service_id = ${scope.serviceId}`);
-  if (scope.resourceIds) {
-    parts.push(scope.resourceIds.length === 0 ? sql`false` : sql`b.resource_id in (${sql.join(scope.resourceIds.map((id) => sql`${id}::uuid`))})`);
-  }
-  const result = await sql<{ start_time: Date | string; end_time: Date | string; time_zone: string }>`
-    select f.start_time, f.end_time, f.time_zone
-    from (${bookingFactsSource(sql.join(parts, sql` and `))}) f
-    where (f.start_time at time zone f.time_zone)::date between ${scope.from}::date and ${scope.to}::date`.execute(executor);
-  return result.rows.map((row) => ({ start: new Date(row.start_time).getTime(), end: new Date(row.end_time).getTime(), timeZone: row.time_zone }));
 }

@@ -40,7 +40,7 @@ export interface AnalyticsModule {
   subscribers: EventSubscriber[];
   jobs: JobDefinition[];
   /** Rebuilds every rollup (or one tenant's) from the raw tables, in one transaction. */
-  rebuild(tenantId?: string | null): Promise<{ dailyRows: number; customerRows: number }>;
+  rebuild(tenantId?: string | null): Promise<{ dailyRows: number; hourlyRows: number; customerRows: number }>;
   /** Queues the daily MRR snapshot and the hourly weekly-summary run (the worker calls it at start; each run queues the next). */
   scheduleRecurringJobs(): Promise<void>;
 }

@@ -90,6 +90,8 @@ export interface RiskFactor {
   /** 0 (no risk) to 100 (highest), or null when nothing is measured. */
   risk: number | null;
   weight_bps: number;
+  /** The measured figures behind the risk, for a screen to word in its own language. */
+  figures: Record<string, number | null>;
   detail: string;
 }
 
@@ -117,24 +119,39 @@ export function churnRisk(inputs: RiskInputs): { score: number; factors: RiskFac
         : 0
       : clampPercent(((inputs.bookingsPrevious30 - inputs.bookingsLast30) / inputs.bookingsPrevious30) * 100);
   const factors: RiskFactor[] = [
-    { factor: 'usage_trend', risk: usage, weight_bps: WEIGHTS.usage_trend, detail: `${inputs.bookingsLast30} bookings in the last 30 days, ${inputs.bookingsPrevious30} in the 30 before` },
-    { factor: 'failed_payments', risk: inputs.pastDue ? 100 : 0, weight_bps: WEIGHTS.failed_payments, detail: inputs.pastDue ? 'subscription past due' : 'subscription in good standing' },
+    {
+      factor: 'usage_trend',
+      risk: usage,
+      weight_bps: WEIGHTS.usage_trend,
+      figures: { last_30_days: inputs.bookingsLast30, previous_30_days: inputs.bookingsPrevious30 },
+      detail: `${inputs.bookingsLast30} bookings in the last 30 days, ${inputs.bookingsPrevious30} in the 30 before`,
+    },
+    {
+      factor: 'failed_payments',
+      risk: inputs.pastDue ? 100 : 0,
+      weight_bps: WEIGHTS.failed_payments,
+      figures: { past_due: inputs.pastDue ? 1 : 0 },
+      detail: inputs.pastDue ? 'subscription past due' : 'subscription in good standing',
+    },
     {
       factor: 'admin_logins',
       risk: inputs.daysSinceAdminActivity === null ? 100 : clampPercent((inputs.daysSinceAdminActivity / 30) * 100),
       weight_bps: WEIGHTS.admin_logins,
+      figures: { days_since_admin_activity: inputs.daysSinceAdminActivity },
       detail: inputs.daysSinceAdminActivity === null ? 'no admin activity recorded' : `last admin activity ${inputs.daysSinceAdminActivity} days ago`,
     },
     {
       factor: 'feature_adoption',
       risk: inputs.featuresAvailable === 0 ? null : clampPercent((1 - inputs.featuresUsed / inputs.featuresAvailable) * 100),
       weight_bps: WEIGHTS.feature_adoption,
+      figures: { features_used: inputs.featuresUsed, features_available: inputs.featuresAvailable },
       detail: `${inputs.featuresUsed} of ${inputs.featuresAvailable} features used in the last 90 days`,
     },
     {
       factor: 'support_load',
       risk: inputs.supportRequests30 === null ? null : clampPercent(inputs.supportRequests30 * 10),
       weight_bps: WEIGHTS.support_load,
+      figures: { support_requests_30_days: inputs.supportRequests30 },
       detail: inputs.supportRequests30 === null ? 'no support data recorded' : `${inputs.supportRequests30} support requests in 30 days`,
     },
   ];

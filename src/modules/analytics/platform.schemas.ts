@@ -15,7 +15,12 @@ const riskSchema = z.object({
       factor: z.enum(['usage_trend', 'failed_payments', 'admin_logins', 'feature_adoption', 'support_load']),
       risk: z.int().nullable().describe('0–100; null when not measured'),
       weight_bps: z.int(),
-      detail: z.string(),
+      figures: z
+        .record(z.string(), z.int().nullable())
+        .describe(
+          'The measured figures behind the risk, by factor: last_30_days and previous_30_days (bookings); past_due (1 or 0); days_since_admin_activity (null: none recorded); features_used and features_available; support_requests_30_days (null: no data)',
+        ),
+      detail: z.string().describe('The figures in English words'),
     }),
   ),
   recommended_action: z.string().nullable(),

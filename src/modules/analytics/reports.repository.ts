@@ -89,6 +89,21 @@ export async function sumDaily(executor: Executor, tenantId: string, scope: Repo
   });
 }
 
+/** Bookings starting and seconds held per local weekday and hour over the scope, from the hourly rollup. */
+export async function sumHourly(
+  executor: Executor,
+  tenantId: string,
+  scope: ReportScope,
+): Promise<Array<{ weekday: number; hour: number; bookings: number; booked_seconds: number }>> {
+  const result = await sql<{ weekday: number; hour: number; bookings: string | number; booked_seconds: string | number }>`
+    select weekday, hour, coalesce(sum(bookings), 0)::bigint as bookings, coalesce(sum(booked_seconds), 0)::bigint as booked_seconds
+    from analytics_hourly
+    where ${scopeFilter(tenantId, scope)}
+    group by weekday, hour
+    order by weekday, hour`.execute(executor);
+  return result.rows.map((row) => ({ weekday: Number(row.weekday), hour: Number(row.hour), bookings: Number(row.bookings), booked_seconds: Number(row.booked_seconds) }));
+}
+
 /** A visit (customer, local day, resource) in the scope with the resource of the customer's visits before and after it at the business. */
 export interface VisitRow {
   customer_id: string;

@@ -18,9 +18,9 @@ import type {
 } from './analytics.schemas.ts';
 import { cohortsOf, customerFigures, rebookingByResource } from './customer-figures.ts';
 import { FUNNEL_STEPS, funnelCounts } from './funnel.ts';
-import { HeatmapGrid, occupyingBookings } from './heatmap.ts';
+import { HeatmapGrid } from './heatmap.ts';
 import { figuresOf, groupByCurrency, monthsBetween, previousPeriod, ratioBps } from './report-figures.ts';
-import { cohortActivity, sumDaily, visitsInScope, type ReportScope } from './reports.repository.ts';
+import { cohortActivity, sumDaily, sumHourly, visitsInScope, type ReportScope } from './reports.repository.ts';
 
 /** Who reads: staff members see only the resources linked to them (`resourceIds`); others the whole business. */
 export interface Viewer {
@@ -193,7 +193,7 @@ export class ReportsService {
 
   /**
    * Utilisation by local weekday and hour over the period: booked minutes of the bookings in
-   * scope against the working minutes of the resources in scope, hour by hour in the location's
+   * scope (the hourly rollup) against the working minutes of the resources in scope, hour by hour in the location's
    * zone. Totals equal the overview's booked and available minutes.
    */
   async heatmap(tenantId: string, query: ReportQuery, viewer: Viewer = {}): Promise<Array<z.input<typeof heatmapCellSchema>>> {
@@ -204,7 +204,7 @@ export class ReportsService {
         const days = await workingIntervalsByDay(trx, tenantId, { resourceIds: resources.map((resource) => resource.id), from: query.from, to: query.to });
         for (const day of days) for (const interval of day.intervals) grid.addAvailable(interval.start, interval.end, day.timeZone);
       }
-      for (const booking of await occupyingBookings(trx, tenantId, scope)) grid.addBooking(booking.start, booking.end, booking.timeZone);
+      for (const row of await sumHourly(trx, tenantId, scope)) grid.addBooked(row.weekday, row.hour, row.bookings, row.booked_seconds);
       return grid.cells().map((cell) => ({ ...cell, utilisation_bps: ratioBps(cell.booked_minutes, cell.available_minutes) }));
     });
   }

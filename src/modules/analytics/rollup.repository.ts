@@ -11,7 +11,7 @@ import { paymentTotalsByBooking } from '../payments/index.ts';
  * rollups are idempotent and order-independent by construction, and a rebuild is the same
  * statement over every unit at once.
  *
- * Units: `analytics_daily` by (tenant, resource, local days), `analytics_customer_days` by
+ * Units: `analytics_daily` and `analytics_hourly` by (tenant, resource, local days), `analytics_customer_days` by
  * (tenant, customer). The local day of a booking is its start's date in its location's zone
  * (`bookings.time_zone`), which PostgreSQL computes with the zone's rules (DST included).
  */
@@ -75,6 +75,38 @@ function dailyRowsInsert(where: RawBuilder<unknown>, dayFilter: RawBuilder<unkno
     group by f.tenant_id, f.resource_id, f.day, f.service_id, f.location_id, f.currency, f.business_id`;
 }
 
+/**
+ * The insert of `analytics_hourly` rows for the bookings `where` selects that hold their
+ * resource and whose local day `dayFilter` accepts. Each booking is cut at every quarter hour
+ * of elapsed time: every zone's offset is a whole number of quarter hours, so each piece lies
+ * in one local hour, which PostgreSQL names with the zone's rules (DST included).
+ */
+function hourlyRowsInsert(where: RawBuilder<unknown>, dayFilter: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    with kept as (
+      select facts.*, (facts.start_time at time zone facts.time_zone)::date as day
+      from (${bookingFactsSource(where)}) facts
+      where facts.status in ${OCCUPYING} and facts.end_time > facts.start_time
+    ),
+    pieces as (
+      select k.tenant_id, k.resource_id, k.day, k.service_id, k.location_id, k.business_id, k.time_zone,
+        greatest(k.start_time, q.at) as piece_start, least(k.end_time, q.at + interval '15 minutes') as piece_end,
+        q.at <= k.start_time as first_piece
+      from kept k
+      cross join lateral generate_series(date_bin('15 minutes', k.start_time, timestamptz '2000-01-01 00:00:00+00'), k.end_time - interval '1 microsecond', interval '15 minutes') as q(at)
+      where ${dayFilter}
+    )
+    insert into analytics_hourly (tenant_id, resource_id, day, service_id, location_id, weekday, hour, business_id, bookings, booked_seconds)
+    select tenant_id, resource_id, day, service_id, location_id,
+      extract(isodow from piece_start at time zone time_zone)::smallint,
+      extract(hour from piece_start at time zone time_zone)::smallint,
+      min(business_id::text)::uuid,
+      count(*) filter (where first_piece),
+      sum(extract(epoch from (piece_end - piece_start)))::bigint
+    from pieces
+    group by 1, 2, 3, 4, 5, 6, 7`;
+}
+
 function customerRowsInsert(where: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     insert into analytics_customer_days (tenant_id, customer_id, day, resource_id, location_id, business_id, visits)
@@ -92,7 +124,7 @@ async function lockUnit(executor: Executor, key: string): Promise<void> {
 }
 
 /**
- * Recomputes the `analytics_daily` rows of a resource for local days `from`–`to` (inclusive)
+ * Recomputes the `analytics_daily` and `analytics_hourly` rows of a resource for local days `from`–`to` (inclusive)
  * from the raw tables. Bookings are read through booking's start-time index: every instant of
  * a local date lies within a day of that date's UTC midnight.
  */
@@ -103,10 +135,12 @@ export async function recomputeResourceDays(executor: Executor, tenantId: string
   );
   const windowStart = new Date(utcMidnight(from) - MS_PER_DAY).toISOString();
   const windowEnd = new Date(utcMidnight(to) + 2 * MS_PER_DAY).toISOString();
-  await dailyRowsInsert(
-    sql`b.tenant_id = ${tenantId} and b.resource_id = ${resourceId} and b.start_time >= ${windowStart}::timestamptz and b.start_time < ${windowEnd}::timestamptz`,
-    sql`f.day between ${from}::date and ${to}::date`,
-  ).execute(executor);
+  const bookings = sql`b.tenant_id = ${tenantId} and b.resource_id = ${resourceId} and b.start_time >= ${windowStart}::timestamptz and b.start_time < ${windowEnd}::timestamptz`;
+  await dailyRowsInsert(bookings, sql`f.day between ${from}::date and ${to}::date`).execute(executor);
+  await sql`delete from analytics_hourly where tenant_id = ${tenantId} and resource_id = ${resourceId} and day between ${from}::date and ${to}::date`.execute(
+    executor,
+  );
+  await hourlyRowsInsert(bookings, sql`k.day between ${from}::date and ${to}::date`).execute(executor);
 }
 
 /** Recomputes a customer's `analytics_customer_days` rows from the raw tables. */
@@ -133,12 +167,14 @@ export async function bookingPlace(
  * Rebuilds every rollup from scratch, for one tenant or all (the platform connection, which
  * Row-Level Security does not restrict), in the caller's transaction. Returns the rows written.
  */
-export async function rebuildRollups(executor: Executor, tenantId: string | null): Promise<{ dailyRows: number; customerRows: number }> {
+export async function rebuildRollups(executor: Executor, tenantId: string | null): Promise<{ dailyRows: number; hourlyRows: number; customerRows: number }> {
   const tenantFilter = tenantId === null ? sql`true` : sql`tenant_id = ${tenantId}`;
   const bookingFilter = tenantId === null ? sql`true` : sql`b.tenant_id = ${tenantId}`;
   await sql`delete from analytics_daily where ${tenantFilter}`.execute(executor);
+  await sql`delete from analytics_hourly where ${tenantFilter}`.execute(executor);
   await sql`delete from analytics_customer_days where ${tenantFilter}`.execute(executor);
   const daily = await dailyRowsInsert(bookingFilter, sql`true`).execute(executor);
+  const hourly = await hourlyRowsInsert(bookingFilter, sql`true`).execute(executor);
   const customers = await customerRowsInsert(bookingFilter).execute(executor);
-  return { dailyRows: Number(daily.numAffectedRows ?? 0), customerRows: Number(customers.numAffectedRows ?? 0) };
+  return { dailyRows: Number(daily.numAffectedRows ?? 0), hourlyRows: Number(hourly.numAffectedRows ?? 0), customerRows: Number(customers.numAffectedRows ?? 0) };
 }

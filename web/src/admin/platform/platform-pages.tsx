@@ -225,6 +225,29 @@ function StatusAction({ tenant }: { tenant: TenantHealth }) {
   );
 }
 
+type RiskFactor = TenantHealth['churn_risk']['factors'][number];
+
+/** A factor's figures in words of the screen's language (the server's `detail` is English only). */
+export function factorDetailKey(factor: RiskFactor): { key: string; values: Record<string, number> } {
+  const figure = (name: string) => factor.figures[name] ?? null;
+  switch (factor.factor) {
+    case 'usage_trend':
+      return { key: 'platform.detail.usage_trend', values: { last: figure('last_30_days') ?? 0, previous: figure('previous_30_days') ?? 0 } };
+    case 'failed_payments':
+      return { key: figure('past_due') === 1 ? 'platform.detail.past_due' : 'platform.detail.paid_up', values: {} };
+    case 'admin_logins': {
+      const days = figure('days_since_admin_activity');
+      return days === null ? { key: 'platform.detail.no_admin_activity', values: {} } : { key: 'platform.detail.admin_logins', values: { count: days } };
+    }
+    case 'feature_adoption':
+      return { key: 'platform.detail.feature_adoption', values: { used: figure('features_used') ?? 0, available: figure('features_available') ?? 0 } };
+    case 'support_load': {
+      const requests = figure('support_requests_30_days');
+      return requests === null ? { key: 'platform.detail.no_support_data', values: {} } : { key: 'platform.detail.support_load', values: { count: requests } };
+    }
+  }
+}
+
 /** The factor that weighs most in a business's risk (the one the advised action answers), if any. */
 export function topFactor(row: TenantHealth): TenantHealth['churn_risk']['factors'][number]['factor'] | null {
   if (row.churn_risk.recommended_action === null) return null;
@@ -309,9 +332,7 @@ export function PlatformTenantsPage() {
                         <ul className={classes.factors} data-testid="risk-factors">
                           {measured.map((factor) => (
                             <li key={factor.factor}>
-                              <strong>{t(`platform.factor.${factor.factor}`)}</strong> · {factor.risk}/100
-                              {/* The server words its details in English only. */}
-                              {locale.startsWith('en') && <>: {factor.detail}</>}
+                              <strong>{t(`platform.factor.${factor.factor}`)}</strong> · {factor.risk}/100: {t(factorDetailKey(factor).key, factorDetailKey(factor).values)}
                             </li>
                           ))}
                         </ul>
