@@ -104,6 +104,8 @@ describe('401 without credentials, 403 without permission, 404 across tenants', 
       ['GET', '/api/v1/audit-logs'],
       ['GET', '/api/v1/platform/tenants'],
       ['PUT', '/api/v1/platform/maintenance', { enabled: true }],
+      ['GET', '/api/v1/platform/maintenance'],
+      ['GET', `/api/v1/platform/tenants/${owner.tenant.id}`],
     ];
     for (const [method, url, payload] of routes) {
       const response = await call(method, url, { headers: staff.headers, body: payload });
@@ -360,9 +362,15 @@ describe('platform administration', () => {
     const target = await signupTenant(t);
     await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: true, tenant_id: target.tenant.id, message: 'Upgrading' } });
     await expect(withTenant(t.db.db, target.tenant.id, (trx) => assertPublicBookingOpen(trx, target.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE', status: 503 });
+    // The tenant's detail says so, with the message; the platform as a whole is not in maintenance.
+    const detail = await call('GET', `/api/v1/platform/tenants/${target.tenant.id}`, { headers: admin.headers });
+    expect(detail.body.data.settings).toMatchObject({ maintenance: true, maintenance_message: 'Upgrading' });
+    expect(detail.body.data.usage.metrics.bookings_per_month).toMatchObject({ current: 0 });
+    expect((await call('GET', '/api/v1/platform/maintenance', { headers: admin.headers })).body.data).toEqual({ scope: 'platform', enabled: false, message: null });
     await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: false, tenant_id: target.tenant.id } });
-    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: true } });
-    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE' });
+    await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: true, message: 'Back at 10:00 UTC' } });
+    expect((await call('GET', '/api/v1/platform/maintenance', { headers: admin.headers })).body.data).toEqual({ scope: 'platform', enabled: true, message: 'Back at 10:00 UTC' });
+    await expect(withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id))).rejects.toMatchObject({ code: 'MAINTENANCE', message: 'Back at 10:00 UTC' });
     await call('PUT', '/api/v1/platform/maintenance', { headers: admin.headers, body: { enabled: false } });
     await withTenant(t.db.db, owner.tenant.id, (trx) => assertPublicBookingOpen(trx, owner.tenant.id));
   });

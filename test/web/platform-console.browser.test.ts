@@ -5,7 +5,9 @@
  * the dashboard's sign-in and lands on the console: MRR as the API gives it, a search for the
  * idle business, which shows as at risk with the factors behind it and the action advised;
  * suspending it (reason required) turns its booking API away, reactivating restores it. A business
- * owner who opens /platform is refused, and the platform APIs answer 403. No console error (CSP
+ * owner who opens /platform is refused, and the platform APIs answer 403. The demo salon's own
+ * page shows its usage and risk; maintenance switched on there, with a message, stops its booking
+ * page, which shows that message in Spanish and English, until it is switched off. No console error (CSP
  * included); axe-core on each screen; screenshots at 360 px and 1280 px in English and Spanish.
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
@@ -153,10 +155,73 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       // The table scrolls inside its frame; the page itself never scrolls sideways.
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       await expectAccessible(page, `platform tenants ${language} ${width}`);
+      // The business's own page: usage against its plan, its risk, its maintenance.
+      await page.click('[data-testid="tenant-link"]');
+      await page.waitForSelector('[data-testid="platform-tenant"] [data-testid="risk-factors"]', POLL);
+      expect(await page.textContent('[data-testid="usage-bookings-value"]')).toMatch(language === 'es' ? /^0 (de [\d.]+|· sin límite)$/ : /^0 (of [\d,]+|· no limit)$/);
+      await page.mouse.move(width - 5, 5);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await expectAccessible(page, `platform tenant detail ${language} ${width}`);
+      await page.screenshot({ path: join(WEB_ARTIFACTS, `platform-tenant-${language}-${width}.png`), fullPage: true });
       expect(problems).toEqual([]);
       await context.close();
     }, 120_000);
   }
+
+  it("puts the demo salon in maintenance from its page: its booking page shows the platform's message, and takes bookings again once it is off", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const { page, problems } = await openWatchedPage(context);
+    await signIn(page);
+    const demo = ((await call('GET', '/analytics/platform/tenants', platformToken)).body.data as Health[]).find((row) => row.mrr.amount > 0)!;
+    await page.goto(`${product.baseUrl}/platform/tenants?q=${encodeURIComponent(demo.name)}`);
+    await page.click('[data-testid="tenant-link"]');
+    await page.waitForSelector('[data-testid="maintenance-tenant"][data-enabled="false"]', POLL);
+    expect(new URL(page.url()).pathname).toBe(`/platform/tenants/${demo.tenant_id}`);
+    expect(await page.textContent('h1')).toBe(demo.name);
+    // The demo salon has bookings this month, counted against its plan.
+    expect(await page.textContent('[data-testid="usage-bookings-value"]')).toMatch(/^\d+ (of [\d,]+|· no limit)$/);
+
+    const notice = 'New booking system: back at 10:00.';
+    expect(await page.locator('[data-testid="maintenance-save"]').isDisabled()).toBe(true);
+    await page.click('[data-testid="maintenance-switch"]');
+    await page.fill('[data-testid="maintenance-message"]', notice);
+    await page.click('[data-testid="maintenance-save"]');
+    await page.waitForSelector('[data-testid="maintenance-tenant"][data-enabled="true"]', POLL);
+    expect(await page.textContent('[data-testid="maintenance-on"]')).toBe('Maintenance is on: bookings are paused.');
+    await page.mouse.move(1275, 5);
+    await expectAccessible(page, 'platform tenant in maintenance en 1280');
+    await page.screenshot({ path: join(WEB_ARTIFACTS, 'platform-tenant-maintenance-en-1280.png'), fullPage: true });
+
+    // A customer on a phone opens the salon's booking page.
+    for (const [locale, title] of [
+      ['es-ES', 'Volvemos enseguida'],
+      ['en-US', 'Back soon'],
+    ] as const) {
+      const customer = await browser.newContext({ viewport: { width: 360, height: 780 }, locale, isMobile: true, hasTouch: true });
+      const visit = await openWatchedPage(customer, { expectedStatus: 503 });
+      await visit.page.goto(`${product.baseUrl}/book/demo`);
+      await visit.page.waitForSelector('[data-testid="load-error"][data-code="MAINTENANCE"]', POLL);
+      expect(await visit.page.textContent('[data-testid="load-error"] h2')).toBe(title);
+      expect(await visit.page.textContent('[data-testid="maintenance-notice"]')).toBe(notice);
+      await expectAccessible(visit.page, `booking page in maintenance ${locale} 360`);
+      await visit.page.screenshot({ path: join(WEB_ARTIFACTS, `booking-maintenance-${locale}-360.png`), fullPage: true });
+      await customer.close();
+    }
+    const audit = (await call('GET', `/platform/tenants/${demo.tenant_id}`, platformToken)).body.data as { settings: Record<string, unknown> };
+    expect(audit.settings).toMatchObject({ maintenance: true, maintenance_message: notice });
+
+    await page.click('[data-testid="maintenance-switch"]');
+    await page.click('[data-testid="maintenance-save"]');
+    await page.waitForSelector('[data-testid="maintenance-tenant"][data-enabled="false"]', POLL);
+    const customer = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'es-ES' });
+    const visit = await openWatchedPage(customer);
+    await visit.page.goto(`${product.baseUrl}/book/demo`);
+    await visit.page.waitForSelector('[data-testid="service-card"]', POLL);
+    expect(visit.problems).toEqual([]);
+    await customer.close();
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
 
   it('refuses a business owner: the console says so and the platform APIs answer 403', async () => {
     const ownerToken = await tokenOf(OWNER);

@@ -501,7 +501,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A tenant with its usage */
+        /** A tenant with its usage against its plan’s limits (its settings say whether it is in maintenance, and with what message) */
         get: operations["getPlatformTenantsById"];
         put?: never;
         post?: never;
@@ -569,7 +569,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the whole platform is in maintenance, and its message */
+        get: operations["getPlatformMaintenance"];
         /** Maintenance mode for one tenant or the whole platform (public booking answers 503 MAINTENANCE) */
         put: operations["putPlatformMaintenance"];
         post?: never;
@@ -4518,7 +4519,24 @@ export interface operations {
                             };
                             created_at: string;
                             updated_at: string;
-                            usage: unknown;
+                            usage: {
+                                tenant_id: string;
+                                plan_id: string;
+                                period: {
+                                    start: string;
+                                    end: string;
+                                };
+                                metrics: {
+                                    bookings_per_month: {
+                                        current: number;
+                                        limit: number | null;
+                                    };
+                                    users: {
+                                        current: number;
+                                        limit: number | null;
+                                    };
+                                };
+                            };
                         };
                         metadata: {
                             timestamp: string;
@@ -4734,6 +4752,48 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @enum {string} */
+                            scope: "platform" | "tenant";
+                            tenant_id?: string;
+                            enabled: boolean;
+                            message: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

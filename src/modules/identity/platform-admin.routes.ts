@@ -15,6 +15,7 @@ import {
   platformTenantsQuerySchema,
   suspendBodySchema,
   tenantSchema,
+  usageSchema,
 } from './team.schemas.ts';
 
 const tags = ['Platform administration'];
@@ -38,7 +39,12 @@ export function registerPlatformAdminRoutes(api: ApiRouter, admin: PlatformAdmin
     '/platform/tenants/:id',
     {
       config: platformOnly,
-      schema: { tags, summary: 'A tenant with its usage', params: idParams, response: { 200: envelopeSchema(tenantSchema.extend({ usage: z.unknown() })) } },
+      schema: {
+        tags,
+        summary: 'A tenant with its usage against its plan’s limits (its settings say whether it is in maintenance, and with what message)',
+        params: idParams,
+        response: { 200: envelopeSchema(tenantSchema.extend({ usage: usageSchema })) },
+      },
     },
     async (request) => ok(await admin.getTenant(request.params.id)),
   );
@@ -77,6 +83,15 @@ export function registerPlatformAdminRoutes(api: ApiRouter, admin: PlatformAdmin
       annotateAudit(request, { skip: true });
       return ok(await admin.changePlan(callerOf(request), request.params.id, request.body.plan_id, requestMeta(request)));
     },
+  );
+
+  api.get(
+    '/platform/maintenance',
+    {
+      config: platformOnly,
+      schema: { tags, summary: 'Whether the whole platform is in maintenance, and its message', response: { 200: envelopeSchema(maintenanceSchema) } },
+    },
+    async () => ok(await admin.platformMaintenance()),
   );
 
   api.put(

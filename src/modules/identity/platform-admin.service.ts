@@ -95,6 +95,10 @@ export function createPlatformAdminService(deps: { db: Db; issuer: TokenIssuer; 
       });
     },
 
+    async platformMaintenance() {
+      return { scope: 'platform' as const, ...(await withPlatform(db, (trx) => tenancy.platformMaintenance(trx))) };
+    },
+
     async setMaintenance(auth: AuthContext, input: { enabled: boolean; message?: string | null | undefined; tenant_id?: string | undefined }, request: RequestMeta) {
       return withPlatform(db, async (trx) => {
         const state = { enabled: input.enabled, message: input.message ?? null };

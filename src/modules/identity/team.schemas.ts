@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../platform/http/pagination.ts';
-import { limitsSchema, tenantSchema } from '../tenancy/index.ts';
+import { limitsSchema, tenantSchema, usageSchema } from '../tenancy/index.ts';
 import { emailSchema, passwordSchema, tokensSchema } from './auth.schemas.ts';
 import { TENANT_ROLES } from './permissions.ts';
 
@@ -120,4 +120,4 @@ export const impersonationSchema = tokensSchema.extend({
   read_only: z.boolean(),
   session_expires_at: z.string(),
 });
-export { limitsSchema, tenantSchema };
+export { limitsSchema, tenantSchema, usageSchema };

@@ -58,7 +58,7 @@ export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus } from './tenancy.tables.ts';
 export { businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
-export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema } from './tenancy.schemas.ts';
+export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema, usageSchema } from './tenancy.schemas.ts';
 
 export interface TenancyModule {
   registerRoutes(api: ApiRouter): void;

@@ -106,7 +106,7 @@ function assertOpen(found: Awaited<ReturnType<typeof repo.findTenantWithPlatform
   }
   const platform = maintenanceState(found.setting);
   if (platform.enabled) {
-    throw new AppError('MAINTENANCE', platform.message ?? 'Bookings are paused for scheduled maintenance; please retry later', undefined, {
+    throw new AppError('MAINTENANCE', platform.message ?? 'Bookings are paused for scheduled maintenance; please retry later', { notice: platform.message }, {
       'retry-after': '300',
     });
   }
@@ -114,7 +114,8 @@ function assertOpen(found: Awaited<ReturnType<typeof repo.findTenantWithPlatform
     throw new AppError(
       'MAINTENANCE',
       tenant.settings.maintenance_message ?? 'This business is under maintenance; please retry later',
-      undefined,
+      // The platform administrator's own words, for a booking page to show as they are written.
+      { notice: tenant.settings.maintenance_message ?? null },
       { 'retry-after': '300' },
     );
   }

@@ -3,12 +3,12 @@ import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
 import './admin.css';
 import 'dayjs/locale/es';
-import { Center, Loader, MantineProvider } from '@mantine/core';
+import { Center, createTheme, Loader, MantineProvider, Notification } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { ApiError } from '@reservehub/api-client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
@@ -30,6 +30,7 @@ const CalendarPage = lazy(() => import('./calendar/calendar-page.tsx'));
 const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
 const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformOverviewPage })));
 const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
+const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
 const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
 /**
@@ -94,6 +95,25 @@ function PageLoading() {
   );
 }
 
+/**
+ * Mantine in the dashboard's language: a notification's close button is named for screen readers.
+ * Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its
+ * stylesheet, and no component uses hiddenFrom/visibleFrom. Drawers, modals and menus open without
+ * motion for people who ask their system for less of it.
+ */
+function LocalizedMantine({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation('admin');
+  const theme = useMemo(
+    () => createTheme({ respectReducedMotion: true, components: { Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('closeNotice') } } }) } }),
+    [t, i18n.language],
+  );
+  return (
+    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto" theme={theme}>
+      {children}
+    </MantineProvider>
+  );
+}
+
 function LocalizedDates({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   return <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>{children}</DatesProvider>;
@@ -103,9 +123,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('admin.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    {/* Mantine writes no <style> element (the page's CSP refuses them): its CSS variables come from its stylesheet, and no component uses hiddenFrom/visibleFrom. */}
-    {/* Drawers, modals and menus open without motion for people who ask their system for less of it. */}
-    <MantineProvider withCssVariables={false} withGlobalClasses={false} defaultColorScheme="auto" theme={{ respectReducedMotion: true }}>
+    <LocalizedMantine>
       <LocalizedDates>
         <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
@@ -168,12 +186,24 @@ createRoot(root).render(
                   </SignedIn>
                 }
               />
+              <Route
+                path="/platform/tenants/:id"
+                element={
+                  <SignedIn area="platform">
+                    {() => (
+                      <Suspense fallback={<PageLoading />}>
+                        <PlatformTenantPage />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
               <Route path="/platform/*" element={<Navigate to="/platform" replace />} />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>
           </BrowserRouter>
         </QueryClientProvider>
       </LocalizedDates>
-    </MantineProvider>
+    </LocalizedMantine>
   </StrictMode>,
 );

@@ -1,14 +1,15 @@
-import { Alert, Button, Group, Loader, Modal, Stack, Text, Textarea, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Modal, Stack, Text, Textarea, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { formatBps, formatMoney } from '../reports/format.ts';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import { errorText } from '../ui/error-text.ts';
 import classes from './platform.module.css';
-import { usePlatformKpis, useTenantHealth, useTenantStatus, type TenantHealth } from './use-platform.ts';
+import { MaintenanceCard } from './maintenance-card.tsx';
+import { usePlatformKpis, usePlatformMaintenance, useTenantHealth, useTenantStatus, type TenantHealth } from './use-platform.ts';
 
 /** The month so far, in UTC: the period the platform's figures are read for. */
 export function monthToDate(now: Date = new Date()): { from: string; to: string } {
@@ -47,6 +48,7 @@ export function PlatformOverviewPage() {
   const locale = i18n.language;
   const period = useMemo(() => monthToDate(), []);
   const kpis = usePlatformKpis(period.from, period.to);
+  const maintenance = usePlatformMaintenance();
   if (kpis.isPending) return <Loader aria-label={t('loading')} />;
   if (kpis.isError) {
     return (
@@ -151,12 +153,14 @@ export function PlatformOverviewPage() {
           </div>
         )}
       </section>
+
+      {maintenance.data && <MaintenanceCard state={maintenance.data} />}
     </Stack>
   );
 }
 
 /** Asks for the reason, then suspends (or reactivates) one business. */
-function StatusAction({ tenant }: { tenant: TenantHealth }) {
+export function StatusAction({ tenant }: { tenant: Pick<TenantHealth, 'tenant_id' | 'name' | 'status'> }) {
   const { t } = useTranslation('admin');
   const [opened, { open, close }] = useDisclosure(false);
   const [reason, setReason] = useState('');
@@ -313,9 +317,9 @@ export function PlatformTenantsPage() {
                 return (
                   <tr key={row.tenant_id} data-testid="tenant-row" data-risk={band.band}>
                     <td>
-                      <Text fw={600} size="sm">
+                      <Anchor component={Link} to={`/platform/tenants/${row.tenant_id}`} fw={600} size="sm" data-testid="tenant-link">
                         {row.name}
-                      </Text>
+                      </Anchor>
                     </td>
                     <td>{row.plan_id}</td>
                     <td>

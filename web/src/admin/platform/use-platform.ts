@@ -33,3 +33,40 @@ export function useTenantStatus() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['platform'] }),
   });
 }
+
+export type PlatformTenant = Data<'/api/v1/platform/tenants/{id}'>;
+export type MaintenanceState = Data<'/api/v1/platform/maintenance'>;
+export type Plan = Data<'/api/v1/plans'>[number];
+
+/** One business with its settings (maintenance included) and its usage against its plan's limits. */
+export function usePlatformTenant(id: string) {
+  return useQuery({ queryKey: ['platform', 'tenant', id], queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}', { params: { path: { id } } }) });
+}
+
+/** Whether the whole platform is in maintenance, and with what message. */
+export function usePlatformMaintenance() {
+  return useQuery({ queryKey: ['platform', 'maintenance'], queryFn: () => adminApi.get('/api/v1/platform/maintenance') });
+}
+
+/** Turns maintenance on or off, for one business (`tenant_id`) or the whole platform. */
+export function useSetMaintenance() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { enabled: boolean; message: string | null; tenant_id?: string }) => adminApi.put('/api/v1/platform/maintenance', { body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['platform'] }),
+  });
+}
+
+/** The plans a business can be put on. */
+export function usePlans() {
+  return useQuery({ queryKey: ['plans'], queryFn: () => adminApi.get('/api/v1/plans'), staleTime: 5 * 60_000 });
+}
+
+/** Moves a business to another plan at once (the platform's decision: no usage check, audited). */
+export function useChangePlan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, planId }: { id: string; planId: string }) => adminApi.post('/api/v1/platform/tenants/{id}/plan', { params: { path: { id } }, body: { plan_id: planId } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['platform'] }),
+  });
+}
