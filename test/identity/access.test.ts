@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { generate as totp } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { assertWithinPlanLimit, bookingTerms, consumeBookingQuota, consumePlanQuota } from '../../src/modules/tenancy/index.ts';
@@ -354,6 +355,24 @@ describe('platform administration', () => {
 
     await call('POST', `/api/v1/platform/tenants/${victim.tenant.id}/reactivate`, { headers: admin.headers });
     await withTenant(t.db.db, victim.tenant.id, (trx) => assertPublicBookingOpen(trx, victim.tenant.id));
+  });
+
+  test('a platform administrator works only with a second factor: enrol first, sign in with it, never turn it off', async () => {
+    const admin = await createPlatformAdminSession(t, { withoutMfa: true });
+    const refused = await call('GET', '/api/v1/platform/tenants', { headers: admin.headers });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details).toEqual({ mfa_enrollment_required: true });
+    expect((await call('GET', '/api/v1/auth/me', { headers: admin.headers })).body.data).toMatchObject({ role: 'platform_admin', mfa_enabled: false, mfa_enrollment_required: true });
+    const { secret } = (await call('POST', '/api/v1/auth/mfa/enroll', { headers: admin.headers })).body.data as { secret: string };
+    expect((await call('POST', '/api/v1/auth/mfa/enable', { headers: admin.headers, body: { code: await totp({ secret }) } })).status).toBe(200);
+    // The session that enrolled has proved the factor.
+    expect((await call('GET', '/api/v1/platform/tenants', { headers: admin.headers })).status).toBe(200);
+    // A new sign-in asks for the code.
+    const again = await call('POST', '/api/v1/auth/login', { body: { email: admin.email, password: admin.password } });
+    expect(again.body.data).toMatchObject({ mfa_required: true });
+    const refusedOff = await call('POST', '/api/v1/auth/mfa/disable', { headers: admin.headers, body: { password: admin.password } });
+    expect(refusedOff.status).toBe(403);
+    expect((await call('GET', '/api/v1/auth/me', { headers: admin.headers })).body.data).toMatchObject({ mfa_enabled: true, mfa_enrollment_required: false });
   });
 
   test('maintenance, tenant or global: public booking answers 503 MAINTENANCE', async () => {

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { generate as totp } from 'otplib';
 import { pino } from 'pino';
 import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
@@ -247,15 +248,27 @@ export async function login(t: TestApp, credentials: { email: string; password: 
   return { status: response.statusCode, response, envelope: body<Record<string, unknown>>(response) };
 }
 
-/** A platform administrator (user flag), signed in with a platform token. */
-export async function createPlatformAdminSession(t: TestApp): Promise<Actor> {
+/**
+ * A platform administrator (user flag), signed in with a platform token. Platform administrators
+ * work only with a second factor: unless `withoutMfa`, the session enrols one (as the console's
+ * first sign-in does), which also marks it as having proved it.
+ */
+export async function createPlatformAdminSession(t: TestApp, options: { withoutMfa?: boolean } = {}): Promise<Actor & { mfaSecret: string | null }> {
   const email = `admin-${randomUUID().slice(0, 8)}@platform.test`;
   const password = testPassword();
   const admin = await createPlatformAdmin(t.db.db, { email, password });
   const signedIn = await login(t, { email, password });
   if (signedIn.status !== 200) throw new Error(`platform admin login answered ${signedIn.status}: ${signedIn.response.body}`);
   const data = signedIn.envelope.data as { access_token: string; refresh_token: string; session_id: string };
+  let mfaSecret: string | null = null;
+  if (!options.withoutMfa) {
+    const enroll = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/enroll', headers: bearer(data.access_token) });
+    mfaSecret = (body<{ secret: string }>(enroll).data as { secret: string }).secret;
+    const enable = await t.server.inject({ method: 'POST', url: '/api/v1/auth/mfa/enable', headers: bearer(data.access_token), payload: { code: await totp({ secret: mfaSecret }) } });
+    if (enable.statusCode !== 200) throw new Error(`platform admin MFA enable answered ${enable.statusCode}: ${enable.body}`);
+  }
   return {
+    mfaSecret,
     userId: admin.id,
     email,
     password,

@@ -1,5 +1,6 @@
 /**
- * The platform console (/platform) in a real browser against the real product process. The demo
+ * The platform console (/platform) in a real browser against the real product process. The first
+ * sign-in enrols a second factor before the console opens (later ones use a recovery code). The demo
  * salon's subscription is made a paid one (written with the product stopped) and a second business
  * signs up and books nothing, so the churn model flags it. The platform administrator signs in at
  * the dashboard's sign-in and lands on the console: MRR as the API gives it, a search for the
@@ -15,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { generate as totp } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
 import { signInToAdmin } from '../support/admin-browser.ts';
@@ -46,9 +48,23 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     });
     return { status: response.status, body: (await response.json()) as { data: unknown } };
   };
+  /** Recovery codes of the platform administrator's second factor, one per later sign-in. */
+  let recoveryCodes: string[] = [];
+  const nextRecoveryCode = () => {
+    const code = recoveryCodes.shift();
+    if (!code) throw new Error('no recovery code left');
+    return code;
+  };
   const tokenOf = async (who: { email: string; password: string }) => {
     const response = await fetch(`${product.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+    const data = ((await response.json()) as { data: { access_token: string } | { mfa_required: true; mfa_token: string } }).data;
+    if (!('mfa_required' in data) || !data.mfa_required) return (data as { access_token: string }).access_token;
+    const verified = await fetch(`${product.baseUrl}/api/v1/auth/mfa/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mfa_token: data.mfa_token, code: nextRecoveryCode() }),
+    });
+    return ((await verified.json()) as { data: { access_token: string } }).data.access_token;
   };
 
   beforeAll(async () => {
@@ -63,7 +79,6 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       body: JSON.stringify({ tenant_name: IDLE.name, tenant_slug: IDLE.slug, email: IDLE.email, password: IDLE.password, first_name: 'Iris', last_name: 'Quieto', timezone: 'Europe/Madrid', currency: 'EUR' }),
     });
     expect(signup.status, await signup.clone().text()).toBe(201);
-    platformToken = await tokenOf(PLATFORM);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 300_000);
 
@@ -72,9 +87,43 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     await product.stop();
   }, 60_000);
 
+  /** Signs the platform administrator in with a recovery code as the second factor. */
   async function signIn(page: Page): Promise<void> {
-    await signInToAdmin(page, product.baseUrl, PLATFORM, '[data-testid="platform-overview"]', POLL);
+    await signInToAdmin(page, product.baseUrl, PLATFORM, '[data-testid="mfa-code"]', POLL);
+    await page.fill('[data-testid="mfa-code"]', nextRecoveryCode());
+    await page.click('[data-testid="verify-button"]');
+    await page.waitForSelector('[data-testid="platform-overview"]', POLL);
   }
+
+  it('the first sign-in asks for a second factor before anything else; the console opens once the recovery codes are saved', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const { page, problems } = await openWatchedPage(context);
+    await signInToAdmin(page, product.baseUrl, PLATFORM, '[data-testid="platform-mfa-gate"]', POLL);
+    // Nothing of the console is there yet, and its APIs refuse this session.
+    expect(await page.locator('[data-testid="platform-overview"]').count()).toBe(0);
+    const refused = await call('GET', '/platform/tenants', await tokenOf(PLATFORM));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { details: { mfa_enrollment_required: true } } });
+    await page.click('[data-testid="mfa-start"]');
+    await page.waitForSelector('[data-testid="mfa-qr"]', POLL);
+    const secret = (await page.textContent('[data-testid="mfa-secret"]')) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await page.mouse.move(1275, 5);
+    await expectAccessible(page, 'platform two-step enrolment en 1280');
+    await page.screenshot({ path: join(WEB_ARTIFACTS, 'platform-mfa-en-1280.png'), fullPage: true });
+    await page.fill('[data-testid="mfa-enable-code"]', await totp({ secret }));
+    await page.click('[data-testid="mfa-enable"]');
+    await page.waitForSelector('[data-testid="recovery-codes"]', POLL);
+    recoveryCodes = await page.$$eval('[data-testid="recovery-codes"] code', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(recoveryCodes.length).toBeGreaterThanOrEqual(8);
+    // The codes stay on screen, with no way to turn the factor off, until the administrator goes on.
+    expect(await page.locator('[data-testid="mfa-disable"]').count()).toBe(0);
+    await page.click('[data-testid="mfa-continue"]');
+    await page.waitForSelector('[data-testid="kpi-tenants-value"]', POLL);
+    expect(problems).toEqual([]);
+    await context.close();
+    platformToken = await tokenOf(PLATFORM);
+  }, 120_000);
 
   it('shows MRR, finds the idle business at risk with its factors, and suspends and reactivates it', async () => {
     const health = (await call('GET', '/analytics/platform/tenants', platformToken)).body.data as Health[];

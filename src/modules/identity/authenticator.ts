@@ -60,7 +60,8 @@ export function createAuthenticator(deps: {
     };
     if (tenantId === PLATFORM_TENANT_ID) {
       if (!row.is_platform_admin) return null;
-      return { ...base, role: 'platform_admin', permissions: null, readOnly: null, mfaEnrollmentRequired: false };
+      // Platform administrators work only with a second factor: a session that did not prove one can enrol, nothing more.
+      return { ...base, role: 'platform_admin', permissions: null, readOnly: null, mfaEnrollmentRequired: !row.mfa_verified };
     }
     if (row.role === null || row.membership_status !== 'active' || row.tenant_status === null) return null;
     const settings: TenantSettings = row.tenant_settings ?? {};

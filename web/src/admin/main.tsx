@@ -31,6 +31,7 @@ const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
 const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformOverviewPage })));
 const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
 const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
+const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
 const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
 /**
@@ -78,6 +79,10 @@ function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<
       {area === 'platform' && !platformAdmin ? (
         <Suspense fallback={<PageLoading />}>
           <NotForYouPage />
+        </Suspense>
+      ) : area === 'platform' ? (
+        <Suspense fallback={<PageLoading />}>
+          <PlatformMfaGate me={me.data}>{children(me.data)}</PlatformMfaGate>
         </Suspense>
       ) : (
         children(me.data)

@@ -77,7 +77,7 @@ export function TwoStepCard({ me }: { me: Me }) {
             {me.mfa_enabled ? t('security.on') : t('security.off')}
           </ToneBadge>
         </Group>
-        {me.mfa_enrollment_required && !me.mfa_enabled && <Alert color="yellow">{t('security.required')}</Alert>}
+        {me.mfa_enrollment_required && !me.mfa_enabled && me.role !== 'platform_admin' && <Alert color="yellow">{t('security.required')}</Alert>}
         {codes && <RecoveryCodes codes={codes} />}
         {failure && (
           <Alert color="red" role="alert" data-testid="mfa-error">
@@ -142,9 +142,12 @@ export function TwoStepCard({ me }: { me: Me }) {
                 <Button type="submit" variant="default" disabled={!password} loading={mfa.recoveryCodes.isPending} data-testid="mfa-new-codes">
                   {t('security.newCodes')}
                 </Button>
-                <Button color="red" variant="light" disabled={!password} loading={mfa.disable.isPending} onClick={withPassword('disable')} data-testid="mfa-disable">
-                  {t('security.turnOff')}
-                </Button>
+                {/* Platform administrators keep it on (the API refuses to turn it off). */}
+                {me.role !== 'platform_admin' && (
+                  <Button color="red" variant="light" disabled={!password} loading={mfa.disable.isPending} onClick={withPassword('disable')} data-testid="mfa-disable">
+                    {t('security.turnOff')}
+                  </Button>
+                )}
               </Group>
             </Stack>
           </form>
