@@ -36,7 +36,7 @@ export interface TestApp {
 /** A fresh migrated database (PGlite, or PostgreSQL with DATABASE_URL) and the whole app on it. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await openTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', ...env });
   const app = await buildApp({ config, handle: db });
   await app.server.ready();
   return {
