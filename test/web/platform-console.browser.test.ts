@@ -272,6 +272,46 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     await context.close();
   }, 180_000);
 
+  it('opens the demo salon read-only in a new tab for support: the banner says whose it is, a change is refused, ending closes the tab', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const { page, problems } = await openWatchedPage(context);
+    await signIn(page);
+    const demo = ((await call('GET', '/analytics/platform/tenants', platformToken)).body.data as Health[]).find((row) => row.mrr.amount > 0)!;
+    await page.goto(`${product.baseUrl}/platform/tenants/${demo.tenant_id}`);
+    await page.click('[data-testid="impersonate"]');
+    await page.fill('[data-testid="impersonate-reason"]', 'short');
+    expect(await page.locator('[data-testid="impersonate-start"]').isDisabled()).toBe(true);
+    await page.fill('[data-testid="impersonate-reason"]', 'Ticket 4711: the owner cannot find the payments page');
+    expect(await page.locator('[data-testid="impersonate-read-only"]').isChecked()).toBe(true);
+    const [tab] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid="impersonate-start"]')]);
+    const tabProblems: string[] = [];
+    tab.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('403')) tabProblems.push(message.text());
+    });
+    await tab.waitForSelector('[data-testid="impersonation-banner"][data-read-only="true"]', POLL);
+    expect(await tab.textContent('[data-testid="impersonation-banner"]')).toContain(`Support view of ${demo.name}`);
+    expect(await tab.textContent('[data-testid="impersonation-banner"]')).toContain('Read-only: nothing can be changed.');
+    expect(await tab.textContent('[data-testid="business-name"]')).toBe(demo.name);
+    await tab.mouse.move(1275, 5);
+    await expectAccessible(tab, 'impersonation banner en 1280');
+    await tab.screenshot({ path: join(WEB_ARTIFACTS, 'platform-impersonation-en-1280.png'), fullPage: true });
+    // A change is refused, and the screen says why.
+    await tab.click('[data-testid="nav-reports"]');
+    const toggle = tab.locator('[data-testid="weekly-summary-toggle"]');
+    await toggle.waitFor(POLL);
+    const before = await toggle.isChecked();
+    await toggle.click();
+    await expect.poll(() => tab.textContent('body'), POLL).toContain('This support view is read-only: nothing can be changed here.');
+    await expect.poll(() => toggle.isChecked(), POLL).toBe(before);
+    // The console's own session, in the first tab, is untouched.
+    await page.reload();
+    await page.waitForSelector('[data-testid="platform-tenant"]', POLL);
+    await Promise.all([tab.waitForEvent('close'), tab.click('[data-testid="impersonation-end"]')]);
+    expect(tabProblems).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('refuses a business owner: the console says so and the platform APIs answer 403', async () => {
     const ownerToken = await tokenOf(OWNER);
     expect((await call('GET', '/analytics/platform/kpis?from=2026-12-01&to=2026-12-05', ownerToken)).status).toBe(403);

@@ -21,7 +21,7 @@ export const identityAccessGuard: AccessGuard = (caller, { method, route, access
     if (caller.attributes.readOnlyReason === 'tenant_inactive') {
       throw new AppError('TENANT_SUSPENDED', 'This business is suspended: its data can be read and exported, not changed');
     }
-    throw new AppError('FORBIDDEN', 'This impersonation session is read-only');
+    throw new AppError('FORBIDDEN', 'This impersonation session is read-only', { reason: 'read_only_impersonation' });
   }
   const customerCaller = caller.actor.type === 'customer' || caller.role === 'customer';
   if (customerCaller && access !== undefined && 'permission' in access && !CUSTOMER_ROUTE_PERMISSIONS.has(access.permission.join(':'))) {

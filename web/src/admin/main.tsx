@@ -11,7 +11,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { lazy, StrictMode, Suspense, useMemo, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useSearchParams } from 'react-router';
 import { startI18n } from '../shared/i18n/i18n.ts';
 import { DeskPage } from './desk/desk-page.tsx';
 import adminEn from './i18n/en.json';
@@ -91,6 +91,17 @@ function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<
   );
 }
 
+/** Handoffs already taken, by key: taken once, whatever React renders twice. */
+const takenHandoffs = new Map<string, boolean>();
+
+/** The tab the console opened for an impersonation: takes its session, then opens the business's bookings. */
+function ImpersonationLanding() {
+  const [params] = useSearchParams();
+  const key = params.get('handoff') ?? '';
+  if (!takenHandoffs.has(key)) takenHandoffs.set(key, session.takeHandoff(key));
+  return <Navigate to={takenHandoffs.get(key) ? '/admin/bookings' : '/admin/login'} replace />;
+}
+
 function PageLoading() {
   const { t } = useTranslation('admin');
   return (
@@ -140,6 +151,7 @@ createRoot(root).render(
               <Route path="/admin/reset-password" element={<ResetPasswordPage />} />
               <Route path="/admin/verify-email" element={<VerifyEmailPage />} />
               <Route path="/admin/accept-invitation" element={<AcceptInvitationPage />} />
+              <Route path="/admin/impersonate" element={<ImpersonationLanding />} />
               <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
               <Route path="/admin/account/security" element={<SignedIn>{(me) => <SecurityPage me={me} />}</SignedIn>} />
               <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />

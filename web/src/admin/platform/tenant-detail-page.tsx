@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { formatMoney } from '../reports/format.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
+import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
 import { factorDetailKey, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
 import classes from './platform.module.css';
@@ -128,6 +129,7 @@ export function PlatformTenantPage() {
           <ToneBadge tone={data.status === 'active' ? 'positive' : data.status === 'suspended' ? 'danger' : 'neutral'} testId="tenant-status">
             {t(`platform.statuses.${data.status}`, { defaultValue: data.status })}
           </ToneBadge>
+          <ImpersonateAction tenantId={data.id} name={data.name} />
           <StatusAction tenant={{ tenant_id: data.id, name: data.name, status: data.status }} />
         </Group>
       </Group>

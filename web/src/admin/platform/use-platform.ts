@@ -70,3 +70,10 @@ export function useChangePlan() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['platform'] }),
   });
 }
+
+/** Starts a support impersonation of a business (reason required; read-only unless asked; audited). */
+export function useImpersonate() {
+  return useMutation({
+    mutationFn: (body: { tenant_id: string; reason: string; read_only: boolean; duration_minutes: number }) => adminApi.post('/api/v1/platform/impersonations', { body }),
+  });
+}

@@ -1,10 +1,11 @@
-import { Box, Burger, Button, Group, Menu, NavLink, Text } from '@mantine/core';
+import { Alert, Box, Burger, Button, Group, Menu, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { can, useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
+import { session } from '../session/session.ts';
 import { errorText } from '../ui/error-text.ts';
 import classes from './admin-shell.module.css';
 import { LanguageSwitch } from './language-switch.tsx';
@@ -55,6 +56,36 @@ function PlatformNav({ close }: { close: () => void }) {
   );
 }
 
+/**
+ * Shown on every screen of a support impersonation: whose dashboard this is, whether it can change
+ * anything, when it ends, and a way to end it now (the tab closes; the console is in the other).
+ */
+function ImpersonationBanner({ me, person }: { me: Me; person: string }) {
+  const { t, i18n } = useTranslation('admin');
+  const logout = useLogout();
+  const endsAt = session.impersonation()?.endsAt;
+  const until = endsAt ? new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' }).format(new Date(endsAt)) : null;
+  return (
+    <Alert color={me.read_only ? 'blue' : 'orange'} mb="md" data-testid="impersonation-banner" data-read-only={me.read_only} title={t('impersonation.title', { business: me.tenant?.name ?? '', person })}>
+      <Group justify="space-between" gap="sm">
+        <Text size="sm">
+          {me.read_only ? t('impersonation.readOnly') : t('impersonation.canWrite')} {until ? t('impersonation.until', { time: until }) : null}
+        </Text>
+        <Button
+          size="xs"
+          variant="default"
+          loading={logout.isPending}
+          data-testid="impersonation-end"
+          // The promise, not mutate's callbacks: the shell unmounts as the session ends.
+          onClick={() => void logout.mutateAsync().finally(() => window.close())}
+        >
+          {t('impersonation.end')}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
 /** The dashboard's frame: navigation (a drawer on phones), the business, the language and the account menu. */
 export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useTranslation('admin');
@@ -96,7 +127,16 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
           <LanguageSwitch />
         </Box>
       </nav>
-      <main className={classes.main}>{children}</main>
+      <main className={classes.main}>
+        {me.impersonated_by ? (
+          <ImpersonationBanner me={me} person={person} />
+        ) : me.read_only ? (
+          <Alert color="yellow" mb="md" data-testid="read-only-banner">
+            {t('shell.suspendedReadOnly')}
+          </Alert>
+        ) : null}
+        {children}
+      </main>
     </div>
   );
 }
