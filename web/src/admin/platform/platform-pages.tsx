@@ -252,6 +252,20 @@ export function factorDetailKey(factor: RiskFactor): { key: string; values: Reco
   }
 }
 
+/** The factors that add to a business's risk, each with its figures in words. */
+export function RiskFactorList({ factors }: { factors: RiskFactor[] }) {
+  const { t } = useTranslation('admin');
+  return (
+    <ul className={classes.factors} data-testid="risk-factors">
+      {factors.map((factor) => (
+        <li key={factor.factor}>
+          <strong>{t(`platform.factor.${factor.factor}`)}</strong> · {factor.risk}/100: {t(factorDetailKey(factor).key, factorDetailKey(factor).values)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The factor that weighs most in a business's risk (the one the advised action answers), if any. */
 export function topFactor(row: TenantHealth): TenantHealth['churn_risk']['factors'][number]['factor'] | null {
   if (row.churn_risk.recommended_action === null) return null;
@@ -332,15 +346,7 @@ export function PlatformTenantsPage() {
                       <ToneBadge tone={band.tone} testId="risk-badge">
                         {t(`platform.band.${band.band}`)} · {row.churn_risk.score}
                       </ToneBadge>
-                      {measured.length > 0 && (
-                        <ul className={classes.factors} data-testid="risk-factors">
-                          {measured.map((factor) => (
-                            <li key={factor.factor}>
-                              <strong>{t(`platform.factor.${factor.factor}`)}</strong> · {factor.risk}/100: {t(factorDetailKey(factor).key, factorDetailKey(factor).values)}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
+                      {measured.length > 0 && <RiskFactorList factors={measured} />}
                       {topFactor(row) && (
                         <Text size="xs" mt={4} data-testid="risk-action">
                           {t('platform.advice', { action: t(`platform.action.${topFactor(row)}`) })}

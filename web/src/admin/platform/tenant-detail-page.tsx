@@ -8,7 +8,7 @@ import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
-import { factorDetailKey, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
+import { RiskFactorList, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
 import classes from './platform.module.css';
 import { useChangePlan, usePlans, usePlatformTenant, useTenantHealth, type PlatformTenant } from './use-platform.ts';
 
@@ -159,13 +159,7 @@ export function PlatformTenantPage() {
                   </ToneBadge>
                 </div>
                 {measured.length > 0 ? (
-                  <ul className={classes.factors} data-testid="risk-factors">
-                    {measured.map((factor) => (
-                      <li key={factor.factor}>
-                        <strong>{t(`platform.factor.${factor.factor}`)}</strong> · {factor.risk}/100: {t(factorDetailKey(factor).key, factorDetailKey(factor).values)}
-                      </li>
-                    ))}
-                  </ul>
+                  <RiskFactorList factors={measured} />
                 ) : (
                   <Text size="sm" c="dimmed">
                     {t('platform.noRisk')}
