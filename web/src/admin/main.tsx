@@ -31,6 +31,7 @@ const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
 const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformOverviewPage })));
 const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
 const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
+const DeadJobsPage = lazy(() => import('./platform/dead-jobs-page.tsx').then((module) => ({ default: module.DeadJobsPage })));
 const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
 const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
@@ -210,6 +211,18 @@ createRoot(root).render(
                     {() => (
                       <Suspense fallback={<PageLoading />}>
                         <PlatformTenantPage />
+                      </Suspense>
+                    )}
+                  </SignedIn>
+                }
+              />
+              <Route
+                path="/platform/jobs"
+                element={
+                  <SignedIn area="platform">
+                    {() => (
+                      <Suspense fallback={<PageLoading />}>
+                        <DeadJobsPage />
                       </Suspense>
                     )}
                   </SignedIn>

@@ -77,3 +77,22 @@ export function useImpersonate() {
     mutationFn: (body: { tenant_id: string; reason: string; read_only: boolean; duration_minutes: number }) => adminApi.post('/api/v1/platform/impersonations', { body }),
   });
 }
+
+export type DeadJob = Data<'/api/v1/platform/jobs/dead'>[number];
+
+/** Jobs that failed every attempt, most recent first; `name` narrows to one kind. */
+export function useDeadJobs(name: string) {
+  return useQuery({
+    queryKey: ['platform', 'jobs', 'dead', name],
+    queryFn: () => adminApi.get('/api/v1/platform/jobs/dead', { params: { query: { limit: 100, ...(name ? { name } : {}) } } }),
+  });
+}
+
+/** Puts a dead job back in the queue, due now, with a fresh series of attempts. */
+export function useReplayJob() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => adminApi.post('/api/v1/platform/jobs/dead/{id}/replay', { params: { path: { id } } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['platform', 'jobs', 'dead'] }),
+  });
+}

@@ -52,6 +52,14 @@ function PlatformNav({ close }: { close: () => void }) {
         onClick={close}
         data-testid="nav-platform-tenants"
       />
+      <NavLink
+        component={Link}
+        to="/platform/jobs"
+        label={t('platform.jobs.title')}
+        active={location.pathname.startsWith('/platform/jobs')}
+        onClick={close}
+        data-testid="nav-platform-jobs"
+      />
     </>
   );
 }
