@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     onPaymentAttempt: (status) => metrics.paymentAttempts.inc({ status }),
     metricsRegistry: metrics.registry,
   });
-  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics } = modules;
+  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics, support } = modules;
 
   let schemaCurrent = false;
   let draining = false;
@@ -132,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       webhooks.registerRoutes(api);
       calendar.registerRoutes(api);
       analytics.registerRoutes(api);
+      support.registerRoutes(api);
       registerDeadJobRoutes(api, db);
     },
     { prefix: '/api/v1' },

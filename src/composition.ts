@@ -16,6 +16,7 @@ import type { Db } from './platform/db/database.ts';
 import { withTenant } from './platform/db/tenant-context.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createAnalyticsModule, type AnalyticsModule } from './modules/analytics/index.ts';
+import { createSupportModule, type SupportModule } from './modules/support/index.ts';
 import { createAuditModule, type AuditModule } from './modules/audit/index.ts';
 import {
   bookingPaymentFacts,
@@ -96,6 +97,7 @@ export interface Modules {
   customers: CustomersModule;
   webhooks: WebhooksModule;
   analytics: AnalyticsModule;
+  support: SupportModule;
 }
 
 /**
@@ -193,5 +195,6 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   });
   // Reads the others through their index.ts and their events; nothing depends on it.
   const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
-  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics };
+  const support = createSupportModule({ db });
+  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support };
 }

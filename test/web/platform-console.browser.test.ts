@@ -78,6 +78,9 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       `insert into jobs (tenant_id, name, payload, status, attempts, max_attempts, last_error, completed_at)
         values ((select id from tenants where slug = 'demo'), 'analytics.refresh', '{"booking_id":null,"places":[],"customer_ids":[]}', 'dead', 10, 10,
           'connect ECONNREFUSED 10.0.0.9:5432', now() - interval '2 hours')`,
+      // And a confirmation e-mail to a customer bounced.
+      `insert into notifications (tenant_id, dedupe_key, event_type, channel, recipient_kind, language, body_enc, status)
+        values ((select id from tenants where slug = 'demo'), 'bounced-confirmation', 'booking.confirmed', 'email', 'customer', 'es', 'x', 'bounced')`,
     ]);
     const signup = await fetch(`${product.baseUrl}/api/v1/auth/signup`, {
       method: 'POST',
@@ -213,6 +216,8 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
       // The business's own page: usage against its plan, its risk, its maintenance.
       await page.click('[data-testid="tenant-link"]');
       await page.waitForSelector('[data-testid="platform-tenant"] [data-testid="risk-factors"]', POLL);
+      // A business that has set nothing up yet: nothing to fix.
+      await page.waitForSelector('[data-testid="diagnostics-clear"]', POLL);
       expect(await page.textContent('[data-testid="usage-bookings-value"]')).toMatch(language === 'es' ? /^0 (de [\d.]+|· sin límite)$/ : /^0 (of [\d,]+|· no limit)$/);
       await page.mouse.move(width - 5, 5);
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
@@ -235,6 +240,9 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     expect(await page.textContent('h1')).toBe(demo.name);
     // The demo salon has bookings this month, counted against its plan.
     expect(await page.textContent('[data-testid="usage-bookings-value"]')).toMatch(/^\d+ (of [\d,]+|· no limit)$/);
+    // Its diagnostics name the bounced e-mail.
+    await page.waitForSelector('[data-testid="diagnostics-findings"]', POLL);
+    expect(await page.locator('[data-testid="diagnostics-findings"] li').allTextContents()).toContain('1 e-mail bounced.');
 
     const notice = 'New booking system: back at 10:00.';
     expect(await page.locator('[data-testid="maintenance-save"]').isDisabled()).toBe(true);
@@ -326,9 +334,10 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     const row = page.locator('[data-testid="dead-job"]');
     await row.first().waitFor(POLL);
     expect(await row.count()).toBe(1);
+    // The business by name, once the businesses are loaded.
+    await expect.poll(() => row.textContent(), POLL).toContain('Salón Demo');
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('analytics.refresh');
-    expect(text).toContain('Salón Demo');
     expect(text).toContain('10/10');
     expect(text).toContain('ECONNREFUSED');
     // A kind with no failures says so.

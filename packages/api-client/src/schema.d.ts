@@ -2049,6 +2049,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/tenants/{id}/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's diagnostics: unbookable configuration, failed payments, failing webhooks, undelivered messages (30 days) */
+        get: operations["getPlatformTenantsDiagnosticsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/jobs/dead": {
         parameters: {
             query?: never;
@@ -13790,6 +13807,96 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsDiagnosticsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            tenant_id: string;
+                            /**
+                             * Format: date-time
+                             * @description Failures are counted from here (30 days back)
+                             */
+                            since: string;
+                            /** @description How many of the checks below found something */
+                            problems: number;
+                            configuration: {
+                                /** @description Active services no active staff member or room delivers: never bookable */
+                                services_without_resources: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description Active staff or rooms with no current or future working hours: never bookable */
+                                resources_without_schedule: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                            };
+                            failed_payments: {
+                                count: number;
+                                latest: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    booking_id: string;
+                                    amount: number;
+                                    currency: string;
+                                    created_at: string;
+                                }[];
+                            };
+                            failing_webhooks: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                /** @enum {string} */
+                                status: "enabled" | "disabled";
+                                failing_since: string | null;
+                                disabled_reason: string | null;
+                            }[];
+                            undelivered_messages: {
+                                channel: string;
+                                /** @enum {string} */
+                                status: "failed" | "bounced";
+                                count: number;
+                            }[];
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

@@ -177,3 +177,4 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     },
   };
 }
+export { undeliveredMessagesSince } from './delivery-diagnostics.ts';

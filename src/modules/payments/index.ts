@@ -181,3 +181,4 @@ function assertPublishableKey(secretKey: string, publishableKey: string | undefi
     throw new Error(`STRIPE_PUBLISHABLE_KEY is a ${mode(publishableKey)} key but STRIPE_SECRET_KEY is a ${mode(secretKey)} key`);
   }
 }
+export { failedPaymentsSince, type FailedPayments } from './payment-diagnostics.ts';

@@ -92,3 +92,4 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
     },
   };
 }
+export { resourcesWithoutSchedule } from './scheduling-diagnostics.ts';

@@ -62,3 +62,4 @@ export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
     reencryptionTargets: [webhookEndpointsReencryption],
   };
 }
+export { failingWebhookEndpoints, type FailingEndpoint } from './webhook-diagnostics.ts';

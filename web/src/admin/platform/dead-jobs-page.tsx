@@ -82,7 +82,7 @@ export function DeadJobsPage() {
                   <td>
                     <code>{job.name}</code>
                   </td>
-                  <td>{job.tenant_id === null ? t('platform.jobs.platformWide') : (names.get(job.tenant_id) ?? job.tenant_id)}</td>
+                  <td>{job.tenant_id === null ? t('platform.jobs.platformWide') : health.isPending ? '…' : (names.get(job.tenant_id) ?? job.tenant_id)}</td>
                   <td className={classes.number}>
                     {job.attempts}/{job.max_attempts}
                   </td>

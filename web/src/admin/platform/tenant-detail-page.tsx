@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { formatMoney } from '../reports/format.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
+import { DiagnosticsPanel } from './diagnostics-panel.tsx';
 import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
 import { RiskFactorList, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
@@ -181,6 +182,8 @@ export function PlatformTenantPage() {
           </Stack>
         </section>
       </div>
+
+      <DiagnosticsPanel tenantId={data.id} />
 
       <MaintenanceCard tenantId={data.id} state={maintenance} />
     </Stack>

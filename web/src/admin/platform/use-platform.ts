@@ -96,3 +96,10 @@ export function useReplayJob() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['platform', 'jobs', 'dead'] }),
   });
 }
+
+export type Diagnostics = Data<'/api/v1/platform/tenants/{id}/diagnostics'>;
+
+/** What keeps a business from working: unbookable configuration, failed payments, failing webhooks, undelivered messages. */
+export function useDiagnostics(id: string) {
+  return useQuery({ queryKey: ['platform', 'tenant', id, 'diagnostics'], queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}/diagnostics', { params: { path: { id } } }) });
+}
