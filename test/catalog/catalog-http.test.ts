@@ -104,6 +104,7 @@ describe('catalog and availability over HTTP', () => {
         min_notice_minutes: 120,
         max_advance_days: 60,
         price: { amount: 6500, currency: 'EUR' },
+        cost_amount: 2100,
         deposit: { type: 'percentage', value: 20 },
         cancellation_policy: { window_hours: 24, rules: [{ min_hours: 48, refund_percentage: 100 }, { min_hours: 24, refund_percentage: 50 }] },
         resource_ids: [salon.resourceId],
@@ -120,11 +121,18 @@ describe('catalog and availability over HTTP', () => {
       min_notice_minutes: 120,
       max_advance_days: 60,
       price: { amount: 6500, currency: 'EUR' },
+      cost_amount: 2100,
       deposit: { type: 'percentage', value: 20 },
       cancellation_policy: { window_hours: 24 },
       resource_ids: [salon.resourceId],
       status: 'active',
     });
+    // The cost (profitability reports) can be cleared again: null means "not entered", not zero.
+    const cleared = await call('PATCH', `/api/v1/services/${created.body.data.id}`, { auth, body: { cost_amount: null } });
+    expect(cleared.status).toBe(200);
+    expect((await call('GET', `/api/v1/services/${created.body.data.id}`, { auth })).body.data.cost_amount).toBeNull();
+    const negative = await call('PATCH', `/api/v1/services/${created.body.data.id}`, { auth, body: { cost_amount: -1 } });
+    expect(negative.status).toBe(400);
 
     const tier = await call('POST', `/api/v1/services/${created.body.data.id}/pricing`, {
       auth,
