@@ -23,6 +23,7 @@ import { createKeyRotationJob, startKeyRotationForNewKey } from './platform/cryp
 import { seedDemoBookings } from './modules/booking/index.ts';
 import { embedFrameAncestors } from './modules/tenancy/index.ts';
 import { composeModules } from './composition.ts';
+import type { BillingModule } from './modules/billing/index.ts';
 import { publicUrl } from './platform/config.ts';
 import { registerWebApp } from './platform/http/web-app.ts';
 
@@ -65,6 +66,8 @@ export interface Application {
   scheduleRecurringJobs(): Promise<void>;
   /** Rebuilds the analytics rollups from the raw tables (`analytics:rebuild`); all tenants unless one is named. */
   rebuildAnalytics(tenantId?: string | null): Promise<{ dailyRows: number; hourlyRows: number; customerRows: number }>;
+  /** Billing of tenants: its lifecycle (support tools, tests) and the cycle that renews and dunns what is due. */
+  billing: BillingModule;
   /** Fills a freshly created demo tenant with its catalog, calendars and a few bookings; returns a summary. */
   seedDemoData(tenantId: string): Promise<string>;
 }
@@ -92,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     onPaymentAttempt: (status) => metrics.paymentAttempts.inc({ status }),
     metricsRegistry: metrics.registry,
   });
-  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics, support } = modules;
+  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics, support, billing } = modules;
 
   let schemaCurrent = false;
   let draining = false;
@@ -133,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       calendar.registerRoutes(api);
       analytics.registerRoutes(api);
       support.registerRoutes(api);
+      billing.registerRoutes(api);
       registerDeadJobRoutes(api, db);
     },
     { prefix: '/api/v1' },
@@ -166,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...notifications.jobs,
     ...webhooks.jobs,
     ...analytics.jobs,
+    ...billing.jobs,
     // Every tenant table holding key ring ciphertexts. Not here: idempotency_keys.response_body, a
     // platform table whose stored answers expire after 48 h (retire an old key no sooner than 48 h
     // after its successor became current), and identity's user_credentials (TOTP secrets), a platform
@@ -206,8 +211,10 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     scheduleRecurringJobs: async () => {
       await scheduleIdempotencyPurge(db);
       await analytics.scheduleRecurringJobs();
+      await billing.scheduleRecurringJobs();
     },
     rebuildAnalytics: (tenantId) => analytics.rebuild(tenantId ?? null),
+    billing,
     createWorker: (logger) =>
       new Worker({
         handle,

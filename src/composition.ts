@@ -17,6 +17,7 @@ import { withTenant } from './platform/db/tenant-context.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createAnalyticsModule, type AnalyticsModule } from './modules/analytics/index.ts';
 import { createSupportModule, type SupportModule } from './modules/support/index.ts';
+import { createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
 import { createAuditModule, type AuditModule } from './modules/audit/index.ts';
 import {
   bookingPaymentFacts,
@@ -81,6 +82,8 @@ export interface CompositionOverrides {
   calendar?: Partial<CalendarModuleDeps>;
   customers?: Partial<CustomersModuleDeps>;
   webhooks?: Partial<WebhooksModuleDeps>;
+  /** The provider billing charges plans through (default: the sandbox). */
+  billingProvider?: BillingProvider;
 }
 
 /** Every domain module, built and wired. */
@@ -98,6 +101,7 @@ export interface Modules {
   webhooks: WebhooksModule;
   analytics: AnalyticsModule;
   support: SupportModule;
+  billing: BillingModule;
 }
 
 /**
@@ -131,7 +135,12 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
     ...overrides.identity,
   });
-  const tenancy = createTenancyModule({ db, countActiveUsers: identity.countActiveUsers });
+  // Plan changes are billing's (charged, prorated); billing is built further down, after notifications.
+  const tenancy = createTenancyModule({
+    db,
+    countActiveUsers: identity.countActiveUsers,
+    planChanges: { changePlan: (trx, tenantId, planId, auth) => billing.changePlanKeepingInterval(trx, tenantId, planId, auth) },
+  });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS, ...overrides.scheduling });
   const catalog = createCatalogModule({ db, onCatalogChanged: scheduling.onCatalogChanged });
@@ -196,5 +205,6 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   // Reads the others through their index.ts and their events; nothing depends on it.
   const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
   const support = createSupportModule({ db });
-  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support };
+  const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: overrides.billingProvider, messages: notifications.billingMessages, publicUrl: base });
+  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, billing };
 }

@@ -89,6 +89,15 @@ export const configSchema = z.object({
    * there only when this is "true", and every response then says `X-Payments-Mode: test`.
    */
   PAYMENTS_SANDBOX: booleanFromEnv,
+  /** The platform's legal details printed on the invoices it issues to businesses; the country decides their VAT. */
+  BILLING_SELLER_NAME: z.string().min(1).default('ReserveHub S.L.'),
+  BILLING_SELLER_TAX_ID: z.string().min(1).default('ESB00000000'),
+  BILLING_SELLER_ADDRESS: z.string().min(1).default('Calle de Alcalá 1 | 28014 Madrid | España'),
+  BILLING_SELLER_EMAIL: z.string().email().default('billing@reservehub.example'),
+  BILLING_SELLER_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('ES'),
   RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(600),
   PUBLIC_RATE_LIMIT_PER_MINUTE: positiveIntFromEnv(120),
   BODY_LIMIT_BYTES: positiveIntFromEnv(1_048_576),

@@ -18,6 +18,7 @@ import { ROOT } from '../support/product-process.ts';
  * coordinator (the jobs queue and the schema's own bookkeeping).
  */
 const PLATFORM_TABLES = [
+  'billing_invoice_series', // the platform's invoice numbers, one counter per series and year across businesses
   'code_send_budgets', // per-address throttles of verification codes, across businesses
   'encryption_keys', // field-encryption master keys shared by every process (wrapped by the key-encryption key)
   'login_failures', // sign-in throttles per address and IP, across businesses

@@ -676,8 +676,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change plan
-         * @description Moves the tenant to another plan at once. A downgrade is refused with 409 CONFLICT (`details.excesses` lists each metric over the lower limit) while usage exceeds the lower plan.
+         * Change plan (the billing interval stays; see POST /billing/subscription/change)
+         * @description Changes plan as `POST /billing/subscription/change` does with the current interval: free and at once during a trial; once paid, a dearer plan at once with the prorated difference charged (402 PAYMENT_FAILED when declined), a cheaper one at the period end. Answers the limits in force afterwards. A downgrade is refused with 409 CONFLICT (`details.excesses` lists each metric over the lower limit) while usage exceeds the lower plan.
          */
         post: operations["postTenantsUpgradeById"];
         delete?: never;
@@ -2060,6 +2060,216 @@ export interface paths {
         get: operations["getPlatformTenantsDiagnosticsById"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business's subscription, billing details and payment method */
+        get: operations["getBilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Billing details: legal name, tax id, address, country (they decide the invoice tax), invoice e-mail and language */
+        put: operations["putBillingAccount"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Saves the payment method the subscription is charged to */
+        put: operations["putBillingPaymentMethod"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/subscription/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change plan or billing interval
+         * @description In a trial the plan changes at once, free. Once paid, a dearer plan or a switch to yearly takes effect at once and the prorated difference is charged now (402 PAYMENT_FAILED and nothing changes when the card is declined); a cheaper plan or a switch to monthly takes effect at the period end (`effective: period_end`), and only while usage fits it: otherwise 409 CONFLICT with `details.excesses` listing what must go. Asking for the current plan cancels a waiting change.
+         */
+        post: operations["postBillingSubscriptionChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/subscription/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel at the end of the paid period (the data export stays available until then) */
+        post: operations["postBillingSubscriptionCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/subscription/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep a subscription that was set to cancel */
+        post: operations["postBillingSubscriptionResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business's invoices and credit notes, newest first */
+        get: operations["getBillingInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An invoice or credit note as PDF */
+        get: operations["getBillingInvoicesPdfById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an open invoice now with the saved payment method
+         * @description Allowed while the business is suspended for an unpaid invoice; once nothing is left open the subscription is active and the business restored.
+         */
+        post: operations["postBillingInvoicesPayById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's subscription, billing details and invoices */
+        get: operations["getPlatformTenantsBillingById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/billing/extend-trial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend a business's trial */
+        post: operations["postPlatformTenantsBillingExtendTrialById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/billing/credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant account credit (minor units of the plan currency), used first by the next invoices */
+        post: operations["postPlatformTenantsBillingCreditById"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4729,7 +4939,13 @@ export interface operations {
                             plan: {
                                 id: string;
                                 name: string;
+                                /** @description per month */
                                 price: {
+                                    amount: number;
+                                    currency: string;
+                                } | null;
+                                /** @description per year (billing interval `year`); null: priced by contract */
+                                annual_price: {
                                     amount: number;
                                     currency: string;
                                 } | null;
@@ -4965,7 +5181,13 @@ export interface operations {
                         data: {
                             id: string;
                             name: string;
+                            /** @description per month */
                             price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @description per year (billing interval `year`); null: priced by contract */
+                            annual_price: {
                                 amount: number;
                                 currency: string;
                             } | null;
@@ -5141,7 +5363,13 @@ export interface operations {
                             plan: {
                                 id: string;
                                 name: string;
+                                /** @description per month */
                                 price: {
+                                    amount: number;
+                                    currency: string;
+                                } | null;
+                                /** @description per year (billing interval `year`); null: priced by contract */
+                                annual_price: {
                                     amount: number;
                                     currency: string;
                                 } | null;
@@ -5271,7 +5499,13 @@ export interface operations {
                             plan: {
                                 id: string;
                                 name: string;
+                                /** @description per month */
                                 price: {
+                                    amount: number;
+                                    currency: string;
+                                } | null;
+                                /** @description per year (billing interval `year`); null: priced by contract */
+                                annual_price: {
                                     amount: number;
                                     currency: string;
                                 } | null;
@@ -11218,7 +11452,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary" | "billing.payment_failed" | "billing.suspended" | "billing.payment_succeeded";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -11273,7 +11507,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
+                event_type?: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary" | "billing.payment_failed" | "billing.suspended" | "billing.payment_succeeded";
             };
             header?: never;
             path?: never;
@@ -11338,7 +11572,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary";
+                    event_type: "booking.confirmed" | "booking.pending_payment" | "booking.rescheduled" | "booking.cancelled" | "booking.reminder" | "booking.completed" | "booking.no_show" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "waitlist.offer" | "verification.code" | "marketing.message" | "webhook_endpoint.disabled" | "account.password_reset" | "account.email_verification" | "account.invitation" | "account.signup_attempt" | "plan.usage_warning" | "analytics.weekly_summary" | "billing.payment_failed" | "billing.suspended" | "billing.payment_succeeded";
                     /** @enum {string} */
                     channel: "email" | "sms" | "whatsapp" | "push";
                     /** @enum {string} */
@@ -13897,6 +14131,846 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            subscription: {
+                                plan_id: string;
+                                /** @enum {string} */
+                                billing_interval: "month" | "year";
+                                /** @enum {string} */
+                                status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                                current_period_start: string;
+                                current_period_end: string;
+                                trial_end: string | null;
+                                cancel_at_period_end: boolean;
+                                /** @description a downgrade or interval change waiting for the period end */
+                                pending_plan_id: string | null;
+                                pending_interval: ("month" | "year") | null;
+                                past_due_since: string | null;
+                                /** @description when a past-due invoice is charged again */
+                                next_attempt_at: string | null;
+                                dunning_attempts: number;
+                            } | null;
+                            account: {
+                                legal_name: string | null;
+                                tax_id: string | null;
+                                address_lines: string[];
+                                country: string | null;
+                                email: string | null;
+                                /** @enum {string} */
+                                language: "es" | "en";
+                                payment_method: {
+                                    brand: string;
+                                    last4: string;
+                                } | null;
+                                credit_balance: number;
+                            };
+                            /** @enum {string} */
+                            provider: "sandbox" | "stripe";
+                            open_invoices: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putBillingAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    legal_name?: string | null;
+                    tax_id?: string | null;
+                    address_lines?: string[];
+                    country?: string | null;
+                    email?: string | null;
+                    /** @enum {string} */
+                    language?: "es" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            legal_name: string | null;
+                            tax_id: string | null;
+                            address_lines: string[];
+                            country: string | null;
+                            email: string | null;
+                            /** @enum {string} */
+                            language: "es" | "en";
+                            payment_method: {
+                                brand: string;
+                                last4: string;
+                            } | null;
+                            credit_balance: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putBillingPaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the provider's payment method id (sandbox: pm_card_visa, pm_card_chargeCustomerFail, ...) */
+                    payment_method: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            legal_name: string | null;
+                            tax_id: string | null;
+                            address_lines: string[];
+                            country: string | null;
+                            email: string | null;
+                            /** @enum {string} */
+                            language: "es" | "en";
+                            payment_method: {
+                                brand: string;
+                                last4: string;
+                            } | null;
+                            credit_balance: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingSubscriptionChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    plan_id: string;
+                    /**
+                     * @default month
+                     * @enum {string}
+                     */
+                    interval?: "month" | "year";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            subscription: {
+                                plan_id: string;
+                                /** @enum {string} */
+                                billing_interval: "month" | "year";
+                                /** @enum {string} */
+                                status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                                current_period_start: string;
+                                current_period_end: string;
+                                trial_end: string | null;
+                                cancel_at_period_end: boolean;
+                                /** @description a downgrade or interval change waiting for the period end */
+                                pending_plan_id: string | null;
+                                pending_interval: ("month" | "year") | null;
+                                past_due_since: string | null;
+                                /** @description when a past-due invoice is charged again */
+                                next_attempt_at: string | null;
+                                dunning_attempts: number;
+                            };
+                            invoice: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note";
+                                number: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "void";
+                                reason: string;
+                                currency: string;
+                                lines: {
+                                    description: string;
+                                    quantity: number;
+                                    unit_amount: number;
+                                    amount: number;
+                                    period_start: string | null;
+                                    period_end: string | null;
+                                }[];
+                                subtotal: number;
+                                credit_applied: number;
+                                tax: {
+                                    label: string;
+                                    rate_bps: number;
+                                    amount: number;
+                                    reverse_charge: boolean;
+                                };
+                                total: number;
+                                amount_paid: number;
+                                period_start: string | null;
+                                period_end: string | null;
+                                attempts: number;
+                                last_failure: string | null;
+                                issued_at: string;
+                                paid_at: string | null;
+                                pdf_url: string;
+                            } | null;
+                            /** @enum {string} */
+                            effective: "now" | "period_end";
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingSubscriptionCancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            plan_id: string;
+                            /** @enum {string} */
+                            billing_interval: "month" | "year";
+                            /** @enum {string} */
+                            status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                            current_period_start: string;
+                            current_period_end: string;
+                            trial_end: string | null;
+                            cancel_at_period_end: boolean;
+                            /** @description a downgrade or interval change waiting for the period end */
+                            pending_plan_id: string | null;
+                            pending_interval: ("month" | "year") | null;
+                            past_due_since: string | null;
+                            /** @description when a past-due invoice is charged again */
+                            next_attempt_at: string | null;
+                            dunning_attempts: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingSubscriptionResume: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            plan_id: string;
+                            /** @enum {string} */
+                            billing_interval: "month" | "year";
+                            /** @enum {string} */
+                            status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                            current_period_start: string;
+                            current_period_end: string;
+                            trial_end: string | null;
+                            cancel_at_period_end: boolean;
+                            /** @description a downgrade or interval change waiting for the period end */
+                            pending_plan_id: string | null;
+                            pending_interval: ("month" | "year") | null;
+                            past_due_since: string | null;
+                            /** @description when a past-due invoice is charged again */
+                            next_attempt_at: string | null;
+                            dunning_attempts: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBillingInvoices: {
+        parameters: {
+            query?: {
+                lang?: "es" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "invoice" | "credit_note";
+                            number: string;
+                            /** @enum {string} */
+                            status: "open" | "paid" | "void";
+                            reason: string;
+                            currency: string;
+                            lines: {
+                                description: string;
+                                quantity: number;
+                                unit_amount: number;
+                                amount: number;
+                                period_start: string | null;
+                                period_end: string | null;
+                            }[];
+                            subtotal: number;
+                            credit_applied: number;
+                            tax: {
+                                label: string;
+                                rate_bps: number;
+                                amount: number;
+                                reverse_charge: boolean;
+                            };
+                            total: number;
+                            amount_paid: number;
+                            period_start: string | null;
+                            period_end: string | null;
+                            attempts: number;
+                            last_failure: string | null;
+                            issued_at: string;
+                            paid_at: string | null;
+                            pdf_url: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBillingInvoicesPdfById: {
+        parameters: {
+            query?: {
+                lang?: "es" | "en";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingInvoicesPayById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            invoice: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note";
+                                number: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "void";
+                                reason: string;
+                                currency: string;
+                                lines: {
+                                    description: string;
+                                    quantity: number;
+                                    unit_amount: number;
+                                    amount: number;
+                                    period_start: string | null;
+                                    period_end: string | null;
+                                }[];
+                                subtotal: number;
+                                credit_applied: number;
+                                tax: {
+                                    label: string;
+                                    rate_bps: number;
+                                    amount: number;
+                                    reverse_charge: boolean;
+                                };
+                                total: number;
+                                amount_paid: number;
+                                period_start: string | null;
+                                period_end: string | null;
+                                attempts: number;
+                                last_failure: string | null;
+                                issued_at: string;
+                                paid_at: string | null;
+                                pdf_url: string;
+                            };
+                            restored: boolean;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsBillingById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            subscription: {
+                                plan_id: string;
+                                /** @enum {string} */
+                                billing_interval: "month" | "year";
+                                /** @enum {string} */
+                                status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                                current_period_start: string;
+                                current_period_end: string;
+                                trial_end: string | null;
+                                cancel_at_period_end: boolean;
+                                /** @description a downgrade or interval change waiting for the period end */
+                                pending_plan_id: string | null;
+                                pending_interval: ("month" | "year") | null;
+                                past_due_since: string | null;
+                                /** @description when a past-due invoice is charged again */
+                                next_attempt_at: string | null;
+                                dunning_attempts: number;
+                            } | null;
+                            account: {
+                                legal_name: string | null;
+                                tax_id: string | null;
+                                address_lines: string[];
+                                country: string | null;
+                                email: string | null;
+                                /** @enum {string} */
+                                language: "es" | "en";
+                                payment_method: {
+                                    brand: string;
+                                    last4: string;
+                                } | null;
+                                credit_balance: number;
+                            };
+                            /** @enum {string} */
+                            provider: "sandbox" | "stripe";
+                            open_invoices: number;
+                            invoices: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note";
+                                number: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "void";
+                                reason: string;
+                                currency: string;
+                                lines: {
+                                    description: string;
+                                    quantity: number;
+                                    unit_amount: number;
+                                    amount: number;
+                                    period_start: string | null;
+                                    period_end: string | null;
+                                }[];
+                                subtotal: number;
+                                credit_applied: number;
+                                tax: {
+                                    label: string;
+                                    rate_bps: number;
+                                    amount: number;
+                                    reverse_charge: boolean;
+                                };
+                                total: number;
+                                amount_paid: number;
+                                period_start: string | null;
+                                period_end: string | null;
+                                attempts: number;
+                                last_failure: string | null;
+                                issued_at: string;
+                                paid_at: string | null;
+                                pdf_url: string;
+                            }[];
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsBillingExtendTrialById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            plan_id: string;
+                            /** @enum {string} */
+                            billing_interval: "month" | "year";
+                            /** @enum {string} */
+                            status: "trialing" | "active" | "past_due" | "unpaid" | "cancelled";
+                            current_period_start: string;
+                            current_period_end: string;
+                            trial_end: string | null;
+                            cancel_at_period_end: boolean;
+                            /** @description a downgrade or interval change waiting for the period end */
+                            pending_plan_id: string | null;
+                            pending_interval: ("month" | "year") | null;
+                            past_due_since: string | null;
+                            /** @description when a past-due invoice is charged again */
+                            next_attempt_at: string | null;
+                            dunning_attempts: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsBillingCreditById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            credit_balance: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

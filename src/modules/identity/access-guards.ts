@@ -3,6 +3,9 @@ import { AppError } from '../../platform/http/errors.ts';
 import { CUSTOMER_ROUTE_PERMISSIONS } from './permissions.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What the owner of a business suspended for an unpaid invoice may still do: pay it (with a new card if need be). */
+const LOGOUT = new Set(['/api/v1/auth/logout']);
+const WRITABLE_WHILE_SUSPENDED = new Set(['/api/v1/auth/logout', '/api/v1/billing/invoices/:id/pay', '/api/v1/billing/payment-method']);
 
 /**
  * Identity's access guards, run by the server for every request with a credential, before
@@ -17,8 +20,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   after enrolling one.
  */
 export const identityAccessGuard: AccessGuard = (caller, { method, route, access }) => {
-  if (caller.attributes.readOnly === true && !SAFE_METHODS.has(method) && route !== '/api/v1/auth/logout') {
-    if (caller.attributes.readOnlyReason === 'tenant_inactive') {
+  const suspended = caller.attributes.readOnlyReason === 'tenant_inactive';
+  if (caller.attributes.readOnly === true && !SAFE_METHODS.has(method) && !(suspended ? WRITABLE_WHILE_SUSPENDED : LOGOUT).has(route)) {
+    if (suspended) {
       throw new AppError('TENANT_SUSPENDED', 'This business is suspended: its data can be read and exported, not changed');
     }
     throw new AppError('FORBIDDEN', 'This impersonation session is read-only', { reason: 'read_only_impersonation' });

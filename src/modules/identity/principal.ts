@@ -69,7 +69,10 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
     sessionId: facts.sessionId,
     can(action, subject, object) {
       if (facts.mfaEnrollmentRequired) return false;
-      if (facts.readOnly !== null && !READ_ACTIONS.has(action)) return false;
+      // The owner of a business suspended for an unpaid invoice may still pay it: the access guard
+      // lets only billing's payment routes write for such a credential.
+      const payingWhileSuspended = facts.readOnly === 'tenant_inactive' && action === 'update' && subject === 'Tenant';
+      if (facts.readOnly !== null && !READ_ACTIONS.has(action) && !payingWhileSuspended) return false;
       if (facts.impersonatedBy !== null && LASTING_ACCESS_SUBJECTS.has(subject) && !REVOKING_ACTIONS.has(action)) return false;
       return checkAbility(ability, action, subject, object);
     },

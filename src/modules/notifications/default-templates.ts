@@ -268,4 +268,50 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, Readonly<Record<Lan
       short: '{{ business.name }}: {{ figures.bookings }} bookings, {{ figures.revenue }} last week. {{ reports_url }}',
     },
   },
+  'billing.payment_failed': {
+    es: {
+      subject: '{{ business.name }}: no pudimos cobrar la factura {{ invoice.number }}',
+      body:
+        'No pudimos cobrar {{ invoice.amount }} de la factura {{ invoice.number }} de tu suscripción a ReserveHub.\n\n' +
+        '{% if invoice.next_attempt != "" %}Lo intentaremos de nuevo el {{ invoice.next_attempt }}. {% endif %}Para evitar que se suspenda {{ business.name }}, revisa o cambia la tarjeta y paga la factura aquí: {{ billing_url }}\n\nMientras tanto todo sigue funcionando.',
+      short: '{{ business.name }}: no pudimos cobrar {{ invoice.amount }} ({{ invoice.number }}). Revisa la tarjeta: {{ billing_url }}',
+    },
+    en: {
+      subject: "{{ business.name }}: we couldn't collect invoice {{ invoice.number }}",
+      body:
+        "We couldn't collect {{ invoice.amount }} for invoice {{ invoice.number }} of your ReserveHub subscription.\n\n" +
+        '{% if invoice.next_attempt != "" %}We will try again on {{ invoice.next_attempt }}. {% endif %}To keep {{ business.name }} from being suspended, check or change the card and pay the invoice here: {{ billing_url }}\n\nEverything keeps working in the meantime.',
+      short: "{{ business.name }}: we couldn't collect {{ invoice.amount }} ({{ invoice.number }}). Check the card: {{ billing_url }}",
+    },
+  },
+  'billing.suspended': {
+    es: {
+      subject: '{{ business.name }} está suspendido por la factura {{ invoice.number }}',
+      body:
+        'Tras varios intentos no hemos podido cobrar {{ invoice.amount }} de la factura {{ invoice.number }}, así que {{ business.name }} está suspendido: tu página de reservas no acepta reservas y el panel es de solo lectura.\n\n' +
+        'Tus datos están a salvo. En cuanto pagues la factura todo vuelve a funcionar al momento: {{ billing_url }}',
+      short: '{{ business.name }} suspendido: paga {{ invoice.amount }} ({{ invoice.number }}) para reactivarlo: {{ billing_url }}',
+    },
+    en: {
+      subject: '{{ business.name }} is suspended over invoice {{ invoice.number }}',
+      body:
+        "After several attempts we couldn't collect {{ invoice.amount }} for invoice {{ invoice.number }}, so {{ business.name }} is suspended: your booking page takes no bookings and the dashboard is read-only.\n\n" +
+        'Your data is safe. As soon as the invoice is paid everything works again at once: {{ billing_url }}',
+      short: '{{ business.name }} suspended: pay {{ invoice.amount }} ({{ invoice.number }}) to restore it: {{ billing_url }}',
+    },
+  },
+  'billing.payment_succeeded': {
+    es: {
+      subject: '{{ business.name }}: factura {{ invoice.number }} pagada',
+      body:
+        'Hemos cobrado {{ invoice.amount }} de la factura {{ invoice.number }}. Gracias.\n\n{% if invoice.restored %}{{ business.name }} vuelve a estar activo: la página de reservas acepta reservas de nuevo.\n\n{% endif %}Tienes la factura en PDF en {{ billing_url }}',
+      short: '{{ business.name }}: factura {{ invoice.number }} pagada ({{ invoice.amount }}).',
+    },
+    en: {
+      subject: '{{ business.name }}: invoice {{ invoice.number }} paid',
+      body:
+        'We have collected {{ invoice.amount }} for invoice {{ invoice.number }}. Thank you.\n\n{% if invoice.restored %}{{ business.name }} is active again: the booking page takes bookings once more.\n\n{% endif %}The invoice is available as PDF at {{ billing_url }}',
+      short: '{{ business.name }}: invoice {{ invoice.number }} paid ({{ invoice.amount }}).',
+    },
+  },
 };

@@ -18,6 +18,8 @@ import { createBookingMessages, type BookingMessages } from './booking-messages.
 import type { IdentityMessagesPort } from '../identity/index.ts';
 import { createIdentityMessages } from './identity-messages.ts';
 import { createAnalyticsMessages } from './analytics-messages.ts';
+import { createBillingMessages } from './billing-messages.ts';
+import type { BillingMessagesPort } from '../billing/index.ts';
 import type { AnalyticsMessagesPort } from '../analytics/index.ts';
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
@@ -86,6 +88,7 @@ export interface NotificationsModule {
   identityMessages: IdentityMessagesPort;
   /** Analytics' e-mails (its messages port): the weekly summary. */
   analyticsMessages: AnalyticsMessagesPort;
+  billingMessages: BillingMessagesPort;
   /** The messages and push subscriptions in customers' export, erasure and merges. */
   customerData: CustomerDataHolder;
   /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): messages and push subscriptions. */
@@ -157,6 +160,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     bookingMessages: createBookingMessages(composer),
     identityMessages: createIdentityMessages(composer),
     analyticsMessages: createAnalyticsMessages(composer),
+    billingMessages: createBillingMessages(composer),
     customerData: {
       contributors: [notificationsContributor(deps.keyRing), pushSubscriptionsContributor(deps.keyRing)],
       erasureParticipants: [notificationsErasureParticipant(deps.keyRing)],

@@ -31,6 +31,9 @@ export const TEMPLATE_KEYS = [
   'account.signup_attempt',
   'plan.usage_warning',
   'analytics.weekly_summary',
+  'billing.payment_failed',
+  'billing.suspended',
+  'billing.payment_succeeded',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -79,6 +82,9 @@ export const TEMPLATE_VARIABLES: Readonly<Record<TemplateKey, readonly string[]>
   'account.signup_attempt': [],
   'plan.usage_warning': ['business.name', 'business.phone', 'business.email', 'usage.percent', 'usage.used', 'usage.limit', 'usage.month'],
   'analytics.weekly_summary': ['business.name', 'person.first_name', 'week.from', 'week.to', 'figures.bookings', 'figures.bookings_change', 'figures.completed', 'figures.revenue', 'figures.revenue_change', 'figures.no_show_rate', 'figures.cancellation_rate', 'figures.utilisation', 'reports_url'],
+  'billing.payment_failed': ['business.name', 'invoice.number', 'invoice.amount', 'invoice.next_attempt', 'billing_url'],
+  'billing.suspended': ['business.name', 'invoice.number', 'invoice.amount', 'billing_url'],
+  'billing.payment_succeeded': ['business.name', 'invoice.number', 'invoice.amount', 'invoice.restored', 'billing_url'],
 };
 
 /** Variables a template's body must use: without them the message cannot do its job. */
@@ -89,6 +95,8 @@ export const REQUIRED_VARIABLES: Readonly<Partial<Record<TemplateKey, readonly s
   'account.email_verification': ['action_url'],
   'account.invitation': ['action_url'],
   'analytics.weekly_summary': ['reports_url'],
+  'billing.payment_failed': ['billing_url'],
+  'billing.suspended': ['billing_url'],
 };
 
 /** Template variables: nested plain values (strings, numbers, booleans). */
@@ -146,6 +154,8 @@ export function sampleVariables(key: TemplateKey, language: Language): TemplateV
       utilisation: es ? '63,0 %' : '63.0%',
     },
     reports_url: 'https://app.example.com/admin/reports?from=2026-03-23&to=2026-03-29',
+    invoice: { number: 'RH-2026-000042', amount: es ? '180,29 US$' : 'US$180.29', next_attempt: es ? 'jueves, 9 de abril de 2026' : 'Thursday, 9 April 2026', restored: true },
+    billing_url: 'https://app.example.com/admin/settings/plan',
   };
   // Only the variables this template may use: a sample never hides an undeclared one.
   const allowedRoots = new Set(TEMPLATE_VARIABLES[key].map((path) => path.split('.')[0] ?? path));

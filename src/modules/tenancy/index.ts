@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
-import { registerTenancyRoutes } from './tenancy.routes.ts';
+import { registerTenancyRoutes, type PlanChangePort } from './tenancy.routes.ts';
 import type { ActiveUserCounter } from './tenancy.service.ts';
 
 export {
@@ -53,10 +53,13 @@ export {
   type MaintenanceState,
 } from './tenant-access.service.ts';
 export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
+// Billing drives the subscription's lifecycle through these (the table stays tenancy's).
+export { findPlan, findLiveSubscription, lockLiveSubscription, updateLiveSubscription, updateTenantPlan, type PlanRow, type SubscriptionRow } from './tenancy.repository.ts';
+export { planExcesses } from './plan-usage.service.ts';
 export { platformSubscriptionFacts, type SubscriptionFact } from './subscription-facts.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
-export type { TenantSettings, TenantStatus } from './tenancy.tables.ts';
+export type { TenantSettings, TenantStatus, BillingInterval, SubscriptionStatus } from './tenancy.tables.ts';
 export { businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema, usageSchema } from './tenancy.schemas.ts';
 
@@ -64,6 +67,8 @@ export interface TenancyModule {
   registerRoutes(api: ApiRouter): void;
 }
 
-export function createTenancyModule(deps: { db: Db; countActiveUsers: ActiveUserCounter }): TenancyModule {
+export type { PlanChangePort } from './tenancy.routes.ts';
+
+export function createTenancyModule(deps: { db: Db; countActiveUsers: ActiveUserCounter; planChanges?: PlanChangePort | undefined }): TenancyModule {
   return { registerRoutes: (api) => registerTenancyRoutes(api, deps) };
 }

@@ -103,6 +103,13 @@ export async function consumePlanQuota(executor: Executor, tenantId: string, met
   throw planLimitReached(metric, limit, await repo.usageValue(executor, tenantId, metric, period));
 }
 
+/** What exceeds `planId`'s limits today (empty: the tenant's usage fits that plan). */
+export async function planExcesses(executor: Executor, tenantId: string, planId: string, countUsers: ActiveUserCounter) {
+  const target = await repo.findPlan(executor, planId);
+  if (!target) throw new AppError('VALIDATION_ERROR', `Unknown plan "${planId}"`, [{ field: 'plan_id', message: 'unknown plan' }]);
+  return excessesUnder(target, await currentUsage(executor, tenantId, countUsers));
+}
+
 /**
  * Moves the tenant to another plan. A downgrade is refused with 409 CONFLICT (details list
  * each metric over the new limit) while usage exceeds the lower plan; `force` (platform

@@ -5,7 +5,6 @@ import type {
   StoredBusinessSettings,
   BusinessesTable,
   PlansTable,
-  SubscriptionStatus,
   TenantSettings,
   TenantStatus,
   TenantsTable,
@@ -18,6 +17,8 @@ export type PlanRow = Selectable<PlansTable>;
 export type TenantRow = Selectable<TenantsTable>;
 export type BusinessRow = Selectable<BusinessesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
+
+export { insertSubscription, findLiveSubscription, updateLiveSubscription, lockLiveSubscription, updateSubscriptionPlan } from './subscriptions.repository.ts';
 
 export async function listPlans(executor: Executor): Promise<PlanRow[]> {
   return executor.selectFrom('plans').selectAll().orderBy('sort_order').execute();
@@ -159,41 +160,6 @@ export async function updateTenantSettings(executor: Executor, tenantId: string,
     .execute();
 }
 
-export async function insertSubscription(
-  executor: Executor,
-  values: { tenantId: string; planId: string; status: SubscriptionStatus; periodStart: Date; periodEnd: Date },
-): Promise<SubscriptionRow> {
-  return executor
-    .insertInto('subscriptions')
-    .values({
-      tenant_id: values.tenantId,
-      plan_id: values.planId,
-      status: values.status,
-      current_period_start: values.periodStart,
-      current_period_end: values.periodEnd,
-      provider_subscription_id: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function findLiveSubscription(executor: Executor, tenantId: string): Promise<SubscriptionRow | undefined> {
-  return executor
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
-}
-
-export async function updateSubscriptionPlan(executor: Executor, tenantId: string, planId: string): Promise<void> {
-  await executor
-    .updateTable('subscriptions')
-    .set({ plan_id: planId, updated_at: new Date() })
-    .where('tenant_id', '=', tenantId)
-    .where('status', '<>', 'cancelled')
-    .execute();
-}
 
 /** The month's value of a metered metric: the sum of its shards (see migration 0064). */
 export async function usageValue(executor: Executor, tenantId: string, metric: string, periodStart: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Trx } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
@@ -33,7 +33,15 @@ function ownTenant(auth: AuthContext, tenantId: string): string {
   return tenantId;
 }
 
-export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiveUsers: tenancy.ActiveUserCounter }): void {
+/**
+ * How a plan change is made when billing runs (billing implements it): charged and prorated, a
+ * downgrade at the period's end. Without it the plan changes at once and free (tests of tenancy alone).
+ */
+export interface PlanChangePort {
+  changePlan(trx: Trx, tenantId: string, planId: string, auth: AuthContext): Promise<void>;
+}
+
+export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiveUsers: tenancy.ActiveUserCounter; planChanges?: PlanChangePort | undefined }): void {
   const { db } = deps;
 
   api.get(
@@ -122,9 +130,11 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
       config: { access: { permission: ['update', 'Tenant'] } },
       schema: {
         tags: ['Tenancy'],
-        summary: 'Change plan',
+        summary: 'Change plan (the billing interval stays; see POST /billing/subscription/change)',
         description:
-          'Moves the tenant to another plan at once. A downgrade is refused with 409 CONFLICT ' +
+          'Changes plan as `POST /billing/subscription/change` does with the current interval: free and at once during a trial; ' +
+          'once paid, a dearer plan at once with the prorated difference charged (402 PAYMENT_FAILED when declined), a cheaper one at ' +
+          'the period end. Answers the limits in force afterwards. A downgrade is refused with 409 CONFLICT ' +
           '(`details.excesses` lists each metric over the lower limit) while usage exceeds the lower plan.',
         params: tenantIdParams,
         body: upgradeBodySchema,
@@ -132,10 +142,15 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
       },
     },
     async (request) => {
-      const tenantId = ownTenant(callerOf(request), request.params.id);
-      const { before, after } = await withTenant(db, tenantId, (trx) =>
-        planUsage.changePlan(trx, tenantId, request.body.plan_id, deps.countActiveUsers),
-      );
+      const auth = callerOf(request);
+      const tenantId = ownTenant(auth, request.params.id);
+      const planChanges = deps.planChanges;
+      const { before, after } = await withTenant(db, tenantId, async (trx) => {
+        if (!planChanges) return planUsage.changePlan(trx, tenantId, request.body.plan_id, deps.countActiveUsers);
+        const previous = (await planUsage.tenantLimits(trx, tenantId)).plan.id;
+        await planChanges.changePlan(trx, tenantId, request.body.plan_id, auth);
+        return { before: previous, after: await planUsage.tenantLimits(trx, tenantId) };
+      });
       annotateAudit(request, {
         action: 'tenant.plan_changed',
         entityType: 'tenant',

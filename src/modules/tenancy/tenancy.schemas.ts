@@ -8,7 +8,8 @@ const money = z.object({ amount: z.number().int(), currency: z.string() });
 export const planSchema = z.object({
   id: z.string(),
   name: z.string(),
-  price: money.nullable(),
+  price: money.nullable().describe('per month'),
+  annual_price: money.nullable().describe('per year (billing interval `year`); null: priced by contract'),
   limits: z.object({ bookings_per_month: z.number().int().nullable(), users: z.number().int().nullable() }),
   transaction_fee: z.object({ bps: z.number().int(), fixed: money }),
   support: z.string(),

@@ -54,6 +54,7 @@ export interface Plan {
   id: string;
   name: string;
   price: { amount: number; currency: string } | null;
+  annual_price: { amount: number; currency: string } | null;
   limits: Record<PlanMetric, number | null>;
   transaction_fee: { bps: number; fixed: { amount: number; currency: string } };
   support: string;
@@ -93,6 +94,7 @@ export const toPlan = (row: PlanRow): Plan => ({
   id: row.id,
   name: row.name,
   price: row.price_amount === null ? null : { amount: row.price_amount, currency: row.price_currency },
+  annual_price: row.annual_price_amount === null ? null : { amount: Number(row.annual_price_amount), currency: row.price_currency },
   limits: { bookings_per_month: row.bookings_per_month, users: row.users },
   transaction_fee: { bps: row.fee_bps, fixed: { amount: row.fee_fixed_amount, currency: row.price_currency } },
   support: row.support,
@@ -183,13 +185,15 @@ export async function createTenant(executor: Executor, input: NewTenantInput): P
   }
   const tenantRow = await repo.insertTenant(executor, { name: input.name, slug, planId });
   const now = new Date();
+  const trial = plan.price_amount !== null && plan.price_amount > 0;
+  // Paid plans start with a 14-day trial; billing charges the first period when it ends.
   await repo.insertSubscription(executor, {
     tenantId: tenantRow.id,
     planId,
-    // Paid plans start with a trial; there is no billing provider yet to collect payment.
-    status: plan.price_amount === null || plan.price_amount === 0 ? 'active' : 'trialing',
+    status: trial ? 'trialing' : 'active',
     periodStart: now,
     periodEnd: new Date(now.getTime() + TRIAL_DAYS * 86_400_000),
+    trialEnd: trial ? new Date(now.getTime() + TRIAL_DAYS * 86_400_000) : null,
   });
   const businessRow = await repo.insertBusiness(executor, {
     tenantId: tenantRow.id,

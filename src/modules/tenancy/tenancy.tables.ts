@@ -7,6 +7,8 @@ export interface PlansTable {
   id: string;
   name: string;
   price_amount: number | null;
+  /** The yearly price (minor units); null: priced by contract or not sold yearly. */
+  annual_price_amount: number | null;
   price_currency: string;
   bookings_per_month: number | null;
   users: number | null;
@@ -40,7 +42,9 @@ export interface TenantsTable {
   updated_at: UpdatedAt;
 }
 
-export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'cancelled';
+/** `unpaid`: a renewal stayed unpaid past the grace period (the tenant is suspended until it is paid). */
+export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'unpaid' | 'cancelled';
+export type BillingInterval = 'month' | 'year';
 
 export interface SubscriptionsTable {
   tenant_id: string;
@@ -51,6 +55,15 @@ export interface SubscriptionsTable {
   current_period_end: ColumnType<Date, Date | string, Date | string>;
   cancel_at_period_end: Generated<boolean>;
   provider_subscription_id: string | null;
+  billing_interval: ColumnType<BillingInterval, BillingInterval | undefined, BillingInterval>;
+  trial_end: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** A downgrade (or interval change) waiting for the period's end. */
+  pending_plan_id: ColumnType<string | null, string | null | undefined, string | null>;
+  pending_interval: ColumnType<BillingInterval | null, BillingInterval | null | undefined, BillingInterval | null>;
+  past_due_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  dunning_attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
