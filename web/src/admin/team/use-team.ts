@@ -1,0 +1,126 @@
+import { ApiError, isErrorEnvelope, type EnvelopeData, type paths } from '@reservehub/api-client';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { adminApi } from '../session/session.ts';
+import { teamKeys } from './keys.ts';
+
+export type Member = EnvelopeData<paths['/api/v1/users']['get']['responses']['200']['content']['application/json']>[number];
+export type Role = EnvelopeData<paths['/api/v1/roles']['get']['responses']['200']['content']['application/json']>[number];
+export type Plan = EnvelopeData<paths['/api/v1/plans']['get']['responses']['200']['content']['application/json']>[number];
+export type Usage = EnvelopeData<paths['/api/v1/tenants/{id}/usage']['get']['responses']['200']['content']['application/json']>;
+export type AuditEntry = EnvelopeData<paths['/api/v1/audit-logs']['get']['responses']['200']['content']['application/json']>[number];
+export type AssignableRole = 'business_admin' | 'manager' | 'receptionist' | 'staff' | 'custom';
+interface Page<T> {
+  data?: { data: T[]; metadata?: { pagination?: { cursor: string | null; has_more: boolean } } };
+  error?: unknown;
+  response: Response;
+}
+
+function failure(response: Response, error: unknown): ApiError {
+  const envelope = isErrorEnvelope(error) ? error.error : { code: 'INVALID_RESPONSE', message: response.statusText };
+  return new ApiError({ ...envelope, status: response.status, requestId: response.headers.get('x-request-id') });
+}
+
+function pageOf<T>({ data, error, response }: Page<T>): { items: T[]; next: string | undefined } {
+  if (!response.ok || !data) throw failure(response, error);
+  const pagination = data.metadata?.pagination;
+  return { items: data.data, next: pagination?.has_more ? (pagination.cursor ?? undefined) : undefined };
+}
+
+export interface RoleInput {
+  name: string;
+  description: string | null;
+  permissions: string[];
+}
+
+/** Every member of the business (pages of 100 followed to the end: a team is small). */
+export function useMembers(enabled = true) {
+  return useQuery({
+    queryKey: teamKeys.members,
+    enabled,
+    queryFn: async () => {
+      const all: Member[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 20; page += 1) {
+        const answer = pageOf((await adminApi.raw.GET('/api/v1/users', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } })) as Page<Member>);
+        all.push(...answer.items);
+        if (!answer.next) break;
+        cursor = answer.next;
+      }
+      return all;
+    },
+  });
+}
+
+/** System roles and the business's custom roles. */
+export function useRoles(enabled = true) {
+  return useQuery({ queryKey: teamKeys.roles, enabled, queryFn: () => adminApi.get('/api/v1/roles') });
+}
+
+export function useMemberMutations() {
+  const queryClient = useQueryClient();
+  const settle = () => queryClient.invalidateQueries({ queryKey: teamKeys.all });
+  return {
+    update: useMutation({
+      mutationFn: ({ id, body }: { id: string; body: { role?: AssignableRole; custom_role_id?: string | null; status?: 'active' | 'deactivated' } }) =>
+        adminApi.patch('/api/v1/users/{id}', { params: { path: { id } }, body }),
+      onSettled: settle,
+    }),
+    invite: useMutation({
+      mutationFn: (body: { email: string; role: AssignableRole; custom_role_id?: string | null }) => adminApi.post('/api/v1/users/invitations', { body }),
+      onSettled: settle,
+    }),
+  };
+}
+
+export function useRoleMutations() {
+  const queryClient = useQueryClient();
+  const settle = () => queryClient.invalidateQueries({ queryKey: teamKeys.all });
+  return {
+    create: useMutation({ mutationFn: (body: RoleInput) => adminApi.post('/api/v1/roles', { body }), onSettled: settle }),
+    update: useMutation({
+      mutationFn: ({ id, body }: { id: string; body: RoleInput }) => adminApi.patch('/api/v1/roles/{id}', { params: { path: { id } }, body }),
+      onSettled: settle,
+    }),
+    remove: useMutation({ mutationFn: (id: string) => adminApi.delete('/api/v1/roles/{id}', { params: { path: { id } } }), onSettled: settle }),
+  };
+}
+
+export function usePlans() {
+  return useQuery({ queryKey: teamKeys.plans, queryFn: () => adminApi.get('/api/v1/plans'), staleTime: 300_000 });
+}
+
+export function useUsage(tenantId: string) {
+  return useQuery({ queryKey: teamKeys.usage(tenantId), queryFn: () => adminApi.get('/api/v1/tenants/{id}/usage', { params: { path: { id: tenantId } } }) });
+}
+
+export function useLimits(tenantId: string) {
+  return useQuery({ queryKey: teamKeys.limits(tenantId), queryFn: () => adminApi.get('/api/v1/tenants/{id}/limits', { params: { path: { id: tenantId } } }) });
+}
+
+export function useChangePlan(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (planId: string) => adminApi.post('/api/v1/tenants/{id}/upgrade', { params: { path: { id: tenantId } }, body: { plan_id: planId } }),
+    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['admin', 'plan'] }), queryClient.invalidateQueries({ queryKey: ['admin', 'me'] })]),
+  });
+}
+
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  entity_type?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The audit log, newest first, page after page with the cursor. */
+export function useAuditLog(filters: AuditFilters) {
+  return useInfiniteQuery({
+    queryKey: teamKeys.audit({ ...filters }),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      pageOf((await adminApi.raw.GET('/api/v1/audit-logs', { params: { query: { limit: 25, ...filters, ...(pageParam ? { cursor: pageParam } : {}) } } })) as Page<AuditEntry>),
+    getNextPageParam: (last) => last.next,
+    placeholderData: keepPreviousData,
+  });
+}
