@@ -1,4 +1,5 @@
-import { ApiError, isErrorEnvelope, type EnvelopeData, type paths } from '@reservehub/api-client';
+import type { EnvelopeData, paths } from '@reservehub/api-client';
+import { allPages, type Page } from '../ui/all-pages.ts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminKeys } from '../admin-keys.ts';
 import type { Booking } from '../desk/use-desk.ts';
@@ -31,30 +32,6 @@ export type Schedule = EnvelopeData<paths['/api/v1/schedules']['get']['responses
 export type ScheduleException = EnvelopeData<paths['/api/v1/schedule-exceptions']['get']['responses']['200']['content']['application/json']>[number];
 export type Customer = EnvelopeData<paths['/api/v1/customers']['get']['responses']['200']['content']['application/json']>[number];
 type CreateBody = NonNullable<paths['/api/v1/bookings']['post']['requestBody']>['content']['application/json'];
-
-interface Page<T> {
-  data?: { data: T[]; metadata?: { pagination?: { cursor: string | null; has_more: boolean } } };
-  error?: unknown;
-  response: Response;
-}
-
-/** Every page of a list (cursor pagination), at most `maxPages` of 100. */
-async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 10): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const { data, error, response } = await fetchPage(cursor);
-    if (!response.ok || !data) {
-      const envelope = isErrorEnvelope(error) ? error.error : { code: 'INVALID_RESPONSE', message: response.statusText };
-      throw new ApiError({ ...envelope, status: response.status, requestId: response.headers.get('x-request-id') });
-    }
-    items.push(...data.data);
-    const next = data.metadata?.pagination;
-    if (!next?.has_more || !next.cursor) break;
-    cursor = next.cursor;
-  }
-  return items;
-}
 
 /** GET /bookings of the visible local dates, every page, refreshed every 15 s. */
 export function useCalendarBookings(range: { locationId: string; from: string; to: string } | null) {

@@ -1,4 +1,5 @@
-import { ApiError, isErrorEnvelope, type EnvelopeData, type paths } from '@reservehub/api-client';
+import { ApiError, type EnvelopeData, type paths } from '@reservehub/api-client';
+import { allPages, type Page } from '../ui/all-pages.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminKeys } from '../admin-keys.ts';
 import { adminApi } from '../session/session.ts';
@@ -12,30 +13,6 @@ export type ScheduleException = EnvelopeData<paths['/api/v1/schedule-exceptions'
 export type Closure = EnvelopeData<paths['/api/v1/locations/{id}/closures']['get']['responses']['200']['content']['application/json']>[number];
 export type LocationBody = NonNullable<paths['/api/v1/locations']['post']['requestBody']>['content']['application/json'];
 export type LocationPatch = NonNullable<paths['/api/v1/locations/{id}']['patch']['requestBody']>['content']['application/json'];
-
-interface Page<T> {
-  data?: { data: T[]; metadata?: { pagination?: { cursor: string | null; has_more: boolean } } };
-  error?: unknown;
-  response: Response;
-}
-
-/** Every page of a cursor-paginated list (at most `maxPages` of 100). */
-async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 10): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const { data, error, response } = await fetchPage(cursor);
-    if (!response.ok || !data) {
-      const envelope = isErrorEnvelope(error) ? error.error : { code: 'INVALID_RESPONSE', message: response.statusText };
-      throw new ApiError({ ...envelope, status: response.status, requestId: response.headers.get('x-request-id') });
-    }
-    items.push(...data.data);
-    const next = data.metadata?.pagination;
-    if (!next?.has_more || !next.cursor) break;
-    cursor = next.cursor;
-  }
-  return items;
-}
 
 export function useLocations() {
   return useQuery({ queryKey: adminKeys.locations, queryFn: () => adminApi.get('/api/v1/locations', { params: { query: { limit: 100 } } }), staleTime: 300_000 });
