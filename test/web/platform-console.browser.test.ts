@@ -243,6 +243,16 @@ describe.skipIf(SKIP_REASON !== null)(`platform console, in Chromium${SKIP_REASO
     // Its diagnostics name the bounced e-mail.
     await page.waitForSelector('[data-testid="diagnostics-findings"]', POLL);
     expect(await page.locator('[data-testid="diagnostics-findings"] li').allTextContents()).toContain('1 e-mail bounced.');
+    // Its billing: support grants credit with a reason (read back through the API).
+    type TenantBilling = { subscription: { status: string }; account: { credit_balance: number } };
+    const billingBefore = (await call('GET', `/platform/tenants/${demo.tenant_id}/billing`, platformToken)).body.data as TenantBilling;
+    await page.waitForSelector('[data-testid="platform-billing-status"]', POLL);
+    await page.fill('[data-testid="platform-credit-amount"]', '12.50');
+    await page.fill('[data-testid="platform-credit-reason"]', 'Sorry for Tuesday');
+    await page.click('[data-testid="platform-credit"]');
+    await page.waitForSelector('text=Credit granted.', POLL);
+    const billingAfter = (await call('GET', `/platform/tenants/${demo.tenant_id}/billing`, platformToken)).body.data as TenantBilling;
+    expect(billingAfter.account.credit_balance - billingBefore.account.credit_balance).toBe(1250);
 
     const notice = 'New booking system: back at 10:00.';
     expect(await page.locator('[data-testid="maintenance-save"]').isDisabled()).toBe(true);

@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { formatMoney } from '../reports/format.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
+import { BillingPanel } from './billing-panel.tsx';
 import { DiagnosticsPanel } from './diagnostics-panel.tsx';
 import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
@@ -183,6 +184,7 @@ export function PlatformTenantPage() {
         </section>
       </div>
 
+      <BillingPanel tenantId={data.id} />
       <DiagnosticsPanel tenantId={data.id} />
 
       <MaintenanceCard tenantId={data.id} state={maintenance} />
