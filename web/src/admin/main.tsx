@@ -8,7 +8,7 @@ import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { ApiError } from '@reservehub/api-client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, StrictMode, Suspense, useMemo, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, useMemo, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useSearchParams } from 'react-router';
@@ -22,7 +22,7 @@ import { SignupPage } from './account/signup-page.tsx';
 import { LoginPage } from './login/login-page.tsx';
 import { PaymentsSettingsPage } from './settings/payments-page.tsx';
 import { session } from './session/session.ts';
-import { useMe, useSignedIn } from './session/use-session.ts';
+import { useMe, useSignedIn, type Me } from './session/use-session.ts';
 import { AdminShell } from './shell/admin-shell.tsx';
 
 // The calendar (and dnd-kit) load on demand: the sign-in screen and the desk do not carry them.
@@ -33,6 +33,17 @@ const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').t
 const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
 const DeadJobsPage = lazy(() => import('./platform/dead-jobs-page.tsx').then((module) => ({ default: module.DeadJobsPage })));
 const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
+// The business's own screens, each a chunk of its own with its own words.
+const CustomersPage = lazy(() => import('./customers/customers-page.tsx'));
+const ServicesPage = lazy(() => import('./catalog/services-page.tsx'));
+const ResourcesPage = lazy(() => import('./catalog/resources-page.tsx'));
+const HoursPage = lazy(() => import('./hours/hours-page.tsx'));
+const TeamPage = lazy(() => import('./team/team-page.tsx'));
+const PlanPage = lazy(() => import('./team/plan-page.tsx'));
+const AuditLogPage = lazy(() => import('./team/audit-log-page.tsx'));
+const DevelopersPage = lazy(() => import('./developers/developers-page.tsx'));
+const NotificationsSettingsPage = lazy(() => import('./messages/messages-page.tsx'));
+const BillingPage = lazy(() => import('./billing/billing-page.tsx'));
 const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
 /**
@@ -89,6 +100,19 @@ function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<
         children(me.data)
       )}
     </AdminShell>
+  );
+}
+
+/** A lazily loaded business screen behind sign-in. */
+function BusinessPage({ page: Page }: { page: LazyExoticComponent<ComponentType<{ me: Me }>> }) {
+  return (
+    <SignedIn>
+      {(me) => (
+        <Suspense fallback={<PageLoading />}>
+          <Page me={me} />
+        </Suspense>
+      )}
+    </SignedIn>
   );
 }
 
@@ -156,30 +180,18 @@ createRoot(root).render(
               <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
               <Route path="/admin/account/security" element={<SignedIn>{(me) => <SecurityPage me={me} />}</SignedIn>} />
               <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />
-              <Route
-                path="/admin/calendar"
-                element={
-                  <SignedIn>
-                    {(me) => (
-                      <Suspense fallback={<PageLoading />}>
-                        <CalendarPage me={me} />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
-              <Route
-                path="/admin/reports"
-                element={
-                  <SignedIn>
-                    {(me) => (
-                      <Suspense fallback={<PageLoading />}>
-                        <ReportsPage me={me} />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
+              <Route path="/admin/calendar" element={<BusinessPage page={CalendarPage} />} />
+              <Route path="/admin/reports" element={<BusinessPage page={ReportsPage} />} />
+              <Route path="/admin/customers/:id?" element={<BusinessPage page={CustomersPage} />} />
+              <Route path="/admin/settings/services" element={<BusinessPage page={ServicesPage} />} />
+              <Route path="/admin/settings/resources" element={<BusinessPage page={ResourcesPage} />} />
+              <Route path="/admin/settings/hours" element={<BusinessPage page={HoursPage} />} />
+              <Route path="/admin/settings/team" element={<BusinessPage page={TeamPage} />} />
+              <Route path="/admin/settings/plan" element={<BusinessPage page={PlanPage} />} />
+              <Route path="/admin/settings/audit-log" element={<BusinessPage page={AuditLogPage} />} />
+              <Route path="/admin/settings/developers" element={<BusinessPage page={DevelopersPage} />} />
+              <Route path="/admin/settings/messages" element={<BusinessPage page={NotificationsSettingsPage} />} />
+              <Route path="/admin/settings/billing" element={<BusinessPage page={BillingPage} />} />
               <Route
                 path="/platform"
                 element={

@@ -7,6 +7,7 @@ import { Link, useLocation } from 'react-router';
 import { can, useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
 import { session } from '../session/session.ts';
 import { errorText } from '../ui/error-text.ts';
+import { useBilling } from '../billing/use-billing.ts';
 import classes from './admin-shell.module.css';
 import { LanguageSwitch } from './language-switch.tsx';
 
@@ -94,6 +95,25 @@ function ImpersonationBanner({ me, person }: { me: Me; person: string }) {
   );
 }
 
+/** An unpaid invoice, on every screen of the people who see billing: what happens next and where to pay. */
+function BillingBanner() {
+  const { t } = useTranslation('admin');
+  const billing = useBilling();
+  const location = useLocation();
+  const status = billing.data?.subscription?.status;
+  if ((status !== 'past_due' && status !== 'unpaid') || location.pathname.startsWith('/admin/settings/billing')) return null;
+  return (
+    <Alert color={status === 'unpaid' ? 'red' : 'yellow'} mb="md" data-testid="billing-banner" title={t(`shell.billing_${status}`)}>
+      <Group justify="space-between" gap="sm">
+        <Text size="sm">{t(`shell.billing_${status}_help`)}</Text>
+        <Button component={Link} to="/admin/settings/billing" size="xs" variant="default">
+          {t('shell.billing_pay')}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}
+
 /** The dashboard's frame: navigation (a drawer on phones), the business, the language and the account menu. */
 export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useTranslation('admin');
@@ -136,6 +156,7 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
         </Box>
       </nav>
       <main className={classes.main}>
+        {me.role !== 'platform_admin' && can(me, 'read', 'Tenant') && <BillingBanner />}
         {me.impersonated_by ? (
           <ImpersonationBanner me={me} person={person} />
         ) : me.read_only ? (
@@ -149,10 +170,32 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
   );
 }
 
+interface SettingsItem {
+  to: string;
+  label: string;
+  testId: string;
+  visible: (me: Me) => boolean;
+}
+
+/** The configuration screens, each offered to the roles that may at least read it (the server decides the rest). */
+const SETTINGS: readonly SettingsItem[] = [
+  { to: '/admin/settings/services', label: 'shell.services', testId: 'nav-services', visible: (me) => can(me, 'manage', 'Service') },
+  { to: '/admin/settings/resources', label: 'shell.resources', testId: 'nav-resources', visible: (me) => can(me, 'manage', 'Resource') },
+  { to: '/admin/settings/hours', label: 'shell.hours', testId: 'nav-hours', visible: (me) => can(me, 'manage', 'Schedule') },
+  { to: '/admin/settings/team', label: 'shell.team', testId: 'nav-team', visible: (me) => can(me, 'read', 'User') },
+  { to: '/admin/settings/messages', label: 'shell.messages', testId: 'nav-messages', visible: (me) => can(me, 'manage', 'Notification') },
+  { to: '/admin/settings/developers', label: 'shell.developers', testId: 'nav-developers', visible: (me) => can(me, 'read', 'WebhookEndpoint') },
+  { to: '/admin/settings/payments', label: 'shell.payments', testId: 'nav-payments', visible: (me) => can(me, 'manage', 'Settings') },
+  { to: '/admin/settings/plan', label: 'shell.plan', testId: 'nav-plan', visible: (me) => can(me, 'read', 'Tenant') },
+  { to: '/admin/settings/billing', label: 'shell.billing', testId: 'nav-billing', visible: (me) => can(me, 'read', 'Tenant') },
+  { to: '/admin/settings/audit-log', label: 'shell.auditLog', testId: 'nav-audit-log', visible: (me) => can(me, 'read', 'AuditLog') },
+];
+
 /** The business dashboard's navigation: what the person's permissions allow. */
 function BusinessNav({ me, close }: { me: Me; close: () => void }) {
   const { t } = useTranslation('admin');
   const location = useLocation();
+  const settings = SETTINGS.filter((item) => item.visible(me));
   return (
     <>
       <NavLink
@@ -181,15 +224,30 @@ function BusinessNav({ me, close }: { me: Me; close: () => void }) {
           data-testid="nav-reports"
         />
       )}
-      {can(me, 'manage', 'Settings') && (
+      {can(me, 'read', 'Customer') && me.role !== 'staff' && (
         <NavLink
           component={Link}
-          to="/admin/settings/payments"
-          label={t('shell.payments')}
-          active={location.pathname.startsWith('/admin/settings/payments')}
+          to="/admin/customers"
+          label={t('shell.customers')}
+          active={location.pathname.startsWith('/admin/customers')}
           onClick={close}
-          data-testid="nav-payments"
+          data-testid="nav-customers"
         />
+      )}
+      {settings.length > 0 && (
+        <NavLink label={t('shell.settings')} defaultOpened={location.pathname.startsWith('/admin/settings')} data-testid="nav-settings">
+          {settings.map((item) => (
+            <NavLink
+              key={item.to}
+              component={Link}
+              to={item.to}
+              label={t(item.label)}
+              active={location.pathname.startsWith(item.to)}
+              onClick={close}
+              data-testid={item.testId}
+            />
+          ))}
+        </NavLink>
       )}
     </>
   );
