@@ -56,8 +56,6 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard billing, in Chromium${SKIP_REAS
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
     const { page, problems } = await openWatchedPage(context);
     await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    // The front desk loads its bookings first: leaving before they arrive would abort that request.
-    await page.waitForLoadState('networkidle');
     await page.goto(`${product.baseUrl}/admin/settings/billing?lang=es`);
     await page.waitForSelector('[data-testid="billing-subscription"]', POLL);
     await expect(page.locator('[data-testid="billing-status"]').textContent()).resolves.toBe('Prueba gratuita');
@@ -107,8 +105,6 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard billing, in Chromium${SKIP_REAS
     const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
     const { page, problems } = await openWatchedPage(context);
     await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    // The front desk loads its bookings first: leaving before they arrive would abort that request.
-    await page.waitForLoadState('networkidle');
     await page.goto(`${product.baseUrl}/admin/settings/billing?lang=en`);
     await page.waitForSelector('[data-testid="billing-subscription"]', POLL);
     await page.waitForSelector('text=Billing details', POLL);
