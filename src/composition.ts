@@ -17,7 +17,7 @@ import { withTenant } from './platform/db/tenant-context.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createAnalyticsModule, type AnalyticsModule } from './modules/analytics/index.ts';
 import { createSupportModule, type SupportModule } from './modules/support/index.ts';
-import { createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
+import { billingCharges, createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
 import { createAuditModule, type AuditModule } from './modules/audit/index.ts';
 import {
   bookingPaymentFacts,
@@ -135,11 +135,13 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
     ...overrides.identity,
   });
-  // Plan changes are billing's (charged, prorated); billing is built further down, after notifications.
+  // Plan changes are billing's (charged, prorated) wherever billing charges; billing is built further down, after notifications.
   const tenancy = createTenancyModule({
     db,
     countActiveUsers: identity.countActiveUsers,
-    planChanges: { changePlan: (trx, tenantId, planId, auth) => billing.changePlanKeepingInterval(trx, tenantId, planId, auth) },
+    planChanges: billingCharges(deps.config, overrides.billingProvider)
+      ? { changePlan: (trx, tenantId, planId, auth) => billing.changePlanKeepingInterval(trx, tenantId, planId, auth) }
+      : undefined,
   });
   const audit = createAuditModule({ db });
   const scheduling = createSchedulingModule({ db, redis: deps.redis, cacheTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS, ...overrides.scheduling });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
@@ -95,16 +95,15 @@ const languageQuery = z.object({ lang: z.enum(['es', 'en']).optional() });
 export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle: SubscriptionLifecycle; provider: BillingProvider; seller: Seller }): void {
   const { db, lifecycle } = deps;
 
-  const overview = (tenantId: string) =>
-    withTenant(db, tenantId, async (trx) => {
-      const subscription = await findLiveSubscription(trx, tenantId);
-      return {
-        subscription: subscription ? subscriptionView(subscription) : null,
-        account: accountView(await ensureBillingAccount(trx, tenantId)),
-        provider: deps.provider.name,
-        open_invoices: (await openInvoices(trx, tenantId)).length,
-      };
-    });
+  const overviewIn = async (trx: Trx, tenantId: string) => {
+    const subscription = await findLiveSubscription(trx, tenantId);
+    return {
+      subscription: subscription ? subscriptionView(subscription) : null,
+      account: accountView(await ensureBillingAccount(trx, tenantId)),
+      provider: deps.provider.name,
+      open_invoices: (await openInvoices(trx, tenantId)).length,
+    };
+  };
 
   api.get(
     '/billing',
@@ -112,7 +111,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
       config: { access: { permission: ['read', 'Tenant'] } },
       schema: { tags, summary: "The business's subscription, billing details and payment method", response: { 200: envelopeSchema(billingOverviewSchema) } },
     },
-    async (request) => ok(await overview(callerOf(request).tenantId)),
+    async (request) => {
+      const tenantId = callerOf(request).tenantId;
+      return ok(await withTenant(db, tenantId, (trx) => overviewIn(trx, tenantId)));
+    },
   );
 
   api.put(
@@ -276,9 +278,12 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
     },
     async (request) => {
       const tenantId = request.params.id;
-      if (!(await withTenant(db, tenantId, (trx) => getTenant(trx, tenantId)))) throw notFound('Tenant');
-      const invoices = await withTenant(db, tenantId, (trx) => listInvoices(trx, tenantId));
-      return ok({ ...(await overview(tenantId)), invoices: invoices.map((row) => invoiceView(row)) });
+      return ok(
+        await withTenant(db, tenantId, async (trx) => {
+          if (!(await getTenant(trx, tenantId))) throw notFound('Tenant');
+          return { ...(await overviewIn(trx, tenantId)), invoices: (await listInvoices(trx, tenantId)).map((row) => invoiceView(row)) };
+        }),
+      );
     },
   );
 

@@ -23,7 +23,7 @@ export type { InvoiceRow } from './invoices.ts';
 
 export interface BillingModuleDeps {
   db: Db;
-  config: Pick<Config, 'BILLING_SELLER_NAME' | 'BILLING_SELLER_TAX_ID' | 'BILLING_SELLER_ADDRESS' | 'BILLING_SELLER_EMAIL' | 'BILLING_SELLER_COUNTRY'>;
+  config: Pick<Config, 'NODE_ENV' | 'PAYMENTS_SANDBOX' | 'BILLING_SELLER_NAME' | 'BILLING_SELLER_TAX_ID' | 'BILLING_SELLER_ADDRESS' | 'BILLING_SELLER_EMAIL' | 'BILLING_SELLER_COUNTRY'>;
   countActiveUsers: ActiveUserCounter;
   /** The sandbox when absent. */
   provider?: BillingProvider | undefined;
@@ -53,19 +53,31 @@ export function sellerFrom(config: BillingModuleDeps['config']): Seller {
   };
 }
 
+/**
+ * Whether billing charges businesses and dunns them: with a provider, or where the sandbox is allowed (outside
+ * production, or with PAYMENTS_SANDBOX). Billing has no real provider yet, so production without the sandbox keeps
+ * plans as they were before billing (changes at once, nothing charged, nobody suspended for an unpaid invoice).
+ */
+export function billingCharges(config: Pick<Config, 'NODE_ENV' | 'PAYMENTS_SANDBOX'>, provider?: BillingProvider): boolean {
+  return provider !== undefined || config.NODE_ENV !== 'production' || config.PAYMENTS_SANDBOX;
+}
+
 export function createBillingModule(deps: BillingModuleDeps): BillingModule {
+  const charges = billingCharges(deps.config, deps.provider);
   const provider = deps.provider ?? createSandboxBillingProvider();
   const seller = sellerFrom(deps.config);
-  const lifecycle = new SubscriptionLifecycle({ provider, seller, countUsers: deps.countActiveUsers, messages: deps.messages ?? null, billingUrl: `${deps.publicUrl ?? ''}/admin/settings/plan` });
+  const lifecycle = new SubscriptionLifecycle({ provider, seller, countUsers: deps.countActiveUsers, messages: deps.messages ?? null, billingUrl: `${deps.publicUrl ?? ''}/admin/settings/billing` });
   return {
     lifecycle,
     registerRoutes: (api) => registerBillingRoutes(api, { db: deps.db, lifecycle, provider, seller }),
-    jobs: [createBillingCycleJob({ lifecycle })],
-    runCycle: (now, tenantId) => runBillingCycle(deps.db, lifecycle, now, tenantId ?? null),
+    jobs: charges ? [createBillingCycleJob({ lifecycle })] : [],
+    runCycle: async (now, tenantId) => (charges ? runBillingCycle(deps.db, lifecycle, now, tenantId ?? null) : {}),
     async changePlanKeepingInterval(trx, tenantId, planId, auth) {
       const subscription = await findLiveSubscription(trx, tenantId);
       await lifecycle.changePlan(trx, tenantId, { planId, interval: subscription?.billing_interval ?? 'month' }, actorOf(auth));
     },
-    scheduleRecurringJobs: () => scheduleBillingCycle(deps.db),
+    scheduleRecurringJobs: async () => {
+      if (charges) await scheduleBillingCycle(deps.db);
+    },
   };
 }

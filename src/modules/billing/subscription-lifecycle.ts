@@ -290,7 +290,7 @@ export class SubscriptionLifecycle {
       if (result.status === 'failed') failed = result.invoice;
     }
     if (failed === null) {
-      await this.settle(executor, tenantId, (await openInvoices(executor, tenantId))[0] ?? (await this.lastInvoice(executor, tenantId)), null);
+      await this.settle(executor, tenantId, await this.lastInvoice(executor, tenantId), null);
       return 'recovered';
     }
     const attempts = subscription.dunning_attempts + 1;
