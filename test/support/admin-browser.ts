@@ -2,7 +2,8 @@
  * Signing in to the dashboard in a browser test: the login form's test hooks (§10.2.3), then a
  * wait for a selector that proves the signed-in screen is there.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export interface AdminCredentials {
   email: string;
@@ -27,9 +28,17 @@ export async function signInToAdmin(
   const started = Date.now();
   await page.click('[data-testid="login-button"]');
   await page.waitForSelector(landed, { timeout, state });
-  const elapsed = Date.now() - started;
-  // The first screen's own requests finish before the caller moves on: a test that opens another page at once
-  // would abort them, which its page watcher counts as failed requests (seen under CI load).
-  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
-  return elapsed;
+  return Date.now() - started;
+}
+
+/**
+ * Turns a switch or checkbox on or off the way a person does, by clicking its label (Mantine's switch input is a
+ * zero-size element under its drawn track, so a click at the input's centre can land on a neighbour), then waits
+ * for the control to show it (a switch that saves first shows its new state when the server has answered).
+ */
+export async function setChecked(page: Page, input: Locator, on: boolean): Promise<void> {
+  if ((await input.isChecked()) === on) return;
+  const id = await input.getAttribute('id');
+  await page.locator(`label[for="${id}"]`).first().click();
+  await expect.poll(() => input.isChecked(), { timeout: 15_000, interval: 100 }).toBe(on);
 }

@@ -164,7 +164,7 @@ export class ProductProcess {
 
 /**
  * A page whose console errors (CSP violations included), page errors and, unless told otherwise, failed
- * requests are kept in `problems`. `expectedStatus`: an API answer the scenario causes on purpose (Chromium
+ * requests (other than those aborted by leaving the page) are kept in `problems`. `expectedStatus`: an API answer the scenario causes on purpose (Chromium
  * logs every non-2xx fetch as a console error).
  */
 export async function openWatchedPage(
@@ -181,7 +181,15 @@ export async function openWatchedPage(
     if (message.type() === 'error' && (expected === null || !message.text().includes(expected))) problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  if (options.watchRequests !== false) page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  if (options.watchRequests !== false) {
+    page.on('requestfailed', (request) => {
+      // A request the browser gave up because the test moved to another page (or the screen cancelled it on
+      // leaving) is not a fault of the product; any other failure (refused, reset, blocked) is.
+      const reason = request.failure()?.errorText ?? '';
+      if (reason === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${request.url()} ${reason}`.trimEnd());
+    });
+  }
   return { page, problems };
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
+import { setChecked, signInToAdmin } from '../support/admin-browser.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-catalog.browser.test.ts');
@@ -122,7 +122,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard catalogue (services, resources)
     await page.fill('[data-testid="service-cost"]', '8');
     await page.locator('[data-testid="service-deposit-type"]').getByText('Percent').click();
     await page.fill('[data-testid="service-deposit-value"]', '20');
-    await page.locator('[data-testid="service-policy-on"]').check({ force: true });
+    await setChecked(page, page.locator('[data-testid="service-policy-on"]'), true);
     await page.fill('[data-testid="service-window"]', '24');
     const rules = page.locator('[data-testid="service-rules"]');
     await page.click('[data-testid="add-rules"]');
@@ -131,15 +131,15 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard catalogue (services, resources)
     await rules.locator('[data-testid="rule-percent"]').nth(0).fill('100');
     await rules.locator('[data-testid="rule-hours"]').nth(1).fill('24');
     await rules.locator('[data-testid="rule-percent"]').nth(1).fill('50');
-    await page.locator('[data-testid="service-keep-deposit"]').uncheck({ force: true });
+    await setChecked(page, page.locator('[data-testid="service-keep-deposit"]'), false);
     await page.fill('[data-testid="service-max-reschedules"]', '2');
-    await page.locator('[data-testid="service-guest-on"]').check({ force: true });
+    await setChecked(page, page.locator('[data-testid="service-guest-on"]'), true);
     await page.fill('[data-testid="service-guest-window"]', '48');
     await page.click('[data-testid="add-guestRules"]');
     const guestRules = page.locator('[data-testid="service-guestRules"]');
     await guestRules.locator('[data-testid="rule-hours"]').fill('72');
     await guestRules.locator('[data-testid="rule-percent"]').fill('100');
-    await page.locator(`[data-testid="service-resource"][data-resource-id="${marta.id}"]`).check({ force: true });
+    await setChecked(page, page.locator(`[data-testid="service-resource"][data-resource-id="${marta.id}"]`), true);
     await expectAccessible(page, 'service form en');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-catalog-service-form-en-1280.png') });
     await page.click('[data-testid="service-save"]');
@@ -196,8 +196,8 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard catalogue (services, resources)
     await page.click('[data-testid="tier-add"]');
     await page.fill('[data-testid="tier-name"]', 'Fin de semana');
     await page.fill('[data-testid="tier-price"]', '40');
-    await page.getByRole('checkbox', { name: 'Sat' }).check({ force: true });
-    await page.getByRole('checkbox', { name: 'Sun' }).check({ force: true });
+    await setChecked(page, page.getByRole('checkbox', { name: 'Sat' }), true);
+    await setChecked(page, page.getByRole('checkbox', { name: 'Sun' }), true);
     await page.click('[data-testid="tier-save"]');
     await page.waitForSelector('[data-testid="tier-row"]', POLL);
     const tiers = (await api<Array<{ name: string; base_price: number; currency: string; conditions: unknown; is_default: boolean }>>(`/services/${created.id}/pricing`)).data;
@@ -233,7 +233,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard catalogue (services, resources)
     await page.waitForSelector('[data-testid="resource-form"]', POLL);
     await page.locator('[data-testid="resource-type"]').getByText('Room').click();
     await page.fill('[data-testid="resource-name"]', 'Cabina 2');
-    await page.locator(`[data-testid="resource-service"][data-service-id="${created.id}"]`).check({ force: true });
+    await setChecked(page, page.locator(`[data-testid="resource-service"][data-service-id="${created.id}"]`), true);
     await expectAccessible(page, 'resource form en');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-catalog-resource-form-en-1280.png') });
     await page.click('[data-testid="resource-save"]');
@@ -280,7 +280,7 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard catalogue (services, resources)
       await page.waitForSelector('[data-testid="service-row"]', POLL);
       await page.click('[data-testid="service-new"]');
       await page.waitForSelector('[data-testid="service-form"]', POLL);
-      await page.locator('[data-testid="service-policy-on"]').check({ force: true });
+      await setChecked(page, page.locator('[data-testid="service-policy-on"]'), true);
       await page.click('[data-testid="add-rules"]');
       await page.screenshot({ path: join(ARTIFACTS, `admin-catalog-service-form-${language}-360.png`) });
       // Nothing in the form is wider than the form.

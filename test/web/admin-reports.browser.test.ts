@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { type AdminCredentials, signInToAdmin } from '../support/admin-browser.ts';
+import { type AdminCredentials, setChecked, signInToAdmin } from '../support/admin-browser.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-reports.browser.test.ts');
@@ -242,12 +242,12 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard reports, in Chromium${SKIP_REAS
     const toggle = page.locator('[data-testid="weekly-summary-toggle"]');
     await toggle.waitFor(POLL);
     expect(await toggle.isChecked()).toBe(false);
-    await toggle.check();
+    await setChecked(page, toggle, true);
     await expect.poll(async () => (await api<{ enabled: boolean }>('/analytics/weekly-summary')).enabled, POLL).toBe(true);
     await page.reload();
     await page.locator('[data-testid="weekly-summary-toggle"]').waitFor(POLL);
     expect(await page.locator('[data-testid="weekly-summary-toggle"]').isChecked()).toBe(true);
-    await page.locator('[data-testid="weekly-summary-toggle"]').uncheck();
+    await setChecked(page, page.locator('[data-testid="weekly-summary-toggle"]'), false);
     await expect.poll(async () => (await api<{ enabled: boolean }>('/analytics/weekly-summary')).enabled, POLL).toBe(false);
     expect(problems).toEqual([]);
     await context.close();

@@ -1,6 +1,6 @@
 import { Alert, Button, Group, NativeSelect, Paper, SegmentedControl, Skeleton, Stack, Text, Textarea, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { can, type Me } from '../session/use-session.ts';
@@ -204,6 +204,16 @@ function TemplateEditor(props: {
   const subjectRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const lastField = useRef<'subject' | 'body'>('body');
+  // Where the caret goes once an inserted variable is on screen: placed as the new text is committed, before the
+  // browser takes another key, so what is typed next lands after the variable rather than before it.
+  const caret = useRef<{ field: HTMLInputElement | HTMLTextAreaElement; at: number } | null>(null);
+  useLayoutEffect(() => {
+    const pending = caret.current;
+    if (!pending) return;
+    caret.current = null;
+    pending.field.focus();
+    pending.field.setSelectionRange(pending.at, pending.at);
+  }, [subject, body]);
   const save = useSaveTemplate();
   const reset = useResetTemplate();
 
@@ -231,12 +241,9 @@ function TemplateEditor(props: {
     const start = field?.selectionStart ?? value.length;
     const end = field?.selectionEnd ?? value.length;
     const next = value.slice(0, start) + token + value.slice(end);
+    if (field) caret.current = { field, at: start + token.length };
     if (field === subjectRef.current) setSubject(next);
     else setBody(next);
-    requestAnimationFrame(() => {
-      field?.focus();
-      field?.setSelectionRange(start + token.length, start + token.length);
-    });
   };
 
   const submit = async () => {
