@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     onPaymentAttempt: (status) => metrics.paymentAttempts.inc({ status }),
     metricsRegistry: metrics.registry,
   });
-  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics, support, billing } = modules;
+  const { identity, tenancy, audit, catalog, scheduling, customers, payments, booking, notifications, webhooks, calendar, analytics, support, compliance, billing } = modules;
 
   let schemaCurrent = false;
   let draining = false;
@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       calendar.registerRoutes(api);
       analytics.registerRoutes(api);
       support.registerRoutes(api);
+      compliance.registerRoutes(api);
       billing.registerRoutes(api);
       registerDeadJobRoutes(api, db);
     },

@@ -17,6 +17,7 @@ import { withTenant } from './platform/db/tenant-context.ts';
 import { loggerOptions } from './platform/observability/logger.ts';
 import { createAnalyticsModule, type AnalyticsModule } from './modules/analytics/index.ts';
 import { createSupportModule, type SupportModule } from './modules/support/index.ts';
+import { createComplianceModule, type ComplianceModule } from './modules/compliance/index.ts';
 import { billingCharges, createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
 import { createAuditModule, type AuditModule } from './modules/audit/index.ts';
 import {
@@ -101,6 +102,7 @@ export interface Modules {
   webhooks: WebhooksModule;
   analytics: AnalyticsModule;
   support: SupportModule;
+  compliance: ComplianceModule;
   billing: BillingModule;
 }
 
@@ -207,6 +209,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   // Reads the others through their index.ts and their events; nothing depends on it.
   const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
   const support = createSupportModule({ db });
+  const compliance = createComplianceModule({ db });
   const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: overrides.billingProvider, messages: notifications.billingMessages, publicUrl: base });
-  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, billing };
+  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, compliance, billing };
 }

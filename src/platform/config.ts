@@ -108,6 +108,9 @@ export const configSchema = z.object({
   /** Creates a platform administrator on first seed when set. */
   PLATFORM_ADMIN_EMAIL: z.string().email().optional(),
   PLATFORM_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** The seed's platform auditor (read-only compliance access), created like the administrator when set. */
+  PLATFORM_AUDITOR_EMAIL: z.string().email().optional(),
+  PLATFORM_AUDITOR_PASSWORD: z.string().min(12).optional(),
   SHUTDOWN_GRACE_MS: positiveIntFromEnv(10_000),
   /**
    * On SIGTERM, how long `/ready` answers 503 while requests are still served, before the listener

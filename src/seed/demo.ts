@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isEmbedded, publicUrl, type Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import { withPlatform } from '../platform/db/tenant-context.ts';
-import { createPlatformAdmin, seedDemoMembers } from '../modules/identity/index.ts';
+import { createPlatformAdmin, createPlatformAuditor, seedDemoMembers } from '../modules/identity/index.ts';
 import { createTenant, getTenantBySlug } from '../modules/tenancy/index.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -59,6 +59,12 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoSeed | null>
     const adminPassword = config.PLATFORM_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
     await createPlatformAdmin(db, { email: adminEmail, password: adminPassword });
     lines.push(`  Platform admin:         ${adminEmail} / ${config.PLATFORM_ADMIN_PASSWORD ? '(PLATFORM_ADMIN_PASSWORD)' : adminPassword}`);
+  }
+  const auditorEmail = config.PLATFORM_AUDITOR_EMAIL;
+  if (auditorEmail !== undefined) {
+    const auditorPassword = config.PLATFORM_AUDITOR_PASSWORD ?? randomBytes(12).toString('base64url');
+    await createPlatformAuditor(db, { email: auditorEmail, password: auditorPassword });
+    lines.push(`  Platform auditor:       ${auditorEmail} / ${config.PLATFORM_AUDITOR_PASSWORD ? '(PLATFORM_AUDITOR_PASSWORD)' : auditorPassword}`);
   }
   return { summary: `${lines.join('\n')}\n\n`, ...created };
 }

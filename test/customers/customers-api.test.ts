@@ -266,7 +266,8 @@ describe('merging duplicates', () => {
     expect(result.merged).toMatchObject({
       duplicate_id: duplicate.id,
       consents_moved: 1,
-      reassigned: [{ participant: 'bookings', count: 3 }],
+      // The customers module's own participant (the GDPR request register) first, then the holders'.
+      reassigned: [{ participant: 'privacy_requests', count: 0 }, { participant: 'bookings', count: 3 }],
       // Both had a (different) last name: the survivor's is kept and the loss is reported.
       discarded_fields: ['last_name'],
     });

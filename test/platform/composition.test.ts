@@ -41,7 +41,7 @@ it('hands the customers module every holder of customer data at construction, in
     'saved_payment_methods',
     'calendar_feeds',
   ]);
-  expect(registry.mergeParticipants.map((participant) => participant.name)).toEqual(['customer_accounts', 'notifications', 'bookings', 'waitlist', 'calendar_feeds']);
+  expect(registry.mergeParticipants.map((participant) => participant.name)).toEqual(['privacy_requests', 'customer_accounts', 'notifications', 'bookings', 'waitlist', 'calendar_feeds']);
 });
 
 it('an override replaces only the dependencies it names', () => {

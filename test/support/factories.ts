@@ -19,7 +19,7 @@ import { buildApp, type Application } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import { withPlatform } from '../../src/platform/db/tenant-context.ts';
 import type { HttpServer } from '../../src/platform/http/server.ts';
-import { createPlatformAdmin, type TenantRole } from '../../src/modules/identity/index.ts';
+import { createPlatformAdmin, createPlatformAuditor, type TenantRole } from '../../src/modules/identity/index.ts';
 import { contentContext } from '../../src/modules/notifications/message-composer.ts';
 import { addressIndex } from '../../src/modules/notifications/message-content.ts';
 import { revealSecret } from '../../src/modules/notifications/one-time-secret.ts';
@@ -253,10 +253,13 @@ export async function login(t: TestApp, credentials: { email: string; password: 
  * work only with a second factor: unless `withoutMfa`, the session enrols one (as the console's
  * first sign-in does), which also marks it as having proved it.
  */
-export async function createPlatformAdminSession(t: TestApp, options: { withoutMfa?: boolean } = {}): Promise<Actor & { mfaSecret: string | null }> {
-  const email = `admin-${randomUUID().slice(0, 8)}@platform.test`;
+export async function createPlatformAdminSession(
+  t: TestApp,
+  options: { withoutMfa?: boolean; auditor?: boolean } = {},
+): Promise<Actor & { mfaSecret: string | null }> {
+  const email = `${options.auditor ? 'auditor' : 'admin'}-${randomUUID().slice(0, 8)}@platform.test`;
   const password = testPassword();
-  const admin = await createPlatformAdmin(t.db.db, { email, password });
+  const admin = await (options.auditor ? createPlatformAuditor : createPlatformAdmin)(t.db.db, { email, password });
   const signedIn = await login(t, { email, password });
   if (signedIn.status !== 200) throw new Error(`platform admin login answered ${signedIn.status}: ${signedIn.response.body}`);
   const data = signedIn.envelope.data as { access_token: string; refresh_token: string; session_id: string };

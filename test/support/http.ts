@@ -100,7 +100,8 @@ function headersOf(options: RequestOptions): Headers {
 }
 
 function parsed<T>(text: string, contentType: string | undefined): BodyOf<T> {
-  if (text === '' || !(contentType ?? '').includes('json')) return {} as BodyOf<T>;
+  // JSON documents (application/json, …+json), not JSON Lines (application/x-ndjson), which stay text.
+  if (text === '' || !/\bjson\b/.test(contentType ?? '')) return {} as BodyOf<T>;
   return JSON.parse(text) as BodyOf<T>;
 }
 

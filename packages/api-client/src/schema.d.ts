@@ -2066,6 +2066,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of every business (or one), newest first, with the same filters as a business’s own log */
+        get: operations["getPlatformAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/audit-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The matching audit trail as CSV or JSON Lines (at most 100,000 entries; the export itself is audited) */
+        get: operations["getPlatformAuditLogsExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/privacy-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every business’s GDPR requests (or one business’s), newest first; `status=overdue` for open ones past their due date */
+        get: operations["getPlatformPrivacyRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/privacy-requests/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GDPR requests open, overdue, and closed in the last 30 days, over every business or one */
+        get: operations["getPlatformPrivacyRequestsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing": {
         parameters: {
             query?: never;
@@ -2422,6 +2490,58 @@ export interface paths {
         put?: never;
         /** Withdraw a consent (marketing stops at once) */
         post: operations["postCustomersConsentsWithdrawByIdAndConsentId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of data-subject requests, newest first (exports and erasures made here record themselves) */
+        get: operations["getPrivacyRequests"];
+        put?: never;
+        /** Log a request that came in by e-mail, phone or post; it is due one month after receipt */
+        post: operations["postPrivacyRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an open request answered */
+        post: operations["postPrivacyRequestsCompleteById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse an open request, saying why */
+        post: operations["postPrivacyRequestsRefuseById"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5796,6 +5916,8 @@ export interface operations {
                         success: true;
                         data: {
                             id: string;
+                            /** @description The business the entry belongs to; the platform’s own log has the nil UUID */
+                            tenant_id: string;
                             created_at: string;
                             actor: {
                                 type: string;
@@ -14135,6 +14257,224 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getPlatformAuditLogs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                entity_type?: string;
+                entity_id?: string;
+                /** @description User id or API key id */
+                actor?: string;
+                action?: string;
+                from?: string;
+                to?: string;
+                /** @description One business; the platform’s own log is the nil UUID. Every business when absent. */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            /** @description The business the entry belongs to; the platform’s own log has the nil UUID */
+                            tenant_id: string;
+                            created_at: string;
+                            actor: {
+                                type: string;
+                                id: string | null;
+                                user_id: string | null;
+                                impersonated_by: string | null;
+                            };
+                            action: string;
+                            entity_type: string | null;
+                            entity_id: string | null;
+                            old_values: unknown;
+                            new_values: unknown;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            ip: string | null;
+                            user_agent: string | null;
+                            request_id: string | null;
+                            /** @description The business, or null for the platform’s own log */
+                            tenant: {
+                                id: string;
+                                slug: string;
+                                name: string;
+                            } | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformAuditLogsExport: {
+        parameters: {
+            query?: {
+                entity_type?: string;
+                entity_id?: string;
+                /** @description User id or API key id */
+                actor?: string;
+                action?: string;
+                from?: string;
+                to?: string;
+                /** @description One business; the platform’s own log is the nil UUID. Every business when absent. */
+                tenant_id?: string;
+                format?: "csv" | "jsonl";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformPrivacyRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description `overdue`: open past its due date */
+                status?: "open" | "overdue" | "completed" | "refused";
+                kind?: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
+                            tenant: {
+                                id: string;
+                                slug: string;
+                                name: string;
+                            } | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformPrivacyRequestsSummary: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            open: number;
+                            overdue: number;
+                            completed_30d: number;
+                            refused_30d: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getBilling: {
         parameters: {
             query?: never;
@@ -15841,6 +16181,284 @@ export interface operations {
                             withdrawn_at: string | null;
                             withdrawal_source: string | null;
                             active: boolean;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPrivacyRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description `overdue`: open past its due date */
+                status?: "open" | "overdue" | "completed" | "refused";
+                kind?: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPrivacyRequests: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                    /**
+                     * @description How it came in (requests made in the product record themselves)
+                     * @enum {string}
+                     */
+                    channel: "email" | "phone" | "post" | "other";
+                    /** Format: uuid */
+                    customer_id?: string;
+                    /**
+                     * Format: date-time
+                     * @description Defaults to now; not in the future
+                     */
+                    received_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPrivacyRequestsCompleteById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What was done, in the business’s words (required to refuse) */
+                    outcome?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPrivacyRequestsRefuseById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What was done, in the business’s words (required to refuse) */
+                    outcome?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
                         };
                         metadata: {
                             timestamp: string;

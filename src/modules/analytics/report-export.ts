@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvDocument } from '../../platform/csv.ts';
 
 /** A report as one table: what CSV and XLSX exports write, and what the screens show beside a chart. */
 export interface ReportTable {
@@ -49,18 +50,9 @@ export function rowsTable(name: string, items: readonly unknown[]): ReportTable 
   return { name, columns, rows: flat.map((map) => columns.map((column) => map.get(column) ?? null)) };
 }
 
-/**
- * RFC 4180 CSV with CRLF line ends. Text that a spreadsheet would run as a formula
- * (starting with = + - @ or a control character) is prefixed with a quote mark.
- */
+/** The table as CSV (the product's CSV rules, `platform/csv.ts`). */
 export function toCsv(table: ReportTable): string {
-  const cell = (value: string | number | null): string => {
-    if (value === null) return '';
-    if (typeof value === 'number') return String(value);
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-  };
-  return [table.columns, ...table.rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(table.columns, table.rows);
 }
 
 /** One worksheet named after the report, a bold header row, numbers as numbers. */

@@ -28,12 +28,15 @@ export interface AuditLogFilters {
   limit: number;
 }
 
-/** Newest first; keyset pagination on (created_at, id). */
-export async function listAuditLogs(executor: Executor, tenantId: string, filters: AuditLogFilters): Promise<AuditLogRow[]> {
+/**
+ * Newest first; keyset pagination on (created_at, id). `tenantId` null reads every tenant's log (the platform's
+ * compliance search, under `withPlatform`); a tenant's own reads name it, and RLS holds them to it as well.
+ */
+export async function listAuditLogs(executor: Executor, tenantId: string | null, filters: AuditLogFilters): Promise<AuditLogRow[]> {
   return executor
     .selectFrom('audit_logs')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
+    .$if(tenantId !== null, (q) => q.where('tenant_id', '=', tenantId ?? ''))
     .$if(filters.entityType !== undefined, (q) => q.where('entity_type', '=', filters.entityType ?? ''))
     .$if(filters.entityId !== undefined, (q) => q.where('entity_id', '=', filters.entityId ?? ''))
     .$if(filters.actorId !== undefined, (q) =>

@@ -12,6 +12,7 @@ export const auditLogQuerySchema = pageQuerySchema.extend({
 
 export const auditLogSchema = z.object({
   id: z.string(),
+  tenant_id: z.string().describe('The business the entry belongs to; the platform’s own log has the nil UUID'),
   created_at: z.string(),
   actor: z.object({
     type: z.string(),

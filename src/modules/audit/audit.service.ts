@@ -93,6 +93,8 @@ export function actorOf(auth: AuthContext | null): Pick<AuditEntry, 'actor' | 'u
 
 export interface AuditLogView {
   id: string;
+  /** The business the entry belongs to; the platform's own log has the nil UUID (`PLATFORM_AUDIT_TENANT_ID`). */
+  tenant_id: string;
   created_at: string;
   actor: { type: string; id: string | null; user_id: string | null; impersonated_by: string | null };
   action: string;
@@ -117,9 +119,10 @@ export interface AuditLogQuery {
   limit: number;
 }
 
+/** One page of a tenant's log, or with `tenantId` null of every tenant's (the platform's compliance search). */
 export async function listAuditLogs(
   executor: Executor,
-  tenantId: string,
+  tenantId: string | null,
   query: AuditLogQuery,
 ): Promise<{ items: AuditLogView[]; pagination: PaginationMeta }> {
   const rows = await repo.listAuditLogs(executor, tenantId, {
@@ -136,6 +139,7 @@ export async function listAuditLogs(
   return {
     items: page.items.map((row) => ({
       id: row.id,
+      tenant_id: row.tenant_id,
       created_at: new Date(row.created_at).toISOString(),
       actor: { type: row.actor_type, id: row.actor_id, user_id: row.user_id, impersonated_by: row.impersonated_by },
       action: row.action,

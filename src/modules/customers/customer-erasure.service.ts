@@ -9,6 +9,7 @@ import { EMPTY_PII_COLUMNS } from './customer-pii.ts';
 import * as consents from './consents.repository.ts';
 import * as repo from './customers.repository.ts';
 import type { DeletionReport } from './privacy.schemas.ts';
+import { recordFulfilledRequest } from './privacy-requests.ts';
 
 /**
  * Consent records outlive the customer's erasure as evidence that processing
@@ -81,6 +82,8 @@ export async function eraseCustomerInTransaction(
   await auditCustomer(trx, context, 'customer.erased', customerId, {
     newValues: { reason, deleted_records: report.deleted_records, retained_records: report.retained_records },
   });
+  // A person's request (made to staff, or by closing their account) enters the register; retention does not.
+  if (reason === 'data_subject_request' || reason === 'account_closed') await recordFulfilledRequest(trx, context, customerId, 'erasure');
   return report;
 }
 

@@ -25,6 +25,13 @@ import {
 } from './customers.schemas.ts';
 import { exportToCsv, type createExportService } from './personal-data-export.service.ts';
 import { deletionReportSchema, erasureQuerySchema, exportQuerySchema, userDataExportSchema } from './privacy.schemas.ts';
+import {
+  closePrivacyRequestSchema,
+  newPrivacyRequestSchema,
+  privacyRequestSchema,
+  privacyRequestsQuerySchema,
+  type PrivacyRequestsService,
+} from './privacy-requests.ts';
 
 export interface CustomerRouteServices {
   customers: CustomersService;
@@ -32,6 +39,7 @@ export interface CustomerRouteServices {
   merge: ReturnType<typeof createMergeService>;
   erasure: ReturnType<typeof createErasureService>;
   export: ReturnType<typeof createExportService>;
+  privacyRequests: PrivacyRequestsService;
 }
 
 const TAGS = ['Customers'];
@@ -227,5 +235,57 @@ export function registerCustomerRoutes(api: ApiRouter, services: CustomerRouteSe
           ),
         ),
     );
+
+    // The register of data-subject requests (GDPR Art. 12): who may export a customer's data keeps it.
+    const PRIVACY_TAGS = ['Customers'];
+    const registerAccess = { access: { permission: ['export', 'Customer'] } } as const;
+    scoped.get(
+      '/privacy-requests',
+      {
+        schema: {
+          tags: PRIVACY_TAGS,
+          summary: 'The register of data-subject requests, newest first (exports and erasures made here record themselves)',
+          querystring: privacyRequestsQuerySchema,
+          response: { 200: envelopeSchema(z.array(privacyRequestSchema)) },
+        },
+        config: registerAccess,
+      },
+      async (request) => {
+        const page = await services.privacyRequests.list(staffContext(request).tenantId, request.query);
+        return ok(page.items, page.pagination);
+      },
+    );
+    scoped.post(
+      '/privacy-requests',
+      {
+        schema: {
+          tags: PRIVACY_TAGS,
+          summary: 'Log a request that came in by e-mail, phone or post; it is due one month after receipt',
+          body: newPrivacyRequestSchema,
+          response: { 201: envelopeSchema(privacyRequestSchema) },
+        },
+        config: registerAccess,
+      },
+      async (request, reply) => reply.code(201).send(ok(await services.privacyRequests.create(staffContext(request), request.body))),
+    );
+    for (const [verb, status] of [
+      ['complete', 'completed'],
+      ['refuse', 'refused'],
+    ] as const) {
+      scoped.post(
+        `/privacy-requests/:id/${verb}`,
+        {
+          schema: {
+            tags: PRIVACY_TAGS,
+            summary: verb === 'complete' ? 'Mark an open request answered' : 'Refuse an open request, saying why',
+            params: z.object({ id: z.uuid() }),
+            body: closePrivacyRequestSchema,
+            response: { 200: envelopeSchema(privacyRequestSchema) },
+          },
+          config: registerAccess,
+        },
+        async (request) => ok(await services.privacyRequests.close(staffContext(request), request.params.id, status, request.body.outcome)),
+      );
+    }
   });
 }

@@ -63,6 +63,13 @@ export {
 } from './customer-data-registry.ts';
 export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
 export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+export {
+  listPrivacyRequestsAcrossTenants,
+  privacyRequestFigures,
+  privacyRequestSchema,
+  privacyRequestsQuerySchema,
+  type PrivacyRequestView,
+} from './privacy-requests.ts';
 export type {
   CustomerAccountsDeps,
   CustomerBookingsPort,
@@ -78,6 +85,7 @@ export type {
   AccountBookingsQuery,
   Rebook,
 } from './customer-account.schemas.ts';
+import { createPrivacyRequestsService, privacyRequestsMergeParticipant } from './privacy-requests.ts';
 
 export interface CustomersModuleDeps {
   db: Db;
@@ -107,7 +115,8 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
     .addContributor(consentsContributor(deps.keyRing))
     // Stored Idempotency-Key answers: the platform stores them with the same key ring.
     .addContributor(storedResponsesContributor(deps.keyRing))
-    .addErasureParticipant(storedResponsesErasureParticipant(deps.keyRing));
+    .addErasureParticipant(storedResponsesErasureParticipant(deps.keyRing))
+    .addMergeParticipant(privacyRequestsMergeParticipant);
   const serviceDeps = { db: deps.db, keyRing: deps.keyRing, registry };
   const services = {
     customers: createCustomersService(serviceDeps),
@@ -115,6 +124,7 @@ export function createCustomersModule(deps: CustomersModuleDeps): CustomersModul
     merge: createMergeService(serviceDeps),
     erasure: createErasureService(serviceDeps),
     export: createExportService(serviceDeps),
+    privacyRequests: createPrivacyRequestsService(serviceDeps),
   };
   const accounts = deps.accounts;
   const accountRoutes = accounts

@@ -11,6 +11,7 @@ import { toConsentView } from './consents.service.ts';
 import * as repo from './customers.repository.ts';
 import { toCustomerView } from './customers.service.ts';
 import type { UserDataExport } from './privacy.schemas.ts';
+import { recordFulfilledRequest } from './privacy-requests.ts';
 
 /** How the profile itself is processed, for the export's retention policy. */
 export const PERSONAL_INFO_CATEGORY = {
@@ -96,6 +97,7 @@ export function createExportService(deps: CustomersDeps) {
           });
         }
         await auditCustomer(trx, context, 'customer.exported', customerId, { metadata: { format } });
+        await recordFulfilledRequest(trx, context, customerId, 'access');
         return {
           user_id: customerId,
           export_date: new Date().toISOString(),

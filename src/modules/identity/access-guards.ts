@@ -32,7 +32,7 @@ export const identityAccessGuard: AccessGuard = (caller, { method, route, access
     throw new AppError('FORBIDDEN', 'Customer accounts manage their own data under /api/v1/me; this endpoint is for the business');
   }
   if (caller.attributes.mfaEnrollmentRequired === true && access !== undefined && 'permission' in access) {
-    const who = caller.role === 'platform_admin' ? 'Platform administrators need' : 'This business requires';
+    const who = caller.role.startsWith('platform_') ? 'The platform’s people need' : 'This business requires';
     throw new AppError('FORBIDDEN', `${who} two-factor authentication: enable it with POST /api/v1/auth/mfa/enroll`, {
       mfa_enrollment_required: true,
     });

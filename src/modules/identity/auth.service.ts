@@ -78,8 +78,9 @@ export function createAuthService(deps: AuthServiceDeps) {
   /** The token subject for a user's membership in a tenant (or the platform). */
   async function subjectFor(executor: Executor, user: UserRow, tenantId: string, mfaVerified: boolean): Promise<TokenSubject> {
     if (tenantId === PLATFORM_TENANT_ID) {
-      if (!user.is_platform_admin) throw forbidden('You are not a platform administrator');
-      return { tenantId, userId: user.id, role: 'platform_admin', customPermissions: null, mfaVerified };
+      const role = user.is_platform_admin ? 'platform_admin' : user.is_platform_auditor ? 'platform_auditor' : null;
+      if (role === null) throw forbidden('You are not a platform administrator');
+      return { tenantId, userId: user.id, role, customPermissions: null, mfaVerified };
     }
     const membership = await usersRepo.findMembership(executor, tenantId, user.id);
     if (!membership || membership.status !== 'active') throw forbidden('You are not a member of this business');
@@ -106,7 +107,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
     const latest = memberships[0];
     if (latest) return latest.tenant_id;
-    if (user.is_platform_admin) return PLATFORM_TENANT_ID;
+    if (user.is_platform_admin || user.is_platform_auditor) return PLATFORM_TENANT_ID;
     throw forbidden('This account is not a member of any business');
   }
 

@@ -59,9 +59,10 @@ export function createAuthenticator(deps: {
       impersonatedBy: row.impersonated_by,
     };
     if (tenantId === PLATFORM_TENANT_ID) {
-      if (!row.is_platform_admin) return null;
-      // Platform administrators work only with a second factor: a session that did not prove one can enrol, nothing more.
-      return { ...base, role: 'platform_admin', permissions: null, readOnly: null, mfaEnrollmentRequired: !row.mfa_verified };
+      const role = row.is_platform_admin ? 'platform_admin' : row.is_platform_auditor ? 'platform_auditor' : null;
+      if (role === null) return null;
+      // The platform's people work only with a second factor: a session that did not prove one can enrol, nothing more.
+      return { ...base, role, permissions: null, readOnly: null, mfaEnrollmentRequired: !row.mfa_verified };
     }
     if (row.role === null || row.membership_status !== 'active' || row.tenant_status === null) return null;
     const settings: TenantSettings = row.tenant_settings ?? {};

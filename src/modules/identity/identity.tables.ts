@@ -14,6 +14,8 @@ export interface UsersTable {
   email_verified_at: NullableTimestamp;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
   is_platform_admin: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Migration 0084: reads and exports the audit trail and GDPR requests of every business; changes nothing. */
+  is_platform_auditor: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

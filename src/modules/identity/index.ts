@@ -8,7 +8,7 @@
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
  * - `StaffResourceResolver`: the composition root hands identity, at construction, catalog's
  *   answer to which resources a staff member is assigned to (staff see only those bookings);
- * - `createPlatformAdmin` for seeds, scripts and tests;
+ * - `createPlatformAdmin` and `createPlatformAuditor` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
  *   the composition root supplies (the customers module answers it).
@@ -56,7 +56,7 @@ export {
   type TenantRole,
 } from './permissions.ts';
 export type { StaffResourceResolver } from './principal.ts';
-export { createPlatformAdmin, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
+export { createPlatformAdmin, createPlatformAuditor, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
 export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
 export { adminActivityByTenant, type AdminActivity } from './admin-activity.ts';

@@ -195,7 +195,7 @@ export function createMfaService(deps: { db: Db; authenticator: IdentityAuthenti
 
     async disable(auth: AuthContext, password: string, request: RequestMeta) {
       const userId = personOf(auth);
-      if (auth.role === 'platform_admin') throw new AppError('FORBIDDEN', 'Platform administrators keep two-factor authentication on');
+      if (auth.role.startsWith('platform_')) throw new AppError('FORBIDDEN', 'The platform’s administrators and auditors keep two-factor authentication on');
       await withPlatform(db, async (trx) => {
         await assertPassword(trx, userId, password);
         await mfaRepo.disableMfa(trx, userId);

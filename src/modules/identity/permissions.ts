@@ -39,6 +39,8 @@ export const SUBJECTS = [
   'Settings',
   /** Platform administration: tenants of every customer, maintenance, impersonation. */
   'Platform',
+  /** The platform's compliance records: the audit trail and GDPR requests of every business (auditors). */
+  'Compliance',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
@@ -59,9 +61,9 @@ export function parsePermission(permission: PermissionString): [Action, Subject]
   return [action, subject];
 }
 
-export const SYSTEM_ROLES = ['platform_admin', 'business_admin', 'manager', 'receptionist', 'staff', 'customer'] as const;
+export const SYSTEM_ROLES = ['platform_admin', 'platform_auditor', 'business_admin', 'manager', 'receptionist', 'staff', 'customer'] as const;
 export type SystemRole = (typeof SYSTEM_ROLES)[number];
-/** Roles a tenant member can hold (platform_admin is a user flag, not a membership). */
+/** Roles a tenant member can hold (the platform's roles are user flags, not memberships). */
 export const TENANT_ROLES = ['business_admin', 'manager', 'receptionist', 'staff', 'customer'] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
 
@@ -85,9 +87,11 @@ const CATALOGUE_READABLE: Subject[] = ['Business', 'Location', 'Service', 'Resou
  */
 export const ROLE_RULES: Record<SystemRole, (context: RuleContext) => Rule[]> = {
   platform_admin: () => [{ action: 'manage', subject: 'all' }],
+  // Reads and exports the compliance records of every business; changes nothing anywhere.
+  platform_auditor: () => [{ action: ['read', 'export'], subject: 'Compliance' }],
   business_admin: () => [
     { action: 'manage', subject: 'all' },
-    { action: 'manage', subject: 'Platform', inverted: true },
+    { action: 'manage', subject: ['Platform', 'Compliance'], inverted: true },
     { action: 'impersonate', subject: 'all', inverted: true },
   ],
   manager: () => [
@@ -184,7 +188,7 @@ export function isOwnerLevelPermission(permission: PermissionString): boolean {
 /** Powers no tenant role, custom role or key may carry: the platform's own, and acting as someone else. */
 export function isPlatformPower(permission: PermissionString): boolean {
   const [action, subject] = parsePermission(permission);
-  return subject === 'Platform' || action === 'impersonate';
+  return subject === 'Platform' || subject === 'Compliance' || action === 'impersonate';
 }
 
 /**

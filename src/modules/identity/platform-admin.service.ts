@@ -14,22 +14,37 @@ import { countActiveUsers } from './users.service.ts';
 export const MAX_IMPERSONATION_MINUTES = 60;
 
 /**
- * Creates (or promotes) a platform administrator: a user flag, not a tenant membership.
+ * Creates (or promotes) one of the platform's people: an administrator, or an auditor who reads and exports
+ * the compliance records of every business and changes nothing. A user flag, not a tenant membership.
  * Used by the seed, operators' scripts and tests.
  */
-export async function createPlatformAdmin(db: Db, input: { email: string; password: string }): Promise<{ id: string; email: string }> {
+async function createPlatformPerson(db: Db, input: { email: string; password: string }, flag: 'is_platform_admin' | 'is_platform_auditor') {
   assertAcceptablePassword(input.password, input.email);
   return withPlatform(db, async (trx) => {
     const existing = await usersRepo.findUserByEmail(trx, input.email);
     if (existing) {
-      await trx.updateTable('users').set({ is_platform_admin: true, updated_at: new Date() }).where('id', '=', existing.id).execute();
+      await trx.updateTable('users').set({ [flag]: true, updated_at: new Date() }).where('id', '=', existing.id).execute();
       return { id: existing.id, email: existing.email };
     }
-    const user = await usersRepo.insertUser(trx, { email: input.email, firstName: null, lastName: null, isPlatformAdmin: true });
+    const user = await usersRepo.insertUser(trx, {
+      email: input.email,
+      firstName: null,
+      lastName: null,
+      isPlatformAdmin: flag === 'is_platform_admin',
+      isPlatformAuditor: flag === 'is_platform_auditor',
+    });
     await usersRepo.insertCredentials(trx, user.id, await hashPassword(input.password));
     await usersRepo.markEmailVerified(trx, user.id);
     return { id: user.id, email: user.email };
   });
+}
+
+export function createPlatformAdmin(db: Db, input: { email: string; password: string }): Promise<{ id: string; email: string }> {
+  return createPlatformPerson(db, input, 'is_platform_admin');
+}
+
+export function createPlatformAuditor(db: Db, input: { email: string; password: string }): Promise<{ id: string; email: string }> {
+  return createPlatformPerson(db, input, 'is_platform_auditor');
 }
 
 export function createPlatformAdminService(deps: { db: Db; issuer: TokenIssuer; authenticator: IdentityAuthenticator }) {

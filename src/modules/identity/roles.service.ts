@@ -89,7 +89,7 @@ export function createRoleService(deps: { db: Db; authenticator: IdentityAuthent
 
     async create(auth: AuthContext, input: { name: string; description?: string | null | undefined; permissions: string[] }) {
       const permissions = validatePermissions(auth, input.permissions);
-      if ((TENANT_ROLES as readonly string[]).includes(input.name) || input.name === 'platform_admin') {
+      if ((TENANT_ROLES as readonly string[]).includes(input.name) || input.name.startsWith('platform_')) {
         throw new AppError('CONFLICT', 'This name belongs to a system role');
       }
       const row = await withTenant(db, auth.tenantId, (trx) =>

@@ -176,6 +176,7 @@ export async function sessionPrincipal(executor: Executor, tenantId: string, ses
       'sessions.read_only',
       'users.status as user_status',
       'users.is_platform_admin',
+      'users.is_platform_auditor',
       'memberships.role',
       'memberships.status as membership_status',
       'memberships.custom_role_id',

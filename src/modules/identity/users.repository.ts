@@ -16,7 +16,7 @@ export async function findUserById(executor: Executor, userId: string): Promise<
 
 export async function insertUser(
   executor: Executor,
-  values: { email: string; firstName: string | null; lastName: string | null; isPlatformAdmin?: boolean },
+  values: { email: string; firstName: string | null; lastName: string | null; isPlatformAdmin?: boolean; isPlatformAuditor?: boolean },
 ): Promise<UserRow> {
   return executor
     .insertInto('users')
@@ -25,6 +25,7 @@ export async function insertUser(
       first_name: values.firstName,
       last_name: values.lastName,
       is_platform_admin: values.isPlatformAdmin ?? false,
+      is_platform_auditor: values.isPlatformAuditor ?? false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
