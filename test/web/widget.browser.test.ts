@@ -252,6 +252,9 @@ ${extra}
       // The demo business verifies guests here: the code goes to the real SMTP sink.
       await frame.waitForSelector('[data-testid="send-otp"]');
       await frame.click('[data-testid="send-otp"]');
+      // The code field appears once the server took the request; a refusal shows its words instead.
+      await frame.waitForSelector('[data-testid="otp-code"], [data-testid="otp-step"] [role="alert"]', { timeout: 15_000 });
+      expect(await frame.locator('[data-testid="otp-step"] [role="alert"]').allTextContents()).toEqual([]);
       await frame.fill('[data-testid="otp-code"]', await codeFor(email));
       await shoot(page, `widget-inline-code-${run.width}.png`);
       await frame.click('[data-testid="verify-otp"]');
