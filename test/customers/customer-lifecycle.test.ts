@@ -17,6 +17,8 @@ import {
   type CustomerMergeParticipant,
   type ErasureParticipant,
 } from '../../src/modules/customers/index.ts';
+import { updateTenantSettings } from '../../src/modules/tenancy/index.ts';
+import { tenantPatchSchema } from '../../src/modules/tenancy/tenancy.schemas.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createTenant, uniqueSuffix } from './support/customers-app.ts';
 
@@ -187,6 +189,39 @@ describe('retention', () => {
       select count(*)::int as count from jobs
       where name = 'customers.maintenance' and tenant_id = ${retentionTenant} and status = 'pending'`.execute(database.db);
     expect(scheduled.rows[0]?.count).toBe(1);
+  });
+});
+
+describe('retention the business chose', () => {
+  it('a business keeping guests 12 months erases one unseen for 13 months, which the default (24) would keep; out-of-range settings are refused', async () => {
+    const shortTenant = await createTenant(database);
+    const module = createCustomersModule({ db: database.db, keyRing: before });
+    const ageGuest = async (tenantId: string, months: number) => {
+      const guest = await withTenant(database.db, tenantId, (trx) => findOrCreateGuestCustomer(trx, before, tenantId, guestInput(), STAFF_ENTERED));
+      await withTenant(database.db, tenantId, (trx) =>
+        trx
+          .updateTable('customers')
+          .set({ last_activity_at: sql<Date>`now() - make_interval(months => ${months})` })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', guest.id)
+          .execute(),
+      );
+      return guest.id;
+    };
+    const defaultTenant = await createTenant(database);
+    await ageGuest(defaultTenant, 13);
+    expect((await runCustomerMaintenance({ db: database.db, registry: module.registry }, defaultTenant)).guestsErased).toBe(0);
+
+    await withTenant(database.db, shortTenant, (trx) => updateTenantSettings(trx, shortTenant, { guest_retention_months: 12 }));
+    const old = await ageGuest(shortTenant, 13);
+    const recent = await ageGuest(shortTenant, 11);
+    expect((await runCustomerMaintenance({ db: database.db, registry: module.registry }, shortTenant)).guestsErased).toBe(1);
+    await expect(withTenant(database.db, shortTenant, (trx) => getCustomerForBooking(trx, before, shortTenant, old))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await withTenant(database.db, shortTenant, (trx) => getCustomerForBooking(trx, before, shortTenant, recent))).id).toBe(recent);
+
+    expect(tenantPatchSchema.safeParse({ settings: { guest_retention_months: 3 } }).success).toBe(false);
+    expect(tenantPatchSchema.safeParse({ settings: { consent_evidence_retention_years: 11 } }).success).toBe(false);
+    expect(tenantPatchSchema.safeParse({ settings: { guest_retention_months: 36, consent_evidence_retention_years: 5 } }).success).toBe(true);
   });
 });
 

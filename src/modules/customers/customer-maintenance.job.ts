@@ -7,6 +7,7 @@ import { CODE_ROW_RETENTION_MS } from './customer-account-codes.ts';
 import { purgeCodesBefore } from './customer-accounts.repository.ts';
 import { systemContext } from './customer-context.ts';
 import type { CustomerDataRegistry } from './customer-data-registry.ts';
+import { getTenant } from '../tenancy/index.ts';
 import { CONSENT_EVIDENCE_RETENTION_YEARS, eraseCustomerInTransaction } from './customer-erasure.service.ts';
 import * as consents from './consents.repository.ts';
 import * as repo from './customers.repository.ts';
@@ -16,6 +17,16 @@ import * as repo from './customers.repository.ts';
  * history: a guest not seen (no booking, no edit) for this long is erased.
  */
 export const GUEST_RETENTION_MONTHS = 24;
+
+/** The retention a business chose (its settings), or the defaults. */
+export async function retentionOf(executor: Executor, tenantId: string): Promise<{ guestMonths: number; consentEvidenceYears: number }> {
+  const settings = (await getTenant(executor, tenantId))?.settings ?? {};
+  return {
+    guestMonths: typeof settings.guest_retention_months === 'number' ? settings.guest_retention_months : GUEST_RETENTION_MONTHS,
+    consentEvidenceYears:
+      typeof settings.consent_evidence_retention_years === 'number' ? settings.consent_evidence_retention_years : CONSENT_EVIDENCE_RETENTION_YEARS,
+  };
+}
 /** Erasures per run, so one run stays a short series of transactions. */
 const ERASURES_PER_RUN = 100;
 
@@ -51,7 +62,7 @@ export interface CustomerMaintenanceReport {
 }
 
 /**
- * One tenant's retention pass: erase expired guests (through the same
+ * One tenant's retention pass, with the periods the business chose: erase expired guests (through the same
  * erasure as a request, participants included), delete consent evidence
  * whose retention ended and customer account codes older than a day. (Key
  * rotation is started by the worker for every tenant when the key changes.)
@@ -61,10 +72,11 @@ export async function runCustomerMaintenance(
   tenantId: string,
   now = new Date(),
 ): Promise<CustomerMaintenanceReport> {
+  const retention = await withTenant(deps.db, tenantId, (trx) => retentionOf(trx, tenantId));
   const guestCutoff = new Date(now);
-  guestCutoff.setUTCMonth(guestCutoff.getUTCMonth() - GUEST_RETENTION_MONTHS);
+  guestCutoff.setUTCMonth(guestCutoff.getUTCMonth() - retention.guestMonths);
   const evidenceCutoff = new Date(now);
-  evidenceCutoff.setUTCFullYear(evidenceCutoff.getUTCFullYear() - CONSENT_EVIDENCE_RETENTION_YEARS);
+  evidenceCutoff.setUTCFullYear(evidenceCutoff.getUTCFullYear() - retention.consentEvidenceYears);
 
   const expired = await withTenant(deps.db, tenantId, (trx) =>
     repo.listExpiredGuestIds(trx, tenantId, guestCutoff, ERASURES_PER_RUN),

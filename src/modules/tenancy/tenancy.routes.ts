@@ -74,7 +74,7 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
       config: { access: { permission: ['update', 'Settings'] } },
       schema: {
         tags: ['Tenancy'],
-        summary: "Change the tenant's security settings (require MFA for admins)",
+        summary: "Change the tenant's security and retention settings (require MFA for admins; how long guests and consent evidence are kept)",
         params: tenantIdParams,
         body: tenantPatchSchema,
         response: { 200: envelopeSchema(tenantSchema) },

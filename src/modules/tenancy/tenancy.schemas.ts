@@ -48,6 +48,20 @@ export const tenantPatchSchema = z
     settings: z
       .object({
         require_mfa_for_admins: z.boolean().optional(),
+        guest_retention_months: z
+          .number()
+          .int()
+          .min(6)
+          .max(120)
+          .optional()
+          .describe('Months a guest (no account) is kept after their last booking or edit before being erased; 24 by default'),
+        consent_evidence_retention_years: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .optional()
+          .describe('Years the proof of an erased customer’s consents is kept (without IP address or user agent); 3 by default'),
       })
       .strict()
       .optional(),

@@ -27,6 +27,9 @@ export interface TenantSettings {
   maintenance_message?: string;
   require_mfa_for_admins?: boolean;
   suspension_reason?: string;
+  /** Retention per data class (the customers module's daily pass applies them; defaults there). */
+  guest_retention_months?: number;
+  consent_evidence_retention_years?: number;
   [key: string]: unknown;
 }
 
