@@ -15,7 +15,7 @@ interface TrailEntry {
   action: string;
   entity_type: string | null;
   entity_id: string | null;
-  actor: { type: string; id: string | null; user_id: string | null };
+  actor: { type: string; id: string | null; user_id: string | null; email: string | null };
   metadata: Record<string, unknown>;
 }
 
@@ -97,6 +97,8 @@ describe('the audit trail across businesses', () => {
       [a.id, first.tenant.id, first.tenant.slug],
     ]);
     expect(everywhere.body.data.every((entry) => entry.action === a.action)).toBe(true);
+    // Who acted is named: the auditor cannot look people up otherwise.
+    expect(ours.map((entry) => entry.actor.email)).toEqual([second.email, first.email]);
 
     const one = await call<TrailEntry[]>('GET', `/api/v1/platform/audit-logs?tenant_id=${first.tenant.id}&limit=100`, { headers: auditor.headers });
     expect(new Set(one.body.data.map((entry) => entry.tenant_id))).toEqual(new Set([first.tenant.id]));
@@ -122,11 +124,11 @@ describe('the audit trail across businesses', () => {
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="audit-trail-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'created_at,tenant_id,tenant_slug,tenant_name,action,entity_type,entity_id,actor_type,actor_id,user_id,impersonated_by,ip,user_agent,request_id,old_values,new_values,metadata',
+      'created_at,tenant_id,tenant_slug,tenant_name,action,entity_type,entity_id,actor_type,actor_id,user_id,actor_email,impersonated_by,ip,user_agent,request_id,old_values,new_values,metadata',
     );
     const newest = lines[1] ?? '';
     expect(newest).toContain(`,${first.tenant.id},${first.tenant.slug},`);
-    expect(newest).toContain(`,${renamed.action},business,${first.business.id},user,${first.userId},${first.userId},`);
+    expect(newest).toContain(`,${renamed.action},business,${first.business.id},user,${first.userId},${first.userId},${first.email},`);
     // Quotes inside JSON text are doubled, the cell quoted.
     expect(newest).toContain('""name"":""=Peluquería \\""Centro\\"", S.L.""');
 
@@ -144,6 +146,19 @@ describe('the audit trail across businesses', () => {
       [null, auditor.userId, 'csv', entries.length],
     ]);
     expect(exports.body.data[0]?.metadata.filters).toEqual({ tenant_id: first.tenant.id, entity_id: first.business.id });
+  });
+
+  test('the businesses to pick from: searchable, the platform’s own left out; closed to businesses', async () => {
+    const found = await call<Array<{ id: string; slug: string; name: string; status: string }>>(
+      'GET',
+      `/api/v1/platform/compliance/tenants?search=${second.tenant.slug}`,
+      { headers: auditor.headers },
+    );
+    expect(found.status, found.text).toBe(200);
+    expect(found.body.data).toEqual([{ id: second.tenant.id, slug: second.tenant.slug, name: second.tenant.name, status: 'active' }]);
+    const all = await call<Array<{ id: string }>>('GET', '/api/v1/platform/compliance/tenants?limit=100', { headers: auditor.headers });
+    expect(all.body.data.map((tenant) => tenant.id)).not.toContain(PLATFORM_AUDIT_TENANT_ID);
+    expect((await call('GET', '/api/v1/platform/compliance/tenants', { headers: first.headers })).status).toBe(403);
   });
 
   test('bad filters are refused in words', async () => {

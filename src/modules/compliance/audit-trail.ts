@@ -4,8 +4,9 @@ import { withPlatform } from '../../platform/db/tenant-context.ts';
 import { csvDocument } from '../../platform/csv.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
-import { auditLogQuerySchema, auditLogSchema, listAuditLogs, PLATFORM_AUDIT_TENANT_ID } from '../audit/index.ts';
-import { getTenant } from '../tenancy/index.ts';
+import { auditLogQuerySchema, auditLogSchema, listAuditLogs, PLATFORM_AUDIT_TENANT_ID, type AuditLogView } from '../audit/index.ts';
+import { peopleByIds } from '../identity/index.ts';
+import { getTenant, searchTenants } from '../tenancy/index.ts';
 
 /** At most this many entries in one export; a wider request is refused with the figure, to be narrowed. */
 export const MAX_EXPORT_ENTRIES = 100_000;
@@ -23,6 +24,10 @@ export const trailExportQuerySchema = trailQuerySchema.omit({ cursor: true, limi
 export const tenantRefSchema = z.object({ id: z.string(), slug: z.string(), name: z.string() });
 export const trailEntrySchema = auditLogSchema.extend({
   tenant: tenantRefSchema.nullable().describe('The business, or null for the platform’s own log'),
+  actor: auditLogSchema.shape.actor.extend({
+    email: z.string().nullable().describe('The account’s e-mail when a person acted (the auditor cannot look people up otherwise)'),
+    name: z.string().nullable(),
+  }),
 });
 export type TrailEntry = z.infer<typeof trailEntrySchema>;
 
@@ -59,7 +64,30 @@ function logQuery(query: Omit<TrailQuery, 'limit' | 'cursor'>, page: { limit: nu
 /** One page of the audit trail of every business (or one), newest first, each entry with its business named. */
 export async function searchTrail(db: Db, query: TrailQuery): Promise<{ items: TrailEntry[]; pagination: PaginationMeta }> {
   const page = await withPlatform(db, (trx) => listAuditLogs(trx, query.tenant_id ?? null, logQuery(query, query)));
-  return { items: await tenantNamer(db)(page.items), pagination: page.pagination };
+  return { items: await nameEntries(db, tenantNamer(db), page.items), pagination: page.pagination };
+}
+
+/** Each entry with its business and the person who acted named. */
+async function nameEntries(db: Db, nameTenants: ReturnType<typeof tenantNamer>, entries: AuditLogView[]): Promise<TrailEntry[]> {
+  const ids = [...new Set(entries.map((entry) => entry.actor.user_id).filter((id): id is string => id !== null))];
+  const people = await withPlatform(db, (trx) => peopleByIds(trx, ids));
+  return (await nameTenants(entries)).map((entry) => {
+    const person = entry.actor.user_id === null ? undefined : people.get(entry.actor.user_id);
+    return { ...entry, actor: { ...entry.actor, email: person?.email ?? null, name: person?.name ?? null } };
+  });
+}
+
+/** The businesses an auditor may pick from (id, slug, name, status), searchable; the platform's own is left out. */
+export const directoryQuerySchema = z.object({
+  search: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export const directoryEntrySchema = tenantRefSchema.extend({ status: z.string() });
+
+export async function tenantDirectory(db: Db, query: z.infer<typeof directoryQuerySchema>) {
+  const page = await withPlatform(db, (trx) => searchTenants(trx, { search: query.search, cursor: query.cursor, limit: query.limit }));
+  return { items: page.items.map((tenant) => ({ id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status })), pagination: page.pagination };
 }
 
 const EXPORT_COLUMNS = [
@@ -73,6 +101,7 @@ const EXPORT_COLUMNS = [
   'actor_type',
   'actor_id',
   'user_id',
+  'actor_email',
   'impersonated_by',
   'ip',
   'user_agent',
@@ -94,7 +123,7 @@ export async function exportTrail(db: Db, query: z.infer<typeof trailExportQuery
   let cursor: string | undefined;
   do {
     const page = await withPlatform(db, (trx) => listAuditLogs(trx, query.tenant_id ?? null, logQuery(query, { limit: EXPORT_PAGE, cursor })));
-    entries.push(...(await name(page.items)));
+    entries.push(...(await nameEntries(db, name, page.items)));
     if (entries.length > MAX_EXPORT_ENTRIES) {
       throw new AppError('VALIDATION_ERROR', `More than ${MAX_EXPORT_ENTRIES} entries match: narrow the period or the filters`, {
         max_entries: MAX_EXPORT_ENTRIES,
@@ -114,6 +143,7 @@ export async function exportTrail(db: Db, query: z.infer<typeof trailExportQuery
     entry.actor.type,
     entry.actor.id,
     entry.actor.user_id,
+    entry.actor.email,
     entry.actor.impersonated_by,
     entry.ip,
     entry.user_agent,

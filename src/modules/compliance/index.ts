@@ -12,7 +12,18 @@ import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { actorOf, PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
 import { listPrivacyRequestsAcrossTenants, privacyRequestFigures, privacyRequestSchema, privacyRequestsQuerySchema } from '../customers/index.ts';
-import { exportTrail, searchTrail, tenantNamer, tenantRefSchema, trailEntrySchema, trailExportQuerySchema, trailQuerySchema } from './audit-trail.ts';
+import {
+  directoryEntrySchema,
+  directoryQuerySchema,
+  exportTrail,
+  searchTrail,
+  tenantDirectory,
+  tenantNamer,
+  tenantRefSchema,
+  trailEntrySchema,
+  trailExportQuerySchema,
+  trailQuerySchema,
+} from './audit-trail.ts';
 
 export { MAX_EXPORT_ENTRIES } from './audit-trail.ts';
 
@@ -26,6 +37,23 @@ export function createComplianceModule(deps: { db: Db }): ComplianceModule {
   const { db } = deps;
   return {
     registerRoutes(api) {
+      api.get(
+        '/platform/compliance/tenants',
+        {
+          config: { access: { permission: ['read', 'Compliance'] } },
+          schema: {
+            tags,
+            summary: 'The businesses to pick from in compliance views: id, slug, name and status, searchable by name, slug or domain',
+            querystring: directoryQuerySchema,
+            response: { 200: envelopeSchema(z.array(directoryEntrySchema)) },
+          },
+        },
+        async (request) => {
+          const page = await tenantDirectory(db, request.query);
+          return ok(page.items, page.pagination);
+        },
+      );
+
       api.get(
         '/platform/audit-logs',
         {

@@ -19,3 +19,16 @@ export async function figuresReaders(executor: Executor, tenantId: string, userI
     order by u.email`.execute(executor);
   return result.rows;
 }
+
+/** Who acted, for the platform's compliance views: the e-mail and name of each account id given (missing ids drop out). */
+export async function peopleByIds(
+  executor: Executor,
+  userIds: readonly string[],
+): Promise<Map<string, { email: string; name: string | null }>> {
+  if (userIds.length === 0) return new Map();
+  const result = await sql<{ id: string; email: string; first_name: string | null; last_name: string | null }>`
+    select id, email, first_name, last_name from users where id = any(${[...userIds]}::uuid[])`.execute(executor);
+  return new Map(
+    result.rows.map((row) => [row.id, { email: row.email, name: [row.first_name, row.last_name].filter(Boolean).join(' ') || null }]),
+  );
+}

@@ -22,7 +22,8 @@ import { SignupPage } from './account/signup-page.tsx';
 import { LoginPage } from './login/login-page.tsx';
 import { PaymentsSettingsPage } from './settings/payments-page.tsx';
 import { session } from './session/session.ts';
-import { useMe, useSignedIn, type Me } from './session/use-session.ts';
+import { isPlatformPerson, useMe, useSignedIn, type Me } from './session/use-session.ts';
+import { PLATFORM_AREAS, platformLanding } from './platform/platform-areas.ts';
 import { AdminShell } from './shell/admin-shell.tsx';
 
 // The calendar (and dnd-kit) load on demand: the sign-in screen and the desk do not carry them.
@@ -32,6 +33,7 @@ const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').
 const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
 const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
 const DeadJobsPage = lazy(() => import('./platform/dead-jobs-page.tsx').then((module) => ({ default: module.DeadJobsPage })));
+const AuditTrailPage = lazy(() => import('./platform/audit-trail-page.tsx').then((module) => ({ default: module.AuditTrailPage })));
 const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
 // The business's own screens, each a chunk of its own with its own words.
 const CustomersPage = lazy(() => import('./customers/customers-page.tsx'));
@@ -70,9 +72,10 @@ const queryClient = new QueryClient({
 
 /**
  * Pages behind sign-in: the shell with the person's business and permissions. The business pages
- * send a platform administrator to the platform console; the console refuses everyone else.
+ * send the platform's people (administrators and auditors) to the console; the console refuses
+ * everyone else, and sends each of its people from a screen they may not use to one they may.
  */
-function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode; area?: 'business' | 'platform' }) {
+function SignedIn({ children, area = 'business', path }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode; area?: 'business' | 'platform'; path?: string }) {
   const signedIn = useSignedIn();
   const me = useMe(signedIn);
   const { t } = useTranslation('admin');
@@ -84,11 +87,14 @@ function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<
       </Center>
     );
   }
-  const platformAdmin = me.data.role === 'platform_admin';
-  if (area === 'business' && platformAdmin) return <Navigate to="/platform" replace />;
+  const platformPerson = isPlatformPerson(me.data);
+  if (area === 'business' && platformPerson) return <Navigate to="/platform" replace />;
+  const screen = PLATFORM_AREAS.find((candidate) => candidate.to === path);
+  const landing = platformPerson ? platformLanding(me.data) : null;
+  if (area === 'platform' && screen && !screen.visible(me.data) && landing) return <Navigate to={landing} replace />;
   return (
     <AdminShell me={me.data}>
-      {area === 'platform' && !platformAdmin ? (
+      {area === 'platform' && (!platformPerson || landing === null) ? (
         <Suspense fallback={<PageLoading />}>
           <NotForYouPage />
         </Suspense>
@@ -100,6 +106,19 @@ function SignedIn({ children, area = 'business' }: { children: (me: NonNullable<
         children(me.data)
       )}
     </AdminShell>
+  );
+}
+
+/** A lazily loaded console screen behind sign-in, for the platform's people who may use it. */
+function PlatformPage({ path, page: Page }: { path: string; page: LazyExoticComponent<ComponentType<{ me: Me }>> }) {
+  return (
+    <SignedIn area="platform" path={path}>
+      {(me) => (
+        <Suspense fallback={<PageLoading />}>
+          <Page me={me} />
+        </Suspense>
+      )}
+    </SignedIn>
   );
 }
 
@@ -192,54 +211,11 @@ createRoot(root).render(
               <Route path="/admin/settings/developers" element={<BusinessPage page={DevelopersPage} />} />
               <Route path="/admin/settings/messages" element={<BusinessPage page={NotificationsSettingsPage} />} />
               <Route path="/admin/settings/billing" element={<BusinessPage page={BillingPage} />} />
-              <Route
-                path="/platform"
-                element={
-                  <SignedIn area="platform">
-                    {() => (
-                      <Suspense fallback={<PageLoading />}>
-                        <PlatformOverviewPage />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
-              <Route
-                path="/platform/tenants"
-                element={
-                  <SignedIn area="platform">
-                    {() => (
-                      <Suspense fallback={<PageLoading />}>
-                        <PlatformTenantsPage />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
-              <Route
-                path="/platform/tenants/:id"
-                element={
-                  <SignedIn area="platform">
-                    {() => (
-                      <Suspense fallback={<PageLoading />}>
-                        <PlatformTenantPage />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
-              <Route
-                path="/platform/jobs"
-                element={
-                  <SignedIn area="platform">
-                    {() => (
-                      <Suspense fallback={<PageLoading />}>
-                        <DeadJobsPage />
-                      </Suspense>
-                    )}
-                  </SignedIn>
-                }
-              />
+              <Route path="/platform" element={<PlatformPage path="/platform" page={PlatformOverviewPage} />} />
+              <Route path="/platform/tenants" element={<PlatformPage path="/platform/tenants" page={PlatformTenantsPage} />} />
+              <Route path="/platform/tenants/:id" element={<PlatformPage path="/platform/tenants" page={PlatformTenantPage} />} />
+              <Route path="/platform/jobs" element={<PlatformPage path="/platform/jobs" page={DeadJobsPage} />} />
+              <Route path="/platform/audit" element={<PlatformPage path="/platform/audit" page={AuditTrailPage} />} />
               <Route path="/platform/*" element={<Navigate to="/platform" replace />} />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>

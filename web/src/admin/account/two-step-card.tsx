@@ -2,7 +2,7 @@ import { Alert, Button, Code, CopyButton, Group, Image, List, Paper, PasswordInp
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { renderSVG } from 'uqr';
-import type { Me } from '../session/use-session.ts';
+import { isPlatformPerson, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './two-step-card.module.css';
@@ -77,7 +77,7 @@ export function TwoStepCard({ me }: { me: Me }) {
             {me.mfa_enabled ? t('security.on') : t('security.off')}
           </ToneBadge>
         </Group>
-        {me.mfa_enrollment_required && !me.mfa_enabled && me.role !== 'platform_admin' && <Alert color="yellow">{t('security.required')}</Alert>}
+        {me.mfa_enrollment_required && !me.mfa_enabled && !isPlatformPerson(me) && <Alert color="yellow">{t('security.required')}</Alert>}
         {codes && <RecoveryCodes codes={codes} />}
         {failure && (
           <Alert color="red" role="alert" data-testid="mfa-error">
@@ -142,8 +142,8 @@ export function TwoStepCard({ me }: { me: Me }) {
                 <Button type="submit" variant="default" disabled={!password} loading={mfa.recoveryCodes.isPending} data-testid="mfa-new-codes">
                   {t('security.newCodes')}
                 </Button>
-                {/* Platform administrators keep it on (the API refuses to turn it off). */}
-                {me.role !== 'platform_admin' && (
+                {/* The platform's administrators and auditors keep it on (the API refuses to turn it off). */}
+                {!isPlatformPerson(me) && (
                   <Button color="red" variant="light" disabled={!password} loading={mfa.disable.isPending} onClick={withPassword('disable')} data-testid="mfa-disable">
                     {t('security.turnOff')}
                   </Button>

@@ -1,6 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { EnvelopeData, paths } from '@reservehub/api-client';
 import { adminApi } from '../session/session.ts';
+import { allPages, pageOf, refusal, type Page } from '../ui/all-pages.ts';
+import { saveFile } from '../ui/save-file.ts';
 
 type Data<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer J } } } } } ? EnvelopeData<J> : never;
 
@@ -102,4 +104,50 @@ export type Diagnostics = Data<'/api/v1/platform/tenants/{id}/diagnostics'>;
 /** What keeps a business from working: unbookable configuration, failed payments, failing webhooks, undelivered messages. */
 export function useDiagnostics(id: string) {
   return useQuery({ queryKey: ['platform', 'tenant', id, 'diagnostics'], queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}/diagnostics', { params: { path: { id } } }) });
+}
+
+export type TrailEntry = Data<'/api/v1/platform/audit-logs'>[number];
+export type TrailFilters = NonNullable<paths['/api/v1/platform/audit-logs']['get']['parameters']['query']>;
+export type TrailExportFormat = 'csv' | 'jsonl';
+export type ComplianceTenantRow = Data<'/api/v1/platform/compliance/tenants'>[number];
+
+/** The audit trail of every business (or one), newest first, page after page with the cursor (auditors and administrators). */
+export function useAuditTrail(filters: Omit<TrailFilters, 'cursor' | 'limit'>) {
+  return useInfiniteQuery({
+    queryKey: ['platform', 'audit-trail', filters],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      pageOf((await adminApi.raw.GET('/api/v1/platform/audit-logs', { params: { query: { limit: 25, ...filters, ...(pageParam ? { cursor: pageParam } : {}) } } })) as Page<TrailEntry>),
+    getNextPageParam: (last) => last.next,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every business by name, for the trail's business filter (the compliance directory: auditors and administrators). */
+export function useComplianceTenantList() {
+  return useQuery({
+    queryKey: ['platform', 'compliance-tenants'],
+    staleTime: 300_000,
+    queryFn: () =>
+      allPages<ComplianceTenantRow>(
+        (cursor) => adminApi.raw.GET('/api/v1/platform/compliance/tenants', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }) as Promise<Page<ComplianceTenantRow>>,
+      ),
+  });
+}
+
+/**
+ * Downloads the matching trail as CSV or JSON Lines (with the session's token, which a plain link
+ * could not carry) under the name the server gives; answers that name.
+ */
+export function useExportTrail() {
+  return useMutation({
+    mutationFn: async ({ format, filters }: { format: TrailExportFormat; filters: Omit<TrailFilters, 'cursor' | 'limit'> }) => {
+      const result = await adminApi.raw.GET('/api/v1/platform/audit-logs/export', { params: { query: { ...filters, format } }, parseAs: 'blob' });
+      if (!result.response.ok || !(result.data instanceof Blob)) throw refusal(result.response, result.error);
+      const disposition = result.response.headers.get('content-disposition') ?? '';
+      const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `audit-trail.${format}`;
+      saveFile(result.data, name);
+      return name;
+    },
+  });
 }

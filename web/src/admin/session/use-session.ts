@@ -23,6 +23,14 @@ export function can(me: Me | undefined, action: string, subject: string): boolea
   return granted.has(`${action}:${subject}`) || granted.has(`manage:${subject}`) || granted.has(`*:${subject}`) || granted.has('manage:all');
 }
 
+/**
+ * Whether the person works for the platform rather than a business: its administrators and its
+ * auditors sign in to the platform, use the console (/platform) and must have a second factor.
+ */
+export function isPlatformPerson(me: Me | undefined): boolean {
+  return me?.role === 'platform_admin' || me?.role === 'platform_auditor';
+}
+
 /** POST /auth/login: tokens, or the MFA step's token. */
 export function useLogin() {
   return useMutation({

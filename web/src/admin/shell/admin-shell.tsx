@@ -4,7 +4,8 @@ import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
-import { can, useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
+import { isInArea, PLATFORM_AREAS } from '../platform/platform-areas.ts';
+import { can, isPlatformPerson, useLogout, useSwitchBusiness, type Me } from '../session/use-session.ts';
 import { session } from '../session/session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { useBilling } from '../billing/use-billing.ts';
@@ -38,29 +39,15 @@ function BusinessSwitcher({ me }: { me: Me }) {
   );
 }
 
-/** The platform console's navigation (platform administrators only). */
-function PlatformNav({ close }: { close: () => void }) {
+/** The platform console's navigation: the screens this person of the platform may use. */
+function PlatformNav({ me, close }: { me: Me; close: () => void }) {
   const { t } = useTranslation('admin');
   const location = useLocation();
   return (
     <>
-      <NavLink component={Link} to="/platform" label={t('platform.overview')} active={location.pathname === '/platform'} onClick={close} data-testid="nav-platform-overview" />
-      <NavLink
-        component={Link}
-        to="/platform/tenants"
-        label={t('platform.tenantsTitle')}
-        active={location.pathname.startsWith('/platform/tenants')}
-        onClick={close}
-        data-testid="nav-platform-tenants"
-      />
-      <NavLink
-        component={Link}
-        to="/platform/jobs"
-        label={t('platform.jobs.title')}
-        active={location.pathname.startsWith('/platform/jobs')}
-        onClick={close}
-        data-testid="nav-platform-jobs"
-      />
+      {PLATFORM_AREAS.filter((area) => area.visible(me)).map((area) => (
+        <NavLink key={area.to} component={Link} to={area.to} label={t(area.label)} active={isInArea(area, location.pathname)} onClick={close} data-testid={area.testId} />
+      ))}
     </>
   );
 }
@@ -126,7 +113,7 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
         <Group gap="sm" wrap="nowrap" className={classes.brand}>
           <Burger opened={opened} onClick={toggle} size="sm" className={classes.burger} aria-label={t('shell.menu')} aria-expanded={opened} aria-controls="admin-nav" />
           <Text fw={700} truncate data-testid="business-name">
-            {me.role === 'platform_admin' ? t('platform.title') : (me.tenant?.name ?? 'ReserveHub')}
+            {isPlatformPerson(me) ? t('platform.title') : (me.tenant?.name ?? 'ReserveHub')}
           </Text>
         </Group>
         <Group gap="xs" wrap="nowrap">
@@ -150,13 +137,13 @@ export function AdminShell({ me, children }: { me: Me; children: ReactNode }) {
         </Group>
       </header>
       <nav id="admin-nav" className={classes.nav} data-open={opened} aria-label={t('shell.nav')}>
-        {me.role === 'platform_admin' ? <PlatformNav close={close} /> : <BusinessNav me={me} close={close} />}
+        {isPlatformPerson(me) ? <PlatformNav me={me} close={close} /> : <BusinessNav me={me} close={close} />}
         <Box mt="auto">
           <LanguageSwitch />
         </Box>
       </nav>
       <main className={classes.main}>
-        {me.role !== 'platform_admin' && can(me, 'read', 'Tenant') && <BillingBanner />}
+        {!isPlatformPerson(me) && can(me, 'read', 'Tenant') && <BillingBanner />}
         {me.impersonated_by ? (
           <ImpersonationBanner me={me} person={person} />
         ) : me.read_only ? (

@@ -4,33 +4,12 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { can, type Me } from '../session/use-session.ts';
-import { ACTION_OPTIONS, actorWords, changeLine, deviceWords, ENTITY_OPTIONS, sentence, type Directory } from './audit-words.ts';
+import { AuditEntryItem } from './audit-entry.tsx';
+import { AUDIT_FILTER_KEYS, apiFilters } from './audit-filters.ts';
+import { ACTION_OPTIONS, ENTITY_OPTIONS, type Directory } from './audit-words.ts';
 import classes from './team.module.css';
-import { useAuditLog, useMembers, usePlans, useRoles, type AuditEntry, type AuditFilters } from './use-team.ts';
-import { dateTime, memberName, relative, teamErrorText, type TeamT } from './words.ts';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The local day's start as an instant ("2026-12-05" → its midnight in the browser's zone). */
-function dayStart(date: string, plusDays = 0): string {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  return new Date(year, month - 1, day + plusDays).toISOString();
-}
-
-/** The API's filters from the URL's (dates as whole local days, the end day included). */
-function apiFilters(params: URLSearchParams): { filters: AuditFilters; rangeInvalid: boolean } {
-  const from = params.get('from') ?? '';
-  const to = params.get('to') ?? '';
-  const rangeInvalid = DATE.test(from) && DATE.test(to) && from > to;
-  const filters: AuditFilters = {};
-  for (const key of ['action', 'actor', 'entity_type'] as const) {
-    const value = params.get(key);
-    if (value) filters[key] = value;
-  }
-  if (!rangeInvalid && DATE.test(from)) filters.from = dayStart(from);
-  if (!rangeInvalid && DATE.test(to)) filters.to = dayStart(to, 1);
-  return { filters, rangeInvalid };
-}
+import { useAuditLog, useMembers, usePlans, useRoles } from './use-team.ts';
+import { memberName, teamErrorText } from './words.ts';
 
 /** /admin/settings/audit-log: every change, filtered by what, who, on what and when (kept in the URL). */
 export default function AuditLogPage({ me }: { me: Me }) {
@@ -52,7 +31,7 @@ export default function AuditLogPage({ me }: { me: Me }) {
     else next.delete(key);
     setParams(next, { replace: true });
   };
-  const activeCount = ['action', 'actor', 'entity_type', 'from', 'to'].filter((key) => params.get(key)).length;
+  const activeCount = AUDIT_FILTER_KEYS.filter((key) => params.get(key)).length;
   const filtered = activeCount > 0;
   const [filtersOpen, setFiltersOpen] = useState(false);
   const entries = log.data?.pages.flatMap((page) => page.items) ?? [];
@@ -121,7 +100,7 @@ export default function AuditLogPage({ me }: { me: Me }) {
         <Stack gap="sm">
           <ul className={classes.entries} data-testid="audit-entries" aria-busy={log.isFetching}>
             {entries.map((entry) => (
-              <AuditRow key={entry.id} entry={entry} directory={directory} planName={planName} t={t} language={i18n.language} />
+              <AuditEntryItem key={entry.id} entry={entry} directory={directory} planName={planName} t={t} language={i18n.language} />
             ))}
           </ul>
           {log.hasNextPage && (
@@ -132,72 +111,5 @@ export default function AuditLogPage({ me }: { me: Me }) {
         </Stack>
       )}
     </Stack>
-  );
-}
-
-function AuditRow({ entry, directory, planName, t, language }: { entry: AuditEntry; directory: Directory; planName: (id: string) => string; t: TeamT; language: string }) {
-  const [open, setOpen] = useState(false);
-  const change = changeLine(entry, directory, t, planName);
-  const device = deviceWords(entry.user_agent);
-  const json = (value: unknown) => (value === null || value === undefined ? '—' : JSON.stringify(value, null, 2));
-  const detailsId = `audit-details-${entry.id}`;
-  return (
-    <li className={classes.entry} data-testid="audit-entry" data-action={entry.action} data-entity-id={entry.entity_id ?? ''}>
-      <div className={classes.entryHead}>
-        <div>
-          <Text className={classes.sentence} fw={500} data-testid="audit-sentence">
-            {sentence(entry, directory, t)}
-          </Text>
-          {change && (
-            <Text size="sm" data-testid="audit-change">
-              {change}
-            </Text>
-          )}
-          <div className={classes.meta}>
-            {entry.ip && <span>{t('team:audit.from_where', { ip: entry.ip })}</span>}
-            {device && <span>{device}</span>}
-          </div>
-        </div>
-        <time className={classes.when} dateTime={entry.created_at} title={dateTime(entry.created_at, language)}>
-          {relative(entry.created_at, language)}
-        </time>
-      </div>
-      <Button variant="transparent" size="compact-sm" mt={4} px={0} onClick={() => setOpen((value) => !value)} aria-expanded={open} aria-controls={detailsId} data-testid="audit-toggle">
-        {open ? t('team:audit.hideDetails') : t('team:audit.details')}
-      </Button>
-      {open && (
-      <div id={detailsId} data-testid="audit-details">
-        <div className={classes.detailGrid}>
-          <div>
-            <div className={classes.label}>{t('team:audit.before')}</div>
-            <pre className={classes.code} tabIndex={0}>
-              {json(entry.old_values)}
-            </pre>
-          </div>
-          <div>
-            <div className={classes.label}>{t('team:audit.after')}</div>
-            <pre className={classes.code} tabIndex={0}>
-              {json(entry.new_values)}
-            </pre>
-          </div>
-        </div>
-        <div className={classes.meta}>
-          <span>
-            {dateTime(entry.created_at, language)} · {actorWords(entry, directory, t)} · <code>{entry.action}</code>
-          </span>
-          {entry.user_agent && (
-            <span>
-              {t('team:audit.device')}: {entry.user_agent}
-            </span>
-          )}
-          {entry.request_id && (
-            <span>
-              {t('team:audit.request')}: <code>{entry.request_id}</code>
-            </span>
-          )}
-        </div>
-      </div>
-      )}
-    </li>
   );
 }

@@ -26,6 +26,8 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === 'o
 export interface Directory {
   members: Map<string, Member>;
   roles: Map<string, Role>;
+  /** A person the directory does not list; a business's log calls them a former member. */
+  unknownPerson?: (userId: string) => string;
 }
 
 /** Who acted, in words: the member's name, an API key, a customer, ReserveHub itself. */
@@ -34,7 +36,7 @@ export function actorWords(entry: AuditEntry, directory: Directory, t: TeamT): s
   let who: string;
   if (userId) {
     const member = directory.members.get(userId);
-    who = member ? memberName(member) : t('team:audit.formerMember');
+    who = member ? memberName(member) : (directory.unknownPerson?.(userId) ?? t('team:audit.formerMember'));
   } else if (entry.actor.type === 'api_key') who = t('team:audit.apiKey');
   else if (entry.actor.type === 'customer') who = t('team:audit.customer');
   else if (entry.actor.type === 'anonymous') who = t('team:audit.anonymous');
@@ -102,7 +104,7 @@ export function changeLine(entry: AuditEntry, directory: Directory, t: TeamT, pl
   if (entry.action === 'user.updated' && before.status !== after.status && typeof after.status === 'string') {
     return t('team:audit.roleChange', { from: t(`team:team.status_${String(before.status)}`), to: t(`team:team.status_${after.status}`) });
   }
-  if (entry.action === 'tenant.plan_changed' && typeof before.plan_id === 'string' && typeof after.plan_id === 'string') {
+  if ((entry.action === 'tenant.plan_changed' || entry.action === 'platform.tenant_plan_changed') && typeof before.plan_id === 'string' && typeof after.plan_id === 'string') {
     return t('team:audit.planChange', { from: planName(before.plan_id), to: planName(after.plan_id) });
   }
   if (entry.action === 'user.invited') return t('team:audit.invitedAs', { role: roleWords(after.role, after.custom_role_id, directory, t) });

@@ -1,6 +1,7 @@
-import { ApiError, isErrorEnvelope, type EnvelopeData, type paths } from '@reservehub/api-client';
+import type { EnvelopeData, paths } from '@reservehub/api-client';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminApi } from '../session/session.ts';
+import { pageOf, type Page } from '../ui/all-pages.ts';
 import { teamKeys } from './keys.ts';
 
 export type Member = EnvelopeData<paths['/api/v1/users']['get']['responses']['200']['content']['application/json']>[number];
@@ -9,23 +10,6 @@ export type Plan = EnvelopeData<paths['/api/v1/plans']['get']['responses']['200'
 export type Usage = EnvelopeData<paths['/api/v1/tenants/{id}/usage']['get']['responses']['200']['content']['application/json']>;
 export type AuditEntry = EnvelopeData<paths['/api/v1/audit-logs']['get']['responses']['200']['content']['application/json']>[number];
 export type AssignableRole = 'business_admin' | 'manager' | 'receptionist' | 'staff' | 'custom';
-interface Page<T> {
-  data?: { data: T[]; metadata?: { pagination?: { cursor: string | null; has_more: boolean } } };
-  error?: unknown;
-  response: Response;
-}
-
-function failure(response: Response, error: unknown): ApiError {
-  const envelope = isErrorEnvelope(error) ? error.error : { code: 'INVALID_RESPONSE', message: response.statusText };
-  return new ApiError({ ...envelope, status: response.status, requestId: response.headers.get('x-request-id') });
-}
-
-function pageOf<T>({ data, error, response }: Page<T>): { items: T[]; next: string | undefined } {
-  if (!response.ok || !data) throw failure(response, error);
-  const pagination = data.metadata?.pagination;
-  return { items: data.data, next: pagination?.has_more ? (pagination.cursor ?? undefined) : undefined };
-}
-
 export interface RoleInput {
   name: string;
   description: string | null;
