@@ -155,3 +155,25 @@ export async function listAuditLogs(
     pagination: page.pagination,
   };
 }
+
+/** How many entries a tenant's log has over [from, to), in all and for each of `actions` (for compliance reports). */
+export async function countAuditEntries(
+  executor: Executor,
+  tenantId: string,
+  period: { from: Date; to: Date },
+  actions: readonly string[],
+): Promise<{ total: number; by_action: Record<string, number> }> {
+  const rows = await executor
+    .selectFrom('audit_logs')
+    .select(['action', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('tenant_id', '=', tenantId)
+    .where('created_at', '>=', period.from)
+    .where('created_at', '<', period.to)
+    .groupBy('action')
+    .execute();
+  const counts = new Map(rows.map((row) => [row.action, Number(row.count)]));
+  return {
+    total: [...counts.values()].reduce((sum, count) => sum + count, 0),
+    by_action: Object.fromEntries(actions.map((action) => [action, counts.get(action) ?? 0])),
+  };
+}

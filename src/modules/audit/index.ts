@@ -11,7 +11,7 @@ import { registerAuditHook } from './audit.hook.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
 import { auditPartitionsJob } from './audit-partitions.job.ts';
 
-export { recordAudit, redactSecrets, actorOf, listAuditLogs, PLATFORM_AUDIT_TENANT_ID, type AuditEntry, type AuditLogQuery, type AuditLogView } from './audit.service.ts';
+export { recordAudit, redactSecrets, actorOf, countAuditEntries, listAuditLogs, PLATFORM_AUDIT_TENANT_ID, type AuditEntry, type AuditLogQuery, type AuditLogView } from './audit.service.ts';
 export { auditLogQuerySchema, auditLogSchema } from './audit.schemas.ts';
 export { annotateAudit, type AuditAnnotation } from './audit.hook.ts';
 export { auditPartitionsJob } from './audit-partitions.job.ts';

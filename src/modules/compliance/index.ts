@@ -1,7 +1,7 @@
 /**
  * Compliance: what the platform's auditors (and administrators) read across every business (RF1.8, RF8.1):
  * the audit trail with search and CSV / JSON Lines export, and every business's register of GDPR requests with
- * what is open and overdue. Auditors hold `read` and `export` on the
+ * what is open and overdue, and a compliance report per business. Auditors hold `read` and `export` on the
  * `Compliance` subject and nothing else, so every write anywhere refuses them. The module owns no table: it
  * reads the audit module's log and the customers module's register, and names the businesses through tenancy.
  */
@@ -11,7 +11,8 @@ import { withPlatform } from '../../platform/db/tenant-context.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { actorOf, PLATFORM_AUDIT_TENANT_ID, recordAudit } from '../audit/index.ts';
-import { listPrivacyRequestsAcrossTenants, privacyRequestFigures, privacyRequestSchema, privacyRequestsQuerySchema } from '../customers/index.ts';
+import { listPrivacyRequestsAcrossTenants, privacyRequestFigures, privacyRequestSchema, privacyRequestsQuerySchema, type CustomerDataRegistry } from '../customers/index.ts';
+import { complianceReport, complianceReportSchema, reportQuerySchema } from './compliance-report.ts';
 import {
   directoryEntrySchema,
   directoryQuerySchema,
@@ -33,7 +34,7 @@ export interface ComplianceModule {
 
 const tags = ['Compliance'];
 
-export function createComplianceModule(deps: { db: Db }): ComplianceModule {
+export function createComplianceModule(deps: { db: Db; customerData: CustomerDataRegistry }): ComplianceModule {
   const { db } = deps;
   return {
     registerRoutes(api) {
@@ -118,6 +119,22 @@ export function createComplianceModule(deps: { db: Db }): ComplianceModule {
           const page = await listPrivacyRequestsAcrossTenants(db, request.query);
           return ok(await tenantNamer(db)(page.items), page.pagination);
         },
+      );
+
+      api.get(
+        '/platform/tenants/:id/compliance-report',
+        {
+          config: { access: { permission: ['read', 'Compliance'] } },
+          schema: {
+            tags,
+            summary:
+              'A business’s compliance report for a period (a year to today by default, at most two): record of processing, retention, customers and GDPR requests in figures, who can reach the data, the platform’s impersonations, card data',
+            params: z.object({ id: z.uuid() }),
+            querystring: reportQuerySchema,
+            response: { 200: envelopeSchema(complianceReportSchema) },
+          },
+        },
+        async (request) => ok(await complianceReport(deps, request.params.id, request.query)),
       );
 
       api.get(

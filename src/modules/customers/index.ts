@@ -63,6 +63,7 @@ export {
 } from './customer-data-registry.ts';
 export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
 export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+export { customerComplianceFigures, processingActivities, type CustomerComplianceFigures, type ProcessingActivity } from './compliance-figures.ts';
 export {
   listPrivacyRequestsAcrossTenants,
   privacyRequestFigures,

@@ -32,3 +32,27 @@ export async function peopleByIds(
     result.rows.map((row) => [row.id, { email: row.email, name: [row.first_name, row.last_name].filter(Boolean).join(' ') || null }]),
   );
 }
+
+/** Who can reach a business's data, for its compliance report: active members per role, owners' second factors, live API keys. */
+export async function accessFigures(
+  executor: Executor,
+  tenantId: string,
+): Promise<{ members_by_role: Record<string, number>; owners: number; owners_with_two_factor: number; active_api_keys: number }> {
+  const roles = await sql<{ role: string; count: number }>`
+    select m.role, count(*)::int as count
+    from memberships m join users u on u.id = m.user_id
+    where m.tenant_id = ${tenantId} and m.status = 'active' and u.status = 'active'
+    group by m.role order by m.role`.execute(executor);
+  const owners = await sql<{ owners: number; with_mfa: number }>`
+    select count(*)::int as owners, count(c.mfa_enabled_at)::int as with_mfa
+    from memberships m join users u on u.id = m.user_id left join user_credentials c on c.user_id = u.id
+    where m.tenant_id = ${tenantId} and m.status = 'active' and u.status = 'active' and m.role = 'business_admin'`.execute(executor);
+  const keys = await sql<{ count: number }>`
+    select count(*)::int as count from api_keys where tenant_id = ${tenantId} and revoked_at is null`.execute(executor);
+  return {
+    members_by_role: Object.fromEntries(roles.rows.map((row) => [row.role, row.count])),
+    owners: owners.rows[0]?.owners ?? 0,
+    owners_with_two_factor: owners.rows[0]?.with_mfa ?? 0,
+    active_api_keys: keys.rows[0]?.count ?? 0,
+  };
+}
