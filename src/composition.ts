@@ -208,7 +208,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   });
   // Reads the others through their index.ts and their events; nothing depends on it.
   const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
-  const support = createSupportModule({ db });
+  const support = createSupportModule({ db, notifications, webhooks, booking: booking.consistency });
   const compliance = createComplianceModule({ db, customerData: customers.registry });
   const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: overrides.billingProvider, messages: notifications.billingMessages, publicUrl: base });
   return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, compliance, billing };

@@ -3,6 +3,7 @@
  * policies, self-service links, guest verification, multi-booking and the
  * waitlist. Other modules use only what this file exports.
  */
+import type { Executor, Trx } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
@@ -18,6 +19,7 @@ import {
   waitlistMergeParticipant,
 } from './booking-customer-data.ts';
 import type { BookingDeps } from './booking-deps.ts';
+import { findBookingInconsistencies, repairBookingConsistency, type BookingInconsistency, type BookingRepair } from './booking-consistency.ts';
 import { createBookingExpiryJob } from './booking-expiry.job.ts';
 import { BookingManageService } from './booking-manage.service.ts';
 import { BookingQueryService } from './booking-query.service.ts';
@@ -36,6 +38,17 @@ export { bookingPaymentFacts } from './booking-payment-facts.ts';
 export { bookingFactsSource, bookingPlacesSource } from './booking-facts.ts';
 export { BOOKING_EVENTS, bookingEvents, type BookingEventPayload } from './booking.events.ts';
 export { seedDemoBookings } from './booking.seed.ts';
+export { BOOKING_INCONSISTENCY_KINDS, type BookingInconsistency, type BookingInconsistencyKind, type BookingRepair } from './booking-consistency.ts';
+
+/**
+ * The consistency check support runs from the platform console (RF6.2): what disagrees among a
+ * tenant's bookings, their occupancy and their payments, and the repair of one booking (in the
+ * caller's transaction, idempotent) of what is safe to repair.
+ */
+export interface BookingConsistency {
+  find(executor: Executor, tenantId: string): Promise<BookingInconsistency[]>;
+  repair(trx: Trx, tenantId: string, bookingId: string): Promise<BookingRepair[]>;
+}
 
 export interface BookingModule {
   services: BookingServices;
@@ -44,6 +57,7 @@ export interface BookingModule {
   customerData: CustomerDataHolder;
   jobs: JobDefinition[];
   subscribers: EventSubscriber[];
+  consistency: BookingConsistency;
 }
 
 export function createBookingModule(deps: BookingDeps): BookingModule {
@@ -68,5 +82,9 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
     },
     jobs: [createBookingExpiryJob(actions), createConfirmPaidJob(actions), createWaitlistOfferExpiryJob(waitlist)],
     subscribers: [paymentConfirmationSubscriber()],
+    consistency: {
+      find: findBookingInconsistencies,
+      repair: (trx, tenantId, bookingId) => repairBookingConsistency(trx, deps.occupancy, tenantId, bookingId),
+    },
   };
 }

@@ -43,7 +43,7 @@ import { createBookingReminderJob, createNotificationEventJob, notificationsSubs
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import { registerPushSubscriptionRoutes } from './push-subscriptions.routes.ts';
 import { createMarketingService } from './marketing.service.ts';
-import { createOutboxService } from './outbox.service.ts';
+import { createOutboxService, resendMessage } from './outbox.service.ts';
 import { createSettingsService } from './settings.service.ts';
 import { createTemplatesService } from './templates.service.ts';
 import { registerTwilioStatusRoutes } from './twilio-status.routes.ts';
@@ -80,6 +80,12 @@ export interface NotificationsModule {
   subscribers: EventSubscriber[];
   /** Queues a message in the caller's transaction (waitlist offers, verification codes, marketing). */
   queueMessage(trx: Trx, tenantId: string, request: MessageRequest): Promise<number>;
+  /**
+   * Sends a finished message again in the caller's transaction, exactly as the dashboard's outbox
+   * resend does (the platform console's support tools). 404 for another tenant's message; CONFLICT
+   * when it cannot be resent (erased, a spent one-time code, still being sent).
+   */
+  resendMessage(trx: Trx, tenantId: string, id: string): Promise<{ id: string; channel: string; status: string; resend_count: number }>;
   /** Tells the business its webhook endpoint was disabled (the webhooks module's notifier). */
   notifyEndpointDisabled(trx: Trx, tenantId: string, endpoint: { id: string; url: string; reason: string }): Promise<void>;
   /** The booking module's messages (its messages port): guest verification codes and waitlist offers. */
@@ -157,6 +163,10 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     subscribers: [notificationsSubscriber],
     reencryptionTargets: [notificationsReencryption, pushSubscriptionsReencryption],
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
+    async resendMessage(trx, tenantId, id) {
+      const row = await resendMessage(trx, deps.keyRing, tenantId, id);
+      return { id: row.id, channel: row.channel, status: row.status, resend_count: row.resend_count };
+    },
     bookingMessages: createBookingMessages(composer),
     identityMessages: createIdentityMessages(composer),
     analyticsMessages: createAnalyticsMessages(composer),
@@ -181,4 +191,4 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     },
   };
 }
-export { undeliveredMessagesSince } from './delivery-diagnostics.ts';
+export { latestUndeliveredMessages, undeliveredMessagesSince, type UndeliveredMessage } from './delivery-diagnostics.ts';

@@ -1,5 +1,5 @@
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
@@ -12,6 +12,30 @@ import { hasSecretPlaceholder, maskSecret, revealSecret } from './one-time-secre
 import * as repo from './notifications.repository.ts';
 import type { ListNotificationsQuery, NotificationView } from './notifications.schemas.ts';
 import { readUnsubscribeToken } from './unsubscribe-token.ts';
+
+/**
+ * Puts a finished message (sent, delivered, failed, bounced, captured) back in the queue, in the
+ * caller's transaction: the dashboard's outbox and the platform console's support tools both
+ * resend through here. Same content, address looked up afresh at delivery.
+ * @throws 404 when the tenant has no such message; CONFLICT when it was erased, is a one-time
+ * code whose secret is gone, or is still being sent.
+ */
+export async function resendMessage(trx: Executor, keyRing: KeyRing, tenantId: string, id: string): Promise<repo.NotificationRow> {
+  const existing = await repo.findNotification(trx, tenantId, id);
+  if (!existing) throw notFound('Notification');
+  if (existing.body_enc === null) throw new AppError('CONFLICT', 'This message was erased with its customer');
+  const body = keyRing.decrypt(existing.body_enc, contentContext(tenantId, id));
+  if (hasSecretPlaceholder(body) && existing.secret_enc === null) {
+    throw new AppError('CONFLICT', 'A one-time code is never sent twice; the guest asks for a new one');
+  }
+  const reopened = await repo.reopenForResend(trx, tenantId, id);
+  if (!reopened) throw new AppError('CONFLICT', 'This message is still being sent');
+  await enqueue(trx, notificationDeliveryJob, { notification_id: id }, {
+    tenantId,
+    dedupeKey: `notification:${id}:resend:${reopened.resend_count}`,
+  });
+  return reopened;
+}
 
 /**
  * The dashboard's outbox: every message with its delivery state (captured
@@ -98,22 +122,7 @@ export function createOutboxService(deps: { db: Db; keyRing: KeyRing }) {
 
     /** Sends a finished message again (same content, address looked up afresh). */
     async resend(tenantId: string, id: string) {
-      const row = await withTenant(deps.db, tenantId, async (trx) => {
-        const existing = await repo.findNotification(trx, tenantId, id);
-        if (!existing) throw notFound('Notification');
-        if (existing.body_enc === null) throw new AppError('CONFLICT', 'This message was erased with its customer');
-        const body = deps.keyRing.decrypt(existing.body_enc, contentContext(tenantId, id));
-        if (hasSecretPlaceholder(body) && existing.secret_enc === null) {
-          throw new AppError('CONFLICT', 'A one-time code is never sent twice; the guest asks for a new one');
-        }
-        const reopened = await repo.reopenForResend(trx, tenantId, id);
-        if (!reopened) throw new AppError('CONFLICT', 'This message is still being sent');
-        await enqueue(trx, notificationDeliveryJob, { notification_id: id }, {
-          tenantId,
-          dedupeKey: `notification:${id}:resend:${reopened.resend_count}`,
-        });
-        return reopened;
-      });
+      const row = await withTenant(deps.db, tenantId, (trx) => resendMessage(trx, deps.keyRing, tenantId, id));
       return toView(row);
     },
 

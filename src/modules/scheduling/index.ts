@@ -93,3 +93,4 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
   };
 }
 export { resourcesWithoutSchedule } from './scheduling-diagnostics.ts';
+export { activeAllocationsSource } from './occupancy-facts.ts';

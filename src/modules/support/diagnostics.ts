@@ -5,8 +5,8 @@ import { notFound } from '../../platform/http/errors.ts';
 import { resourcesWithoutSchedule } from '../scheduling/index.ts';
 import { servicesWithoutResources } from '../catalog/index.ts';
 import { failedPaymentsSince } from '../payments/index.ts';
-import { failingWebhookEndpoints } from '../webhooks/index.ts';
-import { undeliveredMessagesSince } from '../notifications/index.ts';
+import { failingWebhookEndpoints, latestFailedDeliveries } from '../webhooks/index.ts';
+import { latestUndeliveredMessages, undeliveredMessagesSince } from '../notifications/index.ts';
 import { getTenant, PLATFORM_TENANT_ID } from '../tenancy/index.ts';
 
 /** How far back failures count: the last 30 days. */
@@ -30,6 +30,35 @@ export const diagnosticsSchema = z.object({
     z.object({ id: z.uuid(), url: z.string(), status: z.enum(['enabled', 'disabled']), failing_since: z.string().nullable(), disabled_reason: z.string().nullable() }),
   ),
   undelivered_messages: z.array(z.object({ channel: z.string(), status: z.enum(['failed', 'bounced']), count: z.int() })),
+  latest_undelivered_messages: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        event_type: z.string(),
+        channel: z.string(),
+        status: z.enum(['failed', 'bounced']),
+        error_code: z.string().nullable(),
+        resend_count: z.int(),
+        created_at: z.string(),
+        failed_at: z.string().nullable(),
+      }),
+    )
+    .describe('The latest 20 failed or bounced messages (no content, no address), to resend one by one'),
+  latest_failed_deliveries: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        endpoint_id: z.uuid(),
+        url: z.string(),
+        endpoint_status: z.enum(['enabled', 'disabled']),
+        event_type: z.string(),
+        attempts: z.int(),
+        replays: z.int(),
+        last_response_status: z.int().nullable(),
+        last_attempt_at: z.string().nullable(),
+      }),
+    )
+    .describe('The latest 20 webhook deliveries that failed for good, to replay one by one (an endpoint must be enabled first)'),
 });
 export type Diagnostics = z.infer<typeof diagnosticsSchema>;
 
@@ -50,6 +79,8 @@ export async function tenantDiagnostics(db: Db, tenantId: string, now: Date = ne
     const failedPayments = await failedPaymentsSince(trx, tenantId, since);
     const failingWebhooks = await failingWebhookEndpoints(trx, tenantId);
     const undelivered = await undeliveredMessagesSince(trx, tenantId, since);
+    const latestUndelivered = await latestUndeliveredMessages(trx, tenantId, since);
+    const failedDeliveries = await latestFailedDeliveries(trx, tenantId, since);
     const problems = [
       configuration.services_without_resources.length,
       configuration.resources_without_schedule.length,
@@ -65,6 +96,8 @@ export async function tenantDiagnostics(db: Db, tenantId: string, now: Date = ne
       failed_payments: failedPayments,
       failing_webhooks: failingWebhooks,
       undelivered_messages: undelivered,
+      latest_undelivered_messages: latestUndelivered,
+      latest_failed_deliveries: failedDeliveries,
     };
   });
 }

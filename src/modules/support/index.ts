@@ -1,35 +1,34 @@
 /**
- * Support: the tools the platform's support people use on a business (RF6.2). It reads the other
- * modules through their `index.ts` and owns no table.
+ * Support: the tools the platform's support people use on a business (RF6.2): diagnostics, resending
+ * messages and replaying webhook deliveries through their modules' own code paths, and booking's
+ * consistency check with its safe repairs. It reads and acts on the other modules through their
+ * `index.ts`, audits every action in the platform's and the business's logs, and owns no table.
  */
-import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
-import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
-import { diagnosticsSchema, tenantDiagnostics } from './diagnostics.ts';
+import type { BookingConsistency } from '../booking/index.ts';
+import { createConsistencyTools } from './consistency.ts';
+import { createSupportActions, type SupportActionsDeps } from './support-actions.ts';
+import { registerSupportRoutes } from './support.routes.ts';
 
 export type { Diagnostics } from './diagnostics.ts';
+
+export interface SupportModuleDeps {
+  db: Db;
+  notifications: SupportActionsDeps['notifications'];
+  webhooks: SupportActionsDeps['webhooks'];
+  /** Booking's consistency check and repair. */
+  booking: BookingConsistency;
+}
 
 export interface SupportModule {
   registerRoutes(api: ApiRouter): void;
 }
 
-export function createSupportModule(deps: { db: Db }): SupportModule {
+export function createSupportModule(deps: SupportModuleDeps): SupportModule {
+  const actions = createSupportActions(deps);
+  const consistency = createConsistencyTools({ db: deps.db, booking: deps.booking });
   return {
-    registerRoutes(api) {
-      api.get(
-        '/platform/tenants/:id/diagnostics',
-        {
-          config: { access: { permission: ['manage', 'Platform'] } },
-          schema: {
-            tags: ['Platform administration'],
-            summary: "A business's diagnostics: unbookable configuration, failed payments, failing webhooks, undelivered messages (30 days)",
-            params: z.object({ id: z.uuid() }),
-            response: { 200: envelopeSchema(diagnosticsSchema) },
-          },
-        },
-        async (request) => ok(await tenantDiagnostics(deps.db, request.params.id)),
-      );
-    },
+    registerRoutes: (api) => registerSupportRoutes(api, { db: deps.db, actions, consistency }),
   };
 }

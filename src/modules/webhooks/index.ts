@@ -6,11 +6,11 @@
  */
 import type { KeyRing } from '../../platform/crypto/field-encryption.ts';
 import type { ReencryptionTarget } from '../../platform/crypto/key-rotation.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Trx } from '../../platform/db/database.ts';
 import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
-import { createWebhookDeliveriesService } from './webhook-deliveries.service.ts';
+import { createWebhookDeliveriesService, replayDelivery } from './webhook-deliveries.service.ts';
 import { createWebhookDeliveryJob, type EndpointDisabledNotifier } from './webhook-delivery.job.ts';
 import { createWebhookEndpointsService } from './webhook-endpoints.service.ts';
 import { createWebhookFanoutSubscriber } from './webhook-fanout.ts';
@@ -42,6 +42,12 @@ export interface WebhooksModule {
   subscribers: EventSubscriber[];
   /** Tables to re-encrypt on key rotation (platform `createKeyRotationJob`): endpoint signing secrets. */
   reencryptionTargets: ReencryptionTarget[];
+  /**
+   * Queues a finished delivery again in the caller's transaction, exactly as the Developers
+   * screen's replay does (the platform console's support tools). 404 for another tenant's
+   * delivery; CONFLICT when its endpoint is disabled or it is still being attempted.
+   */
+  replayDelivery(trx: Trx, tenantId: string, deliveryId: string): Promise<{ id: string; status: string; replays: number }>;
 }
 
 export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
@@ -60,6 +66,10 @@ export function createWebhooksModule(deps: WebhooksModuleDeps): WebhooksModule {
     ],
     subscribers: [createWebhookFanoutSubscriber({ livemode: deps.livemode })],
     reencryptionTargets: [webhookEndpointsReencryption],
+    async replayDelivery(trx, tenantId, deliveryId) {
+      const row = await replayDelivery(trx, tenantId, deliveryId);
+      return { id: row.id, status: row.status, replays: row.replays };
+    },
   };
 }
-export { failingWebhookEndpoints, type FailingEndpoint } from './webhook-diagnostics.ts';
+export { failingWebhookEndpoints, latestFailedDeliveries, type FailedDelivery, type FailingEndpoint } from './webhook-diagnostics.ts';

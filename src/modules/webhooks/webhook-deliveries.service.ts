@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
@@ -39,6 +39,25 @@ function toDelivery(row: deliveries.WebhookDeliveryRow, attempts: deliveries.Web
   };
 }
 
+/**
+ * Queues a finished delivery again in the caller's transaction (same body, same webhook-id, a
+ * fresh signature at sending): the business's Developers screen and the platform console's
+ * support tools both replay through here.
+ * @throws 404 when the tenant has no such delivery; CONFLICT when its endpoint is disabled or
+ * the delivery is still being attempted.
+ */
+export async function replayDelivery(trx: Executor, tenantId: string, deliveryId: string): Promise<deliveries.WebhookDeliveryRow> {
+  const existing = await deliveries.findDelivery(trx, tenantId, deliveryId);
+  if (!existing) throw notFound('Webhook delivery');
+  const endpoint = await findEndpoint(trx, tenantId, existing.endpoint_id);
+  if (!endpoint) throw notFound('Webhook delivery');
+  if (endpoint.status !== 'enabled') throw new AppError('CONFLICT', 'Enable the endpoint before replaying its deliveries');
+  const reopened = await deliveries.reopenDelivery(trx, tenantId, deliveryId);
+  if (!reopened) throw new AppError('CONFLICT', 'This delivery is still being attempted');
+  await enqueueDelivery(trx, tenantId, deliveryId, `:replay:${reopened.replays}`);
+  return reopened;
+}
+
 /** Delivery log per endpoint (request and response of every attempt) and replays. */
 export function createWebhookDeliveriesService(deps: { db: Db }) {
   return {
@@ -74,14 +93,7 @@ export function createWebhookDeliveriesService(deps: { db: Db }) {
     /** Sends a finished delivery again (same body, same webhook-id, fresh signature). */
     async replay(tenantId: string, deliveryId: string): Promise<WebhookDelivery> {
       return withTenant(deps.db, tenantId, async (trx) => {
-        const existing = await deliveries.findDelivery(trx, tenantId, deliveryId);
-        if (!existing) throw notFound('Webhook delivery');
-        const endpoint = await findEndpoint(trx, tenantId, existing.endpoint_id);
-        if (!endpoint) throw notFound('Webhook delivery');
-        if (endpoint.status !== 'enabled') throw new AppError('CONFLICT', 'Enable the endpoint before replaying its deliveries');
-        const reopened = await deliveries.reopenDelivery(trx, tenantId, deliveryId);
-        if (!reopened) throw new AppError('CONFLICT', 'This delivery is still being attempted');
-        await enqueueDelivery(trx, tenantId, deliveryId, `:replay:${reopened.replays}`);
+        const reopened = await replayDelivery(trx, tenantId, deliveryId);
         return toDelivery(reopened, await deliveries.attemptsOf(trx, tenantId, [deliveryId]));
       });
     },

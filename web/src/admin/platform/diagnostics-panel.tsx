@@ -3,9 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './platform.module.css';
+import { FailedDeliveries, FailedMessages } from './support/delivery-actions.tsx';
 import { useDiagnostics } from './use-platform.ts';
 
-/** Support's first look at a business: each check that found something, in words, or that nothing did. */
+/**
+ * Support's first look at a business: each check that found something, in words, or that nothing did;
+ * then the latest failed messages and webhook deliveries, each with its Resend or Replay.
+ */
 export function DiagnosticsPanel({ tenantId }: { tenantId: string }) {
   const { t, i18n } = useTranslation('admin');
   const diagnostics = useDiagnostics(tenantId);
@@ -60,6 +64,8 @@ export function DiagnosticsPanel({ tenantId }: { tenantId: string }) {
             ))}
           </ul>
         )}
+        {data && <FailedMessages tenantId={tenantId} messages={data.latest_undelivered_messages} />}
+        {data && <FailedDeliveries tenantId={tenantId} deliveries={data.latest_failed_deliveries} />}
         <Text size="xs" c="dimmed">
           {t('platform.diagnostics.window')}
         </Text>

@@ -11,6 +11,7 @@ import { DiagnosticsPanel } from './diagnostics-panel.tsx';
 import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
 import { RiskFactorList, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
+import { ConsistencyCard } from './support/consistency-card.tsx';
 import classes from './platform.module.css';
 import { useChangePlan, usePlans, usePlatformTenant, useTenantHealth, type PlatformTenant } from './use-platform.ts';
 
@@ -186,6 +187,7 @@ export function PlatformTenantPage() {
 
       <BillingPanel tenantId={data.id} />
       <DiagnosticsPanel tenantId={data.id} />
+      <ConsistencyCard tenantId={data.id} />
 
       <MaintenanceCard tenantId={data.id} state={maintenance} />
     </Stack>
