@@ -23,6 +23,7 @@ const PLATFORM_TABLES = [
   'encryption_keys', // field-encryption master keys shared by every process (wrapped by the key-encryption key)
   'login_failures', // sign-in throttles per address and IP, across businesses
   'mfa_recovery_codes', // a person's second factor (people are global: one account, several businesses)
+  'plan_versions', // every price a plan has had (subscriptions pay the version they signed up at)
   'plans', // the platform's price list
   'platform_settings',
   'schema_migrations', // the migrator's bookkeeping (coordinator only)

@@ -6,7 +6,7 @@
 import type { Trx } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import { recordAudit, type AuditEntry } from '../audit/index.ts';
-import { findPlan, lockLiveSubscription, type ActiveUserCounter, type BillingInterval, type PlanRow, type SubscriptionRow } from '../tenancy/index.ts';
+import { findPlan, findPlanVersion, lockLiveSubscription, type ActiveUserCounter, type BillingInterval, type PlanRow, type PlanVersionRow, type SubscriptionRow } from '../tenancy/index.ts';
 import type { BillingProvider } from './billing-provider.ts';
 import type { StoredInvoiceLine } from './billing.tables.ts';
 import type { InvoiceRow, Seller } from './invoices.ts';
@@ -41,10 +41,29 @@ export type Actor = Pick<AuditEntry, 'actor' | 'userId' | 'impersonatedBy'>;
 
 export const DAY = 86_400_000;
 
-export function priceOf(plan: PlanRow, interval: BillingInterval): number {
-  const amount = interval === 'year' ? plan.annual_price_amount : plan.price_amount;
+/** The plan's price for `interval` at one of its price versions. */
+export function priceOf(plan: PlanRow, interval: BillingInterval, prices: PlanPrices): number {
+  const amount = interval === 'year' ? prices.annual_price_amount : prices.price_amount;
   if (amount === null) throw new AppError('CONFLICT', `The ${plan.name} plan is priced by contract: contact sales`, { reason: 'contact_sales' });
-  return amount;
+  return Number(amount);
+}
+
+export type PlanPrices = Pick<PlanVersionRow, 'price_amount' | 'annual_price_amount' | 'price_currency'>;
+
+/** One price version of a plan (the subscription's foreign key guarantees it exists). */
+export async function pricesAt(executor: Trx, planId: string, version: number): Promise<PlanPrices> {
+  const found = await findPlanVersion(executor, planId, version);
+  if (!found) throw new Error(`plan ${planId} has no price version ${version}`);
+  return found;
+}
+
+/**
+ * Grandfathering: the price version a period starting now is charged at. Staying on its plan, a
+ * subscription keeps the version it signed up at, or the one the platform applied to existing
+ * subscribers for their next renewal; moving to another plan, it takes that plan's current prices.
+ */
+export function versionFor(subscription: SubscriptionRow, plan: PlanRow): number {
+  return plan.id === subscription.plan_id ? (subscription.renewal_plan_version ?? subscription.plan_version) : plan.price_version;
 }
 
 export function planLine(plan: PlanRow, interval: BillingInterval, amount: number, start: Date, end: Date, what: 'period' | 'unused' | 'remaining'): StoredInvoiceLine {
@@ -87,6 +106,7 @@ export async function audit(executor: Trx, tenantId: string, actor: Actor | null
 
 export const snapshot = (subscription: SubscriptionRow) => ({
   plan_id: subscription.plan_id,
+  plan_version: subscription.plan_version,
   status: subscription.status,
   billing_interval: subscription.billing_interval,
   pending_plan_id: subscription.pending_plan_id,

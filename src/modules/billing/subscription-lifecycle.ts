@@ -29,6 +29,7 @@ import {
   plan,
   planLine,
   priceOf,
+  pricesAt,
   RETRY_SCHEDULE_DAYS,
   snapshot,
   UNPAID_SUSPENSION_REASON,
@@ -36,6 +37,7 @@ import {
   type BillingNotice,
   type LifecycleDeps,
   type PlanChange,
+  versionFor,
 } from './lifecycle-support.ts';
 import { addInterval, upgradeProration } from './periods.ts';
 
@@ -75,7 +77,13 @@ export class SubscriptionLifecycle {
     const subscription = await live(executor, tenantId);
     const current = await plan(executor, subscription.plan_id);
     const target = await plan(executor, input.planId);
-    const newAmount = priceOf(target, input.interval);
+    // A hidden plan is not on offer (the platform places businesses on it); its subscribers may stay.
+    if (!target.is_public && target.id !== current.id) throw new AppError('VALIDATION_ERROR', `Unknown plan "${input.planId}"`, [{ field: 'plan_id', message: 'unknown plan' }]);
+    // What the subscription pays now (grandfathered), and the prices of a period that would start now.
+    const paying = await pricesAt(executor, current.id, subscription.plan_version);
+    const targetVersion = versionFor(subscription, target);
+    const targetPrices = await pricesAt(executor, target.id, targetVersion);
+    const newAmount = priceOf(target, input.interval, targetPrices);
     if (subscription.status === 'past_due' || subscription.status === 'unpaid') {
       throw new AppError('CONFLICT', 'Pay the open invoice before changing plan', { reason: 'invoice_unpaid' });
     }
@@ -90,15 +98,17 @@ export class SubscriptionLifecycle {
 
     // A trial, or a contract (priced by the platform, not by the list): the change is immediate and
     // the next renewal charges the new plan's list price.
-    const contract = current.price_amount === null;
+    const contract = paying.price_amount === null;
+    // The subscription on the target plan, at the version a change starts (its grandfathered price is left behind).
+    const movesTo = { plan_id: target.id, plan_version: targetVersion, renewal_plan_version: null, billing_interval: input.interval };
     if (subscription.status === 'trialing' || contract) {
       await updateTenantPlan(executor, tenantId, target.id);
-      const updated = (await updateLiveSubscription(executor, tenantId, { plan_id: target.id, billing_interval: input.interval, pending_plan_id: null, pending_interval: null }))!;
+      const updated = (await updateLiveSubscription(executor, tenantId, { ...movesTo, pending_plan_id: null, pending_interval: null }))!;
       await audit(executor, tenantId, actor, 'subscription.plan_changed', before, snapshot(updated));
       return { subscription: updated, invoice: null, effective: 'now' };
     }
 
-    const oldAmount = priceOf(current, subscription.billing_interval);
+    const oldAmount = priceOf(current, subscription.billing_interval, paying);
     const toYearly = input.interval === 'year' && subscription.billing_interval === 'month';
     const dearerSameInterval = input.interval === subscription.billing_interval && newAmount > oldAmount;
     if (!toYearly && !dearerSameInterval) {
@@ -116,14 +126,13 @@ export class SubscriptionLifecycle {
     const invoice = await issueInvoice(
       executor,
       tenantId,
-      { kind: 'invoice', reason: 'subscription_update', currency: target.price_currency.trim(), lines, planId: target.id, interval: input.interval, periodStart, periodEnd, useCredit: true },
+      { kind: 'invoice', reason: 'subscription_update', currency: targetPrices.price_currency.trim(), lines, planId: target.id, interval: input.interval, periodStart, periodEnd, useCredit: true },
       await this.context(executor, tenantId, now),
     );
     const paid = invoice.status === 'paid' ? invoice : await this.chargeOrRefuse(executor, tenantId, invoice, now);
     await updateTenantPlan(executor, tenantId, target.id);
     const updated = (await updateLiveSubscription(executor, tenantId, {
-      plan_id: target.id,
-      billing_interval: input.interval,
+      ...movesTo,
       current_period_start: periodStart,
       current_period_end: periodEnd,
       pending_plan_id: null,
@@ -239,24 +248,27 @@ export class SubscriptionLifecycle {
       return 'cancelled';
     }
     const nextPlan = await plan(executor, subscription.pending_plan_id ?? subscription.plan_id);
+    // Grandfathered: the renewal keeps the subscription's price version unless the platform moved it on.
+    const nextVersion = versionFor(subscription, nextPlan);
+    const prices = await pricesAt(executor, nextPlan.id, nextVersion);
     const interval = subscription.pending_interval ?? subscription.billing_interval;
     const periodStart = subscription.current_period_end;
     const periodEnd = addInterval(periodStart, interval);
     if (nextPlan.id !== subscription.plan_id) await updateTenantPlan(executor, tenantId, nextPlan.id);
-    if (nextPlan.price_amount === null) {
+    if (prices.price_amount === null) {
       // A contract is invoiced outside the list prices: the period rolls on, nothing is charged here.
-      const updated = (await updateLiveSubscription(executor, tenantId, { plan_id: nextPlan.id, status: 'active', current_period_start: periodStart, current_period_end: periodEnd, pending_plan_id: null, pending_interval: null }))!;
+      const updated = (await updateLiveSubscription(executor, tenantId, { plan_id: nextPlan.id, plan_version: nextVersion, renewal_plan_version: null, status: 'active', current_period_start: periodStart, current_period_end: periodEnd, pending_plan_id: null, pending_interval: null }))!;
       await audit(executor, tenantId, null, 'subscription.renewed', before, snapshot(updated));
       return 'renewed';
     }
-    const amount = priceOf(nextPlan, interval);
+    const amount = priceOf(nextPlan, interval, prices);
     const invoice = await issueInvoice(
       executor,
       tenantId,
       {
         kind: 'invoice',
         reason: subscription.status === 'trialing' ? 'subscription_create' : 'subscription_cycle',
-        currency: nextPlan.price_currency.trim(),
+        currency: prices.price_currency.trim(),
         lines: [planLine(nextPlan, interval, amount, periodStart, periodEnd, 'period')],
         planId: nextPlan.id,
         interval,
@@ -267,7 +279,7 @@ export class SubscriptionLifecycle {
       await this.context(executor, tenantId, now),
     );
     const charged = invoice.status === 'paid' ? { status: 'paid' as const, invoice } : await this.charge(executor, tenantId, invoice, now);
-    const common = { plan_id: nextPlan.id, billing_interval: interval, current_period_start: periodStart, current_period_end: periodEnd, pending_plan_id: null, pending_interval: null, trial_end: subscription.trial_end };
+    const common = { plan_id: nextPlan.id, plan_version: nextVersion, renewal_plan_version: null, billing_interval: interval, current_period_start: periodStart, current_period_end: periodEnd, pending_plan_id: null, pending_interval: null, trial_end: subscription.trial_end };
     if (charged.status === 'paid') {
       const updated = (await updateLiveSubscription(executor, tenantId, { ...common, status: 'active' }))!;
       await audit(executor, tenantId, null, 'subscription.renewed', before, { ...snapshot(updated), invoice: invoice.number });

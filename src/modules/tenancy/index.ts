@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
+import { registerPlanCatalogRoutes } from './plan-catalog.routes.ts';
 import { registerTenancyRoutes, type PlanChangePort } from './tenancy.routes.ts';
 import type { ActiveUserCounter } from './tenancy.service.ts';
 
@@ -57,6 +58,8 @@ export { PLAN_METRICS, type PlanMetric } from './plan-limits.ts';
 export { findPlan, findLiveSubscription, lockLiveSubscription, updateLiveSubscription, updateTenantPlan, type PlanRow, type SubscriptionRow } from './tenancy.repository.ts';
 export { planExcesses } from './plan-usage.service.ts';
 export { platformSubscriptionFacts, type SubscriptionFact } from './subscription-facts.ts';
+// Billing charges a subscription at the price version it signed up at (grandfathering).
+export { findPlanVersion, type PlanVersionRow } from './plan-catalog.repository.ts';
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus, BillingInterval, SubscriptionStatus } from './tenancy.tables.ts';
@@ -70,5 +73,10 @@ export interface TenancyModule {
 export type { PlanChangePort } from './tenancy.routes.ts';
 
 export function createTenancyModule(deps: { db: Db; countActiveUsers: ActiveUserCounter; planChanges?: PlanChangePort | undefined }): TenancyModule {
-  return { registerRoutes: (api) => registerTenancyRoutes(api, deps) };
+  return {
+    registerRoutes: (api) => {
+      registerTenancyRoutes(api, deps);
+      registerPlanCatalogRoutes(api, deps);
+    },
+  };
 }

@@ -124,7 +124,9 @@ export async function changePlan(
 ): Promise<{ before: string; after: TenantLimits }> {
   const { tenant, plan: current } = await planOfTenant(executor, tenantId);
   const target = await repo.findPlan(executor, planId);
-  if (!target) throw new AppError('VALIDATION_ERROR', `Unknown plan "${planId}"`, [{ field: 'plan_id', message: 'unknown plan' }]);
+  // A hidden plan is not on offer: only the platform (force) moves a business onto it.
+  const offered = target !== undefined && (target.is_public || options.force === true || target.id === tenant.plan_id);
+  if (!target || !offered) throw new AppError('VALIDATION_ERROR', `Unknown plan "${planId}"`, [{ field: 'plan_id', message: 'unknown plan' }]);
   if (!options.force && target.sort_order < current.sort_order) {
     const excesses = excessesUnder(target, await currentUsage(executor, tenantId, countUsers));
     if (excesses.length > 0) {
@@ -135,7 +137,7 @@ export async function changePlan(
   }
   if (target.id !== tenant.plan_id) {
     await repo.updateTenantPlan(executor, tenantId, target.id);
-    await repo.updateSubscriptionPlan(executor, tenantId, target.id);
+    await repo.updateSubscriptionPlan(executor, tenantId, target.id, target.price_version);
   }
   return { before: tenant.plan_id, after: { tenant_id: tenantId, plan: toPlan(target), limits: toPlan(target).limits } };
 }

@@ -11,7 +11,7 @@ export interface SubscriptionFact {
   plan_id: string;
   plan_name: string;
   plan_sort_order: number;
-  /** The plan's monthly price in minor units of `plan_currency`; null: priced by contract. */
+  /** The monthly price the subscription pays (its price version: grandfathered prices count), else the plan's; minor units of `plan_currency`; null: priced by contract. */
   plan_price_amount: number | null;
   plan_currency: string;
   plan_bookings_per_month: number | null;
@@ -30,7 +30,8 @@ export interface SubscriptionFact {
 export async function platformSubscriptionFacts(executor: Executor): Promise<SubscriptionFact[]> {
   const result = await sql<SubscriptionFact>`
     select t.id as tenant_id, t.name as tenant_name, t.status as tenant_status, t.created_at as tenant_created_at,
-           p.id as plan_id, p.name as plan_name, p.sort_order as plan_sort_order, p.price_amount as plan_price_amount,
+           p.id as plan_id, p.name as plan_name, p.sort_order as plan_sort_order,
+           case when s.plan_id is null then p.price_amount else v.price_amount end as plan_price_amount,
            p.price_currency as plan_currency, p.bookings_per_month as plan_bookings_per_month, p.users as plan_users,
            s.status as subscription_status,
            coalesce((select sum(u.value) from tenant_usage u
@@ -39,6 +40,7 @@ export async function platformSubscriptionFacts(executor: Executor): Promise<Sub
     from tenants t
     left join subscriptions s on s.tenant_id = t.id and s.status <> 'cancelled'
     join plans p on p.id = coalesce(s.plan_id, t.plan_id)
+    left join plan_versions v on v.plan_id = s.plan_id and v.version = s.plan_version
     where t.id <> ${PLATFORM_TENANT_ID}
     order by t.created_at, t.id`.execute(executor);
   return result.rows.map((row) => ({

@@ -6,13 +6,14 @@ import type { SubscriptionRow } from './tenancy.repository.ts';
 
 export async function insertSubscription(
   executor: Executor,
-  values: { tenantId: string; planId: string; status: SubscriptionStatus; periodStart: Date; periodEnd: Date; trialEnd?: Date | null },
+  values: { tenantId: string; planId: string; planVersion: number; status: SubscriptionStatus; periodStart: Date; periodEnd: Date; trialEnd?: Date | null },
 ): Promise<SubscriptionRow> {
   return executor
     .insertInto('subscriptions')
     .values({
       tenant_id: values.tenantId,
       plan_id: values.planId,
+      plan_version: values.planVersion,
       status: values.status,
       current_period_start: values.periodStart,
       current_period_end: values.periodEnd,
@@ -58,10 +59,11 @@ export async function lockLiveSubscription(executor: Executor, tenantId: string)
     .executeTakeFirst();
 }
 
-export async function updateSubscriptionPlan(executor: Executor, tenantId: string, planId: string): Promise<void> {
+/** Moves the live subscription to another plan at that plan's current prices (`planVersion`). */
+export async function updateSubscriptionPlan(executor: Executor, tenantId: string, planId: string, planVersion: number): Promise<void> {
   await executor
     .updateTable('subscriptions')
-    .set({ plan_id: planId, updated_at: new Date() })
+    .set({ plan_id: planId, plan_version: planVersion, renewal_plan_version: null, updated_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('status', '<>', 'cancelled')
     .execute();

@@ -20,8 +20,13 @@ export type SubscriptionRow = Selectable<SubscriptionsTable>;
 
 export { insertSubscription, findLiveSubscription, updateLiveSubscription, lockLiveSubscription, updateSubscriptionPlan } from './subscriptions.repository.ts';
 
-export async function listPlans(executor: Executor): Promise<PlanRow[]> {
-  return executor.selectFrom('plans').selectAll().orderBy('sort_order').execute();
+export async function listPlans(executor: Executor, options: { publicOnly?: boolean } = {}): Promise<PlanRow[]> {
+  return executor
+    .selectFrom('plans')
+    .selectAll()
+    .$if(options.publicOnly === true, (query) => query.where('is_public', '=', true))
+    .orderBy('sort_order')
+    .execute();
 }
 
 export async function findPlan(executor: Executor, planId: string): Promise<PlanRow | undefined> {

@@ -48,9 +48,9 @@ export function registerTenancyRoutes(api: ApiRouter, deps: { db: Db; countActiv
     '/plans',
     {
       config: { access: { public: true, tenant: 'none' } },
-      schema: { tags: ['Tenancy'], summary: 'Plans and their limits', response: { 200: envelopeSchema(z.array(planSchema)) } },
+      schema: { tags: ['Tenancy'], summary: 'The plans on offer and their limits (hidden plans are not listed)', response: { 200: envelopeSchema(z.array(planSchema)) } },
     },
-    async () => ok(await withPlatform(db, (trx) => tenancy.listPlans(trx))),
+    async () => ok(await withPlatform(db, (trx) => tenancy.listPlans(trx, { publicOnly: true }))),
   );
 
   api.get(

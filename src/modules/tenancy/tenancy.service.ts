@@ -190,6 +190,7 @@ export async function createTenant(executor: Executor, input: NewTenantInput): P
   await repo.insertSubscription(executor, {
     tenantId: tenantRow.id,
     planId,
+    planVersion: plan.price_version,
     status: trial ? 'trialing' : 'active',
     periodStart: now,
     periodEnd: new Date(now.getTime() + TRIAL_DAYS * 86_400_000),
@@ -205,8 +206,9 @@ export async function createTenant(executor: Executor, input: NewTenantInput): P
   return { tenant: toTenant(tenantRow), business: toBusiness(businessRow) };
 }
 
-export async function listPlans(executor: Executor): Promise<Plan[]> {
-  return (await repo.listPlans(executor)).map(toPlan);
+/** Every plan (platform figures), or with `publicOnly` the ones offered to businesses (hidden plans are custom deals). */
+export async function listPlans(executor: Executor, options: { publicOnly?: boolean } = {}): Promise<Plan[]> {
+  return (await repo.listPlans(executor, options)).map(toPlan);
 }
 
 export interface TenantSearchQuery {

@@ -17,6 +17,18 @@ export interface PlansTable {
   support: string;
   sort_order: number;
   is_public: boolean;
+  /** The current price version (`plan_versions`): what new sign-ups and plan changes pay. */
+  price_version: ColumnType<number, number | undefined, number>;
+}
+
+/** Every price a plan has had; a subscription pays the version it signed up at (migration 0086). */
+export interface PlanVersionsTable {
+  plan_id: string;
+  version: number;
+  price_amount: number | null;
+  annual_price_amount: number | null;
+  price_currency: string;
+  created_at: CreatedAt;
 }
 
 export type TenantStatus = 'active' | 'suspended' | 'cancelled';
@@ -53,6 +65,10 @@ export interface SubscriptionsTable {
   tenant_id: string;
   id: Generated<string>;
   plan_id: string;
+  /** The plan's price version this subscription pays (grandfathered: renewals keep it). */
+  plan_version: number;
+  /** A newer version the next renewal moves to (the platform applied a price to existing subscribers). */
+  renewal_plan_version: ColumnType<number | null, number | null | undefined, number | null>;
   status: SubscriptionStatus;
   current_period_start: ColumnType<Date, Date | string, Date | string>;
   current_period_end: ColumnType<Date, Date | string, Date | string>;
@@ -111,6 +127,7 @@ export interface PlatformSettingsTable {
 declare module '../../platform/db/database.ts' {
   interface Database {
     plans: PlansTable;
+    plan_versions: PlanVersionsTable;
     platform_settings: PlatformSettingsTable;
     tenants: TenantsTable;
     subscriptions: SubscriptionsTable;

@@ -32,6 +32,7 @@ const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
 const PlatformOverviewPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformOverviewPage })));
 const PlatformTenantsPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.PlatformTenantsPage })));
 const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx').then((module) => ({ default: module.PlatformTenantPage })));
+const PlatformPlansPage = lazy(() => import('./platform/plans-page.tsx').then((module) => ({ default: module.PlatformPlansPage })));
 const DeadJobsPage = lazy(() => import('./platform/dead-jobs-page.tsx').then((module) => ({ default: module.DeadJobsPage })));
 const AuditTrailPage = lazy(() => import('./platform/audit-trail-page.tsx').then((module) => ({ default: module.AuditTrailPage })));
 const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
@@ -214,6 +215,7 @@ createRoot(root).render(
               <Route path="/platform" element={<PlatformPage path="/platform" page={PlatformOverviewPage} />} />
               <Route path="/platform/tenants" element={<PlatformPage path="/platform/tenants" page={PlatformTenantsPage} />} />
               <Route path="/platform/tenants/:id" element={<PlatformPage path="/platform/tenants" page={PlatformTenantPage} />} />
+              <Route path="/platform/plans" element={<PlatformPage path="/platform/plans" page={PlatformPlansPage} />} />
               <Route path="/platform/jobs" element={<PlatformPage path="/platform/jobs" page={DeadJobsPage} />} />
               <Route path="/platform/audit" element={<PlatformPage path="/platform/audit" page={AuditTrailPage} />} />
               <Route path="/platform/*" element={<Navigate to="/platform" replace />} />

@@ -16,6 +16,7 @@ export interface PlatformArea {
 export const PLATFORM_AREAS: readonly PlatformArea[] = [
   { to: '/platform', label: 'platform.overview', testId: 'nav-platform-overview', visible: (me) => can(me, 'read', 'Platform') },
   { to: '/platform/tenants', label: 'platform.tenantsTitle', testId: 'nav-platform-tenants', visible: (me) => can(me, 'read', 'Platform') },
+  { to: '/platform/plans', label: 'platform.plansNav', testId: 'nav-platform-plans', visible: (me) => can(me, 'manage', 'Platform') },
   { to: '/platform/jobs', label: 'platform.jobs.title', testId: 'nav-platform-jobs', visible: (me) => can(me, 'read', 'Platform') },
   { to: '/platform/audit', label: 'platform.audit.nav', testId: 'nav-platform-audit', visible: (me) => can(me, 'read', 'Compliance') },
 ];

@@ -59,9 +59,9 @@ export function useSetMaintenance() {
   });
 }
 
-/** The plans a business can be put on. */
+/** The plans a business can be put on: every plan, hidden ones included (the platform's own list, which the plans editor refreshes). */
 export function usePlans() {
-  return useQuery({ queryKey: ['plans'], queryFn: () => adminApi.get('/api/v1/plans'), staleTime: 5 * 60_000 });
+  return useQuery({ queryKey: ['platform', 'plans'], queryFn: () => adminApi.get('/api/v1/platform/plans'), staleTime: 5 * 60_000 });
 }
 
 /** Moves a business to another plan at once (the platform's decision: no usage check, audited). */
