@@ -604,7 +604,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plans and their limits */
+        /** The plans on offer and their limits (hidden plans are not listed) */
         get: operations["getPlans"];
         put?: never;
         post?: never;
@@ -628,7 +628,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the tenant's security settings (require MFA for admins) */
+        /** Change the tenant's security and retention settings (require MFA for admins; how long guests and consent evidence are kept) */
         patch: operations["patchTenantsById"];
         trace?: never;
     };
@@ -719,6 +719,47 @@ export interface paths {
         head?: never;
         /** Update a business (profile, time zone, currency, settings such as guest_verification) */
         patch: operations["patchBusinessesById"];
+        trace?: never;
+    };
+    "/api/v1/platform/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan, public or hidden, with how many businesses subscribe to it */
+        get: operations["getPlatformPlans"];
+        put?: never;
+        /**
+         * Create a plan
+         * @description Amounts in minor units of `currency`. 409 CONFLICT when the id is taken; 400 VALIDATION_ERROR for negative amounts, a fee over 100 % or a yearly price without a monthly one.
+         */
+        post: operations["postPlatformPlans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a plan's name, prices, limits, fee, support, visibility or order
+         * @description A price change does not change what existing subscribers pay: each subscription keeps the price version it signed up at, and its renewals and upgrade prorations are charged at it. With `apply_to_existing: true` every subscriber moves to the current price at their next renewal (never in the middle of a paid period). Limits (bookings per month, users), the transaction fee, support, visibility and order are not versioned: they apply to every subscriber at once. 404 for an unknown plan; 400 VALIDATION_ERROR for negative amounts, a fee over 100 % or a yearly price without a monthly one.
+         */
+        patch: operations["patchPlatformPlansById"];
         trace?: never;
     };
     "/api/v1/audit-logs": {
@@ -2066,6 +2107,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/tenants/{id}/notifications/{notificationId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one of a business's messages again (the outbox's own resend), audited in both logs */
+        post: operations["postPlatformTenantsNotificationsResendByIdAndNotificationId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/webhook-deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay one of a business's webhook deliveries (the Developers screen's own replay), audited in both logs */
+        post: operations["postPlatformTenantsWebhookDeliveriesReplayByIdAndDeliveryId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a business's bookings against their occupancy and payments */
+        get: operations["getPlatformTenantsConsistencyById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/consistency/repair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Repair what is safe (idempotent; one transaction per booking, audited in both logs) and check again */
+        post: operations["postPlatformTenantsConsistencyRepairById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/compliance/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The businesses to pick from in compliance views: id, slug, name and status, searchable by name, slug or domain */
+        get: operations["getPlatformComplianceTenants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/audit-logs": {
         parameters: {
             query?: never;
@@ -2109,6 +2235,23 @@ export interface paths {
         };
         /** Every business’s GDPR requests (or one business’s), newest first; `status=overdue` for open ones past their due date */
         get: operations["getPlatformPrivacyRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/compliance-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business’s compliance report for a period (a year to today by default, at most two): record of processing, retention, customers and GDPR requests in figures, who can reach the data, the platform’s impersonations, card data */
+        get: operations["getPlatformTenantsComplianceReportById"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5408,6 +5551,10 @@ export interface operations {
                 "application/json": {
                     settings?: {
                         require_mfa_for_admins?: boolean;
+                        /** @description Months a guest (no account) is kept after their last booking or edit before being erased; 24 by default */
+                        guest_retention_months?: number;
+                        /** @description Years the proof of an erased customer’s consents is kept (without IP address or user agent); 3 by default */
+                        consent_evidence_retention_years?: number;
                     };
                 };
             };
@@ -5863,6 +6010,293 @@ export interface operations {
                             };
                             created_at: string;
                             updated_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            name: string;
+                            /** @description per month */
+                            price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @description per year (billing interval `year`); null: priced by contract */
+                            annual_price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            limits: {
+                                bookings_per_month: number | null;
+                                users: number | null;
+                            };
+                            transaction_fee: {
+                                bps: number;
+                                fixed: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
+                            support: string;
+                            currency: string;
+                            is_public: boolean;
+                            sort_order: number;
+                            /** @description the current price version; it goes up with each price change */
+                            price_version: number;
+                            /** @description businesses with a live subscription on the plan */
+                            subscribers: number;
+                            /** @description of those, how many will renew at an older price (kept when the price changed) */
+                            grandfathered: number;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformPlans: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description stable identifier (businesses and invoices refer to it); cannot change later */
+                    id: string;
+                    /** @description currency of every amount of the plan; cannot change later */
+                    currency: string;
+                    name: string;
+                    /** @description monthly price in minor units of the plan's currency; null: priced by contract */
+                    price_amount: number | null;
+                    /** @description yearly price in minor units; null: not sold yearly (a yearly price needs a monthly one) */
+                    annual_price_amount: number | null;
+                    /** @description null: unlimited */
+                    bookings_per_month: number | null;
+                    /** @description null: unlimited */
+                    users: number | null;
+                    /** @description transaction fee on online payments in basis points (10000 = 100 %) */
+                    fee_bps: number;
+                    /** @description fixed part of the transaction fee, minor units */
+                    fee_fixed_amount: number;
+                    /** @enum {string} */
+                    support: "email" | "chat_email" | "phone_chat" | "dedicated";
+                    /**
+                     * @description false: hidden, not offered to businesses (custom deals); its subscribers keep it
+                     * @default true
+                     */
+                    is_public?: boolean;
+                    /** @description position in the list; a plan lower in the list counts as a downgrade */
+                    sort_order: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            name: string;
+                            /** @description per month */
+                            price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @description per year (billing interval `year`); null: priced by contract */
+                            annual_price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            limits: {
+                                bookings_per_month: number | null;
+                                users: number | null;
+                            };
+                            transaction_fee: {
+                                bps: number;
+                                fixed: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
+                            support: string;
+                            currency: string;
+                            is_public: boolean;
+                            sort_order: number;
+                            /** @description the current price version; it goes up with each price change */
+                            price_version: number;
+                            /** @description businesses with a live subscription on the plan */
+                            subscribers: number;
+                            /** @description of those, how many will renew at an older price (kept when the price changed) */
+                            grandfathered: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    patchPlatformPlansById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description monthly price in minor units of the plan's currency; null: priced by contract */
+                    price_amount?: number | null;
+                    /** @description yearly price in minor units; null: not sold yearly (a yearly price needs a monthly one) */
+                    annual_price_amount?: number | null;
+                    /** @description null: unlimited */
+                    bookings_per_month?: number | null;
+                    /** @description null: unlimited */
+                    users?: number | null;
+                    /** @description transaction fee on online payments in basis points (10000 = 100 %) */
+                    fee_bps?: number;
+                    /** @description fixed part of the transaction fee, minor units */
+                    fee_fixed_amount?: number;
+                    /** @enum {string} */
+                    support?: "email" | "chat_email" | "phone_chat" | "dedicated";
+                    /** @description false: hidden, not offered to businesses (custom deals); its subscribers keep it */
+                    is_public?: boolean;
+                    /** @description position in the list; a plan lower in the list counts as a downgrade */
+                    sort_order?: number;
+                    /**
+                     * @description Only for a price change. false (default): businesses already subscribed keep paying the price they signed up at (grandfathered); only new sign-ups and plan changes pay the new price. true: every subscriber moves to the new price at their next renewal, never in the middle of a paid period.
+                     * @default false
+                     */
+                    apply_to_existing?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            name: string;
+                            /** @description per month */
+                            price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @description per year (billing interval `year`); null: priced by contract */
+                            annual_price: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            limits: {
+                                bookings_per_month: number | null;
+                                users: number | null;
+                            };
+                            transaction_fee: {
+                                bps: number;
+                                fixed: {
+                                    amount: number;
+                                    currency: string;
+                                };
+                            };
+                            support: string;
+                            currency: string;
+                            is_public: boolean;
+                            sort_order: number;
+                            /** @description the current price version; it goes up with each price change */
+                            price_version: number;
+                            /** @description businesses with a live subscription on the plan */
+                            subscribers: number;
+                            /** @description of those, how many will renew at an older price (kept when the price changed) */
+                            grandfathered: number;
                         };
                         metadata: {
                             timestamp: string;
@@ -14238,6 +14672,34 @@ export interface operations {
                                 status: "failed" | "bounced";
                                 count: number;
                             }[];
+                            /** @description The latest 20 failed or bounced messages (no content, no address), to resend one by one */
+                            latest_undelivered_messages: {
+                                /** Format: uuid */
+                                id: string;
+                                event_type: string;
+                                channel: string;
+                                /** @enum {string} */
+                                status: "failed" | "bounced";
+                                error_code: string | null;
+                                resend_count: number;
+                                created_at: string;
+                                failed_at: string | null;
+                            }[];
+                            /** @description The latest 20 webhook deliveries that failed for good, to replay one by one (an endpoint must be enabled first) */
+                            latest_failed_deliveries: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                endpoint_id: string;
+                                url: string;
+                                /** @enum {string} */
+                                endpoint_status: "enabled" | "disabled";
+                                event_type: string;
+                                attempts: number;
+                                replays: number;
+                                last_response_status: number | null;
+                                last_attempt_at: string | null;
+                            }[];
                         };
                         metadata: {
                             timestamp: string;
@@ -14253,6 +14715,323 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsNotificationsResendByIdAndNotificationId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                notificationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            channel: string;
+                            /** @description pending: queued again; the delivery job sends it */
+                            status: string;
+                            /** @description How many times the message was resent, this one included */
+                            resend_count: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsWebhookDeliveriesReplayByIdAndDeliveryId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description pending: queued again; the delivery job sends it */
+                            status: string;
+                            /** @description How many times the delivery was replayed, this one included */
+                            replays: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsConsistencyById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            tenant_id: string;
+                            /** Format: date-time */
+                            checked_at: string;
+                            findings: {
+                                /**
+                                 * @description ended_booking_holds_time: a cancelled, no-show, completed or expired booking still blocks its resource (repaired: the time is released); live_booking_without_time: a pending or confirmed booking holds no time, so the slot can be sold twice (reported only: re-reserving could double-book); paid_amount_differs: what the booking records as received differs from what its payments collected (repaired: recomputed from the payments); money_kept_for_unpaid_booking: a payment went through for a booking that ended unpaid and was not refunded (reported only: someone decides on the refund)
+                                 * @enum {string}
+                                 */
+                                kind: "ended_booking_holds_time" | "live_booking_without_time" | "paid_amount_differs" | "money_kept_for_unpaid_booking";
+                                /** Format: uuid */
+                                booking_id: string;
+                                booking_number: string;
+                                status: string;
+                                /** @description Whether "repair" fixes it; the others need a person */
+                                repairable: boolean;
+                                /** @description The finding in plain words, with its ids */
+                                summary: string;
+                                resource_ids: string[];
+                                payment_ids: string[];
+                                /** @description minor units: what the booking records as received */
+                                recorded_paid: number | null;
+                                /** @description minor units: what its payments collected */
+                                payments_paid: number | null;
+                                /** @description minor units: money kept for an unpaid booking */
+                                amount: number | null;
+                                currency: string;
+                            }[];
+                            /** @description How many findings "repair" fixes */
+                            repairable: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsConsistencyRepairById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            repaired: {
+                                /**
+                                 * @description ended_booking_holds_time: a cancelled, no-show, completed or expired booking still blocks its resource (repaired: the time is released); live_booking_without_time: a pending or confirmed booking holds no time, so the slot can be sold twice (reported only: re-reserving could double-book); paid_amount_differs: what the booking records as received differs from what its payments collected (repaired: recomputed from the payments); money_kept_for_unpaid_booking: a payment went through for a booking that ended unpaid and was not refunded (reported only: someone decides on the refund)
+                                 * @enum {string}
+                                 */
+                                kind: "ended_booking_holds_time" | "live_booking_without_time" | "paid_amount_differs" | "money_kept_for_unpaid_booking";
+                                /** Format: uuid */
+                                booking_id: string;
+                                booking_number: string;
+                                resource_ids: string[];
+                                recorded_paid: number | null;
+                                payments_paid: number | null;
+                            }[];
+                            failed: {
+                                /** Format: uuid */
+                                booking_id: string;
+                                booking_number: string;
+                                error: string;
+                            }[];
+                            /** @description The check run again after the repair: what is left needs a person */
+                            after: {
+                                /** Format: uuid */
+                                tenant_id: string;
+                                /** Format: date-time */
+                                checked_at: string;
+                                findings: {
+                                    /**
+                                     * @description ended_booking_holds_time: a cancelled, no-show, completed or expired booking still blocks its resource (repaired: the time is released); live_booking_without_time: a pending or confirmed booking holds no time, so the slot can be sold twice (reported only: re-reserving could double-book); paid_amount_differs: what the booking records as received differs from what its payments collected (repaired: recomputed from the payments); money_kept_for_unpaid_booking: a payment went through for a booking that ended unpaid and was not refunded (reported only: someone decides on the refund)
+                                     * @enum {string}
+                                     */
+                                    kind: "ended_booking_holds_time" | "live_booking_without_time" | "paid_amount_differs" | "money_kept_for_unpaid_booking";
+                                    /** Format: uuid */
+                                    booking_id: string;
+                                    booking_number: string;
+                                    status: string;
+                                    /** @description Whether "repair" fixes it; the others need a person */
+                                    repairable: boolean;
+                                    /** @description The finding in plain words, with its ids */
+                                    summary: string;
+                                    resource_ids: string[];
+                                    payment_ids: string[];
+                                    /** @description minor units: what the booking records as received */
+                                    recorded_paid: number | null;
+                                    /** @description minor units: what its payments collected */
+                                    payments_paid: number | null;
+                                    /** @description minor units: money kept for an unpaid booking */
+                                    amount: number | null;
+                                    currency: string;
+                                }[];
+                                /** @description How many findings "repair" fixes */
+                                repairable: number;
+                            };
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformComplianceTenants: {
+        parameters: {
+            query?: {
+                search?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            slug: string;
+                            name: string;
+                            status: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -14297,6 +15076,9 @@ export interface operations {
                                 id: string | null;
                                 user_id: string | null;
                                 impersonated_by: string | null;
+                                /** @description The account’s e-mail when a person acted (the auditor cannot look people up otherwise) */
+                                email: string | null;
+                                name: string | null;
                             };
                             action: string;
                             entity_type: string | null;
@@ -14428,6 +15210,112 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsComplianceReportById: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC) of the period; a year before `to` by default */
+                from?: string;
+                /** @description Last day (UTC) of the period, included; today by default */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            generated_at: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            tenant: {
+                                id: string;
+                                slug: string;
+                                name: string;
+                                status: string;
+                                plan_id: string;
+                                created_at: string;
+                            };
+                            processing: {
+                                category: string;
+                                purposes: string[];
+                                recipients: string[];
+                                retention: string;
+                            }[];
+                            retention: {
+                                guest_customers_months: number;
+                                consent_evidence_years: number;
+                            };
+                            customers: {
+                                current: number;
+                                registered: number;
+                                guests: number;
+                                with_marketing_consent: number;
+                                erased_in_period: number;
+                            };
+                            privacy_requests: {
+                                received_in_period: number;
+                                completed_in_period: number;
+                                refused_in_period: number;
+                                open: number;
+                                overdue: number;
+                                median_days_to_close: number | null;
+                            };
+                            access: {
+                                members_by_role: {
+                                    [key: string]: number;
+                                };
+                                owners: number;
+                                owners_with_two_factor: number;
+                                two_factor_required_for_owners: boolean;
+                                active_api_keys: number;
+                            };
+                            platform_access: {
+                                impersonations: {
+                                    at: string;
+                                    by: string | null;
+                                    read_only: boolean;
+                                    reason: string | null;
+                                }[];
+                            };
+                            audit: {
+                                entries_in_period: number;
+                                customer_data_exports: number;
+                                customer_erasures: number;
+                            };
+                            card_data: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
