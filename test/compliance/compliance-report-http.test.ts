@@ -64,6 +64,10 @@ describe('a business’s compliance report', () => {
     expect(report.processing.map((activity) => activity.category)).toEqual(expect.arrayContaining(['personal_info', 'bookings', 'payments', 'communications']));
     expect(report.processing.every((activity) => activity.purposes.length > 0 && activity.retention.length > 0)).toBe(true);
     expect(report.retention).toEqual({ guest_customers_months: 12, consent_evidence_years: 3 });
+    // The record of processing states the retention the business chose, as does a customer's own export.
+    expect(report.processing.find((activity) => activity.category === 'personal_info')?.retention).toContain('erased after 12 months without a booking');
+    const own = await call<{ retention_policy: { categories: Array<{ category: string; retention: string }> } }>('GET', `/api/v1/customers/${ana}/export`, { headers: owner.headers });
+    expect(own.body.data.retention_policy.categories.find((category) => category.category === 'personal_info')?.retention).toContain('after 12 months');
     expect(report.customers).toEqual({ current: 2, registered: 1, guests: 1, with_marketing_consent: 1, erased_in_period: 1 });
     // Ana's export and Carla's erasure recorded themselves (closed at once); the e-mailed rectification is open.
     expect(report.privacy_requests).toEqual({ received_in_period: 3, completed_in_period: 2, refused_in_period: 0, open: 1, overdue: 0, median_days_to_close: 0 });

@@ -97,7 +97,7 @@ export async function complianceReport(
     generated_at: now.toISOString(),
     period: { from: period.fromDay, to: period.toDay },
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status, plan_id: tenant.plan_id, created_at: tenant.created_at },
-    processing: processingActivities(deps.customerData),
+    processing: processingActivities(deps.customerData, figures.retention.guest_customers_months),
     retention: figures.retention,
     customers: figures.customers,
     privacy_requests: figures.privacy_requests,

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { CustomerDataRegistry } from './customer-data-registry.ts';
 import { retentionOf } from './customer-maintenance.job.ts';
-import { PERSONAL_INFO_CATEGORY } from './personal-data-export.service.ts';
+import { personalInfoCategory } from './personal-data-export.service.ts';
 
 export interface ProcessingActivity {
   category: string;
@@ -17,9 +17,9 @@ export interface ProcessingActivity {
 }
 
 /** Every category of customer data the product holds, in the order the export lists them. */
-export function processingActivities(registry: CustomerDataRegistry): ProcessingActivity[] {
+export function processingActivities(registry: CustomerDataRegistry, guestMonths?: number): ProcessingActivity[] {
   return [
-    { ...PERSONAL_INFO_CATEGORY, purposes: [...PERSONAL_INFO_CATEGORY.purposes], recipients: [...PERSONAL_INFO_CATEGORY.recipients] },
+    personalInfoCategory(guestMonths),
     ...registry.contributors.map((contributor) => ({
       category: contributor.name,
       purposes: [...contributor.purposes],

@@ -4,7 +4,7 @@ import { notFound } from '../../platform/http/errors.ts';
 import { auditCustomer, type CustomerRequestContext, type CustomersDeps } from './customer-context.ts';
 import type { PersonalDataContributor } from './customer-data-registry.ts';
 import { CONSENT_EVIDENCE_RETENTION_YEARS } from './customer-erasure.service.ts';
-import { GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+import { GUEST_RETENTION_MONTHS, retentionOf } from './customer-maintenance.job.ts';
 import { decryptCustomerPii } from './customer-pii.ts';
 import * as consents from './consents.repository.ts';
 import { toConsentView } from './consents.service.ts';
@@ -14,14 +14,15 @@ import type { UserDataExport } from './privacy.schemas.ts';
 import { recordFulfilledRequest } from './privacy-requests.ts';
 
 /** How the profile itself is processed, for the export's retention policy. */
-export const PERSONAL_INFO_CATEGORY = {
-  category: 'personal_info',
-  purposes: ['Managing the customer\'s appointments', 'Contacting the customer about their bookings'],
-  recipients: ['The business the customer booked with', 'ReserveHub, as the business\'s data processor'],
-  retention:
-    `While the customer relationship lasts; erased on request; guest customers are erased after ` +
-    `${GUEST_RETENTION_MONTHS} months without a booking`,
-};
+/** The customer's own details, kept as long as the business chose for guests (its retention settings). */
+export function personalInfoCategory(guestMonths = GUEST_RETENTION_MONTHS) {
+  return {
+    category: 'personal_info',
+    purposes: ['Managing the customer\'s appointments', 'Contacting the customer about their bookings'],
+    recipients: ['The business the customer booked with', 'ReserveHub, as the business\'s data processor'],
+    retention: `While the customer relationship lasts; erased on request; guest customers are erased after ${guestMonths} months without a booking`,
+  };
+}
 
 /** The customers module's own contribution besides the profile: consent records. */
 export function consentsContributor(keyRing: KeyRing): PersonalDataContributor {
@@ -87,7 +88,7 @@ export function createExportService(deps: CustomersDeps) {
         for (const contributor of registry.contributors) {
           data[contributor.name] = await contributor.collect(trx, tenantId, customerId);
         }
-        const categories = [PERSONAL_INFO_CATEGORY];
+        const categories = [personalInfoCategory((await retentionOf(trx, tenantId)).guestMonths)];
         for (const contributor of registry.contributors) {
           categories.push({
             category: contributor.name,
