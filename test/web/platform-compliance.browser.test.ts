@@ -2,8 +2,8 @@
  * The platform's compliance screen (/platform/audit) in a real browser against the real product process,
  * started with a platform administrator and a platform auditor. The auditor's first sign-in enrols a
  * second factor, like an administrator's, before anything opens; the console then offers the auditor
- * the audit trail and nothing else. The administrator suspends and reactivates the demo salon through
- * the API; the auditor finds the suspension by its action (recorded twice: in the platform's own log and
+ * the compliance screens (audit trail, GDPR requests, compliance report) and nothing else. The
+ * administrator suspends and reactivates the demo salon through the API; the auditor finds the suspension by its action (recorded twice: in the platform's own log and
  * in the salon's), narrows it to the salon, opens the entry (reason, request reference) and downloads
  * the CSV for those filters, whose header and row are checked, and whose download is itself recorded.
  * The auditor's credential is refused on a write (suspending a business) and on a business endpoint.
@@ -114,7 +114,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform compliance, in Chromium${SKIP_RE
     await page.waitForSelector('[data-testid="platform-audit"]', POLL);
   }
 
-  it('the auditor enrols a second factor first, then lands on the audit trail, the only screen the console offers', async () => {
+  it('the auditor enrols a second factor first, then lands on the audit trail; the console offers only the compliance screens', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     const { page, problems } = await openWatchedPage(context);
     await signInToAdmin(page, product.baseUrl, AUDITOR, '[data-testid="platform-mfa-gate"]', POLL);
@@ -138,7 +138,11 @@ describe.skipIf(SKIP_REASON !== null)(`platform compliance, in Chromium${SKIP_RE
     await page.click('[data-testid="mfa-continue"]');
     await page.waitForSelector('[data-testid="trail-entries"]', POLL);
     expect(new URL(page.url()).pathname).toBe('/platform/audit');
-    expect(await page.locator('#admin-nav a').evaluateAll((links) => links.map((link) => link.getAttribute('data-testid')))).toEqual(['nav-platform-audit']);
+    expect(await page.locator('#admin-nav a').evaluateAll((links) => links.map((link) => link.getAttribute('data-testid')))).toEqual([
+      'nav-platform-audit',
+      'nav-platform-privacy',
+      'nav-platform-report',
+    ]);
     // The other console screens are not the auditor's: their addresses lead back to the trail.
     for (const path of ['/platform', '/platform/tenants', `/platform/tenants/${demo.id}`, '/platform/jobs', '/admin/bookings']) {
       await page.goto(`${product.baseUrl}${path}`);

@@ -35,9 +35,12 @@ const PlatformTenantPage = lazy(() => import('./platform/tenant-detail-page.tsx'
 const PlatformPlansPage = lazy(() => import('./platform/plans-page.tsx').then((module) => ({ default: module.PlatformPlansPage })));
 const DeadJobsPage = lazy(() => import('./platform/dead-jobs-page.tsx').then((module) => ({ default: module.DeadJobsPage })));
 const AuditTrailPage = lazy(() => import('./platform/audit-trail-page.tsx').then((module) => ({ default: module.AuditTrailPage })));
+const PrivacyRequestsPage = lazy(() => import('./platform/privacy-requests-page.tsx').then((module) => ({ default: module.PrivacyRequestsPage })));
+const ComplianceReportPage = lazy(() => import('./platform/compliance-report-page.tsx').then((module) => ({ default: module.ComplianceReportPage })));
 const PlatformMfaGate = lazy(() => import('./platform/mfa-gate.tsx').then((module) => ({ default: module.PlatformMfaGate })));
 // The business's own screens, each a chunk of its own with its own words.
 const CustomersPage = lazy(() => import('./customers/customers-page.tsx'));
+const PrivacyPage = lazy(() => import('./privacy/privacy-page.tsx'));
 const ServicesPage = lazy(() => import('./catalog/services-page.tsx'));
 const ResourcesPage = lazy(() => import('./catalog/resources-page.tsx'));
 const HoursPage = lazy(() => import('./hours/hours-page.tsx'));
@@ -202,6 +205,7 @@ createRoot(root).render(
               <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />
               <Route path="/admin/calendar" element={<BusinessPage page={CalendarPage} />} />
               <Route path="/admin/reports" element={<BusinessPage page={ReportsPage} />} />
+              <Route path="/admin/customers/privacy" element={<BusinessPage page={PrivacyPage} />} />
               <Route path="/admin/customers/:id?" element={<BusinessPage page={CustomersPage} />} />
               <Route path="/admin/settings/services" element={<BusinessPage page={ServicesPage} />} />
               <Route path="/admin/settings/resources" element={<BusinessPage page={ResourcesPage} />} />
@@ -218,6 +222,8 @@ createRoot(root).render(
               <Route path="/platform/plans" element={<PlatformPage path="/platform/plans" page={PlatformPlansPage} />} />
               <Route path="/platform/jobs" element={<PlatformPage path="/platform/jobs" page={DeadJobsPage} />} />
               <Route path="/platform/audit" element={<PlatformPage path="/platform/audit" page={AuditTrailPage} />} />
+              <Route path="/platform/privacy" element={<PlatformPage path="/platform/privacy" page={PrivacyRequestsPage} />} />
+              <Route path="/platform/compliance-report" element={<PlatformPage path="/platform/compliance-report" page={ComplianceReportPage} />} />
               <Route path="/platform/*" element={<Navigate to="/platform" replace />} />
               <Route path="*" element={<Navigate to="/admin/bookings" replace />} />
             </Routes>

@@ -19,6 +19,8 @@ export const PLATFORM_AREAS: readonly PlatformArea[] = [
   { to: '/platform/plans', label: 'platform.plansNav', testId: 'nav-platform-plans', visible: (me) => can(me, 'manage', 'Platform') },
   { to: '/platform/jobs', label: 'platform.jobs.title', testId: 'nav-platform-jobs', visible: (me) => can(me, 'read', 'Platform') },
   { to: '/platform/audit', label: 'platform.audit.nav', testId: 'nav-platform-audit', visible: (me) => can(me, 'read', 'Compliance') },
+  { to: '/platform/privacy', label: 'platform.privacyNav', testId: 'nav-platform-privacy', visible: (me) => can(me, 'read', 'Compliance') },
+  { to: '/platform/compliance-report', label: 'platform.reportNav', testId: 'nav-platform-report', visible: (me) => can(me, 'read', 'Compliance') },
 ];
 
 /** Where the console opens for this person: the first screen they may use (null: none). */

@@ -216,9 +216,19 @@ function BusinessNav({ me, close }: { me: Me; close: () => void }) {
           component={Link}
           to="/admin/customers"
           label={t('shell.customers')}
-          active={location.pathname.startsWith('/admin/customers')}
+          active={location.pathname.startsWith('/admin/customers') && !location.pathname.startsWith('/admin/customers/privacy')}
           onClick={close}
           data-testid="nav-customers"
+        />
+      )}
+      {can(me, 'export', 'Customer') && (
+        <NavLink
+          component={Link}
+          to="/admin/customers/privacy"
+          label={t('shell.privacy')}
+          active={location.pathname.startsWith('/admin/customers/privacy')}
+          onClick={close}
+          data-testid="nav-privacy"
         />
       )}
       {settings.length > 0 && (
