@@ -251,6 +251,9 @@ ${extra}
       await frame.click('[data-testid="confirm-booking"]');
       // The demo business verifies guests here: the code goes to the real SMTP sink.
       await frame.waitForSelector('[data-testid="send-otp"]');
+      // The shorter step shrinks the frame a moment later (the host fits it to its content): a click before that
+      // lands where the button was, as a finger would not.
+      await expect.poll(async () => { const h = await heights(page, frame); return Math.abs(h.iframe - h.content); }, POLL).toBeLessThanOrEqual(1);
       await frame.click('[data-testid="send-otp"]');
       // The code field appears once the server took the request; a refusal shows its words instead.
       await frame.waitForSelector('[data-testid="otp-code"], [data-testid="otp-step"] [role="alert"]', { timeout: 15_000 });
