@@ -39,6 +39,8 @@ import { createRoleService } from './roles.service.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { createSignupService } from './signup.service.ts';
 import { registerTeamRoutes } from './team.routes.ts';
+import { registerInvitationRoutes } from './invitations.routes.ts';
+import { createInvitationsService } from './invitations.service.ts';
 import { countActiveUsers, createUserService } from './users.service.ts';
 
 export {
@@ -149,6 +151,7 @@ export function createIdentityModule(deps: {
     registerRoutes(api) {
       registerAuthRoutes(api, { auth, mfa, signup, recovery });
       registerTeamRoutes(api, { users, roles, apiKeys });
+      registerInvitationRoutes(api, createInvitationsService({ db, config, hasher, messages }));
       registerPlatformAdminRoutes(api, platformAdmin);
     },
     registerWellKnown(server) {
