@@ -148,6 +148,21 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard team, plan and audit log, in Ch
     await page.click('[data-testid="team-invite-submit"]');
     await expect.poll(() => page.textContent('[data-testid="team-invite"]'), POLL).toContain('This person is already in the team.');
 
+    // The invitation waits under the form: sent again (a fresh link), then withdrawn; the API agrees each time.
+    const pendingRow = page.locator(`[data-testid="team-pending-row"][data-invitation-id="${invitationId}"]`);
+    await pendingRow.waitFor(POLL);
+    expect(await pendingRow.textContent()).toContain('Receptionist');
+    const before = (await api<Array<{ id: string; expires_at: string }>>('/users/invitations')).data.find((row) => row.id === invitationId);
+    await pendingRow.locator('[data-testid="team-pending-resend"]').click();
+    await page.waitForSelector(`text=Sent again to ${invitee}`, POLL);
+    const after = (await api<Array<{ id: string; expires_at: string }>>('/users/invitations')).data.find((row) => row.id === invitationId);
+    expect(Date.parse(after?.expires_at ?? '')).toBeGreaterThan(Date.parse(before?.expires_at ?? ''));
+    await pendingRow.locator('[data-testid="team-pending-revoke"]').click();
+    await expectAccessible(page, 'withdraw invitation en');
+    await page.click('[data-testid="team-pending-revoke-confirm"]');
+    await pendingRow.waitFor({ state: 'detached', timeout: 15_000 });
+    expect((await api<Array<{ id: string }>>('/users/invitations')).data.map((row) => row.id)).not.toContain(invitationId);
+
     // 2. A custom role with two permissions from the catalogue's grouped checkboxes.
     await page.click('[data-testid="team-tab-roles"]');
     await page.click('[data-testid="team-role-new"]');

@@ -20,7 +20,7 @@ import { startSession, type TokenIssuer } from './session-tokens.ts';
 import { randomToken } from './secrets.ts';
 import * as usersRepo from './users.repository.ts';
 
-const INVITATION_TTL_MS = 7 * 86_400_000;
+export const INVITATION_TTL_MS = 7 * 86_400_000;
 
 export interface MemberView {
   id: string;

@@ -2,6 +2,7 @@
 export const teamKeys = {
   all: ['admin', 'team'] as const,
   members: ['admin', 'team', 'members'] as const,
+  invitations: ['admin', 'team', 'invitations'] as const,
   roles: ['admin', 'team', 'roles'] as const,
   plans: ['admin', 'plan', 'plans'] as const,
   limits: (tenantId: string) => ['admin', 'plan', 'limits', tenantId] as const,

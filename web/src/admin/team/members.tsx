@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './team.module.css';
+import { PendingInvitations } from './pending-invitations.tsx';
 import { useMemberMutations, type AssignableRole, type Member, type Role } from './use-team.ts';
 import { dateOnly, memberName, relative, SYSTEM_ROLES, teamErrorText, type TeamT } from './words.ts';
 
@@ -264,6 +265,7 @@ export function InviteCard({ me, roles }: { me: Me; roles: Role[] }) {
             {sent.role === t('admin:roles.staff') && <Text size="sm" mt={4}>{t('team:team.inviteAfter')}</Text>}
           </Alert>
         )}
+        <PendingInvitations me={me} roles={roles} />
       </Stack>
     </Paper>
   );

@@ -8,6 +8,7 @@ export type Member = EnvelopeData<paths['/api/v1/users']['get']['responses']['20
 export type Role = EnvelopeData<paths['/api/v1/roles']['get']['responses']['200']['content']['application/json']>[number];
 export type Plan = EnvelopeData<paths['/api/v1/plans']['get']['responses']['200']['content']['application/json']>[number];
 export type Usage = EnvelopeData<paths['/api/v1/tenants/{id}/usage']['get']['responses']['200']['content']['application/json']>;
+export type PendingInvitation = EnvelopeData<paths['/api/v1/users/invitations']['get']['responses']['200']['content']['application/json']>[number];
 export type AuditEntry = EnvelopeData<paths['/api/v1/audit-logs']['get']['responses']['200']['content']['application/json']>[number];
 export type AssignableRole = 'business_admin' | 'manager' | 'receptionist' | 'staff' | 'custom';
 export interface RoleInput {
@@ -107,4 +108,19 @@ export function useAuditLog(filters: AuditFilters) {
     getNextPageParam: (last) => last.next,
     placeholderData: keepPreviousData,
   });
+}
+
+/** Invitations not yet accepted (for those who may read the team). */
+export function usePendingInvitations(enabled = true) {
+  return useQuery({ queryKey: teamKeys.invitations, enabled, queryFn: () => adminApi.get('/api/v1/users/invitations') });
+}
+
+/** Send an invitation again (a fresh link) or take it back. */
+export function useInvitationMutations() {
+  const queryClient = useQueryClient();
+  const settle = () => queryClient.invalidateQueries({ queryKey: teamKeys.invitations });
+  return {
+    resend: useMutation({ mutationFn: (id: string) => adminApi.post('/api/v1/users/invitations/{id}/resend', { params: { path: { id } } }), onSettled: settle }),
+    revoke: useMutation({ mutationFn: (id: string) => adminApi.delete('/api/v1/users/invitations/{id}', { params: { path: { id } } }), onSettled: settle }),
+  };
 }
