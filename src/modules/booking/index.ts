@@ -35,6 +35,7 @@ export type { BookingView } from './booking.schemas.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
 export { deriveLinkKey, linkKeyFrom, manageUrl, signManageToken, verifyManageToken } from './manage-link.ts';
 export { bookingPaymentFacts } from './booking-payment-facts.ts';
+export { bookingNumbersOf } from './booking-numbers.ts';
 export { bookingFactsSource, bookingPlacesSource } from './booking-facts.ts';
 export { BOOKING_EVENTS, bookingEvents, type BookingEventPayload } from './booking.events.ts';
 export { seedDemoBookings } from './booking.seed.ts';

@@ -182,3 +182,5 @@ function assertPublishableKey(secretKey: string, publishableKey: string | undefi
   }
 }
 export { failedPaymentsSince, type FailedPayments } from './payment-diagnostics.ts';
+export { latestPayments } from './payments-list.service.ts';
+export type { PaymentView } from './payments.schemas.ts';

@@ -1,7 +1,7 @@
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { createdAtCursor, decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import * as repo from './payments.repository.ts';
 import type { PaymentWithRefunds } from './payments.repository.ts';
 import type { PaymentListQuery, PaymentView } from './payments.schemas.ts';
@@ -39,6 +39,24 @@ export async function listPayments(
       limit: query.limit,
     }),
   );
+  const page = toPage(rows, query.limit, (row) => ({ value: new Date(row.created_at).toISOString(), id: row.id }));
+  return { items: page.items.map(toPaymentView), pagination: page.pagination };
+}
+
+/**
+ * A business's customer payments, newest first, keyset-paginated, for the platform console: the
+ * same rows as `GET /payments`, read in the caller's transaction (the business's tenant context).
+ */
+export async function latestPayments(
+  executor: Executor,
+  tenantId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<{ items: PaymentView[]; pagination: PaginationMeta }> {
+  const position = createdAtCursor(query.cursor);
+  const rows = await repo.listPayments(executor, tenantId, {
+    after: position ? { createdAt: position.createdAt.toISOString(), id: position.id } : undefined,
+    limit: query.limit,
+  });
   const page = toPage(rows, query.limit, (row) => ({ value: new Date(row.created_at).toISOString(), id: row.id }));
   return { items: page.items.map(toPaymentView), pagination: page.pagination };
 }

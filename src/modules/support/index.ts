@@ -1,8 +1,9 @@
 /**
  * Support: the tools the platform's support people use on a business (RF6.2): diagnostics, resending
- * messages and replaying webhook deliveries through their modules' own code paths, and booking's
- * consistency check with its safe repairs. It reads and acts on the other modules through their
- * `index.ts`, audits every action in the platform's and the business's logs, and owns no table.
+ * messages and replaying webhook deliveries through their modules' own code paths, booking's
+ * consistency check with its safe repairs, and the business's people, latest payments and recent
+ * errors. It reads and acts on the other modules through their `index.ts`, audits every action in
+ * the platform's and the business's logs, and owns no table.
  */
 import type { Db } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -10,6 +11,8 @@ import type { BookingConsistency } from '../booking/index.ts';
 import { createConsistencyTools } from './consistency.ts';
 import { createSupportActions, type SupportActionsDeps } from './support-actions.ts';
 import { registerSupportRoutes } from './support.routes.ts';
+import { registerTenantActivityRoutes } from './tenant-activity.routes.ts';
+import { createTenantActivity } from './tenant-activity.ts';
 
 export type { Diagnostics } from './diagnostics.ts';
 
@@ -29,6 +32,9 @@ export function createSupportModule(deps: SupportModuleDeps): SupportModule {
   const actions = createSupportActions(deps);
   const consistency = createConsistencyTools({ db: deps.db, booking: deps.booking });
   return {
-    registerRoutes: (api) => registerSupportRoutes(api, { db: deps.db, actions, consistency }),
+    registerRoutes(api) {
+      registerSupportRoutes(api, { db: deps.db, actions, consistency });
+      registerTenantActivityRoutes(api, createTenantActivity({ db: deps.db }));
+    },
   };
 }

@@ -77,3 +77,17 @@ export async function replayDeadJob(executor: Executor, jobId: string): Promise<
   const { notified: _notified, ...job } = row;
   return job;
 }
+
+/**
+ * One tenant's jobs that died since `since`, most recent first (at most `limit`). Read in the
+ * tenant's own context: the jobs table's Row-Level Security keeps other tenants' jobs out.
+ */
+export async function deadJobsOfTenant(executor: Executor, tenantId: string, since: Date, limit: number): Promise<DeadJob[]> {
+  const result = await sql<DeadJobRow>`
+    select id, name, tenant_id, attempts, max_attempts, last_error, created_at, completed_at as died_at
+    from jobs
+    where tenant_id = ${tenantId} and status = 'dead' and coalesce(completed_at, created_at) >= ${since}::timestamptz
+    order by coalesce(completed_at, created_at) desc, id desc
+    limit ${limit}`.execute(executor);
+  return result.rows.map(toDeadJob);
+}

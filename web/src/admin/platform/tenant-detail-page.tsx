@@ -12,6 +12,9 @@ import { ImpersonateAction } from './impersonate-action.tsx';
 import { MaintenanceCard } from './maintenance-card.tsx';
 import { RiskFactorList, riskBand, StatusAction, topFactor } from './platform-pages.tsx';
 import { ConsistencyCard } from './support/consistency-card.tsx';
+import { ErrorsCard } from './activity/errors-card.tsx';
+import { PaymentsCard } from './activity/payments-card.tsx';
+import { PeopleCard } from './activity/people-card.tsx';
 import classes from './platform.module.css';
 import { useChangePlan, usePlans, usePlatformTenant, useTenantHealth, type PlatformTenant } from './use-platform.ts';
 
@@ -89,7 +92,7 @@ function PlanChange({ tenant }: { tenant: PlatformTenant }) {
   );
 }
 
-/** One business, as the platform sees it: status, plan and usage, churn risk, maintenance. */
+/** One business, as the platform sees it: status, plan and usage, churn risk, billing, people, payments, errors, support tools, maintenance. */
 export function PlatformTenantPage() {
   const { t, i18n } = useTranslation('admin');
   const { id = '' } = useParams();
@@ -186,6 +189,9 @@ export function PlatformTenantPage() {
       </div>
 
       <BillingPanel tenantId={data.id} />
+      <PeopleCard tenantId={data.id} />
+      <PaymentsCard tenantId={data.id} />
+      <ErrorsCard tenantId={data.id} />
       <DiagnosticsPanel tenantId={data.id} />
       <ConsistencyCard tenantId={data.id} />
 
