@@ -26,7 +26,7 @@ const STALE_LOCK_MS = 10 * 60_000;
 /** One Vite build per configuration, in order, into the same dist/: the public pages (Preact), the dashboard (React), then the widget loader. */
 const CONFIGS = ['vite.config.ts', 'vite.admin.config.ts', 'vite.widget.config.ts'];
 /** Everything the build reads besides node_modules. */
-const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/admin.html', 'web/vite.config.ts', 'web/vite.admin.config.ts', 'web/vite.widget.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
+const SOURCES = ['web/src', 'web/public', 'web/booking.html', 'web/embed.html', 'web/admin.html', 'web/vite.config.ts', 'web/vite.admin.config.ts', 'web/vite-admin-pwa.ts', 'web/vite.widget.config.ts', 'web/package.json', 'web/tsconfig.json', 'packages/api-client/src', 'package-lock.json'];
 
 function files(path: string): string[] {
   if (!existsSync(path)) return [];

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { adminPwa } from './vite-admin-pwa.ts';
 
 /**
  * The business dashboard (admin.html → src/admin/main.tsx, served for /admin/*): a build of its own,
@@ -23,7 +24,8 @@ function adminFallback(): Plugin {
 
 export default defineConfig({
   appType: 'mpa',
-  plugins: [react(), adminFallback()],
+  // adminPwa: the installable app's manifest and service worker (dist/admin/), from this build's files.
+  plugins: [react(), adminFallback(), adminPwa()],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

@@ -32,7 +32,8 @@ export type WebEntry = keyof typeof WEB_ENTRIES;
 /**
  * The policy of the app's HTML: scripts, styles and connections only from this origin
  * (no inline script, no eval), images also from https (business logos), and framing
- * only where the entry allows it.
+ * only where the entry allows it. Workers and the web app manifest (the dashboard's
+ * installable app) only from this origin too: named rather than left to default-src.
  */
 export function webCsp(frameAncestors: readonly string[]): Record<string, string[]> {
   return {
@@ -42,6 +43,8 @@ export function webCsp(frameAncestors: readonly string[]): Record<string, string
     'img-src': ["'self'", 'data:', 'https:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'"],
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'none'"],
     'form-action': ["'self'"],
@@ -61,6 +64,13 @@ export const FRAME_ANCESTORS: Record<WebEntry, readonly string[]> = {
 };
 
 const ASSET_NAME = /^[A-Za-z0-9._-]+$/;
+/**
+ * The dashboard's installable app (web/vite-admin-pwa.ts writes both into dist/admin/): the worker's
+ * script must be revalidated on every check, so a deploy's new worker (and its new shell) is found at
+ * once; the manifest is cached briefly, as the other unhashed files.
+ */
+const ADMIN_WORKER = 'admin/sw.js';
+const ADMIN_MANIFEST = 'admin/manifest.webmanifest';
 /** The script businesses paste into their sites (web/vite.widget.config.ts builds it). */
 const WIDGET_LOADER = 'widget.js';
 
@@ -103,6 +113,15 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     if (!ASSET_NAME.test(name) || !existsSync(join(distDir, 'assets', name))) throw notFound('Asset');
     return reply.sendFile(`assets/${name}`, { immutable: true, maxAge: '365d' });
   });
+  if (existsSync(join(distDir, ADMIN_WORKER)) && existsSync(join(distDir, ADMIN_MANIFEST))) {
+    // The worker runs under the dashboard's policy (a worker's own CSP governs what it fetches). Its scope is
+    // /admin/, where it is served, so it needs no Service-Worker-Allowed header.
+    const helmet = { contentSecurityPolicy: { useDefaults: false, directives: webCsp(FRAME_ANCESTORS.admin) } } as const;
+    app.get(`/${ADMIN_WORKER}`, { ...hidden, helmet }, (_request, reply) =>
+      reply.header('cache-control', 'no-cache').sendFile(ADMIN_WORKER, { cacheControl: false }),
+    );
+    app.get(`/${ADMIN_MANIFEST}`, hidden, (_request, reply) => reply.sendFile(ADMIN_MANIFEST, { maxAge: '1h' }));
+  }
   // Unhashed files of web/public (favicon.svg, ...): cached briefly.
   for (const name of readdirSync(distDir)) {
     if (name.endsWith('.html') || name.startsWith('.') || !statSync(join(distDir, name)).isFile()) continue;

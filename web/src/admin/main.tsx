@@ -20,6 +20,8 @@ import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmai
 import { SecurityPage } from './account/security-page.tsx';
 import { SignupPage } from './account/signup-page.tsx';
 import { LoginPage } from './login/login-page.tsx';
+import { OfflineNotice } from './offline/offline-notice.tsx';
+import { registerServiceWorker } from './offline/register-service-worker.ts';
 import { PaymentsSettingsPage } from './settings/payments-page.tsx';
 import { session } from './session/session.ts';
 import { isPlatformPerson, useMe, useSignedIn, type Me } from './session/use-session.ts';
@@ -55,8 +57,10 @@ const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((m
 /**
  * The business dashboard (admin.html, served for /admin/*): React with Mantine, its own build
  * (web/vite.admin.config.ts). A stored session is resumed silently before the first screen; a
- * 401 that a refresh cannot cure (session revoked or expired) ends it and the sign-in page says so.
+ * 401 that a refresh cannot cure (session revoked or expired) ends it and the sign-in page says so;
+ * a server that cannot be reached (offline) keeps it, and the page says that instead.
  */
+registerServiceWorker();
 await startI18n({ es: { admin: adminEs }, en: { admin: adminEn } });
 if (session.hasRefreshToken()) await session.refresh();
 
@@ -83,8 +87,10 @@ function SignedIn({ children, area = 'business', path }: { children: (me: NonNul
   const signedIn = useSignedIn();
   const me = useMe(signedIn);
   const { t } = useTranslation('admin');
-  if (!signedIn) return <Navigate to="/admin/login" replace />;
+  // Opened without a network (the installed app, from the service worker's shell): say so rather than sign out.
+  if (!signedIn) return session.awaitingServer() ? <OfflineNotice onRetry={session.refresh} /> : <Navigate to="/admin/login" replace />;
   if (!me.data) {
+    if (me.error instanceof ApiError && me.error.code === 'NETWORK_ERROR') return <OfflineNotice onRetry={me.refetch} />;
     return (
       <Center h="100dvh">
         <Loader aria-label={t('loading')} />

@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClient } from '@reservehub/api-client';
+import { ApiError, createApiClient, type ApiClient } from '@reservehub/api-client';
 import { currentLanguage } from '../../shared/i18n/i18n.ts';
 
 /**
@@ -76,7 +76,11 @@ export const session = {
     return reason === 'expired' || reason === 'signed_out' ? reason : null;
   },
 
-  /** Rotates the refresh token for a new access token; null (and the session ended) when refused. */
+  /**
+   * Rotates the refresh token for a new access token; null (and the session ended) when refused.
+   * When the server cannot be reached (offline, the installed app opened without a network) the
+   * session is kept, not ended: null, and `awaitingServer()` says so until a later refresh succeeds.
+   */
   async refresh(): Promise<string | null> {
     const refreshToken = storage()?.getItem(REFRESH_KEY);
     if (!refreshToken) return null;
@@ -84,11 +88,15 @@ export const session = {
       const tokens = await publicApi.post('/api/v1/auth/refresh', { body: { refresh_token: refreshToken } });
       session.store(tokens);
       return tokens.access_token;
-    } catch {
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'NETWORK_ERROR') return null;
       session.end('expired');
       return null;
     }
   },
+
+  /** A session is kept (refresh token) but not resumed (no access token): the server could not be reached. */
+  awaitingServer: (): boolean => accessToken === null && session.hasRefreshToken(),
 
   /**
    * Leaves an impersonation's tokens for a new tab (same origin) and returns the key to pass it:
