@@ -378,7 +378,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Invitations not yet accepted and not expired, newest first */
+        get: operations["getUsersInvitations"];
         put?: never;
         /** Invite someone by e-mail with a role (402 PLAN_LIMIT_REACHED past the plan’s users) */
         post: operations["postUsersInvitations"];
@@ -472,6 +473,40 @@ export interface paths {
         post?: never;
         /** Revoke an API key (effective within seconds everywhere) */
         delete: operations["deleteApiKeysById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an invitation again: a fresh link valid for 7 days; the previous link stops working */
+        post: operations["postUsersInvitationsResendById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an invitation back: its link stops working at once */
+        delete: operations["deleteUsersInvitationsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2169,6 +2204,57 @@ export interface paths {
         put?: never;
         /** Repair what is safe (idempotent; one transaction per booking, audited in both logs) and check again */
         post: operations["postPlatformTenantsConsistencyRepairById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's members (role, status, second factor, last activity) and its pending invitations */
+        get: operations["getPlatformTenantsPeopleById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's latest customer payments, newest first, with their booking numbers */
+        get: operations["getPlatformTenantsPaymentsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's recent errors (7 days): failed jobs, webhook deliveries and messages, newest first, without personal data */
+        get: operations["getPlatformTenantsErrorsById"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4394,6 +4480,51 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getUsersInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            email: string;
+                            role: string;
+                            custom_role_id: string | null;
+                            /** @description The member who sent it */
+                            invited_by: string | null;
+                            created_at: string;
+                            expires_at: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     postUsersInvitations: {
         parameters: {
             query?: never;
@@ -4896,6 +5027,81 @@ export interface operations {
         };
     };
     deleteApiKeysById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postUsersInvitationsResendById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            email: string;
+                            expires_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteUsersInvitationsById: {
         parameters: {
             query?: never;
             header?: never;
@@ -14987,6 +15193,210 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsPeopleById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            tenant_id: string;
+                            /** @description Members of the business (customers not included); at most 500 are listed */
+                            total: number;
+                            /** @description Invitations sent and neither accepted nor expired */
+                            pending_invitations: number;
+                            members: {
+                                /** Format: uuid */
+                                user_id: string;
+                                name: string | null;
+                                email: string;
+                                /** @description business_admin, manager, receptionist, staff or custom */
+                                role: string;
+                                /** @description The custom role's name when role is custom */
+                                custom_role_name: string | null;
+                                /**
+                                 * @description disabled: the account itself is disabled on the platform
+                                 * @enum {string}
+                                 */
+                                status: "active" | "deactivated" | "disabled";
+                                /** @description Whether the member signs in with a second factor */
+                                two_factor: boolean;
+                                /** @description Their last request in this business */
+                                last_active_at: string | null;
+                                /** @description The last session they started (support impersonation left out) */
+                                last_sign_in_at: string | null;
+                            }[];
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsPaymentsById: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            booking_id: string;
+                            booking_number: string | null;
+                            /**
+                             * @description penalty: a no-show fee
+                             * @enum {string}
+                             */
+                            kind: "deposit" | "full_payment" | "penalty";
+                            status: string;
+                            /** @description minor units */
+                            amount: number;
+                            currency: string;
+                            /** @description minor units refunded so far */
+                            refunded_amount: number;
+                            /** @description The provider's decline code when the payment failed */
+                            failure_code: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformTenantsErrorsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            tenant_id: string;
+                            /**
+                             * Format: date-time
+                             * @description Errors from here on (7 days back)
+                             */
+                            since: string;
+                            /** @description Newest first, at most 20 of each kind */
+                            errors: {
+                                /**
+                                 * @description job: a background job that failed every attempt; webhook_delivery: a delivery that failed for good; message: a failed or bounced message
+                                 * @enum {string}
+                                 */
+                                kind: "job" | "webhook_delivery" | "message";
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                occurred_at: string;
+                                /** @description The job's name or the event the delivery or message was about */
+                                what: string;
+                                /** @description Messages: email, sms, whatsapp or push */
+                                channel: string | null;
+                                /** @description Deliveries: the business's endpoint */
+                                url: string | null;
+                                attempts: number | null;
+                                /** @description Deliveries: the endpoint's last HTTP status (null: no response) */
+                                http_status: number | null;
+                                /** @description Messages: the provider's code only, never the content or the address */
+                                error_code: string | null;
+                                /** @description Jobs: why the last attempt failed, e-mail addresses and phone numbers removed */
+                                error: string | null;
+                                /** @description The error in plain English words */
+                                summary: string;
+                            }[];
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
