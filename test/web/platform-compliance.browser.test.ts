@@ -259,4 +259,25 @@ describe.skipIf(SKIP_REASON !== null)(`platform compliance, in Chromium${SKIP_RE
     // An administrator holds every permission, the trail included.
     expect((await call('GET', `/platform/audit-logs?tenant_id=${demo.id}&action=${SUSPENDED}`, adminToken)).status).toBe(200);
   }, 60_000);
+
+  it('reaches their own security page from the console: new recovery codes, and no way to turn the second factor off', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const { page, problems } = await openWatchedPage(context);
+    await signIn(page);
+    await page.goto(`${product.baseUrl}/admin/account/security`);
+    await page.waitForSelector('[data-testid="two-step"]', POLL);
+    // Still the console's shell: the audit trail in the navigation, no business screens.
+    expect(await page.locator('[data-testid="nav-platform-audit"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="mfa-disable"]').count()).toBe(0);
+    await page.fill('[data-testid="mfa-password"]', AUDITOR.password);
+    await page.click('[data-testid="mfa-new-codes"]');
+    await page.waitForSelector('[data-testid="recovery-codes"] code', POLL);
+    const fresh = await page.$$eval('[data-testid="recovery-codes"] code', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(fresh.length).toBeGreaterThanOrEqual(8);
+    expect(fresh.some((code) => recoveryCodes.includes(code))).toBe(false);
+    recoveryCodes = fresh;
+    await expectAccessible(page, 'auditor security page en');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

@@ -81,9 +81,10 @@ const queryClient = new QueryClient({
 /**
  * Pages behind sign-in: the shell with the person's business and permissions. The business pages
  * send the platform's people (administrators and auditors) to the console; the console refuses
- * everyone else, and sends each of its people from a screen they may not use to one they may.
+ * everyone else, and sends each of its people from a screen they may not use to one they may. The
+ * person's own account pages (`account`) are for everyone signed in.
  */
-function SignedIn({ children, area = 'business', path }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode; area?: 'business' | 'platform'; path?: string }) {
+function SignedIn({ children, area = 'business', path }: { children: (me: NonNullable<ReturnType<typeof useMe>['data']>) => ReactNode; area?: 'business' | 'platform' | 'account'; path?: string }) {
   const signedIn = useSignedIn();
   const me = useMe(signedIn);
   const { t } = useTranslation('admin');
@@ -207,7 +208,7 @@ createRoot(root).render(
               <Route path="/admin/accept-invitation" element={<AcceptInvitationPage />} />
               <Route path="/admin/impersonate" element={<ImpersonationLanding />} />
               <Route path="/admin/bookings" element={<SignedIn>{(me) => <DeskPage me={me} />}</SignedIn>} />
-              <Route path="/admin/account/security" element={<SignedIn>{(me) => <SecurityPage me={me} />}</SignedIn>} />
+              <Route path="/admin/account/security" element={<SignedIn area="account">{(me) => <SecurityPage me={me} />}</SignedIn>} />
               <Route path="/admin/settings/payments" element={<SignedIn>{() => <PaymentsSettingsPage />}</SignedIn>} />
               <Route path="/admin/calendar" element={<BusinessPage page={CalendarPage} />} />
               <Route path="/admin/reports" element={<BusinessPage page={ReportsPage} />} />
