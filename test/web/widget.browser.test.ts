@@ -244,6 +244,7 @@ ${extra}
       await expectAccessible(page, `inline widget, calendar and times at ${run.width} px`);
 
       const email = `widget.${run.width}@example.com`;
+      await expect.poll(async () => { const h = await heights(page, frame); return Math.abs(h.iframe - h.content); }, POLL).toBeLessThanOrEqual(1);
       await frame.click('[data-testid="available-slot"] >> nth=0');
       await frame.fill('[data-testid="first-name"]', 'Marta');
       await frame.fill('[data-testid="last-name"]', 'Ribas');
@@ -260,7 +261,10 @@ ${extra}
       expect(await frame.locator('[data-testid="otp-step"] [role="alert"]').allTextContents()).toEqual([]);
       await frame.fill('[data-testid="otp-code"]', await codeFor(email));
       await shoot(page, `widget-inline-code-${run.width}.png`);
-      await frame.click('[data-testid="verify-otp"]');
+      // Sent from the code field with Enter (as a phone's keyboard does): no click that a frame still settling after
+      // the screenshot's resize could send elsewhere.
+      await expect.poll(async () => { const h = await heights(page, frame); return Math.abs(h.iframe - h.content); }, POLL).toBeLessThanOrEqual(1);
+      await frame.press('[data-testid="otp-code"]', 'Enter');
 
       await frame.waitForSelector('[data-testid="booking-confirmed"]', { timeout: 30_000 });
       const number = (await frame.textContent('[data-testid="booking-number"]')) ?? '';

@@ -52,7 +52,7 @@ export function DiagnosticsPanel({ tenantId }: { tenantId: string }) {
         )}
         {data && findings.length === 0 && (
           <div>
-            <ToneBadge tone="positive" testId="diagnostics-clear">
+            <ToneBadge tone="positive" testId="diagnostics-clear" wrap>
               {t('platform.diagnostics.clear')}
             </ToneBadge>
           </div>

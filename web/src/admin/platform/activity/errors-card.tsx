@@ -61,7 +61,7 @@ export function ErrorsCard({ tenantId }: { tenantId: string }) {
           )}
           {data && data.errors.length === 0 && (
             <div>
-              <ToneBadge tone="positive" testId="tenant-errors-clear">
+              <ToneBadge tone="positive" testId="tenant-errors-clear" wrap>
                 {t('errors.empty')}
               </ToneBadge>
             </div>
