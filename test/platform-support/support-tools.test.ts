@@ -226,6 +226,32 @@ describe('resend and replay', () => {
     expect(await rows(sql`select tenant_id from audit_logs where action = 'platform.webhook_delivery_replayed' and entity_id = ${deliveryId}`)).toHaveLength(2);
   });
 
+  test('resend every failed one: the bounced messages of the window go again, one erased with its customer is listed with why, a second click finds nothing', async () => {
+    const tenantId = owner.tenant.id;
+    const captured = await rows(sql<{ id: string }>`
+      select id from notifications where tenant_id = ${tenantId} and status = 'captured' and body_enc is not null and secret_enc is null and id <> ${notificationId} order by created_at limit 2`);
+    const [first, second] = captured;
+    if (!first || !second) throw new Error('the booking produced fewer than three messages');
+    await asPlatform(t, (trx) => sql`
+      update notifications set status = 'bounced', failed_at = now(), error_code = '550',
+        body_enc = case when id = ${second.id}::uuid then null else body_enc end
+      where tenant_id = ${tenantId} and id in (${first.id}::uuid, ${second.id}::uuid)`.execute(trx));
+    const response = await call<{ resent: number; skipped: Array<{ id: string; reason: string }>; more: boolean }>('POST', platform('/notifications/resend-failed'), {
+      headers: admin.headers,
+      body: { days: 7 },
+    });
+    expect(response.status, response.text).toBe(202);
+    expect(response.body.data).toEqual({ resent: 1, skipped: [{ id: second.id, reason: 'This message was erased with its customer' }], more: false });
+    expect(await rows(sql`select status from notifications where id = ${first.id}`)).toEqual([{ status: 'pending' }]);
+    await worker.drain();
+    expect(await rows(sql`select status from notifications where id = ${first.id}`)).toEqual([{ status: 'captured' }]);
+    const again = await call<{ resent: number; skipped: unknown[] }>('POST', platform('/notifications/resend-failed'), { headers: admin.headers, body: { days: 7 } });
+    expect(again.body.data).toMatchObject({ resent: 0, skipped: [{ id: second.id }] });
+    expect(await rows(sql`select tenant_id from audit_logs where action = 'platform.notifications_resent' and entity_id = ${tenantId}`)).toHaveLength(4);
+    expect((await call('POST', platform('/notifications/resend-failed'), { headers: admin.headers, body: { days: 31 } })).status).toBe(400);
+    expect((await call('POST', platform('/notifications/resend-failed'), { headers: owner.headers, body: {} })).status).toBe(403);
+  });
+
   test("another business's id answers 404: the message and the delivery belong to this one", async () => {
     const foreign = (path: string) => call('POST', `/api/v1/platform/tenants/${other.tenant.id}${path}`, { headers: admin.headers });
     expect((await foreign(`/notifications/${notificationId}/resend`)).status).toBe(404);

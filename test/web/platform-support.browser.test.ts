@@ -156,4 +156,21 @@ describe.skipIf(SKIP_REASON !== null)(`platform support tools, in Chromium${SKIP
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
+  it('resends every failed message of the week at once and says how many went (es, 1280)', async () => {
+    await product.restartAfterSql([
+      `update notifications set status = 'bounced', failed_at = now(), error_code = '550'
+        where id in (select id from notifications where tenant_id = ${DEMO} and status = 'captured' and secret_enc is null and body_enc is not null order by created_at desc limit 2)`,
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
+    const { page, problems } = await openWatchedPage(context);
+    await signIn(page);
+    await page.goto(`${product.baseUrl}/platform/tenants/${demoId}`);
+    await page.waitForSelector('[data-testid="resend-all-messages"]', POLL);
+    expect(await page.locator('[data-testid="failed-message"]').count()).toBe(2);
+    await page.click('[data-testid="resend-all-messages"]');
+    await expect.poll(() => page.textContent('[data-testid="resend-all-outcome"]'), POLL).toBe('2 mensajes en cola otra vez.');
+    await expectAccessible(page, 'platform support resend all es 1280');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

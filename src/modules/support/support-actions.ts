@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-context.ts';
-import type { NotificationsModule } from '../notifications/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { latestUndeliveredMessages, type NotificationsModule } from '../notifications/index.ts';
 import type { WebhooksModule } from '../webhooks/index.ts';
 import { requireBusiness } from './business-of.ts';
 import { auditSupportAction, type SupportCaller } from './support-audit.ts';
@@ -17,6 +18,18 @@ export const replayedDeliverySchema = z.object({
   id: z.uuid(),
   status: z.string().describe('pending: queued again; the delivery job sends it'),
   replays: z.int().describe('How many times the delivery was replayed, this one included'),
+});
+
+/** At most this many messages in one "resend every failed one" (the rest wait for the next click). */
+export const BULK_RESEND_LIMIT = 100;
+
+export const bulkResendBodySchema = z.strictObject({
+  days: z.int().min(1).max(30).default(7).describe('Messages that failed or bounced in the last N days'),
+});
+export const bulkResendSchema = z.object({
+  resent: z.int(),
+  skipped: z.array(z.object({ id: z.uuid(), reason: z.string().describe('Why this one was not sent again, in words') })),
+  more: z.boolean().describe(`More than ${BULK_RESEND_LIMIT} waited: click again for the rest`),
 });
 
 export interface SupportActionsDeps {
@@ -39,6 +52,34 @@ export function createSupportActions(deps: SupportActionsDeps) {
         const resent = await deps.notifications.resendMessage(trx, tenantId, notificationId);
         await auditSupportAction(trx, caller, tenantId, 'platform.notification_resent', { type: 'notification', id: notificationId }, { newValues: resent });
         return resent;
+      });
+    },
+
+    /**
+     * Every message of the business that failed or bounced in the last `days` sent again, each through the outbox's
+     * own resend; those it refuses (erased with their customer, a one-time code) are listed, not sent. One
+     * transaction, one audit record pair with the counts.
+     */
+    resendFailedMessages(caller: SupportCaller, tenantId: string, days: number) {
+      return withPlatform(deps.db, async (trx) => {
+        await requireBusiness(trx, tenantId);
+        const since = new Date(Date.now() - days * 86_400_000);
+        const failed = await latestUndeliveredMessages(trx, tenantId, since, BULK_RESEND_LIMIT + 1);
+        const skipped: Array<{ id: string; reason: string }> = [];
+        let resent = 0;
+        for (const message of failed.slice(0, BULK_RESEND_LIMIT)) {
+          try {
+            await deps.notifications.resendMessage(trx, tenantId, message.id);
+            resent += 1;
+          } catch (error) {
+            // The resend's refusals come before it writes anything, so the transaction carries on.
+            if (!(error instanceof AppError)) throw error;
+            skipped.push({ id: message.id, reason: error.message });
+          }
+        }
+        const more = failed.length > BULK_RESEND_LIMIT;
+        await auditSupportAction(trx, caller, tenantId, 'platform.notifications_resent', { type: 'tenant', id: tenantId }, { newValues: { days, resent, skipped: skipped.length, more } });
+        return { resent, skipped, more };
       });
     },
 

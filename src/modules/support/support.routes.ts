@@ -6,7 +6,7 @@ import type { ApiRouter } from '../../platform/http/server.ts';
 import { annotateAudit } from '../audit/index.ts';
 import { consistencyReportSchema, repairResultSchema, type ConsistencyTools } from './consistency.ts';
 import { diagnosticsSchema, tenantDiagnostics } from './diagnostics.ts';
-import { replayedDeliverySchema, resentMessageSchema, type SupportActions } from './support-actions.ts';
+import { BULK_RESEND_LIMIT, bulkResendBodySchema, bulkResendSchema, replayedDeliverySchema, resentMessageSchema, type SupportActions } from './support-actions.ts';
 import type { SupportCaller } from './support-audit.ts';
 
 const tags = ['Platform administration'];
@@ -48,6 +48,21 @@ export function registerSupportRoutes(api: ApiRouter, deps: { db: Db; actions: S
     },
     async (request, reply) =>
       reply.code(202).send(ok(await deps.actions.resendMessage(supportCaller(request), request.params.id, request.params.notificationId))),
+  );
+
+  api.post(
+    '/platform/tenants/:id/notifications/resend-failed',
+    {
+      config: platformOnly,
+      schema: {
+        tags,
+        summary: `Send again every message of a business that failed or bounced in the last N days (at most ${BULK_RESEND_LIMIT} at a time), audited in both logs`,
+        params: tenantParams,
+        body: bulkResendBodySchema,
+        response: { 202: envelopeSchema(bulkResendSchema) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(ok(await deps.actions.resendFailedMessages(supportCaller(request), request.params.id, request.body.days))),
   );
 
   api.post(

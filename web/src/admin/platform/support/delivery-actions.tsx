@@ -6,7 +6,7 @@ import { ToneBadge } from '../../ui/tone-badge.tsx';
 import type { Diagnostics } from '../use-platform.ts';
 import classes from './support.module.css';
 import { SUPPORT_NAMESPACES } from './support-words.ts';
-import { useReplayDelivery, useResendMessage } from './use-support.ts';
+import { useReplayDelivery, useResendFailedMessages, useResendMessage } from './use-support.ts';
 
 type Outcome = { ok: boolean; text: string };
 
@@ -29,7 +29,9 @@ export function FailedMessages({ tenantId, messages }: { tenantId: string; messa
   const { t, i18n } = useTranslation(SUPPORT_NAMESPACES);
   const { t: adminT } = useTranslation('admin');
   const resend = useResendMessage(tenantId);
+  const resendAll = useResendFailedMessages(tenantId);
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({});
+  const [allOutcome, setAllOutcome] = useState<Outcome | undefined>(undefined);
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   if (messages.length === 0) return null;
   return (
@@ -37,6 +39,29 @@ export function FailedMessages({ tenantId, messages }: { tenantId: string; messa
       <Text fw={600} size="sm" id="failed-messages-title">
         {t('messages.title')}
       </Text>
+      {messages.length > 1 && (
+        <div className={classes.outcome}>
+          <Button
+            variant="default"
+            size="compact-sm"
+            loading={resendAll.isPending}
+            data-testid="resend-all-messages"
+            onClick={() =>
+              resendAll.mutate(undefined, {
+                onSuccess: (answer) =>
+                  setAllOutcome({
+                    ok: true,
+                    text: [t('messages.resentAll', { count: answer.resent }), answer.skipped.length > 0 ? t('messages.resentAllSkipped', { count: answer.skipped.length }) : ''].join(' ').trim(),
+                  }),
+                onError: (error) => setAllOutcome({ ok: false, text: errorText(error, adminT) }),
+              })
+            }
+          >
+            {t('messages.resendAll')}
+          </Button>
+          <OutcomeText outcome={allOutcome} testId="resend-all-outcome" />
+        </div>
+      )}
       <ul className={classes.rows} aria-labelledby="failed-messages-title" data-testid="failed-messages">
         {messages.map((message) => {
           const words = {

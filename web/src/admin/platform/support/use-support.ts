@@ -23,6 +23,13 @@ export function useResendMessage(tenantId: string) {
   });
 }
 
+/** Sends again every message of the business that failed or bounced in the last week (the server lists those it refuses). */
+export function useResendFailedMessages(tenantId: string) {
+  return useMutation({
+    mutationFn: () => adminApi.post('/api/v1/platform/tenants/{id}/notifications/resend-failed', { params: { path: { id: tenantId } }, body: { days: 7 } }),
+  });
+}
+
 /** Replays a failed webhook delivery through the business's Developers replay (audited); the row keeps its outcome. */
 export function useReplayDelivery(tenantId: string) {
   return useMutation({
