@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Db, Trx } from '../../platform/db/database.ts';
-import { withTenant } from '../../platform/db/tenant-context.ts';
+import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
-import { actorOf } from '../audit/index.ts';
+import { actorOf, annotateAudit } from '../audit/index.ts';
 import { findLiveSubscription, getTenant, type SubscriptionRow } from '../tenancy/index.ts';
 import type { BillingProvider } from './billing-provider.ts';
 import {
@@ -18,10 +18,13 @@ import {
   invoiceSchema,
   paymentMethodBodySchema,
   planChangeSchema,
+  refundBodySchema,
+  refundSchema,
   subscriptionSchema,
 } from './billing.schemas.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { ensureBillingAccount, findInvoice, invoiceDocument, listInvoices, openInvoices, type BillingAccountRow, type InvoiceRow, type Seller } from './invoices.ts';
+import { refundInvoice, refundStateOf } from './refunds.ts';
 import type { SubscriptionLifecycle } from './subscription-lifecycle.ts';
 
 const tags = ['Billing'];
@@ -78,6 +81,10 @@ export function invoiceView(row: InvoiceRow, language: 'es' | 'en' = row.buyer.l
     tax: { label: row.tax_label, rate_bps: row.tax_rate_bps, amount: row.tax_amount, reverse_charge: row.reverse_charge },
     total: row.total,
     amount_paid: row.amount_paid,
+    amount_refunded: row.amount_refunded,
+    refund_state: refundStateOf(row),
+    credits_invoice_id: row.credits_invoice_id,
+    refund_reason: row.refund_reason,
     period_start: iso(row.period_start),
     period_end: iso(row.period_end),
     attempts: row.attempts,
@@ -90,6 +97,7 @@ export function invoiceView(row: InvoiceRow, language: 'es' | 'en' = row.buyer.l
 
 const invoiceParams = z.object({ id: z.uuid() });
 const tenantParams = z.object({ id: z.uuid() });
+const tenantInvoiceParams = z.object({ id: z.uuid(), invoiceId: z.uuid() });
 const languageQuery = z.object({ lang: z.enum(['es', 'en']).optional() });
 
 export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle: SubscriptionLifecycle; provider: BillingProvider; seller: Seller }): void {
@@ -314,6 +322,36 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
       const tenantId = request.params.id;
       const balance = await withTenant(db, tenantId, (trx) => lifecycle.grantCredit(trx, tenantId, request.body.amount, request.body.reason, actorOf(auth)));
       return ok({ credit_balance: balance });
+    },
+  );
+
+  api.post(
+    '/platform/tenants/:id/billing/invoices/:invoiceId/refund',
+    {
+      config: platformOnly,
+      schema: {
+        tags: platformTags,
+        summary: 'Refund a paid invoice, in full or in part, with a credit note',
+        description:
+          'Gives back `amount` (minor units; the whole amount not yet refunded when absent) through the billing provider and issues a ' +
+          'credit note (series RH-CN) that rectifies the invoice: one line per invoice line for a whole refund, one "Partial refund of" ' +
+          'line otherwise, the tax split in proportion and the invoice\'s tax treatment kept. 409 CONFLICT for an invoice that is not ' +
+          'paid, 400 REFUND_EXCEEDS_PAYMENT beyond what is left to refund, 402 PAYMENT_FAILED when the provider refuses (nothing is ' +
+          'issued then). Recorded in the platform\'s audit log and the business\'s.',
+        params: tenantInvoiceParams,
+        body: refundBodySchema,
+        response: { 200: envelopeSchema(refundSchema) },
+      },
+    },
+    async (request) => {
+      const auth = callerOf(request);
+      const tenantId = request.params.id;
+      const caller = { ...actorOf(auth), ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
+      // The platform's path: the refund writes the platform's audit log as well as the business's, in its transaction.
+      const outcome = await withPlatform(db, (trx) => refundInvoice(trx, tenantId, request.params.invoiceId, request.body, { provider: deps.provider, caller }));
+      // Both audit records are written with the refund; the automatic one would repeat the platform's.
+      annotateAudit(request, { skip: true });
+      return ok({ invoice: invoiceView(outcome.invoice), credit_note: invoiceView(outcome.creditNote) });
     },
   );
 }

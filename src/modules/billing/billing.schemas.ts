@@ -65,6 +65,10 @@ export const invoiceSchema = z.object({
   tax: z.object({ label: z.string(), rate_bps: z.int(), amount: z.int(), reverse_charge: z.boolean() }),
   total: z.int(),
   amount_paid: z.int(),
+  amount_refunded: z.int().describe('how much of an invoice has been refunded (0 on a credit note)'),
+  refund_state: z.enum(['none', 'partial', 'full']).describe('an invoice refunded in part or in full, each refund with its credit note'),
+  credits_invoice_id: z.uuid().nullable().describe('a credit note: the invoice it rectifies'),
+  refund_reason: z.string().nullable().describe("a credit note: the platform's reason for the refund"),
   period_start: z.string().nullable(),
   period_end: z.string().nullable(),
   attempts: z.int(),
@@ -89,3 +93,8 @@ export const billingOverviewSchema = z.object({
 
 export const extendTrialBodySchema = z.strictObject({ days: z.int().min(1).max(90) });
 export const creditBodySchema = z.strictObject({ amount: z.int().min(1).max(10_000_000), reason: z.string().trim().min(3).max(500) });
+export const refundBodySchema = z.strictObject({
+  amount: z.int().min(1).max(100_000_000).optional().describe('minor units of the invoice currency; the whole amount not yet refunded when absent'),
+  reason: z.string().trim().min(10).max(500).describe('printed on the credit note and kept in both audit logs'),
+});
+export const refundSchema = z.object({ invoice: invoiceSchema, credit_note: invoiceSchema });

@@ -67,6 +67,10 @@ export interface PlatformInvoicesTable {
   reverse_charge: ColumnType<boolean, boolean | undefined, boolean>;
   total: number;
   amount_paid: ColumnType<number, number | undefined, number>;
+  /** How much of an invoice's total has been refunded (each refund has its credit note). */
+  amount_refunded: ColumnType<number, number | undefined, number>;
+  /** A credit note's reason, as the platform wrote it. */
+  refund_reason: ColumnType<string | null, string | null | undefined, string | null>;
   buyer: JSONColumnType<StoredBuyer, string, string>;
   period_start: NullableTimestamp;
   period_end: NullableTimestamp;

@@ -13,6 +13,8 @@ export interface InvoiceDocument {
   paidAt: Date | null;
   /** A credit note names the invoice it credits. */
   credits: { number: string } | null;
+  /** Why a credit note was issued (printed under its totals); absent or null on an invoice. */
+  reason?: string | null;
   language: 'es' | 'en';
   seller: { name: string; taxId: string; address: string[]; email: string };
   buyer: { name: string; taxId: string | null; address: string[]; country: string | null };
@@ -36,6 +38,7 @@ export interface Wording {
   due: string;
   paidOn: string;
   credits: string;
+  reason: string;
   billTo: string;
   taxId: string;
   description: string;
@@ -63,6 +66,7 @@ const WORDING: Record<InvoiceDocument['language'], Wording> = {
     due: 'Vencimiento',
     paidOn: 'Fecha de pago',
     credits: 'Rectifica la factura',
+    reason: 'Motivo de la rectificación',
     billTo: 'Facturar a',
     taxId: 'NIF',
     description: 'Descripción',
@@ -90,6 +94,7 @@ const WORDING: Record<InvoiceDocument['language'], Wording> = {
     due: 'Due date',
     paidOn: 'Paid on',
     credits: 'Credits invoice',
+    reason: 'Reason for the credit note',
     billTo: 'Bill to',
     taxId: 'Tax ID',
     description: 'Description',

@@ -62,6 +62,7 @@ class InvoiceLayout {
     this.buyer();
     this.lineTable();
     this.totals();
+    this.reasonStatement();
     this.feeStatement();
     this.footers();
   }
@@ -215,6 +216,16 @@ class InvoiceLayout {
       this.write(row.value, valueX, this.y, { font, size, width: valueWidth, align: 'right' });
       this.y += height + 6;
     }
+  }
+
+  /** Why a credit note rectifies its invoice, as the platform wrote it. */
+  private reasonStatement(): void {
+    if (!this.doc.reason) return;
+    const statement = `${this.formats.text.reason}: ${this.doc.reason}`;
+    const height = this.heightOf(statement, this.width);
+    this.y += 14;
+    this.ensureRoom(height);
+    this.y = this.write(statement, this.left, this.y, { width: this.width });
   }
 
   /** The booking-payment fees of the period, as information: boxed so it is not read as a charge. */

@@ -173,6 +173,7 @@ export async function invoiceDocument(executor: Executor, invoice: InvoiceRow, s
     dueAt: invoice.due_at,
     paidAt: invoice.paid_at,
     credits: credited ? { number: credited.number } : null,
+    reason: invoice.refund_reason,
     language: lang,
     seller: { name: seller.name, taxId: seller.taxId, address: seller.address, email: seller.email },
     buyer: { name: invoice.buyer.name, taxId: invoice.buyer.tax_id, address: invoice.buyer.address_lines, country: invoice.buyer.country },

@@ -8,15 +8,19 @@ import { adminApi } from '../session/session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './platform.module.css';
+import { RefundDialog, type RefundableInvoice } from './refund-dialog.tsx';
 
 const billingKey = (tenantId: string) => ['admin', 'platform', 'billing', tenantId] as const;
 
 /**
  * A business's billing as support sees it: subscription state, payment method, credit, the latest
- * invoices; and the two support actions, a longer trial and account credit (both audited).
+ * invoices and credit notes; and the support and finance actions, a longer trial, account credit and the
+ * refund of a paid invoice with a credit note (all audited).
  */
 export function BillingPanel({ tenantId }: { tenantId: string }) {
   const { t, i18n } = useTranslation('admin');
+  const { t: billingT } = useTranslation('platformBilling');
+  const [refunding, setRefunding] = useState<RefundableInvoice | null>(null);
   const client = useQueryClient();
   const billing = useQuery({ queryKey: billingKey(tenantId), queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}/billing', { params: { path: { id: tenantId } } }) });
   const refresh = () => client.invalidateQueries({ queryKey: billingKey(tenantId) });
@@ -77,7 +81,18 @@ export function BillingPanel({ tenantId }: { tenantId: string }) {
                       {date(invoice.issued_at)}
                     </Text>
                     <Text size="sm">{formatMoney(i18n.language, invoice.total, invoice.currency)}</Text>
-                    <ToneBadge tone={invoice.status === 'paid' ? 'positive' : invoice.status === 'open' ? 'warning' : 'neutral'}>{t(`platform.billing.invoice.${invoice.status}`)}</ToneBadge>
+                    {invoice.kind === 'credit_note' ? (
+                      <ToneBadge tone="info">{billingT('creditNote')}</ToneBadge>
+                    ) : invoice.refund_state !== 'none' ? (
+                      <ToneBadge tone="neutral">{billingT(invoice.refund_state === 'full' ? 'fullyRefunded' : 'partlyRefunded')}</ToneBadge>
+                    ) : (
+                      <ToneBadge tone={invoice.status === 'paid' ? 'positive' : invoice.status === 'open' ? 'warning' : 'neutral'}>{t(`platform.billing.invoice.${invoice.status}`)}</ToneBadge>
+                    )}
+                    {invoice.kind === 'invoice' && invoice.status === 'paid' && invoice.refund_state !== 'full' && invoice.total > 0 && (
+                      <Button size="compact-xs" variant="default" onClick={() => setRefunding(invoice)} data-testid={`platform-refund-${invoice.number}`}>
+                        {billingT('refund')}
+                      </Button>
+                    )}
                   </Group>
                 ))}
               </Stack>
@@ -130,6 +145,7 @@ export function BillingPanel({ tenantId }: { tenantId: string }) {
           </>
         )}
       </Stack>
+      {refunding && <RefundDialog tenantId={tenantId} invoice={refunding} onClose={() => setRefunding(null)} onRefunded={() => void refresh()} />}
     </section>
   );
 }
