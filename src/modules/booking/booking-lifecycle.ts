@@ -51,7 +51,7 @@ export async function recordChange(
     tenantId: string;
     booking: BookingRow;
     previous: BookingRow | null;
-    action: BookingAction | 'create' | 'update_notes' | 'payment_recorded';
+    action: BookingAction | 'create' | 'update_notes' | 'payment_recorded' | 'resize';
     steps: readonly StatusChange[];
     actor: Actor;
     reason?: string | null;
@@ -75,7 +75,8 @@ export async function recordChange(
   const events = new Set<BookingEvent>();
   if (input.action === 'create') events.add(bookingEvents.created);
   else {
-    const specific = input.action === 'update_notes' || input.action === 'payment_recorded' ? undefined : EVENT_OF_ACTION[input.action];
+    // Notes, late payments and a new length have no event of their own: `booking.updated` says it.
+    const specific = input.action === 'update_notes' || input.action === 'payment_recorded' || input.action === 'resize' ? undefined : EVENT_OF_ACTION[input.action];
     if (specific) events.add(specific);
     events.add(bookingEvents.updated);
   }

@@ -14,6 +14,7 @@ import {
   bookingGroupSchema,
   bookingListQuerySchema,
   bookingPatchSchema,
+  bookingResizeSchema,
   bookingSchema,
   idParamsSchema,
 } from './booking.schemas.ts';
@@ -122,6 +123,32 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       const outcome = await services.actions.patch(tenantId, request.params.id, request.body, actor);
       const view = await services.query.get(tenantId, outcome.row.id, actor);
       return ok(outcome.refund ? { ...view, refund: { ...outcome.refund } } : view);
+    },
+  );
+
+  api.post(
+    '/bookings/:id/resize',
+    {
+      schema: {
+        tags,
+        summary: 'Change how long a booking lasts',
+        description:
+          'Staff only (`update Booking`; staff only on their own resources, 404 otherwise, as PATCH). The start, resource and price stay; ' +
+          'the end moves to `end_time` or to `duration_minutes` after the start (5 minutes to 12 hours). Only a booking that holds time ' +
+          '(pending_payment, confirmed, rescheduled; 409 INVALID_TRANSITION otherwise). The new time, buffers included, must fall inside ' +
+          'the resource\'s working hours and overlap no other booking (409 SLOT_UNAVAILABLE with `details.reason` outside_hours or taken; ' +
+          'the booking is then left as it was). Recorded in the history as `resize` and published as `booking.updated`.',
+        params: idParamsSchema,
+        body: bookingResizeSchema,
+        response: { 200: envelopeSchema(bookingSchema) },
+      },
+      config: { access: { permission: ['update', 'Booking'] } },
+    },
+    async (request) => {
+      const tenantId = requireTenant(request);
+      const actor = actorOf(request.auth);
+      const row = await services.resize.resize(tenantId, request.params.id, request.body, actor);
+      return ok(await services.query.get(tenantId, row.id, actor));
     },
   );
 

@@ -94,6 +94,21 @@ export const bookingPatchSchema = z
   });
 export type BookingPatch = z.infer<typeof bookingPatchSchema>;
 
+/** Shortest and longest booking a resize may leave (minutes). */
+export const RESIZE_MIN_MINUTES = 5;
+export const RESIZE_MAX_MINUTES = 12 * 60;
+
+export const bookingResizeSchema = z
+  .strictObject({
+    end_time: instantSchema.optional().describe('The new end; the start stays. Whole minutes after the start'),
+    duration_minutes: z.int().min(RESIZE_MIN_MINUTES).max(RESIZE_MAX_MINUTES).optional().describe('The new length from the same start'),
+  })
+  .refine((body) => (body.end_time === undefined) !== (body.duration_minutes === undefined), {
+    message: 'Give either end_time or duration_minutes',
+    path: ['end_time'],
+  });
+export type BookingResize = z.infer<typeof bookingResizeSchema>;
+
 const repeatable = <T extends z.ZodType>(item: T) =>
   z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item).max(8).optional());
 

@@ -23,6 +23,7 @@ import { findBookingInconsistencies, repairBookingConsistency, type BookingIncon
 import { createBookingExpiryJob } from './booking-expiry.job.ts';
 import { BookingManageService } from './booking-manage.service.ts';
 import { BookingQueryService } from './booking-query.service.ts';
+import { BookingResizeService } from './booking-resize.service.ts';
 import { registerBookingRoutes } from './booking.routes.ts';
 import type { BookingServices } from './booking-services.ts';
 import { createConfirmPaidJob, paymentConfirmationSubscriber } from './payment-confirmation.subscriber.ts';
@@ -69,7 +70,7 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
   const actions = new BookingActionsService(deps, { onSlotFreed: (trx, tenantId, slot) => waitlist.offerFreedSlot(trx, tenantId, slot) });
   const query = new BookingQueryService(deps);
   const manage = new BookingManageService(deps, actions, query);
-  const services: BookingServices = { create, actions, query, manage, verification, waitlist };
+  const services: BookingServices = { create, actions, resize: new BookingResizeService(deps), query, manage, verification, waitlist };
   return {
     services,
     registerRoutes(api) {

@@ -24,7 +24,7 @@ import { registerSchedulingRoutes } from './scheduling.routes.ts';
 import { SchedulesRepository } from './schedules.repository.ts';
 import { SchedulesService } from './schedules.service.ts';
 
-export type { Allocation, Occupancy, ReserveOccupancyInput } from './occupancy.ts';
+export type { Allocation, HeldAllocation, Occupancy, ReserveOccupancyInput } from './occupancy.ts';
 export { isSlotBookable, type SlotCheck, type SlotCheckInput, type SlotReservation } from './slot-check.ts';
 export { formatInstant } from './slot-engine.ts';
 export { workingIntervalsByDay, workingMinutesByDay, type WorkingIntervals, type WorkingMinutes } from './working-minutes.ts';

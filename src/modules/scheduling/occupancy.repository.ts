@@ -57,6 +57,19 @@ export class OccupancyRepository {
     return [...new Set(result.rows.map((row) => row.resource_id))];
   }
 
+  /** The booking's active allocations: where, how many places, and whether exclusive. */
+  async activeAllocationsOf(
+    executor: Executor,
+    tenantId: string,
+    bookingId: string,
+  ): Promise<Array<{ resource_id: string; places: number; capacity_mode: string }>> {
+    const result = await sql<{ resource_id: string; places: number; capacity_mode: string }>`
+      select resource_id, places, capacity_mode from allocations
+      where tenant_id = ${tenantId} and booking_id = ${bookingId} and active
+      order by resource_id`.execute(executor);
+    return result.rows;
+  }
+
   async activeResourcesOf(executor: Executor, tenantId: string, bookingId: string): Promise<string[]> {
     const result = await sql<{ resource_id: string }>`
       select distinct resource_id from allocations where tenant_id = ${tenantId} and booking_id = ${bookingId} and active`.execute(

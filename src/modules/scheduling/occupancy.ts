@@ -167,6 +167,20 @@ export async function moveOccupancy(
   }
 }
 
+/** A booking's active allocation as it stands (for a change that keeps where it is, such as a resize). */
+export interface HeldAllocation {
+  resourceId: string;
+  places: number;
+  /** Capacity 1 when taken: nothing else may overlap it. */
+  exclusive: boolean;
+}
+
+/** The booking's active allocations, one per resource it holds. */
+export async function heldAllocations(trx: Trx, input: { tenantId: string; bookingId: string }): Promise<HeldAllocation[]> {
+  const rows = await repository.activeAllocationsOf(trx, input.tenantId, input.bookingId);
+  return rows.map((row) => ({ resourceId: row.resource_id, places: row.places, exclusive: row.capacity_mode === 'exclusive' }));
+}
+
 /**
  * Occupancy as other modules change it: the functions above, each of which also
  * marks the availability of the resources it changed stale after the caller's
@@ -176,6 +190,8 @@ export interface Occupancy {
   reserveOccupancy(trx: Trx, input: ReserveOccupancyInput): Promise<Allocation>;
   reserveOccupancies(trx: Trx, inputs: readonly ReserveOccupancyInput[]): Promise<Allocation[]>;
   releaseOccupancy(trx: Trx, input: { tenantId: string; bookingId: string }): Promise<string[]>;
+  /** Reads only: what the booking holds now (a resize re-reserves the same resources with `moveOccupancy`). */
+  heldAllocations(trx: Trx, input: { tenantId: string; bookingId: string }): Promise<HeldAllocation[]>;
   moveOccupancy(
     trx: Trx,
     targets: ReserveOccupancyInput | readonly ReserveOccupancyInput[],
@@ -221,6 +237,7 @@ export function createOccupancy(versions: Pick<AvailabilityVersions, 'bumpResour
       await staleAfterCommit(trx, input.tenantId, released);
       return released;
     },
+    heldAllocations,
     async moveOccupancy(trx, targets) {
       const moved = await moveOccupancy(trx, targets);
       const first = 'tenantId' in targets ? targets : targets[0];

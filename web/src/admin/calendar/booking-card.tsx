@@ -56,6 +56,8 @@ export interface BookingCardProps {
 export function BookingCard({ placed, gridStart, color, draggable, pending, compact, onOpen }: BookingCardProps) {
   const { booking, start, end, lane, lanes } = placed;
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: booking.id, data: { placed }, disabled: !draggable });
+  // The bottom edge is a second draggable: dnd-kit lets the innermost one take the pointer, so grabbing it resizes instead of moving.
+  const resize = useDraggable({ id: `resize:${booking.id}`, data: { placed, resize: true }, disabled: !draggable });
   const width = 100 / lanes;
   const style: CSSProperties & Record<'--cat', string> = {
     top: (start - gridStart) * PX_PER_MINUTE,
@@ -84,9 +86,14 @@ export function BookingCard({ placed, gridStart, color, draggable, pending, comp
       data-status={booking.status}
       data-draggable={draggable}
       data-dragging={isDragging}
+      data-resizing={resize.isDragging}
       data-pending={pending}
     >
       <CardContent booking={booking} start={start} end={end} compact={compact} />
+      {draggable && (
+        // Pointer only (aria-hidden): the keyboard changes the length in the booking's panel.
+        <span ref={resize.setNodeRef} {...resize.listeners} className={classes.resizeHandle} aria-hidden="true" data-testid="calendar-resize-handle" />
+      )}
     </button>
   );
 }

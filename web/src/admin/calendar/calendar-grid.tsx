@@ -6,6 +6,7 @@ import { BookingCardOverlay } from './booking-card.tsx';
 import { CalendarColumn } from './calendar-column.tsx';
 import { PX_PER_MINUTE, type Column, type PlacedBooking, type Placement } from './calendar-layout.ts';
 import { clockLabel, snap, type MinuteRange } from './calendar-time.ts';
+import { RESIZE_STEP_MINUTES, resizedEnd } from './resize.ts';
 import classes from './calendar.module.css';
 import type { ColumnHours } from './working-hours.ts';
 
@@ -28,10 +29,20 @@ export interface CalendarGridProps {
   canMove: (booking: Booking) => boolean;
   pendingIds: ReadonlySet<string>;
   onMove: (booking: Booking, to: Placement) => void;
+  /** The bottom edge dropped at `end` (minutes of the booking's day). */
+  onResize: (booking: Booking, end: number) => void;
   onEmptyClick: ((column: Column, minute: number) => void) | null;
   onOpen: (booking: Booking) => void;
   /** The minute to bring into view when the dates change: now on today, else the first working hour. */
   focusMinute: number;
+}
+
+interface Resize {
+  placed: PlacedBooking;
+  /** The column the booking is in: its top is the grid's first minute. */
+  column: HTMLElement;
+  /** From the card's bottom edge to the pointer when it was grabbed (so the edge does not jump to the pointer). */
+  grabOffset: number;
 }
 
 interface Drag {
@@ -50,10 +61,17 @@ function pointOf(event: Event): { x: number; y: number } | null {
   return null;
 }
 
+/** The column's bookings with the one being resized at its previewed end. */
+function withPreview(placed: PlacedBooking[], preview: { id: string; end: number } | null): PlacedBooking[] {
+  if (!preview) return placed;
+  return placed.map((item) => (item.booking.id === preview.id ? { ...item, end: preview.end } : item));
+}
+
 /**
  * The grid and its drag and drop (dnd-kit on our own grid). Where a booking lands is read from
  * what the person sees: the column under the pointer and the dragged card's top edge there,
- * snapped to 15 minutes, so scrolling while dragging cannot skew it.
+ * snapped to 15 minutes, so scrolling while dragging cannot skew it. A card's bottom edge resizes
+ * it: the pointer's minute on its column, snapped to 5 minutes, previewed on the card itself.
  */
 export function CalendarGrid(props: CalendarGridProps) {
   const { columns, bounds, view } = props;
@@ -67,6 +85,8 @@ export function CalendarGrid(props: CalendarGridProps) {
   const [target, setTarget] = useState<Placement | null>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const dragRef = useRef<Drag | null>(null);
+  const resizeRef = useRef<Resize | null>(null);
+  const [resizeEnd, setResizeEnd] = useState<{ id: string; end: number } | null>(null);
   // The click that ends a drag (it follows the mouseup in the same task) is neither a click on empty time nor on the card.
   const suppressClick = useRef(false);
   const scroller = useRef<HTMLDivElement>(null);
@@ -94,10 +114,28 @@ export function CalendarGrid(props: CalendarGridProps) {
     [columns, bounds],
   );
 
+  /** Where the bottom edge would be: the pointer's minute on the booking's column, in 5-minute steps. */
+  const endAt = useCallback(
+    (point: { x: number; y: number } | null): number | null => {
+      const current = resizeRef.current;
+      if (!point || !current) return null;
+      const minute = bounds.start + (point.y - current.grabOffset - current.column.getBoundingClientRect().top) / PX_PER_MINUTE;
+      return resizedEnd(current.placed.start, snap(minute, RESIZE_STEP_MINUTES), bounds.end);
+    },
+    [bounds],
+  );
+
+  const resizing = resizeEnd !== null;
   useEffect(() => {
-    if (!drag) return undefined;
+    if (!drag && !resizing) return undefined;
     const move = (event: Event) => {
       pointer.current = pointOf(event);
+      const current = resizeRef.current;
+      if (current) {
+        const end = endAt(pointer.current);
+        if (end !== null) setResizeEnd({ id: current.placed.booking.id, end });
+        return;
+      }
       setTarget(targetAt(pointer.current));
     };
     window.addEventListener('pointermove', move, { passive: true });
@@ -106,7 +144,7 @@ export function CalendarGrid(props: CalendarGridProps) {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('touchmove', move);
     };
-  }, [drag, targetAt]);
+  }, [drag, resizing, targetAt, endAt]);
 
   const onDragStart = (event: DragStartEvent) => {
     const placed = (event.active.data.current as { placed?: PlacedBooking } | undefined)?.placed;
@@ -115,6 +153,15 @@ export function CalendarGrid(props: CalendarGridProps) {
     const source = event.activatorEvent.target instanceof Element ? event.activatorEvent.target.closest('[data-booking-id]') : null;
     const rect = source?.getBoundingClientRect() ?? event.active.rect.current.initial;
     if (!placed || !start || !rect) return;
+    const column = source?.closest('[data-calendar-column]');
+    if ((event.active.data.current as { resize?: boolean } | undefined)?.resize) {
+      if (!(column instanceof HTMLElement)) return;
+      const edge = column.getBoundingClientRect().top + (placed.end - bounds.start) * PX_PER_MINUTE;
+      resizeRef.current = { placed, column, grabOffset: start.y - edge };
+      pointer.current = start;
+      setResizeEnd({ id: placed.booking.id, end: placed.end });
+      return;
+    }
     const next = { placed, grabY: start.y - rect.top, width: rect.width };
     dragRef.current = next;
     pointer.current = start;
@@ -122,6 +169,8 @@ export function CalendarGrid(props: CalendarGridProps) {
   };
   const finish = () => {
     dragRef.current = null;
+    resizeRef.current = null;
+    setResizeEnd(null);
     suppressClick.current = true;
     window.setTimeout(() => {
       suppressClick.current = false;
@@ -130,6 +179,13 @@ export function CalendarGrid(props: CalendarGridProps) {
     setTarget(null);
   };
   const onDragEnd = (_event: DragEndEvent) => {
+    const resizing = resizeRef.current;
+    if (resizing) {
+      const end = endAt(pointer.current);
+      finish();
+      if (end !== null && end !== resizing.placed.end) props.onResize(resizing.placed.booking, end);
+      return;
+    }
     const current = dragRef.current;
     const to = targetAt(pointer.current);
     finish();
@@ -190,7 +246,7 @@ export function CalendarGrid(props: CalendarGridProps) {
                 column={column}
                 hours={props.hours.get(column.key) ?? { ranges: [], note: null }}
                 bounds={bounds}
-                placed={props.placed.get(column.key) ?? []}
+                placed={withPreview(props.placed.get(column.key) ?? [], resizeEnd)}
                 nowMinute={column.date === props.today ? props.nowMinute : null}
                 ghost={target && drag && `${target.resourceId}|${target.date}` === column.key ? { minute: target.minute, duration } : null}
                 compact={view === 'week'}

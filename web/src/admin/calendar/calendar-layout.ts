@@ -32,6 +32,8 @@ export interface Placement {
   resourceId: string;
   date: string;
   minute: number;
+  /** A new end minute (a resize waiting for the server); the booking's own length otherwise. */
+  end?: number | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export function placeBookings(bookings: readonly Booking[], zone: string, overri
     const column = `${resourceId}|${date}`;
     if (!columns.has(column)) continue;
     const placed = byColumn.get(column) ?? [];
-    placed.push({ booking, column, start, end: Math.min(1440, start + duration), lane: 0, lanes: 1 });
+    placed.push({ booking, column, start, end: Math.min(1440, override?.end ?? start + duration), lane: 0, lanes: 1 });
     byColumn.set(column, placed);
   }
   for (const placed of byColumn.values()) {

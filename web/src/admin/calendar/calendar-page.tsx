@@ -8,6 +8,7 @@ import { can, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { todayIn } from '../ui/time-format.ts';
 import { customerName } from './booking-card.tsx';
+import { BookingLength } from './booking-length.tsx';
 import { calendarErrorText } from './calendar-errors.ts';
 import { CalendarGrid, type GridResource } from './calendar-grid.tsx';
 import { bookingRanges, columnKey, placeBookings, type Column, type Placement } from './calendar-layout.ts';
@@ -17,7 +18,8 @@ import classes from './calendar.module.css';
 import calendarEn from './i18n/en.json';
 import calendarEs from './i18n/es.json';
 import { NewBookingModal, type NewBookingSlot } from './new-booking-modal.tsx';
-import { useCalendarBookings, useCategories, useClosures, useExceptions, useMoveBooking, useSchedules, useServices } from './use-calendar.ts';
+import { resizedEnd } from './resize.ts';
+import { useCalendarBookings, useCategories, useClosures, useExceptions, useMoveBooking, useResizeBooking, useSchedules, useServices } from './use-calendar.ts';
 import { columnHours, gridBounds } from './working-hours.ts';
 
 // The calendar's words load with its chunk (the sign-in screen does not carry them).
@@ -65,6 +67,7 @@ export default function CalendarPage({ me }: { me: Me }) {
   const [overrides, setOverrides] = useState<ReadonlyMap<string, Placement>>(new Map());
   const [message, setMessage] = useState<MoveMessage | null>(null);
   const move = useMoveBooking();
+  const resize = useResizeBooking();
 
   const activeLocations = (locations.data ?? []).filter((location) => location.status === 'active');
   const location = activeLocations.find((candidate) => candidate.id === locationId) ?? activeLocations[0] ?? null;
@@ -172,6 +175,28 @@ export default function CalendarPage({ me }: { me: Me }) {
     );
   };
 
+  // Optimistic like a move: the card shows the new end until the server answers; a refusal puts it back and says why.
+  const onResize = (booking: Booking, end: number) => {
+    setMessage(null);
+    const startAt = zonedMinute(booking.start_time, zone);
+    setOverrides((current) => new Map(current).set(booking.id, { resourceId: booking.resource.id, date: startAt.date, minute: startAt.minute, end }));
+    resize.mutate(
+      { id: booking.id, end: isoWithOffset(instantOf(startAt.date, end, zone), zone) },
+      {
+        onSuccess: () => setMessage({ tone: 'done', text: t('resized', { customer: customerName(booking), time: clockLabel(end, i18n.language), minutes: end - startAt.minute }) }),
+        onError: (error) => setMessage({ tone: 'refused', text: t('resizeRefused', { reason: calendarErrorText(error, t, 'resizeErrors') }) }),
+        onSettled: () =>
+          setOverrides((current) => {
+            const next = new Map(current);
+            next.delete(booking.id);
+            return next;
+          }),
+      },
+    );
+  };
+  const opened = (bookings.data ?? []).find((booking) => booking.id === openId) ?? null;
+  const openedRange = opened ? { start: zonedMinute(opened.start_time, zone).minute, end: overrides.get(opened.id)?.end ?? zonedMinute(opened.end_time, zone).minute } : null;
+
   const loading = locations.isPending || resources.isPending || (location !== null && bookings.isPending);
   const failure = locations.error ?? resources.error ?? bookings.error;
   return (
@@ -245,6 +270,7 @@ export default function CalendarPage({ me }: { me: Me }) {
             canMove={canMove}
             pendingIds={new Set(overrides.keys())}
             onMove={onMove}
+            onResize={onResize}
             onEmptyClick={mayCreate ? (column, minute) => setSlot({ resourceId: column.resourceId, date: column.date, minute }) : null}
             onOpen={(booking) => setOpenId(booking.id)}
           />
@@ -254,7 +280,16 @@ export default function CalendarPage({ me }: { me: Me }) {
         </>
       )}
       {slot && <NewBookingModal slot={slot} resources={shown} services={services.data ?? []} zone={zone} bounds={bounds} onClose={() => setSlot(null)} />}
-      <BookingDrawer bookingId={openId} me={me} onClose={() => setOpenId(null)} />
+      <BookingDrawer bookingId={openId} me={me} onClose={() => setOpenId(null)}>
+        {opened && openedRange && mayMove && MOVABLE.has(opened.status) && (
+          <BookingLength
+            start={openedRange.start}
+            end={openedRange.end}
+            disabled={overrides.has(opened.id)}
+            onChange={(delta) => onResize(opened, resizedEnd(openedRange.start, openedRange.end + delta))}
+          />
+        )}
+      </BookingDrawer>
     </Stack>
   );
 }

@@ -114,6 +114,15 @@ export function useMoveBooking() {
   });
 }
 
+/** POST /bookings/{id}/resize: a new end, same start, resource and price. The server checks hours and overlaps. */
+export function useResizeBooking() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, end }: { id: string; end: string }) => adminApi.post('/api/v1/bookings/{id}/resize', { params: { path: { id } }, body: { end_time: end } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.bookings }),
+  });
+}
+
 /** POST /bookings as staff, for a phone or walk-in customer (source `admin`). */
 export function useCreateBooking() {
   const queryClient = useQueryClient();

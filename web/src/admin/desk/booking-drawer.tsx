@@ -31,7 +31,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function BookingDetail({ booking, me }: { booking: Booking; me: Me | undefined }) {
+function BookingDetail({ booking, me, children }: { booking: Booking; me: Me | undefined; children?: React.ReactNode }) {
   const { t, i18n } = useTranslation('admin');
   const [pending, setPending] = useState<DeskAction | null>(null);
   const { offered, waitingForStart } = deskActions(booking, me);
@@ -57,6 +57,7 @@ function BookingDetail({ booking, me }: { booking: Booking; me: Me | undefined }
         </Field>
         {booking.notes && <Field label={t('detail.notes')}>{booking.notes}</Field>}
       </Stack>
+      {children}
       {(offered.length > 0 || waitingForStart.length > 0) && (
         <Stack gap="xs">
           <Group gap="sm">
@@ -99,8 +100,11 @@ function BookingDetail({ booking, me }: { booking: Booking; me: Me | undefined }
   );
 }
 
-/** A booking as a side panel, so the day's list stays in view: status, details, actions, history. */
-export function BookingDrawer({ bookingId, me, onClose }: { bookingId: string | null; me: Me | undefined; onClose: () => void }) {
+/**
+ * A booking as a side panel, so the day's list stays in view: status, details, actions, history.
+ * `children` (the calendar's length control) go under the details.
+ */
+export function BookingDrawer({ bookingId, me, onClose, children }: { bookingId: string | null; me: Me | undefined; onClose: () => void; children?: React.ReactNode }) {
   const { t } = useTranslation('admin');
   const booking = useBooking(bookingId);
   return (
@@ -116,7 +120,11 @@ export function BookingDrawer({ bookingId, me, onClose }: { bookingId: string | 
     >
       {booking.isPending && <Skeleton height={200} />}
       {booking.isError && <Alert color="red">{errorText(booking.error, t)}</Alert>}
-      {booking.data && <BookingDetail booking={booking.data} me={me} />}
+      {booking.data && (
+        <BookingDetail booking={booking.data} me={me}>
+          {children}
+        </BookingDetail>
+      )}
     </Drawer>
   );
 }
