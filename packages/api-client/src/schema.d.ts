@@ -1344,6 +1344,26 @@ export interface paths {
         patch: operations["patchBookingsById"];
         trace?: never;
     };
+    "/api/v1/bookings/{id}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change how long a booking lasts
+         * @description Staff only (`update Booking`; staff only on their own resources, 404 otherwise, as PATCH). The start, resource and price stay; the end moves to `end_time` or to `duration_minutes` after the start (5 minutes to 12 hours). Only a booking that holds time (pending_payment, confirmed, rescheduled; 409 INVALID_TRANSITION otherwise). The new time, buffers included, must fall inside the resource's working hours and overlap no other booking (409 SLOT_UNAVAILABLE with `details.reason` outside_hours or taken; the booking is then left as it was). Recorded in the history as `resize` and published as `booking.updated`.
+         */
+        post: operations["postBookingsResizeById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/manage/{token}": {
         parameters: {
             query?: never;
@@ -2159,6 +2179,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/tenants/{id}/notifications/resend-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send again every message of a business that failed or bounced in the last N days (at most 100 at a time), audited in both logs */
+        post: operations["postPlatformTenantsNotificationsResendFailedById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants/{id}/webhook-deliveries/{deliveryId}/replay": {
         parameters: {
             query?: never;
@@ -2567,6 +2604,26 @@ export interface paths {
         put?: never;
         /** Grant account credit (minor units of the plan currency), used first by the next invoices */
         post: operations["postPlatformTenantsBillingCreditById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/billing/invoices/{invoiceId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a paid invoice, in full or in part, with a credit note
+         * @description Gives back `amount` (minor units; the whole amount not yet refunded when absent) through the billing provider and issues a credit note (series RH-CN) that rectifies the invoice: one line per invoice line for a whole refund, one "Partial refund of" line otherwise, the tax split in proportion and the invoice's tax treatment kept. 409 CONFLICT for an invoice that is not paid, 400 REFUND_EXCEEDS_PAYMENT beyond what is left to refund, 402 PAYMENT_FAILED when the provider refuses (nothing is issued then). Recorded in the platform's audit log and the business's.
+         */
+        post: operations["postPlatformTenantsBillingInvoicesRefundByIdAndInvoiceId"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10962,6 +11019,163 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    postBookingsResizeById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description The new end; the start stays. Whole minutes after the start
+                     */
+                    end_time?: string;
+                    /** @description The new length from the same start */
+                    duration_minutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            booking_number: string;
+                            /** @enum {string} */
+                            status: "draft" | "pending_payment" | "confirmed" | "rescheduled" | "cancelled" | "no_show" | "completed" | "expired";
+                            group_id: string | null;
+                            service: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            resource: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                type: string;
+                            };
+                            /** Format: uuid */
+                            location_id: string;
+                            customer: {
+                                /** Format: uuid */
+                                id: string;
+                                type: string;
+                                first_name: string;
+                                last_name: string | null;
+                                email: string | null;
+                                phone: string | null;
+                            };
+                            start_time: string;
+                            end_time: string;
+                            actual_start_time: string | null;
+                            actual_end_time: string | null;
+                            time_zone: string;
+                            pricing: {
+                                base_price: number;
+                                total_price: number;
+                                deposit_required: number;
+                                deposit_paid: number;
+                                currency: string;
+                            };
+                            notes: string | null;
+                            /** @description Staff only */
+                            internal_notes?: string | null;
+                            source: string;
+                            reschedule_count: number;
+                            cancellation_reason: string | null;
+                            cancelled_at: string | null;
+                            payment_expires_at: string | null;
+                            payment?: {
+                                intent_id: string;
+                                client_secret: string | null;
+                                amount: number;
+                                currency: string;
+                                status: string;
+                                next_action?: {
+                                    /** @enum {string} */
+                                    type: "redirect_to_url";
+                                    redirect: {
+                                        /** @description Send the customer here (3-D Secure) */
+                                        url: string;
+                                        /** @description Where the customer comes back afterwards, as given when the intent was confirmed */
+                                        return_url: string | null;
+                                    };
+                                } | null;
+                                payment_page_url?: string | null;
+                            };
+                            refund?: {
+                                id: string;
+                                amount: number;
+                                currency: string;
+                                status: string;
+                            };
+                            manage_url?: string;
+                            history?: {
+                                action: string;
+                                from: ("draft" | "pending_payment" | "confirmed" | "rescheduled" | "cancelled" | "no_show" | "completed" | "expired") | null;
+                                /** @enum {string} */
+                                to: "draft" | "pending_payment" | "confirmed" | "rescheduled" | "cancelled" | "no_show" | "completed" | "expired";
+                                actor: {
+                                    type: string;
+                                    id: string | null;
+                                };
+                                reason: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                time: string;
+                            }[];
+                            payments?: {
+                                id: string;
+                                type: string;
+                                status: string;
+                                amount: number;
+                                currency: string;
+                                refunded_amount: number;
+                            }[];
+                            created_at: string;
+                            updated_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getManageByToken: {
         parameters: {
             query?: {
@@ -14978,6 +15192,72 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    postPlatformTenantsNotificationsResendFailedById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Messages that failed or bounced in the last N days
+                     * @default 7
+                     */
+                    days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            resent: number;
+                            skipped: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Why this one was not sent again, in words */
+                                reason: string;
+                            }[];
+                            /** @description More than 100 waited: click again for the rest */
+                            more: boolean;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     postPlatformTenantsWebhookDeliveriesReplayByIdAndDeliveryId: {
         parameters: {
             query?: never;
@@ -16047,6 +16327,17 @@ export interface operations {
                                 };
                                 total: number;
                                 amount_paid: number;
+                                /** @description how much of an invoice has been refunded (0 on a credit note) */
+                                amount_refunded: number;
+                                /**
+                                 * @description an invoice refunded in part or in full, each refund with its credit note
+                                 * @enum {string}
+                                 */
+                                refund_state: "none" | "partial" | "full";
+                                /** @description a credit note: the invoice it rectifies */
+                                credits_invoice_id: string | null;
+                                /** @description a credit note: the platform's reason for the refund */
+                                refund_reason: string | null;
                                 period_start: string | null;
                                 period_end: string | null;
                                 attempts: number;
@@ -16243,6 +16534,17 @@ export interface operations {
                             };
                             total: number;
                             amount_paid: number;
+                            /** @description how much of an invoice has been refunded (0 on a credit note) */
+                            amount_refunded: number;
+                            /**
+                             * @description an invoice refunded in part or in full, each refund with its credit note
+                             * @enum {string}
+                             */
+                            refund_state: "none" | "partial" | "full";
+                            /** @description a credit note: the invoice it rectifies */
+                            credits_invoice_id: string | null;
+                            /** @description a credit note: the platform's reason for the refund */
+                            refund_reason: string | null;
                             period_start: string | null;
                             period_end: string | null;
                             attempts: number;
@@ -16348,6 +16650,17 @@ export interface operations {
                                 };
                                 total: number;
                                 amount_paid: number;
+                                /** @description how much of an invoice has been refunded (0 on a credit note) */
+                                amount_refunded: number;
+                                /**
+                                 * @description an invoice refunded in part or in full, each refund with its credit note
+                                 * @enum {string}
+                                 */
+                                refund_state: "none" | "partial" | "full";
+                                /** @description a credit note: the invoice it rectifies */
+                                credits_invoice_id: string | null;
+                                /** @description a credit note: the platform's reason for the refund */
+                                refund_reason: string | null;
                                 period_start: string | null;
                                 period_end: string | null;
                                 attempts: number;
@@ -16462,6 +16775,17 @@ export interface operations {
                                 };
                                 total: number;
                                 amount_paid: number;
+                                /** @description how much of an invoice has been refunded (0 on a credit note) */
+                                amount_refunded: number;
+                                /**
+                                 * @description an invoice refunded in part or in full, each refund with its credit note
+                                 * @enum {string}
+                                 */
+                                refund_state: "none" | "partial" | "full";
+                                /** @description a credit note: the invoice it rectifies */
+                                credits_invoice_id: string | null;
+                                /** @description a credit note: the platform's reason for the refund */
+                                refund_reason: string | null;
                                 period_start: string | null;
                                 period_end: string | null;
                                 attempts: number;
@@ -16590,6 +16914,157 @@ export interface operations {
                         success: true;
                         data: {
                             credit_balance: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsBillingInvoicesRefundByIdAndInvoiceId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+                invoiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description minor units of the invoice currency; the whole amount not yet refunded when absent */
+                    amount?: number;
+                    /** @description printed on the credit note and kept in both audit logs */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            invoice: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note";
+                                number: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "void";
+                                reason: string;
+                                currency: string;
+                                lines: {
+                                    description: string;
+                                    quantity: number;
+                                    unit_amount: number;
+                                    amount: number;
+                                    period_start: string | null;
+                                    period_end: string | null;
+                                }[];
+                                subtotal: number;
+                                credit_applied: number;
+                                tax: {
+                                    label: string;
+                                    rate_bps: number;
+                                    amount: number;
+                                    reverse_charge: boolean;
+                                };
+                                total: number;
+                                amount_paid: number;
+                                /** @description how much of an invoice has been refunded (0 on a credit note) */
+                                amount_refunded: number;
+                                /**
+                                 * @description an invoice refunded in part or in full, each refund with its credit note
+                                 * @enum {string}
+                                 */
+                                refund_state: "none" | "partial" | "full";
+                                /** @description a credit note: the invoice it rectifies */
+                                credits_invoice_id: string | null;
+                                /** @description a credit note: the platform's reason for the refund */
+                                refund_reason: string | null;
+                                period_start: string | null;
+                                period_end: string | null;
+                                attempts: number;
+                                last_failure: string | null;
+                                issued_at: string;
+                                paid_at: string | null;
+                                pdf_url: string;
+                            };
+                            credit_note: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "invoice" | "credit_note";
+                                number: string;
+                                /** @enum {string} */
+                                status: "open" | "paid" | "void";
+                                reason: string;
+                                currency: string;
+                                lines: {
+                                    description: string;
+                                    quantity: number;
+                                    unit_amount: number;
+                                    amount: number;
+                                    period_start: string | null;
+                                    period_end: string | null;
+                                }[];
+                                subtotal: number;
+                                credit_applied: number;
+                                tax: {
+                                    label: string;
+                                    rate_bps: number;
+                                    amount: number;
+                                    reverse_charge: boolean;
+                                };
+                                total: number;
+                                amount_paid: number;
+                                /** @description how much of an invoice has been refunded (0 on a credit note) */
+                                amount_refunded: number;
+                                /**
+                                 * @description an invoice refunded in part or in full, each refund with its credit note
+                                 * @enum {string}
+                                 */
+                                refund_state: "none" | "partial" | "full";
+                                /** @description a credit note: the invoice it rectifies */
+                                credits_invoice_id: string | null;
+                                /** @description a credit note: the platform's reason for the refund */
+                                refund_reason: string | null;
+                                period_start: string | null;
+                                period_end: string | null;
+                                attempts: number;
+                                last_failure: string | null;
+                                issued_at: string;
+                                paid_at: string | null;
+                                pdf_url: string;
+                            };
                         };
                         metadata: {
                             timestamp: string;
