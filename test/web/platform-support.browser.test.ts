@@ -13,11 +13,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate as totp } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
+import { signInToPlatform } from '../support/admin-browser.ts';
 import { waitFor } from '../support/wait.ts';
 import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
@@ -33,7 +32,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform support tools, in Chromium${SKIP
   const product = new ProductProcess();
   let browser: Browser;
   let demoId = '';
-  let recoveryCodes: string[] = [];
+  const recoveryCodes: string[] = [];
 
   const api = async (path: string, token: string) => {
     const response = await fetch(`${product.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -69,24 +68,7 @@ describe.skipIf(SKIP_REASON !== null)(`platform support tools, in Chromium${SKIP
   }, 60_000);
 
   /** Signs in: the first time enrols the second factor (keeping the recovery codes), later ones use a code. */
-  async function signIn(page: Page): Promise<void> {
-    if (recoveryCodes.length === 0) {
-      await signInToAdmin(page, product.baseUrl, PLATFORM, '[data-testid="platform-mfa-gate"]', POLL);
-      await page.click('[data-testid="mfa-start"]');
-      await page.waitForSelector('[data-testid="mfa-qr"]', POLL);
-      const secret = (await page.textContent('[data-testid="mfa-secret"]')) ?? '';
-      await page.fill('[data-testid="mfa-enable-code"]', await totp({ secret }));
-      await page.click('[data-testid="mfa-enable"]');
-      await page.waitForSelector('[data-testid="recovery-codes"]', POLL);
-      recoveryCodes = await page.$$eval('[data-testid="recovery-codes"] code', (nodes) => nodes.map((node) => node.textContent ?? ''));
-      await page.click('[data-testid="mfa-continue"]');
-    } else {
-      await signInToAdmin(page, product.baseUrl, PLATFORM, '[data-testid="mfa-code"]', POLL);
-      await page.fill('[data-testid="mfa-code"]', recoveryCodes.shift() ?? '');
-      await page.click('[data-testid="verify-button"]');
-    }
-    await page.waitForSelector('[data-testid="platform-overview"]', POLL);
-  }
+  const signIn = (page: Page) => signInToPlatform(page, product.baseUrl, PLATFORM, recoveryCodes, '[data-testid="platform-overview"]');
 
   it('resends a bounced message, replays a failed delivery, and repairs what is safe behind a confirmation (es, 1280)', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
