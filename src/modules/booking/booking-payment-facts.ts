@@ -18,6 +18,8 @@ export async function bookingPaymentFacts(executor: Executor, tenantId: string, 
     resourceId: row.resource_id,
     awaitingPayment: row.status === 'pending_payment',
     amountDue: { amount: Math.max(0, due - row.deposit_paid), currency: row.currency },
+    status: row.status,
+    totalPrice: { amount: row.total_price, currency: row.currency },
     type: row.deposit_required > 0 && row.deposit_required < row.total_price ? ('deposit' as const) : ('full_payment' as const),
     description: `${row.service_name} ${row.booking_number}`,
   };

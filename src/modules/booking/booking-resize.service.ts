@@ -6,14 +6,15 @@
  * booking's allocations are replaced through scheduling's `moveOccupancy`, so
  * an overlap is refused by the same locked check and exclusion constraint as
  * any booking (409 SLOT_UNAVAILABLE, the old allocations kept), and the history
- * and `booking.updated` are written alongside.
+ * and `booking.updated` are written alongside. A shortened booking's freed end
+ * is offered to the waitlist in that transaction, as a cancellation's slot is.
  */
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
 import { AppError, forbidden, notFound, validationError } from '../../platform/http/errors.ts';
 import { findResourcesWithZones, findServiceSnapshot } from '../catalog/index.ts';
 import { workingIntervalsByDay, type HeldAllocation, type ReserveOccupancyInput } from '../scheduling/index.ts';
-import { actorMaySee } from './booking-actions.service.ts';
+import { actorMaySee, type SlotFreedHandler } from './booking-actions.service.ts';
 import type { Actor, BookingDeps } from './booking-deps.ts';
 import { recordChange } from './booking-lifecycle.ts';
 import { holdsSlot } from './booking-state.ts';
@@ -46,9 +47,11 @@ function localDate(instant: number, timeZone: string, shiftDays = 0): string {
 export class BookingResizeService {
   readonly #deps: BookingDeps;
   readonly #repository = new BookingRepository();
+  readonly #onSlotFreed: SlotFreedHandler;
 
-  constructor(deps: BookingDeps) {
+  constructor(deps: BookingDeps, reactions: { onSlotFreed: SlotFreedHandler }) {
     this.#deps = deps;
+    this.#onSlotFreed = reactions.onSlotFreed;
   }
 
   /**
@@ -82,6 +85,7 @@ export class BookingResizeService {
           price_unchanged: true,
         },
       });
+      if (end < row.end_time) await this.#onSlotFreed(trx, tenantId, { serviceId: row.service_id, resourceId: row.resource_id, start: end, end: row.end_time });
       return updated;
     });
   }

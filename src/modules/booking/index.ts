@@ -8,7 +8,7 @@ import type { EventSubscriber } from '../../platform/events/outbox.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import type { JobDefinition } from '../../platform/jobs/job-definition.ts';
 import type { CustomerDataHolder } from '../customers/index.ts';
-import { BookingActionsService } from './booking-actions.service.ts';
+import { BookingActionsService, type FreedSlot } from './booking-actions.service.ts';
 import { BookingCreateService } from './booking-create.service.ts';
 import {
   bookingsContributor,
@@ -67,10 +67,11 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
   const create = new BookingCreateService(deps, verification);
   const waitlist = new WaitlistService(deps, create);
   // A freed slot is offered to the waitlist in the transaction that freed it: wired here, once, at construction.
-  const actions = new BookingActionsService(deps, { onSlotFreed: (trx, tenantId, slot) => waitlist.offerFreedSlot(trx, tenantId, slot) });
+  const reactions = { onSlotFreed: (trx: Trx, tenantId: string, slot: FreedSlot) => waitlist.offerFreedSlot(trx, tenantId, slot) };
+  const actions = new BookingActionsService(deps, reactions);
   const query = new BookingQueryService(deps);
   const manage = new BookingManageService(deps, actions, query);
-  const services: BookingServices = { create, actions, resize: new BookingResizeService(deps), query, manage, verification, waitlist };
+  const services: BookingServices = { create, actions, resize: new BookingResizeService(deps, reactions), query, manage, verification, waitlist };
   return {
     services,
     registerRoutes(api) {

@@ -32,6 +32,11 @@ export class WaitlistRepository {
     return executor.selectFrom('waitlist_entries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
+  /** The entry, locked for an offer made by staff (so two offers of it serialise). */
+  async lockEntry(executor: Executor, tenantId: string, id: string): Promise<WaitlistEntryRow | undefined> {
+    return executor.selectFrom('waitlist_entries').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
   async listEntries(
     executor: Executor,
     tenantId: string,

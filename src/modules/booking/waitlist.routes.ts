@@ -7,7 +7,7 @@ import { requireTenant } from '../../platform/http/tenant.ts';
 import { actorOf } from './booking-deps.ts';
 import type { BookingServices } from './booking-services.ts';
 import { bookingSchema, idParamsSchema } from './booking.schemas.ts';
-import { offerTokenParamsSchema, waitlistEntrySchema, waitlistJoinSchema, waitlistListQuerySchema } from './waitlist.schemas.ts';
+import { offerTokenParamsSchema, waitlistEntrySchema, waitlistJoinSchema, waitlistListQuerySchema, waitlistOfferNowSchema } from './waitlist.schemas.ts';
 
 const tags = ['Bookings: waitlist'];
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -58,6 +58,27 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
       assertWholeWaitlist(request.auth, 'update');
       await services.waitlist.remove(requireTenant(request), request.params.id);
       return reply.code(204).send();
+    },
+  );
+
+  api.post(
+    '/waitlist/:id/offer',
+    {
+      schema: {
+        tags,
+        summary: 'Offer a slot to a waiting entry now (staff)',
+        description:
+          'Holds the slot for the entry and sends the customer the same offer as a freed slot (claim link, expiry after ' +
+          '`waitlist_offer_minutes`). 409 CONFLICT unless the entry is waiting; 409 SLOT_UNAVAILABLE with the reason when the slot is not bookable.',
+        params: idParamsSchema,
+        body: waitlistOfferNowSchema,
+        response: { 201: envelopeSchema(waitlistEntrySchema) },
+      },
+      config: { access: { permission: ['update', 'Booking'] } },
+    },
+    async (request, reply) => {
+      assertWholeWaitlist(request.auth, 'update');
+      return reply.code(201).send(ok(await services.waitlist.offerNow(requireTenant(request), request.params.id, request.body)));
     },
   );
 

@@ -18,6 +18,13 @@ export const waitlistJoinSchema = z.strictObject({
 });
 export type WaitlistJoin = z.infer<typeof waitlistJoinSchema>;
 
+/** A slot staff offer to one waitlist entry now. */
+export const waitlistOfferNowSchema = z.strictObject({
+  resource_id: z.uuid().describe('The resource whose time is offered (the entry\'s own when it waits for one)'),
+  start_time: instantSchema.describe('A bookable start of the entry\'s service on that resource'),
+});
+export type WaitlistOfferNow = z.infer<typeof waitlistOfferNowSchema>;
+
 export const waitlistListQuerySchema = z.object({
   service_id: z.uuid().optional(),
   status: z.enum(['waiting', 'offered', 'booked', 'removed']).optional(),

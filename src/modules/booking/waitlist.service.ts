@@ -1,8 +1,9 @@
 /**
  * Waitlist (RF2.16). Customers wait for a service (optionally one resource)
  * within preferred time ranges, ranked vip → premium → standard, then by
- * arrival. When a slot frees (cancel, expiry, reschedule) the first matching
- * entry is offered it: the slot is held for the offer through scheduling's
+ * arrival. When a slot frees (cancel, expiry, reschedule, a shortened booking's
+ * end) the first matching entry is offered it, and staff may offer one entry a
+ * slot directly: the slot is held for the offer through scheduling's
  * occupancy (under the offer's hold id) until the offer expires, and an
  * unclaimed offer passes to the next matching entry.
  */
@@ -10,24 +11,26 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Trx } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
-import { AppError, notFound } from '../../platform/http/errors.ts';
+import { AppError, notFound, validationError } from '../../platform/http/errors.ts';
 import { defineJob, type JobDefinition, type JobKind } from '../../platform/jobs/job-definition.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { findServiceSnapshot } from '../catalog/index.ts';
 import { assertCustomerCanBook, findOrCreateGuestCustomer, getCustomerForBooking, STAFF_ENTERED, UNPROVEN } from '../customers/index.ts';
-import { isSlotBookable } from '../scheduling/index.ts';
+import { isSlotBookable, type SlotCheck } from '../scheduling/index.ts';
 import { businessSettingsOf, getBusiness, getTenant } from '../tenancy/index.ts';
 import { nowOf, SYSTEM_ACTOR, type Actor, type BookingDeps } from './booking-deps.ts';
 import type { FreedSlot } from './booking-actions.service.ts';
 import type { BookingCreateService } from './booking-create.service.ts';
 import type { BookingView } from './booking.schemas.ts';
 import { WaitlistRepository, type WaitlistEntryRow, type WaitlistOfferRow } from './waitlist.repository.ts';
-import type { WaitlistEntryView, WaitlistJoin } from './waitlist.schemas.ts';
+import type { WaitlistEntryView, WaitlistJoin, WaitlistOfferNow } from './waitlist.schemas.ts';
 
 export const DEFAULT_OFFER_MINUTES = 30;
 
 const offerExpiryPayload = z.object({ offer_id: z.uuid() });
 export const waitlistOfferExpiryJob: JobKind<typeof offerExpiryPayload> = { name: 'booking.waitlist_offer_expire', version: 1, payload: offerExpiryPayload };
+
+type BookableSlot = Extract<SlotCheck, { bookable: true }>;
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -137,6 +140,35 @@ export class WaitlistService {
     if (!entry) return;
     const check = await isSlotBookable(trx, { tenantId, serviceId: slot.serviceId, resourceId: slot.resourceId, start: slot.start, now: nowOf(this.#deps) });
     if (!check.bookable) return;
+    await this.#offer(trx, tenantId, entry, slot.resourceId, check);
+  }
+
+  /**
+   * Staff offer a slot to one entry now, whatever its preferred times: the same
+   * hold, message and expiry as an offer of a freed slot. 404 for unknown and
+   * other tenants' entries, 409 CONFLICT unless the entry is waiting, 409
+   * SLOT_UNAVAILABLE (with the slot check's reason) when the slot is not bookable.
+   */
+  async offerNow(tenantId: string, entryId: string, input: WaitlistOfferNow): Promise<WaitlistEntryView> {
+    return withTenant(this.#deps.db, tenantId, async (trx) => {
+      const entry = await this.#repository.lockEntry(trx, tenantId, entryId);
+      if (!entry || entry.status === 'removed') throw notFound('Waitlist entry');
+      if (entry.status !== 'waiting') {
+        throw new AppError('CONFLICT', `This entry is ${entry.status}, not waiting: it cannot be offered a slot`, { reason: `entry_${entry.status}` });
+      }
+      if (entry.resource_id !== null && entry.resource_id !== input.resource_id) {
+        throw validationError([{ field: 'resource_id', message: 'This entry waits for another resource' }]);
+      }
+      const check = await isSlotBookable(trx, { tenantId, serviceId: entry.service_id, resourceId: input.resource_id, start: new Date(input.start_time), now: nowOf(this.#deps) });
+      if (!check.bookable) throw new AppError('SLOT_UNAVAILABLE', 'This time cannot be offered: it is not bookable', { reason: check.reason });
+      await this.#offer(trx, tenantId, entry, input.resource_id, check);
+      const updated = (await this.#repository.findEntry(trx, tenantId, entry.id)) ?? entry;
+      return this.#view(updated, await this.#repository.offersOfEntry(trx, tenantId, entry.id));
+    });
+  }
+
+  /** Holds the checked slot for the entry, records the offer, tells the customer and schedules its expiry. */
+  async #offer(trx: Trx, tenantId: string, entry: WaitlistEntryRow, resourceId: string, check: BookableSlot): Promise<void> {
     const holdId = randomUUID();
     await this.#deps.occupancy.reserveOccupancies(
       trx,
@@ -152,7 +184,7 @@ export class WaitlistService {
         capacity: reservation.capacity,
       })),
     );
-    const service = await findServiceSnapshot(trx, tenantId, slot.serviceId);
+    const service = await findServiceSnapshot(trx, tenantId, entry.service_id);
     const business = service ? await getBusiness(trx, tenantId, service.business_id) : null;
     const minutes = offerMinutes(business?.settings);
     // The claim page needs the business (X-Tenant) besides the token.
@@ -161,7 +193,7 @@ export class WaitlistService {
     const offer = await this.#repository.insertOffer(trx, tenantId, {
       entryId: entry.id,
       bookingId: holdId,
-      resourceId: slot.resourceId,
+      resourceId,
       start: check.start,
       end: check.end,
       tokenHash: hashToken(token),

@@ -16,6 +16,12 @@ export interface BookingPaymentFacts {
   /** Only bookings awaiting payment may start one (`pending_payment`). */
   awaitingPayment: boolean;
   amountDue: Money;
+  /**
+   * The booking's status and whole price, which the front desk needs to collect the balance
+   * (booking's `bookingPaymentFacts` gives both; a lookup without them takes no desk payments).
+   */
+  status?: string;
+  totalPrice?: Money;
   type: 'deposit' | 'full_payment';
   description: string;
 }

@@ -21,6 +21,10 @@ export const toPaymentView = (row: PaymentWithRefunds): PaymentView => ({
   provider: row.provider,
   provider_payment_id: row.provider_payment_id,
   failure_reason: row.failure_reason,
+  method: row.method,
+  recorded_by: row.recorded_by,
+  reference: row.reference,
+  note: row.note,
   created_at: iso(row.created_at) ?? '',
   processed_at: iso(row.processed_at),
 });

@@ -38,7 +38,7 @@ const paymentFields = {
   amount: z.int().nonnegative().describe('minor units'),
   currency: z.string().length(3).describe('ISO 4217'),
   platform_fee: z.int().nonnegative().describe("the platform's fee, minor units"),
-  provider: z.string().describe('`stripe` or `sandbox`'),
+  provider: z.string().describe('`stripe` or `sandbox`; `desk` for a payment taken at the front desk (cash, card terminal, other)'),
 };
 
 const paymentEvent = <const Name extends string, Data extends z.ZodType<Record<string, unknown>>>(name: Name, description: string, data: Data) =>

@@ -8,7 +8,10 @@ import { createPaymentMethod, toPaymentMethodView } from './payment-methods.serv
 import { listPayments } from './payments-list.service.ts';
 import { connectStatus, startOnboarding } from './connected-accounts.service.ts';
 import {
+  bookingIdParamsSchema,
   connectStatusSchema,
+  deskPaymentCreateSchema,
+  deskPaymentSchema,
   intentCreateSchema,
   intentSchema,
   onboardingCreateSchema,
@@ -22,6 +25,7 @@ import {
   refundSchema,
 } from './payments.schemas.ts';
 import { refundPaymentAsStaff } from './refunds.service.ts';
+import { recordDeskPayment } from './desk-payments.service.ts';
 import { z } from 'zod';
 
 const tags = ['Payments'];
@@ -66,12 +70,40 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
   );
 
   api.post(
+    '/bookings/:id/payments/desk',
+    {
+      schema: {
+        tags,
+        summary: 'Record a payment taken at the front desk (cash, card terminal, other)',
+        description:
+          "The balance after a deposit, or part of it: at most what the booking still owes (its price less what its payments " +
+          "keep), else 409 `PAYMENT_EXCEEDS_BALANCE`; in the booking's currency. Only confirmed, rescheduled or completed " +
+          'bookings take one (else 409 `BOOKING_NOT_PAYABLE`), and only staff who may change the booking record it (else 403 ' +
+          "`PAYMENT_NOT_ALLOWED`). The payment is recorded as succeeded with `method` and `recorded_by` and announced as " +
+          '`payment.succeeded` (provider `desk`), which raises the booking\'s paid amount; its refunds are recorded, never sent to the provider.',
+        params: bookingIdParamsSchema,
+        body: deskPaymentCreateSchema,
+        response: { 201: envelopeSchema(deskPaymentSchema) },
+      },
+      config: { access: { permission: ['update', 'Booking'] } },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          ok(await recordDeskPayment(context, requireTenant(request), request.params.id, request.body, request.auth, idempotencyKeyOf(request))),
+        ),
+  );
+
+  api.post(
     '/payments/:payment_id/refund',
     {
       schema: {
         tags,
         summary: 'Refund a payment in full or in part',
-        description: 'Never more than paid minus already refunded: above that answers 400 `REFUND_EXCEEDS_PAYMENT`.',
+        description:
+          'Never more than paid minus already refunded: above that answers 400 `REFUND_EXCEEDS_PAYMENT`. ' +
+          'A payment taken at the front desk is refunded at the desk: the refund is recorded as succeeded, nothing goes to the provider.',
         params: paymentIdParamsSchema,
         body: refundCreateSchema,
         response: { 201: envelopeSchema(refundSchema) },

@@ -64,6 +64,9 @@ export const intentSchema = z.object({
 });
 export type IntentResponse = z.infer<typeof intentSchema>;
 
+export const deskMethodSchema = z.enum(['cash', 'card_terminal', 'other']);
+export const paymentMethodKindSchema = z.enum(['online', 'cash', 'card_terminal', 'other']);
+
 export const paymentIdParamsSchema = z.object({ payment_id: z.uuid() });
 
 export const refundCreateSchema = z.strictObject({
@@ -98,10 +101,33 @@ export const paymentSchema = z.object({
   provider: z.string(),
   provider_payment_id: z.string().nullable(),
   failure_reason: z.string().nullable(),
+  method: paymentMethodKindSchema.describe('`online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk'),
+  recorded_by: z.uuid().nullable().describe('The member of staff who recorded a desk payment; null for online payments'),
+  reference: z.string().nullable().describe("A desk payment's reference (the terminal's receipt number, say)"),
+  note: z.string().nullable(),
   created_at: z.string(),
   processed_at: z.string().nullable(),
 });
 export type PaymentView = z.infer<typeof paymentSchema>;
+
+export const bookingIdParamsSchema = z.object({ id: z.uuid() });
+
+export const deskPaymentCreateSchema = z.strictObject({
+  method: deskMethodSchema,
+  amount: positiveMinor.describe('Minor units; at most the balance due (else 409 `PAYMENT_EXCEEDS_BALANCE`)'),
+  currency: currencyCodeSchema.optional().describe("Must be the booking's currency when given"),
+  reference: z.string().trim().min(1).max(200).optional().describe("The card terminal's receipt number or any reference of the payment"),
+  note: z.string().trim().min(1).max(1000).optional(),
+});
+export type DeskPaymentCreateBody = z.infer<typeof deskPaymentCreateSchema>;
+
+export const deskPaymentSchema = z.object({
+  payment: paymentSchema,
+  total_price: z.number().int().describe('Minor units'),
+  paid: z.number().int().describe('What the booking keeps of its payments after this one (refunds deducted), minor units'),
+  balance_due: z.number().int().describe('What is still to pay after this payment, minor units'),
+});
+export type DeskPaymentView = z.infer<typeof deskPaymentSchema>;
 
 export const paymentMethodCreateSchema = z.strictObject({
   type: z.literal('card'),

@@ -8,6 +8,9 @@ type MinorUnits = ColumnType<number, number, number>;
 
 export type PaymentType = 'deposit' | 'full_payment' | 'penalty';
 
+/** How the money arrived: through the provider, or taken at the front desk (migration 0092). */
+export type PaymentMethodKind = 'online' | 'cash' | 'card_terminal' | 'other';
+
 /** Our lifecycle of a payment; providers' statuses are mapped onto it (see `payment-status.ts`). */
 export type PaymentStatus =
   | 'requires_payment_method'
@@ -42,6 +45,11 @@ export interface PaymentsTable {
   description: string | null;
   failure_reason: string | null;
   metadata: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  method: ColumnType<PaymentMethodKind, PaymentMethodKind | undefined, never>;
+  /** The member of staff who recorded a desk payment; null for online payments. */
+  recorded_by: ColumnType<string | null, string | null | undefined, never>;
+  reference: ColumnType<string | null, string | null | undefined, never>;
+  note: ColumnType<string | null, string | null | undefined, never>;
   processed_at: NullableTime;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -76,6 +76,12 @@ async function executeRefund(
     failure_reason: null,
     processed_at: null,
   });
+  if (payment.method !== 'online') {
+    // Taken at the front desk, given back at the desk: the provider never held this money.
+    const recorded = await repo.updateRefund(trx, tenantId, pending.id, { status: 'succeeded', processed_at: new Date() });
+    await settleRefund(trx, payment, recorded);
+    return recorded;
+  }
   if (payment.provider_payment_id === null) throw new Error(`payment ${payment.id} is settled without a provider id`);
   let refund: RefundRow;
   try {

@@ -23,6 +23,8 @@ import { ScheduleExceptionsService } from './schedule-exceptions.service.ts';
 import { registerSchedulingRoutes } from './scheduling.routes.ts';
 import { SchedulesRepository } from './schedules.repository.ts';
 import { SchedulesService } from './schedules.service.ts';
+import { registerTimeBlockRoutes } from './time-blocks.routes.ts';
+import { TimeBlocksService } from './time-blocks.service.ts';
 
 export type { Allocation, HeldAllocation, Occupancy, ReserveOccupancyInput } from './occupancy.ts';
 export { isSlotBookable, type SlotCheck, type SlotCheckInput, type SlotReservation } from './slot-check.ts';
@@ -80,15 +82,18 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
         ? undefined
         : new ComputeBudget(redis ? new RedisTokenBuckets(redis) : new InProcessTokenBuckets(), deps.computeBudget ?? {}),
   });
+  const occupancy = createOccupancy(versions);
+  const timeBlocks = new TimeBlocksService({ db, occupancy });
   return {
     schedules,
     exceptions,
     closures,
     availability,
-    occupancy: createOccupancy(versions),
+    occupancy,
     onCatalogChanged: (tenantId) => versions.bumpCatalog(tenantId),
     registerRoutes(api) {
       registerSchedulingRoutes(api, { schedules, exceptions, closures, availability });
+      registerTimeBlockRoutes(api, timeBlocks);
     },
   };
 }

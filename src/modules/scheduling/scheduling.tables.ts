@@ -57,8 +57,22 @@ export interface AllocationsTable {
   released_at: Date | null;
 }
 
+/** Part of a day a resource is kept free of bookings (migration 0092); its time is held by an allocation of its own. */
+export interface ResourceTimeBlocksTable {
+  tenant_id: string;
+  id: Generated<string>;
+  resource_id: string;
+  starts_at: ColumnType<Date, Date, never>;
+  ends_at: ColumnType<Date, Date, never>;
+  reason: 'break' | 'meeting' | 'training' | 'other';
+  note: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
 declare module '../../platform/db/database.ts' {
   interface Database {
+    resource_time_blocks: ResourceTimeBlocksTable;
     schedules: SchedulesTable;
     schedule_exceptions: ScheduleExceptionsTable;
     location_closures: LocationClosuresTable;

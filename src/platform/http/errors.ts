@@ -34,6 +34,12 @@ export const ERROR_STATUS = {
   INVALID_TRANSITION: 409,
   IDEMPOTENCY_CONFLICT: 409,
   CONFLICT: 409,
+  /** A desk payment above what the booking still owes. */
+  PAYMENT_EXCEEDS_BALANCE: 409,
+  /** A desk payment for a booking that takes none in its status (cancelled, expired, awaiting its online payment). */
+  BOOKING_NOT_PAYABLE: 409,
+  /** A block of a resource's time over a booking (or another block) already there. */
+  BLOCK_OVERLAPS_BOOKING: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

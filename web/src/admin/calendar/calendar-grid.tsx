@@ -8,6 +8,8 @@ import { PX_PER_MINUTE, type Column, type PlacedBooking, type Placement } from '
 import { clockLabel, snap, type MinuteRange } from './calendar-time.ts';
 import { RESIZE_STEP_MINUTES, resizedEnd } from './resize.ts';
 import classes from './calendar.module.css';
+import type { PlacedBlock } from './time-block-layout.ts';
+import type { TimeBlock } from './use-time-blocks.ts';
 import type { ColumnHours } from './working-hours.ts';
 
 export interface GridResource {
@@ -33,6 +35,10 @@ export interface CalendarGridProps {
   onResize: (booking: Booking, end: number) => void;
   onEmptyClick: ((column: Column, minute: number) => void) | null;
   onOpen: (booking: Booking) => void;
+  blocks: ReadonlyMap<string, PlacedBlock[]>;
+  /** A range dragged over empty time, to block; null when the role may not block. */
+  onSelectRange: ((column: Column, start: number, end: number) => void) | null;
+  onBlockOpen: (block: TimeBlock) => void;
   /** The minute to bring into view when the dates change: now on today, else the first working hour. */
   focusMinute: number;
 }
@@ -256,6 +262,9 @@ export function CalendarGrid(props: CalendarGridProps) {
                 pendingIds={props.pendingIds}
                 onEmptyClick={onEmptyClick}
                 onOpen={onOpen}
+                blocks={props.blocks.get(column.key) ?? []}
+                onSelectRange={props.onSelectRange}
+                onBlockOpen={props.onBlockOpen}
               />
             </Fragment>
           ))}

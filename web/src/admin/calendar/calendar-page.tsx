@@ -8,6 +8,7 @@ import { can, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { todayIn } from '../ui/time-format.ts';
 import { customerName } from './booking-card.tsx';
+import { BlockDetailModal, BlockTimeModal, type BlockSelection } from './block-time-modal.tsx';
 import { BookingLength } from './booking-length.tsx';
 import { calendarErrorText } from './calendar-errors.ts';
 import { CalendarGrid, type GridResource } from './calendar-grid.tsx';
@@ -19,6 +20,8 @@ import calendarEn from './i18n/en.json';
 import calendarEs from './i18n/es.json';
 import { NewBookingModal, type NewBookingSlot } from './new-booking-modal.tsx';
 import { resizedEnd } from './resize.ts';
+import { placeBlocks } from './time-block-layout.ts';
+import { useTimeBlocks, type TimeBlock } from './use-time-blocks.ts';
 import { useCalendarBookings, useCategories, useClosures, useExceptions, useMoveBooking, useResizeBooking, useSchedules, useServices } from './use-calendar.ts';
 import { columnHours, gridBounds } from './working-hours.ts';
 
@@ -64,6 +67,8 @@ export default function CalendarPage({ me }: { me: Me }) {
   const [picked, setPicked] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [slot, setSlot] = useState<NewBookingSlot | null>(null);
+  const [blocking, setBlocking] = useState<BlockSelection | null>(null);
+  const [openBlock, setOpenBlock] = useState<TimeBlock | null>(null);
   const [overrides, setOverrides] = useState<ReadonlyMap<string, Placement>>(new Map());
   const [message, setMessage] = useState<MoveMessage | null>(null);
   const move = useMoveBooking();
@@ -84,6 +89,7 @@ export default function CalendarPage({ me }: { me: Me }) {
   const bookings = useCalendarBookings(location ? { locationId: location.id, from, to } : null);
   const exceptions = useExceptions(from, to);
   const closures = useClosures(location?.id ?? null, from, to);
+  const blocks = useTimeBlocks(from, to, zone, location !== null);
 
   const shown = useMemo(
     () =>
@@ -108,6 +114,7 @@ export default function CalendarPage({ me }: { me: Me }) {
     new Set(columns.map((column) => column.key)),
   );
   const bounds = gridBounds([...hours.values()], bookingRanges(placed));
+  const placedBlocks = placeBlocks(blocks.data ?? [], zone, new Set(columns.map((column) => column.key)));
 
   const colorOf = useMemo(() => {
     const categoryColor = new Map((categories.data ?? []).map((category) => [category.id, category.color]));
@@ -135,10 +142,15 @@ export default function CalendarPage({ me }: { me: Me }) {
     const next = firstSlot();
     if (next) setSlot(next);
   };
+  // The toolbar's "Block time": the next hour of the first column, to adjust in the form.
+  const openBlocking = () => {
+    const next = firstSlot();
+    if (next) setBlocking({ resourceId: next.resourceId, date: next.date, start: next.minute, end: Math.min(bounds.end, next.minute + 60) });
+  };
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || typingIn(event.target) || slot !== null || openId !== null) return;
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || typingIn(event.target) || slot !== null || openId !== null || blocking !== null || openBlock !== null) return;
       const inGrid = event.target instanceof HTMLElement && event.target.closest('[data-testid="calendar-grid"]') !== null;
       const key = event.key.toLowerCase();
       if (key === 't') {
@@ -217,6 +229,7 @@ export default function CalendarPage({ me }: { me: Me }) {
         locations={activeLocations}
         locationId={location?.id ?? null}
         canCreate={mayCreate && shown.length > 0}
+        canBlock={mayMove && shown.length > 0}
         onToday={() => {
           setMessage(null);
           setPicked(null);
@@ -232,6 +245,7 @@ export default function CalendarPage({ me }: { me: Me }) {
         }}
         onLocation={setLocationId}
         onNew={openNew}
+        onBlock={openBlocking}
       />
       {failure && <Alert color="red">{errorText(failure, t)}</Alert>}
       {message && (
@@ -273,12 +287,17 @@ export default function CalendarPage({ me }: { me: Me }) {
             onResize={onResize}
             onEmptyClick={mayCreate ? (column, minute) => setSlot({ resourceId: column.resourceId, date: column.date, minute }) : null}
             onOpen={(booking) => setOpenId(booking.id)}
+            blocks={placedBlocks}
+            onSelectRange={mayMove ? (column, start, end) => setBlocking({ resourceId: column.resourceId, date: column.date, start, end }) : null}
+            onBlockOpen={setOpenBlock}
           />
           <Text className={classes.hints} data-testid="calendar-hint">
-            {mayMove || mayCreate ? t('hint') : t('hintReadOnly')} {t('refreshing')} <span className={classes.shortcuts}>{t('shortcuts')}</span>
+            {mayMove || mayCreate ? t('hint') : t('hintReadOnly')} {mayMove ? `${t('block.hint')} ` : ''}{t('refreshing')} <span className={classes.shortcuts}>{t('shortcuts')}</span>
           </Text>
         </>
       )}
+      {blocking && <BlockTimeModal selection={blocking} resources={shown} zone={zone} bounds={bounds} onClose={() => setBlocking(null)} />}
+      {openBlock && <BlockDetailModal block={openBlock} zone={zone} canRemove={mayMove} onClose={() => setOpenBlock(null)} />}
       {slot && <NewBookingModal slot={slot} resources={shown} services={services.data ?? []} zone={zone} bounds={bounds} onClose={() => setSlot(null)} />}
       <BookingDrawer bookingId={openId} me={me} onClose={() => setOpenId(null)}>
         {opened && openedRange && mayMove && MOVABLE.has(opened.status) && (

@@ -19,15 +19,18 @@ export interface CalendarToolbarProps {
   locations: readonly { id: string; name: string }[];
   locationId: string | null;
   canCreate: boolean;
+  /** Blocking time (breaks, meetings) is offered to roles that may change bookings. */
+  canBlock: boolean;
   onToday: () => void;
   onShift: (direction: 1 | -1) => void;
   onDate: (date: string) => void;
   onView: (view: 'day' | 'week') => void;
   onLocation: (id: string) => void;
   onNew: () => void;
+  onBlock: () => void;
 }
 
-/** The calendar's controls: today, previous and next, a date picker, day or week, the location, a new booking. */
+/** The calendar's controls: today, previous and next, a date picker, day or week, the location, blocking time, a new booking. */
 export function CalendarToolbar(props: CalendarToolbarProps) {
   const { t, i18n } = useTranslation('calendar');
   const first = props.dates[0] ?? props.anchor;
@@ -87,10 +90,19 @@ export function CalendarToolbar(props: CalendarToolbarProps) {
             data-testid="calendar-location"
           />
         )}
-        {props.canCreate && (
-          <Button onClick={props.onNew} ml="auto" data-testid="calendar-new-booking">
-            {t('newBooking')}
-          </Button>
+        {(props.canCreate || props.canBlock) && (
+          <Group gap="sm" ml="auto">
+            {props.canBlock && (
+              <Button variant="default" onClick={props.onBlock} data-testid="calendar-block-time">
+                {t('block.action')}
+              </Button>
+            )}
+            {props.canCreate && (
+              <Button onClick={props.onNew} data-testid="calendar-new-booking">
+                {t('newBooking')}
+              </Button>
+            )}
+          </Group>
         )}
       </Group>
     </>

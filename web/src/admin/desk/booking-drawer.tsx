@@ -2,12 +2,15 @@ import { Alert, Button, Drawer, Group, Skeleton, Stack, Text, Timeline, Title } 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../../shared/format/format.ts';
-import type { Me } from '../session/use-session.ts';
+import { can, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { dateTimeIn, timeIn } from '../ui/time-format.ts';
 import { ActionConfirm } from './action-confirm.tsx';
+import { BookingPayments } from './booking-payments.tsx';
 import { actionLabelKey, deskActions } from './desk-actions.ts';
+import { BookingGroupLine } from './group-line.tsx';
+import { balanceDue, useBookingPayments } from './use-desk-payments.ts';
 import { useBooking, type Booking, type DeskAction } from './use-desk.ts';
 
 const TEST_IDS: Partial<Record<DeskAction, string>> = {
@@ -37,6 +40,9 @@ function BookingDetail({ booking, me, children }: { booking: Booking; me: Me | u
   const { offered, waitingForStart } = deskActions(booking, me);
   const zone = booking.time_zone;
   const money = (amount: number) => formatMoney({ amount, currency: booking.pricing.currency }, i18n.language);
+  const payments = useBookingPayments(booking.id, can(me, 'read', 'Payment'));
+  // From the payments when readable: a desk payment shows at once, before its event updates the booking.
+  const due = balanceDue(booking, payments.data);
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="center">
@@ -53,10 +59,12 @@ function BookingDetail({ booking, me, children }: { booking: Booking; me: Me | u
           {booking.service.name} · {booking.resource.name}
         </Field>
         <Field label={t('detail.price')}>
-          {money(booking.pricing.total_price)} · {t('detail.paid')}: {money(booking.pricing.deposit_paid)}
+          {money(booking.pricing.total_price)} · {t('detail.paid')}: {money(booking.pricing.total_price - due)}
         </Field>
         {booking.notes && <Field label={t('detail.notes')}>{booking.notes}</Field>}
       </Stack>
+      <BookingGroupLine booking={booking} />
+      <BookingPayments booking={booking} me={me} payments={payments} due={due} />
       {children}
       {(offered.length > 0 || waitingForStart.length > 0) && (
         <Stack gap="xs">

@@ -8,6 +8,9 @@ import { errorText } from '../ui/error-text.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { timeIn, todayIn } from '../ui/time-format.ts';
 import { BookingDrawer } from './booking-drawer.tsx';
+import { DeskWaitlistTabs, type DeskView } from './desk-waitlist-tabs.tsx';
+import { GroupMark } from './group-line.tsx';
+import { WaitlistView } from './waitlist-view.tsx';
 import classes from './desk-page.module.css';
 import { useDayBookings, useLocations, useResources, type Booking, type DeskFilters } from './use-desk.ts';
 
@@ -24,7 +27,8 @@ function BookingRow({ booking, onOpen }: { booking: Booking; onOpen: () => void 
           </Text>
           <Text size="sm" c="dimmed" component="span">
             {booking.service.name} · {booking.resource.name}
-            {booking.actual_start_time ? ` · ${t('desk.checkedIn', { time: timeIn(booking.actual_start_time, booking.time_zone, i18n.language) })}` : ''}
+            {booking.actual_start_time ? ` · ${t('desk.checkedIn', { time: timeIn(booking.actual_start_time, booking.time_zone, i18n.language) })}` : ''}{' '}
+            <GroupMark booking={booking} />
           </Text>
         </span>
         <StatusBadge status={booking.status} testId="row-status" />
@@ -44,6 +48,10 @@ export function DeskPage({ me }: { me: Me | undefined }) {
   const bookings = useDayBookings({ ...filters, date });
   const [openId, setOpenId] = useState<string | null>(null);
   const sorted = [...(bookings.data ?? [])].sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time));
+  // The waitlist takes the day's place; the group booking form opens beside the switch.
+  const [view, setView] = useState<DeskView>('day');
+  const tabs = <DeskWaitlistTabs view={view} onView={setView} zone={zone} />;
+  if (view === 'waitlist') return <WaitlistView zone={zone} heading={t('desk.title')} tabs={tabs} />;
 
   return (
     <Stack gap="lg">
@@ -55,6 +63,7 @@ export function DeskPage({ me }: { me: Me | undefined }) {
           {t('desk.zone', { zone })}
         </Text>
       </Group>
+      {tabs}
       <Group gap="sm" align="flex-end" className={classes.filters}>
         <Button variant={date === todayIn(zone) ? 'filled' : 'default'} onClick={() => setFilters((current) => ({ ...current, date: todayIn(zone) }))} data-testid="filter-today">
           {t('desk.today')}
