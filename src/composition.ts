@@ -18,7 +18,7 @@ import { loggerOptions } from './platform/observability/logger.ts';
 import { createAnalyticsModule, type AnalyticsModule } from './modules/analytics/index.ts';
 import { createSupportModule, type SupportModule } from './modules/support/index.ts';
 import { createComplianceModule, type ComplianceModule } from './modules/compliance/index.ts';
-import { billingCharges, createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
+import { billingCharges, billingProviderFrom, createBillingModule, type BillingModule, type BillingProvider } from './modules/billing/index.ts';
 import { createAuditModule, type AuditModule } from './modules/audit/index.ts';
 import {
   bookingPaymentFacts,
@@ -40,6 +40,7 @@ import {
   createPaymentsModule,
   openPaymentPageUrlOfBooking,
   paymentPageKeyFrom,
+  platformFeesBetween,
   sandboxSecretFrom,
   type PaymentsModule,
   type PaymentsModuleDeps,
@@ -83,7 +84,7 @@ export interface CompositionOverrides {
   calendar?: Partial<CalendarModuleDeps>;
   customers?: Partial<CustomersModuleDeps>;
   webhooks?: Partial<WebhooksModuleDeps>;
-  /** The provider billing charges plans through (default: the sandbox). */
+  /** The provider billing charges plans through (default: Stripe when configured, else the sandbox). */
   billingProvider?: BillingProvider;
 }
 
@@ -115,6 +116,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   const base = publicUrl(config);
   const linkKey = overrides.linkKey ?? linkKeyFrom(keyRing);
   const paymentPageLink = { publicUrl: base, pageKey: overrides.paymentPageKey ?? paymentPageKeyFrom(keyRing) };
+  const billingProvider = overrides.billingProvider ?? billingProviderFrom(config);
 
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const notifications = createNotificationsModule({
@@ -141,7 +143,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   const tenancy = createTenancyModule({
     db,
     countActiveUsers: identity.countActiveUsers,
-    planChanges: billingCharges(deps.config, overrides.billingProvider)
+    planChanges: billingCharges(deps.config, billingProvider)
       ? { changePlan: (trx, tenantId, planId, auth) => billing.changePlanKeepingInterval(trx, tenantId, planId, auth) }
       : undefined,
   });
@@ -210,6 +212,8 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   const analytics = createAnalyticsModule({ db, registry: deps.metricsRegistry ?? new Registry(), messages: notifications.analyticsMessages, publicUrl: base });
   const support = createSupportModule({ db, notifications, webhooks, booking: booking.consistency });
   const compliance = createComplianceModule({ db, customerData: customers.registry });
-  const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: overrides.billingProvider, messages: notifications.billingMessages, publicUrl: base });
+  // Billing reads the fees payments took for its invoices' statement through this port (billing does not import payments).
+  const billingFees = { feesBetween: platformFeesBetween };
+  const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: billingProvider, messages: notifications.billingMessages, publicUrl: base, transactionFees: billingFees });
   return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, compliance, billing };
 }

@@ -22,7 +22,7 @@ process.stdout.write(
     `GRAFANA_ADMIN_PASSWORD=${secret(18)}`,
     '# PUBLIC_URL=https://book.example.com',
     '# SMTP_URL=smtp://user:password@smtp.example.com:587',
-    '# STRIPE_SECRET_KEY=sk_live_...  (then also STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY, and PAYMENTS_SANDBOX=false)',
+    '# STRIPE_SECRET_KEY=sk_live_...  (then also STRIPE_WEBHOOK_SECRET, STRIPE_BILLING_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY, and PAYMENTS_SANDBOX=false)',
     '',
   ].join('\n'),
 );

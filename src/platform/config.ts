@@ -43,6 +43,8 @@ export const configSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Signing secret of a separate Connect webhook endpoint (events of connected accounts, e.g. account.updated). */
   STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Signing secret of the billing webhook endpoint (`/api/v1/webhooks/stripe/billing`: the platform's charges of its plans). */
+  STRIPE_BILLING_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Publishable key for the hosted payment page's Payment Element (card fields served by Stripe). */
   STRIPE_PUBLISHABLE_KEY: z
     .string()
@@ -152,6 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'Payments in production: set STRIPE_SECRET_KEY (and its webhook and publishable keys), or set ' +
           'PAYMENTS_SANDBOX=true to run the sandbox provider on purpose (test cards only, no real money taken)',
       );
+    }
+    // Billing charges the plans through Stripe too; without its events, a card changed on Stripe's portal never reaches it.
+    if (config.STRIPE_SECRET_KEY !== undefined && !config.PAYMENTS_SANDBOX && config.STRIPE_BILLING_WEBHOOK_SECRET === undefined) {
+      throw new ConfigError('Billing in production with Stripe: set STRIPE_BILLING_WEBHOOK_SECRET, the signing secret of the /api/v1/webhooks/stripe/billing endpoint');
     }
   }
   if (config.METRICS_PORT !== undefined && config.METRICS_PORT === config.PORT) {

@@ -43,7 +43,7 @@ const spanishInvoice: InvoiceDocument = {
   amountPaid: 6050,
   amountDue: 0,
   status: 'paid',
-  transactionFees: { payments: 1284, amount: 385_20, currency: 'EUR' },
+  transactionFees: [{ payments: 1284, amount: 385_20, currency: 'EUR' }],
 };
 
 /** A French business with a VAT number, in English: reverse charge, still open. */
@@ -129,7 +129,7 @@ describe('renderInvoicePdf', () => {
       'Pagado 60,50 €',
       'Importe pendiente 0,00 €',
       'PAGADA',
-      '1284 pagos, 385,20 €',
+      '(número de pagos: 1284): 385,20 €',
       'no se cobran en esta factura',
       'Página 1 de 1',
     ]) {

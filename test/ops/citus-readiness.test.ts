@@ -20,6 +20,7 @@ import { ROOT } from '../support/product-process.ts';
 const PLATFORM_TABLES = [
   'billing_invoice_series', // the platform's invoice numbers, one counter per series and year across businesses
   'code_send_budgets', // per-address throttles of verification codes, across businesses
+  'coupons', // the platform's coupons, redeemed by any business (coupon_redemptions are per tenant)
   'encryption_keys', // field-encryption master keys shared by every process (wrapped by the key-encryption key)
   'login_failures', // sign-in throttles per address and IP, across businesses
   'mfa_recovery_codes', // a person's second factor (people are global: one account, several businesses)

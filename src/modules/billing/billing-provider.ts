@@ -1,8 +1,8 @@
 /**
  * Where the platform's money for plans is collected. The billing module owns the subscription's
  * lifecycle, the invoices and their numbers; a provider only keeps the business's payment method
- * and charges an invoice's total off-session. The sandbox does it in-process with Stripe's named
- * test payment methods, so every flow runs locally.
+ * and charges an invoice's total off-session. Stripe does it in production (stripe-billing-provider.ts);
+ * the sandbox does it in-process with Stripe's named test payment methods, so every flow runs locally.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../platform/http/errors.ts';
@@ -25,12 +25,39 @@ export interface RefundResult {
   status: 'succeeded' | 'pending';
 }
 
+/**
+ * A provider's event billing acts on, once its signature held: an invoice's charge settled or failed
+ * (found by the tenant and invoice the charge carried), the customer's default payment method changed
+ * at the provider (Stripe's customer portal), or anything else, acknowledged and ignored.
+ */
+export type BillingProviderEvent =
+  | { kind: 'invoice.paid' | 'invoice.payment_failed'; id: string; tenantId: string; invoiceId: string; paymentId: string; failure: string | null }
+  | { kind: 'customer.updated'; id: string; tenantId: string; customerId: string }
+  | { kind: 'ignored'; id: string; type: string };
+
+/** The payment method a customer is charged to at the provider now (the portal may have changed it). */
+export interface DefaultMethod {
+  paymentMethod: string;
+  brand: string;
+  last4: string;
+}
+
 export interface BillingProvider {
   readonly name: 'sandbox' | 'stripe';
   /** Saves `paymentMethod` for the business (refused with 402 PAYMENT_FAILED when the provider refuses it). */
   attachPaymentMethod(input: { tenantId: string; customerId: string | null; email: string | null; paymentMethod: string }): Promise<AttachedMethod>;
   /** Charges an invoice's total off-session; the idempotency key is the invoice and attempt, so a retried call charges once. */
-  charge(input: { customerId: string; paymentMethod: string; amount: number; currency: string; idempotencyKey: string; description: string }): Promise<ChargeResult>;
+  charge(input: {
+    tenantId: string;
+    /** Travels with the charge (Stripe: metadata), so the provider's later events find the invoice. */
+    invoiceId: string;
+    customerId: string;
+    paymentMethod: string;
+    amount: number;
+    currency: string;
+    idempotencyKey: string;
+    description: string;
+  }): Promise<ChargeResult>;
   /**
    * Gives back `amount` minor units of a payment (`paymentRef`: the charge's payment id), like Stripe's
    * `POST /v1/refunds` with `payment_intent` and `amount`. Refused (AppError REFUND_EXCEEDS_PAYMENT) beyond
@@ -38,6 +65,21 @@ export interface BillingProvider {
    * The idempotency key makes a retried call refund once.
    */
   refund(paymentRef: string, amount: number, currency: string, options: { idempotencyKey: string; reason?: string }): Promise<RefundResult>;
+  /**
+   * Hosted pages of the provider where the owner changes the card (Stripe's customer portal), creating the
+   * business's customer first when it has none. Absent in the sandbox: its test methods are chosen in the dashboard.
+   */
+  portal?: {
+    ensureCustomer(input: { tenantId: string; customerId: string | null; email: string | null }): Promise<string>;
+    session(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
+    /** The customer's default payment method as the provider has it now, or null without one. */
+    defaultMethod(customerId: string): Promise<DefaultMethod | null>;
+  };
+  /**
+   * Verifies a webhook on its raw body (throws AppError INVALID_SIGNATURE) and says what it is about.
+   * Absent in the sandbox, which charges in-process and sends no events.
+   */
+  parseWebhook?(rawBody: string, signature: string | undefined): BillingProviderEvent;
 }
 
 type Behaviour = 'succeed' | 'decline' | 'fail_later' | 'refund_fails';

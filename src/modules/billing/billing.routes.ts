@@ -23,9 +23,12 @@ import {
   subscriptionSchema,
 } from './billing.schemas.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
-import { ensureBillingAccount, findInvoice, invoiceDocument, listInvoices, openInvoices, type BillingAccountRow, type InvoiceRow, type Seller } from './invoices.ts';
+import { appliedCouponView, registerCouponRoutes } from './coupon.routes.ts';
+import { runningCoupon } from './coupons.ts';
+import { ensureBillingAccount, findInvoice, invoiceDocument, listInvoices, openInvoices, subscriptionPrice, type BillingAccountRow, type InvoiceRow, type Seller } from './invoices.ts';
 import { refundInvoice, refundStateOf } from './refunds.ts';
 import type { SubscriptionLifecycle } from './subscription-lifecycle.ts';
+import { invoiceTransactionFees, type TransactionFees, type TransactionFeesPort } from './transaction-fees.ts';
 
 const tags = ['Billing'];
 const platformTags = ['Platform administration'];
@@ -67,7 +70,7 @@ function accountView(row: BillingAccountRow): z.infer<typeof billingAccountSchem
   };
 }
 
-export function invoiceView(row: InvoiceRow, language: 'es' | 'en' = row.buyer.language): z.infer<typeof invoiceSchema> {
+export function invoiceView(row: InvoiceRow, language: 'es' | 'en' = row.buyer.language, transactionFees: TransactionFees[] | null = null): z.infer<typeof invoiceSchema> {
   return {
     id: row.id,
     kind: row.kind,
@@ -92,6 +95,8 @@ export function invoiceView(row: InvoiceRow, language: 'es' | 'en' = row.buyer.l
     issued_at: row.issued_at.toISOString(),
     paid_at: iso(row.paid_at),
     pdf_url: `/api/v1/billing/invoices/${row.id}/pdf`,
+    discount: row.coupon_code ? { code: row.coupon_code, amount: row.discount_amount } : null,
+    transaction_fees: transactionFees,
   };
 }
 
@@ -100,17 +105,37 @@ const tenantParams = z.object({ id: z.uuid() });
 const tenantInvoiceParams = z.object({ id: z.uuid(), invoiceId: z.uuid() });
 const languageQuery = z.object({ lang: z.enum(['es', 'en']).optional() });
 
-export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle: SubscriptionLifecycle; provider: BillingProvider; seller: Seller }): void {
+export interface BillingRoutesDeps {
+  db: Db;
+  lifecycle: SubscriptionLifecycle;
+  provider: BillingProvider;
+  seller: Seller;
+  /** Payments' fee figures for the invoices' statement (none: the statement is left out). */
+  transactionFees?: TransactionFeesPort | undefined;
+}
+
+export function registerBillingRoutes(api: ApiRouter, deps: BillingRoutesDeps): void {
   const { db, lifecycle } = deps;
+  const fees = deps.transactionFees ?? null;
 
   const overviewIn = async (trx: Trx, tenantId: string) => {
     const subscription = await findLiveSubscription(trx, tenantId);
+    const coupon = await runningCoupon(trx, tenantId);
     return {
       subscription: subscription ? subscriptionView(subscription) : null,
       account: accountView(await ensureBillingAccount(trx, tenantId)),
       provider: deps.provider.name,
       open_invoices: (await openInvoices(trx, tenantId)).length,
+      price: subscription ? await subscriptionPrice(trx, subscription) : null,
+      coupon: coupon ? appliedCouponView(coupon) : null,
     };
+  };
+
+  /** The invoices with their fee statements (one read each, in the tenant's transaction). */
+  const invoiceViews = async (trx: Trx, tenantId: string, language?: 'es' | 'en') => {
+    const views = [];
+    for (const row of await listInvoices(trx, tenantId)) views.push(invoiceView(row, language, await invoiceTransactionFees(fees, trx, row)));
+    return views;
   };
 
   api.get(
@@ -227,8 +252,7 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
     },
     async (request) => {
       const tenantId = callerOf(request).tenantId;
-      const rows = await withTenant(db, tenantId, (trx) => listInvoices(trx, tenantId));
-      return ok(rows.map((row) => invoiceView(row, request.query.lang)));
+      return ok(await withTenant(db, tenantId, (trx) => invoiceViews(trx, tenantId, request.query.lang)));
     },
   );
 
@@ -243,7 +267,7 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
       const document = await withTenant(db, tenantId, async (trx) => {
         const invoice = await findInvoice(trx, tenantId, request.params.id);
         if (!invoice) throw notFound('Invoice');
-        return invoiceDocument(trx, invoice, deps.seller, request.query.lang);
+        return invoiceDocument(trx, invoice, deps.seller, request.query.lang, await invoiceTransactionFees(fees, trx, invoice));
       });
       const pdf = await renderInvoicePdf(document);
       return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${document.number}.pdf"`).type('application/pdf').send(pdf);
@@ -270,6 +294,8 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
     },
   );
 
+  registerCouponRoutes(api, { db });
+
   // The platform's support and finance side.
   const platformOnly = { access: { permission: ['manage', 'Platform'] as ['manage', 'Platform'] } };
 
@@ -289,7 +315,7 @@ export function registerBillingRoutes(api: ApiRouter, deps: { db: Db; lifecycle:
       return ok(
         await withTenant(db, tenantId, async (trx) => {
           if (!(await getTenant(trx, tenantId))) throw notFound('Tenant');
-          return { ...(await overviewIn(trx, tenantId)), invoices: (await listInvoices(trx, tenantId)).map((row) => invoiceView(row)) };
+          return { ...(await overviewIn(trx, tenantId)), invoices: await invoiceViews(trx, tenantId) };
         }),
       );
     },

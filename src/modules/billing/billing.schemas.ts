@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appliedCouponSchema } from './coupon.schemas.ts';
 
 const interval = z.enum(['month', 'year']);
 
@@ -76,6 +77,11 @@ export const invoiceSchema = z.object({
   issued_at: z.string(),
   paid_at: z.string().nullable(),
   pdf_url: z.string(),
+  discount: z.object({ code: z.string(), amount: z.int() }).nullable().describe("the coupon's discount, also one of the lines (before tax)"),
+  transaction_fees: z
+    .array(z.object({ payments: z.int(), amount: z.int(), currency: z.string() }))
+    .nullable()
+    .describe("for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes)"),
 });
 
 export const planChangeSchema = z.object({
@@ -89,6 +95,18 @@ export const billingOverviewSchema = z.object({
   account: billingAccountSchema,
   provider: z.enum(['sandbox', 'stripe']),
   open_invoices: z.int(),
+  price: z
+    .object({
+      plan_version: z.int(),
+      amount: z.int().nullable().describe('what the subscription pays per interval (null: priced by contract)'),
+      currency: z.string(),
+      interval,
+      list_amount: z.int().nullable().describe("the plan's list price today"),
+      grandfathered: z.boolean().describe('pays an earlier price version than the list'),
+      renewal: z.object({ plan_version: z.int(), amount: z.int().nullable(), at: z.string() }).nullable().describe('the price the next renewal moves to, when the platform applied a new price to existing subscribers'),
+    })
+    .nullable(),
+  coupon: appliedCouponSchema.nullable(),
 });
 
 export const extendTrialBodySchema = z.strictObject({ days: z.int().min(1).max(90) });

@@ -83,6 +83,40 @@ export interface PlatformInvoicesTable {
   issued_at: Timestamp;
   due_at: NullableTimestamp;
   paid_at: NullableTimestamp;
+  /** The coupon's discount on this invoice (also one of its lines, before tax). */
+  discount_amount: ColumnType<number, number | undefined, number>;
+  coupon_code: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type CouponDuration = 'once' | 'repeating' | 'forever';
+
+/** A platform coupon (migration 0090): a percentage or an amount off in one currency. */
+export interface CouponsTable {
+  id: ColumnType<string, string | undefined, never>;
+  code: string;
+  name: string;
+  percent_off: number | null;
+  amount_off: ColumnType<number | null, number | null, never>;
+  currency: string | null;
+  duration: CouponDuration;
+  duration_months: number | null;
+  max_redemptions: number | null;
+  times_redeemed: ColumnType<number, number | undefined, number>;
+  redeem_by: NullableTimestamp;
+  /** The plans it is for; empty for any. */
+  plan_ids: JSONColumnType<string[], string | undefined, string>;
+  archived_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** A coupon applied to a business's subscription; `ended_at` null while it runs. */
+export interface CouponRedemptionsTable {
+  tenant_id: string;
+  id: ColumnType<string, string | undefined, never>;
+  coupon_id: string;
+  redeemed_at: Timestamp;
+  ends_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
 }
 
 export interface BillingProviderEventsTable {
@@ -99,5 +133,7 @@ declare module '../../platform/db/database.ts' {
     billing_invoice_series: BillingInvoiceSeriesTable;
     platform_invoices: PlatformInvoicesTable;
     billing_provider_events: BillingProviderEventsTable;
+    coupons: CouponsTable;
+    coupon_redemptions: CouponRedemptionsTable;
   }
 }

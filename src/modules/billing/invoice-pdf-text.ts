@@ -27,8 +27,11 @@ export interface InvoiceDocument {
   amountPaid: number;
   amountDue: number;
   status: 'open' | 'paid' | 'void';
-  /** Statement of the transaction fees the platform collected on the business's booking payments in the period (shown, not charged here). */
-  transactionFees: { payments: number; amount: number; currency: string } | null;
+  /**
+   * Statement of the transaction fees the platform collected on the business's booking payments in
+   * the period, one per payment currency (shown, not charged here); empty or null prints nothing.
+   */
+  transactionFees: Array<{ payments: number; amount: number; currency: string }> | null;
 }
 
 export interface Wording {
@@ -83,7 +86,7 @@ const WORDING: Record<InvoiceDocument['language'], Wording> = {
     amountPaid: 'Pagado',
     amountDue: 'Importe pendiente',
     fees: (payments, amount) =>
-      `Comisiones por transacción cobradas por la plataforma en el periodo sobre los pagos de reservas: ${payments} pagos, ${amount}. Informativo: no se cobran en esta factura.`,
+      `Comisiones por transacción cobradas por la plataforma en el periodo sobre los pagos de reservas (número de pagos: ${payments}): ${amount}. Informativo: no se cobran en esta factura.`,
     stamp: { paid: 'PAGADA', void: 'ANULADA' },
     page: (page, pages) => `Página ${page} de ${pages}`,
   },
@@ -110,7 +113,7 @@ const WORDING: Record<InvoiceDocument['language'], Wording> = {
     amountPaid: 'Amount paid',
     amountDue: 'Amount due',
     fees: (payments, amount) =>
-      `Transaction fees the platform collected on booking payments in the period: ${payments} payments, ${amount}. For information only: not charged on this invoice.`,
+      `Transaction fees the platform collected on booking payments in the period (number of payments: ${payments}): ${amount}. For information only: not charged on this invoice.`,
     stamp: { paid: 'PAID', void: 'VOID' },
     page: (page, pages) => `Page ${page} of ${pages}`,
   },

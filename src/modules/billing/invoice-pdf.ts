@@ -230,9 +230,13 @@ class InvoiceLayout {
 
   /** The booking-payment fees of the period, as information: boxed so it is not read as a charge. */
   private feeStatement(): void {
-    const fees = this.doc.transactionFees;
-    if (!fees) return;
-    const statement = this.formats.text.fees(this.formats.quantity(fees.payments), this.formats.money(fees.amount, fees.currency));
+    for (const fees of this.doc.transactionFees ?? []) {
+      const statement = this.formats.text.fees(this.formats.quantity(fees.payments), this.formats.money(fees.amount, fees.currency));
+      this.boxed(statement);
+    }
+  }
+
+  private boxed(statement: string): void {
     const height = this.heightOf(statement, this.width - 20) + 16;
     this.y += 18;
     this.ensureRoom(height);

@@ -4,10 +4,12 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { BillingInterval } from '../tenancy/index.ts';
+import { findPlan, findPlanVersion, type BillingInterval, type SubscriptionRow } from '../tenancy/index.ts';
 import type { BillingAccountsTable, InvoiceKind, InvoiceReason, PlatformInvoicesTable, StoredBuyer, StoredInvoiceLine } from './billing.tables.ts';
+import { couponDiscount } from './coupons.ts';
 import type { InvoiceDocument } from './invoice-pdf.ts';
 import { taxAmount, taxFor } from './tax.ts';
+import type { TransactionFees } from './transaction-fees.ts';
 import './billing.tables.ts';
 
 export type InvoiceRow = Selectable<PlatformInvoicesTable>;
@@ -64,13 +66,21 @@ export interface NewInvoice {
 }
 
 /**
- * Issues an invoice or credit note in the caller's transaction. Tax follows the buyer's country
- * and VAT number; the account's credit (support credit) pays what it can first. An invoice with
- * nothing to pay is issued paid.
+ * Issues an invoice or credit note in the caller's transaction. A subscription's invoice gets the
+ * running coupon's discount as a line of its own; tax follows the buyer's country and VAT number;
+ * the account's credit (support credit) pays what it can first. An invoice with nothing to pay is
+ * issued paid.
  */
 export async function issueInvoice(executor: Executor, tenantId: string, input: NewInvoice, context: { seller: Seller; businessName: string; now: Date }): Promise<InvoiceRow> {
   const account = await ensureBillingAccount(executor, tenantId);
-  const subtotal = input.lines.reduce((sum, line) => sum + line.amount, 0);
+  // A proration of the current period does not start one (an upgrade to yearly does: it starts now).
+  const startsPeriod = input.reason !== 'subscription_update' || input.periodStart?.getTime() === context.now.getTime();
+  const discount =
+    input.kind === 'invoice' && input.reason.startsWith('subscription_')
+      ? await couponDiscount(executor, tenantId, { lines: input.lines, currency: input.currency, planId: input.planId, startsPeriod }, context.now)
+      : null;
+  const lines = discount ? [...input.lines, discount.line] : input.lines;
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
   const creditApplied = input.kind === 'invoice' && input.useCredit ? Math.min(account.credit_balance, Math.max(subtotal, 0)) : 0;
   if (creditApplied > 0) {
     await executor.updateTable('billing_accounts').set({ credit_balance: account.credit_balance - creditApplied, updated_at: context.now }).where('tenant_id', '=', tenantId).execute();
@@ -97,7 +107,7 @@ export async function issueInvoice(executor: Executor, tenantId: string, input: 
       status: settled ? 'paid' : 'open',
       reason: input.reason,
       currency: input.currency,
-      lines: JSON.stringify(input.lines),
+      lines: JSON.stringify(lines),
       subtotal,
       credit_applied: creditApplied,
       tax_label: tax.label,
@@ -115,6 +125,8 @@ export async function issueInvoice(executor: Executor, tenantId: string, input: 
       issued_at: context.now,
       due_at: settled ? null : context.now,
       paid_at: settled ? context.now : null,
+      discount_amount: discount?.amount ?? 0,
+      coupon_code: discount?.code ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -144,8 +156,14 @@ export async function listInvoices(executor: Executor, tenantId: string, limit =
   return executor.selectFrom('platform_invoices').selectAll().where('tenant_id', '=', tenantId).orderBy('issued_at', 'desc').orderBy('number', 'desc').limit(limit).execute();
 }
 
-/** What the PDF prints: the stored invoice in its buyer's language. */
-export async function invoiceDocument(executor: Executor, invoice: InvoiceRow, seller: Seller, language?: 'es' | 'en'): Promise<InvoiceDocument> {
+/** What the PDF prints: the stored invoice in its buyer's language, with the period's transaction-fee statement. */
+export async function invoiceDocument(
+  executor: Executor,
+  invoice: InvoiceRow,
+  seller: Seller,
+  language?: 'es' | 'en',
+  transactionFees: TransactionFees[] | null = null,
+): Promise<InvoiceDocument> {
   const lang = language ?? invoice.buyer.language;
   const credited = invoice.credits_invoice_id ? await findInvoice(executor, invoice.tenant_id, invoice.credits_invoice_id) : undefined;
   const lines = invoice.lines.map((line) => ({
@@ -185,6 +203,43 @@ export async function invoiceDocument(executor: Executor, invoice: InvoiceRow, s
     amountPaid: invoice.amount_paid,
     amountDue: invoice.status === 'open' ? invoice.total - invoice.amount_paid : 0,
     status: invoice.status,
-    transactionFees: null,
+    transactionFees,
   };
+}
+
+/**
+ * What the subscription actually pays, which for a grandfathered business is not the list price:
+ * the price version it signed up at, the list price of its plan today, and the price its next
+ * renewal moves to when the platform applied a new version to existing subscribers. A contract
+ * (no list price) has null amounts.
+ */
+export async function subscriptionPrice(executor: Executor, subscription: SubscriptionRow): Promise<SubscriptionPrice> {
+  const plan = await findPlan(executor, subscription.plan_id);
+  const amountAt = async (version: number) => {
+    const prices = await findPlanVersion(executor, subscription.plan_id, version);
+    const amount = subscription.billing_interval === 'year' ? prices?.annual_price_amount : prices?.price_amount;
+    return { amount: amount === null || amount === undefined ? null : Number(amount), currency: prices?.price_currency.trim() ?? 'EUR' };
+  };
+  const paying = await amountAt(subscription.plan_version);
+  const list = plan ? await amountAt(plan.price_version) : paying;
+  const renewal = subscription.renewal_plan_version !== null && subscription.renewal_plan_version !== subscription.plan_version ? subscription.renewal_plan_version : null;
+  return {
+    plan_version: subscription.plan_version,
+    amount: paying.amount,
+    currency: paying.currency,
+    interval: subscription.billing_interval,
+    list_amount: list.amount,
+    grandfathered: plan !== undefined && plan.price_version !== subscription.plan_version,
+    renewal: renewal === null ? null : { plan_version: renewal, amount: (await amountAt(renewal)).amount, at: subscription.current_period_end.toISOString() },
+  };
+}
+
+export interface SubscriptionPrice {
+  plan_version: number;
+  amount: number | null;
+  currency: string;
+  interval: BillingInterval;
+  list_amount: number | null;
+  grandfathered: boolean;
+  renewal: { plan_version: number; amount: number | null; at: string } | null;
 }

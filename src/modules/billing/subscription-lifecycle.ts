@@ -166,6 +166,7 @@ export class SubscriptionLifecycle {
       return { status: 'failed', invoice: failed, failure: 'no_payment_method' };
     }
     const result = await this.deps.provider.charge({
+      tenantId, invoiceId: invoice.id,
       customerId: account.provider_customer_id,
       paymentMethod: account.payment_method,
       amount: invoice.total - invoice.amount_paid,

@@ -33,6 +33,7 @@ export { openPaymentPageUrlOfBooking, paymentPageKeyFrom } from './payment-page-
 export { bookingPaymentAfterExpiry, PAYMENT_EVENTS, paymentEvents } from './payments.events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';
 export { platformFee } from './platform-fee.ts';
+export { platformFeesBetween } from './platform-fee-statement.ts';
 export { keptPaymentsSource, paymentTotalsByBooking } from './payment-facts.ts';
 
 export interface PaymentsSettings {

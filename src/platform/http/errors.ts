@@ -48,6 +48,14 @@ export const ERROR_STATUS = {
   CARD_NOT_ACCEPTED: 422,
   /** A one-time code by SMS to a country the business does not send to. */
   SMS_COUNTRY_NOT_ALLOWED: 422,
+  /** A coupon past its redemption date, or archived by the platform. */
+  COUPON_EXPIRED: 422,
+  /** A coupon redeemed as many times as the platform allowed. */
+  COUPON_EXHAUSTED: 422,
+  /** A coupon for other plans (or an amount off in another currency than the plan's). */
+  COUPON_NOT_FOR_PLAN: 422,
+  /** Another coupon still runs on the subscription. */
+  COUPON_ALREADY_ACTIVE: 409,
   RATE_LIMITED: 429,
   /** A send budget of the one-time-code endpoints (per destination, IP or business); with Retry-After. */
   TOO_MANY_CODES: 429,

@@ -1,15 +1,18 @@
-import { Alert, Button, Group, List, Modal, Paper, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, Modal, Paper, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ApiError } from '@reservehub/api-client';
 import i18next from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { currentLanguage } from '../../shared/i18n/i18n.ts';
 import { formatMoney } from '../reports/format.ts';
 import { can, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import classes from './billing.module.css';
+import { PortalButton } from './portal-button.tsx';
+import { CouponCard, InvoiceExtras, OwnPrice } from './coupon-card.tsx';
 import billingEn from './i18n/en.json';
 import billingEs from './i18n/es.json';
 import {
@@ -23,6 +26,7 @@ import {
   useSaveAccount,
   useSavePaymentMethod,
   type BillingAccountInput,
+  type BillingOverview,
 } from './use-billing.ts';
 
 // The billing screen's words load with its chunk.
@@ -63,13 +67,14 @@ export default function BillingPage({ me }: { me: Me }) {
   const canChange = can(me, 'update', 'Tenant');
   if (overview.isPending) return <Skeleton h={320} />;
   if (overview.isError) return <Alert color="red">{errorText(overview.error, t)}</Alert>;
-  const { subscription, account, provider } = overview.data;
+  const { subscription, account, provider, price, coupon } = overview.data;
   return (
     <Stack gap="lg" maw={960}>
       <Title order={1} size="h2">
         {t('billing:title')}
       </Title>
-      {subscription && <SubscriptionCard subscription={subscription} canChange={canChange} hasCard={account.payment_method !== null} />}
+      {subscription && <SubscriptionCard subscription={subscription} price={price} canChange={canChange} hasCard={account.payment_method !== null} />}
+      {subscription && <CouponCard coupon={coupon} canChange={canChange} />}
       {subscription && canChange && <PlanChooser current={subscription.plan_id} interval={subscription.billing_interval} status={subscription.status} />}
       <PaymentMethodCard method={account.payment_method} provider={provider} canChange={canChange} />
       <AccountCard account={account} canChange={canChange} />
@@ -80,7 +85,7 @@ export default function BillingPage({ me }: { me: Me }) {
 
 type Subscription = NonNullable<NonNullable<ReturnType<typeof useBilling>['data']>['subscription']>;
 
-function SubscriptionCard({ subscription, canChange, hasCard }: { subscription: Subscription; canChange: boolean; hasCard: boolean }) {
+function SubscriptionCard({ subscription, price, canChange, hasCard }: { subscription: Subscription; price: BillingOverview['price']; canChange: boolean; hasCard: boolean }) {
   const { t } = useTranslation(['billing', 'admin']);
   const date = useDate();
   const plans = usePlans();
@@ -110,7 +115,11 @@ function SubscriptionCard({ subscription, canChange, hasCard }: { subscription: 
             {t(`billing:status.${status}`)}
           </ToneBadge>
         </Group>
+        {price && <OwnPrice price={price} />}
         <Text size="sm">{line}</Text>
+        <Anchor component={Link} to="/admin/settings/plan" size="sm" w="fit-content" data-testid="billing-usage-link">
+          {t('billingCoupon:plans.usageLink')}
+        </Anchor>
         {subscription.pending_plan_id && (
           <Group gap="sm" wrap="wrap">
             <Text size="sm" data-testid="billing-pending">
@@ -296,6 +305,7 @@ function PaymentMethodCard({ method, provider, canChange }: { method: { brand: s
             {save.isError && <Alert color="red">{refusalText(save.error, t)[0]}</Alert>}
           </Stack>
         )}
+        {canChange && provider === 'stripe' && <PortalButton hasCard={method !== null} />}
       </Stack>
     </Paper>
   );
@@ -443,7 +453,10 @@ function InvoicesCard({ language, canPay }: { language: 'es' | 'en'; canPay: boo
                   <td>
                     <ToneBadge tone={invoice.status === 'paid' ? 'positive' : invoice.status === 'open' ? 'warning' : 'neutral'}>{t(`billing:invoiceStatus.${invoice.status}`)}</ToneBadge>
                   </td>
-                  <td className={classes.amount}>{formatMoney(i18n.language, invoice.total, invoice.currency)}</td>
+                  <td className={classes.amount}>
+                    {formatMoney(i18n.language, invoice.total, invoice.currency)}
+                    <InvoiceExtras invoice={invoice} />
+                  </td>
                   <td>
                     <div className={classes.actions}>
                       <Button

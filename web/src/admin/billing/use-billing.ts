@@ -8,8 +8,11 @@ export const billingKeys = {
   plans: ['admin', 'plans'] as const,
 };
 
+export type BillingOverview = Awaited<ReturnType<typeof fetchOverview>>;
+const fetchOverview = () => adminApi.get('/api/v1/billing');
+
 export function useBilling(enabled = true) {
-  return useQuery({ queryKey: billingKeys.overview, queryFn: () => adminApi.get('/api/v1/billing'), enabled, staleTime: 30_000 });
+  return useQuery({ queryKey: billingKeys.overview, queryFn: fetchOverview, enabled, staleTime: 30_000 });
 }
 
 export function useInvoices(language: 'es' | 'en') {
@@ -48,6 +51,7 @@ export const useChangePlan = () =>
   useBillingMutation((input: { plan_id: string; interval: 'month' | 'year' }) => adminApi.post('/api/v1/billing/subscription/change', { body: input }));
 export const useCancelAtPeriodEnd = () =>
   useBillingMutation((cancel: boolean) => adminApi.post(cancel ? '/api/v1/billing/subscription/cancel' : '/api/v1/billing/subscription/resume', {}));
+export const useRedeemCoupon = () => useBillingMutation((code: string) => adminApi.post('/api/v1/billing/coupon', { body: { code } }));
 export const usePayInvoice = () => useBillingMutation((id: string) => adminApi.post('/api/v1/billing/invoices/{id}/pay', { params: { path: { id } } }));
 
 /** Downloads an invoice's PDF with the session's token (a plain link could not carry it). */

@@ -9,6 +9,7 @@ import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './platform.module.css';
 import { RefundDialog, type RefundableInvoice } from './refund-dialog.tsx';
+import { BusinessCoupon } from './coupons-panel.tsx';
 
 const billingKey = (tenantId: string) => ['admin', 'platform', 'billing', tenantId] as const;
 
@@ -70,6 +71,7 @@ export function BillingPanel({ tenantId }: { tenantId: string }) {
               {' · '}
               {t('platform.billing.credit', { amount: formatMoney(i18n.language, data?.account.credit_balance ?? 0, currency) })}
             </Text>
+            {subscription && <BusinessCoupon tenantId={tenantId} coupon={data?.coupon ?? null} />}
             {data && data.invoices.length > 0 ? (
               <Stack gap={4} data-testid="platform-billing-invoices">
                 {data.invoices.slice(0, 5).map((invoice) => (

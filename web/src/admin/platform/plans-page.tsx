@@ -17,6 +17,7 @@ import plansEs from './i18n/plans-es.json';
 import platformClasses from './platform.module.css';
 import classes from './plans.module.css';
 import { usePlatformPlans, useSavePlan, type PlanCreateBody, type PlatformPlan } from './use-plans-editor.ts';
+import { CouponsPanel } from './coupons-panel.tsx';
 
 // The plans editor's words load with its chunk.
 i18next.addResourceBundle('en', 'plans', plansEn, true, true);
@@ -511,6 +512,7 @@ export function PlatformPlansPage(_props: { me: Me }) {
       >
         {editing !== null && <PlanEditor key={editedPlan?.id ?? 'new'} plan={editedPlan} nextOrder={nextOrder} onClose={() => setEditing(null)} />}
       </Modal>
+      <CouponsPanel />
     </Stack>
   );
 }

@@ -1,14 +1,19 @@
 import './words.ts';
-import { Alert, Button, Group, Modal, Paper, Progress, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { ApiError } from '@reservehub/api-client';
-import { useState } from 'react';
+import { Alert, Button, Group, Paper, Progress, Skeleton, Stack, Text, Title } from '@mantine/core';
+import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import couponEn from '../billing/i18n/coupon-en.json';
+import couponEs from '../billing/i18n/coupon-es.json';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './team.module.css';
-import { useChangePlan, useLimits, usePlans, useUsage, type Plan } from './use-team.ts';
+import { useLimits, usePlans, useUsage, type Plan } from './use-team.ts';
 import { dateOnly, money, teamErrorText, type TeamT } from './words.ts';
+
+// The link to the billing page is worded with the billing screen's words.
+i18next.addResourceBundle('en', 'billingCoupon', couponEn, true, true);
+i18next.addResourceBundle('es', 'billingCoupon', couponEs, true, true);
 
 type Metric = 'bookings_per_month' | 'users';
 const METRICS: Array<{ key: Metric; label: string }> = [
@@ -31,17 +36,17 @@ function features(plan: Plan, t: TeamT, language: string): string[] {
   ];
 }
 
-/** Higher limits rank higher (null = unlimited); the API lists plans cheapest first. */
-const rank = (plans: Plan[], id: string) => plans.findIndex((plan) => plan.id === id);
-
-/** /admin/settings/plan: the current plan, usage against its limits, the other plans and the change. */
+/**
+ * /admin/settings/plan: the current plan, usage against its limits and what each plan offers. Plans
+ * are changed on the billing page (interval, proration and what is charged are said there); this
+ * page links to it.
+ */
 export default function PlanPage({ me }: { me: Me }) {
-  const { t, i18n } = useTranslation(['team', 'admin']);
+  const { t, i18n } = useTranslation(['team', 'admin', 'billingCoupon']);
   const tenantId = me.tenant?.id ?? '';
   const usage = useUsage(tenantId);
   const limits = useLimits(tenantId);
   const plans = usePlans();
-  const [choosing, setChoosing] = useState<Plan | null>(null);
   const mayChange = can(me, 'update', 'Tenant');
   const current = limits.data?.plan;
   const failed = usage.error ?? limits.error;
@@ -116,7 +121,16 @@ export default function PlanPage({ me }: { me: Me }) {
         <Title order={2} size="h4">
           {t('team:plan.plansHeading')}
         </Title>
-        {!mayChange && (
+        {mayChange ? (
+          <Group justify="space-between" gap="sm" wrap="wrap">
+            <Text size="sm" c="dimmed">
+              {t('billingCoupon:plans.changeHelp')}
+            </Text>
+            <Button component={Link} to="/admin/settings/billing" variant="light" data-testid="plan-change-on-billing">
+              {t('billingCoupon:plans.change')}
+            </Button>
+          </Group>
+        ) : (
           <Text size="sm" c="dimmed">
             {t('team:plan.onlyOwners')}
           </Text>
@@ -149,78 +163,12 @@ export default function PlanPage({ me }: { me: Me }) {
                       <li key={line}>{line}</li>
                     ))}
                   </ul>
-                  <div className={classes.planFoot}>
-                    {mayChange && !isCurrent && current && (
-                      <Button fullWidth variant={rank(plans.data, plan.id) > rank(plans.data, current.id) ? 'filled' : 'default'} onClick={() => setChoosing(plan)} data-testid="plan-choose">
-                        {t('team:plan.upgradeTo', { plan: plan.name })}
-                      </Button>
-                    )}
-                  </div>
                 </li>
               );
             })}
           </ul>
         )}
       </Stack>
-      {choosing && current && plans.data && (
-        <ChangePlan tenantId={tenantId} plan={choosing} downgrade={rank(plans.data, choosing.id) < rank(plans.data, current.id)} onClose={() => setChoosing(null)} />
-      )}
     </Stack>
-  );
-}
-
-interface Excess {
-  metric: string;
-  current: number;
-  limit: number;
-}
-
-function excessesOf(error: unknown): Excess[] {
-  if (!(error instanceof ApiError) || typeof error.details !== 'object' || error.details === null) return [];
-  const list = (error.details as { excesses?: unknown }).excesses;
-  return Array.isArray(list) ? (list as Excess[]).filter((item) => typeof item?.metric === 'string') : [];
-}
-
-function ChangePlan({ tenantId, plan, downgrade, onClose }: { tenantId: string; plan: Plan; downgrade: boolean; onClose: () => void }) {
-  const { t, i18n } = useTranslation(['team', 'admin']);
-  const change = useChangePlan(tenantId);
-  const confirm = async () => {
-    const answer = await change.mutateAsync(plan.id).catch(() => null);
-    if (!answer) return;
-    notifications.show({ color: 'green', message: t('team:plan.changed', { plan: answer.plan.name }) });
-    onClose();
-  };
-  const excesses = excessesOf(change.error);
-  return (
-    <Modal opened onClose={onClose} title={t('team:plan.confirmTitle', { plan: plan.name })} centered lockScroll={false} closeButtonProps={{ 'aria-label': t('team:team.close') }} data-testid="plan-confirm">
-      <Stack gap="md">
-        <Text size="sm">{downgrade ? t('team:plan.confirmDown', { plan: plan.name }) : t('team:plan.confirmUp', { plan: plan.name, price: priceText(plan, t, i18n.language) })}</Text>
-        {change.isError &&
-          (excesses.length > 0 ? (
-            <Alert color="red" data-testid="plan-error">
-              <Text size="sm">{t('team:plan.downgradeRefused', { plan: plan.name })}</Text>
-              <ul>
-                {excesses.map((item) => (
-                  <li key={item.metric}>
-                    {t('team:plan.excess', { metric: t(item.metric === 'users' ? 'team:plan.users' : 'team:plan.bookings'), current: item.current, limit: item.limit })}
-                  </li>
-                ))}
-              </ul>
-            </Alert>
-          ) : (
-            <Alert color="red" data-testid="plan-error">
-              {teamErrorText(change.error, t)}
-            </Alert>
-          ))}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('team:team.cancel')}
-          </Button>
-          <Button onClick={() => void confirm()} loading={change.isPending} data-testid="plan-confirm-button">
-            {t('team:plan.confirmButton')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
   );
 }

@@ -82,14 +82,6 @@ export function useLimits(tenantId: string) {
   return useQuery({ queryKey: teamKeys.limits(tenantId), queryFn: () => adminApi.get('/api/v1/tenants/{id}/limits', { params: { path: { id: tenantId } } }) });
 }
 
-export function useChangePlan(tenantId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (planId: string) => adminApi.post('/api/v1/tenants/{id}/upgrade', { params: { path: { id: tenantId } }, body: { plan_id: planId } }),
-    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['admin', 'plan'] }), queryClient.invalidateQueries({ queryKey: ['admin', 'me'] })]),
-  });
-}
-
 export interface AuditFilters {
   action?: string;
   actor?: string;
