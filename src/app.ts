@@ -138,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
       support.registerRoutes(api);
       compliance.registerRoutes(api);
       billing.registerRoutes(api);
+      modules.portability.registerRoutes(api);
       registerDeadJobRoutes(api, db);
     },
     { prefix: '/api/v1' },
@@ -172,12 +173,13 @@ export async function buildApp(deps: AppDeps): Promise<Application> {
     ...webhooks.jobs,
     ...analytics.jobs,
     ...billing.jobs,
+    ...modules.portability.jobs,
     // Every tenant table holding key ring ciphertexts. Not here: idempotency_keys.response_body, a
     // platform table whose stored answers expire after 48 h (retire an old key no sooner than 48 h
     // after its successor became current), and identity's user_credentials (TOTP secrets), a platform
     // table this tenant-scoped job cannot read: identity's to rotate.
     idempotencyPurgeJob,
-    createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets, ...notifications.reencryptionTargets, ...webhooks.reencryptionTargets] }),
+    createKeyRotationJob({ keyRing, targets: [...customers.reencryptionTargets, ...notifications.reencryptionTargets, ...webhooks.reencryptionTargets, ...modules.portability.reencryptionTargets] }),
   ];
 
   return {

@@ -48,6 +48,7 @@ import {
 import { createSchedulingModule, type SchedulingDeps, type SchedulingModule } from './modules/scheduling/index.ts';
 import { businessReturnOrigins, createTenancyModule, tenantLimits, type TenancyModule } from './modules/tenancy/index.ts';
 import { createWebhooksModule, type WebhooksModule, type WebhooksModuleDeps } from './modules/webhooks/index.ts';
+import { createPortabilityModule, type PortabilityModule } from './modules/portability/index.ts';
 
 /** What every module is built from. */
 export interface CompositionDeps {
@@ -105,6 +106,7 @@ export interface Modules {
   support: SupportModule;
   compliance: ComplianceModule;
   billing: BillingModule;
+  portability: PortabilityModule;
 }
 
 /**
@@ -215,5 +217,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   // Billing reads the fees payments took for its invoices' statement through this port (billing does not import payments).
   const billingFees = { feesBetween: platformFeesBetween };
   const billing = createBillingModule({ db, config: deps.config, countActiveUsers: identity.countActiveUsers, provider: billingProvider, messages: notifications.billingMessages, publicUrl: base, transactionFees: billingFees });
-  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, compliance, billing };
+  // The whole-business export: reads the others through their index.ts; nothing depends on it.
+  const portability = createPortabilityModule({ db, keyRing });
+  return { notifications, identity, tenancy, audit, scheduling, catalog, payments, booking, calendar, customers, webhooks, analytics, support, compliance, billing, portability };
 }

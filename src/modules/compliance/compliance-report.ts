@@ -12,6 +12,7 @@ import { countAuditEntries, listAuditLogs } from '../audit/index.ts';
 import { customerComplianceFigures, processingActivities, type CustomerDataRegistry } from '../customers/index.ts';
 import { accessFigures, peopleByIds } from '../identity/index.ts';
 import { getTenant, PLATFORM_TENANT_ID } from '../tenancy/index.ts';
+import { CARD_DATA, processingIn } from './report-language.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 731;
@@ -19,11 +20,13 @@ const MAX_PERIOD_DAYS = 731;
 export const reportQuerySchema = z.object({
   from: z.iso.date().optional().describe('First day (UTC) of the period; a year before `to` by default'),
   to: z.iso.date().optional().describe('Last day (UTC) of the period, included; today by default'),
+  lang: z.enum(['es', 'en']).optional().describe('Language of the report’s sentences (record of processing, card data); English by default'),
 });
 
 const count = z.number().int();
 export const complianceReportSchema = z.object({
   generated_at: z.string(),
+  language: z.enum(['es', 'en']),
   period: z.object({ from: z.string(), to: z.string() }),
   tenant: z.object({ id: z.string(), slug: z.string(), name: z.string(), status: z.string(), plan_id: z.string(), created_at: z.string() }),
   processing: z.array(z.object({ category: z.string(), purposes: z.array(z.string()), recipients: z.array(z.string()), retention: z.string() })),
@@ -72,6 +75,7 @@ export async function complianceReport(
   now = new Date(),
 ): Promise<ComplianceReport> {
   const period = periodOf(query, now);
+  const language = query.lang ?? 'en';
   if (tenantId === PLATFORM_TENANT_ID) throw notFound('Tenant');
   const tenant = await withPlatform(deps.db, (trx) => getTenant(trx, tenantId));
   if (!tenant) throw notFound('Tenant');
@@ -95,9 +99,10 @@ export async function complianceReport(
   const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
   return {
     generated_at: now.toISOString(),
+    language,
     period: { from: period.fromDay, to: period.toDay },
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status, plan_id: tenant.plan_id, created_at: tenant.created_at },
-    processing: processingActivities(deps.customerData, figures.retention.guest_customers_months),
+    processing: processingIn(processingActivities(deps.customerData, figures.retention.guest_customers_months), language),
     retention: figures.retention,
     customers: figures.customers,
     privacy_requests: figures.privacy_requests,
@@ -115,8 +120,6 @@ export async function complianceReport(
       customer_data_exports: audit.by_action['customer.exported'] ?? 0,
       customer_erasures: audit.by_action['customer.erased'] ?? 0,
     },
-    card_data:
-      'Card details are typed into the payment provider’s own form; ReserveHub stores the provider’s references only ' +
-      '(payment and payment-method ids, brand and last four digits), never a card number or security code.',
+    card_data: CARD_DATA[language],
   };
 }

@@ -27,6 +27,7 @@ import { exportToCsv, type createExportService } from './personal-data-export.se
 import { deletionReportSchema, erasureQuerySchema, exportQuerySchema, userDataExportSchema } from './privacy.schemas.ts';
 import {
   closePrivacyRequestSchema,
+  extendPrivacyRequestSchema,
   newPrivacyRequestSchema,
   privacyRequestSchema,
   privacyRequestsQuerySchema,
@@ -267,6 +268,20 @@ export function registerCustomerRoutes(api: ApiRouter, services: CustomerRouteSe
         config: registerAccess,
       },
       async (request, reply) => reply.code(201).send(ok(await services.privacyRequests.create(staffContext(request), request.body))),
+    );
+    scoped.post(
+      '/privacy-requests/:id/extend',
+      {
+        schema: {
+          tags: PRIVACY_TAGS,
+          summary: 'Extend an open request’s deadline once, by up to two further months, saying why (GDPR Art. 12(3))',
+          params: z.object({ id: z.uuid() }),
+          body: extendPrivacyRequestSchema,
+          response: { 200: envelopeSchema(privacyRequestSchema) },
+        },
+        config: registerAccess,
+      },
+      async (request) => ok(await services.privacyRequests.extend(staffContext(request), request.params.id, request.body)),
     );
     for (const [verb, status] of [
       ['complete', 'completed'],

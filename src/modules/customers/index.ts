@@ -63,6 +63,8 @@ export {
 } from './customer-data-registry.ts';
 export type { DeletionReport, UserDataExport } from './privacy.schemas.ts';
 export { runCustomerMaintenance, GUEST_RETENTION_MONTHS } from './customer-maintenance.job.ts';
+// The business's customers and consents for its whole-business export (portability).
+export { customerRecordsForExport } from './business-export-records.ts';
 export { customerComplianceFigures, processingActivities, type CustomerComplianceFigures, type ProcessingActivity } from './compliance-figures.ts';
 export {
   listPrivacyRequestsAcrossTenants,

@@ -2,8 +2,9 @@
  * The register of data-subject requests (GDPR Art. 12–22, migration 0085): what a customer asked for, how it
  * came in, when the answer is due (one month after receipt, Art. 12(3)) and how it ended. Exports and erasures
  * made in the product record themselves here (`recordFulfilledRequest`); requests that arrive by e-mail, phone or
- * post are logged by the business and closed when answered. The platform's auditors read every business's
- * register through `listPrivacyRequestsAcrossTenants`.
+ * post are logged by the business and closed when answered. An open request may be extended once by up to two
+ * further months, with reasons (Art. 12(3), migration 0091): its due date moves, so every overdue figure follows.
+ * The platform's auditors read every business's register through `listPrivacyRequestsAcrossTenants`.
  */
 import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
 import { z } from 'zod';
@@ -34,6 +35,9 @@ export interface PrivacyRequestsTable {
   due_at: Timestamp;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   outcome: string | null;
+  extended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  extension_reason: string | null;
+  original_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -55,10 +59,14 @@ export const privacyRequestSchema = z.object({
   channel: z.enum(PRIVACY_REQUEST_CHANNELS),
   status: z.enum(PRIVACY_REQUEST_STATUSES),
   received_at: z.string(),
-  due_at: z.string().describe('One month after receipt (GDPR Art. 12(3))'),
+  due_at: z.string().describe('One month after receipt (GDPR Art. 12(3)), or later once extended'),
   completed_at: z.string().nullable(),
   overdue: z.boolean().describe('Still open past its due date'),
   outcome: z.string().nullable(),
+  extension: z
+    .object({ extended_at: z.string(), reason: z.string(), original_due_at: z.string() })
+    .nullable()
+    .describe('The one extension of the deadline (Art. 12(3)): when, why, and the due date before it'),
 });
 export type PrivacyRequestView = z.infer<typeof privacyRequestSchema>;
 
@@ -73,6 +81,10 @@ export const newPrivacyRequestSchema = z.strictObject({
   channel: z.enum(['email', 'phone', 'post', 'other']).describe('How it came in (requests made in the product record themselves)'),
   customer_id: z.uuid().optional(),
   received_at: z.iso.datetime({ offset: true }).optional().describe('Defaults to now; not in the future'),
+});
+export const extendPrivacyRequestSchema = z.strictObject({
+  months: z.number().int().min(1).max(2).describe('How many further months (at most two, Art. 12(3))'),
+  reason: z.string().trim().min(1).max(1000).describe('Why: the complexity or number of requests, as told to the person'),
 });
 export const closePrivacyRequestSchema = z.strictObject({
   outcome: z.string().trim().min(1).max(1000).optional().describe('What was done, in the business’s words (required to refuse)'),
@@ -90,6 +102,10 @@ const toView = (row: PrivacyRequestRow, now = Date.now()): PrivacyRequestView =>
   completed_at: row.completed_at ? new Date(row.completed_at).toISOString() : null,
   overdue: row.status === 'open' && new Date(row.due_at).getTime() < now,
   outcome: row.outcome,
+  extension:
+    row.extended_at && row.extension_reason !== null && row.original_due_at
+      ? { extended_at: new Date(row.extended_at).toISOString(), reason: row.extension_reason, original_due_at: new Date(row.original_due_at).toISOString() }
+      : null,
 });
 
 /** One month after receipt, in calendar terms (PostgreSQL's month arithmetic: 31 January → 28/29 February). */
@@ -217,6 +233,32 @@ export function createPrivacyRequestsService(deps: { db: Db }) {
           .executeTakeFirstOrThrow();
         await auditPrivacy(trx, context, 'privacy_request.logged', row, { kind: row.kind, channel: row.channel });
         return toView(row);
+      });
+    },
+
+    /** Extends an open request's deadline once, by one or two months from its first due date. */
+    async extend(context: CustomerRequestContext, id: string, input: z.infer<typeof extendPrivacyRequestSchema>): Promise<PrivacyRequestView> {
+      return withTenant(db, context.tenantId, async (trx) => {
+        const row = await load(trx, context.tenantId, id);
+        if (row.status !== 'open') throw new AppError('INVALID_TRANSITION', `This request is already ${row.status}`);
+        if (row.extended_at !== null) throw new AppError('INVALID_TRANSITION', 'The deadline of this request has already been extended once');
+        const dueAt = new Date(row.due_at).toISOString();
+        const now = new Date();
+        const extended = await trx
+          .updateTable('privacy_requests')
+          .set({
+            due_at: sql<Date>`${dueAt}::timestamptz + make_interval(months => ${input.months})`,
+            original_due_at: dueAt,
+            extended_at: now,
+            extension_reason: input.reason,
+            updated_at: now,
+          })
+          .where('tenant_id', '=', context.tenantId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await auditPrivacy(trx, context, 'privacy_request.extended', extended, { months: input.months, due_at: new Date(extended.due_at).toISOString(), original_due_at: dueAt });
+        return toView(extended);
       });
     },
 

@@ -3,9 +3,12 @@ import { AppError } from '../../platform/http/errors.ts';
 import { CUSTOMER_ROUTE_PERMISSIONS } from './permissions.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** What the owner of a business suspended for an unpaid invoice may still do: pay it (with a new card if need be). */
+/**
+ * What the owner of a business suspended for an unpaid invoice may still do: pay it (with a new card if need be),
+ * and take all of the business's data with them (a whole-business export).
+ */
 const LOGOUT = new Set(['/api/v1/auth/logout']);
-const WRITABLE_WHILE_SUSPENDED = new Set(['/api/v1/auth/logout', '/api/v1/billing/invoices/:id/pay', '/api/v1/billing/payment-method']);
+const WRITABLE_WHILE_SUSPENDED = new Set(['/api/v1/auth/logout', '/api/v1/billing/invoices/:id/pay', '/api/v1/billing/payment-method', '/api/v1/business/exports']);
 
 /**
  * Identity's access guards, run by the server for every request with a credential, before

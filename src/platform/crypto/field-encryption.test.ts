@@ -63,6 +63,42 @@ describe('KeyRing encryption', () => {
   });
 });
 
+describe('KeyRing bytes encryption', () => {
+  const ring = new KeyRing({ keys: [k1] });
+  const zip = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from('Lucía Ibáñez'), Buffer.from([0, 255, 128])]);
+
+  it('round-trips raw bytes behind a b1.<kid>. prefix, with no plaintext in the ciphertext', () => {
+    const ciphertext = ring.encryptBytes(zip, 'business_exports:t1:e1');
+    expect(ciphertext.subarray(0, 6).toString('ascii')).toBe('b1.k1.');
+    expect(ciphertext.length).toBe(6 + 12 + 16 + zip.length);
+    expect(ciphertext.includes('PK')).toBe(false);
+    expect(ciphertext.includes('Lucía')).toBe(false);
+    expect(KeyRing.kidOfBytes(ciphertext)).toBe('k1');
+    expect(ring.decryptBytes(new Uint8Array(ciphertext), 'business_exports:t1:e1')).toEqual(zip);
+  });
+
+  it('refuses another context, tampering, truncation, a foreign format and a text ciphertext', () => {
+    const ciphertext = ring.encryptBytes(zip, 'business_exports:t1:e1');
+    expect(() => ring.decryptBytes(ciphertext, 'business_exports:t2:e1')).toThrow(DecryptionError);
+    const tampered = Buffer.from(ciphertext);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 0x01;
+    expect(() => ring.decryptBytes(tampered, 'business_exports:t1:e1')).toThrow(DecryptionError);
+    expect(() => ring.decryptBytes(ciphertext.subarray(0, 20), 'business_exports:t1:e1')).toThrow(/Malformed/);
+    expect(() => ring.decryptBytes(zip, 'business_exports:t1:e1')).toThrow(/Unknown ciphertext format/);
+    expect(() => ring.decryptBytes(Buffer.from(ring.encrypt('x', 'ctx')), 'ctx')).toThrow(DecryptionError);
+    expect(KeyRing.kidOfBytes(zip)).toBeNull();
+  });
+
+  it('decrypts under an older key of the ring; the prefix tells which key wrote it', () => {
+    const old = ring.encryptBytes(zip, 'ctx');
+    const after = new KeyRing({ keys: [k2, k1] });
+    expect(after.decryptBytes(old, 'ctx')).toEqual(zip);
+    const rewritten = after.encryptBytes(after.decryptBytes(old, 'ctx'), 'ctx');
+    expect(rewritten.subarray(0, KeyRing.bytesPrefix('k2').length)).toEqual(KeyRing.bytesPrefix('k2'));
+    expect(() => new KeyRing({ keys: [k2] }).decryptBytes(old, 'ctx')).toThrow(/Unknown key id/);
+  });
+});
+
 describe('key rotation', () => {
   it('reads values written under an older key and writes new ones under the current key', () => {
     const before = new KeyRing({ keys: [k1] });

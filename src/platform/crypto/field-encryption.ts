@@ -15,6 +15,9 @@ import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync
  *   data", e.g. `customers.email:<tenant id>`): a ciphertext copied into
  *   another column or another tenant fails authentication instead of decrypting.
  *
+ * Large binary values (`encryptBytes`) use the same scheme without base64:
+ * `b1.<kid>.` in ASCII, then iv, tag and data as raw bytes.
+ *
  * Master keys never encrypt directly: HKDF derives one AES key per master key
  * and a separate HMAC key for blind indexes, so a leaked index key reveals no
  * ciphertext and vice versa.
@@ -44,6 +47,8 @@ export interface KeyRingOptions {
 export type BlindIndexPurpose = 'email' | 'phone' | 'name-token';
 
 export const CIPHERTEXT_VERSION = 'v1';
+/** The version of the binary format (`encryptBytes`). */
+const BYTES_VERSION = 'b1';
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -150,6 +155,52 @@ export class KeyRing {
     } catch {
       throw new DecryptionError('Ciphertext does not authenticate');
     }
+  }
+
+  /**
+   * Encrypts bytes under the current key, bound to `context`, without base64 (for large values such as
+   * archives): ASCII `b1.<kid>.` (`bytesPrefix`), then iv, tag and data as raw bytes. A distinct version
+   * in the authenticated data keeps the two formats from being passed off as each other.
+   */
+  encryptBytes(plaintext: Uint8Array, context: string): Buffer {
+    const kid = this.#currentKid;
+    const key = this.#dataKeys.get(kid);
+    if (!key) throw new Error('current key missing');
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(`${BYTES_VERSION}.${kid}.${context}`, 'utf8'));
+    const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([KeyRing.bytesPrefix(kid), iv, cipher.getAuthTag(), data]);
+  }
+
+  /** Decrypts what `encryptBytes` wrote under any key of the ring; throws DecryptionError when it does not authenticate. */
+  decryptBytes(ciphertext: Uint8Array, context: string): Buffer {
+    const kid = KeyRing.kidOfBytes(ciphertext);
+    if (kid === null) throw new DecryptionError('Unknown ciphertext format');
+    const key = this.#dataKeys.get(kid);
+    if (!key) throw new DecryptionError(`Unknown key id "${kid}"`);
+    const body = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).subarray(KeyRing.bytesPrefix(kid).length);
+    if (body.length < IV_BYTES + TAG_BYTES) throw new DecryptionError('Malformed ciphertext');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(`${BYTES_VERSION}.${kid}.${context}`, 'utf8'));
+      decipher.setAuthTag(body.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      return Buffer.concat([decipher.update(body.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new DecryptionError('Ciphertext does not authenticate');
+    }
+  }
+
+  /** How every `encryptBytes` ciphertext under `kid` begins: a `bytea` column is selected by it in SQL. */
+  static bytesPrefix(kid: string): Buffer {
+    return Buffer.from(`${BYTES_VERSION}.${kid}.`, 'ascii');
+  }
+
+  /** The key id a bytes ciphertext was written under, or null when it is not one of ours. */
+  static kidOfBytes(ciphertext: Uint8Array): string | null {
+    const head = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, Math.min(ciphertext.byteLength, BYTES_VERSION.length + 34)).toString('latin1');
+    const match = /^b1\.([A-Za-z0-9_-]{1,32})\./.exec(head);
+    return match?.[1] ?? null;
   }
 
   encryptNullable(plaintext: string | null | undefined, context: string): string | null {

@@ -12,6 +12,7 @@ import { errorText } from '../ui/error-text.ts';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import classes from './billing.module.css';
 import { PortalButton } from './portal-button.tsx';
+import { DataExportCard } from './data-export-card.tsx';
 import { CouponCard, InvoiceExtras, OwnPrice } from './coupon-card.tsx';
 import billingEn from './i18n/en.json';
 import billingEs from './i18n/es.json';
@@ -75,6 +76,7 @@ export default function BillingPage({ me }: { me: Me }) {
       </Title>
       {subscription && <SubscriptionCard subscription={subscription} price={price} canChange={canChange} hasCard={account.payment_method !== null} />}
       {subscription && <CouponCard coupon={coupon} canChange={canChange} />}
+      {subscription && canChange && <DataExportCard subscription={subscription} />}
       {subscription && canChange && <PlanChooser current={subscription.plan_id} interval={subscription.billing_interval} status={subscription.status} />}
       <PaymentMethodCard method={account.payment_method} provider={provider} canChange={canChange} />
       <AccountCard account={account} canChange={canChange} />

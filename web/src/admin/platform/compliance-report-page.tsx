@@ -31,7 +31,7 @@ export function ComplianceReportPage({ me }: { me: Me }) {
   const tenantId = params.get('tenant_id');
   const from = params.get('from') || fallback.from;
   const to = params.get('to') || fallback.to;
-  const report = useComplianceReport(tenantId, from, to);
+  const report = useComplianceReport(tenantId, from, to, i18n.language.startsWith('es') ? 'es' : 'en');
   const tenantList = useComplianceTenantList();
 
   const set = (key: 'tenant_id' | 'from' | 'to', value: string | null) => {
@@ -139,7 +139,6 @@ function ReportDocument({ report, t, language }: { report: ComplianceReport; t: 
       </header>
 
       <Section id="report-processing" title={t('compliance:report.processing')} help={t('compliance:report.processingHelp')}>
-        {!language.startsWith('en') && <p className={`${classes.sectionHelp} ${classes.englishNote}`}>{t('compliance:report.englishNote')}</p>}
         <table className={classes.docTable} data-testid="report-processing">
           <thead>
             <tr>
@@ -153,13 +152,13 @@ function ReportDocument({ report, t, language }: { report: ComplianceReport; t: 
             {report.processing.map((activity, index) => (
               <tr key={`${activity.category}-${index}`} data-category={activity.category}>
                 <td className={classes.categoryCell}>{t(`compliance:report.categories.${activity.category}`, { defaultValue: activity.category.replaceAll('_', ' ') })}</td>
-                <td data-label={t('compliance:report.purposes')} lang="en">
+                <td data-label={t('compliance:report.purposes')} lang={report.language}>
                   <Statements items={activity.purposes} />
                 </td>
-                <td data-label={t('compliance:report.recipients')} lang="en">
+                <td data-label={t('compliance:report.recipients')} lang={report.language}>
                   <Statements items={activity.recipients} />
                 </td>
-                <td data-label={t('compliance:report.retentionColumn')} lang="en">
+                <td data-label={t('compliance:report.retentionColumn')} lang={report.language}>
                   {activity.retention}
                 </td>
               </tr>
@@ -243,7 +242,7 @@ function ReportDocument({ report, t, language }: { report: ComplianceReport; t: 
       </Section>
 
       <Section id="report-card-data" title={t('compliance:report.cardData')}>
-        <p className={classes.prose} lang="en" data-testid="report-card-data">
+        <p className={classes.prose} lang={report.language} data-testid="report-card-data">
           {report.card_data}
         </p>
       </Section>

@@ -10,6 +10,7 @@ export type PrivacyFilters = Omit<NonNullable<paths['/api/v1/platform/privacy-re
 export type PrivacySummary = Data<'/api/v1/platform/privacy-requests/summary'>;
 export type ComplianceReport = Data<'/api/v1/platform/tenants/{id}/compliance-report'>;
 export type PrivacyKind = PrivacyRequest['kind'];
+export type ReportLanguage = ComplianceReport['language'];
 export type PrivacyStatusFilter = NonNullable<PrivacyFilters['status']>;
 
 export const PRIVACY_KINDS: readonly PrivacyKind[] = ['access', 'erasure', 'rectification', 'restriction', 'objection', 'portability'];
@@ -18,7 +19,7 @@ export const PRIVACY_STATUS_FILTERS: readonly PrivacyStatusFilter[] = ['open', '
 const keys = {
   requests: (filters: PrivacyFilters) => ['platform', 'privacy-requests', filters] as const,
   summary: (tenantId: string | undefined) => ['platform', 'privacy-requests', 'summary', tenantId ?? null] as const,
-  report: (tenantId: string, from: string, to: string) => ['platform', 'compliance-report', tenantId, from, to] as const,
+  report: (tenantId: string, from: string, to: string, lang: ReportLanguage) => ['platform', 'compliance-report', tenantId, from, to, lang] as const,
 };
 
 /** Every business's GDPR requests (or one business's), newest first, page after page with the cursor. */
@@ -45,11 +46,14 @@ export function usePrivacySummary(tenantId: string | undefined) {
   });
 }
 
-/** One business's compliance report for a period (YYYY-MM-DD, both days included); nothing is asked until a business is chosen. */
-export function useComplianceReport(tenantId: string | null, from: string, to: string) {
+/**
+ * One business's compliance report for a period (YYYY-MM-DD, both days included), its sentences in the console's
+ * language; nothing is asked until a business is chosen.
+ */
+export function useComplianceReport(tenantId: string | null, from: string, to: string, lang: ReportLanguage) {
   return useQuery({
-    queryKey: keys.report(tenantId ?? '', from, to),
+    queryKey: keys.report(tenantId ?? '', from, to, lang),
     enabled: tenantId !== null,
-    queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}/compliance-report', { params: { path: { id: tenantId ?? '' }, query: { from, to } } }),
+    queryFn: () => adminApi.get('/api/v1/platform/tenants/{id}/compliance-report', { params: { path: { id: tenantId ?? '' }, query: { from, to, lang } } }),
   });
 }

@@ -6,13 +6,14 @@ import { useSearchParams } from 'react-router';
 import { useLocations } from '../desk/use-desk.ts';
 import { can, type Me } from '../session/use-session.ts';
 import { CloseRequestModal } from './close-request-modal.tsx';
+import { ExtendRequestModal } from './extend-request-modal.tsx';
 import privacyEn from './i18n/en.json';
 import privacyEs from './i18n/es.json';
 import { LogRequestModal } from './log-request-modal.tsx';
 import { privacyErrorText } from './privacy-errors.ts';
 import { deadlineOf } from './privacy-facts.ts';
 import classes from './privacy.module.css';
-import { RequestRow } from './request-row.tsx';
+import { RequestRow, type RequestAction } from './request-row.tsx';
 import { RetentionCard } from './retention-card.tsx';
 import { KINDS, useOpenRequests, useRequestList, VIEWS, type PrivacyKind, type PrivacyRequest, type RequestView } from './use-privacy.ts';
 
@@ -67,7 +68,7 @@ function RequestList({ view, kind, zone, onAction, onShowClosed, onClear }: {
   view: RequestView;
   kind: PrivacyKind | null;
   zone: string;
-  onAction: (request: PrivacyRequest, verb: 'complete' | 'refuse') => void;
+  onAction: (request: PrivacyRequest, verb: RequestAction) => void;
   onShowClosed: () => void;
   onClear: () => void;
 }) {
@@ -162,7 +163,7 @@ export default function PrivacyPage({ me }: { me: Me }) {
   const zone = locations.data?.[0]?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const allOpen = useOpenRequests(null, mayUse);
   const [logging, setLogging] = useState(false);
-  const [closing, setClosing] = useState<{ request: PrivacyRequest; verb: 'complete' | 'refuse' } | null>(null);
+  const [closing, setClosing] = useState<{ request: PrivacyRequest; verb: RequestAction } | null>(null);
 
   const set = (key: 'status' | 'kind', value: string | null) => {
     const next = new URLSearchParams(params);
@@ -238,7 +239,10 @@ export default function PrivacyPage({ me }: { me: Me }) {
         </div>
       </div>
       {logging && <LogRequestModal zone={zone} onClose={() => setLogging(false)} />}
-      {closing && <CloseRequestModal key={closing.request.id + closing.verb} request={closing.request} verb={closing.verb} zone={zone} onClose={() => setClosing(null)} />}
+      {closing?.verb === 'extend' && <ExtendRequestModal key={closing.request.id} request={closing.request} zone={zone} onClose={() => setClosing(null)} />}
+      {closing && closing.verb !== 'extend' && (
+        <CloseRequestModal key={closing.request.id + closing.verb} request={closing.request} verb={closing.verb} zone={zone} onClose={() => setClosing(null)} />
+      )}
     </Stack>
   );
 }

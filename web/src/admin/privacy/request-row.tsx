@@ -62,11 +62,13 @@ function StandingBadge({ request, zone }: { request: PrivacyRequest; zone: strin
   );
 }
 
+export type RequestAction = 'complete' | 'refuse' | 'extend';
+
 /**
- * One request in the register: what was asked, by whom, when it came in and how, its deadline or
- * outcome; an open one offers to mark it answered or to refuse it.
+ * One request in the register: what was asked, by whom, when it came in and how, its deadline (and its
+ * extension) or outcome; an open one offers to mark it answered, to refuse it, or once to extend its deadline.
  */
-export function RequestRow({ request, zone, onAction }: { request: PrivacyRequest; zone: string; onAction: (request: PrivacyRequest, verb: 'complete' | 'refuse') => void }) {
+export function RequestRow({ request, zone, onAction }: { request: PrivacyRequest; zone: string; onAction: (request: PrivacyRequest, verb: RequestAction) => void }) {
   const { t, i18n } = useTranslation('privacy');
   const open = request.status === 'open';
   const received = t('list.received', { date: shortDate(request.received_at, zone, i18n.language), channel: t(`channel.${request.channel}`) });
@@ -102,6 +104,11 @@ export function RequestRow({ request, zone, onAction }: { request: PrivacyReques
             {t(request.status === 'refused' ? 'list.reason' : 'list.outcome', { outcome: request.outcome })}
           </Text>
         )}
+        {request.extension && (
+          <Text size="sm" className={classes.outcome} data-testid="privacy-request-extension">
+            {t('list.extended', { date: shortDate(request.extension.original_due_at, zone, i18n.language), reason: request.extension.reason })}
+          </Text>
+        )}
         {selfServeHint && (
           <Text size="sm" c="dimmed">
             {t(`list.${selfServeHint}`)}
@@ -119,6 +126,11 @@ export function RequestRow({ request, zone, onAction }: { request: PrivacyReques
           <Button size="xs" variant="subtle" className={classes.danger} onClick={() => onAction(request, 'refuse')} data-testid="privacy-request-refuse">
             {t('list.refuse')}
           </Button>
+          {!request.extension && (
+            <Button size="xs" variant="subtle" onClick={() => onAction(request, 'extend')} data-testid="privacy-request-extend">
+              {t('list.extend')}
+            </Button>
+          )}
         </Group>
       )}
     </li>

@@ -79,6 +79,16 @@ export function useCloseRequest() {
   });
 }
 
+/** Extends an open request's deadline once (GDPR Art. 12(3)), by one or two months, with the reason. */
+export function useExtendRequest() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, months, reason }: { id: string; months: number; reason: string }) =>
+      adminApi.post('/api/v1/privacy-requests/{id}/extend', { params: { path: { id } }, body: { months, reason } }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: privacyKeys.requests }),
+  });
+}
+
 /** GET /tenants/{id}: the business's account settings (the retention periods among them). */
 export function useTenant(id: string, enabled = true) {
   return useQuery({ queryKey: privacyKeys.tenant(id), enabled, queryFn: () => adminApi.get('/api/v1/tenants/{id}', { params: { path: { id } } }) });
