@@ -145,6 +145,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   const tenancy = createTenancyModule({
     db,
     countActiveUsers: identity.countActiveUsers,
+    publicUrl: base,
     planChanges: billingCharges(deps.config, billingProvider)
       ? { changePlan: (trx, tenantId, planId, auth) => billing.changePlanKeepingInterval(trx, tenantId, planId, auth) }
       : undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessSettingsOf, businessSettingsSchema } from './business-settings.ts';
+import { businessSettingsOf, businessSettingsSchema, contrastWithWhite } from './business-settings.ts';
 
 describe('business settings: one schema for writes and reads', () => {
   it('validates what PATCH /businesses saves, every key the product reads, and keeps other keys', () => {
@@ -25,6 +25,16 @@ describe('business settings: one schema for writes and reads', () => {
     ]) {
       expect(businessSettingsSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+
+  it('takes only accent colours white text reaches 4.5:1 on, and still reads one saved before the check', () => {
+    expect(contrastWithWhite('#1a73e8')).toBeGreaterThanOrEqual(4.5);
+    expect(contrastWithWhite('#ffcc00')).toBeLessThan(4.5);
+    expect(businessSettingsSchema.safeParse({ accent_color: '#0b7285' }).success).toBe(true);
+    expect(businessSettingsSchema.safeParse({ accent_color: '#FFCC00' }).success).toBe(false);
+    expect(businessSettingsSchema.safeParse({ accent_color: '#2f9e44' }).success).toBe(false);
+    // The booking page darkens a colour like this one itself; the read keeps it rather than dropping the brand.
+    expect(businessSettingsOf({ accent_color: '#ffcc00' }).accent_color).toBe('#ffcc00');
   });
 
   it('reads stored values key by key: a value the schema refuses reads as unset', () => {

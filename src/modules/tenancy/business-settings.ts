@@ -7,6 +7,21 @@ const holdMinutes = z.number().int().min(1).max(1440);
 const smsCountry = z.enum(COUNTRY_CODES);
 const ACCENT_COLOUR = /^#[0-9a-f]{6}$/i;
 
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const value = Number.parseInt(hex.slice(1), 16);
+  const linear = (channel: number) => {
+    const s = channel / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear((value >> 16) & 255) + 0.7152 * linear((value >> 8) & 255) + 0.0722 * linear(value & 255);
+}
+
+/** Contrast of white text on `hex`: the booking page's buttons need WCAG AA, 4.5:1. */
+export const contrastWithWhite = (hex: string): number => 1.05 / (luminance(hex) + 0.05);
+
+const accentColour = z.string().regex(ACCENT_COLOUR, 'must be a colour such as #1a73e8');
+
 /**
  * The business settings (`businesses.settings`), every key the product reads, in one schema:
  * `PATCH /businesses/{id}` validates its `settings` with it, and every reader goes through
@@ -30,7 +45,10 @@ export const businessSettingsSchema = z
       ),
     payment_hold_minutes: holdMinutes.optional().describe('Minutes an unpaid booking holds its time before it expires (default 15)'),
     waitlist_offer_minutes: holdMinutes.optional().describe('Minutes a waiting-list offer holds the freed time (default 30)'),
-    accent_color: z.string().regex(ACCENT_COLOUR, 'must be a colour such as #1a73e8').optional().describe('Accent colour of the booking page (#rrggbb)'),
+    accent_color: accentColour
+      .refine((hex) => contrastWithWhite(hex) >= 4.5, { message: 'white text on it must reach a contrast of 4.5:1 (WCAG AA)' })
+      .optional()
+      .describe('Accent colour of the booking page (#rrggbb); white text on it must reach 4.5:1 (WCAG AA)'),
   })
   .catchall(z.unknown());
 
@@ -63,7 +81,8 @@ const storedSettingsSchema = z.object({
   embed_origins: entries(embedOriginSchema).transform((origins) => (origins === undefined ? undefined : [...new Set(origins)])),
   payment_hold_minutes: holdMinutes.optional().catch(undefined),
   waitlist_offer_minutes: holdMinutes.optional().catch(undefined),
-  accent_color: businessSettingsSchema.shape.accent_color.catch(undefined),
+  // Read without the contrast check: a colour saved before it still shows, darkened by the page.
+  accent_color: accentColour.optional().catch(undefined),
 });
 
 /** The settings the product reads, each key checked by the schema. */

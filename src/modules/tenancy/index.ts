@@ -4,6 +4,8 @@
  */
 import type { Db } from '../../platform/db/database.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
+import { registerBusinessLogoRoutes } from './business-logo.ts';
+import { registerCustomDomainRoutes, type DnsResolver } from './custom-domain.ts';
 import { registerPlanCatalogRoutes } from './plan-catalog.routes.ts';
 import { registerTenancyRoutes, type PlanChangePort } from './tenancy.routes.ts';
 import type { ActiveUserCounter } from './tenancy.service.ts';
@@ -63,7 +65,9 @@ export { findPlanVersion, type PlanVersionRow } from './plan-catalog.repository.
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus, BillingInterval, SubscriptionStatus } from './tenancy.tables.ts';
-export { businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
+export { sniffLogoType, LOGO_MAX_BYTES } from './business-logo.ts';
+export { normaliseHost, type DnsResolver, type CustomDomain } from './custom-domain.ts';
+export { contrastWithWhite, businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';
 export { tenantSchema, businessSchema, timezoneSchema, currencySchema, planSchema, limitsSchema, usageSchema } from './tenancy.schemas.ts';
 
 export interface TenancyModule {
@@ -72,11 +76,23 @@ export interface TenancyModule {
 
 export type { PlanChangePort } from './tenancy.routes.ts';
 
-export function createTenancyModule(deps: { db: Db; countActiveUsers: ActiveUserCounter; planChanges?: PlanChangePort | undefined }): TenancyModule {
+export interface TenancyModuleDeps {
+  db: Db;
+  countActiveUsers: ActiveUserCounter;
+  planChanges?: PlanChangePort | undefined;
+  /** PUBLIC_URL: its host is the custom domains' CNAME target and never a tenant's domain. */
+  publicUrl: string;
+  /** How custom domains are verified; `node:dns/promises` when absent. */
+  dnsResolver?: DnsResolver | undefined;
+}
+
+export function createTenancyModule(deps: TenancyModuleDeps): TenancyModule {
   return {
     registerRoutes: (api) => {
       registerTenancyRoutes(api, deps);
       registerPlanCatalogRoutes(api, deps);
+      registerBusinessLogoRoutes(api, deps);
+      registerCustomDomainRoutes(api, { db: deps.db, platformHost: new URL(deps.publicUrl).hostname, resolver: deps.dnsResolver });
     },
   };
 }

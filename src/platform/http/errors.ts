@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   CARD_NOT_ACCEPTED: 422,
   /** A one-time code by SMS to a country the business does not send to. */
   SMS_COUNTRY_NOT_ALLOWED: 422,
+  /** A custom domain that is not a host name, is an IP address, or belongs to the platform itself. */
+  DOMAIN_NOT_ALLOWED: 422,
   /** A coupon past its redemption date, or archived by the platform. */
   COUPON_EXPIRED: 422,
   /** A coupon redeemed as many times as the platform allowed. */

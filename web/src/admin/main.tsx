@@ -52,6 +52,8 @@ const AuditLogPage = lazy(() => import('./team/audit-log-page.tsx'));
 const DevelopersPage = lazy(() => import('./developers/developers-page.tsx'));
 const NotificationsSettingsPage = lazy(() => import('./messages/messages-page.tsx'));
 const BillingPage = lazy(() => import('./billing/billing-page.tsx'));
+const BusinessProfilePage = lazy(() => import('./settings/business-profile-page.tsx'));
+const DomainPage = lazy(() => import('./settings/domain-page.tsx'));
 const NotForYouPage = lazy(() => import('./platform/platform-pages.tsx').then((module) => ({ default: module.NotForYouPage })));
 
 /**
@@ -223,6 +225,8 @@ createRoot(root).render(
               <Route path="/admin/settings/developers" element={<BusinessPage page={DevelopersPage} />} />
               <Route path="/admin/settings/messages" element={<BusinessPage page={NotificationsSettingsPage} />} />
               <Route path="/admin/settings/billing" element={<BusinessPage page={BillingPage} />} />
+              <Route path="/admin/settings/business" element={<BusinessPage page={BusinessProfilePage} />} />
+              <Route path="/admin/settings/domain" element={<BusinessPage page={DomainPage} />} />
               <Route path="/platform" element={<PlatformPage path="/platform" page={PlatformOverviewPage} />} />
               <Route path="/platform/tenants" element={<PlatformPage path="/platform/tenants" page={PlatformTenantsPage} />} />
               <Route path="/platform/tenants/:id" element={<PlatformPage path="/platform/tenants" page={PlatformTenantPage} />} />

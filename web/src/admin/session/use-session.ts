@@ -68,7 +68,8 @@ export function useSwitchBusiness() {
     mutationFn: (tenantId: string) => adminApi.post('/api/v1/auth/switch-tenant', { body: { tenant_id: tenantId } }),
     onSuccess: (tokens) => {
       session.store(tokens);
-      queryClient.clear();
+      // Reset rather than clear: the screens on view ask again as the other business (a cleared cache left them showing this one).
+      void queryClient.resetQueries();
     },
   });
 }

@@ -9,33 +9,50 @@ import { can, isPlatformPerson, useLogout, useSwitchBusiness, type Me } from '..
 import { session } from '../session/session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { useBilling } from '../billing/use-billing.ts';
+import { AddBusinessModal } from '../settings/business-add.tsx';
 import classes from './admin-shell.module.css';
 import { LanguageSwitch } from './language-switch.tsx';
 
-/** The business switcher: only when the person works for more than one business. */
+/**
+ * The business switcher: when the person works for more than one business, or may open another
+ * (an owner signed in as themselves: "Add a business").
+ */
 function BusinessSwitcher({ me }: { me: Me }) {
   const { t } = useTranslation('admin');
   const switching = useSwitchBusiness();
-  if (me.memberships.length < 2) return null;
+  const [adding, { open, close }] = useDisclosure();
+  const mayAdd = me.actor.type === 'user' && me.impersonated_by === null && can(me, 'update', 'Tenant');
+  if (me.memberships.length < 2 && !mayAdd) return null;
   return (
-    <Menu position="bottom-end">
-      <Menu.Target>
-        <Button variant="default" size="xs" data-testid="switch-business">
-          {t('shell.switchBusiness')}
-        </Button>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {me.memberships.map((membership) => (
-          <Menu.Item
-            key={membership.tenant_id}
-            disabled={membership.tenant_id === me.tenant?.id}
-            onClick={() => switching.mutate(membership.tenant_id, { onError: (error) => notifications.show({ color: 'red', message: errorText(error, t) }) })}
-          >
-            {membership.tenant_name} · {t(`roles.${membership.role}`, { defaultValue: membership.role })}
-          </Menu.Item>
-        ))}
-      </Menu.Dropdown>
-    </Menu>
+    <>
+      <Menu position="bottom-end">
+        <Menu.Target>
+          <Button variant="default" size="xs" data-testid="switch-business">
+            {t('shell.switchBusiness')}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {me.memberships.map((membership) => (
+            <Menu.Item
+              key={membership.tenant_id}
+              disabled={membership.tenant_id === me.tenant?.id}
+              onClick={() => switching.mutate(membership.tenant_id, { onError: (error) => notifications.show({ color: 'red', message: errorText(error, t) }) })}
+            >
+              {membership.tenant_name} · {t(`roles.${membership.role}`, { defaultValue: membership.role })}
+            </Menu.Item>
+          ))}
+          {mayAdd && (
+            <>
+              <Menu.Divider />
+              <Menu.Item onClick={open} data-testid="add-business">
+                {t('shell.addBusiness')}
+              </Menu.Item>
+            </>
+          )}
+        </Menu.Dropdown>
+      </Menu>
+      {mayAdd && <AddBusinessModal opened={adding} onClose={close} timezone={Intl.DateTimeFormat().resolvedOptions().timeZone} currency="EUR" />}
+    </>
   );
 }
 
@@ -166,6 +183,8 @@ interface SettingsItem {
 
 /** The configuration screens, each offered to the roles that may at least read it (the server decides the rest). */
 const SETTINGS: readonly SettingsItem[] = [
+  { to: '/admin/settings/business', label: 'shell.businessProfile', testId: 'nav-business', visible: (me) => can(me, 'update', 'Business') },
+  { to: '/admin/settings/domain', label: 'shell.domain', testId: 'nav-domain', visible: (me) => can(me, 'update', 'Tenant') },
   { to: '/admin/settings/services', label: 'shell.services', testId: 'nav-services', visible: (me) => can(me, 'manage', 'Service') },
   { to: '/admin/settings/resources', label: 'shell.resources', testId: 'nav-resources', visible: (me) => can(me, 'manage', 'Resource') },
   { to: '/admin/settings/hours', label: 'shell.hours', testId: 'nav-hours', visible: (me) => can(me, 'manage', 'Schedule') },
