@@ -797,6 +797,86 @@ export interface paths {
         patch: operations["patchPlatformPlansById"];
         trace?: never;
     };
+    "/api/v1/businesses/{id}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the business's logo (PNG, JPEG or WebP, at most 512 KB; never SVG)
+         * @description The bytes decide the type: a file whose first bytes are not the declared PNG, JPEG or WebP is refused with 415 UNSUPPORTED_MEDIA_TYPE; one over 512 KB with 413 PAYLOAD_TOO_LARGE. Answers the business, whose `logo_url` now names the new image.
+         */
+        put: operations["putBusinessesLogoById"];
+        post?: never;
+        /** Remove the business's logo (the booking page shows its initial) */
+        delete: operations["deleteBusinessesLogoById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logos/{tenant_id}/{business_id}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's logo, as its `logo_url` names it (cached for a year: a new image gets a new URL) */
+        get: operations["getLogosByTenantIdAndBusinessIdAndVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}/domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The booking page's custom domain and its DNS records (null: none) */
+        get: operations["getTenantsDomainById"];
+        /**
+         * Ask for a custom domain for the booking page (pending until verified)
+         * @description Answers the CNAME and TXT records to create, then `POST .../domain/verify`. A new host replaces the previous one, which stops resolving at once. 422 DOMAIN_NOT_ALLOWED: not a host name, an IP address, or the platform's own domain; 409 CONFLICT: another business uses it.
+         */
+        put: operations["putTenantsDomainById"];
+        post?: never;
+        /** Stop using the custom domain (the booking page stays at its usual address) */
+        delete: operations["deleteTenantsDomainById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}/domain/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the DNS records of the custom domain; once both are found it serves the booking page
+         * @description Answers the domain with `status` verified or failed (`failure` says what was missing). 404 when no domain was asked for.
+         */
+        post: operations["postTenantsDomainVerifyById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -1165,6 +1245,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/time-blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Blocks of resources overlapping a time range (at most 62 days, 500 blocks) */
+        get: operations["getTimeBlocks"];
+        put?: never;
+        /**
+         * Block part of a day of a resource (break, meeting, training)
+         * @description Availability stops offering the time at once. A block over a booking or another block is refused with 409 `BLOCK_OVERLAPS_BOOKING` (`details.reason` `overlaps_booking` or `overlaps_block`, with the ids): move or cancel the booking first. At most 24 hours long.
+         */
+        post: operations["postTimeBlocks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/time-blocks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a time block; its time is offered again */
+        delete: operations["deleteTimeBlocksById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/intent": {
         parameters: {
             query?: never;
@@ -1185,6 +1303,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bookings/{id}/payments/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment taken at the front desk (cash, card terminal, other)
+         * @description The balance after a deposit, or part of it: at most what the booking still owes (its price less what its payments keep), else 409 `PAYMENT_EXCEEDS_BALANCE`; in the booking's currency. Only confirmed, rescheduled or completed bookings take one (else 409 `BOOKING_NOT_PAYABLE`), and only staff who may change the booking record it (else 403 `PAYMENT_NOT_ALLOWED`). The payment is recorded as succeeded with `method` and `recorded_by` and announced as `payment.succeeded` (provider `desk`), which raises the booking's paid amount; its refunds are recorded, never sent to the provider.
+         */
+        post: operations["postBookingsPaymentsDeskById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/{payment_id}/refund": {
         parameters: {
             query?: never;
@@ -1196,7 +1334,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a payment in full or in part
-         * @description Never more than paid minus already refunded: above that answers 400 `REFUND_EXCEEDS_PAYMENT`.
+         * @description Never more than paid minus already refunded: above that answers 400 `REFUND_EXCEEDS_PAYMENT`. A payment taken at the front desk is refunded at the desk: the refund is recorded as succeeded, nothing goes to the provider.
          */
         post: operations["postPaymentsRefundByPaymentId"];
         delete?: never;
@@ -1458,6 +1596,26 @@ export interface paths {
         post?: never;
         /** Remove a waitlist entry */
         delete: operations["deleteWaitlistById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/{id}/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Offer a slot to a waiting entry now (staff)
+         * @description Holds the slot for the entry and sends the customer the same offer as a freed slot (claim link, expiry after `waitlist_offer_minutes`). 409 CONFLICT unless the entry is waiting; 409 SLOT_UNAVAILABLE with the reason when the slot is not bookable.
+         */
+        post: operations["postWaitlistOfferById"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2559,6 +2717,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every coupon, running ones first, with how often each was redeemed */
+        get: operations["getPlatformCoupons"];
+        put?: never;
+        /**
+         * Create a coupon
+         * @description A percentage or an amount off (minor units of its currency); `once` discounts the next invoice, `repeating` the invoices of `duration_months` months from redemption, `forever` every invoice. The discount is a line of its own, before tax. 409 CONFLICT when the code is taken; 400 VALIDATION_ERROR for both or neither of percent_off and amount_off, or an unknown plan.
+         */
+        post: operations["postPlatformCoupons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/coupons/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a coupon: no new redemptions; subscriptions that have it keep it for its duration */
+        post: operations["postPlatformCouponsArchiveById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/billing/coupon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a coupon to a business's subscription
+         * @description 404 NOT_FOUND for an unknown code; 422 COUPON_EXPIRED past its redemption date or archived, COUPON_EXHAUSTED at its redemption cap, COUPON_NOT_FOR_PLAN for another plan (or an amount off in another currency than the plan's); 409 COUPON_ALREADY_ACTIVE while another coupon runs. Recorded in the platform's audit log and the business's.
+         */
+        post: operations["postPlatformTenantsBillingCouponById"];
+        /**
+         * Take the running coupon off a business's subscription (invoices already issued keep their discount)
+         * @description 404 when no coupon runs.
+         */
+        delete: operations["deletePlatformTenantsBillingCouponById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/coupon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a coupon code to the subscription
+         * @description The next invoices it covers show its discount as a line before tax. 404 NOT_FOUND for an unknown code; 422 COUPON_EXPIRED past its redemption date or archived, COUPON_EXHAUSTED at its redemption cap, COUPON_NOT_FOR_PLAN for another plan (or an amount off in another currency than the plan's); 409 COUPON_ALREADY_ACTIVE while another coupon runs.
+         */
+        post: operations["postBillingCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants/{id}/billing": {
         parameters: {
             query?: never;
@@ -2624,6 +2864,81 @@ export interface paths {
          * @description Gives back `amount` (minor units; the whole amount not yet refunded when absent) through the billing provider and issues a credit note (series RH-CN) that rectifies the invoice: one line per invoice line for a whole refund, one "Partial refund of" line otherwise, the tax split in proportion and the invoice's tax treatment kept. 409 CONFLICT for an invoice that is not paid, 400 REFUND_EXCEEDS_PAYMENT beyond what is left to refund, 402 PAYMENT_FAILED when the provider refuses (nothing is issued then). Recorded in the platform's audit log and the business's.
          */
         post: operations["postPlatformTenantsBillingInvoicesRefundByIdAndInvoiceId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A session on the provider's customer portal, where the owner changes the card the plan is charged to
+         * @description Answers the URL of Stripe's hosted customer portal (it returns to the dashboard's billing screen); the new default card reaches the billing details through the `customer.updated` webhook. 409 CONFLICT with `details.reason` `no_customer_portal` on the sandbox provider, whose test payment methods are saved with PUT /billing/payment-method; 503 SERVICE_UNAVAILABLE while Stripe cannot be reached.
+         */
+        post: operations["postBillingPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business’s latest data exports (at most 10), newest first */
+        get: operations["getBusinessExports"];
+        put?: never;
+        /**
+         * Export all of the business’s data: a ZIP archive (CSV and JSON Lines per data class, a README) prepared in the background
+         * @description Allowed while the business is suspended. One export is prepared at a time: asking again meanwhile answers 409 CONFLICT with `details.export_id`. The archive can be downloaded for 7 days. Audited as `business.data_exported`.
+         */
+        post: operations["postBusinessExports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One data export and its progress */
+        get: operations["getBusinessExportsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The export’s ZIP archive (409 while it is being prepared, 410 LINK_EXPIRED after 7 days) */
+        get: operations["getBusinessExportsDownloadById"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2794,6 +3109,23 @@ export interface paths {
         put?: never;
         /** Log a request that came in by e-mail, phone or post; it is due one month after receipt */
         post: operations["postPrivacyRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy-requests/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend an open request’s deadline once, by up to two further months, saying why (GDPR Art. 12(3)) */
+        post: operations["postPrivacyRequestsExtendById"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3155,6 +3487,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/stripe/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhooks of the platform's billing (payment_intent.succeeded, payment_intent.payment_failed, customer.updated)
+         * @description Signed with STRIPE_BILLING_WEBHOOK_SECRET (`Stripe-Signature`, 300 s tolerance); a bad, missing or old signature answers 400 `INVALID_SIGNATURE` and changes nothing. A PaymentIntent carrying `reservehub_tenant_id` and `reservehub_invoice_id` settles or fails that invoice; events are applied once by id, and one about an invoice no longer open is ignored. `customer.updated` of a business re-reads its default card from Stripe. Other events are acknowledged and ignored. With the sandbox provider (no Stripe) this endpoint answers 404.
+         */
+        post: operations["postWebhooksStripeBilling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3210,7 +3562,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The current state does not allow it, or a request with the same Idempotency-Key is still running. Codes: `CONFLICT`, `IDEMPOTENCY_CONFLICT`, `INVALID_TRANSITION`, `PAYMENTS_NOT_CONFIGURED`, `SLOT_UNAVAILABLE`. */
+        /** @description The current state does not allow it, or a request with the same Idempotency-Key is still running. Codes: `BLOCK_OVERLAPS_BOOKING`, `BOOKING_NOT_PAYABLE`, `CONFLICT`, `COUPON_ALREADY_ACTIVE`, `IDEMPOTENCY_CONFLICT`, `INVALID_TRANSITION`, `PAYMENTS_NOT_CONFIGURED`, `PAYMENT_EXCEEDS_BALANCE`, `SLOT_UNAVAILABLE`. */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -3237,7 +3589,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
+        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `COUPON_EXHAUSTED`, `COUPON_EXPIRED`, `COUPON_NOT_FOR_PLAN`, `DOMAIN_NOT_ALLOWED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -6235,7 +6587,7 @@ export interface operations {
                         payment_hold_minutes?: number;
                         /** @description Minutes a waiting-list offer holds the freed time (default 30) */
                         waitlist_offer_minutes?: number;
-                        /** @description Accent colour of the booking page (#rrggbb) */
+                        /** @description Accent colour of the booking page (#rrggbb); white text on it must reach 4.5:1 (WCAG AA) */
                         accent_color?: string;
                     } & {
                         [key: string]: unknown;
@@ -6578,6 +6930,410 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putBusinessesLogoById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The type the file says it is; it must match what its bytes are
+                     * @enum {string}
+                     */
+                    content_type: "image/png" | "image/jpeg" | "image/webp";
+                    /** @description The image, base64 (at most 512 KB decoded) */
+                    data: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            name: string;
+                            slug: string;
+                            description: string | null;
+                            logo_url: string | null;
+                            website: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            address: {
+                                [key: string]: unknown;
+                            } | null;
+                            timezone: string;
+                            currency: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            created_at: string;
+                            updated_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteBusinessesLogoById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            name: string;
+                            slug: string;
+                            description: string | null;
+                            logo_url: string | null;
+                            website: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            address: {
+                                [key: string]: unknown;
+                            } | null;
+                            timezone: string;
+                            currency: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            created_at: string;
+                            updated_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLogosByTenantIdAndBusinessIdAndVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                business_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTenantsDomainById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            host: string;
+                            /** @enum {string} */
+                            status: "pending" | "verified" | "failed";
+                            /** @description Create this CNAME record so the host reaches the platform */
+                            cname: {
+                                name: string;
+                                target: string;
+                            };
+                            /** @description Create this TXT record to prove the domain is yours */
+                            txt: {
+                                name: string;
+                                value: string;
+                            };
+                            /** @description What the last check did not find */
+                            failure: ("txt_missing" | "cname_missing" | "dns_error") | null;
+                            checked_at: string | null;
+                            verified_at: string | null;
+                        } | null;
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    putTenantsDomainById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A host name such as book.salon-example.com */
+                    host: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            host: string;
+                            /** @enum {string} */
+                            status: "pending" | "verified" | "failed";
+                            /** @description Create this CNAME record so the host reaches the platform */
+                            cname: {
+                                name: string;
+                                target: string;
+                            };
+                            /** @description Create this TXT record to prove the domain is yours */
+                            txt: {
+                                name: string;
+                                value: string;
+                            };
+                            /** @description What the last check did not find */
+                            failure: ("txt_missing" | "cname_missing" | "dns_error") | null;
+                            checked_at: string | null;
+                            verified_at: string | null;
+                        } | null;
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTenantsDomainById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            host: string;
+                            /** @enum {string} */
+                            status: "pending" | "verified" | "failed";
+                            /** @description Create this CNAME record so the host reaches the platform */
+                            cname: {
+                                name: string;
+                                target: string;
+                            };
+                            /** @description Create this TXT record to prove the domain is yours */
+                            txt: {
+                                name: string;
+                                value: string;
+                            };
+                            /** @description What the last check did not find */
+                            failure: ("txt_missing" | "cname_missing" | "dns_error") | null;
+                            checked_at: string | null;
+                            verified_at: string | null;
+                        } | null;
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postTenantsDomainVerifyById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            host: string;
+                            /** @enum {string} */
+                            status: "pending" | "verified" | "failed";
+                            /** @description Create this CNAME record so the host reaches the platform */
+                            cname: {
+                                name: string;
+                                target: string;
+                            };
+                            /** @description Create this TXT record to prove the domain is yours */
+                            txt: {
+                                name: string;
+                                value: string;
+                            };
+                            /** @description What the last check did not find */
+                            failure: ("txt_missing" | "cname_missing" | "dns_error") | null;
+                            checked_at: string | null;
+                            verified_at: string | null;
+                        } | null;
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -9779,6 +10535,162 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getTimeBlocks: {
+        parameters: {
+            query: {
+                /** @description Blocks ending after this instant */
+                from: string;
+                /** @description Blocks starting before this instant; at most 62 days after from */
+                to: string;
+                resource_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            resource_id: string;
+                            starts_at: string;
+                            ends_at: string;
+                            /** @enum {string} */
+                            reason: "break" | "meeting" | "training" | "other";
+                            note: string | null;
+                            created_by: string | null;
+                            created_at: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postTimeBlocks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    resource_id: string;
+                    /**
+                     * Format: date-time
+                     * @description Instant with offset; the dashboard sends the location's wall clock
+                     */
+                    starts_at: string;
+                    /**
+                     * Format: date-time
+                     * @description After starts_at, at most 24 hours later
+                     */
+                    ends_at: string;
+                    /** @enum {string} */
+                    reason: "break" | "meeting" | "training" | "other";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            resource_id: string;
+                            starts_at: string;
+                            ends_at: string;
+                            /** @enum {string} */
+                            reason: "break" | "meeting" | "training" | "other";
+                            note: string | null;
+                            created_by: string | null;
+                            created_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTimeBlocksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     postPaymentsIntent: {
         parameters: {
             query?: never;
@@ -9848,6 +10760,104 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBookingsPaymentsDeskById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    method: "cash" | "card_terminal" | "other";
+                    /** @description Minor units; at most the balance due (else 409 `PAYMENT_EXCEEDS_BALANCE`) */
+                    amount: number;
+                    /** @description Must be the booking's currency when given */
+                    currency?: string;
+                    /** @description The card terminal's receipt number or any reference of the payment */
+                    reference?: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            payment: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                booking_id: string;
+                                /** Format: uuid */
+                                customer_id: string;
+                                /** @enum {string} */
+                                type: "deposit" | "full_payment" | "penalty";
+                                /** @enum {string} */
+                                status: "requires_payment_method" | "requires_action" | "processing" | "succeeded" | "failed" | "cancelled" | "refunded" | "partially_refunded";
+                                amount: number;
+                                currency: string;
+                                refunded_amount: number;
+                                platform_fee: number;
+                                provider: string;
+                                provider_payment_id: string | null;
+                                failure_reason: string | null;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
+                                /** @description The member of staff who recorded a desk payment; null for online payments */
+                                recorded_by: string | null;
+                                /** @description A desk payment's reference (the terminal's receipt number, say) */
+                                reference: string | null;
+                                note: string | null;
+                                created_at: string;
+                                processed_at: string | null;
+                            };
+                            /** @description Minor units */
+                            total_price: number;
+                            /** @description What the booking keeps of its payments after this one (refunds deducted), minor units */
+                            paid: number;
+                            /** @description What is still to pay after this payment, minor units */
+                            balance_due: number;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -9961,6 +10971,16 @@ export interface operations {
                             provider: string;
                             provider_payment_id: string | null;
                             failure_reason: string | null;
+                            /**
+                             * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                             * @enum {string}
+                             */
+                            method: "online" | "cash" | "card_terminal" | "other";
+                            /** @description The member of staff who recorded a desk payment; null for online payments */
+                            recorded_by: string | null;
+                            /** @description A desk payment's reference (the terminal's receipt number, say) */
+                            reference: string | null;
+                            note: string | null;
                             created_at: string;
                             processed_at: string | null;
                         }[];
@@ -11802,6 +12822,94 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postWaitlistOfferById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The resource whose time is offered (the entry's own when it waits for one)
+                     */
+                    resource_id: string;
+                    /**
+                     * Format: date-time
+                     * @description A bookable start of the entry's service on that resource
+                     */
+                    start_time: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            service_id: string;
+                            resource_id: string | null;
+                            /** Format: uuid */
+                            customer_id: string;
+                            preferred_times: {
+                                start: string;
+                                end: string;
+                            }[];
+                            /** @enum {string} */
+                            priority: "vip" | "premium" | "standard";
+                            status: string;
+                            notes: string | null;
+                            offers?: {
+                                /** Format: uuid */
+                                id: string;
+                                status: string;
+                                /** Format: uuid */
+                                resource_id: string;
+                                start_time: string;
+                                end_time: string;
+                                expires_at: string;
+                            }[];
+                            created_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -15875,12 +16983,18 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "completed" | "refused";
                             received_at: string;
-                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
                             due_at: string;
                             completed_at: string | null;
                             /** @description Still open past its due date */
                             overdue: boolean;
                             outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
                             tenant: {
                                 id: string;
                                 slug: string;
@@ -15911,6 +17025,8 @@ export interface operations {
                 from?: string;
                 /** @description Last day (UTC) of the period, included; today by default */
                 to?: string;
+                /** @description Language of the report’s sentences (record of processing, card data); English by default */
+                lang?: "es" | "en";
             };
             header?: never;
             path: {
@@ -15931,6 +17047,8 @@ export interface operations {
                         success: true;
                         data: {
                             generated_at: string;
+                            /** @enum {string} */
+                            language: "es" | "en";
                             period: {
                                 from: string;
                                 to: string;
@@ -16107,6 +17225,38 @@ export interface operations {
                             /** @enum {string} */
                             provider: "sandbox" | "stripe";
                             open_invoices: number;
+                            price: {
+                                plan_version: number;
+                                /** @description what the subscription pays per interval (null: priced by contract) */
+                                amount: number | null;
+                                currency: string;
+                                /** @enum {string} */
+                                interval: "month" | "year";
+                                /** @description the plan's list price today */
+                                list_amount: number | null;
+                                /** @description pays an earlier price version than the list */
+                                grandfathered: boolean;
+                                /** @description the price the next renewal moves to, when the platform applied a new price to existing subscribers */
+                                renewal: {
+                                    plan_version: number;
+                                    amount: number | null;
+                                    at: string;
+                                } | null;
+                            } | null;
+                            coupon: {
+                                code: string;
+                                name: string;
+                                percent_off: number | null;
+                                amount_off: {
+                                    amount: number;
+                                    currency: string;
+                                } | null;
+                                /** @enum {string} */
+                                duration: "once" | "repeating" | "forever";
+                                redeemed_at: string;
+                                /** @description a repeating coupon: when it stops discounting */
+                                ends_at: string | null;
+                            } | null;
                         };
                         metadata: {
                             timestamp: string;
@@ -16345,6 +17495,17 @@ export interface operations {
                                 issued_at: string;
                                 paid_at: string | null;
                                 pdf_url: string;
+                                /** @description the coupon's discount, also one of the lines (before tax) */
+                                discount: {
+                                    code: string;
+                                    amount: number;
+                                } | null;
+                                /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                                transaction_fees: {
+                                    payments: number;
+                                    amount: number;
+                                    currency: string;
+                                }[] | null;
                             } | null;
                             /** @enum {string} */
                             effective: "now" | "period_end";
@@ -16552,6 +17713,17 @@ export interface operations {
                             issued_at: string;
                             paid_at: string | null;
                             pdf_url: string;
+                            /** @description the coupon's discount, also one of the lines (before tax) */
+                            discount: {
+                                code: string;
+                                amount: number;
+                            } | null;
+                            /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                            transaction_fees: {
+                                payments: number;
+                                amount: number;
+                                currency: string;
+                            }[] | null;
                         }[];
                         metadata: {
                             timestamp: string;
@@ -16668,6 +17840,17 @@ export interface operations {
                                 issued_at: string;
                                 paid_at: string | null;
                                 pdf_url: string;
+                                /** @description the coupon's discount, also one of the lines (before tax) */
+                                discount: {
+                                    code: string;
+                                    amount: number;
+                                } | null;
+                                /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                                transaction_fees: {
+                                    payments: number;
+                                    amount: number;
+                                    currency: string;
+                                }[] | null;
                             };
                             restored: boolean;
                         };
@@ -16686,6 +17869,391 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPlatformCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            percent_off: number | null;
+                            /** @description minor units of `currency` */
+                            amount_off: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @enum {string} */
+                            duration: "once" | "repeating" | "forever";
+                            /** @description a repeating coupon: how many months of invoices it discounts from its redemption */
+                            duration_months: number | null;
+                            max_redemptions: number | null;
+                            times_redeemed: number;
+                            redeem_by: string | null;
+                            /** @description the plans it is for; empty for any */
+                            plan_ids: string[];
+                            archived_at: string | null;
+                            created_at: string;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformCoupons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the business types, case-insensitive (stored upper-case) */
+                    code: string;
+                    name: string;
+                    percent_off?: number;
+                    /** @description minor units of `currency`; only invoices in that currency are discounted */
+                    amount_off?: {
+                        amount: number;
+                        currency: string;
+                    };
+                    /** @enum {string} */
+                    duration: "once" | "repeating" | "forever";
+                    duration_months?: number;
+                    max_redemptions?: number;
+                    /**
+                     * Format: date-time
+                     * @description after this moment the code is refused (COUPON_EXPIRED)
+                     */
+                    redeem_by?: string;
+                    plan_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            percent_off: number | null;
+                            /** @description minor units of `currency` */
+                            amount_off: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @enum {string} */
+                            duration: "once" | "repeating" | "forever";
+                            /** @description a repeating coupon: how many months of invoices it discounts from its redemption */
+                            duration_months: number | null;
+                            max_redemptions: number | null;
+                            times_redeemed: number;
+                            redeem_by: string | null;
+                            /** @description the plans it is for; empty for any */
+                            plan_ids: string[];
+                            archived_at: string | null;
+                            created_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformCouponsArchiveById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            percent_off: number | null;
+                            /** @description minor units of `currency` */
+                            amount_off: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @enum {string} */
+                            duration: "once" | "repeating" | "forever";
+                            /** @description a repeating coupon: how many months of invoices it discounts from its redemption */
+                            duration_months: number | null;
+                            max_redemptions: number | null;
+                            times_redeemed: number;
+                            redeem_by: string | null;
+                            /** @description the plans it is for; empty for any */
+                            plan_ids: string[];
+                            archived_at: string | null;
+                            created_at: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPlatformTenantsBillingCouponById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the business types, case-insensitive (stored upper-case) */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            code: string;
+                            name: string;
+                            percent_off: number | null;
+                            amount_off: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @enum {string} */
+                            duration: "once" | "repeating" | "forever";
+                            redeemed_at: string;
+                            /** @description a repeating coupon: when it stops discounting */
+                            ends_at: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deletePlatformTenantsBillingCouponById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @enum {boolean} */
+                            removed: true;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingCoupon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the business types, case-insensitive (stored upper-case) */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            code: string;
+                            name: string;
+                            percent_off: number | null;
+                            amount_off: {
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            /** @enum {string} */
+                            duration: "once" | "repeating" | "forever";
+                            redeemed_at: string;
+                            /** @description a repeating coupon: when it stops discounting */
+                            ends_at: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -16747,6 +18315,38 @@ export interface operations {
                             /** @enum {string} */
                             provider: "sandbox" | "stripe";
                             open_invoices: number;
+                            price: {
+                                plan_version: number;
+                                /** @description what the subscription pays per interval (null: priced by contract) */
+                                amount: number | null;
+                                currency: string;
+                                /** @enum {string} */
+                                interval: "month" | "year";
+                                /** @description the plan's list price today */
+                                list_amount: number | null;
+                                /** @description pays an earlier price version than the list */
+                                grandfathered: boolean;
+                                /** @description the price the next renewal moves to, when the platform applied a new price to existing subscribers */
+                                renewal: {
+                                    plan_version: number;
+                                    amount: number | null;
+                                    at: string;
+                                } | null;
+                            } | null;
+                            coupon: {
+                                code: string;
+                                name: string;
+                                percent_off: number | null;
+                                amount_off: {
+                                    amount: number;
+                                    currency: string;
+                                } | null;
+                                /** @enum {string} */
+                                duration: "once" | "repeating" | "forever";
+                                redeemed_at: string;
+                                /** @description a repeating coupon: when it stops discounting */
+                                ends_at: string | null;
+                            } | null;
                             invoices: {
                                 /** Format: uuid */
                                 id: string;
@@ -16793,6 +18393,17 @@ export interface operations {
                                 issued_at: string;
                                 paid_at: string | null;
                                 pdf_url: string;
+                                /** @description the coupon's discount, also one of the lines (before tax) */
+                                discount: {
+                                    code: string;
+                                    amount: number;
+                                } | null;
+                                /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                                transaction_fees: {
+                                    payments: number;
+                                    amount: number;
+                                    currency: string;
+                                }[] | null;
                             }[];
                         };
                         metadata: {
@@ -17017,6 +18628,17 @@ export interface operations {
                                 issued_at: string;
                                 paid_at: string | null;
                                 pdf_url: string;
+                                /** @description the coupon's discount, also one of the lines (before tax) */
+                                discount: {
+                                    code: string;
+                                    amount: number;
+                                } | null;
+                                /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                                transaction_fees: {
+                                    payments: number;
+                                    amount: number;
+                                    currency: string;
+                                }[] | null;
                             };
                             credit_note: {
                                 /** Format: uuid */
@@ -17064,6 +18686,17 @@ export interface operations {
                                 issued_at: string;
                                 paid_at: string | null;
                                 pdf_url: string;
+                                /** @description the coupon's discount, also one of the lines (before tax) */
+                                discount: {
+                                    code: string;
+                                    amount: number;
+                                } | null;
+                                /** @description for information: the platform fees on the business's booking payments in the invoice's period, per currency (null on credit notes) */
+                                transaction_fees: {
+                                    payments: number;
+                                    amount: number;
+                                    currency: string;
+                                }[] | null;
                             };
                         };
                         metadata: {
@@ -17084,6 +18717,273 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBillingPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /**
+                             * Format: uri
+                             * @description Stripe's customer portal for this business; short-lived, open it at once
+                             */
+                            url: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBusinessExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            /**
+                             * @description `ready`: the archive can be downloaded until `expires_at`
+                             * @enum {string}
+                             */
+                            status: "pending" | "running" | "ready" | "failed" | "expired";
+                            /**
+                             * @description Language of the README in the archive
+                             * @enum {string}
+                             */
+                            language: "es" | "en";
+                            created_at: string;
+                            completed_at: string | null;
+                            expires_at: string | null;
+                            size_bytes: number | null;
+                            /** @description Rows per data class, once ready */
+                            row_counts: {
+                                [key: string]: number;
+                            } | null;
+                            /** @description Where the ZIP archive is downloaded (owner credentials), while ready */
+                            download_path: string | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBusinessExports: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description README language; the business’s billing language by default
+                     * @enum {string}
+                     */
+                    language?: "es" | "en";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            /**
+                             * @description `ready`: the archive can be downloaded until `expires_at`
+                             * @enum {string}
+                             */
+                            status: "pending" | "running" | "ready" | "failed" | "expired";
+                            /**
+                             * @description Language of the README in the archive
+                             * @enum {string}
+                             */
+                            language: "es" | "en";
+                            created_at: string;
+                            completed_at: string | null;
+                            expires_at: string | null;
+                            size_bytes: number | null;
+                            /** @description Rows per data class, once ready */
+                            row_counts: {
+                                [key: string]: number;
+                            } | null;
+                            /** @description Where the ZIP archive is downloaded (owner credentials), while ready */
+                            download_path: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBusinessExportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            /**
+                             * @description `ready`: the archive can be downloaded until `expires_at`
+                             * @enum {string}
+                             */
+                            status: "pending" | "running" | "ready" | "failed" | "expired";
+                            /**
+                             * @description Language of the README in the archive
+                             * @enum {string}
+                             */
+                            language: "es" | "en";
+                            created_at: string;
+                            completed_at: string | null;
+                            expires_at: string | null;
+                            size_bytes: number | null;
+                            /** @description Rows per data class, once ready */
+                            row_counts: {
+                                [key: string]: number;
+                            } | null;
+                            /** @description Where the ZIP archive is downloaded (owner credentials), while ready */
+                            download_path: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBusinessExportsDownloadById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
@@ -18012,12 +19912,18 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "completed" | "refused";
                             received_at: string;
-                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
                             due_at: string;
                             completed_at: string | null;
                             /** @description Still open past its due date */
                             overdue: boolean;
                             outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
                         }[];
                         metadata: {
                             timestamp: string;
@@ -18087,12 +19993,18 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "completed" | "refused";
                             received_at: string;
-                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
                             due_at: string;
                             completed_at: string | null;
                             /** @description Still open past its due date */
                             overdue: boolean;
                             outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
                         };
                         metadata: {
                             timestamp: string;
@@ -18107,6 +20019,84 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postPrivacyRequestsExtendById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description How many further months (at most two, Art. 12(3)) */
+                    months: number;
+                    /** @description Why: the complexity or number of requests, as told to the person */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            id: string;
+                            tenant_id: string;
+                            customer_id: string | null;
+                            /** @enum {string} */
+                            kind: "access" | "erasure" | "rectification" | "restriction" | "objection" | "portability";
+                            /** @enum {string} */
+                            channel: "self_service" | "staff" | "email" | "phone" | "post" | "other";
+                            /** @enum {string} */
+                            status: "open" | "completed" | "refused";
+                            received_at: string;
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
+                            due_at: string;
+                            completed_at: string | null;
+                            /** @description Still open past its due date */
+                            overdue: boolean;
+                            outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -18156,12 +20146,18 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "completed" | "refused";
                             received_at: string;
-                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
                             due_at: string;
                             completed_at: string | null;
                             /** @description Still open past its due date */
                             overdue: boolean;
                             outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
                         };
                         metadata: {
                             timestamp: string;
@@ -18226,12 +20222,18 @@ export interface operations {
                             /** @enum {string} */
                             status: "open" | "completed" | "refused";
                             received_at: string;
-                            /** @description One month after receipt (GDPR Art. 12(3)) */
+                            /** @description One month after receipt (GDPR Art. 12(3)), or later once extended */
                             due_at: string;
                             completed_at: string | null;
                             /** @description Still open past its due date */
                             overdue: boolean;
                             outcome: string | null;
+                            /** @description The one extension of the deadline (Art. 12(3)): when, why, and the due date before it */
+                            extension: {
+                                extended_at: string;
+                                reason: string;
+                                original_due_at: string;
+                            } | null;
                         };
                         metadata: {
                             timestamp: string;
@@ -19786,6 +21788,50 @@ export interface operations {
                             received: true;
                             /** @enum {string} */
                             outcome: "applied" | "unchanged" | "ignored" | "unknown";
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postWebhooksStripeBilling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @enum {boolean} */
+                            received: true;
+                            /** @enum {string} */
+                            outcome: "applied" | "duplicate" | "ignored";
                         };
                         metadata: {
                             timestamp: string;
