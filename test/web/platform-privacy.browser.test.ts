@@ -146,8 +146,8 @@ describe.skipIf(SKIP_REASON !== null)(`platform GDPR requests and compliance rep
   }
 
   const figure = (page: Page, testId: string) => page.textContent(`[data-testid="${testId}-value"]`);
-  const apiReport = async (from?: string, to?: string): Promise<Report> => {
-    const query = from && to ? `?from=${from}&to=${to}` : '';
+  const apiReport = async (from?: string, to?: string, lang: 'es' | 'en' = 'en'): Promise<Report> => {
+    const query = `?lang=${lang}` + (from && to ? `&from=${from}&to=${to}` : '');
     const answer = await call('GET', `/platform/tenants/${demo.id}/compliance-report${query}`, await auditorToken());
     expect(answer.status).toBe(200);
     return answer.body.data as Report;
@@ -241,11 +241,11 @@ describe.skipIf(SKIP_REASON !== null)(`platform GDPR requests and compliance rep
     await expectAccessible(page, 'platform compliance report es 1280');
     await page.screenshot({ path: join(WEB_ARTIFACTS, 'platform-compliance-report-es-1280.png'), fullPage: true });
 
-    // The download is the report the API answers (generated a moment apart).
+    // The download is the report the API answers in the console's language (generated a moment apart).
     const [download] = await Promise.all([page.waitForEvent('download', POLL), page.click('[data-testid="report-download"]')]);
     expect(download.suggestedFilename()).toBe(`compliance-report-demo-${from}-${to}.json`);
     const saved = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as Report;
-    const fresh = await apiReport(from, to);
+    const fresh = await apiReport(from, to, 'es');
     expect({ ...saved, generated_at: '' }).toEqual({ ...fresh, generated_at: '' });
 
     // Printing: the button asks the browser to print; on paper only the report shows, not the console around it.
