@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { waitFor } from '../support/wait.ts';
+import { saveBillingDetails } from '../support/billing.ts';
 import { asPlatform, createPlatformAdminSession, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 let t: TestApp;
@@ -64,14 +65,7 @@ beforeAll(async () => {
   owner = await signupTenant(t, { tenant_name: 'Salón Facturas', plan_id: 'starter' });
   other = await signupTenant(t, { tenant_name: 'Salón Vecino', plan_id: 'starter' });
   admin = await createPlatformAdminSession(t);
-  const account = await call(owner, 'PUT', '/billing/account', {
-    legal_name: 'Facturas Peluquería S.L.',
-    tax_id: 'ESB12345678',
-    country: 'ES',
-    address_lines: ['Calle Mayor 1', '28013 Madrid'],
-    email: 'facturas@example.test',
-  });
-  expect(account.status).toBe(200);
+  await saveBillingDetails(t, owner, { legal_name: 'Facturas Peluquería S.L.', address_lines: ['Calle Mayor 1', '28013 Madrid'], email: 'facturas@example.test' });
 }, 60_000);
 
 afterAll(async () => {

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { couponSchema } from '../../src/modules/billing/coupon.schemas.ts';
 import { billingOverviewSchema, invoiceSchema } from '../../src/modules/billing/billing.schemas.ts';
 import { pdfText } from '../support/pdf-text.ts';
-import { asPlatform, createPlatformAdminSession, createUserWithRole, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { businessWithCard } from '../support/billing.ts';
+import { asPlatform, createPlatformAdminSession, createUserWithRole, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 let t: TestApp;
 let admin: Actor;
@@ -39,12 +40,8 @@ async function createCoupon(body: Record<string, unknown>) {
 }
 
 /** A Spanish business on Professional with a VAT number and a card, still in its trial. */
-async function business(name: string, plan = 'professional'): Promise<TenantOwner> {
-  const owner = await signupTenant(t, { tenant_name: name, plan_id: plan });
-  expect((await call(owner, 'PUT', '/billing/account', { legal_name: `${name} S.L.`, tax_id: 'ESB12345678', country: 'ES', address_lines: ['Calle Mayor 1'] })).status).toBe(200);
-  expect((await call(owner, 'PUT', '/billing/payment-method', { payment_method: 'pm_card_visa' })).status).toBe(200);
-  return owner;
-}
+const business = (name: string, plan = 'professional'): Promise<TenantOwner> =>
+  businessWithCard(t, { signup: { tenant_name: name, plan_id: plan }, details: { address_lines: ['Calle Mayor 1'] } });
 
 const overview = async (owner: Who) => billingOverviewSchema.parse((await call(owner, 'GET', '/billing')).data);
 const invoices = async (owner: Who) => (await call<Invoice[]>(owner, 'GET', '/billing/invoices')).data;

@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundSchema } from '../../src/modules/billing/billing.schemas.ts';
 import { pdfText } from '../support/pdf-text.ts';
-import { asPlatform, createPlatformAdminSession, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { payingBusiness as anyPayingBusiness, startAppWithPlatformAdmin } from '../support/billing.ts';
+import { asPlatform, createPlatformAdminSession, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 let t: TestApp;
 let admin: Actor;
@@ -43,30 +44,19 @@ const refund = (tenantId: string, invoiceId: string, body: Record<string, unknow
 
 /**
  * A business on Professional whose trial ended and whose first month was charged to `paymentMethod`
- * (Spanish with a VAT number unless `account` says otherwise); returns it with that first invoice.
+ * (Spanish with a VAT number and a Madrid address unless `account` says otherwise); returns it with that first invoice.
  */
-async function payingBusiness(name: string, paymentMethod = 'pm_card_visa', account: Record<string, unknown> = {}): Promise<{ owner: TenantOwner; invoice: Invoice }> {
-  const owner = await signupTenant(t, { tenant_name: name, plan_id: 'professional' });
-  const details = await call(owner, 'PUT', '/billing/account', { legal_name: `${name} S.L.`, tax_id: 'ESB12345678', country: 'ES', address_lines: ['Calle Mayor 1', '28013 Madrid'], ...account });
-  expect(details.status).toBe(200);
-  expect((await call(owner, 'PUT', '/billing/payment-method', { payment_method: paymentMethod })).status).toBe(200);
-  const { subscription } = (await call<{ subscription: { trial_end: string } }>(owner, 'GET', '/billing')).data;
-  await t.app.billing.runCycle(new Date(Date.parse(subscription.trial_end) + 60_000), owner.tenant.id);
-  const [invoice] = (await call<Invoice[]>(owner, 'GET', '/billing/invoices')).data;
-  return { owner, invoice: invoice! };
-}
+const payingBusiness = (name: string, paymentMethod = 'pm_card_visa', account: Record<string, unknown> = {}): Promise<{ owner: TenantOwner; invoice: Invoice }> =>
+  anyPayingBusiness<Invoice>(t, { signup: { tenant_name: name, plan_id: 'professional' }, paymentMethod, details: { address_lines: ['Calle Mayor 1', '28013 Madrid'], ...account } });
 
 const creditNoteCounter = async () =>
   (await asPlatform(t, (trx) => sql<{ last_number: number }>`select last_number from billing_invoice_series where series = 'RH-CN' and year = ${YEAR}`.execute(trx))).rows[0]?.last_number ?? 0;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await createPlatformAdminSession(t);
+  ({ t, admin } = await startAppWithPlatformAdmin());
 }, 60_000);
 
-afterAll(async () => {
-  await t?.close();
-});
+afterAll(() => t?.close());
 
 describe('a whole refund', () => {
   it('issues RH-CN-…-000001 mirroring the invoice, marks it refunded, and the owner reads and downloads it', async () => {

@@ -9,7 +9,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_AUDIT_TENANT_ID } from '../../src/modules/audit/index.ts';
-import { asPlatform, createPlatformAdminSession, signupTenant, startTestApp, testPassword, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { businessWithCard, startAppWithPlatformAdmin } from '../support/billing.ts';
+import { asPlatform, createPlatformAdminSession, signupTenant, testPassword, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 let t: TestApp;
 let admin: Actor;
@@ -53,9 +54,7 @@ const platformPlan = async (id: string) => (await call<PlatformPlan[]>(admin, 'G
 
 /** A business on `planId` with a card and billing details, whose trial ended and first period was charged. */
 async function payingBusiness(planId: string): Promise<TenantOwner> {
-  const owner = await signupTenant(t, { plan_id: planId });
-  expect((await call(owner, 'PUT', '/billing/account', { legal_name: 'Test S.L.', country: 'ES', tax_id: 'ESB12345678' })).status).toBe(200);
-  expect((await call(owner, 'PUT', '/billing/payment-method', { payment_method: 'pm_card_visa' })).status).toBe(200);
+  const owner = await businessWithCard(t, { signup: { plan_id: planId } });
   await renew(owner);
   return owner;
 }
@@ -71,13 +70,10 @@ async function renew(owner: TenantOwner): Promise<Invoice> {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await createPlatformAdminSession(t);
+  ({ t, admin } = await startAppWithPlatformAdmin());
 }, 60_000);
 
-afterAll(async () => {
-  await t?.close();
-});
+afterAll(() => t?.close());
 
 describe('grandfathering', () => {
   it('a price raise leaves a subscriber’s next renewal at the price they signed up at, while a new sign-up pays the new price', async () => {

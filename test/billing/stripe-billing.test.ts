@@ -15,6 +15,7 @@ import { billingProviderFrom } from '../../src/modules/billing/index.ts';
 import { createStripeBillingProvider } from '../../src/modules/billing/stripe-billing-provider.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { adminToken, composeTestModules, startModuleServer } from '../support/module-server.ts';
+import { saveBillingDetails } from '../support/billing.ts';
 import { asPlatform, createPlatformAdminSession, createUserWithRole, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 import { FakeStripeBilling, type FakeBillingIntent } from './fake-stripe-billing.ts';
 
@@ -81,14 +82,7 @@ beforeAll(async () => {
   admin = await createPlatformAdminSession(t);
   // Invited now: a suspended business takes no new members.
   manager = await createUserWithRole(t, owner, 'manager');
-  const account = await call(owner, 'PUT', '/billing/account', {
-    legal_name: 'Stripe Peluquería S.L.',
-    tax_id: 'ESB11111111',
-    country: 'ES',
-    address_lines: ['Calle Mayor 3', '28013 Madrid'],
-    email: 'facturas-stripe@example.test',
-  });
-  expect(account.status).toBe(200);
+  await saveBillingDetails(t, owner, { legal_name: 'Stripe Peluquería S.L.', tax_id: 'ESB11111111', address_lines: ['Calle Mayor 3', '28013 Madrid'], email: 'facturas-stripe@example.test' });
 }, 60_000);
 
 afterAll(async () => {

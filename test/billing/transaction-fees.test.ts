@@ -12,7 +12,8 @@ import { invoiceSchema } from '../../src/modules/billing/billing.schemas.ts';
 import { Formats } from '../../src/modules/billing/invoice-pdf-text.ts';
 import { platformFee } from '../../src/modules/payments/index.ts';
 import { pdfText } from '../support/pdf-text.ts';
-import { asPlatform, createPlatformAdminSession, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
+import { payingBusiness as anyPayingBusiness, startAppWithPlatformAdmin } from '../support/billing.ts';
+import { asPlatform, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 
 let t: TestApp;
 let admin: Actor;
@@ -28,12 +29,7 @@ async function call<T>(who: Who, method: 'GET' | 'POST' | 'PUT', url: string, pa
 
 /** A Spanish business on Professional whose trial ended and whose first month is invoiced and paid. */
 async function payingBusiness(name: string): Promise<{ owner: TenantOwner; invoice: Invoice; customerId: string }> {
-  const owner = await signupTenant(t, { tenant_name: name, plan_id: 'professional', currency: 'EUR' });
-  expect((await call(owner, 'PUT', '/billing/account', { legal_name: `${name} S.L.`, tax_id: 'ESB12345678', country: 'ES' })).status).toBe(200);
-  expect((await call(owner, 'PUT', '/billing/payment-method', { payment_method: 'pm_card_visa' })).status).toBe(200);
-  const { subscription } = (await call<{ subscription: { trial_end: string } }>(owner, 'GET', '/billing')).data;
-  await t.app.billing.runCycle(new Date(Date.parse(subscription.trial_end) + 60_000), owner.tenant.id);
-  const [invoice] = (await call<Invoice[]>(owner, 'GET', '/billing/invoices')).data;
+  const { owner, invoice } = await anyPayingBusiness<Invoice>(t, { signup: { tenant_name: name, plan_id: 'professional', currency: 'EUR' } });
   // Payments only need a customer's id (no personal data is read here).
   const customerId = randomUUID();
   await asPlatform(t, (trx) =>
@@ -63,13 +59,10 @@ async function payment(owner: TenantOwner, customerId: string, input: { amount: 
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  admin = await createPlatformAdminSession(t);
+  ({ t, admin } = await startAppWithPlatformAdmin());
 }, 60_000);
 
-afterAll(async () => {
-  await t?.close();
-});
+afterAll(() => t?.close());
 
 describe('the transaction-fee statement', () => {
   it("counts and sums the platform fees of the period's booking payments, in the API and on the PDF", async () => {

@@ -5,15 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createEventFanoutJob } from '../../src/platform/events/outbox.ts';
-import { Worker } from '../../src/platform/jobs/worker.ts';
+import type { TestDatabase } from '../support/database.ts';
+import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { waitlistEntrySchema } from '../../src/modules/booking/waitlist.schemas.ts';
-import { SmtpSink } from '../support/smtp-sink.ts';
-import { makeCatalog, madridSlot, makeTenant, startBookingServer, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
+import { startBookingWithMail, type BookingWithMail } from '../support/booking-mail.ts';
+import type { SmtpSink } from '../support/smtp-sink.ts';
+import { makeCatalog, madridSlot, makeTenant, tokenFor, type BookingTestApp, type Catalog, type TestTenant } from './harness.ts';
 import { httpClient, type Json } from '../support/http.ts';
 
+let booking: BookingWithMail;
 let db: TestDatabase;
 let app: BookingTestApp;
 let tenant: TestTenant;
@@ -23,27 +23,14 @@ let worker: Worker;
 let smtp: SmtpSink;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  smtp = await new SmtpSink().start();
-  app = await startBookingServer(db, { env: { SMTP_URL: smtp.url } });
+  booking = await startBookingWithMail();
+  ({ db, app, smtp, worker } = booking);
   tenant = await makeTenant(db, { settings: { guest_verification: 'none' } });
   other = await makeTenant(db, { settings: { guest_verification: 'none' } });
   catalog = await makeCatalog(app, tenant, { slot_interval_minutes: 30 });
   await makeCatalog(app, other);
-  worker = new Worker({
-    handle: db,
-    definitions: [createEventFanoutJob(app.booking.subscribers), ...app.booking.jobs, ...app.notifications.jobs],
-    logger: pino({ level: 'silent' }),
-    concurrency: 2,
-    pollMs: 50,
-  });
 });
-afterAll(async () => {
-  await app?.server.close();
-  app?.notifications.close();
-  await smtp?.close();
-  await db?.close();
-});
+afterAll(() => booking?.close());
 
 const call = httpClient(() => app.server);
 const admin = () => tokenFor(tenant);

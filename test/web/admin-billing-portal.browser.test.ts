@@ -7,53 +7,36 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 import { FakeStripeBilling } from '../billing/fake-stripe-billing.ts';
 
 const SKIP_REASON = browserSkipReason('admin-billing-portal.browser.test.ts');
 const POLL = { timeout: 30_000, interval: 100 };
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 const BILLING_SECRET = 'whsec_billing_browser';
 
 describe.skipIf(SKIP_REASON !== null)(`dashboard billing on Stripe, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
   const fake = new FakeStripeBilling();
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(WEB_ARTIFACTS, { recursive: true });
-    await fake.start();
-    await product.start({
+  const chromium = setUpProductAndChromium(product, {
+    before: () => fake.start(),
+    env: () => ({
       STRIPE_SECRET_KEY: 'sk_test_browser',
       STRIPE_WEBHOOK_SECRET: 'whsec_payments_browser',
       STRIPE_PUBLISHABLE_KEY: 'pk_test_browser',
       STRIPE_API_BASE: fake.url,
       STRIPE_BILLING_WEBHOOK_SECRET: BILLING_SECRET,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-    await fake.stop();
-  }, 60_000);
+    }),
+    after: () => fake.stop(),
+  });
 
   it("sends the owner to Stripe's customer portal and shows the card chosen there", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
+    const screen = await openAdminAt(chromium.browser, product, { width: 1280, locale: 'es-ES', path: '/admin/settings/billing?lang=es', ready: '[data-testid="billing-card-portal"]', wait: POLL });
+    const { context, page } = screen;
     // Stripe's portal stands in as a page of its own: the product only has to send the owner there.
     await context.route('https://billing.stripe.test/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>Stripe</title><h1>Customer portal</h1></html>' }));
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/billing?lang=es`);
-    await page.waitForSelector('[data-testid="billing-card-portal"]', POLL);
     expect(await page.locator('[data-testid="billing-card-select"]').count()).toBe(0);
     await page.waitForSelector('text=Tu tarjeta la guarda Stripe', POLL);
     await expectAccessible(page, 'billing on Stripe, es 1280');
@@ -74,21 +57,13 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard billing on Stripe, in Chromium$
     await page.goto(`${product.baseUrl}/admin/settings/billing?lang=es`);
     await page.waitForSelector('[data-testid="billing-card"]:has-text("MASTERCARD terminada en 4444")', POLL);
     await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-billing-stripe-es-1280.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectCleanClose(screen);
   }, 180_000);
 
   it('reads well on a phone in English', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/billing?lang=en`);
-    await page.waitForSelector('text=Your card is kept by Stripe', POLL);
-    await expect(page.locator('[data-testid="billing-card-portal"]').textContent()).resolves.toBe('Replace card');
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'billing on Stripe, en 360');
-    await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-billing-stripe-en-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await context.close();
+    const screen = await openAdminAt(chromium.browser, product, { width: 360, locale: 'en-GB', path: '/admin/settings/billing?lang=en', ready: 'text=Your card is kept by Stripe', wait: POLL });
+    await expect(screen.page.locator('[data-testid="billing-card-portal"]').textContent()).resolves.toBe('Replace card');
+    await expectScreenReads(screen.page, { width: 360, label: 'billing on Stripe, en 360', screenshot: 'admin-billing-stripe-en-360.png' });
+    await expectCleanClose(screen);
   }, 120_000);
 });

@@ -7,17 +7,14 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-business-profile.browser.test.ts');
 const POLL = { timeout: 30_000, interval: 100 };
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 /** A real 1×1 PNG, so the browser can draw it. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -29,39 +26,25 @@ interface Business {
 
 describe.skipIf(SKIP_REASON !== null)(`business profile, look and a second business, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
   let token = '';
   const logoFile = join(WEB_ARTIFACTS, 'business-logo.png');
+  const chromium = setUpProductAndChromium(product, {
+    before: async () => writeFileSync(logoFile, PNG),
+    prepare: async () => {
+      token = await product.demoOwnerToken();
+    },
+  });
 
   const demoBusiness = async (): Promise<Business> => {
     const response = await fetch(`${product.baseUrl}/api/v1/businesses`, { headers: { authorization: `Bearer ${token}` } });
     return ((await response.json()) as { data: Business[] }).data[0] as Business;
   };
 
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(WEB_ARTIFACTS, { recursive: true });
-    writeFileSync(logoFile, PNG);
-    await product.start();
-    token = await product.demoOwnerToken();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
-
   it('reads well on a phone in English: the profile with its preview, and the custom domain records', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/business?lang=en`);
-    await page.waitForSelector('[data-testid="look-preview"]', POLL);
+    const screen = await openAdminAt(chromium.browser, product, { width: 360, locale: 'en-GB', path: '/admin/settings/business?lang=en', ready: '[data-testid="look-preview"]', wait: POLL });
+    const { page } = screen;
     await page.waitForSelector('text=Booking page look', POLL);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'business profile, en 360');
-    await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-business-profile-en-360.png'), fullPage: true });
+    await expectScreenReads(page, { width: 360, label: 'business profile, en 360', screenshot: 'admin-business-profile-en-360.png' });
 
     await page.goto(`${product.baseUrl}/admin/settings/domain?lang=en`);
     await page.waitForSelector('[data-testid="domain-empty"]', POLL);
@@ -69,19 +52,13 @@ describe.skipIf(SKIP_REASON !== null)(`business profile, look and a second busin
     await page.click('[data-testid="domain-save"]');
     await page.waitForSelector('[data-testid="domain-status-pending"]', POLL);
     await expect(page.textContent('[data-testid="domain-txt-value"]')).resolves.toMatch(/^reservehub-verification=/);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'custom domain, pending, en 360');
-    await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-domain-en-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectScreenReads(page, { width: 360, label: 'custom domain, pending, en 360', screenshot: 'admin-domain-en-360.png' });
+    await expectCleanClose(screen);
   }, 180_000);
 
   it('changes the colour and the logo, shows them on the booking page, and opens and leaves a second business', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/business?lang=es`);
-    await page.waitForSelector('[data-testid="business-look"]', POLL);
+    const screen = await openAdminAt(chromium.browser, product, { width: 1280, locale: 'es-ES', path: '/admin/settings/business?lang=es', ready: '[data-testid="business-look"]', wait: POLL });
+    const { context, page } = screen;
     await expectAccessible(page, 'business profile, es 1280');
 
     // Yellow under white text: refused on screen, with the nearest readable shade offered.
@@ -99,8 +76,7 @@ describe.skipIf(SKIP_REASON !== null)(`business profile, look and a second busin
     await page.waitForSelector('[data-testid="preview-logo"]', POLL);
     const business = await demoBusiness();
     expect(business.logo_url).toMatch(/^\/api\/v1\/logos\//);
-    await expectAccessible(page, 'business profile with logo, es 1280');
-    await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-business-profile-es-1280.png'), fullPage: true });
+    await expectScreenReads(page, { label: 'business profile with logo, es 1280', screenshot: 'admin-business-profile-es-1280.png' });
 
     // The public booking page: the logo drawn, the buttons in the colour.
     const booking = await context.newPage();
@@ -125,7 +101,6 @@ describe.skipIf(SKIP_REASON !== null)(`business profile, look and a second busin
     await page.waitForSelector('header [data-testid="business-name"]:has-text("Salón Demo")', POLL);
     await page.goto(`${product.baseUrl}/admin/settings/business?lang=es`);
     await page.waitForSelector('[data-testid="preview-logo"]', POLL);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectCleanClose(screen);
   }, 240_000);
 });

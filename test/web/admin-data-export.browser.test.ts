@@ -6,42 +6,29 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-data-export.browser.test.ts');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const POLL = { timeout: 30_000, interval: 100 };
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 
 describe.skipIf(SKIP_REASON !== null)(`the data export offered at cancellation, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
+  const chromium = setUpProductAndChromium(product);
 
   it('is not offered while the subscription renews; once cancellation is scheduled it prepares and downloads the archive', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES', acceptDownloads: true });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/billing?lang=es`);
-    await page.waitForSelector('[data-testid="billing-subscription"]', POLL);
+    const screen = await openAdminAt(chromium.browser, product, {
+      width: 1280,
+      locale: 'es-ES',
+      acceptDownloads: true,
+      path: '/admin/settings/billing?lang=es',
+      ready: '[data-testid="billing-subscription"]',
+      wait: POLL,
+    });
+    const { page } = screen;
     expect(await page.$('[data-testid="billing-data-export"]')).toBeNull();
 
     await page.click('[data-testid="billing-cancel"]');
@@ -53,29 +40,25 @@ describe.skipIf(SKIP_REASON !== null)(`the data export offered at cancellation, 
     await page.click('[data-testid="export-start"]');
     await page.waitForSelector('[data-testid="export-ready"]', POLL);
     await expect(page.locator('[data-testid="export-ready"]').textContent()).resolves.toMatch(/Tus datos están listos \(.+\)\. Puedes descargarlos hasta el /);
-    await expectAccessible(page, 'data export ready, es 1280');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-data-export-es-1280.png'), fullPage: true });
+    await expectScreenReads(page, { label: 'data export ready, es 1280', screenshot: 'admin-data-export-es-1280.png' });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-download"]')]);
     expect(download.suggestedFilename()).toMatch(/^reservehub-export-\d{4}-\d{2}-\d{2}\.zip$/);
     const files = Object.keys(unzipSync(new Uint8Array(readFileSync(await download.path()))));
     expect(files).toEqual(expect.arrayContaining(['README.txt', 'customers.csv', 'bookings.jsonl', 'services.csv']));
-
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectCleanClose(screen);
   }, 180_000);
 
   it('reads well on a phone in English', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/settings/billing?lang=en`);
-    await page.waitForSelector('[data-testid="export-ready"]:has-text("Your data is ready")', POLL);
-    await page.waitForSelector('text=Download all your data', POLL);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'data export, en 360');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-data-export-en-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await context.close();
+    const screen = await openAdminAt(chromium.browser, product, {
+      width: 360,
+      locale: 'en-GB',
+      path: '/admin/settings/billing?lang=en',
+      ready: '[data-testid="export-ready"]:has-text("Your data is ready")',
+      wait: POLL,
+    });
+    await screen.page.waitForSelector('text=Download all your data', POLL);
+    await expectScreenReads(screen.page, { width: 360, label: 'data export, en 360', screenshot: 'admin-data-export-en-360.png' });
+    await expectCleanClose(screen);
   }, 120_000);
 });

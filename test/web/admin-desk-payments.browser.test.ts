@@ -9,19 +9,14 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium, type AdminScreenOptions, type WatchedScreen } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-desk-payments.browser.test.ts');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const POLL = { timeout: 15_000, interval: 100 };
 const ZONE = 'Europe/Madrid';
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 
 interface Named {
   id: string;
@@ -49,7 +44,6 @@ const addDays = (date: string, days: number): string => new Date(Date.parse(`${d
 
 describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
   let token = '';
   let ownerId = '';
   let day = '';
@@ -78,10 +72,10 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     return slots.some((slot) => slot.available && Date.parse(slot.start_time) === Date.parse(madridInstant(day, time)));
   };
 
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
+  const chromium = setUpProductAndChromium(product, { prepare: createBookings });
+
+  /** The demo's ids, the test's day, and on it two Coloración bookings with Marta: one whose deposit was paid online, one still to pay it. */
+  async function createBookings(): Promise<void> {
     token = await product.demoOwnerToken();
     ownerId = (await api<{ user: { id: string } }>('/auth/me')).data.user.id;
     marta = (await api<Named[]>('/resources?limit=100')).data.find((resource) => resource.name === 'Marta') as Named;
@@ -125,29 +119,23 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     });
     if (pending.status !== 201 || pending.data.status !== 'pending_payment') throw new Error(`the pending booking answered ${pending.status}: ${JSON.stringify(pending.data)}`);
     pendingId = pending.data.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
+  }
 
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
-
-  async function openCalendarDay(page: Page): Promise<void> {
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', { ...POLL, state: 'attached' });
-    await page.goto(`${product.baseUrl}/admin/calendar`);
-    await page.waitForSelector('[data-testid="calendar-grid"]', POLL);
+  /** Signs in at `screen`'s viewport and locale and opens the calendar on the test's day. */
+  async function openCalendarDay(screen: Pick<AdminScreenOptions, 'width' | 'height' | 'locale' | 'touch'>): Promise<WatchedScreen> {
+    const opened = await openAdminAt(chromium.browser, product, { ...screen, path: '/admin/calendar', ready: '[data-testid="calendar-grid"]', wait: POLL });
+    const { page } = opened;
     await page.locator('[data-testid="calendar-page"] h1').click();
     for (let step = 0; step < daysAhead; step += 1) await page.keyboard.press('n');
     await page.waitForSelector(`[data-testid="calendar-column"][data-date="${day}"]`, POLL);
+    return opened;
   }
 
   const martaColumn = (page: Page) => page.locator(`[data-testid="calendar-column"][data-resource-id="${marta.id}"][data-date="${day}"]`);
 
   it('takes the balance in cash and blocks an hour for a break (es, 1280 px)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'es-ES' });
-    const { page, problems } = await openWatchedPage(context);
-    await openCalendarDay(page);
+    const screen = await openCalendarDay({ width: 1280, height: 1000, locale: 'es-ES' });
+    const { page } = screen;
 
     await page.locator(`[data-testid="calendar-booking"][data-booking-id="${bookingId}"]`).click();
     await expect.poll(() => page.textContent('[data-testid="balance-due"]'), POLL).toMatch(/Pendiente de pago: 45,50\s€/);
@@ -157,8 +145,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     await page.waitForSelector('[data-testid="take-payment-form"]', POLL);
     expect(await page.textContent('[data-testid="take-payment-due"]')).toMatch(/45,50\s€/);
     expect(await page.inputValue('[data-testid="take-payment-amount"]')).toBe('45,5');
-    await expectAccessible(page, 'take payment es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-take-payment-es-1280.png') });
+    await expectScreenReads(page, { label: 'take payment es', screenshot: 'admin-take-payment-es-1280.png', fullPage: false });
     await page.getByText('Efectivo', { exact: true }).click();
     await page.click('[data-testid="take-payment-submit"]');
     await page.waitForSelector('[data-testid="take-payment-form"]', { state: 'detached', ...POLL });
@@ -169,8 +156,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     expect(await cash.textContent()).toMatch(/Efectivo · 45,50\s€.*registrado por ti/);
     const payments = (await api<Payment[]>(`/payments?booking_id=${bookingId}`)).data;
     expect(payments.filter((payment) => payment.method === 'cash')).toEqual([expect.objectContaining({ amount: 4550, recorded_by: ownerId })]);
-    await expectAccessible(page, 'drawer paid es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-paid-es-1280.png') });
+    await expectScreenReads(page, { label: 'drawer paid es', screenshot: 'admin-paid-es-1280.png', fullPage: false });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="balance-due"]', { state: 'detached', ...POLL });
 
@@ -195,8 +181,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     expect(await page.inputValue('[data-testid="block-start"]')).toBe('16:00');
     expect(await page.inputValue('[data-testid="block-end"]')).toBe('17:00');
     expect(await page.inputValue('[data-testid="block-reason"]')).toBe('Descanso');
-    await expectAccessible(page, 'block form es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-block-form-es-1280.png') });
+    await expectScreenReads(page, { label: 'block form es', screenshot: 'admin-block-form-es-1280.png', fullPage: false });
     await page.click('[data-testid="block-submit"]');
     await page.waitForSelector('[data-testid="block-time-form"]', { state: 'detached', ...POLL });
 
@@ -207,24 +192,20 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     expect(await offered('16:00')).toBe(false);
     expect(await offered('16:30')).toBe(false);
     expect(await offered('17:00')).toBe(true);
-    await expectAccessible(page, 'calendar with a block es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-calendar-block-es-1280.png') });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectScreenReads(page, { label: 'calendar with a block es', screenshot: 'admin-calendar-block-es-1280.png', fullPage: false });
+    await expectCleanClose(screen);
   }, 180_000);
 
   it('shows the payments on a phone and removes the block with the keyboard (en, 360 px)', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'en-GB', isMobile: true, hasTouch: true });
-    const { page, problems } = await openWatchedPage(context);
-    await openCalendarDay(page);
+    const screen = await openCalendarDay({ width: 360, height: 780, locale: 'en-GB', touch: true });
+    const { page } = screen;
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
 
     await page.locator(`[data-testid="calendar-booking"][data-booking-id="${bookingId}"]`).click();
     await expect.poll(() => page.textContent('[data-testid="balance-due"]'), POLL).toBe('Paid in full');
     expect(await page.locator('[data-testid="payment-row"][data-method="cash"]').textContent()).toMatch(/Cash · €45\.50.*recorded by you/);
     expect(await page.$('[data-testid="take-payment"]')).toBeNull();
-    await expectAccessible(page, 'drawer paid en 360 px');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-paid-en-360.png') });
+    await expectScreenReads(page, { label: 'drawer paid en 360 px', screenshot: 'admin-paid-en-360.png', fullPage: false });
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="balance-due"]', { state: 'detached', ...POLL });
 
@@ -244,14 +225,12 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     await shaded.focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="block-detail"]', POLL);
-    await expectAccessible(page, 'block detail en 360 px');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-block-detail-en-360.png') });
+    await expectScreenReads(page, { label: 'block detail en 360 px', screenshot: 'admin-block-detail-en-360.png', fullPage: false });
     await page.locator('[data-testid="block-remove"]').focus();
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="block-detail"]', { state: 'detached', ...POLL });
     await expect.poll(() => shaded.count(), POLL).toBe(0);
     expect(await offered('16:00')).toBe(true);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectCleanClose(screen);
   }, 180_000);
 });

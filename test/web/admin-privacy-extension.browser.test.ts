@@ -6,18 +6,14 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-privacy-extension.browser.test.ts');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const POLL = { timeout: 20_000, interval: 100 };
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 
 interface PrivacyRequest {
   id: string;
@@ -28,7 +24,6 @@ interface PrivacyRequest {
 
 describe.skipIf(SKIP_REASON !== null)(`extending a GDPR request's deadline, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
   let token = '';
   let requestId = '';
 
@@ -38,28 +33,19 @@ describe.skipIf(SKIP_REASON !== null)(`extending a GDPR request's deadline, in C
   };
   const row = (page: Page) => page.locator(`[data-testid="privacy-request"][data-request-id="${requestId}"]`);
 
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
-    token = await product.demoOwnerToken();
-    const receivedAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    requestId = (await api<PrivacyRequest>('/privacy-requests', { method: 'POST', body: JSON.stringify({ kind: 'access', channel: 'email', received_at: receivedAt }) })).id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
+  const chromium = setUpProductAndChromium(product, {
+    prepare: async () => {
+      token = await product.demoOwnerToken();
+      const receivedAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
+      requestId = (await api<PrivacyRequest>('/privacy-requests', { method: 'POST', body: JSON.stringify({ kind: 'access', channel: 'email', received_at: receivedAt }) })).id;
+    },
+  });
 
   it('extends an overdue request by two months, with a reason', async () => {
     const before = (await api<PrivacyRequest[]>('/privacy-requests?status=overdue')).find((request) => request.id === requestId);
     expect(before).toMatchObject({ overdue: true, extension: null });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/customers/privacy?lang=es`);
+    const screen = await openAdminAt(chromium.browser, product, { width: 1280, locale: 'es-ES', path: '/admin/customers/privacy?lang=es', wait: POLL });
+    const { page } = screen;
     await row(page).waitFor(POLL);
     await row(page).locator('[data-testid="privacy-request-extend"]').click();
     await page.waitForSelector('[data-testid="privacy-extend-form"]', POLL);
@@ -73,26 +59,20 @@ describe.skipIf(SKIP_REASON !== null)(`extending a GDPR request's deadline, in C
     await expect.poll(() => row(page).locator('[data-testid="privacy-request-extension"]').textContent(), POLL).toMatch(new RegExp(`^Plazo ampliado \\(vencía el .+\\): ${reason}$`));
     expect(await row(page).getAttribute('data-overdue')).toBe('false');
     expect(await row(page).locator('[data-testid="privacy-request-extend"]').count()).toBe(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-privacy-extension-es-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(WEB_ARTIFACTS, 'admin-privacy-extension-es-1280.png'), fullPage: true });
 
     const after = (await api<PrivacyRequest[]>('/privacy-requests')).find((request) => request.id === requestId);
     expect(after).toMatchObject({ overdue: false, extension: { reason, original_due_at: before?.due_at } });
     expect(Date.parse(after?.due_at ?? '')).toBeGreaterThan(Date.parse(before?.due_at ?? '') + 58 * 86_400_000);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectCleanClose(screen);
   }, 120_000);
 
   it('reads well on a phone in English', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="nav-calendar"]', POLL);
-    await page.goto(`${product.baseUrl}/admin/customers/privacy?lang=en`);
+    const screen = await openAdminAt(chromium.browser, product, { width: 360, locale: 'en-GB', path: '/admin/customers/privacy?lang=en', wait: POLL });
+    const { page } = screen;
     await row(page).waitFor(POLL);
     expect(await row(page).locator('[data-testid="privacy-request-extension"]').textContent()).toMatch(/^Deadline extended \(it was .+\): /);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'privacy with an extension en 360');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-privacy-extension-en-360.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectScreenReads(page, { width: 360, label: 'privacy with an extension en 360', screenshot: 'admin-privacy-extension-en-360.png' });
+    await expectCleanClose(screen);
   }, 120_000);
 });

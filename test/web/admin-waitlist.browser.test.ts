@@ -8,18 +8,13 @@
  *
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
-import { signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess, ROOT } from '../support/product-process.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectCleanClose, expectScreenReads, openAdminAt, setUpProductAndChromium } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, ProductProcess } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-waitlist.browser.test.ts');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 const POLL = { timeout: 15_000, interval: 100 };
-const OWNER = { email: 'owner@demo.reservehub.test', password: 'ReserveHub-demo-salon' };
 const ZONE = 'Europe/Madrid';
 
 interface Service {
@@ -57,15 +52,14 @@ async function pickDate(page: Page, input: string, date: string, language: 'es' 
 
 describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
   let services: Service[];
   /** A day ahead on which both of the first two services have free times. */
   let day: string;
 
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await product.start();
+  const chromium = setUpProductAndChromium(product, { prepare: findDay });
+
+  /** The demo's services, and a day ahead on which the first two have free times. */
+  async function findDay(): Promise<void> {
     const token = await product.demoOwnerToken();
     const api = async <T>(path: string): Promise<T> =>
       ((await (await fetch(`${product.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: T }).data;
@@ -80,18 +74,11 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
       if ((await slotCount(services[0]?.id ?? '', date)) > 1 && (await slotCount(services[1]?.id ?? '', date)) > 1) day = date;
     }
     if (!day) throw new Error('no day ahead with free times for the first two services');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
+  }
 
   it('es, 1280 px: joins the waitlist, offers a free time, sees it offered; books a group and sees it in the list', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="desk-view"]', { ...POLL, state: 'visible' });
+    const screen = await openAdminAt(chromium.browser, product, { width: 1280, locale: 'es-ES', ready: '[data-testid="desk-view"]', wait: POLL });
+    const { page } = screen;
     await page.locator('[data-testid="desk-view"]').getByText('Lista de espera').click();
     await page.waitForSelector('[data-testid="waitlist-empty"]', POLL);
     expect(await page.inputValue('[data-testid="waitlist-service"]')).toBe(services[0]?.name);
@@ -107,8 +94,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     expect(await page.textContent('[data-testid="waitlist-form-error"]')).toContain('correo o teléfono');
     await page.fill('[data-testid="picker-email"]', 'lucia.espera@example.com');
     await pickDate(page, '[data-testid="waitlist-date"]', day, 'es');
-    await expectAccessible(page, 'waitlist join form es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-waitlist-join-es-1280.png') });
+    await expectScreenReads(page, { label: 'waitlist join form es', screenshot: 'admin-waitlist-join-es-1280.png', fullPage: false });
     await page.click('[data-testid="waitlist-join-submit"]');
     await page.waitForSelector('[data-testid="waitlist-join-form"]', { state: 'detached', ...POLL });
     const entry = page.locator('[data-testid="waitlist-entry"]').filter({ hasText: 'Lucía' });
@@ -126,8 +112,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     await expect.poll(() => entry.getAttribute('data-state'), POLL).toBe('offered');
     expect(await entry.locator('[data-testid="waitlist-state"]').textContent()).toMatch(/^Ofrecido hasta \d{1,2}:\d{2}/);
     expect(await entry.locator('[data-testid="waitlist-offer"]').count()).toBe(0);
-    await expectAccessible(page, 'waitlist offered es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-waitlist-offered-es-1280.png'), fullPage: true });
+    await expectScreenReads(page, { label: 'waitlist offered es', screenshot: 'admin-waitlist-offered-es-1280.png' });
 
     // 3. A group for one guest with Marta (clear of the offer's hold): the first service early, the second (Marta's only) last, booked together.
     await page.locator('[data-testid="desk-view"]').getByText('Reservas del día').click();
@@ -144,8 +129,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     await items.nth(1).locator('[data-testid="group-service"]').click();
     await page.getByRole('option', { name: serviceOption(services[1]?.name) }).click();
     await choose(page, items.nth(1).locator('[data-testid="group-slot"]'), 'last');
-    await expectAccessible(page, 'group booking form es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-group-booking-es-1280.png') });
+    await expectScreenReads(page, { label: 'group booking form es', screenshot: 'admin-group-booking-es-1280.png', fullPage: false });
     await page.click('[data-testid="group-submit"]');
     // Booked, the form closes; a refusal would stay on it in words.
     const outcome = async (): Promise<string | null> => {
@@ -163,23 +147,18 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     expect(await line.textContent()).toContain('Parte de un grupo');
     await expect.poll(() => line.locator('[data-testid="group-sibling"]').count(), POLL).toBe(1);
     expect(await line.locator('[data-testid="group-sibling"]').textContent()).toContain('Mateo');
-    await expectAccessible(page, 'booking of a group es');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-group-drawer-es-1280.png') });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectScreenReads(page, { label: 'booking of a group es', screenshot: 'admin-group-drawer-es-1280.png', fullPage: false });
+    await expectCleanClose(screen);
   }, 180_000);
 
   it('en, 360 px: the waitlist, its form and the group form fit a phone', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'en-GB', isMobile: true, hasTouch: true });
-    const { page, problems } = await openWatchedPage(context);
-    await signInToAdmin(page, product.baseUrl, OWNER, '[data-testid="desk-view"]', { ...POLL, state: 'visible' });
+    const screen = await openAdminAt(chromium.browser, product, { width: 360, height: 780, locale: 'en-GB', touch: true, ready: '[data-testid="desk-view"]', wait: POLL });
+    const { page } = screen;
     await page.locator('[data-testid="desk-view"]').getByText('Waitlist').click();
     const entry = page.locator('[data-testid="waitlist-entry"]').filter({ hasText: 'Lucía' });
     await entry.waitFor(POLL);
     expect(await entry.locator('[data-testid="waitlist-state"]').textContent()).toMatch(/^Offered until/);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'waitlist en 360');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-waitlist-en-360.png'), fullPage: true });
+    await expectScreenReads(page, { width: 360, label: 'waitlist en 360', screenshot: 'admin-waitlist-en-360.png' });
 
     await page.click('[data-testid="waitlist-add"]');
     await page.waitForSelector('[data-testid="waitlist-join-form"]', POLL);
@@ -190,10 +169,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     await page.locator('[data-testid="desk-view"]').getByText("Day's bookings").click();
     await page.click('[data-testid="group-open"]');
     await page.waitForSelector('[data-testid="group-booking-form"]', POLL);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await expectAccessible(page, 'group booking form en 360');
-    await page.screenshot({ path: join(ARTIFACTS, 'admin-group-booking-en-360.png') });
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectScreenReads(page, { width: 360, label: 'group booking form en 360', screenshot: 'admin-group-booking-en-360.png', fullPage: false });
+    await expectCleanClose(screen);
   }, 120_000);
 });

@@ -8,6 +8,7 @@
  */
 import Stripe from 'stripe';
 import { AppError } from '../../platform/http/errors.ts';
+import { sdkEndpoint } from '../../platform/net/api-base.ts';
 import type { BillingProvider, BillingProviderEvent, ChargeResult, DefaultMethod, RefundResult } from './billing-provider.ts';
 
 export const TENANT_METADATA = 'reservehub_tenant_id';
@@ -25,19 +26,12 @@ export interface StripeBillingOptions {
 }
 
 export function createStripeBillingProvider(options: StripeBillingOptions): BillingProvider {
-  const base = options.apiBase ? new URL(options.apiBase) : null;
   const stripe = new Stripe(options.secretKey, {
     // The SDK retries a lost answer with the same idempotency key: Stripe replays it, nothing is charged twice.
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: 20_000,
     telemetry: false,
-    ...(base
-      ? {
-          host: base.hostname,
-          port: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
-          protocol: base.protocol === 'http:' ? ('http' as const) : ('https' as const),
-        }
-      : {}),
+    ...(options.apiBase ? sdkEndpoint(options.apiBase) : {}),
   });
 
   async function ensureCustomer(input: { tenantId: string; customerId: string | null; email: string | null }): Promise<string> {

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { sdkEndpoint } from '../../platform/net/api-base.ts';
 import { SIGNATURE_TOLERANCE_SECONDS } from './webhook-signature.ts';
 import { stripeConnect, TENANT_METADATA, toAccount } from './stripe-connect.ts';
 import { call, rethrow } from './stripe-errors.ts';
@@ -44,18 +45,11 @@ export interface StripeProviderOptions {
  * tolerance; the platform and the Connect endpoint secrets are both accepted).
  */
 export function createStripeProvider(options: StripeProviderOptions): PaymentProvider {
-  const base = options.apiBase ? new URL(options.apiBase) : null;
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: options.timeoutMs ?? 20_000,
     telemetry: false,
-    ...(base
-      ? {
-          host: base.hostname,
-          port: base.port === '' ? (base.protocol === 'https:' ? 443 : 80) : Number(base.port),
-          protocol: base.protocol === 'http:' ? ('http' as const) : ('https' as const),
-        }
-      : {}),
+    ...(options.apiBase ? sdkEndpoint(options.apiBase) : {}),
   });
 
   return {

@@ -12,11 +12,11 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { annotateAudit } from '../audit/index.ts';
+import { callerOf, ownTenant } from './tenancy.routes.ts';
 import { tenantIdParams } from './tenancy.schemas.ts';
 import './tenancy.tables.ts';
 
@@ -121,6 +121,11 @@ async function heldByAnother(db: Db, tenantId: string, host: string): Promise<bo
   return row !== undefined;
 }
 
+/** Points host-name resolution (`tenants.domain`) at `host` for this tenant, or at nothing. */
+function serveDomain(executor: Executor, tenantId: string, host: string | null, at: Date = new Date()) {
+  return executor.updateTable('tenants').set({ domain: host, updated_at: at }).where('id', '=', tenantId).execute();
+}
+
 const taken = () => new AppError('CONFLICT', 'Another business already uses that domain', { reason: 'domain_taken' });
 
 /** What DNS says about `row`: null when both records are in place, else what is missing. */
@@ -135,17 +140,6 @@ async function checkDns(resolver: DnsResolver, row: DomainRow, platformHost: str
   if (!txt.some((chunks) => chunks.join('') === `${TXT_PREFIX}${row.token}`)) return 'txt_missing';
   if (!cname.some((target) => target.toLowerCase().replace(/\.$/, '') === platformHost)) return 'cname_missing';
   return null;
-}
-
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
-}
-
-/** A tenant id in the path must be the caller's own tenant; anything else is 404. */
-function ownTenant(auth: AuthContext, tenantId: string): string {
-  if (tenantId !== auth.tenantId) throw notFound('Tenant');
-  return tenantId;
 }
 
 export interface CustomDomainDeps {
@@ -205,7 +199,7 @@ export function registerCustomDomainRoutes(api: ApiRouter, deps: CustomDomainDep
           .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
           .execute();
         // The old host stops resolving to this tenant the moment it is replaced.
-        await trx.updateTable('tenants').set({ domain: null, updated_at: new Date() }).where('id', '=', tenantId).execute();
+        await serveDomain(trx, tenantId, null);
         return { before: previous, after: { ...values } };
       });
       annotateAudit(request, { action: 'tenant.domain_requested', entityType: 'tenant', entityId: tenantId, oldValues: { host: before?.host ?? null }, newValues: { host: after.host } });
@@ -242,7 +236,7 @@ export function registerCustomDomainRoutes(api: ApiRouter, deps: CustomDomainDep
           .where('host', '=', row.host)
           .execute();
         // The unique constraint on tenants.domain settles a race between two tenants verifying one host (409).
-        await trx.updateTable('tenants').set({ domain: failure === null ? row.host : null, updated_at: now }).where('id', '=', tenantId).execute();
+        await serveDomain(trx, tenantId, failure === null ? row.host : null, now);
       });
       annotateAudit(request, { action: 'tenant.domain_checked', entityType: 'tenant', entityId: tenantId, newValues: { host: row.host, status: checked.status, failure } });
       return ok(toCustomDomain(checked, platformHost));
@@ -260,7 +254,7 @@ export function registerCustomDomainRoutes(api: ApiRouter, deps: CustomDomainDep
       const removed = await withTenant(db, tenantId, async (trx) => {
         const row = await findDomain(trx, tenantId);
         await trx.deleteFrom('custom_domains').where('tenant_id', '=', tenantId).execute();
-        await trx.updateTable('tenants').set({ domain: null, updated_at: new Date() }).where('id', '=', tenantId).execute();
+        await serveDomain(trx, tenantId, null);
         return row;
       });
       annotateAudit(request, { action: 'tenant.domain_removed', entityType: 'tenant', entityId: tenantId, oldValues: { host: removed?.host ?? null } });

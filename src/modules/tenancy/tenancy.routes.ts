@@ -22,13 +22,13 @@ import * as tenancy from './tenancy.service.ts';
 import * as planUsage from './plan-usage.service.ts';
 import * as tenantAccess from './tenant-access.service.ts';
 
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
+export function callerOf(request: { auth: AuthContext | null }): AuthContext {
   if (!request.auth) throw new Error('access check let an anonymous request through');
   return request.auth;
 }
 
 /** A tenant id in the path must be the caller's own tenant; anything else is 404. */
-function ownTenant(auth: AuthContext, tenantId: string): string {
+export function ownTenant(auth: AuthContext, tenantId: string): string {
   if (tenantId !== auth.tenantId) throw notFound('Tenant');
   return tenantId;
 }

@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { calendarErrorText } from './calendar-errors.ts';
-import { clockLabel, instantOf, isoWithOffset, SNAP_MINUTES, zonedMinute, type MinuteRange } from './calendar-time.ts';
+import { clockLabel, clockOptions, instantOf, isoWithOffset, zonedMinute, type MinuteRange } from './calendar-time.ts';
 import classes from './new-booking-modal.module.css';
 import { BLOCK_REASONS, useCreateTimeBlock, useRemoveTimeBlock, type BlockReason, type TimeBlock } from './use-time-blocks.ts';
 
@@ -41,8 +42,7 @@ export function BlockTimeModal({ selection, resources, zone, bounds, onClose }: 
   const [problem, setProblem] = useState<string | null>(null);
   const create = useCreateTimeBlock();
 
-  const times: { value: string; label: string }[] = [];
-  for (let at = bounds.start; at <= bounds.end; at += SNAP_MINUTES) times.push({ value: String(at), label: clockLabel(at, i18n.language) });
+  const times = clockOptions(bounds.start, bounds.end, i18n.language);
   const at = (minute: number) => isoWithOffset(instantOf(selection.date, minute, zone), zone);
 
   const submit = (event: FormEvent) => {
@@ -89,19 +89,11 @@ export function BlockTimeModal({ selection, resources, zone, bounds, onClose }: 
             data-testid="block-reason"
           />
           <Textarea label={t('block.note')} value={note} onChange={(event) => setNote(event.currentTarget.value)} maxLength={500} autosize minRows={2} />
-          {problem && (
-            <Alert color="red" role="alert" data-testid="block-error">
-              {problem}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('form.cancel')}
-            </Button>
+          <ModalFooter problem={problem} problemTestId="block-error" backLabel={t('form.cancel')} onBack={onClose}>
             <Button type="submit" loading={create.isPending} data-testid="block-submit">
               {t('block.submit')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>
@@ -121,21 +113,13 @@ export function BlockDetailModal({ block, zone, canRemove, onClose }: { block: T
           {dateLabel(from.date, i18n.language)}, {clockLabel(from.minute, i18n.language)}–{clockLabel(to.minute, i18n.language)}
         </Text>
         {block.note && <Text c="dimmed">{block.note}</Text>}
-        {remove.isError && (
-          <Alert color="red" role="alert">
-            {calendarErrorText(remove.error, t)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('form.cancel')}
-          </Button>
+        <ModalFooter problem={remove.isError ? calendarErrorText(remove.error, t) : null} backLabel={t('form.cancel')} onBack={onClose}>
           {canRemove && (
             <Button color="red.8" loading={remove.isPending} onClick={() => remove.mutate(block.id, { onSuccess: onClose })} data-testid="block-remove">
               {t('block.remove')}
             </Button>
           )}
-        </Group>
+        </ModalFooter>
       </Stack>
     </Modal>
   );

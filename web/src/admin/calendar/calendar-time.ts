@@ -90,6 +90,13 @@ export function clockLabel(minute: number, language: string): string {
   return format.format(new Date(Date.UTC(2000, 0, 1, 0, minute)));
 }
 
+/** A time select's choices from `first` to `last` (both included), one snap apart, each with its clock label. */
+export function clockOptions(first: number, last: number, language: string): { value: string; label: string }[] {
+  const options: { value: string; label: string }[] = [];
+  for (let at = first; at <= last; at += SNAP_MINUTES) options.push({ value: String(at), label: clockLabel(at, language) });
+  return options;
+}
+
 /** The gaps of `ranges` inside [from, to): what a column shades as time off. */
 export function complement(ranges: readonly MinuteRange[], from: number, to: number): MinuteRange[] {
   const gaps: MinuteRange[] = [];

@@ -1,17 +1,12 @@
 import { ApiError } from '@reservehub/api-client';
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
+import { addWordsWhenReady } from '../i18n/add-words.ts';
 import { errorText } from '../ui/error-text.ts';
 import deskEn from './i18n/en.json';
 import deskEs from './i18n/es.json';
 
-function addDeskWords(): void {
-  i18next.addResourceBundle('en', 'desk', deskEn, true, true);
-  i18next.addResourceBundle('es', 'desk', deskEs, true, true);
-}
-
 // The drawer (desk and calendar) is part of the dashboard's first chunk, which runs before i18next is initialised.
-if (i18next.isInitialized) addDeskWords();
-else i18next.on('initialized', addDeskWords);
+addWordsWhenReady('desk', deskEn, deskEs);
 
 /** A refused desk payment in one sentence: the desk's own for its codes, else the dashboard's table. */
 export function deskErrorText(error: unknown, t: TFunction<['desk', 'admin']>): string {

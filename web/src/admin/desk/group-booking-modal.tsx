@@ -1,13 +1,14 @@
-import { Alert, Button, Fieldset, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Button, Fieldset, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CustomerPicker, customerInput, NO_CUSTOMER } from '../calendar/customer-picker.tsx';
 import { useServices, type Service } from '../calendar/use-calendar.ts';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { timeIn, todayIn } from '../ui/time-format.ts';
 import { useBookGroup, useFreeSlots } from './use-waitlist.ts';
-import { CustomerPicker, customerInput, NO_CUSTOMER } from './waitlist-customer-picker.tsx';
-import { dayHook } from './waitlist-forms.tsx';
+import { dayHook, PICKER_IDS } from './waitlist-forms.tsx';
 import classes from './waitlist.module.css';
 import { waitlistErrorText } from './waitlist-words.ts';
 
@@ -84,7 +85,7 @@ export function GroupBookingModal({ zone, onClose }: { zone: string; onClose: ()
     event.preventDefault();
     setProblem(null);
     const input = customerInput(picked);
-    if ('problem' in input) return setProblem(t(input.problem));
+    if ('problem' in input) return setProblem(t(`customerPicker.${input.problem}`));
     const chosen = items.flatMap((item) => {
       const [resourceId, start] = item.slot?.split('|') ?? [];
       return item.serviceId && resourceId && start ? [{ service_id: item.serviceId, resource_id: resourceId, start_time: start }] : [];
@@ -113,7 +114,7 @@ export function GroupBookingModal({ zone, onClose }: { zone: string; onClose: ()
           <Text size="sm" c="dimmed">
             {t('group.hint')}
           </Text>
-          <CustomerPicker value={picked} onChange={setPicked} />
+          <CustomerPicker value={picked} onChange={setPicked} words="waitlist:customerPicker" testIds={PICKER_IDS} />
           <DateInput label={t('group.date')} value={date} onChange={(value) => (setDate(value), setItems((current) => current.map((item) => ({ ...item, slot: null }))))} valueFormat="ddd D MMM YYYY" locale={i18n.language} minDate={todayIn(zone)} getDayProps={dayHook} data-testid="group-date" />
           {items.map((item, index) => (
             <ItemFields
@@ -132,19 +133,11 @@ export function GroupBookingModal({ zone, onClose }: { zone: string; onClose: ()
               {t('group.addItem')}
             </Button>
           )}
-          {problem && (
-            <Alert color="red" role="alert" data-testid="group-error">
-              {problem}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('group.cancel')}
-            </Button>
+          <ModalFooter problem={problem} problemTestId="group-error" backLabel={t('group.cancel')} onBack={onClose}>
             <Button type="submit" loading={book.isPending} data-testid="group-submit">
               {t('group.submit')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

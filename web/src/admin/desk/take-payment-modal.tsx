@@ -1,9 +1,10 @@
-import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Modal, NumberInput, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../../shared/format/format.ts';
 import { decimalSeparator, exponentOf, toAmount, toMinor } from '../catalog/money.ts';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { deskErrorText } from './desk-words.ts';
 import { DESK_METHODS, useTakeDeskPayment, type DeskMethod } from './use-desk-payments.ts';
 import type { Booking } from './use-desk.ts';
@@ -81,19 +82,11 @@ export function TakePaymentModal({ booking, due, onClose }: { booking: Booking; 
           />
           <TextInput label={t('take.reference')} description={t('take.referenceHint')} value={reference} onChange={(event) => setReference(event.currentTarget.value)} maxLength={200} autoComplete="off" />
           <Textarea label={t('take.note')} value={note} onChange={(event) => setNote(event.currentTarget.value)} maxLength={1000} autosize minRows={2} />
-          {problem && (
-            <Alert color="red" role="alert" data-testid="take-payment-error">
-              {problem}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('take.back')}
-            </Button>
+          <ModalFooter problem={problem} problemTestId="take-payment-error" backLabel={t('take.back')} onBack={onClose}>
             <Button type="submit" loading={take.isPending} data-testid="take-payment-submit">
               {minor !== null && minor > 0 ? t('take.submit', { amount: money(minor) }) : t('take.submitPlain')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

@@ -7,7 +7,6 @@ import type { Booking } from './use-desk.ts';
 
 export type WaitlistEntry = EnvelopeData<paths['/api/v1/waitlist']['get']['responses']['200']['content']['application/json']>[number];
 export type WaitlistJoin = NonNullable<paths['/api/v1/waitlist']['post']['requestBody']>['content']['application/json'];
-export type CustomerInput = WaitlistJoin['customer'];
 type BatchBody = NonNullable<paths['/api/v1/bookings/batch']['post']['requestBody']>['content']['application/json'];
 
 /** Waitlist entries and the bookings they become live under the dashboard's booking keys. */

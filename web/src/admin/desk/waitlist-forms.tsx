@@ -3,10 +3,11 @@ import { DateInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { clockLabel, instantOf, isoWithOffset, SNAP_MINUTES } from '../calendar/calendar-time.ts';
+import { clockOptions, instantOf, isoWithOffset } from '../calendar/calendar-time.ts';
+import { CustomerPicker, customerInput, NO_CUSTOMER } from '../calendar/customer-picker.tsx';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { timeIn, todayIn } from '../ui/time-format.ts';
 import { useFreeSlots, useJoinWaitlist, useOfferSlot, type WaitlistEntry, type WaitlistJoin } from './use-waitlist.ts';
-import { CustomerPicker, customerInput, NO_CUSTOMER } from './waitlist-customer-picker.tsx';
 import classes from './waitlist.module.css';
 import { waitlistErrorText } from './waitlist-words.ts';
 
@@ -14,6 +15,8 @@ const PRIORITIES = ['standard', 'premium', 'vip'] as const;
 
 /** Each day of a date picker names its date (`data-date`), so a test can pick one. */
 export const dayHook = (date: string) => ({ 'data-date': date });
+/** The desk forms' customer picker, as the tests find it. */
+export const PICKER_IDS = { mode: 'picker-mode', chosen: 'picker-chosen', search: 'picker-search', result: 'picker-result', firstName: 'picker-first-name', email: 'picker-email' };
 const FIRST_MINUTE = 7 * 60;
 const LAST_MINUTE = 22 * 60;
 
@@ -28,14 +31,13 @@ export function JoinWaitlistModal({ serviceId, zone, onClose }: { serviceId: str
   const [notes, setNotes] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const join = useJoinWaitlist();
-  const times: { value: string; label: string }[] = [];
-  for (let at = FIRST_MINUTE; at <= LAST_MINUTE; at += SNAP_MINUTES) times.push({ value: String(at), label: clockLabel(at, i18n.language) });
+  const times = clockOptions(FIRST_MINUTE, LAST_MINUTE, i18n.language);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
     const input = customerInput(picked);
-    if ('problem' in input) return setProblem(t(input.problem));
+    if ('problem' in input) return setProblem(t(`customerPicker.${input.problem}`));
     if (!date || to <= from) return setProblem(t('form.windowInvalid'));
     const at = (minute: number) => isoWithOffset(instantOf(date, minute, zone), zone);
     join.mutate(
@@ -54,7 +56,7 @@ export function JoinWaitlistModal({ serviceId, zone, onClose }: { serviceId: str
     <Modal opened onClose={onClose} title={t('form.title')} centered lockScroll={false} size="lg" closeButtonProps={{ 'aria-label': t('form.cancel') }}>
       <form onSubmit={submit} noValidate data-testid="waitlist-join-form">
         <Stack gap="md">
-          <CustomerPicker value={picked} onChange={setPicked} />
+          <CustomerPicker value={picked} onChange={setPicked} words="waitlist:customerPicker" testIds={PICKER_IDS} />
           <DateInput label={t('form.date')} value={date} onChange={setDate} valueFormat="ddd D MMM YYYY" locale={i18n.language} minDate={todayIn(zone)} getDayProps={dayHook} data-testid="waitlist-date" />
           <Group grow align="flex-start" className={classes.pair}>
             <Select label={t('form.from')} value={String(from)} onChange={(value) => value && setFrom(Number(value))} data={times} allowDeselect={false} searchable data-testid="waitlist-from" />
@@ -68,19 +70,11 @@ export function JoinWaitlistModal({ serviceId, zone, onClose }: { serviceId: str
             allowDeselect={false}
           />
           <Textarea label={t('form.notes')} value={notes} onChange={(event) => setNotes(event.currentTarget.value)} maxLength={1000} autosize minRows={2} />
-          {problem && (
-            <Alert color="red" role="alert" data-testid="waitlist-form-error">
-              {problem}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('form.cancel')}
-            </Button>
+          <ModalFooter problem={problem} problemTestId="waitlist-form-error" backLabel={t('form.cancel')} onBack={onClose}>
             <Button type="submit" loading={join.isPending} data-testid="waitlist-join-submit">
               {t('form.submit')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>
@@ -134,19 +128,11 @@ export function OfferSlotModal({ entry, name, zone, onClose }: { entry: Waitlist
             <Select label={t('offerForm.slot')} placeholder={t('offerForm.pickSlot')} value={choice} onChange={setChoice} data={options} searchable data-testid="offer-slot" />
           )}
           {slots.isError && <Alert color="red">{waitlistErrorText(slots.error, t)}</Alert>}
-          {problem && (
-            <Alert color="red" role="alert" data-testid="offer-error">
-              {problem}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('offerForm.cancel')}
-            </Button>
+          <ModalFooter problem={problem} problemTestId="offer-error" backLabel={t('offerForm.cancel')} onBack={onClose}>
             <Button type="submit" loading={offer.isPending} data-testid="offer-submit">
               {t('offerForm.submit')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

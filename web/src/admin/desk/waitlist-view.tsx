@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../calendar/use-calendar.ts';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { dateTimeIn, timeIn } from '../ui/time-format.ts';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import { useCustomerName, useRemoveEntry, useWaitlist, type WaitlistEntry } from './use-waitlist.ts';
@@ -76,19 +77,11 @@ function RemoveConfirm({ entry, name, onClose }: { entry: WaitlistEntry; name: s
     <Modal opened onClose={onClose} title={t('remove')} centered lockScroll={false} closeButtonProps={{ 'aria-label': t('keep') }}>
       <Stack gap="md">
         <Text>{t('removeConfirm', { name })}</Text>
-        {remove.isError && (
-          <Alert color="red" role="alert">
-            {waitlistErrorText(remove.error, t)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('keep')}
-          </Button>
+        <ModalFooter problem={remove.isError ? waitlistErrorText(remove.error, t) : null} backLabel={t('keep')} onBack={onClose}>
           <Button color="red.8" loading={remove.isPending} onClick={run} data-testid="waitlist-remove-confirm">
             {t('remove')}
           </Button>
-        </Group>
+        </ModalFooter>
       </Stack>
     </Modal>
   );

@@ -1,16 +1,12 @@
 import { ApiError } from '@reservehub/api-client';
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
+import { addWordsWhenReady } from '../i18n/add-words.ts';
 import { errorText } from '../ui/error-text.ts';
 import waitlistEn from './i18n/waitlist-en.json';
 import waitlistEs from './i18n/waitlist-es.json';
 
-/** The waitlist's and group booking's words, added once i18next runs: the desk loads with the app, before i18next starts. */
-function addWords(): void {
-  i18next.addResourceBundle('en', 'waitlist', waitlistEn, true, true);
-  i18next.addResourceBundle('es', 'waitlist', waitlistEs, true, true);
-}
-if (i18next.isInitialized) addWords();
-else i18next.on('initialized', addWords);
+// The waitlist and group booking load with the desk, in the dashboard's first chunk.
+addWordsWhenReady('waitlist', waitlistEn, waitlistEs);
 
 /**
  * A refused waitlist or group request in one sentence: the slot check's `details.reason`

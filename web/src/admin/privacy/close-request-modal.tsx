@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { privacyErrorText } from './privacy-errors.ts';
 import classes from './privacy.module.css';
 import { shortDate } from './request-row.tsx';
@@ -81,19 +82,11 @@ export function CloseRequestModal({ request, verb, zone, onClose }: { request: P
             data-autofocus
             data-testid="privacy-outcome"
           />
-          {close.isError && (
-            <Alert color="red" role="alert" data-testid="privacy-close-error">
-              {privacyErrorText(close.error, t, verb)}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('cancel')}
-            </Button>
+          <ModalFooter problem={close.isError ? privacyErrorText(close.error, t, verb) : null} problemTestId="privacy-close-error" backLabel={t('cancel')} onBack={onClose} gap="xs">
             <Button type="submit" color={refusing ? 'red.8' : undefined} loading={close.isPending} data-testid="privacy-close-confirm">
               {t(refusing ? 'closeRequest.refuseConfirm' : 'closeRequest.completeConfirm')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Modal, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { privacyErrorText } from './privacy-errors.ts';
 import classes from './privacy.module.css';
 import { shortDate } from './request-row.tsx';
@@ -96,19 +97,11 @@ export function ExtendRequestModal({ request, zone, onClose }: { request: Privac
             data-autofocus
             data-testid="privacy-extend-reason"
           />
-          {extend.isError && (
-            <Alert color="red" role="alert" data-testid="privacy-extend-error">
-              {privacyErrorText(extend.error, t, 'extend')}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('cancel')}
-            </Button>
+          <ModalFooter problem={extend.isError ? privacyErrorText(extend.error, t, 'extend') : null} problemTestId="privacy-extend-error" backLabel={t('cancel')} onBack={onClose} gap="xs">
             <Button type="submit" loading={extend.isPending} data-testid="privacy-extend-confirm">
               {t('extendRequest.confirm')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

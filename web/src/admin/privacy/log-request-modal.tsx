@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { customerSearchable, fullName } from '../customers/customer-facts.ts';
 import { useCustomerList, type Customer } from '../customers/use-customers.ts';
+import { ModalFooter } from '../ui/modal-footer.tsx';
 import { todayIn } from '../ui/time-format.ts';
 import { privacyErrorText } from './privacy-errors.ts';
 import { receivedAtFor } from './privacy-facts.ts';
@@ -158,19 +159,11 @@ export function LogRequestModal({ zone, onClose }: { zone: string; onClose: () =
             className={classes.date}
             data-testid="privacy-log-received"
           />
-          {log.isError && (
-            <Alert color="red" role="alert" data-testid="privacy-log-error">
-              {privacyErrorText(log.error, t, 'log')}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose}>
-              {t('cancel')}
-            </Button>
+          <ModalFooter problem={log.isError ? privacyErrorText(log.error, t, 'log') : null} problemTestId="privacy-log-error" backLabel={t('cancel')} onBack={onClose} gap="xs">
             <Button type="submit" loading={log.isPending} data-testid="privacy-log-submit">
               {t('log.submit')}
             </Button>
-          </Group>
+          </ModalFooter>
         </Stack>
       </form>
     </Modal>

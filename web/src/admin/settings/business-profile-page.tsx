@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { can, type Me } from '../session/use-session.ts';
+import { PageHeading } from '../ui/page-heading.tsx';
 import { BusinessLook } from './business-look.tsx';
 import { screenErrorText, useDefaultLanguage, useOwnBusiness, useSaveBusiness, useSaveDefaultLanguage, type Business } from './business-api.ts';
 import classes from './business-settings.module.css';
@@ -26,12 +27,7 @@ export default function BusinessProfilePage({ me }: { me: Me }) {
   const canEdit = can(me, 'update', 'Business') && !me.read_only;
   return (
     <Stack gap="lg" maw={960} data-testid="business-profile-page">
-      <Stack gap={4}>
-        <Title order={1} size="h2">
-          {t('title')}
-        </Title>
-        <Text c="dimmed">{t('intro')}</Text>
-      </Stack>
+      <PageHeading title={t('title')} intro={t('intro')} />
       {business.isPending ? (
         <Skeleton h={480} radius="md" />
       ) : business.isError ? (

@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { can, type Me } from '../session/use-session.ts';
+import { PageHeading } from '../ui/page-heading.tsx';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import { screenErrorText, useAskDomain, useCustomDomain, useRemoveDomain, useVerifyDomain, type CustomDomain } from './business-api.ts';
 import classes from './business-settings.module.css';
@@ -28,12 +29,7 @@ export default function DomainPage({ me }: { me: Me }) {
   const canEdit = can(me, 'update', 'Tenant') && !me.read_only;
   return (
     <Stack gap="lg" maw={960} data-testid="domain-page">
-      <Stack gap={4}>
-        <Title order={1} size="h2">
-          {t('title')}
-        </Title>
-        <Text c="dimmed">{t('intro', { address: me.tenant ? `${window.location.host}/book/${me.tenant.slug}` : '' })}</Text>
-      </Stack>
+      <PageHeading title={t('title')} intro={t('intro', { address: me.tenant ? `${window.location.host}/book/${me.tenant.slug}` : '' })} />
       {domain.isPending ? (
         <Skeleton h={240} radius="md" />
       ) : domain.isError ? (
