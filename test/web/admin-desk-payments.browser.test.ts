@@ -144,7 +144,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk payments and time blocks, in C
     await page.click('[data-testid="take-payment"]');
     await page.waitForSelector('[data-testid="take-payment-form"]', POLL);
     expect(await page.textContent('[data-testid="take-payment-due"]')).toMatch(/45,50\s€/);
-    expect(await page.inputValue('[data-testid="take-payment-amount"]')).toBe('45,5');
+    expect(await page.inputValue('[data-testid="take-payment-amount"]')).toBe('45,50');
     await expectScreenReads(page, { label: 'take payment es', screenshot: 'admin-take-payment-es-1280.png', fullPage: false });
     await page.getByText('Efectivo', { exact: true }).click();
     await page.click('[data-testid="take-payment-submit"]');

@@ -110,7 +110,7 @@ describe.skipIf(SKIP_REASON !== null)(`front desk waitlist and group bookings, i
     await page.click('[data-testid="offer-submit"]');
     await page.waitForSelector('[data-testid="waitlist-offer-form"]', { state: 'detached', ...POLL });
     await expect.poll(() => entry.getAttribute('data-state'), POLL).toBe('offered');
-    expect(await entry.locator('[data-testid="waitlist-state"]').textContent()).toMatch(/^Ofrecido hasta \d{1,2}:\d{2}/);
+    expect(await entry.locator('[data-testid="waitlist-state"]').textContent()).toMatch(/^Ofrecido hasta (\S.* )?\d{1,2}:\d{2}/);
     expect(await entry.locator('[data-testid="waitlist-offer"]').count()).toBe(0);
     await expectScreenReads(page, { label: 'waitlist offered es', screenshot: 'admin-waitlist-offered-es-1280.png' });
 

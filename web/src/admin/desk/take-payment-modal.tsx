@@ -76,6 +76,8 @@ export function TakePaymentModal({ booking, due, onClose }: { booking: Booking; 
             min={0}
             max={toAmount(due, currency)}
             decimalScale={exponentOf(currency)}
+            fixedDecimalScale={exponentOf(currency) > 0}
+            hideControls
             decimalSeparator={decimalSeparator(i18n.language)}
             allowNegative={false}
             data-testid="take-payment-amount"

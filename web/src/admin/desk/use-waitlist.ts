@@ -59,7 +59,10 @@ export function useFreeSlots(serviceId: string | null, date: string | null) {
     queryFn: async (): Promise<FreeSlot[]> => {
       const availability = await adminApi.get('/api/v1/availability', { params: { query: { service_id: serviceId ?? '', from_date: date ?? '', to_date: date ?? '' } } });
       return availability.resources.flatMap((entry) =>
-        entry.dates.flatMap((day) => day.slots.map((slot) => ({ resourceId: entry.resource.id, resourceName: entry.resource.name, start: slot.start_time }))),
+        // Taken times (booked, or held for a waitlist offer) are listed too, as not available.
+        entry.dates.flatMap((day) =>
+          day.slots.filter((slot) => slot.available).map((slot) => ({ resourceId: entry.resource.id, resourceName: entry.resource.name, start: slot.start_time })),
+        ),
       );
     },
   });

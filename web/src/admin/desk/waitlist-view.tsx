@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../calendar/use-calendar.ts';
 import { ModalFooter } from '../ui/modal-footer.tsx';
-import { dateTimeIn, timeIn } from '../ui/time-format.ts';
+import { dateTimeIn, timeIn, todayIn } from '../ui/time-format.ts';
 import { ToneBadge, type Tone } from '../ui/tone-badge.tsx';
 import { useCustomerName, useRemoveEntry, useWaitlist, type WaitlistEntry } from './use-waitlist.ts';
 import { JoinWaitlistModal, OfferSlotModal } from './waitlist-forms.tsx';
@@ -21,6 +21,11 @@ function stateOf(entry: WaitlistEntry): { state: EntryState; open: NonNullable<W
   if (entry.status === 'booked') return { state: 'booked', open };
   if (open) return { state: 'offered', open };
   return { state: offers.at(-1)?.status === 'expired' ? 'expired' : 'waiting', open };
+}
+
+/** Until when an offer holds: the time, with the date too when that is not today (in the location's zone). */
+function untilIn(instant: string, zone: string, language: string): string {
+  return todayIn(zone, new Date(instant)) === todayIn(zone) ? timeIn(instant, zone, language) : dateTimeIn(instant, zone, language);
 }
 
 function EntryRow({ entry, zone, onOffer, onRemove }: { entry: WaitlistEntry; zone: string; onOffer: (name: string) => void; onRemove: (name: string) => void }) {
@@ -43,7 +48,7 @@ function EntryRow({ entry, zone, onOffer, onRemove }: { entry: WaitlistEntry; zo
       </div>
       <Stack gap="xs" align="flex-start">
         <ToneBadge tone={TONES[state]} testId="waitlist-state">
-          {t(`state.${state}`, { time: open ? timeIn(open.expires_at, zone, i18n.language) : '' })}
+          {t(`state.${state}`, { time: open ? untilIn(open.expires_at, zone, i18n.language) : '' })}
         </ToneBadge>
         {state !== 'booked' && (
           <Group gap="xs">
