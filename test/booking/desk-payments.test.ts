@@ -20,6 +20,7 @@ interface BookingView {
   id: string;
   status: string;
   pricing: { total_price: number; deposit_required: number; deposit_paid: number; currency: string };
+  payments?: Array<{ method: string; amount: number }>;
 }
 
 interface PaymentView {
@@ -144,6 +145,12 @@ describe('POST /bookings/{id}/payments/desk', () => {
 
     const listed = await paymentsOf(booking.id);
     expect(listed.map((payment) => [payment.method, payment.amount]).sort()).toEqual([
+      ['cash', 3500],
+      ['online', 1500],
+    ]);
+    // The booking itself says how each payment came, so the desk's panel needs no second request.
+    const detail = await call<BookingView>('GET', `/api/v1/bookings/${booking.id}`, { headers: receptionist.headers });
+    expect(detail.body.data.payments?.map((payment) => [payment.method, payment.amount]).sort()).toEqual([
       ['cash', 3500],
       ['online', 1500],
     ]);

@@ -44,7 +44,7 @@ export class FakePayments implements PaymentsPort {
     const id = randomUUID();
     if (status !== 'failed') {
       const list = this.#payments.get(request.bookingId) ?? [];
-      list.push({ id, type: request.type, status, amount: request.amount.amount, currency: request.amount.currency, refunded_amount: 0 });
+      list.push({ id, type: request.type, method: 'online', status, amount: request.amount.amount, currency: request.amount.currency, refunded_amount: 0 });
       this.#payments.set(request.bookingId, list);
     }
     return {

@@ -11346,6 +11346,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -11520,6 +11525,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -11709,6 +11719,11 @@ export interface operations {
                                 payments?: {
                                     id: string;
                                     type: string;
+                                    /**
+                                     * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                     * @enum {string}
+                                     */
+                                    method: "online" | "cash" | "card_terminal" | "other";
                                     status: string;
                                     amount: number;
                                     currency: string;
@@ -11851,6 +11866,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -12009,6 +12029,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -12166,6 +12191,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -12311,6 +12341,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -12473,6 +12508,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;
@@ -13029,6 +13069,11 @@ export interface operations {
                             payments?: {
                                 id: string;
                                 type: string;
+                                /**
+                                 * @description `online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk
+                                 * @enum {string}
+                                 */
+                                method: "online" | "cash" | "card_terminal" | "other";
                                 status: string;
                                 amount: number;
                                 currency: string;

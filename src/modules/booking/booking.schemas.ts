@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../platform/http/pagination.ts';
-import { nextActionSchema } from '../payments/index.ts';
+import { nextActionSchema, paymentMethodKindSchema } from '../payments/index.ts';
 import { BOOKING_STATUSES } from './booking-state.ts';
 
 const instantSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with offset');
@@ -162,6 +162,7 @@ export const historyEntrySchema = z.object({
 export const bookingPaymentSchema = z.object({
   id: z.string(),
   type: z.string(),
+  method: paymentMethodKindSchema.describe('`online` through the provider; `cash`, `card_terminal` or `other`: taken at the front desk'),
   status: z.string(),
   amount: moneyAmount,
   currency: z.string(),

@@ -139,6 +139,7 @@ export function createPaymentsPort(context: PaymentsContext): PaymentsPort {
       return rows.map((row) => ({
         id: row.id,
         type: row.type,
+        method: row.method,
         status: row.status,
         amount: row.amount,
         currency: row.currency,

@@ -28,7 +28,7 @@ import { createStripeProvider } from './stripe-provider.ts';
 
 export type * from './payments-port.ts';
 export type { AllowedOriginsLookup, BookingLookup, BookingPaymentFacts, FeeRuleLookup, ManageTokenVerifier } from './payments-context.ts';
-export { nextActionSchema, type NextActionView } from './payments.schemas.ts';
+export { nextActionSchema, paymentMethodKindSchema, type NextActionView } from './payments.schemas.ts';
 export { openPaymentPageUrlOfBooking, paymentPageKeyFrom } from './payment-page-link.ts';
 export { bookingPaymentAfterExpiry, PAYMENT_EVENTS, paymentEvents } from './payments.events.ts';
 export type { TransactionFeeRule } from './platform-fee.ts';

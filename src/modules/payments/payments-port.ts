@@ -1,6 +1,7 @@
 import type { Trx } from '../../platform/db/database.ts';
 import type { Money } from '../../platform/money.ts';
 import type { NextActionView } from './payments.schemas.ts';
+import type { PaymentMethodKind } from './payments.tables.ts';
 
 /**
  * What the booking module asks of payments. Booking depends on payments (never the
@@ -101,6 +102,8 @@ export interface NoShowResult {
 export interface BookingPaymentSummary {
   id: string;
   type: 'deposit' | 'full_payment' | 'penalty';
+  /** How the money came: `online` through the provider, or taken at the front desk. */
+  method: PaymentMethodKind;
   status: string;
   amount: number;
   currency: string;
