@@ -216,7 +216,9 @@ export default function HoursPage({ me }: { me: Me }) {
                         {t('week.others', { list: otherWords })}
                       </Text>
                     )}
-                    <WeekEditor key={`${resource.id}:${main?.id ?? 'new'}`} resource={resource} schedule={main} today={today} canEdit={mayEditSchedule} />
+                    {/* Keyed by the resource only: a first save creates the schedule, and a new key would
+                        remount the editor and drop its "Saved" message. */}
+                    <WeekEditor key={resource.id} resource={resource} schedule={main} today={today} canEdit={mayEditSchedule} />
                   </>
                 )}
                 <ExceptionsCard key={resource.id} resource={resource} today={today} canEdit={mayEditSchedule} />
