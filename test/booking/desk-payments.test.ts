@@ -6,10 +6,12 @@
  * platform's consistency check still agreeing.
  */
 import { sql } from 'kysely';
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../../src/platform/jobs/worker.ts';
 import { madridSlot } from './harness.ts';
+import { onPostgres } from '../support/database.ts';
 import { asPlatform, createPlatformAdminSession, createUserWithRole, signupTenant, startTestApp, type Actor, type TenantOwner, type TestApp } from '../support/factories.ts';
 import { httpClient } from '../support/http.ts';
 import { waitFor } from '../support/wait.ts';
@@ -228,6 +230,40 @@ describe('POST /bookings/{id}/payments/desk', () => {
     const refused = await takeAtDesk(booking.id, { method: 'cash', amount: 100 });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'BOOKING_NOT_PAYABLE', details: { reason: 'booking_cancelled' } });
+  });
+
+  // Only PostgreSQL runs two transactions at once (PGlite has one connection).
+  it.skipIf(!onPostgres())('a cancellation racing a desk payment never keeps the cash: the payment waits for the booking, then is refused', async () => {
+    const booking = await bookWithDeposit(madridSlot(12, '10:00'));
+    const url = t.db.url ?? '';
+    const holder = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    await Promise.all([holder.connect(), watcher.connect()]);
+    const waitingOnLocks = async (count: number) =>
+      waitFor(async () => {
+        const { rows } = await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        return (rows[0]?.n ?? 0) >= count ? true : undefined;
+      });
+    try {
+      // Hold the booking's deposit payment, so both requests stop at the point where they meet it:
+      // the cancellation (holding the booking) to refund it, the desk to add to it.
+      await holder.query('begin');
+      await holder.query('select id from payments where booking_id = $1 for update', [booking.id]);
+      const cancelling = call('PATCH', `/api/v1/bookings/${booking.id}`, { headers: owner.headers, body: { action: 'cancel' } });
+      await waitingOnLocks(1);
+      const paying = takeAtDesk(booking.id, { method: 'cash', amount: 3500 });
+      await waitingOnLocks(2);
+      await holder.query('commit');
+      const [cancelled, paid] = await Promise.all([cancelling, paying]);
+      expect(cancelled.status, cancelled.text).toBe(200);
+      // Cash recorded against a booking whose refund was already worked out would be kept by nobody's choice.
+      expect(paid.status, paid.text).toBe(409);
+      expect(paid.body.error).toMatchObject({ code: 'BOOKING_NOT_PAYABLE', details: { reason: 'booking_cancelled' } });
+      expect((await paymentsOf(booking.id)).map((payment) => [payment.method, payment.refunded_amount])).toEqual([['online', 1500]]);
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await Promise.all([holder.end(), watcher.end()]);
+    }
   });
 
   it('answers 404 to another business and 403 to staff who may not change the booking', async () => {

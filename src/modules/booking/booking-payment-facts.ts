@@ -8,8 +8,8 @@ const repository = new BookingRepository();
  * on a booking without a payment yet): the amount due and whether the booking
  * still awaits it. Matches payments' `BookingLookup`.
  */
-export async function bookingPaymentFacts(executor: Executor, tenantId: string, bookingId: string) {
-  const row = await repository.findById(executor, tenantId, bookingId);
+export async function bookingPaymentFacts(executor: Executor, tenantId: string, bookingId: string, options: { lock?: boolean } = {}) {
+  const row = options.lock ? await repository.lockById(executor, tenantId, bookingId) : await repository.findById(executor, tenantId, bookingId);
   if (!row) return null;
   const due = row.deposit_required > 0 ? row.deposit_required : row.total_price;
   return {

@@ -46,7 +46,9 @@ export async function recordDeskPayment(
   clientKey: string | null,
 ): Promise<DeskPaymentView> {
   return withTenant(context.db, tenantId, async (trx) => {
-    const facts = context.bookingLookup ? await context.bookingLookup(trx, tenantId, bookingId) : null;
+    // Locked like every state change of the booking: a cancellation running now either ends first
+    // (and this payment is refused) or waits for it (and its refund counts this money).
+    const facts = context.bookingLookup ? await context.bookingLookup(trx, tenantId, bookingId, { lock: true }) : null;
     if (!facts?.totalPrice || facts.status === undefined) throw notFound('Booking');
     if (!auth?.can('update', 'Booking', { resource_id: facts.resourceId, customer_id: facts.customerId })) {
       throw paymentNotAllowed('Only staff who may change this booking take payments for it', 'not_booking_staff');

@@ -26,7 +26,11 @@ export interface BookingPaymentFacts {
   description: string;
 }
 
-export type BookingLookup = (executor: Executor, tenantId: string, bookingId: string) => Promise<BookingPaymentFacts | null>;
+/**
+ * `lock` holds the booking's row until the transaction ends, so a state change (a cancellation and
+ * its refund) cannot pass between reading the booking and recording money against it.
+ */
+export type BookingLookup = (executor: Executor, tenantId: string, bookingId: string, options?: { lock?: boolean }) => Promise<BookingPaymentFacts | null>;
 
 /** Everything the payments services share, built once by `createPaymentsModule`. */
 export interface PaymentsContext {
