@@ -218,6 +218,22 @@ describe.skipIf(SKIP_REASON !== null)(`dashboard calendar, in Chromium${SKIP_REA
     await page.waitForSelector(`[data-testid="calendar-column"][data-resource-id="${javier.id}"][data-date="${addDays(day, 1)}"]`, POLL);
     expect(await page.locator('[data-testid="calendar-column"]').count()).toBe(28);
     await page.screenshot({ path: join(ARTIFACTS, 'admin-calendar-week-en-1280.png') });
+
+    // The address carries what is shown: a reload keeps the week and its date.
+    expect(new URL(page.url()).searchParams.get('view')).toBe('week');
+    await page.reload();
+    await page.waitForSelector(`[data-testid="calendar-column"][data-resource-id="${javier.id}"][data-date="${addDays(day, 1)}"]`, POLL);
+    // A link to a booking opens its day with its panel; closing the panel leaves the day in the address.
+    await page.goto(`${product.baseUrl}/admin/calendar?date=${day}&booking=${blocked.id}`);
+    await page.getByRole('dialog', { name: `Booking ${blocked.booking_number}` }).waitFor(POLL);
+    await page.waitForSelector(`[data-testid="calendar-column"][data-resource-id="${javier.id}"][data-date="${day}"]`, POLL);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', ...POLL });
+    const left = new URL(page.url()).searchParams;
+    expect([left.get('date'), left.get('booking')]).toEqual([day, null]);
+    // Nonsense in the address falls back to today.
+    await page.goto(`${product.baseUrl}/admin/calendar?date=2026-02-31&view=month`);
+    await page.waitForSelector(`[data-testid="calendar-column"][data-date="${madridDate(new Date())}"]`, POLL);
     expect(problems.filter((problem) => !problem.includes('409'))).toEqual([]);
     await context.close();
   }, 180_000);

@@ -1,6 +1,7 @@
 import { Alert, CloseButton, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import i18next from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
+import { useCalendarAddress } from './calendar-address.ts';
 import { useTranslation } from 'react-i18next';
 import { BookingDrawer } from '../desk/booking-drawer.tsx';
 import { useLocations, useResources, type Booking } from '../desk/use-desk.ts';
@@ -62,10 +63,10 @@ export default function CalendarPage({ me }: { me: Me }) {
   const services = useServices();
   const categories = useCategories();
   const schedules = useSchedules();
-  const [locationId, setLocationId] = useState<string | null>(null);
-  const [view, setView] = useState<'day' | 'week'>('day');
-  const [picked, setPicked] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [address, go] = useCalendarAddress();
+  const { locationId, view, date: picked, bookingId: openId } = address;
+  const setPicked = (date: string | null) => go({ date });
+  const setOpenId = (bookingId: string | null) => go({ bookingId });
   const [slot, setSlot] = useState<NewBookingSlot | null>(null);
   const [blocking, setBlocking] = useState<BlockSelection | null>(null);
   const [openBlock, setOpenBlock] = useState<TimeBlock | null>(null);
@@ -125,7 +126,7 @@ export default function CalendarPage({ me }: { me: Me }) {
 
   const shift = (direction: 1 | -1) => {
     setMessage(null);
-    setPicked(addDays(anchor, direction * (view === 'day' ? 1 : 7)));
+    go((current) => ({ date: addDays(current.date ?? today, direction * (current.view === 'day' ? 1 : 7)) }));
   };
   const nowMinute = zonedMinute(now, zone).minute;
   const firstWork = Math.min(...[...hours.values()].flatMap((column) => column.ranges.map((range) => range.start)), bounds.end);
@@ -241,9 +242,9 @@ export default function CalendarPage({ me }: { me: Me }) {
         }}
         onView={(value) => {
           setMessage(null);
-          setView(value);
+          go({ view: value });
         }}
-        onLocation={setLocationId}
+        onLocation={(value) => go({ locationId: value })}
         onNew={openNew}
         onBlock={openBlocking}
       />
