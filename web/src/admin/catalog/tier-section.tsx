@@ -5,6 +5,7 @@ import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './catalog.module.css';
 import { decimalSeparator, exponentOf, money, toAmount, toMinor } from './money.ts';
 import { catalogErrorText, fieldIssues, useSaveTier, useTiers, type Service, type Tier, type TierBody } from './use-catalog.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 type DepositType = Tier['deposit_type'];
 type Num = string | number;
@@ -299,8 +300,8 @@ function TierForm({ service, tier, onClose, onSaved }: { service: Service; tier:
         </>
       )}
       <div className={classes.fieldRow}>
-        <TextInput className={classes.third} type="date" label={t('tiers.validFrom')} value={draft.validFrom} onChange={(event) => set('validFrom', event.currentTarget.value)} error={errors.validFrom} data-testid="tier-valid-from" />
-        <TextInput className={classes.third} type="date" label={t('tiers.validUntil')} value={draft.validUntil} onChange={(event) => set('validUntil', event.currentTarget.value)} error={errors.validUntil} data-testid="tier-valid-until" />
+        <DateField className={classes.third} label={t('tiers.validFrom')} value={draft.validFrom} onChange={(value) => set('validFrom', value)} error={errors.validFrom} clearable data-testid="tier-valid-from" />
+        <DateField className={classes.third} label={t('tiers.validUntil')} value={draft.validUntil} onChange={(value) => set('validUntil', value)} error={errors.validUntil} clearable data-testid="tier-valid-until" />
       </div>
       {failure && (
         <Alert color="red" role="alert">

@@ -5,6 +5,7 @@ import { hoursErrorText } from './format.ts';
 import classes from './hours.module.css';
 import { addDays, dateWords, daysBetween } from './recurrence.ts';
 import { useAddClosures, useClosures, useRemoveClosure, type Location } from './use-hours.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 const MAX_RANGE_DAYS = 62;
 
@@ -132,14 +133,14 @@ export function ClosuresCard({ location, today, canEdit }: { location: Location;
               {t('closures.add')}
             </Text>
             <div className={classes.fieldRow}>
-              <TextInput className={classes.date} type="date" label={t('closures.from')} min={today} value={from} onChange={(event) => setFrom(event.currentTarget.value)} error={errors.from} data-testid="closure-from" />
-              <TextInput
+              <DateField className={classes.date} label={t('closures.from')} min={today} value={from} onChange={setFrom} error={errors.from} data-testid="closure-from" />
+              <DateField
                 className={classes.date}
-                type="date"
+                clearable
                 label={t('closures.to')}
                 min={from || today}
                 value={to}
-                onChange={(event) => setTo(event.currentTarget.value)}
+                onChange={setTo}
                 error={errors.to}
                 data-testid="closure-to"
               />

@@ -8,6 +8,7 @@ import classes from './hours.module.css';
 import { addDays, dateWords, daysBetween, MAX_OCCURRENCES, MAX_SPAN_DAYS, occurrences, ruleOf, taggedReason, weekdayName, type Ordinal, type RecurrenceForm } from './recurrence.ts';
 import { useAddExceptions, type Resource } from './use-hours.ts';
 import { newKey, weekIssues, WEEKDAYS, type Block } from './week-model.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 /** A rule of this screen in words: "Every other week on Friday, from 11 Dec 2026 to 11 Jun 2027". */
 export function ruleWords(form: Omit<RecurrenceForm, 'start'> & { start: string }, t: TFunction<['hours', 'admin']>, language: string): string {
@@ -103,7 +104,7 @@ export function ExceptionForm({ resource, today, onClose, onDone }: Props) {
             data-testid="exception-mode"
           />
           {mode === 'once' ? (
-            <TextInput className={classes.date} type="date" label={t('exceptions.date')} min={today} value={date} onChange={(event) => setDate(event.currentTarget.value)} error={shown('date')} data-testid="exception-date" />
+            <DateField className={classes.date} label={t('exceptions.date')} min={today} value={date} onChange={setDate} error={shown('date')} data-testid="exception-date" />
           ) : (
             <Stack gap="sm" data-testid="exception-rule">
               <SegmentedControl
@@ -172,8 +173,8 @@ export function ExceptionForm({ resource, today, onClose, onDone }: Props) {
                 </div>
               )}
               <div className={classes.fieldRow}>
-                <TextInput className={classes.date} type="date" label={t('exceptions.start')} min={today} value={rule.start} onChange={(event) => setRuleField('start', event.currentTarget.value)} error={shown('start')} data-testid="exception-start" />
-                <TextInput className={classes.date} type="date" label={t('exceptions.until')} min={rule.start} value={rule.until} onChange={(event) => setRuleField('until', event.currentTarget.value)} error={shown('until')} data-testid="exception-until" />
+                <DateField className={classes.date} label={t('exceptions.start')} min={today} value={rule.start} onChange={(value) => setRuleField('start', value)} error={shown('start')} data-testid="exception-start" />
+                <DateField className={classes.date} clearable label={t('exceptions.until')} min={rule.start} value={rule.until} onChange={(value) => setRuleField('until', value)} error={shown('until')} data-testid="exception-until" />
               </div>
               {!problems.until && !problems.days && !problems.start && (
                 <div className={classes.preview} data-testid="exception-preview">

@@ -1,5 +1,5 @@
 import '../team/words.ts';
-import { Alert, Autocomplete, Button, Paper, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Button, Paper, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { ApiError } from '@reservehub/api-client';
@@ -14,6 +14,7 @@ import teamClasses from '../team/team.module.css';
 import { memberName, teamErrorText, type TeamT } from '../team/words.ts';
 import classes from './platform.module.css';
 import { useAuditTrail, useComplianceTenantList, useExportTrail, type TrailEntry, type TrailExportFormat } from './use-platform.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 /** The platform's own log in the API's filter: the nil UUID. */
 export const PLATFORM_LOG = '00000000-0000-0000-0000-000000000000';
@@ -151,8 +152,8 @@ export function AuditTrailPage({ me }: { me: Me }) {
               clearable
               data-testid="trail-filter-entity"
             />
-            <TextInput type="date" label={t('team:audit.from')} value={params.get('from') ?? ''} onChange={(event) => set('from', event.currentTarget.value)} error={rangeInvalid ? t('team:audit.rangeInvalid') : undefined} data-testid="trail-filter-from" />
-            <TextInput type="date" label={t('team:audit.to')} value={params.get('to') ?? ''} onChange={(event) => set('to', event.currentTarget.value)} data-testid="trail-filter-to" />
+            <DateField label={t('team:audit.from')} value={params.get('from') ?? ''} onChange={(value) => set('from', value)} error={rangeInvalid ? t('team:audit.rangeInvalid') : undefined} clearable data-testid="trail-filter-from" />
+            <DateField label={t('team:audit.to')} value={params.get('to') ?? ''} onChange={(value) => set('to', value)} clearable data-testid="trail-filter-to" />
           </div>
           {filtered && (
             <Button

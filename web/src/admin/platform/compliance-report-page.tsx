@@ -1,4 +1,4 @@
-import { Alert, Button, Paper, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Paper, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { calendarDay, COMPLIANCE_NAMESPACES, reportErrorText, dayOf, defaultPeri
 import { Figure } from './compliance-figure.tsx';
 import { useComplianceReport, type ComplianceReport } from './use-compliance.ts';
 import { useComplianceTenantList } from './use-platform.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 /** The file a downloaded report is saved as: the business and the period, so a folder of them sorts itself. */
 export function reportFileName(report: ComplianceReport): string {
@@ -71,8 +72,8 @@ export function ComplianceReportPage({ me }: { me: Me }) {
               nothingFoundMessage={t('compliance:privacy.noBusiness')}
               data-testid="report-business"
             />
-            <TextInput type="date" label={t('compliance:report.from')} value={from} max={to} onChange={(event) => set('from', event.currentTarget.value)} data-testid="report-from" />
-            <TextInput type="date" label={t('compliance:report.to')} value={to} min={from} onChange={(event) => set('to', event.currentTarget.value)} data-testid="report-to" />
+            <DateField label={t('compliance:report.from')} value={from} max={to} onChange={(value) => set('from', value)} data-testid="report-from" />
+            <DateField label={t('compliance:report.to')} value={to} min={from} onChange={(value) => set('to', value)} data-testid="report-to" />
           </div>
           <Text size="xs" c="dimmed">
             {t('compliance:report.periodHelp')}

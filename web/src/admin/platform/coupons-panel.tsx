@@ -13,6 +13,7 @@ import platformClasses from './platform.module.css';
 import classes from './plans.module.css';
 import { useArchiveCoupon, useBusinessCoupon, useCoupons, useCreateCoupon, type Coupon, type CouponBody } from './use-coupons.ts';
 import { usePlatformPlans } from './use-plans-editor.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 // The coupons' words load with the plans page's chunk.
 i18next.addResourceBundle('en', 'coupons', couponsEn, true, true);
@@ -208,7 +209,7 @@ function NewCoupon() {
         />
         {form.duration === 'repeating' && <NumberInput required label={t('coupons:create.months')} min={1} max={36} value={form.months} onChange={(months) => set({ months })} data-testid="coupon-months" />}
         <NumberInput label={t('coupons:create.maxRedemptions')} min={1} value={form.max} onChange={(max) => set({ max })} />
-        <TextInput type="date" label={t('coupons:create.redeemBy')} value={form.redeemBy} onChange={(event) => set({ redeemBy: event.currentTarget.value })} />
+        <DateField label={t('coupons:create.redeemBy')} value={form.redeemBy} onChange={(value) => set({ redeemBy: value })} clearable />
         <MultiSelect label={t('coupons:create.plans')} data={(plans.data ?? []).map((plan) => ({ value: plan.id, label: plan.name }))} value={form.plans} onChange={(value) => set({ plans: value })} />
       </div>
       {create.isError && (

@@ -12,6 +12,7 @@ import { receivedAtFor } from './privacy-facts.ts';
 import classes from './privacy.module.css';
 import { shortDate } from './request-row.tsx';
 import { KINDS, LOGGED_CHANNELS, useLogRequest, type LoggedChannel, type PrivacyKind } from './use-privacy.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 /** The customer a request is about: the customers screen's search, then one chosen profile (or none). */
 function CustomerPicker({ picked, onPick }: { picked: Customer | null; onPick: (customer: Customer | null) => void }) {
@@ -148,13 +149,12 @@ export function LogRequestModal({ zone, onClose }: { zone: string; onClose: () =
             </Group>
           </Radio.Group>
           <CustomerPicker picked={customer} onPick={setCustomer} />
-          <TextInput
-            type="date"
+          <DateField
             label={t('log.received')}
             description={t('log.receivedHint')}
             value={received}
             max={today}
-            onChange={(event) => setReceived(event.currentTarget.value)}
+            onChange={setReceived}
             error={checked ? dateProblem : null}
             className={classes.date}
             data-testid="privacy-log-received"

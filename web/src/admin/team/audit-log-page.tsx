@@ -1,5 +1,5 @@
 import './words.ts';
-import { Alert, Button, Paper, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Paper, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -10,6 +10,7 @@ import { ACTION_OPTIONS, ENTITY_OPTIONS, type Directory } from './audit-words.ts
 import classes from './team.module.css';
 import { useAuditLog, useMembers, usePlans, useRoles } from './use-team.ts';
 import { memberName, teamErrorText } from './words.ts';
+import { DateField } from '../ui/date-field.tsx';
 
 /** /admin/settings/audit-log: every change, filtered by what, who, on what and when (kept in the URL). */
 export default function AuditLogPage({ me }: { me: Me }) {
@@ -67,8 +68,8 @@ export default function AuditLogPage({ me }: { me: Me }) {
               clearable
               data-testid="audit-filter-entity"
             />
-            <TextInput type="date" label={t('team:audit.from')} value={params.get('from') ?? ''} onChange={(event) => set('from', event.currentTarget.value)} error={rangeInvalid ? t('team:audit.rangeInvalid') : undefined} data-testid="audit-filter-from" />
-            <TextInput type="date" label={t('team:audit.to')} value={params.get('to') ?? ''} onChange={(event) => set('to', event.currentTarget.value)} data-testid="audit-filter-to" />
+            <DateField label={t('team:audit.from')} value={params.get('from') ?? ''} onChange={(value) => set('from', value)} error={rangeInvalid ? t('team:audit.rangeInvalid') : undefined} clearable data-testid="audit-filter-from" />
+            <DateField label={t('team:audit.to')} value={params.get('to') ?? ''} onChange={(value) => set('to', value)} clearable data-testid="audit-filter-to" />
           </div>
           {filtered && (
             <Button variant="subtle" size="xs" w="fit-content" onClick={() => setParams({}, { replace: true })} data-testid="audit-clear">
