@@ -64,6 +64,7 @@ export { countActiveUsers } from './users.service.ts';
 export { adminActivityByTenant, type AdminActivity } from './admin-activity.ts';
 export { accessFigures, figuresReaders, peopleByIds, type FiguresReader } from './team-directory.ts';
 export { businessPeople, type BusinessMember } from './tenant-people.ts';
+export { memberAbilities, type MemberAbility } from './member-abilities.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { rotateSigningKey } from './signing-keys.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
