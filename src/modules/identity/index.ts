@@ -8,6 +8,8 @@
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
  * - `StaffResourceResolver`: the composition root hands identity, at construction, catalog's
  *   answer to which resources a staff member is assigned to (staff see only those bookings);
+ * - `memberAbilities`: a business's active members with the `can` their credential would carry
+ *   (who among them may read a booking, for notices sent on their behalf);
  * - `createPlatformAdmin` and `createPlatformAuditor` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
