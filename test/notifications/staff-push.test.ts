@@ -191,6 +191,18 @@ describe('who hears of a booking', () => {
     await runDueJobs(t);
     expect(noticesTo(phone.browser).map((notice) => notice.title)).toEqual(['New booking']);
   });
+
+  it('stops at once for a member the owner deactivated, though their device is still registered', async () => {
+    const leaving = await createUserWithRole(t, owner, 'manager');
+    const phone = await subscribe(leaving);
+    const deactivated = await call('PATCH', `/api/v1/users/${leaving.userId}`, { headers: owner.headers, body: { status: 'deactivated' } });
+    expect(deactivated.status, deactivated.text).toBe(200);
+    const ownerPhone = await subscribe(owner);
+    await book(luisResource, madridSlot(5, '16:00'));
+    await runDueJobs(t);
+    expect(noticesTo(ownerPhone.browser)).toHaveLength(1);
+    expect(noticesTo(phone.browser)).toEqual([]);
+  });
 });
 
 describe('the push service’s answers', () => {
@@ -286,6 +298,18 @@ describe('endpoints are checked before they are stored (422 PUSH_ENDPOINT_REFUSE
     const response = await strict.server.inject({ method: 'POST', url: '/api/v1/me/push-subscriptions', headers: member(), payload: browser.toJSON() });
     expect(response.statusCode, response.body).toBe(422);
     expect(response.json().error).toMatchObject({ code: 'PUSH_ENDPOINT_REFUSED', details: { field: 'body.endpoint', reason } });
+  });
+
+  it('refuses a customer’s credential (403): customers have /push-subscriptions, not the staff’s notices', async () => {
+    const browser = new BrowserSubscription('https://push.example.com/customer');
+    const response = await strict.server.inject({
+      method: 'POST',
+      url: '/api/v1/me/push-subscriptions',
+      headers: { authorization: testToken(owner.tenant.id, 'customer', randomUUID()) },
+      payload: browser.toJSON(),
+    });
+    expect(response.statusCode, response.body).toBe(403);
+    expect(response.json().error.code).toBe('FORBIDDEN');
   });
 
   it('answers 400 VALIDATION_ERROR to what is not a URL or lacks keys', async () => {

@@ -16,8 +16,15 @@ export interface MemberAbility {
  * rules, a custom role's permissions, and for staff the resources linked to them. Whoever acts for
  * the members (a notice about a booking) asks `can` exactly as a route would, so a change to the
  * roles applies there too. Read under the tenant; the staff resolver runs after that transaction.
+ * `userIds` limits the answer to those members (the ones a caller has something for).
  */
-export async function memberAbilities(db: Db, tenantId: string, staffResources: StaffResourceResolver): Promise<MemberAbility[]> {
+export async function memberAbilities(
+  db: Db,
+  tenantId: string,
+  staffResources: StaffResourceResolver,
+  options: { userIds?: readonly string[] } = {},
+): Promise<MemberAbility[]> {
+  if (options.userIds?.length === 0) return [];
   const members = await withTenant(db, tenantId, (trx) =>
     trx
       .selectFrom('memberships as m')
@@ -28,6 +35,7 @@ export async function memberAbilities(db: Db, tenantId: string, staffResources: 
       .where('m.status', '=', 'active')
       .where('u.status', '=', 'active')
       .where('m.role', '<>', 'customer')
+      .$if(options.userIds !== undefined, (query) => query.where('m.user_id', 'in', options.userIds ?? []))
       .orderBy('m.user_id')
       .execute(),
   );

@@ -114,6 +114,12 @@ export async function deleteOwnStaffPushSubscription(trx: Trx, tenantId: string,
   return Number(result.numDeletedRows) > 0;
 }
 
+/** The members with at least one subscription (most members have none: nothing to work out for them). */
+export async function membersWithStaffPush(trx: Trx, tenantId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('staff_push_subscriptions').select('user_id').distinct().where('tenant_id', '=', tenantId).execute();
+  return rows.map((row) => row.user_id);
+}
+
 /** The subscriptions of these members, decrypted for sending. */
 export async function staffPushTargetsOf(trx: Trx, keyRing: KeyRing, tenantId: string, userIds: readonly string[]): Promise<StaffPushTarget[]> {
   if (userIds.length === 0) return [];

@@ -14,7 +14,13 @@ import { supportedLanguage } from './notification-catalogue.ts';
 import { staffPushPlanJob, staffPushSendJob } from './notification-jobs.ts';
 import * as repo from './notifications.repository.ts';
 import { staffNotice, type StaffNotice, type StaffNoticeKind } from './staff-push-notice.ts';
-import { deleteStaffPushSubscription, findStaffPushTarget, markStaffPushSucceeded, staffPushTargetsOf } from './staff-push-subscriptions.ts';
+import {
+  deleteStaffPushSubscription,
+  findStaffPushTarget,
+  markStaffPushSucceeded,
+  membersWithStaffPush,
+  staffPushTargetsOf,
+} from './staff-push-subscriptions.ts';
 
 const NOTICE_KINDS: ReadonlyMap<string, StaffNoticeKind> = new Map([
   [bookingEvents.created.name, 'created'],
@@ -63,13 +69,14 @@ export function createStaffPushPlanJob(deps: StaffPushDeps): JobDefinition<typeo
       const found = await withTenant(context.db, tenantId, async (trx) => {
         const event = await repo.findEvent(trx, tenantId, payload.event_id);
         const booking = event ? parseBookingEventData(event.data) : null;
-        return event && booking ? { event, booking } : null;
+        return event && booking ? { event, booking, subscribers: await membersWithStaffPush(trx, tenantId) } : null;
       });
       if (found === null) return { outcome: 'done', note: 'not a booking event' };
-      const { event, booking } = found;
+      const { event, booking, subscribers } = found;
+      if (subscribers.length === 0) return { outcome: 'done', note: 'no member has a device registered' };
       const resourceIds = resourcesOf(event, booking.resource.id);
       const bookingObjects = (resourceIds.length > 0 ? resourceIds : [null]).map((resourceId) => ({ id: booking.id, resource_id: resourceId, customer_id: booking.customerId }));
-      const members = await memberAbilities(context.db, tenantId, deps.staffResources);
+      const members = await memberAbilities(context.db, tenantId, deps.staffResources, { userIds: subscribers });
       const readers = members.filter((member) => bookingObjects.some((object) => member.can('read', 'Booking', object))).map((member) => member.userId);
       const queued = await withTenant(context.db, tenantId, async (trx) => {
         const targets = await staffPushTargetsOf(trx, deps.keyRing, tenantId, readers);
