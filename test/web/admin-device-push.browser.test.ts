@@ -210,6 +210,28 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
     }
   });
 
+  it('opens the booking a notice links to (/admin/bookings?booking=<id>) on the desk, and closing it cleans the address', { timeout: 90_000 }, async () => {
+    const token = await ownerToken();
+    const listed = await fetch(`${product.baseUrl}/api/v1/bookings?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(listed.status).toBe(200);
+    const [booking] = ((await listed.json()) as { data: Array<{ id: string; booking_number: string }> }).data;
+    if (!booking) throw new Error('the demo business has no booking');
+    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'en-GB', serviceWorkers: 'allow' });
+    try {
+      const { page, problems } = await openWatchedPage(context);
+      await signInToAdmin(page, product.baseUrl, DEMO_OWNER, SIGNED_IN, POLL);
+      await page.goto(`${product.baseUrl}/admin/bookings?booking=${booking.id}`);
+      const drawer = page.getByRole('dialog');
+      await expect.poll(() => drawer.textContent().catch(() => ''), POLL).toContain(booking.booking_number);
+      await page.screenshot({ path: join(SHOTS, 'booking-from-notice-en-360.png') });
+      await page.getByRole('button', { name: 'Close' }).first().click();
+      await expect.poll(() => new URL(page.url()).search, POLL).toBe('');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   /** The demo owner's access token, signed in through the API as the dashboard does. */
   async function ownerToken(): Promise<string> {
     const response = await fetch(`${product.baseUrl}/api/v1/auth/login`, {
