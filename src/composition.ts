@@ -120,6 +120,8 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
   const paymentPageLink = { publicUrl: base, pageKey: overrides.paymentPageKey ?? paymentPageKeyFrom(keyRing) };
   const billingProvider = overrides.billingProvider ?? billingProviderFrom(config);
 
+  // Staff see and change only bookings of the resources linked to them (catalog's answer); their device notices follow the same.
+  const staffResources = (tenantId: string, userId: string) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId));
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const notifications = createNotificationsModule({
     db,
@@ -128,6 +130,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     logger: pino(loggerOptions(config.LOG_LEVEL)),
     manageUrlFor: (tenantId, bookingId) => manageUrl(base, signManageToken(linkKey, tenantId, bookingId)),
     paymentPageUrlFor: (trx, tenantId, bookingId) => openPaymentPageUrlOfBooking(trx, paymentPageLink, tenantId, bookingId),
+    staffResources,
     ...overrides.notifications,
   });
   const identity = createIdentityModule({
@@ -137,8 +140,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     // Customer accounts' sessions hold only while the customers module says the customer may sign in.
     customerAccountState: customerMayHoldSession,
     messages: notifications.identityMessages,
-    // Staff see and change only bookings of the resources linked to them (catalog's answer).
-    staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
+    staffResources,
     ...overrides.identity,
   });
   // Plan changes are billing's (charged, prorated) wherever billing charges; billing is built further down, after notifications.

@@ -1,7 +1,7 @@
 /**
  * Key rotation covers every encrypted column: data written through the API
  * under one key (a customer, consents, messages with a one-time code, a push
- * subscription, a webhook endpoint with a rotated secret) is re-encrypted by
+ * subscription, a staff member's push subscription, a webhook endpoint with a rotated secret) is re-encrypted by
  * the application's own rotation job once a new key is current, and still
  * reads back the same. The encrypted columns are enumerated from the schema
  * (`*_enc`), so a table added later with encrypted columns and no rotation
@@ -17,6 +17,7 @@ import { generateMasterKey, KeyRing, type MasterKey } from '../../src/platform/c
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import { pushTargetsOf } from '../../src/modules/notifications/push-subscriptions.ts';
+import { staffPushTargetsOf } from '../../src/modules/notifications/staff-push-subscriptions.ts';
 import { signingSecrets } from '../../src/modules/webhooks/webhook-secrets.ts';
 import { BrowserSubscription } from '../notifications/push-service-fake.ts';
 import { bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
@@ -133,8 +134,9 @@ interface Written {
 }
 
 let written: Written;
+let ownerPhoneJson: ReturnType<BrowserSubscription['toJSON']>;
 /** What the API answered before the rotation, to compare with after. */
-let before: { customer: Json; notifications: Json[]; export: Json; consents: Json[] };
+let before: { customer: Json; notifications: Json[]; export: Json; consents: Json[]; staffDevices: Json[] };
 
 async function readBack(app: Application | TestApp) {
   const exported = await ok<{ data: Json }>(await on(app)('GET', '/api/v1/me/export', { headers: written.accountCustomer.headers }));
@@ -143,6 +145,7 @@ async function readBack(app: Application | TestApp) {
     notifications: await ok<Json[]>(await on(app)('GET', '/api/v1/notifications?limit=100', { headers: owner.headers })),
     export: exported.data,
     consents: await ok<Json[]>(await on(app)('GET', '/api/v1/me/consents', { headers: written.accountCustomer.headers })),
+    staffDevices: await ok<Json[]>(await on(app)('GET', '/api/v1/me/push-subscriptions', { headers: owner.headers })),
   };
 }
 
@@ -171,6 +174,11 @@ beforeAll(async () => {
   // Its browser subscribes to Web Push.
   const browser = new BrowserSubscription(`http://127.0.0.1:9/push/${randomUUID()}`);
   await ok(await on(t)('POST', '/api/v1/push-subscriptions', { headers: accountCustomer.headers, body: { ...browser.toJSON(), expirationTime: null } }), 201);
+
+  // The owner's phone subscribes to booking notices.
+  const ownerPhone = new BrowserSubscription(`http://127.0.0.1:9/staff-push/${randomUUID()}`);
+  await ok(await on(t)('POST', '/api/v1/me/push-subscriptions', { headers: owner.headers, body: ownerPhone.toJSON() }), 201);
+  ownerPhoneJson = ownerPhone.toJSON();
 
   // A webhook endpoint whose secret was rotated: current and previous secret both encrypted.
   const endpoint = await ok<{ id: string; secret: string }>(
@@ -243,6 +251,8 @@ describe('key rotation coverage', () => {
     const newOnly = new KeyRing({ keys: [newKey] });
     const targets = await withTenant(t.db.db, tenantId, (trx) => pushTargetsOf(trx, newOnly, tenantId, written.accountCustomer.customerId));
     expect(targets.map(({ endpoint, keys }) => ({ endpoint, keys }))).toEqual([written.browser.toJSON()]);
+    const staffTargets = await withTenant(t.db.db, tenantId, (trx) => staffPushTargetsOf(trx, newOnly, tenantId, [owner.userId]));
+    expect(staffTargets.map(({ endpoint, keys }) => ({ endpoint, keys }))).toEqual([ownerPhoneJson]);
     const endpoint = await withTenant(t.db.db, tenantId, (trx) =>
       trx.selectFrom('webhook_endpoints').selectAll().where('tenant_id', '=', tenantId).where('id', '=', written.endpointId).executeTakeFirstOrThrow(),
     );

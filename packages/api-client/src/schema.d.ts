@@ -1839,6 +1839,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/push/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The VAPID public key browsers subscribe with
+         * @description Pass it as `applicationServerKey` to `PushManager.subscribe`. `public_key` is null when the server sends no Web Push.
+         */
+        get: operations["getPushPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My devices that receive booking notices */
+        get: operations["getMePushSubscriptions"];
+        put?: never;
+        /**
+         * Receive booking notices on this device
+         * @description The body is the browser's `PushSubscription` as JSON; the same endpoint again replaces its keys (and moves it to the caller). Notices go out when a booking the caller may read is created, confirmed, moved or cancelled. An endpoint that is not https or resolves to a private, loopback or reserved address answers 422 `PUSH_ENDPOINT_REFUSED` with `details.reason` (`not_https`, `non_public_address`, `unresolvable`).
+         */
+        post: operations["postMePushSubscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop booking notices on one of my devices
+         * @description Another member's subscription, or another business's, answers 404.
+         */
+        delete: operations["deleteMePushSubscriptionsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -3589,7 +3650,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `COUPON_EXHAUSTED`, `COUPON_EXPIRED`, `COUPON_NOT_FOR_PLAN`, `DOMAIN_NOT_ALLOWED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `SMS_COUNTRY_NOT_ALLOWED`. */
+        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `COUPON_EXHAUSTED`, `COUPON_EXPIRED`, `COUPON_NOT_FOR_PLAN`, `DOMAIN_NOT_ALLOWED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `PUSH_ENDPOINT_REFUSED`, `SMS_COUNTRY_NOT_ALLOWED`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -14010,6 +14071,179 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPushPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description The VAPID public key (`applicationServerKey` of `PushManager.subscribe`); null when Web Push is not configured */
+                            public_key: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMePushSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Origin of the push service */
+                            push_service: string;
+                            user_agent: string | null;
+                            created_at: string;
+                            /** @description When a notice last reached this browser */
+                            last_success_at: string | null;
+                        }[];
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postMePushSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description The push service URL the browser was given (https)
+                     */
+                    endpoint: string;
+                    expirationTime?: number | null;
+                    keys: {
+                        p256dh: string;
+                        auth: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Origin of the push service */
+                            push_service: string;
+                            user_agent: string | null;
+                            created_at: string;
+                            /** @description When a notice last reached this browser */
+                            last_success_at: string | null;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteMePushSubscriptionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };

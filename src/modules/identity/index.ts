@@ -8,6 +8,8 @@
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
  * - `StaffResourceResolver`: the composition root hands identity, at construction, catalog's
  *   answer to which resources a staff member is assigned to (staff see only those bookings);
+ * - `memberAbilities`: a business's active members with the `can` their credential would carry
+ *   (who among them may read a booking, for notices sent on their behalf);
  * - `createPlatformAdmin` and `createPlatformAuditor` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
@@ -64,6 +66,7 @@ export { countActiveUsers } from './users.service.ts';
 export { adminActivityByTenant, type AdminActivity } from './admin-activity.ts';
 export { accessFigures, figuresReaders, peopleByIds, type FiguresReader } from './team-directory.ts';
 export { businessPeople, type BusinessMember } from './tenant-people.ts';
+export { memberAbilities, type MemberAbility } from './member-abilities.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { rotateSigningKey } from './signing-keys.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';

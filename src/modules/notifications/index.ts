@@ -7,7 +7,9 @@
  * is configured — with per-message tracking and resends. The booking module's
  * own messages (guest verification codes, waitlist offers) come in through
  * `bookingMessages`; the customer's messages and push subscriptions take part
- * in export, erasure and merges through the customers registry.
+ * in export, erasure and merges through the customers registry. Staff get
+ * booking notices on their own devices (`/me/push-subscriptions`), sent to the
+ * members identity's permission code lets read the booking.
  * Other modules use only what this file exports.
  */
 import type { Logger } from 'pino';
@@ -15,7 +17,7 @@ import type { Config } from '../../platform/config.ts';
 import { publicUrl } from '../../platform/config.ts';
 import type { CustomerDataHolder } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
-import type { IdentityMessagesPort } from '../identity/index.ts';
+import type { IdentityMessagesPort, StaffResourceResolver } from '../identity/index.ts';
 import { createIdentityMessages } from './identity-messages.ts';
 import { createAnalyticsMessages } from './analytics-messages.ts';
 import { createBillingMessages } from './billing-messages.ts';
@@ -32,7 +34,7 @@ import { createTwilioSender, type TextSender } from './channels/twilio-sender.ts
 import { createWebPushSender, type PushSender } from './channels/webpush-sender.ts';
 import { composeMessages, type ManageUrlFor, type MessageRequest, type PaymentPageUrlFor } from './message-composer.ts';
 import { createNotificationDeliveryJob } from './notification-delivery.job.ts';
-import { notificationsReencryption, pushSubscriptionsReencryption } from './notifications-key-rotation.ts';
+import { notificationsReencryption, pushSubscriptionsReencryption, staffPushSubscriptionsReencryption } from './notifications-key-rotation.ts';
 import {
   notificationsContributor,
   notificationsErasureParticipant,
@@ -42,6 +44,8 @@ import {
 import { createBookingReminderJob, createNotificationEventJob, notificationsSubscriber } from './notification-events.job.ts';
 import { registerNotificationRoutes } from './notifications.routes.ts';
 import { registerPushSubscriptionRoutes } from './push-subscriptions.routes.ts';
+import { createStaffPushPlanJob, createStaffPushSendJob, staffPushSubscriber } from './staff-push.job.ts';
+import { registerStaffPushRoutes } from './staff-push.routes.ts';
 import { createMarketingService } from './marketing.service.ts';
 import { createOutboxService, resendMessage } from './outbox.service.ts';
 import { createSettingsService } from './settings.service.ts';
@@ -50,6 +54,7 @@ import { registerTwilioStatusRoutes } from './twilio-status.routes.ts';
 import { twilioStatusCallbackUrl } from './twilio-status.service.ts';
 import './notifications.tables.ts';
 import './push-subscriptions.ts';
+import './staff-push-subscriptions.ts';
 
 export type { MessageRequest } from './message-composer.ts';
 export type { BookingMessages, VerificationCodeMessage, WaitlistOfferMessage } from './booking-messages.ts';
@@ -72,6 +77,11 @@ export interface NotificationsModuleDeps {
   manageUrlFor?: ManageUrlFor;
   /** The hosted payment page of a held booking's deposit (payments fills it); without it, messages go without the link. */
   paymentPageUrlFor?: PaymentPageUrlFor;
+  /**
+   * Which resources a staff member is linked to (catalog answers, through the composition root), so
+   * notices on staff devices reach a stylist only for their own bookings. Without it, none.
+   */
+  staffResources?: StaffResourceResolver;
 }
 
 export interface NotificationsModule {
@@ -135,6 +145,14 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     ...(deps.manageUrlFor ? { manageUrlFor: deps.manageUrlFor } : {}),
     ...(deps.paymentPageUrlFor ? { paymentPageUrlFor: deps.paymentPageUrlFor } : {}),
   };
+  const staffPush = {
+    db: deps.db,
+    keyRing: deps.keyRing,
+    publicUrl: base,
+    push,
+    staffResources: deps.staffResources ?? (async () => []),
+  };
+  const vapidPublicKey = push !== null && deps.config.VAPID_PUBLIC_KEY ? deps.config.VAPID_PUBLIC_KEY : null;
   const services = {
     outbox: createOutboxService(deps),
     templates: createTemplatesService(deps),
@@ -145,6 +163,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     registerRoutes: (api) => {
       registerNotificationRoutes(api, services);
       registerPushSubscriptionRoutes(api, { db: deps.db, keyRing: deps.keyRing, allowPrivateEndpoints: deps.config.PUSH_ALLOW_PRIVATE });
+      registerStaffPushRoutes(api, { db: deps.db, keyRing: deps.keyRing, vapidPublicKey, allowPrivateEndpoints: deps.config.PUSH_ALLOW_PRIVATE });
       registerTwilioStatusRoutes(api, { db: deps.db, authToken: deps.config.TWILIO_AUTH_TOKEN ?? null, publicUrl: base });
     },
     jobs: [
@@ -159,9 +178,11 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
         push,
         logger: deps.logger,
       }),
+      createStaffPushPlanJob(staffPush),
+      createStaffPushSendJob(staffPush),
     ],
-    subscribers: [notificationsSubscriber],
-    reencryptionTargets: [notificationsReencryption, pushSubscriptionsReencryption],
+    subscribers: [notificationsSubscriber, staffPushSubscriber],
+    reencryptionTargets: [notificationsReencryption, pushSubscriptionsReencryption, staffPushSubscriptionsReencryption],
     queueMessage: (trx, tenantId, request) => composeMessages(trx, composer, tenantId, request),
     async resendMessage(trx, tenantId, id) {
       const row = await resendMessage(trx, deps.keyRing, tenantId, id);

@@ -28,3 +28,20 @@ export const bookingReminderJob: JobKind<typeof reminderPayload> = {
   version: 1,
   payload: reminderPayload,
 };
+
+const staffPushPlanPayload = z.object({ event_id: z.string().uuid() });
+/** Finds who among the business's members may read an event's booking and queues one send per browser of theirs. */
+export const staffPushPlanJob: JobKind<typeof staffPushPlanPayload> = {
+  name: 'notifications.staff_push_plan',
+  version: 1,
+  payload: staffPushPlanPayload,
+};
+
+const staffPushSendPayload = z.object({ event_id: z.string().uuid(), subscription_id: z.string().uuid() });
+/** One booking notice to one member's browser; retried alone, so a slow push service delays no one else. */
+export const staffPushSendJob: JobKind<typeof staffPushSendPayload> = {
+  name: 'notifications.staff_push_send',
+  version: 1,
+  payload: staffPushSendPayload,
+  maxAttempts: 8,
+};

@@ -2,6 +2,7 @@ import { reencrypted, writtenUnderOtherKey, type ReencryptionTarget } from '../.
 import { contentContext } from './message-composer.ts';
 import './notifications.tables.ts';
 import './push-subscriptions.ts';
+import { staffPushContext } from './staff-push-subscriptions.ts';
 
 /*
  * These tables have no `key_id` column: a row is stale when any of its
@@ -79,6 +80,39 @@ export const pushSubscriptionsReencryption: ReencryptionTarget = {
       const context = pushContext(tenantId, row.customer_id);
       await trx
         .updateTable('push_subscriptions')
+        .set({
+          endpoint_enc: keyRing.encrypt(keyRing.decrypt(row.endpoint_enc, context), context),
+          p256dh_enc: keyRing.encrypt(keyRing.decrypt(row.p256dh_enc, context), context),
+          auth_enc: keyRing.encrypt(keyRing.decrypt(row.auth_enc, context), context),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return rows.length;
+  },
+};
+
+/**
+ * Staff members' push subscriptions under an old key, like customers' above; bound to the member
+ * (the context comes from staff-push-subscriptions.ts, so the two cannot drift).
+ */
+export const staffPushSubscriptionsReencryption: ReencryptionTarget = {
+  name: 'staff_push_subscriptions',
+  async reencryptBatch(trx, keyRing, tenantId, limit) {
+    const rows = await trx
+      .selectFrom('staff_push_subscriptions')
+      .select(['id', 'user_id', ...PUSH_COLUMNS])
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or(PUSH_COLUMNS.map((column) => writtenUnderOtherKey(column, keyRing.currentKid))))
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const row of rows) {
+      const context = staffPushContext(tenantId, row.user_id);
+      await trx
+        .updateTable('staff_push_subscriptions')
         .set({
           endpoint_enc: keyRing.encrypt(keyRing.decrypt(row.endpoint_enc, context), context),
           p256dh_enc: keyRing.encrypt(keyRing.decrypt(row.p256dh_enc, context), context),

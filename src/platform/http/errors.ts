@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   SMS_COUNTRY_NOT_ALLOWED: 422,
   /** A custom domain that is not a host name, is an IP address, or belongs to the platform itself. */
   DOMAIN_NOT_ALLOWED: 422,
+  /** A Web Push endpoint that is not https or resolves to a private, loopback or reserved address (`details.reason`). */
+  PUSH_ENDPOINT_REFUSED: 422,
   /** A coupon past its redemption date, or archived by the platform. */
   COUPON_EXPIRED: 422,
   /** A coupon redeemed as many times as the platform allowed. */

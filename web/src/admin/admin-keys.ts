@@ -2,6 +2,9 @@
 export const adminKeys = {
   me: ['admin', 'me'] as const,
   sessions: ['admin', 'sessions'] as const,
+  pushPublicKey: ['admin', 'push', 'public-key'] as const,
+  /** This browser's push state (support, permission, subscription) and the member's devices on the server. */
+  devicePush: ['admin', 'push', 'device'] as const,
   connect: ['admin', 'payments', 'connect'] as const,
   locations: ['admin', 'locations'] as const,
   resources: ['admin', 'resources'] as const,

@@ -2,9 +2,10 @@ import { Alert, Button, Group, Paper, PasswordInput, Skeleton, Stack, Text, Titl
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Me } from '../session/use-session.ts';
+import { isPlatformPerson, type Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
+import { DevicePushCard } from './device-push-card.tsx';
 import classes from './security-page.module.css';
 import { TwoStepCard } from './two-step-card.tsx';
 import { useChangePassword, useEndSession, useSessions } from './use-account.ts';
@@ -141,7 +142,7 @@ function SessionsCard() {
   );
 }
 
-/** /admin/account/security: the signed-in person's password, two-step verification and sessions. */
+/** /admin/account/security: the signed-in person's password, two-step verification, sessions and this device's notices. */
 export function SecurityPage({ me }: { me: Me }) {
   const { t } = useTranslation('admin');
   return (
@@ -152,6 +153,7 @@ export function SecurityPage({ me }: { me: Me }) {
       <TwoStepCard me={me} />
       <PasswordCard />
       <SessionsCard />
+      {!isPlatformPerson(me) && <DevicePushCard />}
     </Stack>
   );
 }

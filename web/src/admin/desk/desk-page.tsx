@@ -2,6 +2,7 @@ import { Alert, Button, Group, Paper, Select, Skeleton, Stack, Text, Title, Unst
 import { DateInput } from '@mantine/dates';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { BOOKING_STATUSES_SHOWN } from './statuses.ts';
 import type { Me } from '../session/use-session.ts';
 import { errorText } from '../ui/error-text.ts';
@@ -46,7 +47,21 @@ export function DeskPage({ me }: { me: Me | undefined }) {
   const [filters, setFilters] = useState<Omit<DeskFilters, 'date'> & { date: string | null }>({ date: null, status: null, resourceId: null });
   const date = filters.date ?? todayIn(zone);
   const bookings = useDayBookings({ ...filters, date });
-  const [openId, setOpenId] = useState<string | null>(null);
+  // A booking notice on a member's device opens /admin/bookings?booking=<id>: that booking's panel, whatever its day.
+  const [params, setParams] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('booking'));
+  const closeBooking = () => {
+    setOpenId(null);
+    if (params.has('booking')) {
+      setParams(
+        (current) => {
+          current.delete('booking');
+          return current;
+        },
+        { replace: true },
+      );
+    }
+  };
   const sorted = [...(bookings.data ?? [])].sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time));
   // The waitlist takes the day's place; the group booking form opens beside the switch.
   const [view, setView] = useState<DeskView>('day');
@@ -123,7 +138,7 @@ export function DeskPage({ me }: { me: Me | undefined }) {
           </ul>
         </section>
       )}
-      <BookingDrawer bookingId={openId} me={me} onClose={() => setOpenId(null)} />
+      <BookingDrawer bookingId={openId} me={me} onClose={closeBooking} />
     </Stack>
   );
 }

@@ -10,7 +10,10 @@
  * - navigations in /admin/: the network first, the cached shell when the network fails (offline);
  * - the shell's own files: from the cache (their names carry their content hash);
  * - everything else, /api/ above all, is not touched: it goes to the network and is never stored,
- *   so a booking is never shown from a copy — offline, API calls fail and the screens say so.
+ *   so a booking is never shown from a copy — offline, API calls fail and the screens say so;
+ * - push: a booking notice (JSON `{title, body, url, tag}`, sent by the API to this member's
+ *   device) is shown as a notification, one per booking (its tag);
+ * - notificationclick: focuses an open dashboard window on the booking's URL, or opens one.
  */
 /* global VERSION, PRECACHE */
 const CACHE_PREFIX = 'reservehub-admin-';
@@ -59,3 +62,52 @@ async function cachedShell() {
   const cache = await caches.open(CACHE);
   return (await cache.match(SHELL)) ?? Response.error();
 }
+
+/** The notice as the API sends it; anything unreadable still shows something rather than nothing. */
+function noticeOf(event) {
+  try {
+    const notice = event.data ? event.data.json() : {};
+    return {
+      title: typeof notice.title === 'string' ? notice.title : 'ReserveHub',
+      body: typeof notice.body === 'string' ? notice.body : '',
+      url: typeof notice.url === 'string' ? notice.url : SHELL,
+      tag: typeof notice.tag === 'string' ? notice.tag : undefined,
+    };
+  } catch {
+    return { title: 'ReserveHub', body: event.data ? event.data.text() : '', url: SHELL, tag: undefined };
+  }
+}
+
+self.addEventListener('push', (event) => {
+  const notice = noticeOf(event);
+  // Browsers require every push to show a notification; a later notice of the same booking replaces the earlier one.
+  event.waitUntil(
+    self.registration.showNotification(notice.title, {
+      body: notice.body,
+      tag: notice.tag,
+      renotify: notice.tag !== undefined,
+      icon: '/admin-icon-192.png',
+      badge: '/admin-icon-192.png',
+      data: { url: notice.url },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const requested = new URL(event.notification.data?.url ?? SHELL, self.location.origin);
+  // Only this dashboard's own pages: a notice never sends the member elsewhere.
+  const target = requested.origin === self.location.origin && requested.pathname.startsWith(SHELL) ? requested.href : new URL(SHELL, self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).pathname.startsWith(SHELL));
+      if (open) {
+        await open.focus();
+        // navigate() works only on a window this worker controls; otherwise a new one opens.
+        if (await open.navigate(target).catch(() => null)) return;
+      }
+      await self.clients.openWindow(target);
+    })(),
+  );
+});
