@@ -1,8 +1,8 @@
 import { Alert, Button, Group, Paper, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
 import i18next from 'i18next';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import { todayIn } from '../ui/time-format.ts';
@@ -73,6 +73,18 @@ export default function HoursPage({ me }: { me: Me }) {
   };
 
   const main = weeklySchedule(schedules.data ?? []);
+  // A resource's first weekly hours, saved from its empty editor, keep that editor (and its "saved" line): the
+  // schedule it created takes the editor's key instead of opening a new one. Another schedule opens anew.
+  const createdHere = useRef(new Map<string, string>());
+  const openedEmpty = useRef(new Set<string>());
+  const weekEditorKey = (resourceId: string, scheduleId: string | null): string => {
+    if (scheduleId === null) {
+      openedEmpty.current.add(resourceId);
+      return `${resourceId}:new`;
+    }
+    if (openedEmpty.current.delete(resourceId)) createdHere.current.set(scheduleId, `${resourceId}:new`);
+    return createdHere.current.get(scheduleId) ?? `${resourceId}:${scheduleId}`;
+  };
   const others = (schedules.data ?? []).filter((schedule) => schedule.is_active && schedule.id !== main?.id);
   const otherWords = others
     .map((schedule) =>
@@ -178,9 +190,14 @@ export default function HoursPage({ me }: { me: Me }) {
           {here.length === 0 ? (
             <Paper withBorder radius="md" p="lg" data-testid="hours-no-resource">
               <Text fw={600}>{t('resource.none')}</Text>
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" mb={can(me, 'create', 'Resource') ? 'md' : 0}>
                 {t('resource.noneHint')}
               </Text>
+              {can(me, 'create', 'Resource') && (
+                <Button component={Link} to="/admin/settings/resources" data-testid="hours-add-resource">
+                  {t('resource.add')}
+                </Button>
+              )}
             </Paper>
           ) : (
             resource && (
@@ -216,7 +233,7 @@ export default function HoursPage({ me }: { me: Me }) {
                         {t('week.others', { list: otherWords })}
                       </Text>
                     )}
-                    <WeekEditor key={`${resource.id}:${main?.id ?? 'new'}`} resource={resource} schedule={main} today={today} canEdit={mayEditSchedule} />
+                    <WeekEditor key={weekEditorKey(resource.id, main?.id ?? null)} resource={resource} schedule={main} today={today} canEdit={mayEditSchedule} />
                   </>
                 )}
                 <ExceptionsCard key={resource.id} resource={resource} today={today} canEdit={mayEditSchedule} />
