@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BOOKING_STATUSES_SHOWN } from './statuses.ts';
 import type { Me } from '../session/use-session.ts';
+import { SetupChecklist } from '../setup/setup-checklist.tsx';
 import { errorText } from '../ui/error-text.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { timeIn, todayIn } from '../ui/time-format.ts';
@@ -63,6 +64,7 @@ export function DeskPage({ me }: { me: Me | undefined }) {
           {t('desk.zone', { zone })}
         </Text>
       </Group>
+      {me && <SetupChecklist me={me} />}
       {tabs}
       <Group gap="sm" align="flex-end" className={classes.filters}>
         <Button variant={date === todayIn(zone) ? 'filled' : 'default'} onClick={() => setFilters((current) => ({ ...current, date: todayIn(zone) }))} data-testid="filter-today">
