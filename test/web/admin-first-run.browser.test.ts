@@ -86,12 +86,14 @@ describe.skipIf(SKIP_REASON !== null)(`first run of a new business, in Chromium$
     await page.waitForSelector('[data-testid="location-card"]', POLL);
     // The location has no staff yet: the empty state says where to add them.
     await page.waitForSelector('[data-testid="hours-add-resource"]', POLL);
+    await expectScreenReads(page, { width: 1280, label: 'hours without staff en 1280', screenshot: 'admin-first-run-hours-empty-en-1280.png' });
     await backToDeskSeeing(page, 'location');
     expect(await page.getAttribute('[data-testid="setup-step"][data-next="true"]', 'data-step')).toBe('service');
 
     // 2. A service, from the services screen's empty state.
     await page.click('[data-testid="setup-go-service"]');
-    await page.waitForSelector('[data-testid="services-empty"]', POLL);
+    await page.waitForSelector('[data-testid="services-empty-new"]', POLL);
+    await expectScreenReads(page, { width: 1280, label: 'no services en 1280', screenshot: 'admin-first-run-services-empty-en-1280.png' });
     await page.click('[data-testid="services-empty-new"]');
     await page.waitForSelector('[data-testid="service-form"]', POLL);
     await page.fill('[data-testid="service-name"]', 'Masaje relajante');
