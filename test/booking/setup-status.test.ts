@@ -120,8 +120,38 @@ describe('GET /business/setup-status', () => {
     expect(doneSteps(await statusOf(neighbour))).toEqual([]);
   });
 
+  it('counts only what customers can book: an inactive service or staff member undoes its step; a booking counts the page as seen', async () => {
+    const shop = await makeTenant(db, { settings: { guest_verification: 'none' } });
+    const catalog = await makeCatalog(app, shop);
+    expect(doneSteps(await statusOf(shop))).toEqual(['location', 'service', 'staff', 'hours']);
+    // Both staff members stop taking bookings: nobody delivers the service any more.
+    for (const id of [catalog.resourceId, catalog.otherResourceId]) {
+      const paused = await call('PATCH', `/api/v1/resources/${id}`, { auth: tokenFor(shop), body: { status: 'inactive' } });
+      expect(paused.status, paused.text).toBe(200);
+    }
+    expect(doneSteps(await statusOf(shop))).toEqual(['location', 'service', 'hours']);
+    // The service is taken off the booking page (kept, not deleted): it no longer counts either.
+    const archived = await call('PATCH', `/api/v1/services/${catalog.serviceId}`, { auth: tokenFor(shop), body: { status: 'inactive' } });
+    expect(archived.status, archived.text).toBe(200);
+    const status = await statusOf(shop);
+    expect(doneSteps(status)).toEqual(['location', 'hours']);
+    expect(status.next_step).toBe('service');
+
+    // A business that takes bookings without ever opening its page from the dashboard has evidently shared it.
+    const other = await makeTenant(db, { settings: { guest_verification: 'none' } });
+    const otherCatalog = await makeCatalog(app, other);
+    const booked = await call('POST', '/api/v1/bookings', {
+      tenant: other.slug,
+      body: { service_id: otherCatalog.serviceId, resource_id: otherCatalog.resourceId, start_time: madridSlot(4, '12:00'), customer: { first_name: 'Eva', email: 'eva@example.com' } },
+    });
+    expect(booked.status, booked.text).toBe(201);
+    expect(await statusOf(other)).toMatchObject({ complete: true, next_step: null });
+    expect(doneSteps(await statusOf(other))).toContain('booking_page');
+  });
+
   it('is for the business’s team: a staff member reads it, a signed-in customer and an anonymous caller are refused', async () => {
     expect((await statusOf(busy, tokenFor(busy, 'staff', randomUUID()))).complete).toBe(true);
+    expect((await statusOf(busy, tokenFor(busy, 'receptionist'))).complete).toBe(true);
     const asCustomer = await call('GET', '/api/v1/business/setup-status', { auth: customerToken(busy, randomUUID()) });
     expect(asCustomer.status).toBe(403);
     expect(asCustomer.body.error.code).toBe('FORBIDDEN');
