@@ -32,7 +32,7 @@ import {
   type BookingModule,
 } from './modules/booking/index.ts';
 import { createCalendarModule, type CalendarModule, type CalendarModuleDeps } from './modules/calendar/index.ts';
-import { createCatalogModule, resourceIdsForUser, type CatalogModule } from './modules/catalog/index.ts';
+import { catalogSetupFacts, createCatalogModule, resourceIdsForUser, type CatalogModule } from './modules/catalog/index.ts';
 import { createCustomersModule, customerMayHoldSession, type CustomersModule, type CustomersModuleDeps } from './modules/customers/index.ts';
 import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
 import { createNotificationsModule, type NotificationsModule, type NotificationsModuleDeps } from './modules/notifications/index.ts';
@@ -45,8 +45,16 @@ import {
   type PaymentsModule,
   type PaymentsModuleDeps,
 } from './modules/payments/index.ts';
-import { createSchedulingModule, type SchedulingDeps, type SchedulingModule } from './modules/scheduling/index.ts';
-import { businessReturnOrigins, createTenancyModule, tenantLimits, type TenancyModule } from './modules/tenancy/index.ts';
+import { createSchedulingModule, hasWeeklyHours, type SchedulingDeps, type SchedulingModule } from './modules/scheduling/index.ts';
+import {
+  bookingPageShared,
+  businessReturnOrigins,
+  createTenancyModule,
+  getTenant,
+  markBookingPageShared,
+  tenantLimits,
+  type TenancyModule,
+} from './modules/tenancy/index.ts';
 import { createWebhooksModule, type WebhooksModule, type WebhooksModuleDeps } from './modules/webhooks/index.ts';
 import { createPortabilityModule, type PortabilityModule } from './modules/portability/index.ts';
 
@@ -177,6 +185,17 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     occupancy: scheduling.occupancy,
     publicUrl: base,
     linkKey,
+    // The first-run checklist asks each step's owner.
+    setupFacts: {
+      catalog: catalogSetupFacts,
+      weeklyHours: hasWeeklyHours,
+      bookingPageShared,
+      markBookingPageShared,
+      bookingPageUrl: async (executor, tenantId) => {
+        const tenant = await getTenant(executor, tenantId);
+        return `${base}/book/${encodeURIComponent(tenant?.slug ?? '')}`;
+      },
+    },
     ...overrides.booking,
   });
   const calendar = createCalendarModule({ db, keyRing, publicUrl: base, ...overrides.calendar });

@@ -34,14 +34,19 @@ async function calendarSettled(page: Page): Promise<void> {
 }
 
 /**
- * The booking page → the service named `service` → a day with free times (the first, or the
+ * The booking page (the demo's, or `slug`'s) → the service named `service` → a day with free times (the first, or the
  * first after the location's today with `notToday`, moving on a month when needed) → its times.
  */
-export async function chooseServiceAndDay(page: Page, baseUrl: string, options: { service?: string; notToday?: boolean; capture?: string } = {}): Promise<string> {
-  await page.goto(`${baseUrl}/book/demo`);
+export async function chooseServiceAndDay(
+  page: Page,
+  baseUrl: string,
+  options: { service?: string; notToday?: boolean; capture?: string; slug?: string } = {},
+): Promise<string> {
+  const slug = options.slug ?? 'demo';
+  await page.goto(`${baseUrl}/book/${slug}`);
   await page.waitForSelector('[data-testid="service-card"]');
   await page.click(options.service ? `[data-testid="service-card"]:has-text("${options.service}")` : '[data-testid="service-card"] >> nth=0');
-  await page.waitForURL(/\/book\/demo\/[0-9a-f-]{36}$/);
+  await page.waitForURL(new RegExp(`/book/${slug}/[0-9a-f-]{36}$`));
   await page.waitForSelector('[data-testid="date-picker"]');
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date());
   let day: string | null = null;

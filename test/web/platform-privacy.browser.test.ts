@@ -215,8 +215,8 @@ describe.skipIf(SKIP_REASON !== null)(`platform GDPR requests and compliance rep
     const url = new URL(page.url());
     expect(url.pathname).toBe('/platform/compliance-report');
     expect(url.searchParams.get('tenant_id')).toBe(demo.id);
-    const from = await page.getAttribute('[data-testid="report-from"]', 'data-date');
-    const to = await page.getAttribute('[data-testid="report-to"]', 'data-date');
+    const from = (await page.getAttribute('[data-testid="report-from"]', 'data-date')) ?? '';
+    const to = (await page.getAttribute('[data-testid="report-to"]', 'data-date')) ?? '';
     const report = await apiReport();
     expect(report.period).toEqual({ from, to });
     expect(await page.textContent('[data-testid="report-name"]')).toBe(demo.name);

@@ -1638,6 +1638,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/business/setup-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The first-run checklist: which set-up steps are done, up to the first booking */
+        get: operations["getBusinessSetupStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business/setup-status/booking-page-shared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the booking page was opened or its link copied from the dashboard (the checklist step); returns the new status */
+        post: operations["postBusinessSetupStatusBookingPageShared"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -6650,6 +6684,11 @@ export interface operations {
                         waitlist_offer_minutes?: number;
                         /** @description Accent colour of the booking page (#rrggbb); white text on it must reach 4.5:1 (WCAG AA) */
                         accent_color?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the booking page was first opened or copied from the dashboard (set by POST /business/setup-status/booking-page-shared)
+                         */
+                        booking_page_shared_at?: string;
                     } & {
                         [key: string]: unknown;
                     };
@@ -13156,6 +13195,109 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBusinessSetupStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description Every step in order: `location` (an active location), `service` (an active service), `staff` (an active staff member or resource delivering an active service), `hours` (weekly hours in force), `booking_page` (the booking page opened or copied from the dashboard), `first_booking` (a booking taken) */
+                            steps: {
+                                /** @enum {string} */
+                                key: "location" | "service" | "staff" | "hours" | "booking_page" | "first_booking";
+                                done: boolean;
+                            }[];
+                            /** @description The first step not done; null once every step is */
+                            next_step: ("location" | "service" | "staff" | "hours" | "booking_page" | "first_booking") | null;
+                            /** @description True once the business has its first booking: the checklist is no longer shown */
+                            complete: boolean;
+                            /** @description The public booking page of the business */
+                            booking_page_url: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    postBusinessSetupStatusBookingPageShared: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the stored response (header `Idempotent-Replayed: true`) and does nothing again; with another body 422 `IDEMPOTENCY_KEY_REUSED`; while the first is running 409 `IDEMPOTENCY_CONFLICT`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        data: {
+                            /** @description Every step in order: `location` (an active location), `service` (an active service), `staff` (an active staff member or resource delivering an active service), `hours` (weekly hours in force), `booking_page` (the booking page opened or copied from the dashboard), `first_booking` (a booking taken) */
+                            steps: {
+                                /** @enum {string} */
+                                key: "location" | "service" | "staff" | "hours" | "booking_page" | "first_booking";
+                                done: boolean;
+                            }[];
+                            /** @description The first step not done; null once every step is */
+                            next_step: ("location" | "service" | "staff" | "hours" | "booking_page" | "first_booking") | null;
+                            /** @description True once the business has its first booking: the checklist is no longer shown */
+                            complete: boolean;
+                            /** @description The public booking page of the business */
+                            booking_page_url: string;
+                        };
+                        metadata: {
+                            timestamp: string;
+                            pagination?: {
+                                cursor: string | null;
+                                has_more: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];

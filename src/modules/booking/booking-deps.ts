@@ -4,6 +4,7 @@ import type { AuthContext } from '../../platform/http/access.ts';
 import type { PaymentsPort } from '../payments/index.ts';
 import type { Occupancy } from '../scheduling/index.ts';
 import type { ActorType } from './booking.tables.ts';
+import type { SetupFactsPort } from './setup-status.ts';
 
 /**
  * The messages booking sends: guest verification codes and waitlist offers.
@@ -47,6 +48,8 @@ export interface BookingDeps {
   publicUrl: string;
   /** HMAC key of manage links and waitlist offer tokens (32 bytes, from the secret store). */
   linkKey: Buffer;
+  /** What the first-run checklist reads from catalog, scheduling and tenancy (the composition root wires it). */
+  setupFacts: SetupFactsPort;
   /** The clock; tests pin it. */
   now?: () => Date;
 }

@@ -32,6 +32,13 @@ export interface BookingListFilter {
  * it (RLS checks it again).
  */
 export class BookingRepository {
+  /** Whether the tenant has ever taken a booking that went through (an unpaid hold that expired does not count). */
+  async anyTaken(executor: Executor, tenantId: string): Promise<boolean> {
+    const result = await sql<{ found: boolean }>`
+      select exists (select 1 from bookings where tenant_id = ${tenantId} and status <> 'expired') as found`.execute(executor);
+    return result.rows[0]?.found === true;
+  }
+
   /** Inserts unless the booking number is taken (then returns undefined, so the caller draws another). */
   async insert(executor: Executor, tenantId: string, row: NewBookingRow): Promise<BookingRow | undefined> {
     return executor

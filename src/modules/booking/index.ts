@@ -27,11 +27,14 @@ import { BookingResizeService } from './booking-resize.service.ts';
 import { registerBookingRoutes } from './booking.routes.ts';
 import type { BookingServices } from './booking-services.ts';
 import { createConfirmPaidJob, paymentConfirmationSubscriber } from './payment-confirmation.subscriber.ts';
+import { registerSetupStatusRoutes } from './setup-status.routes.ts';
+import { SetupStatusService } from './setup-status.ts';
 import { VerificationService } from './verification.service.ts';
 import { registerWaitlistRoutes } from './waitlist.routes.ts';
 import { createWaitlistOfferExpiryJob, WaitlistService } from './waitlist.service.ts';
 
 export type { BookingDeps, BookingMessagesPort } from './booking-deps.ts';
+export type { SetupFactsPort } from './setup-status.ts';
 export type { BookingView } from './booking.schemas.ts';
 export { createCustomerBookings } from './customer-bookings.service.ts';
 export { deriveLinkKey, linkKeyFrom, manageUrl, signManageToken, verifyManageToken } from './manage-link.ts';
@@ -72,11 +75,13 @@ export function createBookingModule(deps: BookingDeps): BookingModule {
   const query = new BookingQueryService(deps);
   const manage = new BookingManageService(deps, actions, query);
   const services: BookingServices = { create, actions, resize: new BookingResizeService(deps, reactions), query, manage, verification, waitlist };
+  const setup = new SetupStatusService({ db: deps.db, facts: deps.setupFacts, now: deps.now });
   return {
     services,
     registerRoutes(api) {
       registerBookingRoutes(api, services);
       registerWaitlistRoutes(api, services);
+      registerSetupStatusRoutes(api, setup);
     },
     customerData: {
       contributors: [bookingsContributor(), waitlistContributor(waitlist)],

@@ -147,4 +147,4 @@ export function createCatalogModule(deps: CatalogDeps): CatalogModule {
 }
 
 export { seedDemoCatalog, type DemoCatalog, type DemoSchedulingApi } from './catalog.seed.ts';
-export { servicesWithoutResources } from './catalog-diagnostics.ts';
+export { catalogSetupFacts, servicesWithoutResources, type CatalogSetupFacts } from './catalog-diagnostics.ts';

@@ -97,5 +97,5 @@ export function createSchedulingModule(deps: SchedulingDeps): SchedulingModule {
     },
   };
 }
-export { resourcesWithoutSchedule } from './scheduling-diagnostics.ts';
+export { hasWeeklyHours, resourcesWithoutSchedule } from './scheduling-diagnostics.ts';
 export { activeAllocationsSource } from './occupancy-facts.ts';

@@ -15,3 +15,13 @@ export async function resourcesWithoutSchedule(executor: Executor, tenantId: str
     limit 50`.execute(executor);
   return result.rows;
 }
+
+/** Whether any resource has weekly hours in force now or later (an active schedule not yet ended): the first-run checklist's hours step. */
+export async function hasWeeklyHours(executor: Executor, tenantId: string): Promise<boolean> {
+  const result = await sql<{ found: boolean }>`
+    select exists (
+      select 1 from schedules
+      where tenant_id = ${tenantId} and is_active and (end_date is null or end_date >= current_date)
+    ) as found`.execute(executor);
+  return result.rows[0]?.found === true;
+}

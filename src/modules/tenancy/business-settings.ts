@@ -49,6 +49,10 @@ export const businessSettingsSchema = z
       .refine((hex) => contrastWithWhite(hex) >= 4.5, { message: 'white text on it must reach a contrast of 4.5:1 (WCAG AA)' })
       .optional()
       .describe('Accent colour of the booking page (#rrggbb); white text on it must reach 4.5:1 (WCAG AA)'),
+    booking_page_shared_at: z.iso
+      .datetime()
+      .optional()
+      .describe('When the booking page was first opened or copied from the dashboard (set by POST /business/setup-status/booking-page-shared)'),
   })
   .catchall(z.unknown());
 
@@ -83,6 +87,7 @@ const storedSettingsSchema = z.object({
   waitlist_offer_minutes: holdMinutes.optional().catch(undefined),
   // Read without the contrast check: a colour saved before it still shows, darkened by the page.
   accent_color: accentColour.optional().catch(undefined),
+  booking_page_shared_at: z.iso.datetime().optional().catch(undefined),
 });
 
 /** The settings the product reads, each key checked by the schema. */

@@ -65,6 +65,7 @@ export { findPlanVersion, type PlanVersionRow } from './plan-catalog.repository.
 export { CodeSendGuard, CODE_BUDGETS, assertCodeTemplatesEditable, isFreeOrTrial, type CodeSendRequest } from './code-sending.ts';
 export { businessReturnOrigins, embedFrameAncestors, embedOriginsOf } from './business-origins.ts';
 export type { TenantSettings, TenantStatus, BillingInterval, SubscriptionStatus } from './tenancy.tables.ts';
+export { bookingPageShared, markBookingPageShared } from './booking-page-shared.ts';
 export { sniffLogoType, LOGO_MAX_BYTES } from './business-logo.ts';
 export { normaliseHost, type DnsResolver, type CustomDomain } from './custom-domain.ts';
 export { contrastWithWhite, businessSettingsOf, businessSettingsSchema, type BusinessSettings, type ReadBusinessSettings } from './business-settings.ts';

@@ -12,4 +12,6 @@ export const adminKeys = {
   bookings: ['admin', 'bookings'] as const,
   bookingList: (filters: Record<string, unknown>) => ['admin', 'bookings', 'list', filters] as const,
   booking: (id: string) => ['admin', 'bookings', 'detail', id] as const,
+  /** The first-run checklist: stale after every change the dashboard makes. */
+  setupStatus: ['admin', 'setup-status'] as const,
 };

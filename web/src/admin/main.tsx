@@ -13,6 +13,7 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useSearchParams } from 'react-router';
 import { startI18n } from '../shared/i18n/i18n.ts';
+import { adminKeys } from './admin-keys.ts';
 import { DeskPage } from './desk/desk-page.tsx';
 import adminEn from './i18n/en.json';
 import adminEs from './i18n/es.json';
@@ -69,9 +70,15 @@ if (session.hasRefreshToken()) await session.refresh();
 const endOnUnauthenticated = (error: unknown) => {
   if (error instanceof ApiError && error.status === 401 && session.signedIn()) session.end('expired');
 };
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError: endOnUnauthenticated }),
-  mutationCache: new MutationCache({ onError: endOnUnauthenticated }),
+  mutationCache: new MutationCache({
+    onError: endOnUnauthenticated,
+    // Any change may finish a first-run step (a location, a service, hours): the checklist reads itself again.
+    onSuccess: (): void => {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.setupStatus });
+    },
+  }),
   defaultOptions: {
     queries: {
       retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),

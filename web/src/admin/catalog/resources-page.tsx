@@ -2,6 +2,7 @@ import { Alert, Button, Group, Paper, Skeleton, Stack, Switch, Text, Title } fro
 import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './catalog.module.css';
@@ -77,7 +78,16 @@ export default function ResourcesPage({ me }: { me: Me }) {
           </Button>
         </Alert>
       )}
-      {noLocation && <Alert color="yellow">{t('resources.noLocations')}</Alert>}
+      {noLocation && (
+        <Alert color="yellow" data-testid="resources-no-location">
+          <Text size="sm">{t('resources.noLocations')}</Text>
+          {can(me, 'create', 'Location') && (
+            <Button component={Link} to="/admin/settings/hours" mt="xs" size="xs" variant="light" color="yellow" data-testid="resources-add-location">
+              {t('resources.addLocation')}
+            </Button>
+          )}
+        </Alert>
+      )}
       {resources.isPending || locations.isPending ? (
         <Stack gap="md">
           <Skeleton h={200} radius="md" />

@@ -116,7 +116,14 @@ export default function ServicesPage({ me }: { me: Me }) {
             </Group>
             {shown.length === 0 && groups.every((group) => group.items.length === 0) && live.length === 0 ? (
               <Paper withBorder radius="md" p="lg" data-testid="services-empty">
-                <Text size="sm">{t('services.empty')}</Text>
+                <Text size="sm" mb={mayCreate ? 'md' : 0}>
+                  {t('services.empty')}
+                </Text>
+                {mayCreate && (
+                  <Button onClick={() => { setNewIn(null); setEditing('new'); }} data-testid="services-empty-new">
+                    {t('services.new')}
+                  </Button>
+                )}
               </Paper>
             ) : (
               groups.map((group) => (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { BOOKING_STATUSES_SHOWN } from './statuses.ts';
 import type { Me } from '../session/use-session.ts';
+import { SetupChecklist } from '../setup/setup-checklist.tsx';
 import { errorText } from '../ui/error-text.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { timeIn, todayIn } from '../ui/time-format.ts';
@@ -78,6 +79,7 @@ export function DeskPage({ me }: { me: Me | undefined }) {
           {t('desk.zone', { zone })}
         </Text>
       </Group>
+      {me && <SetupChecklist me={me} />}
       {tabs}
       <Group gap="sm" align="flex-end" className={classes.filters}>
         <Button variant={date === todayIn(zone) ? 'filled' : 'default'} onClick={() => setFilters((current) => ({ ...current, date: todayIn(zone) }))} data-testid="filter-today">

@@ -2,7 +2,7 @@ import { Alert, Button, Group, Paper, Select, Skeleton, Stack, Text, Title } fro
 import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import { todayIn } from '../ui/time-format.ts';
@@ -178,9 +178,14 @@ export default function HoursPage({ me }: { me: Me }) {
           {here.length === 0 ? (
             <Paper withBorder radius="md" p="lg" data-testid="hours-no-resource">
               <Text fw={600}>{t('resource.none')}</Text>
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" mb={can(me, 'create', 'Resource') ? 'md' : 0}>
                 {t('resource.noneHint')}
               </Text>
+              {can(me, 'create', 'Resource') && (
+                <Button component={Link} to="/admin/settings/resources" data-testid="hours-add-resource">
+                  {t('resource.add')}
+                </Button>
+              )}
             </Paper>
           ) : (
             resource && (
