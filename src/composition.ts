@@ -32,7 +32,7 @@ import {
   type BookingModule,
 } from './modules/booking/index.ts';
 import { createCalendarModule, type CalendarModule, type CalendarModuleDeps } from './modules/calendar/index.ts';
-import { createCatalogModule, resourceIdsForUser, type CatalogModule } from './modules/catalog/index.ts';
+import { createCatalogModule, resourceIdsAtLocations, resourceIdsForUser, unknownLocationIds, type CatalogModule } from './modules/catalog/index.ts';
 import { createCustomersModule, customerMayHoldSession, type CustomersModule, type CustomersModuleDeps } from './modules/customers/index.ts';
 import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
 import { createNotificationsModule, type NotificationsModule, type NotificationsModuleDeps } from './modules/notifications/index.ts';
@@ -139,6 +139,11 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     messages: notifications.identityMessages,
     // Staff see and change only bookings of the resources linked to them (catalog's answer).
     staffResources: (tenantId, userId) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId)),
+    // Managers and receptionists an owner scoped to some locations: catalog knows the locations and their resources.
+    locations: {
+      unknownLocations: unknownLocationIds,
+      resourcesAt: (tenantId, locationIds) => withTenant(db, tenantId, (trx) => resourceIdsAtLocations(trx, tenantId, locationIds)),
+    },
     ...overrides.identity,
   });
   // Plan changes are billing's (charged, prorated) wherever billing charges; billing is built further down, after notifications.

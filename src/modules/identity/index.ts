@@ -8,6 +8,8 @@
  *   services call `request.auth.can('update', 'Booking', { resource_id })`;
  * - `StaffResourceResolver`: the composition root hands identity, at construction, catalog's
  *   answer to which resources a staff member is assigned to (staff see only those bookings);
+ * - `LocationDirectoryPort`: catalog's answers about the business's locations, for members an
+ *   owner scoped to some locations (migration 0096; platform/http/location-scope.ts reads the scope);
  * - `createPlatformAdmin` and `createPlatformAuditor` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
@@ -34,6 +36,7 @@ import { createMfaService } from './mfa.service.ts';
 import { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
 import { createPlatformAdminService } from './platform-admin.service.ts';
+import { NO_LOCATIONS, type LocationDirectoryPort } from './location-directory.ts';
 import type { StaffResourceResolver } from './principal.ts';
 import { createRoleService } from './roles.service.ts';
 import { SigningKeys } from './signing-keys.ts';
@@ -58,6 +61,7 @@ export {
   type TenantRole,
 } from './permissions.ts';
 export type { StaffResourceResolver } from './principal.ts';
+export type { LocationDirectoryPort } from './location-directory.ts';
 export { createPlatformAdmin, createPlatformAuditor, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
 export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
@@ -130,18 +134,21 @@ export function createIdentityModule(deps: {
   messages: IdentityMessagesPort;
   /** Which resources a staff member is assigned to (catalog answers); without it, none — staff see no bookings. */
   staffResources?: StaffResourceResolver;
+  /** The business's locations and the resources at them (catalog answers): members scoped to locations. */
+  locations?: LocationDirectoryPort;
 }): IdentityModule {
   const { config, db, customerAccountState, keyRing, messages } = deps;
   const staffResources: StaffResourceResolver = deps.staffResources ?? (async () => []);
+  const locations = deps.locations ?? NO_LOCATIONS;
   const keys = new SigningKeys({ config, db });
-  const authenticator = createAuthenticator({ db, config, keys, staffResources, customerAccountState });
+  const authenticator = createAuthenticator({ db, config, keys, staffResources, locations, customerAccountState });
   const issuer = { config, keys };
   const mfa = createMfaService({ db, authenticator, keyRing });
   const hasher = new OneTimeTokenHasher(keyRing);
   const auth = createAuthService({ db, config, keys, authenticator, customerAccountState, secondFactor: mfa.verifySecondFactor, hasher });
   const signup = createSignupService({ db, config, issuer, hasher, messages });
   const recovery = createAccountRecoveryService({ db, config, keyRing, authenticator, hasher, messages });
-  const users = createUserService({ db, config, issuer, authenticator, hasher, messages });
+  const users = createUserService({ db, config, issuer, authenticator, hasher, messages, locations });
   const roles = createRoleService({ db, authenticator });
   const apiKeys = createApiKeyService({ db, config, authenticator });
   const platformAdmin = createPlatformAdminService({ db, issuer, authenticator });
