@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import { forbidden } from '../../platform/http/errors.ts';
+import { assertLocationInScope, locationFilterOf, locationScopeOf } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import {
   idParamsSchema,
@@ -20,7 +22,11 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Create a location', body: locationCreateSchema, response: { 201: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['create', 'Location'] } },
     },
-    async (request, reply) => reply.code(201).send(ok(await locations.create(requireTenant(request), request.body))),
+    async (request, reply) => {
+      // A new location would lie outside a scoped member's own: only members of every location add them.
+      if (locationScopeOf(request.auth) !== null) throw forbidden('A member limited to some locations cannot add locations');
+      return reply.code(201).send(ok(await locations.create(requireTenant(request), request.body)));
+    },
   );
 
   api.get(
@@ -30,7 +36,7 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       config: { access: { permission: ['read', 'Location'] } },
     },
     async (request) => {
-      const page = await locations.list(requireTenant(request), request.query);
+      const page = await locations.list(requireTenant(request), request.query, locationFilterOf(request.auth));
       return ok(page.items, page.pagination);
     },
   );
@@ -41,7 +47,10 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Get a location', params: idParamsSchema, response: { 200: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['read', 'Location'] } },
     },
-    async (request) => ok(await locations.get(requireTenant(request), request.params.id)),
+    async (request) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return ok(await locations.get(requireTenant(request), request.params.id));
+    },
   );
 
   api.patch(
@@ -50,7 +59,10 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Update a location', params: idParamsSchema, body: locationUpdateSchema, response: { 200: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['update', 'Location'] } },
     },
-    async (request) => ok(await locations.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return ok(await locations.update(requireTenant(request), request.params.id, request.body));
+    },
   );
 
   api.delete(
@@ -67,6 +79,7 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
     },
     async (request, reply) => {
       const tenantId = requireTenant(request);
+      assertLocationInScope(request.auth, request.params.id);
       const outcome = await locations.remove(tenantId, request.params.id);
       if (outcome === 'deleted') return reply.code(204).send(null);
       return ok(await locations.get(tenantId, request.params.id));
