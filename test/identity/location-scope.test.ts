@@ -265,6 +265,68 @@ describe('the manager’s writes stay in A', () => {
   });
 });
 
+describe('time blocks, payments, the waitlist and calendar feeds follow the scope (manager)', () => {
+  test('time blocks: listed for A only; blocking B’s resource is refused', async () => {
+    const day = madridSlot(10, '13:00');
+    const blockOf = (resourceId: string) => ({ resource_id: resourceId, starts_at: day, ends_at: madridSlot(10, '13:30'), reason: 'break' });
+    const ownerBlockB = await created(owner, '/api/v1/time-blocks', blockOf(siteB.resourceId));
+    const managerBlockA = await call<{ id: string }>('POST', '/api/v1/time-blocks', { headers: manager.headers, body: blockOf(siteA.resourceId) });
+    expect(managerBlockA.status, managerBlockA.text).toBe(201);
+    const blockB = await call('POST', '/api/v1/time-blocks', { headers: manager.headers, body: { ...blockOf(siteB.resourceId), starts_at: madridSlot(10, '15:00'), ends_at: madridSlot(10, '15:30') } });
+    expect(blockB.status, blockB.text).toBe(403);
+    const range = `from=${encodeURIComponent(madridSlot(9, '00:00'))}&to=${encodeURIComponent(madridSlot(11, '00:00'))}`;
+    expect(ids(await call('GET', `/api/v1/time-blocks?${range}`, { headers: manager.headers }))).toEqual([managerBlockA.body.data.id]);
+    expect(ids(await call('GET', `/api/v1/time-blocks?${range}`, { headers: owner.headers }))).toEqual([managerBlockA.body.data.id, ownerBlockB].sort());
+    const removeB = await call('DELETE', `/api/v1/time-blocks/${ownerBlockB}`, { headers: manager.headers });
+    expect([403, 404]).toContain(removeB.status);
+  });
+
+  test('payments: B’s are not listed, not even by booking, and cannot be refunded', async () => {
+    const paid = await call<{ payment: { id: string } }>('POST', `/api/v1/bookings/${bookingB}/payments/desk`, { headers: owner.headers, body: { method: 'cash', amount: 500 } });
+    expect(paid.status, paid.text).toBe(201);
+    const paymentB = paid.body.data.payment.id;
+    const paidA = await call<{ payment: { id: string } }>('POST', `/api/v1/bookings/${bookingA}/payments/desk`, { headers: owner.headers, body: { method: 'cash', amount: 500 } });
+    expect(paidA.status, paidA.text).toBe(201);
+    const listed = ids(await call('GET', '/api/v1/payments', { headers: manager.headers }));
+    expect(listed).toContain(paidA.body.data.payment.id);
+    expect(listed).not.toContain(paymentB);
+    expect(ids(await call('GET', `/api/v1/payments?booking_id=${bookingB}`, { headers: manager.headers }))).toEqual([]);
+    expect(ids(await call('GET', `/api/v1/payments?booking_id=${bookingB}`, { headers: owner.headers }))).toEqual([paymentB]);
+    const refund = await call('POST', `/api/v1/payments/${paymentB}/refund`, { headers: manager.headers, body: { amount: 100 } });
+    expect(refund.status, refund.text).toBe(404);
+    const desk = await call('POST', `/api/v1/bookings/${bookingB}/payments/desk`, { headers: manager.headers, body: { method: 'cash', amount: 100 } });
+    expect([403, 404]).toContain(desk.status);
+  });
+
+  test('waitlist: entries for B’s resource are neither listed nor removable; A’s and any-resource ones are', async () => {
+    const join = (resourceId: string | undefined) =>
+      created(owner, '/api/v1/waitlist', {
+        service_id: serviceId,
+        ...(resourceId ? { resource_id: resourceId } : {}),
+        customer: { first_name: 'Eva', last_name: 'Gil', email: `eva${(guests += 1)}@example.com`, phone: '+34600000001' },
+        preferred_times: [{ start: madridSlot(12, '10:00'), end: madridSlot(12, '12:00') }],
+      });
+    const entryA = await join(siteA.resourceId);
+    const entryB = await join(siteB.resourceId);
+    const anywhere = await join(undefined);
+    const listed = ids(await call('GET', '/api/v1/waitlist', { headers: manager.headers }));
+    expect(listed).toEqual(expect.arrayContaining([entryA, anywhere]));
+    expect(listed).not.toContain(entryB);
+    const removed = await call('DELETE', `/api/v1/waitlist/${entryB}`, { headers: manager.headers });
+    expect(removed.status, removed.text).toBe(404);
+    expect(ids(await call('GET', '/api/v1/waitlist', { headers: owner.headers }))).toContain(entryB);
+    const offered = await call('POST', `/api/v1/waitlist/${anywhere}/offer`, { headers: manager.headers, body: { resource_id: siteB.resourceId, start_time: madridSlot(12, '10:00') } });
+    expect(offered.status, offered.text).toBe(404);
+  });
+
+  test('calendar feeds: a feed of B’s resource or of a customer is refused; A’s resource is fine', async () => {
+    const feedB = await call('POST', '/api/v1/calendar/feeds', { headers: manager.headers, body: { kind: 'resource', resource_id: siteB.resourceId } });
+    expect(feedB.status, feedB.text).toBe(404);
+    const feedA = await call('POST', '/api/v1/calendar/feeds', { headers: manager.headers, body: { kind: 'resource', resource_id: siteA.resourceId } });
+    expect(feedA.status, feedA.text).toBe(201);
+  });
+});
+
 describe('who is not scoped', () => {
   test('the owner sees and reads every location', async () => {
     const bookings = ids(await call('GET', '/api/v1/bookings', { headers: owner.headers }));
