@@ -37,7 +37,16 @@ describe('a location scope narrows the ability', () => {
     // The route-level question ("may they ever") still holds, so the handlers' filters decide.
     expect(auth.can('read', 'Booking')).toBe(true);
     expect(auth.can('read', 'Report')).toBe(false);
+    expect(auth.can('create', 'Location')).toBe(false);
+    expect(auth.attributes.permissions).not.toContain('create:Location');
+    expect(auth.attributes.permissions).not.toContain('manage:Location');
     expect(locationScopeOf(auth)).toEqual(reach);
+  });
+
+  test('a scoped manager still edits their own location', () => {
+    const auth = toAuthContext(facts({ role: 'manager' }));
+    expect(auth.can('update', 'Location', { id: 'loc-a' })).toBe(true);
+    expect(auth.can('update', 'Location', { id: 'loc-b' })).toBe(false);
   });
 
   test('the receptionist and manager keep their shared subjects', () => {

@@ -20,14 +20,18 @@ export function useLocationChoices() {
   }, [locations.data]);
 }
 
-/** Where a manager or receptionist works: nothing picked means every location. */
-export function LocationsPicker({ value, onChange }: { value: string[]; onChange: (ids: string[]) => void }) {
+/**
+ * Where a manager or receptionist works: nothing picked means every location. `help`: the sentence
+ * under the label (left out in a row of fields, where the placeholder says it).
+ */
+export function LocationsPicker({ value, onChange, help = true, className }: { value: string[]; onChange: (ids: string[]) => void; help?: boolean; className?: string }) {
   const { t } = useTranslation(['team']);
   const { data } = useLocationChoices();
   return (
     <MultiSelect
       label={t('team:team.locationsLabel')}
-      description={t('team:team.locationsHelp')}
+      description={help ? t('team:team.locationsHelp') : undefined}
+      className={className}
       placeholder={value.length === 0 ? t('team:team.everyLocation') : undefined}
       data={data}
       value={value}

@@ -261,15 +261,11 @@ export function InviteCard({ me, roles }: { me: Me; roles: Role[] }) {
                 data-testid="team-invite-email"
               />
               <Select className={classes.grow} label={t('team:team.inviteRole')} data={roleOptions(me, roles, t)} value={role} onChange={setRole} allowDeselect={false} required data-testid="team-invite-role" />
+              {scopableRole(role) && <LocationsPicker className={classes.grow} value={places} onChange={setPlaces} help={false} />}
               <Button type="submit" className={classes.submit} loading={invite.isPending} data-testid="team-invite-submit">
                 {t('team:team.sendInvite')}
               </Button>
             </div>
-            {scopableRole(role) && (
-              <div className={classes.formExtra}>
-                <LocationsPicker value={places} onChange={setPlaces} />
-              </div>
-            )}
           </form>
         ) : (
           <Text size="sm">{t('team:team.cannotInvite')}</Text>
