@@ -265,6 +265,24 @@ describe('the manager’s writes stay in A', () => {
   });
 });
 
+describe('services are shared, their resources are not (manager)', () => {
+  test('a service shows only A’s resources; linking B’s is 404; replacing the list keeps B’s linked', async () => {
+    const seen = await call<{ resource_ids: string[] }>('GET', `/api/v1/services/${serviceId}`, { headers: manager.headers });
+    expect(seen.body.data.resource_ids).toEqual([siteA.resourceId]);
+    const linkB = await call('PATCH', `/api/v1/services/${serviceId}`, { headers: manager.headers, body: { resource_ids: [siteA.resourceId, siteB.resourceId] } });
+    expect(linkB.status, linkB.text).toBe(404);
+    const createdWithB = await call('POST', '/api/v1/services', {
+      headers: manager.headers,
+      body: { name: 'Peinado', duration_minutes: 30, price: { amount: 1500, currency: 'EUR' }, resource_ids: [siteB.resourceId] },
+    });
+    expect(createdWithB.status, createdWithB.text).toBe(404);
+    const replaced = await call('PATCH', `/api/v1/services/${serviceId}`, { headers: manager.headers, body: { resource_ids: [siteA.resourceId] } });
+    expect(replaced.status, replaced.text).toBe(200);
+    const asOwner = await call<{ resource_ids: string[] }>('GET', `/api/v1/services/${serviceId}`, { headers: owner.headers });
+    expect([...asOwner.body.data.resource_ids].sort()).toEqual([siteA.resourceId, siteB.resourceId].sort());
+  });
+});
+
 describe('time blocks, payments, the waitlist and calendar feeds follow the scope (manager)', () => {
   test('time blocks: listed for A only; blocking B’s resource is refused', async () => {
     const day = madridSlot(10, '13:00');
