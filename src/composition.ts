@@ -32,7 +32,7 @@ import {
   type BookingModule,
 } from './modules/booking/index.ts';
 import { createCalendarModule, type CalendarModule, type CalendarModuleDeps } from './modules/calendar/index.ts';
-import { catalogSetupFacts, createCatalogModule, resourceIdsForUser, type CatalogModule } from './modules/catalog/index.ts';
+import { catalogSetupFacts, createCatalogModule, resourceIdsAtLocations, resourceIdsForUser, unknownLocationIds, type CatalogModule } from './modules/catalog/index.ts';
 import { createCustomersModule, customerMayHoldSession, type CustomersModule, type CustomersModuleDeps } from './modules/customers/index.ts';
 import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
 import { createNotificationsModule, type NotificationsModule, type NotificationsModuleDeps } from './modules/notifications/index.ts';
@@ -130,6 +130,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
 
   // Staff see and change only bookings of the resources linked to them (catalog's answer); their device notices follow the same.
   const staffResources = (tenantId: string, userId: string) => withTenant(db, tenantId, (trx) => resourceIdsForUser(trx, tenantId, userId));
+  const resourcesAtLocations = (tenantId: string, locationIds: readonly string[]) => withTenant(db, tenantId, (trx) => resourceIdsAtLocations(trx, tenantId, locationIds));
   // Notifications first: identity's account e-mails go out through it (identity's messages port).
   const notifications = createNotificationsModule({
     db,
@@ -139,6 +140,7 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     manageUrlFor: (tenantId, bookingId) => manageUrl(base, signManageToken(linkKey, tenantId, bookingId)),
     paymentPageUrlFor: (trx, tenantId, bookingId) => openPaymentPageUrlOfBooking(trx, paymentPageLink, tenantId, bookingId),
     staffResources,
+    resourcesAtLocations,
     ...overrides.notifications,
   });
   const identity = createIdentityModule({
@@ -148,7 +150,13 @@ export function composeModules(deps: CompositionDeps, overrides: CompositionOver
     // Customer accounts' sessions hold only while the customers module says the customer may sign in.
     customerAccountState: customerMayHoldSession,
     messages: notifications.identityMessages,
+    // Staff see and change only bookings of the resources linked to them (catalog's answer).
     staffResources,
+    // Managers and receptionists an owner scoped to some locations: catalog knows the locations and their resources.
+    locations: {
+      unknownLocations: unknownLocationIds,
+      resourcesAt: resourcesAtLocations,
+    },
     ...overrides.identity,
   });
   // Plan changes are billing's (charged, prorated) wherever billing charges; billing is built further down, after notifications.

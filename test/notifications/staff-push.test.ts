@@ -52,6 +52,8 @@ let martaResource: string;
 let luisResource: string;
 let guests = 0;
 
+let centro: string;
+
 async function create(url: string, payload: Json, who: TenantOwner = owner): Promise<string> {
   const response = await call<{ id: string }>('POST', url, { body: payload, headers: who.headers });
   if (response.status !== 201) throw new Error(`${url} → ${response.status} ${response.text}`);
@@ -74,9 +76,9 @@ beforeAll(async () => {
   marta = await createUserWithRole(t, owner, 'staff');
   luis = await createUserWithRole(t, owner, 'staff');
   rival = await signupTenant(t);
-  const locationId = await create('/api/v1/locations', { name: 'Centro', timezone: 'Europe/Madrid', address: { line1: 'Calle Mayor 1', city: 'Madrid', country: 'ES' } });
-  martaResource = await create('/api/v1/resources', { location_id: locationId, name: 'Marta', type: 'staff', user_id: marta.userId });
-  luisResource = await create('/api/v1/resources', { location_id: locationId, name: 'Luis', type: 'staff', user_id: luis.userId });
+  centro = await create('/api/v1/locations', { name: 'Centro', timezone: 'Europe/Madrid', address: { line1: 'Calle Mayor 1', city: 'Madrid', country: 'ES' } });
+  martaResource = await create('/api/v1/resources', { location_id: centro, name: 'Marta', type: 'staff', user_id: marta.userId });
+  luisResource = await create('/api/v1/resources', { location_id: centro, name: 'Luis', type: 'staff', user_id: luis.userId });
   for (const resource of [martaResource, luisResource]) {
     await create('/api/v1/schedules', { resource_id: resource, name: 'Always', start_date: '2020-01-01', time_slots: [{ start: '09:00', end: '18:00', days: [1, 2, 3, 4, 5, 6, 7] }] });
   }
@@ -202,6 +204,20 @@ describe('who hears of a booking', () => {
     await runDueJobs(t);
     expect(noticesTo(ownerPhone.browser)).toHaveLength(1);
     expect(noticesTo(phone.browser)).toEqual([]);
+  });
+});
+
+describe('members scoped to some locations', () => {
+  it('a receptionist hears of bookings at their location only', async () => {
+    const norte = await create('/api/v1/locations', { name: 'Norte', timezone: 'Europe/Madrid', address: { line1: 'Calle Norte 2', city: 'Madrid', country: 'ES' } });
+    const atCentro = await createUserWithRole(t, owner, 'receptionist', { locationIds: [centro] });
+    const atNorte = await createUserWithRole(t, owner, 'receptionist', { locationIds: [norte] });
+    const centroPhone = await subscribe(atCentro);
+    const nortePhone = await subscribe(atNorte);
+    await book(martaResource, madridSlot(6, '10:00'));
+    await runDueJobs(t);
+    expect(noticesTo(centroPhone.browser).map((notice) => notice.title)).toEqual(['New booking']);
+    expect(noticesTo(nortePhone.browser)).toEqual([]);
   });
 });
 

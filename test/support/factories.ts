@@ -212,14 +212,19 @@ export async function createUserWithRole(
   t: TestApp,
   owner: Pick<TenantOwner, 'headers'>,
   role: TenantRole | 'custom',
-  options: { customRoleId?: string; email?: string } = {},
+  options: { customRoleId?: string; email?: string; locationIds?: string[] } = {},
 ): Promise<Actor> {
   const email = options.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`;
   const invited = await t.server.inject({
     method: 'POST',
     url: '/api/v1/users/invitations',
     headers: owner.headers,
-    payload: { email, role, ...(options.customRoleId ? { custom_role_id: options.customRoleId } : {}) },
+    payload: {
+      email,
+      role,
+      ...(options.customRoleId ? { custom_role_id: options.customRoleId } : {}),
+      ...(options.locationIds ? { location_ids: options.locationIds } : {}),
+    },
   });
   expectStatus(invited, 201, 'invitation');
   const { token } = await lastCapturedMessage(t, email, 'invitation');

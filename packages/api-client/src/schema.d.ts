@@ -367,7 +367,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a member’s role or deactivate / reactivate them */
+        /** Change a member’s role or locations, or deactivate / reactivate them (422 UNKNOWN_LOCATION for a location not of the business) */
         patch: operations["patchUsersById"];
         trace?: never;
     };
@@ -381,7 +381,7 @@ export interface paths {
         /** Invitations not yet accepted and not expired, newest first */
         get: operations["getUsersInvitations"];
         put?: never;
-        /** Invite someone by e-mail with a role (402 PLAN_LIMIT_REACHED past the plan’s users) */
+        /** Invite someone by e-mail with a role and, for managers, receptionists and custom roles, their locations (402 PLAN_LIMIT_REACHED past the plan’s users, 422 UNKNOWN_LOCATION) */
         post: operations["postUsersInvitations"];
         delete?: never;
         options?: never;
@@ -3684,7 +3684,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `COUPON_EXHAUSTED`, `COUPON_EXPIRED`, `COUPON_NOT_FOR_PLAN`, `DOMAIN_NOT_ALLOWED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `PUSH_ENDPOINT_REFUSED`, `SMS_COUNTRY_NOT_ALLOWED`. */
+        /** @description The Idempotency-Key was used with another request, or a policy forbids the change. Codes: `CARD_NOT_ACCEPTED`, `COUPON_EXHAUSTED`, `COUPON_EXPIRED`, `COUPON_NOT_FOR_PLAN`, `DOMAIN_NOT_ALLOWED`, `IDEMPOTENCY_KEY_REUSED`, `POLICY_VIOLATION`, `PUSH_ENDPOINT_REFUSED`, `SMS_COUNTRY_NOT_ALLOWED`, `UNKNOWN_LOCATION`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -4846,6 +4846,8 @@ export interface operations {
                             email_verified: boolean;
                             role: string;
                             custom_role_id: string | null;
+                            /** @description Null: every location */
+                            location_ids: string[] | null;
                             status: string;
                             last_active_at: string | null;
                             joined_at: string;
@@ -4895,6 +4897,8 @@ export interface operations {
                             email_verified: boolean;
                             role: string;
                             custom_role_id: string | null;
+                            /** @description Null: every location */
+                            location_ids: string[] | null;
                             status: string;
                             last_active_at: string | null;
                             joined_at: string;
@@ -4935,6 +4939,8 @@ export interface operations {
                     /** @enum {string} */
                     role?: "business_admin" | "manager" | "receptionist" | "staff" | "customer" | "custom";
                     custom_role_id?: string | null;
+                    /** @description The locations a manager, receptionist or custom role works at (null: every location; the owner is never scoped) */
+                    location_ids?: string[] | null;
                     /** @enum {string} */
                     status?: "active" | "deactivated";
                 };
@@ -4958,6 +4964,8 @@ export interface operations {
                             email_verified: boolean;
                             role: string;
                             custom_role_id: string | null;
+                            /** @description Null: every location */
+                            location_ids: string[] | null;
                             status: string;
                             last_active_at: string | null;
                             joined_at: string;
@@ -5007,6 +5015,8 @@ export interface operations {
                             email: string;
                             role: string;
                             custom_role_id: string | null;
+                            /** @description The locations the person will work at; null: every location */
+                            location_ids: string[] | null;
                             /** @description The member who sent it */
                             invited_by: string | null;
                             created_at: string;
@@ -5047,6 +5057,8 @@ export interface operations {
                     /** @enum {string} */
                     role: "business_admin" | "manager" | "receptionist" | "staff" | "customer" | "custom";
                     custom_role_id?: string | null;
+                    /** @description The locations a manager, receptionist or custom role works at (null: every location; the owner is never scoped) */
+                    location_ids?: string[] | null;
                 };
             };
         };
@@ -5065,6 +5077,8 @@ export interface operations {
                             email: string;
                             role: string;
                             custom_role_id: string | null;
+                            /** @description Null: every location */
+                            location_ids: string[] | null;
                             expires_at: string;
                         };
                         metadata: {

@@ -6,6 +6,7 @@ import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { PaginationMeta } from '../../platform/http/envelope.ts';
 import { resourceIdsForUser } from '../catalog/index.ts';
 import { searchCustomerIds } from '../customers/index.ts';
+import { resourceFilterOf } from '../../platform/http/location-scope.ts';
 import { normalizeBookingNumber } from './booking-number.ts';
 import type { Actor, BookingDeps } from './booking-deps.ts';
 import { actorMaySee } from './booking-actions.service.ts';
@@ -84,14 +85,16 @@ export class BookingQueryService {
 
   /**
    * Resources whose bookings the actor may see: undefined means all. A role whose
-   * booking permission carries conditions (staff) is limited to the resources
-   * assigned to its user.
+   * booking permission carries conditions is limited: staff to the resources assigned
+   * to its user, a location-scoped member to the resources at their locations.
    */
   async #visibleResources(trx: Trx, tenantId: string, actor: Actor, requested: string | undefined): Promise<string[] | undefined> {
     const auth = actor.auth;
     const unrestricted = !auth || auth.can('read', 'Booking', { resource_id: NIL_UUID, customer_id: NIL_UUID });
     if (unrestricted) return requested === undefined ? undefined : [requested];
-    const own = auth.userId === null ? [] : await resourceIdsForUser(trx, tenantId, auth.userId);
+    // A location-scoped member sees the bookings of every resource at their locations; staff their own resources'.
+    const scoped = resourceFilterOf(auth);
+    const own = scoped !== undefined ? [...scoped] : auth.userId === null ? [] : await resourceIdsForUser(trx, tenantId, auth.userId);
     return requested === undefined ? own : own.filter((id) => id === requested);
   }
 

@@ -4,6 +4,7 @@ import { browserLanguage } from '../../platform/http/accept-language.ts';
 import { idempotencyKeyOf } from '../../platform/http/idempotency.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { forbidden } from '../../platform/http/errors.ts';
+import { assertResourceInScope } from '../../platform/http/location-scope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { actorOf, type Actor } from './booking-deps.ts';
@@ -28,9 +29,13 @@ import {
 
 const tags = ['Bookings'];
 
-/** Public booking, or a credential allowed to create bookings. */
-function creatingActor(request: FastifyRequest): Actor {
+/**
+ * Public booking, or a credential allowed to create bookings; a location-scoped member books only
+ * their locations' resources (another's is, for them, absent: 404).
+ */
+function creatingActor(request: FastifyRequest, resourceIds: readonly string[]): Actor {
   if (request.auth && !request.auth.can('create', 'Booking')) throw forbidden();
+  for (const resourceId of resourceIds) assertResourceInScope(request.auth, resourceId);
   // The address bounds public bookings (see public-booking-guard.ts).
   return { ...actorOf(request.auth), ip: request.ip };
 }
@@ -52,7 +57,12 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       config: { access: { public: true, tenant: 'required' }, attempt: 'booking' },
     },
     async (request, reply) => {
-      const view = await services.create.create(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));
+      const view = await services.create.create(
+        requireTenant(request),
+        request.body,
+        creatingActor(request, [request.body.resource_id]),
+        idempotencyKeyOf(request),
+      );
       return reply.code(201).send(ok(view));
     },
   );
@@ -75,7 +85,12 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
       config: { access: { public: true, tenant: 'required' }, attempt: 'booking' },
     },
     async (request, reply) => {
-      const group = await services.create.createBatch(requireTenant(request), request.body, creatingActor(request), idempotencyKeyOf(request));
+      const group = await services.create.createBatch(
+        requireTenant(request),
+        request.body,
+        creatingActor(request, request.body.items.map((item) => item.resource_id)),
+        idempotencyKeyOf(request),
+      );
       return reply.code(201).send(ok(group));
     },
   );
@@ -120,6 +135,7 @@ export function registerBookingRoutes(api: ApiRouter, services: BookingServices)
     async (request) => {
       const tenantId = requireTenant(request);
       const actor = actorOf(request.auth);
+      if (request.body.new_resource_id !== undefined) assertResourceInScope(request.auth, request.body.new_resource_id);
       const outcome = await services.actions.patch(tenantId, request.params.id, request.body, actor);
       const view = await services.query.get(tenantId, outcome.row.id, actor);
       return ok(outcome.refund ? { ...view, refund: { ...outcome.refund } } : view);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
 import { forbidden } from '../../platform/http/errors.ts';
+import { assertResourceInScope, locationScopeOf, mayReachResource } from '../../platform/http/location-scope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { actorOf } from './booking-deps.ts';
@@ -15,12 +16,24 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /**
  * Waitlist entries name customers and what they wait for across every resource: reading them takes
  * the business-wide booking and customer reads, not a staff member's grant on their own resources'
- * bookings; removing one takes the business-wide booking update.
+ * bookings; removing one takes the business-wide booking update. A location-scoped member's "whole"
+ * is their locations: they need the grant on every resource there, and see only the entries waiting
+ * for those resources or for any resource of a service (`waitlistEntryVisible`).
  */
 function assertWholeWaitlist(auth: AuthContext | null, action: 'read' | 'update'): void {
-  const everyBooking = auth !== null && auth.can(action, 'Booking', { resource_id: NIL_UUID, customer_id: NIL_UUID });
+  const scope = locationScopeOf(auth);
+  const everyBooking =
+    auth !== null &&
+    (scope === null
+      ? auth.can(action, 'Booking', { resource_id: NIL_UUID, customer_id: NIL_UUID })
+      : auth.can(action, 'Booking') && scope.resourceIds.every((resourceId) => auth.can(action, 'Booking', { resource_id: resourceId, customer_id: NIL_UUID })));
   const customers = auth !== null && (action === 'update' || auth.can('read', 'Customer', { id: NIL_UUID }));
   if (!everyBooking || !customers) throw forbidden('The waitlist takes permission over every booking and customer of the business');
+}
+
+/** An entry for one resource is seen by those who reach it; one for any resource of a service by everyone with the waitlist. */
+function waitlistEntryVisible(auth: AuthContext | null, resourceId: string | null): boolean {
+  return resourceId === null || mayReachResource(auth, resourceId);
 }
 
 export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices): void {
@@ -44,7 +57,8 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
     },
     async (request) => {
       assertWholeWaitlist(request.auth, 'read');
-      return ok(await services.waitlist.list(requireTenant(request), request.query));
+      const entries = await services.waitlist.list(requireTenant(request), request.query);
+      return ok(entries.filter((entry) => waitlistEntryVisible(request.auth, entry.resource_id)));
     },
   );
 
@@ -56,7 +70,7 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
     },
     async (request, reply) => {
       assertWholeWaitlist(request.auth, 'update');
-      await services.waitlist.remove(requireTenant(request), request.params.id);
+      await services.waitlist.remove(requireTenant(request), request.params.id, (resourceId) => waitlistEntryVisible(request.auth, resourceId));
       return reply.code(204).send();
     },
   );
@@ -78,6 +92,7 @@ export function registerWaitlistRoutes(api: ApiRouter, services: BookingServices
     },
     async (request, reply) => {
       assertWholeWaitlist(request.auth, 'update');
+      assertResourceInScope(request.auth, request.body.resource_id);
       return reply.code(201).send(ok(await services.waitlist.offerNow(requireTenant(request), request.params.id, request.body)));
     },
   );

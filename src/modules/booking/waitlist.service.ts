@@ -87,10 +87,11 @@ export class WaitlistService {
   }
 
   /** Removes an entry; an open offer of it is withdrawn and passes on. */
-  async remove(tenantId: string, entryId: string): Promise<void> {
+  /** `visible`: whether the caller reaches an entry waiting for this resource (null: any resource); others are absent. */
+  async remove(tenantId: string, entryId: string, visible: (resourceId: string | null) => boolean = () => true): Promise<void> {
     await withTenant(this.#deps.db, tenantId, async (trx) => {
       const entry = await this.#repository.findEntry(trx, tenantId, entryId);
-      if (!entry || entry.status === 'removed') throw notFound('Waitlist entry');
+      if (!entry || entry.status === 'removed' || !visible(entry.resource_id)) throw notFound('Waitlist entry');
       await this.#repository.setEntryStatus(trx, tenantId, entry.id, 'removed');
       for (const offer of await this.#repository.offersOfEntry(trx, tenantId, entry.id)) {
         if (offer.status === 'open') await this.#closeOffer(trx, tenantId, offer, 'declined', entry);

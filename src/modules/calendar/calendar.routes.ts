@@ -3,6 +3,7 @@ import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
+import { assertResourceInScope, locationScopeOf, mayReachResource } from '../../platform/http/location-scope.ts';
 import type { CalendarFeedsService } from './calendar-feeds.service.ts';
 import {
   createdFeedSchema,
@@ -29,6 +30,11 @@ export function registerCalendarRoutes(api: ApiRouter, feeds: CalendarFeedsServi
     async (request, reply) => {
       // A feed's token is standing read access: write-impersonation must not leave one behind.
       if (request.auth?.attributes.impersonatedBy) throw forbidden('An impersonation session cannot create calendar feeds');
+      // A customer's feed shows their bookings at every location: beyond a location-scoped member's reach.
+      if (locationScopeOf(request.auth) !== null) {
+        if (request.body.kind !== 'resource' || request.body.resource_id === undefined) throw forbidden('A member limited to some locations creates feeds of their resources only');
+        assertResourceInScope(request.auth, request.body.resource_id);
+      }
       return reply.code(201).send(ok(await feeds.create(requireTenant(request), request.body)));
     },
   );
@@ -41,7 +47,9 @@ export function registerCalendarRoutes(api: ApiRouter, feeds: CalendarFeedsServi
     },
     async (request) => {
       const page = await feeds.list(requireTenant(request), request.query);
-      return ok(page.items, page.pagination);
+      const scoped = locationScopeOf(request.auth) !== null;
+      const items = scoped ? page.items.filter((feed) => feed.resource_id !== null && mayReachResource(request.auth, feed.resource_id)) : page.items;
+      return ok(items, page.pagination);
     },
   );
 

@@ -99,6 +99,17 @@ export async function resourceIdsAtLocation(executor: Executor, tenantId: string
   return rows.map((row) => row.id);
 }
 
+/** Of `ids`, those that are not locations of the tenant (identity checks a member's locations with it). */
+export async function unknownLocationIds(executor: Executor, tenantId: string, ids: readonly string[]): Promise<string[]> {
+  const known = new Set(await locationsRepository.existingIds(executor, tenantId, ids));
+  return [...new Set(ids)].filter((id) => !known.has(id));
+}
+
+/** Every resource, whatever its status, at these locations: what a location-scoped member reaches. */
+export async function resourceIdsAtLocations(executor: Executor, tenantId: string, locationIds: readonly string[]): Promise<string[]> {
+  return resourcesRepository.idsAtLocations(executor, tenantId, locationIds);
+}
+
 /** Whether the tenant has this location (for routes of other modules nested under it). */
 export async function locationExists(executor: Executor, tenantId: string, locationId: string): Promise<boolean> {
   return (await locationsRepository.findById(executor, tenantId, locationId)) !== undefined;

@@ -9,6 +9,8 @@ export interface LocationListOptions {
   businessId?: string | undefined;
   status?: LocationRow['status'] | undefined;
   search?: string | undefined;
+  /** Only these locations (a location-scoped member's). */
+  ids?: readonly string[] | undefined;
   after?: { createdAt: Date; id: string } | undefined;
   limit: number;
 }
@@ -40,11 +42,22 @@ export class LocationsRepository {
       .executeTakeFirst();
   }
 
+  /** Which of `ids` the tenant has (any status). */
+  async existingIds(executor: Executor, tenantId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await executor.selectFrom('locations').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+    return rows.map((row) => row.id);
+  }
+
   async list(executor: Executor, tenantId: string, options: LocationListOptions): Promise<LocationRow[]> {
     let query = executor.selectFrom('locations').selectAll().where('tenant_id', '=', tenantId);
     if (options.businessId !== undefined) query = query.where('business_id', '=', options.businessId);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.search !== undefined) query = query.where('name', 'ilike', `%${escapeLike(options.search)}%`);
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return [];
+      query = query.where('id', 'in', [...options.ids]);
+    }
     const after = options.after;
     if (after !== undefined) {
       query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import { assertLocationInScope, locationFilterOf } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import {
   idParamsSchema,
@@ -20,6 +21,7 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Create a location', body: locationCreateSchema, response: { 201: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['create', 'Location'] } },
     },
+    // A member limited to some locations holds no `create Location` (identity's scopeRulesToLocations): 403 here.
     async (request, reply) => reply.code(201).send(ok(await locations.create(requireTenant(request), request.body))),
   );
 
@@ -30,7 +32,7 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       config: { access: { permission: ['read', 'Location'] } },
     },
     async (request) => {
-      const page = await locations.list(requireTenant(request), request.query);
+      const page = await locations.list(requireTenant(request), request.query, locationFilterOf(request.auth));
       return ok(page.items, page.pagination);
     },
   );
@@ -41,7 +43,10 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Get a location', params: idParamsSchema, response: { 200: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['read', 'Location'] } },
     },
-    async (request) => ok(await locations.get(requireTenant(request), request.params.id)),
+    async (request) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return ok(await locations.get(requireTenant(request), request.params.id));
+    },
   );
 
   api.patch(
@@ -50,7 +55,10 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
       schema: { tags, summary: 'Update a location', params: idParamsSchema, body: locationUpdateSchema, response: { 200: envelopeSchema(locationSchema) } },
       config: { access: { permission: ['update', 'Location'] } },
     },
-    async (request) => ok(await locations.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return ok(await locations.update(requireTenant(request), request.params.id, request.body));
+    },
   );
 
   api.delete(
@@ -67,6 +75,7 @@ export function registerLocationRoutes(api: ApiRouter, locations: LocationsServi
     },
     async (request, reply) => {
       const tenantId = requireTenant(request);
+      assertLocationInScope(request.auth, request.params.id);
       const outcome = await locations.remove(tenantId, request.params.id);
       if (outcome === 'deleted') return reply.code(204).send(null);
       return ok(await locations.get(tenantId, request.params.id));

@@ -71,9 +71,11 @@ export class LocationsService {
     return toLocationView(row);
   }
 
-  async list(tenantId: string, query: LocationListQuery): Promise<{ items: LocationView[]; pagination: PaginationMeta }> {
+  /** `within`: only these locations (a location-scoped member's); undefined for all. */
+  async list(tenantId: string, query: LocationListQuery, within?: readonly string[]): Promise<{ items: LocationView[]; pagination: PaginationMeta }> {
     const rows = await withTenant(this.#deps.db, tenantId, (trx) =>
       this.#deps.locations.list(trx, tenantId, {
+        ids: within,
         businessId: query.business_id,
         status: query.status,
         search: query.search,

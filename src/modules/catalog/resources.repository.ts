@@ -7,6 +7,8 @@ export type ResourceRow = Selectable<ResourcesTable>;
 
 export interface ResourceListOptions {
   locationId?: string | undefined;
+  /** Only resources at these locations (a location-scoped member's). */
+  locationIds?: readonly string[] | undefined;
   type?: ResourceType | undefined;
   status?: ResourceRow['status'] | undefined;
   skill?: string | undefined;
@@ -69,6 +71,10 @@ export class ResourcesRepository {
   async list(executor: Executor, tenantId: string, options: ResourceListOptions): Promise<ResourceRow[]> {
     let query = executor.selectFrom('resources').selectAll().where('tenant_id', '=', tenantId);
     if (options.locationId !== undefined) query = query.where('location_id', '=', options.locationId);
+    if (options.locationIds !== undefined) {
+      if (options.locationIds.length === 0) return [];
+      query = query.where('location_id', 'in', [...options.locationIds]);
+    }
     if (options.type !== undefined) query = query.where('type', '=', options.type);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
@@ -117,6 +123,19 @@ export class ResourcesRepository {
   }
 
   /** Active resources linked to a staff user (identity's staff scoping). */
+  /** Every resource (whatever its status) at these locations: a location-scoped member's reach. */
+  async idsAtLocations(executor: Executor, tenantId: string, locationIds: readonly string[]): Promise<string[]> {
+    if (locationIds.length === 0) return [];
+    const rows = await executor
+      .selectFrom('resources')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('location_id', 'in', [...locationIds])
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async idsForUser(executor: Executor, tenantId: string, userId: string): Promise<string[]> {
     const rows = await executor
       .selectFrom('resources')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import { assertLocationInScope, assertResourceInScope, locationFilterOf } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import {
   resourceCreateSchema,
@@ -20,7 +21,11 @@ export function registerResourceRoutes(api: ApiRouter, resources: ResourcesServi
       schema: { tags, summary: 'Create a resource', body: resourceCreateSchema, response: { 201: envelopeSchema(resourceSchema) } },
       config: { access: { permission: ['create', 'Resource'] } },
     },
-    async (request, reply) => reply.code(201).send(ok(await resources.create(requireTenant(request), request.body))),
+    async (request, reply) => {
+      // Another location than a scoped member's own is, for them, a location that does not exist.
+      assertLocationInScope(request.auth, request.body.location_id);
+      return reply.code(201).send(ok(await resources.create(requireTenant(request), request.body)));
+    },
   );
 
   api.get(
@@ -30,7 +35,7 @@ export function registerResourceRoutes(api: ApiRouter, resources: ResourcesServi
       config: { access: { permission: ['read', 'Resource'] } },
     },
     async (request) => {
-      const page = await resources.list(requireTenant(request), request.query);
+      const page = await resources.list(requireTenant(request), request.query, locationFilterOf(request.auth));
       return ok(page.items, page.pagination);
     },
   );
@@ -41,7 +46,10 @@ export function registerResourceRoutes(api: ApiRouter, resources: ResourcesServi
       schema: { tags, summary: 'Get a resource', params: idParamsSchema, response: { 200: envelopeSchema(resourceSchema) } },
       config: { access: { permission: ['read', 'Resource'] } },
     },
-    async (request) => ok(await resources.get(requireTenant(request), request.params.id)),
+    async (request) => {
+      assertResourceInScope(request.auth, request.params.id);
+      return ok(await resources.get(requireTenant(request), request.params.id));
+    },
   );
 
   api.patch(
@@ -50,7 +58,11 @@ export function registerResourceRoutes(api: ApiRouter, resources: ResourcesServi
       schema: { tags, summary: 'Update a resource', params: idParamsSchema, body: resourceUpdateSchema, response: { 200: envelopeSchema(resourceSchema) } },
       config: { access: { permission: ['update', 'Resource'] } },
     },
-    async (request) => ok(await resources.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      assertResourceInScope(request.auth, request.params.id);
+      if (request.body.location_id !== undefined) assertLocationInScope(request.auth, request.body.location_id);
+      return ok(await resources.update(requireTenant(request), request.params.id, request.body));
+    },
   );
 
   api.delete(
@@ -67,6 +79,7 @@ export function registerResourceRoutes(api: ApiRouter, resources: ResourcesServi
     },
     async (request, reply) => {
       const tenantId = requireTenant(request);
+      assertResourceInScope(request.auth, request.params.id);
       const outcome = await resources.remove(tenantId, request.params.id);
       if (outcome === 'deleted') return reply.code(204).send(null);
       return ok(await resources.get(tenantId, request.params.id));

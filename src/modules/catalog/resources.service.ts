@@ -53,10 +53,12 @@ export class ResourcesService {
     return toResourceView(row);
   }
 
-  async list(tenantId: string, query: ResourceListQuery): Promise<{ items: ResourceView[]; pagination: PaginationMeta }> {
+  /** `within`: only resources at these locations (a location-scoped member's); undefined for all. */
+  async list(tenantId: string, query: ResourceListQuery, within?: readonly string[]): Promise<{ items: ResourceView[]; pagination: PaginationMeta }> {
     const rows = await withTenant(this.#deps.db, tenantId, (trx) =>
       this.#deps.resources.list(trx, tenantId, {
         locationId: query.location_id,
+        locationIds: within,
         type: query.type,
         status: query.status,
         skill: query.skill,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import type { AuthContext } from '../../platform/http/access.ts';
+import { assertResourceInScope, locationScopeOf, mayReachResource } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { idParamsSchema } from './locations.schemas.ts';
 import {
@@ -13,8 +15,17 @@ import {
   tierParamsSchema,
 } from './services.schemas.ts';
 import type { ServicesService } from './services.service.ts';
+import type { ServiceView } from './services.schemas.ts';
 
 const tags = ['Catalog: services'];
+
+/**
+ * Services are shared by every location, their resources are not: a location-scoped member sees only
+ * the resources of theirs among a service's, and may link only those (another's is absent: 404).
+ */
+function scopedView(auth: AuthContext | null, view: ServiceView): ServiceView {
+  return locationScopeOf(auth) === null ? view : { ...view, resource_ids: view.resource_ids.filter((id) => mayReachResource(auth, id)) };
+}
 
 export function registerServiceRoutes(api: ApiRouter, services: ServicesService): void {
   api.post(
@@ -23,7 +34,10 @@ export function registerServiceRoutes(api: ApiRouter, services: ServicesService)
       schema: { tags, summary: 'Create a service', body: serviceCreateSchema, response: { 201: envelopeSchema(serviceSchema) } },
       config: { access: { permission: ['create', 'Service'] } },
     },
-    async (request, reply) => reply.code(201).send(ok(await services.create(requireTenant(request), request.body))),
+    async (request, reply) => {
+      for (const resourceId of request.body.resource_ids) assertResourceInScope(request.auth, resourceId);
+      return reply.code(201).send(ok(scopedView(request.auth, await services.create(requireTenant(request), request.body))));
+    },
   );
 
   api.get(
@@ -34,7 +48,7 @@ export function registerServiceRoutes(api: ApiRouter, services: ServicesService)
     },
     async (request) => {
       const page = await services.list(requireTenant(request), request.query);
-      return ok(page.items, page.pagination);
+      return ok(page.items.map((view) => scopedView(request.auth, view)), page.pagination);
     },
   );
 
@@ -44,7 +58,7 @@ export function registerServiceRoutes(api: ApiRouter, services: ServicesService)
       schema: { tags, summary: 'Get a service', params: idParamsSchema, response: { 200: envelopeSchema(serviceSchema) } },
       config: { access: { permission: ['read', 'Service'] } },
     },
-    async (request) => ok(await services.get(requireTenant(request), request.params.id)),
+    async (request) => ok(scopedView(request.auth, await services.get(requireTenant(request), request.params.id))),
   );
 
   api.patch(
@@ -53,7 +67,17 @@ export function registerServiceRoutes(api: ApiRouter, services: ServicesService)
       schema: { tags, summary: 'Update a service', params: idParamsSchema, body: serviceUpdateSchema, response: { 200: envelopeSchema(serviceSchema) } },
       config: { access: { permission: ['update', 'Service'] } },
     },
-    async (request) => ok(await services.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      const tenantId = requireTenant(request);
+      let patch = request.body;
+      if (locationScopeOf(request.auth) !== null && patch.resource_ids !== undefined) {
+        for (const resourceId of patch.resource_ids) assertResourceInScope(request.auth, resourceId);
+        // The list replaces the whole one: the other locations' resources, unseen by this member, stay linked.
+        const others = (await services.get(tenantId, request.params.id)).resource_ids.filter((id) => !mayReachResource(request.auth, id));
+        patch = { ...patch, resource_ids: [...patch.resource_ids, ...others] };
+      }
+      return ok(scopedView(request.auth, await services.update(tenantId, request.params.id, patch)));
+    },
   );
 
   api.delete(

@@ -9,7 +9,8 @@ import type { TenantSettings } from '../tenancy/index.ts';
 import { findApiKeyByHash, touchApiKey } from './api-keys.repository.ts';
 import type { CustomerAccountState } from './customer-sessions.ts';
 import { customerSessionPrincipal } from './customer-sessions.repository.ts';
-import { toAuthContext, type PrincipalFacts, type StaffResourceResolver } from './principal.ts';
+import type { LocationDirectoryPort } from './location-directory.ts';
+import { storedLocationScope, toAuthContext, type PrincipalFacts, type StaffResourceResolver } from './principal.ts';
 import { sha256 } from './secrets.ts';
 import { sessionPrincipal } from './sessions.repository.ts';
 import { InvalidTokenError, type SigningKeys } from './signing-keys.ts';
@@ -32,13 +33,15 @@ export interface IdentityAuthenticator extends Authenticator {
   forgetAllSessions(): void;
 }
 
-type SessionFacts = Omit<PrincipalFacts, 'resourceIds'>;
+/** What a session's look-up establishes (cached): the resources behind a scope are read per request, like staff's. */
+type SessionFacts = Omit<PrincipalFacts, 'resourceIds' | 'locationReach'> & { locationIds?: readonly string[] | null };
 
 export function createAuthenticator(deps: {
   db: Db;
   config: Config;
   keys: SigningKeys;
   staffResources: StaffResourceResolver;
+  locations: LocationDirectoryPort;
   customerAccountState: CustomerAccountState;
 }): IdentityAuthenticator {
   const sessions = new TtlCache<SessionFacts | null>(CREDENTIAL_CACHE_TTL_MS);
@@ -74,6 +77,7 @@ export function createAuthenticator(deps: {
       role: row.role,
       permissions: row.role === 'custom' ? (row.custom_permissions ?? []) : null,
       customRoleId: row.custom_role_id,
+      locationIds: storedLocationScope(row.role, row.location_ids),
       readOnly,
       mfaEnrollmentRequired,
     };
@@ -126,7 +130,14 @@ export function createAuthenticator(deps: {
     }
     const resourceIds =
       facts.role === 'staff' && facts.userId !== null ? await deps.staffResources(facts.tenantId, facts.userId) : [];
-    return toAuthContext({ ...facts, resourceIds });
+    // A scoped member reaches the resources at their locations as they are now (a resource moved to
+    // another location leaves their reach with the move).
+    const { locationIds, ...principal } = facts;
+    const locationReach =
+      locationIds !== undefined && locationIds !== null
+        ? { locationIds, resourceIds: await deps.locations.resourcesAt(facts.tenantId, locationIds) }
+        : null;
+    return toAuthContext({ ...principal, resourceIds, locationReach });
   }
 
   async function fromApiKey(key: string): Promise<AuthContext> {

@@ -59,6 +59,8 @@ export interface MembershipsTable {
   role: MembershipRole;
   custom_role_id: string | null;
   status: ColumnType<'active' | 'deactivated', 'active' | 'deactivated' | undefined, 'active' | 'deactivated'>;
+  /** Migration 0096: the locations a location-scoped member works at; null = every location. */
+  location_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   last_used_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

@@ -10,6 +10,8 @@
  *   answer to which resources a staff member is assigned to (staff see only those bookings);
  * - `memberAbilities`: a business's active members with the `can` their credential would carry
  *   (who among them may read a booking, for notices sent on their behalf);
+ * - `LocationDirectoryPort`: catalog's answers about the business's locations, for members an
+ *   owner scoped to some locations (migration 0096; platform/http/location-scope.ts reads the scope);
  * - `createPlatformAdmin` and `createPlatformAuditor` for seeds, scripts and tests;
  * - customer accounts' credentials: the module's `customerSessions` (sessions and tokens of
  *   customers, failed-login throttling), the password helpers, and the `CustomerAccountState`
@@ -36,6 +38,7 @@ import { createMfaService } from './mfa.service.ts';
 import { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import { registerPlatformAdminRoutes } from './platform-admin.routes.ts';
 import { createPlatformAdminService } from './platform-admin.service.ts';
+import { NO_LOCATIONS, type LocationDirectoryPort } from './location-directory.ts';
 import type { StaffResourceResolver } from './principal.ts';
 import { createRoleService } from './roles.service.ts';
 import { SigningKeys } from './signing-keys.ts';
@@ -60,13 +63,14 @@ export {
   type TenantRole,
 } from './permissions.ts';
 export type { StaffResourceResolver } from './principal.ts';
+export type { LocationDirectoryPort } from './location-directory.ts';
 export { createPlatformAdmin, createPlatformAuditor, MAX_IMPERSONATION_MINUTES } from './platform-admin.service.ts';
 export { seedDemoMembers, type DemoMember } from './identity.seed.ts';
 export { countActiveUsers } from './users.service.ts';
 export { adminActivityByTenant, type AdminActivity } from './admin-activity.ts';
 export { accessFigures, figuresReaders, peopleByIds, type FiguresReader } from './team-directory.ts';
 export { businessPeople, type BusinessMember } from './tenant-people.ts';
-export { memberAbilities, type MemberAbility } from './member-abilities.ts';
+export { memberAbilities, type MemberAbility, type MemberReach } from './member-abilities.ts';
 export { LOGIN_THROTTLE } from './login-throttle.ts';
 export { rotateSigningKey } from './signing-keys.ts';
 export { CREDENTIAL_CACHE_TTL_MS } from './authenticator.ts';
@@ -133,18 +137,21 @@ export function createIdentityModule(deps: {
   messages: IdentityMessagesPort;
   /** Which resources a staff member is assigned to (catalog answers); without it, none — staff see no bookings. */
   staffResources?: StaffResourceResolver;
+  /** The business's locations and the resources at them (catalog answers): members scoped to locations. */
+  locations?: LocationDirectoryPort;
 }): IdentityModule {
   const { config, db, customerAccountState, keyRing, messages } = deps;
   const staffResources: StaffResourceResolver = deps.staffResources ?? (async () => []);
+  const locations = deps.locations ?? NO_LOCATIONS;
   const keys = new SigningKeys({ config, db });
-  const authenticator = createAuthenticator({ db, config, keys, staffResources, customerAccountState });
+  const authenticator = createAuthenticator({ db, config, keys, staffResources, locations, customerAccountState });
   const issuer = { config, keys };
   const mfa = createMfaService({ db, authenticator, keyRing });
   const hasher = new OneTimeTokenHasher(keyRing);
   const auth = createAuthService({ db, config, keys, authenticator, customerAccountState, secondFactor: mfa.verifySecondFactor, hasher });
   const signup = createSignupService({ db, config, issuer, hasher, messages });
   const recovery = createAccountRecoveryService({ db, config, keyRing, authenticator, hasher, messages });
-  const users = createUserService({ db, config, issuer, authenticator, hasher, messages });
+  const users = createUserService({ db, config, issuer, authenticator, hasher, messages, locations });
   const roles = createRoleService({ db, authenticator });
   const apiKeys = createApiKeyService({ db, config, authenticator });
   const platformAdmin = createPlatformAdminService({ db, issuer, authenticator });

@@ -11,6 +11,7 @@ const pendingInvitationSchema = z.object({
   email: z.string(),
   role: z.string(),
   custom_role_id: z.string().nullable(),
+  location_ids: z.array(z.string()).nullable().describe('The locations the person will work at; null: every location'),
   invited_by: z.string().nullable().describe('The member who sent it'),
   created_at: z.string(),
   expires_at: z.string(),

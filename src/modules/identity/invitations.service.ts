@@ -13,13 +13,14 @@ import type { RequestMeta } from './auth.service.ts';
 import type { IdentityMessagesPort } from './messages.ts';
 import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import { randomToken } from './secrets.ts';
-import { INVITATION_TTL_MS } from './users.service.ts';
+import { INVITATION_TTL_MS, invitedLocations } from './users.service.ts';
 
 export interface PendingInvitation {
   id: string;
   email: string;
   role: string;
   custom_role_id: string | null;
+  location_ids: string[] | null;
   invited_by: string | null;
   created_at: string;
   expires_at: string;
@@ -50,6 +51,7 @@ export async function pendingInvitations(executor: Executor, tenantId: string): 
     email: row.email ?? '',
     role: text(row.payload, 'role') ?? 'staff',
     custom_role_id: text(row.payload, 'custom_role_id'),
+    location_ids: invitedLocations(row.payload),
     invited_by: text(row.payload, 'invited_by'),
     created_at: new Date(row.created_at).toISOString(),
     expires_at: new Date(row.expires_at).toISOString(),

@@ -79,6 +79,48 @@ export interface RuleContext {
   customerId?: string | null;
 }
 
+/** A location-scoped member's reach: their locations and every resource at them (migration 0096). */
+export interface LocationReach {
+  locationIds: readonly string[];
+  resourceIds: readonly string[];
+}
+
+/** What a scoped member's `manage Location` amounts to: everything on their own locations but adding one. */
+const LOCATION_ACTIONS_IN_SCOPE: Action[] = ['read', 'update', 'delete', 'export'];
+
+/** Roles an owner may narrow to some locations; the owner, staff (scoped by their resources) and customers never are. */
+export const LOCATION_SCOPABLE_ROLES: ReadonlySet<string> = new Set(['manager', 'receptionist', 'custom']);
+
+/**
+ * Narrows rules to a member's locations: each grant on a subject that lives at a location gets the
+ * condition that the object is there (a booking or schedule by its resource, a resource by its
+ * location, a location by its id). Reports are business-wide figures, so a scoped member holds none
+ * (403), and a new location would lie outside the scope, so they add none (403; the dashboard, reading
+ * the granted permissions, offers neither). Subjects not listed (customers, services, the business)
+ * are shared by every location.
+ */
+export function scopeRulesToLocations(rules: Rule[], reach: LocationReach): Rule[] {
+  const conditionOf: Partial<Record<Subject, Record<string, unknown>>> = {
+    Booking: { resource_id: { $in: [...reach.resourceIds] } },
+    Schedule: { resource_id: { $in: [...reach.resourceIds] } },
+    Resource: { location_id: { $in: [...reach.locationIds] } },
+    Location: { id: { $in: [...reach.locationIds] } },
+  };
+  return rules.flatMap((rule): Rule[] => {
+    const subjects = (Array.isArray(rule.subject) ? rule.subject : [rule.subject]) as (Subject | 'all')[];
+    return subjects.flatMap((subjectName): Rule[] => {
+      if (subjectName === 'Report' && rule.inverted !== true) return [];
+      const condition = subjectName === 'all' ? undefined : conditionOf[subjectName];
+      if (condition === undefined || rule.inverted === true) return [{ ...rule, subject: subjectName }];
+      // `manage` spelled out without `create` (an inverted rule would leave "manage:Location" granted,
+      // which the dashboard reads as "may create").
+      const actions = subjectName === 'Location' ? [rule.action].flat().flatMap((action) => (action === 'manage' ? LOCATION_ACTIONS_IN_SCOPE : action === 'create' ? [] : [action])) : rule.action;
+      if (Array.isArray(actions) && actions.length === 0) return [];
+      return [{ ...rule, action: actions, subject: subjectName, conditions: { ...(rule.conditions ?? {}), ...condition } }];
+    });
+  });
+}
+
 const CATALOGUE_READABLE: Subject[] = ['Business', 'Location', 'Service', 'Resource', 'Schedule'];
 
 /**

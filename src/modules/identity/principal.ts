@@ -6,10 +6,13 @@ import {
   checkAbility,
   grantedPermissions,
   isPermissionString,
+  LOCATION_SCOPABLE_ROLES,
   ROLE_RULES,
   rulesFromPermissions,
+  scopeRulesToLocations,
   SUBJECTS,
   unconditionalPermissions,
+  type LocationReach,
   type PermissionString,
   type SystemRole,
 } from './permissions.ts';
@@ -37,6 +40,13 @@ export interface PrincipalFacts {
   customRoleId?: string | null;
   /** A customer account's credential: the customer (also `actor.id`). */
   customerId?: string | null;
+  /** A location-scoped member's locations and the resources at them (migration 0096); null or absent = every location. */
+  locationReach?: LocationReach | null;
+}
+
+/** The locations a member is scoped to (null = every one) as stored, for roles that may be scoped. */
+export function storedLocationScope(role: string, locationIds: readonly string[] | null | undefined): readonly string[] | null {
+  return LOCATION_SCOPABLE_ROLES.has(role) && locationIds !== null && locationIds !== undefined && locationIds.length > 0 ? locationIds : null;
 }
 
 const READ_ACTIONS = new Set(['read', 'export']);
@@ -55,9 +65,11 @@ export function isSystemRole(role: string): role is SystemRole {
 
 /** The AuthContext the platform carries: permission checks with conditions, read-only and MFA gates. */
 export function toAuthContext(facts: PrincipalFacts): AuthContext {
-  const rules = isSystemRole(facts.role)
+  const roleRules = isSystemRole(facts.role)
     ? ROLE_RULES[facts.role]({ userId: facts.userId, resourceIds: facts.resourceIds, customerId: facts.customerId ?? null })
     : rulesFromPermissions((facts.permissions ?? []).filter(isPermissionString));
+  const reach = LOCATION_SCOPABLE_ROLES.has(facts.role) ? (facts.locationReach ?? null) : null;
+  const rules = reach === null ? roleRules : scopeRulesToLocations(roleRules, reach);
   const ability = buildAbility(rules);
   let granted: PermissionString[] | undefined;
   let unconditional: PermissionString[] | undefined;
@@ -83,6 +95,10 @@ export function toAuthContext(facts: PrincipalFacts): AuthContext {
       impersonatedBy: facts.impersonatedBy,
       mfaEnrollmentRequired: facts.mfaEnrollmentRequired,
       customRoleId: facts.customRoleId ?? null,
+      /** A location-scoped member's locations (platform/http/location-scope.ts reads them); null = every location. */
+      locationIds: reach?.locationIds ?? null,
+      /** Every resource at those locations; null = every resource. */
+      locationResourceIds: reach?.resourceIds ?? null,
       /** The signed-in customer of a customer account's credential, else null. */
       customerId: facts.customerId ?? null,
       /** Every catalogue permission granted (conditions aside); computed on first read. */

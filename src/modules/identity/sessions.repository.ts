@@ -180,6 +180,7 @@ export async function sessionPrincipal(executor: Executor, tenantId: string, ses
       'memberships.role',
       'memberships.status as membership_status',
       'memberships.custom_role_id',
+      'memberships.location_ids',
       'roles.permissions as custom_permissions',
       'tenants.status as tenant_status',
       'tenants.settings as tenant_settings',

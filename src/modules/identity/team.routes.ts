@@ -54,7 +54,7 @@ export function registerTeamRoutes(api: ApiRouter, services: { users: UserServic
       config: { access: { permission: ['create', 'User'] } },
       schema: {
         tags: ['Team'],
-        summary: 'Invite someone by e-mail with a role (402 PLAN_LIMIT_REACHED past the plan’s users)',
+        summary: 'Invite someone by e-mail with a role and, for managers, receptionists and custom roles, their locations (402 PLAN_LIMIT_REACHED past the plan’s users, 422 UNKNOWN_LOCATION)',
         body: invitationBodySchema,
         response: { 201: envelopeSchema(invitationSchema) },
       },
@@ -89,7 +89,7 @@ export function registerTeamRoutes(api: ApiRouter, services: { users: UserServic
       config: { access: { permission: ['update', 'User'] } },
       schema: {
         tags: ['Team'],
-        summary: 'Change a member’s role or deactivate / reactivate them',
+        summary: 'Change a member’s role or locations, or deactivate / reactivate them (422 UNKNOWN_LOCATION for a location not of the business)',
         params: idParams,
         body: userPatchSchema,
         response: { 200: envelopeSchema(memberSchema) },
@@ -101,8 +101,8 @@ export function registerTeamRoutes(api: ApiRouter, services: { users: UserServic
         action: before.role !== after.role ? 'user.role_changed' : 'user.updated',
         entityType: 'user',
         entityId: after.id,
-        oldValues: { role: before.role, custom_role_id: before.custom_role_id, status: before.status },
-        newValues: { role: after.role, custom_role_id: after.custom_role_id, status: after.status },
+        oldValues: { role: before.role, custom_role_id: before.custom_role_id, location_ids: before.location_ids, status: before.status },
+        newValues: { role: after.role, custom_role_id: after.custom_role_id, location_ids: after.location_ids, status: after.status },
       });
       return ok(after);
     },

@@ -6,6 +6,12 @@ import { TENANT_ROLES } from './permissions.ts';
 
 export const idParams = z.object({ id: z.string().uuid() });
 const assignableRole = z.enum([...TENANT_ROLES, 'custom']);
+const locationIdList = z
+  .array(z.string().uuid())
+  .min(1)
+  .max(200)
+  .nullable()
+  .describe('The locations a manager, receptionist or custom role works at (null: every location; the owner is never scoped)');
 const permissionList = z.array(z.string().min(3).max(60)).max(200).describe('Permissions as "action:Subject", e.g. "read:Booking"');
 
 export const memberSchema = z.object({
@@ -16,6 +22,7 @@ export const memberSchema = z.object({
   email_verified: z.boolean(),
   role: z.string(),
   custom_role_id: z.string().nullable(),
+  location_ids: z.array(z.string()).nullable().describe('Null: every location'),
   status: z.string(),
   last_active_at: z.string().nullable(),
   joined_at: z.string(),
@@ -27,6 +34,7 @@ export const invitationBodySchema = z.object({
   email: emailSchema,
   role: assignableRole,
   custom_role_id: z.string().uuid().nullable().optional(),
+  location_ids: locationIdList.optional(),
 });
 
 export const invitationSchema = z.object({
@@ -34,6 +42,7 @@ export const invitationSchema = z.object({
   email: z.string(),
   role: z.string(),
   custom_role_id: z.string().nullable(),
+  location_ids: z.array(z.string()).nullable().describe('Null: every location'),
   expires_at: z.string(),
 });
 
@@ -56,6 +65,7 @@ export const userPatchSchema = z
   .object({
     role: assignableRole.optional(),
     custom_role_id: z.string().uuid().nullable().optional(),
+    location_ids: locationIdList.optional(),
     status: z.enum(['active', 'deactivated']).optional(),
   })
   .strict();

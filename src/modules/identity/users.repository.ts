@@ -80,11 +80,17 @@ export async function consumeRecoveryCode(executor: Executor, userId: string, co
 
 export async function insertMembership(
   executor: Executor,
-  values: { tenantId: string; userId: string; role: MembershipRole; customRoleId: string | null },
+  values: { tenantId: string; userId: string; role: MembershipRole; customRoleId: string | null; locationIds?: string[] | null },
 ): Promise<MembershipRow> {
   return executor
     .insertInto('memberships')
-    .values({ tenant_id: values.tenantId, user_id: values.userId, role: values.role, custom_role_id: values.customRoleId })
+    .values({
+      tenant_id: values.tenantId,
+      user_id: values.userId,
+      role: values.role,
+      custom_role_id: values.customRoleId,
+      location_ids: values.locationIds ?? null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -133,13 +139,14 @@ export async function updateMembership(
   executor: Executor,
   tenantId: string,
   userId: string,
-  patch: { role?: MembershipRole; customRoleId?: string | null; status?: 'active' | 'deactivated' },
+  patch: { role?: MembershipRole; customRoleId?: string | null; locationIds?: string[] | null; status?: 'active' | 'deactivated' },
 ): Promise<MembershipRow | undefined> {
   return executor
     .updateTable('memberships')
     .set({
       ...(patch.role !== undefined ? { role: patch.role } : {}),
       ...(patch.customRoleId !== undefined ? { custom_role_id: patch.customRoleId } : {}),
+      ...(patch.locationIds !== undefined ? { location_ids: patch.locationIds } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
       updated_at: new Date(),
     })
@@ -180,6 +187,7 @@ export async function listMembers(executor: Executor, tenantId: string, options:
       'users.email_verified_at',
       'memberships.role',
       'memberships.custom_role_id',
+      'memberships.location_ids',
       'memberships.status',
       'memberships.last_used_at',
       'memberships.created_at',
@@ -206,6 +214,7 @@ export async function findMember(executor: Executor, tenantId: string, userId: s
       'users.email_verified_at',
       'memberships.role',
       'memberships.custom_role_id',
+      'memberships.location_ids',
       'memberships.status',
       'memberships.last_used_at',
       'memberships.created_at',

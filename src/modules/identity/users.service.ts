@@ -14,13 +14,21 @@ import type { OneTimeTokenHasher } from './one-time-token-hash.ts';
 import * as tokensRepo from './one-time-tokens.repository.ts';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from './passwords.ts';
 import { assertMayGrant, assertMayManage, OWNER_ROLE, roleEscalation } from './grants.ts';
-import { isPermissionString, isTenantRole, systemRolePermissions, type PermissionString, type TenantRole } from './permissions.ts';
+import type { LocationDirectoryPort } from './location-directory.ts';
+import { isPermissionString, isTenantRole, LOCATION_SCOPABLE_ROLES, systemRolePermissions, type PermissionString, type TenantRole } from './permissions.ts';
+import { storedLocationScope } from './principal.ts';
 import * as rolesRepo from './roles.repository.ts';
 import { startSession, type TokenIssuer } from './session-tokens.ts';
 import { randomToken } from './secrets.ts';
 import * as usersRepo from './users.repository.ts';
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
+
+/** The invitation's locations (payload `location_ids`), null when it names none (every location). */
+export const invitedLocations = (payload: unknown): string[] | null => {
+  const value = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).location_ids : undefined;
+  return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
+};
 
 export interface MemberView {
   id: string;
@@ -30,6 +38,8 @@ export interface MemberView {
   email_verified: boolean;
   role: string;
   custom_role_id: string | null;
+  /** The locations the member works at; null: every location. */
+  location_ids: string[] | null;
   status: string;
   last_active_at: string | null;
   joined_at: string;
@@ -44,6 +54,7 @@ const toMember = (row: MemberRow): MemberView => ({
   email_verified: row.email_verified_at !== null,
   role: row.role,
   custom_role_id: row.custom_role_id,
+  location_ids: storedLocationScope(row.role, row.location_ids) === null ? null : [...(row.location_ids ?? [])],
   status: row.status,
   last_active_at: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
   joined_at: new Date(row.created_at).toISOString(),
@@ -56,6 +67,34 @@ export const countActiveUsers = (executor: Executor, tenantId: string): Promise<
 export interface RoleAssignment {
   role: TenantRole | 'custom';
   custom_role_id?: string | null | undefined;
+}
+
+/**
+ * The locations given with a role: only roles that may be scoped take them (the owner never is), and
+ * each must be a location of the caller's business (422 UNKNOWN_LOCATION otherwise, naming them).
+ * Null: every location.
+ */
+async function checkLocations(
+  executor: Executor,
+  locations: LocationDirectoryPort,
+  tenantId: string,
+  role: MembershipRole,
+  locationIds: readonly string[] | null | undefined,
+): Promise<string[] | null> {
+  if (locationIds === null || locationIds === undefined) return null;
+  if (!LOCATION_SCOPABLE_ROLES.has(role)) {
+    throw new AppError('VALIDATION_ERROR', `The ${role} role works at every location`, [
+      { field: 'location_ids', message: 'only managers, receptionists and custom roles can be limited to locations' },
+    ]);
+  }
+  const unique = [...new Set(locationIds)];
+  const unknown = await locations.unknownLocations(executor, tenantId, unique);
+  if (unknown.length > 0) {
+    throw new AppError('UNKNOWN_LOCATION', 'Some locations are not locations of this business', [
+      ...unknown.map((id) => ({ field: 'location_ids', message: `unknown location ${id}` })),
+    ]);
+  }
+  return unique;
 }
 
 /** What a membership's role amounts to: a system role's powers, or its custom role's permissions. */
@@ -94,6 +133,7 @@ export function createUserService(deps: {
   authenticator: IdentityAuthenticator;
   hasher: OneTimeTokenHasher;
   messages: IdentityMessagesPort;
+  locations: LocationDirectoryPort;
 }) {
   const { db, config } = deps;
 
@@ -116,14 +156,15 @@ export function createUserService(deps: {
       return toMember(row);
     },
 
-    async invite(auth: AuthContext, input: { email: string } & RoleAssignment, request: RequestMeta) {
+    async invite(auth: AuthContext, input: { email: string; location_ids?: string[] | null | undefined } & RoleAssignment, request: RequestMeta) {
       const email = input.email.trim();
       const token = await withTenant(db, auth.tenantId, async (trx) => {
         const assignment = await checkAssignment(trx, auth, input);
+        const locationIds = await checkLocations(trx, deps.locations, auth.tenantId, assignment.role, input.location_ids);
         if (assignment.role !== 'customer') {
           await assertWithinPlanLimit(trx, auth.tenantId, 'users', await countActiveUsers(trx, auth.tenantId));
         }
-        return assignment;
+        return { ...assignment, locationIds };
       });
       return withPlatform(db, async (trx) => {
         const existing = await usersRepo.findUserByEmail(trx, email);
@@ -137,7 +178,7 @@ export function createUserService(deps: {
           userId: existing?.id ?? null,
           tenantId: auth.tenantId,
           email,
-          payload: { role: token.role, custom_role_id: token.customRoleId, invited_by: auth.userId },
+          payload: { role: token.role, custom_role_id: token.customRoleId, location_ids: token.locationIds, invited_by: auth.userId },
           expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
         await deps.messages.queue(trx, {
@@ -155,7 +196,7 @@ export function createUserService(deps: {
           userId: auth.userId,
           entityType: 'invitation',
           entityId: row.id,
-          newValues: { email, role: token.role, custom_role_id: token.customRoleId },
+          newValues: { email, role: token.role, custom_role_id: token.customRoleId, location_ids: token.locationIds },
           ip: request.ip,
           userAgent: request.userAgent,
           requestId: request.requestId,
@@ -165,6 +206,7 @@ export function createUserService(deps: {
           email,
           role: token.role,
           custom_role_id: token.customRoleId,
+          location_ids: token.locationIds,
           expires_at: new Date(row.expires_at).toISOString(),
         };
       });
@@ -184,6 +226,7 @@ export function createUserService(deps: {
         const invitedRole = invitation.payload.role;
         const role: MembershipRole = typeof invitedRole === 'string' && (isTenantRole(invitedRole) || invitedRole === 'custom') ? invitedRole : 'staff';
         const customRoleId = typeof invitation.payload.custom_role_id === 'string' ? invitation.payload.custom_role_id : null;
+        const locationIds = storedLocationScope(role, invitedLocations(invitation.payload));
         let user = await usersRepo.findUserByEmail(trx, invitation.email);
         // A person with a second factor joins, but is not signed in by a password alone: they sign in
         // (password, then code) and switch to the business.
@@ -209,7 +252,7 @@ export function createUserService(deps: {
         if (await usersRepo.findMembership(trx, tenantId, user.id)) {
           throw new AppError('CONFLICT', 'You are already a member of this business');
         }
-        await usersRepo.insertMembership(trx, { tenantId, userId: user.id, role, customRoleId });
+        await usersRepo.insertMembership(trx, { tenantId, userId: user.id, role, customRoleId, locationIds: locationIds === null ? null : [...locationIds] });
         await tokensRepo.markTokenUsed(trx, invitation.id);
         const tokens = secondFactorOn ? null : await startSession(
           trx,
@@ -242,7 +285,12 @@ export function createUserService(deps: {
     async update(
       auth: AuthContext,
       userId: string,
-      patch: { role?: (TenantRole | 'custom') | undefined; custom_role_id?: string | null | undefined; status?: 'active' | 'deactivated' | undefined },
+      patch: {
+        role?: (TenantRole | 'custom') | undefined;
+        custom_role_id?: string | null | undefined;
+        location_ids?: string[] | null | undefined;
+        status?: 'active' | 'deactivated' | undefined;
+      },
     ): Promise<{ before: MemberView; after: MemberView }> {
       const result = await withTenant(db, auth.tenantId, async (trx) => {
         const before = await usersRepo.findMember(trx, auth.tenantId, userId);
@@ -260,11 +308,21 @@ export function createUserService(deps: {
         }
         if (changesRole && userId === auth.userId) throw roleEscalation('You cannot change your own role; ask an owner');
         const assignment = changesRole ? await checkAssignment(trx, auth, { role: patch.role ?? before.role, custom_role_id: patch.custom_role_id }) : undefined;
+        // The locations go with the role: given, they are checked against it; a new role that cannot be
+        // scoped (the owner, staff) drops them; otherwise they stay as they were.
+        const newRole = assignment?.role ?? before.role;
+        const locationIds =
+          patch.location_ids !== undefined
+            ? await checkLocations(trx, deps.locations, auth.tenantId, newRole, patch.location_ids)
+            : assignment && !LOCATION_SCOPABLE_ROLES.has(newRole)
+              ? null
+              : undefined;
         if (patch.status === 'active' && before.status !== 'active' && before.role !== 'customer') {
           await assertWithinPlanLimit(trx, auth.tenantId, 'users', await countActiveUsers(trx, auth.tenantId));
         }
         await usersRepo.updateMembership(trx, auth.tenantId, userId, {
           ...(assignment ? { role: assignment.role, customRoleId: assignment.customRoleId } : {}),
+          ...(locationIds !== undefined ? { locationIds } : {}),
           ...(patch.status !== undefined ? { status: patch.status } : {}),
         });
         const after = await usersRepo.findMember(trx, auth.tenantId, userId);

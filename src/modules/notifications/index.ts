@@ -17,7 +17,7 @@ import type { Config } from '../../platform/config.ts';
 import { publicUrl } from '../../platform/config.ts';
 import type { CustomerDataHolder } from '../customers/index.ts';
 import { createBookingMessages, type BookingMessages } from './booking-messages.ts';
-import type { IdentityMessagesPort, StaffResourceResolver } from '../identity/index.ts';
+import type { IdentityMessagesPort, MemberReach, StaffResourceResolver } from '../identity/index.ts';
 import { createIdentityMessages } from './identity-messages.ts';
 import { createAnalyticsMessages } from './analytics-messages.ts';
 import { createBillingMessages } from './billing-messages.ts';
@@ -82,6 +82,8 @@ export interface NotificationsModuleDeps {
    * notices on staff devices reach a stylist only for their own bookings. Without it, none.
    */
   staffResources?: StaffResourceResolver;
+  /** The resources at a location-scoped member's locations (catalog answers), so their notices stay in their locations. Without it, none. */
+  resourcesAtLocations?: MemberReach['resourcesAt'];
 }
 
 export interface NotificationsModule {
@@ -150,7 +152,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps): Notifi
     keyRing: deps.keyRing,
     publicUrl: base,
     push,
-    staffResources: deps.staffResources ?? (async () => []),
+    reach: { staffResources: deps.staffResources ?? (async () => []), resourcesAt: deps.resourcesAtLocations ?? (async () => []) },
   };
   const vapidPublicKey = push !== null && deps.config.VAPID_PUBLIC_KEY ? deps.config.VAPID_PUBLIC_KEY : null;
   const services = {

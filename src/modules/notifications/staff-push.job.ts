@@ -7,7 +7,7 @@ import { enqueue } from '../../platform/jobs/queue.ts';
 import { bookingEvents } from '../booking/index.ts';
 import { findCalendarEntry, parseBookingEventData } from '../calendar/index.ts';
 import { getCustomerForBooking } from '../customers/index.ts';
-import { memberAbilities, type StaffResourceResolver } from '../identity/index.ts';
+import { memberAbilities, type MemberReach } from '../identity/index.ts';
 import { ChannelError } from './channels/channel-error.ts';
 import type { PushSender } from './channels/webpush-sender.ts';
 import { supportedLanguage } from './notification-catalogue.ts';
@@ -44,8 +44,8 @@ export interface StaffPushDeps {
   publicUrl: string;
   /** Null without VAPID keys: staff notices are not sent (the dashboard says push is unavailable). */
   push: PushSender | null;
-  /** Which resources a staff member is linked to (catalog answers, through the composition root). */
-  staffResources: StaffResourceResolver;
+  /** A stylist's resources and the resources at a scoped member's locations (catalog answers, through the composition root). */
+  reach: MemberReach;
 }
 
 /** The resources whose readers hear about the change: the booking's, and on a move the one it left. */
@@ -76,7 +76,7 @@ export function createStaffPushPlanJob(deps: StaffPushDeps): JobDefinition<typeo
       if (subscribers.length === 0) return { outcome: 'done', note: 'no member has a device registered' };
       const resourceIds = resourcesOf(event, booking.resource.id);
       const bookingObjects = (resourceIds.length > 0 ? resourceIds : [null]).map((resourceId) => ({ id: booking.id, resource_id: resourceId, customer_id: booking.customerId }));
-      const members = await memberAbilities(context.db, tenantId, deps.staffResources, { userIds: subscribers });
+      const members = await memberAbilities(context.db, tenantId, deps.reach, { userIds: subscribers });
       const readers = members.filter((member) => bookingObjects.some((object) => member.can('read', 'Booking', object))).map((member) => member.userId);
       const queued = await withTenant(context.db, tenantId, async (trx) => {
         const targets = await staffPushTargetsOf(trx, deps.keyRing, tenantId, readers);

@@ -18,8 +18,11 @@
  */
 import type { Executor } from '../../platform/db/database.ts';
 import type { AuthContext } from '../../platform/http/access.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { withTenant } from '../../platform/db/tenant-context.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
+import { locationScopeOf, mayReachResource } from '../../platform/http/location-scope.ts';
 import type { BookingPaymentFacts, PaymentsContext } from './payments-context.ts';
+import { findPayment } from './payments.repository.ts';
 
 /** What the caller brought: its credential and, for guests, the booking's manage token. */
 export interface PayerCredentials {
@@ -36,6 +39,32 @@ function bookingOfToken(context: PaymentsContext, tenantId: string, token: strin
   if (token === undefined || context.verifyManageToken === null) return null;
   const named = context.verifyManageToken(token);
   return named !== null && named.tenantId === tenantId ? named.bookingId : null;
+}
+
+/**
+ * Whether a location-scoped member reaches this booking's payments: only a booking at one of their
+ * locations' resources (booking's facts through the lookup). Everyone else: true.
+ */
+export async function bookingWithinCallerScope(
+  context: PaymentsContext,
+  executor: Executor,
+  tenantId: string,
+  auth: AuthContext | null,
+  bookingId: string,
+): Promise<boolean> {
+  if (locationScopeOf(auth) === null) return true;
+  const facts = context.bookingLookup ? await context.bookingLookup(executor, tenantId, bookingId) : null;
+  return facts !== null && facts !== undefined && mayReachResource(auth, facts.resourceId);
+}
+
+/** 404 (as if absent) for a payment of a booking outside a location-scoped member's locations. */
+export async function assertPaymentWithinCallerScope(context: PaymentsContext, tenantId: string, auth: AuthContext | null, paymentId: string): Promise<void> {
+  if (locationScopeOf(auth) === null) return;
+  const reachable = await withTenant(context.db, tenantId, async (trx) => {
+    const payment = await findPayment(trx, tenantId, paymentId);
+    return payment !== undefined && (await bookingWithinCallerScope(context, trx, tenantId, auth, payment.booking_id));
+  });
+  if (!reachable) throw notFound('Payment');
 }
 
 /** True when the caller may pay this booking (see the file's header). */

@@ -29,22 +29,30 @@ export const toPaymentView = (row: PaymentWithRefunds): PaymentView => ({
   processed_at: iso(row.processed_at),
 });
 
-/** `GET /payments?booking_id=`: newest first, keyset-paginated. */
+/**
+ * `GET /payments?booking_id=`: newest first, keyset-paginated. `bookingVisible` (a location-scoped
+ * member's) keeps the payments of bookings they reach: a page may then hold fewer than `limit`, and
+ * its cursor still continues after the last payment read.
+ */
 export async function listPayments(
   db: Db,
   tenantId: string,
   query: PaymentListQuery,
+  bookingVisible?: (executor: Executor, bookingId: string) => Promise<boolean>,
 ): Promise<{ items: PaymentView[]; pagination: PaginationMeta }> {
   const position = decodeCursor(query.cursor);
-  const rows = await withTenant(db, tenantId, (trx) =>
-    repo.listPayments(trx, tenantId, {
+  return withTenant(db, tenantId, async (trx) => {
+    const rows = await repo.listPayments(trx, tenantId, {
       bookingId: query.booking_id,
       after: position ? { createdAt: position.value, id: position.id } : undefined,
       limit: query.limit,
-    }),
-  );
-  const page = toPage(rows, query.limit, (row) => ({ value: new Date(row.created_at).toISOString(), id: row.id }));
-  return { items: page.items.map(toPaymentView), pagination: page.pagination };
+    });
+    const page = toPage(rows, query.limit, (row) => ({ value: new Date(row.created_at).toISOString(), id: row.id }));
+    if (bookingVisible === undefined) return { items: page.items.map(toPaymentView), pagination: page.pagination };
+    const visible = new Map<string, boolean>();
+    for (const bookingId of new Set(page.items.map((row) => row.booking_id))) visible.set(bookingId, await bookingVisible(trx, bookingId));
+    return { items: page.items.filter((row) => visible.get(row.booking_id) === true).map(toPaymentView), pagination: page.pagination };
+  });
 }
 
 /**

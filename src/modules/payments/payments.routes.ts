@@ -6,6 +6,8 @@ import type { PaymentsContext } from './payments-context.ts';
 import { createIntentForBooking, toIntentResponse } from './payment-intents.service.ts';
 import { createPaymentMethod, toPaymentMethodView } from './payment-methods.service.ts';
 import { listPayments } from './payments-list.service.ts';
+import { assertPaymentWithinCallerScope, bookingWithinCallerScope } from './payment-access.ts';
+import { locationScopeOf } from '../../platform/http/location-scope.ts';
 import { connectStatus, startOnboarding } from './connected-accounts.service.ts';
 import {
   bookingIdParamsSchema,
@@ -111,6 +113,7 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
       config: { access: { permission: ['refund', 'Payment'] } },
     },
     async (request, reply) => {
+      await assertPaymentWithinCallerScope(context, requireTenant(request), request.auth, request.params.payment_id);
       const refund = await refundPaymentAsStaff(
         context,
         requireTenant(request),
@@ -131,7 +134,14 @@ export function registerPaymentRoutes(api: ApiRouter, context: PaymentsContext):
       config: { access: { permission: ['read', 'Payment'] } },
     },
     async (request) => {
-      const page = await listPayments(context.db, requireTenant(request), request.query);
+      const tenantId = requireTenant(request);
+      const scoped = locationScopeOf(request.auth) !== null;
+      const page = await listPayments(
+        context.db,
+        tenantId,
+        request.query,
+        scoped ? (executor, bookingId) => bookingWithinCallerScope(context, executor, tenantId, request.auth, bookingId) : undefined,
+      );
       return ok(page.items, page.pagination);
     },
   );

@@ -42,6 +42,8 @@ export class ScheduleExceptionsRepository {
     tenantId: string,
     options: {
       resourceId?: string | undefined;
+      /** Only exceptions of these resources (a location-scoped member's). */
+      resourceIds?: readonly string[] | undefined;
       type?: ScheduleExceptionType | undefined;
       fromDate?: string | undefined;
       toDate?: string | undefined;
@@ -51,6 +53,10 @@ export class ScheduleExceptionsRepository {
   ): Promise<ExceptionRow[]> {
     let query = executor.selectFrom('schedule_exceptions').selectAll().where('tenant_id', '=', tenantId);
     if (options.resourceId !== undefined) query = query.where('resource_id', '=', options.resourceId);
+    if (options.resourceIds !== undefined) {
+      if (options.resourceIds.length === 0) return [];
+      query = query.where('resource_id', 'in', [...options.resourceIds]);
+    }
     if (options.type !== undefined) query = query.where('type', '=', options.type);
     if (options.fromDate !== undefined) query = query.where('exception_date', '>=', options.fromDate);
     if (options.toDate !== undefined) query = query.where('exception_date', '<=', options.toDate);

@@ -70,7 +70,8 @@ export class ScheduleExceptionsService {
     return toExceptionView(row);
   }
 
-  async list(tenantId: string, query: ExceptionListQuery): Promise<{ items: ExceptionView[]; pagination: PaginationMeta }> {
+  /** `within`: only exceptions of these resources (a location-scoped member's); undefined for all. */
+  async list(tenantId: string, query: ExceptionListQuery, within?: readonly string[]): Promise<{ items: ExceptionView[]; pagination: PaginationMeta }> {
     const position = decodeCursor(query.cursor);
     if (position !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(position.value)) {
       throw new AppError('INVALID_CURSOR', 'The cursor is not valid for this list');
@@ -78,6 +79,7 @@ export class ScheduleExceptionsService {
     const rows = await withTenant(this.#deps.db, tenantId, (trx) =>
       this.#deps.exceptions.list(trx, tenantId, {
         resourceId: query.resource_id,
+        resourceIds: within,
         type: query.type,
         fromDate: query.from_date,
         toDate: query.to_date,

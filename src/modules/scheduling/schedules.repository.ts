@@ -30,10 +30,21 @@ export class SchedulesRepository {
   async list(
     executor: Executor,
     tenantId: string,
-    options: { resourceId?: string | undefined; isActive?: boolean | undefined; after?: { createdAt: Date; id: string } | undefined; limit: number },
+    options: {
+      resourceId?: string | undefined;
+      /** Only schedules of these resources (a location-scoped member's). */
+      resourceIds?: readonly string[] | undefined;
+      isActive?: boolean | undefined;
+      after?: { createdAt: Date; id: string } | undefined;
+      limit: number;
+    },
   ): Promise<ScheduleRow[]> {
     let query = executor.selectFrom('schedules').selectAll().where('tenant_id', '=', tenantId);
     if (options.resourceId !== undefined) query = query.where('resource_id', '=', options.resourceId);
+    if (options.resourceIds !== undefined) {
+      if (options.resourceIds.length === 0) return [];
+      query = query.where('resource_id', 'in', [...options.resourceIds]);
+    }
     if (options.isActive !== undefined) query = query.where('is_active', '=', options.isActive);
     const after = options.after;
     if (after !== undefined) {

@@ -66,11 +66,13 @@ export class SchedulesService {
     return toScheduleView(row);
   }
 
-  async list(tenantId: string, query: ScheduleListQuery): Promise<{ items: ScheduleView[]; pagination: PaginationMeta }> {
+  /** `within`: only schedules of these resources (a location-scoped member's); undefined for all. */
+  async list(tenantId: string, query: ScheduleListQuery, within?: readonly string[]): Promise<{ items: ScheduleView[]; pagination: PaginationMeta }> {
     const position = decodeCursor(query.cursor);
     const rows = await withTenant(this.#deps.db, tenantId, (trx) =>
       this.#deps.schedules.list(trx, tenantId, {
         resourceId: query.resource_id,
+        resourceIds: within,
         isActive: query.is_active === undefined ? undefined : query.is_active === 'true',
         after: position === undefined ? undefined : { createdAt: new Date(position.value), id: position.id },
         limit: query.limit,

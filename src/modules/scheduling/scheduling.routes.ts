@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
+import type { FastifyRequest } from 'fastify';
+import { assertLocationInScope, assertResourceInScope, resourceFilterOf } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import {
   closureCreateSchema,
@@ -75,6 +77,19 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
     },
   );
 
+  // A location-scoped member reaches schedules and exceptions of their locations' resources only; the
+  // others answer 404, as if absent.
+  const scheduleInScope = async (request: FastifyRequest, id: string) => {
+    const schedule = await schedules.get(requireTenant(request), id);
+    assertResourceInScope(request.auth, schedule.resource_id, 'Schedule');
+    return schedule;
+  };
+  const exceptionInScope = async (request: FastifyRequest, id: string) => {
+    const exception = await exceptions.get(requireTenant(request), id);
+    assertResourceInScope(request.auth, exception.resource_id, 'Schedule exception');
+    return exception;
+  };
+
   const scheduleTags = ['Scheduling: schedules'];
   api.post(
     '/schedules',
@@ -82,7 +97,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: scheduleTags, summary: 'Create a schedule', body: scheduleCreateSchema, response: { 201: envelopeSchema(scheduleSchema) } },
       config: { access: { permission: ['create', 'Schedule'] } },
     },
-    async (request, reply) => reply.code(201).send(ok(await schedules.create(requireTenant(request), request.body))),
+    async (request, reply) => {
+      assertResourceInScope(request.auth, request.body.resource_id);
+      return reply.code(201).send(ok(await schedules.create(requireTenant(request), request.body)));
+    },
   );
   api.get(
     '/schedules',
@@ -91,7 +109,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       config: { access: { permission: ['read', 'Schedule'] } },
     },
     async (request) => {
-      const page = await schedules.list(requireTenant(request), request.query);
+      const page = await schedules.list(requireTenant(request), request.query, resourceFilterOf(request.auth));
       return ok(page.items, page.pagination);
     },
   );
@@ -101,7 +119,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: scheduleTags, summary: 'Get a schedule', params: idParamsSchema, response: { 200: envelopeSchema(scheduleSchema) } },
       config: { access: { permission: ['read', 'Schedule'] } },
     },
-    async (request) => ok(await schedules.get(requireTenant(request), request.params.id)),
+    async (request) => ok(await scheduleInScope(request, request.params.id)),
   );
   api.patch(
     '/schedules/:id',
@@ -109,7 +127,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: scheduleTags, summary: 'Update a schedule', params: idParamsSchema, body: scheduleUpdateSchema, response: { 200: envelopeSchema(scheduleSchema) } },
       config: { access: { permission: ['update', 'Schedule'] } },
     },
-    async (request) => ok(await schedules.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      await scheduleInScope(request, request.params.id);
+      return ok(await schedules.update(requireTenant(request), request.params.id, request.body));
+    },
   );
   api.delete(
     '/schedules/:id',
@@ -118,6 +139,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       config: { access: { permission: ['delete', 'Schedule'] } },
     },
     async (request, reply) => {
+      await scheduleInScope(request, request.params.id);
       await schedules.remove(requireTenant(request), request.params.id);
       return reply.code(204).send(null);
     },
@@ -130,8 +152,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: exceptionTags, summary: 'Create a schedule exception', body: exceptionCreateSchema, response: { 201: envelopeSchema(exceptionSchema) } },
       config: { access: { permission: ['create', 'Schedule'] } },
     },
-    async (request, reply) =>
-      reply.code(201).send(ok(await exceptions.create(requireTenant(request), request.auth?.userId ?? null, request.body))),
+    async (request, reply) => {
+      assertResourceInScope(request.auth, request.body.resource_id);
+      return reply.code(201).send(ok(await exceptions.create(requireTenant(request), request.auth?.userId ?? null, request.body)));
+    },
   );
   api.get(
     '/schedule-exceptions',
@@ -140,7 +164,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       config: { access: { permission: ['read', 'Schedule'] } },
     },
     async (request) => {
-      const page = await exceptions.list(requireTenant(request), request.query);
+      const page = await exceptions.list(requireTenant(request), request.query, resourceFilterOf(request.auth));
       return ok(page.items, page.pagination);
     },
   );
@@ -150,7 +174,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: exceptionTags, summary: 'Get a schedule exception', params: idParamsSchema, response: { 200: envelopeSchema(exceptionSchema) } },
       config: { access: { permission: ['read', 'Schedule'] } },
     },
-    async (request) => ok(await exceptions.get(requireTenant(request), request.params.id)),
+    async (request) => ok(await exceptionInScope(request, request.params.id)),
   );
   api.patch(
     '/schedule-exceptions/:id',
@@ -158,7 +182,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: exceptionTags, summary: 'Update a schedule exception', params: idParamsSchema, body: exceptionUpdateSchema, response: { 200: envelopeSchema(exceptionSchema) } },
       config: { access: { permission: ['update', 'Schedule'] } },
     },
-    async (request) => ok(await exceptions.update(requireTenant(request), request.params.id, request.body)),
+    async (request) => {
+      await exceptionInScope(request, request.params.id);
+      return ok(await exceptions.update(requireTenant(request), request.params.id, request.body));
+    },
   );
   api.delete(
     '/schedule-exceptions/:id',
@@ -167,6 +194,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       config: { access: { permission: ['delete', 'Schedule'] } },
     },
     async (request, reply) => {
+      await exceptionInScope(request, request.params.id);
       await exceptions.remove(requireTenant(request), request.params.id);
       return reply.code(204).send(null);
     },
@@ -186,8 +214,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       },
       config: { access: { permission: ['update', 'Location'] } },
     },
-    async (request, reply) =>
-      reply.code(201).send(ok(await closures.create(requireTenant(request), request.params.id, request.body))),
+    async (request, reply) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return reply.code(201).send(ok(await closures.create(requireTenant(request), request.params.id, request.body)));
+    },
   );
   api.get(
     '/locations/:id/closures',
@@ -195,7 +225,10 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       schema: { tags: closureTags, summary: 'List closures of a location', params: idParamsSchema, querystring: closureListQuerySchema, response: { 200: envelopeSchema(z.array(closureSchema)) } },
       config: { access: { permission: ['read', 'Location'] } },
     },
-    async (request) => ok(await closures.list(requireTenant(request), request.params.id, request.query)),
+    async (request) => {
+      assertLocationInScope(request.auth, request.params.id);
+      return ok(await closures.list(requireTenant(request), request.params.id, request.query));
+    },
   );
   api.delete(
     '/locations/:id/closures/:closure_id',
@@ -204,6 +237,7 @@ export function registerSchedulingRoutes(api: ApiRouter, services: SchedulingSer
       config: { access: { permission: ['update', 'Location'] } },
     },
     async (request, reply) => {
+      assertLocationInScope(request.auth, request.params.id);
       await closures.remove(requireTenant(request), request.params.id, request.params.closure_id);
       return reply.code(204).send(null);
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
+import { mayReachResource } from '../../platform/http/location-scope.ts';
 import { requireTenant } from '../../platform/http/tenant.ts';
 import { idParamsSchema } from './schedules.schemas.ts';
 import type { TimeBlocksService } from './time-blocks.service.ts';
@@ -43,7 +44,10 @@ export function registerTimeBlockRoutes(api: ApiRouter, blocks: TimeBlocksServic
       },
       config: { access: { permission: ['read', 'Booking'] } },
     },
-    async (request) => ok(await blocks.list(requireTenant(request), request.query)),
+    async (request) => {
+      const listed = await blocks.list(requireTenant(request), request.query);
+      return ok(listed.filter((block) => mayReachResource(request.auth, block.resource_id)));
+    },
   );
 
   api.delete(

@@ -56,6 +56,8 @@ export const ERROR_STATUS = {
   COUPON_EXPIRED: 422,
   /** A coupon redeemed as many times as the platform allowed. */
   COUPON_EXHAUSTED: 422,
+  /** A member's or invitation's location that is not one of the business's locations. */
+  UNKNOWN_LOCATION: 422,
   /** A coupon for other plans (or an amount off in another currency than the plan's). */
   COUPON_NOT_FOR_PLAN: 422,
   /** Another coupon still runs on the subscription. */

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { can, type Me } from '../session/use-session.ts';
 import { ToneBadge } from '../ui/tone-badge.tsx';
 import classes from './team.module.css';
+import { LocationNames, LocationsPicker, locationIdsOf, scopableRole, useLocationChoices } from './member-locations.tsx';
 import { PendingInvitations } from './pending-invitations.tsx';
 import { useMemberMutations, type AssignableRole, type Member, type Role } from './use-team.ts';
 import { dateOnly, memberName, relative, SYSTEM_ROLES, teamErrorText, type TeamT } from './words.ts';
@@ -81,6 +82,7 @@ export function MembersList({ me, members, roles }: { me: Me; members: Member[];
                   {t(`team:team.status_${member.status}`, { defaultValue: member.status })}
                 </ToneBadge>
                 {!member.email_verified && <ToneBadge tone="warning">{t('team:team.unverified')}</ToneBadge>}
+                <LocationNames ids={member.location_ids} className={classes.muted} />
                 <span className={classes.muted}>
                   {member.last_active_at
                     ? t('team:team.lastActive', { when: relative(member.last_active_at, i18n.language) })
@@ -127,15 +129,25 @@ function RoleModal({ me, member, roles, onClose }: { me: Me; member: Member; rol
   const { t } = useTranslation(['team', 'admin']);
   const { update } = useMemberMutations();
   const [value, setValue] = useState<string | null>(valueOf(member));
+  const [places, setPlaces] = useState<string[]>(member.location_ids ?? []);
+  const { nameOf } = useLocationChoices();
   const name = memberName(member);
+  const scoped = scopableRole(value);
+  const roleChanged = value !== valueOf(member);
+  const placesChanged = scoped && (places.length !== (member.location_ids ?? []).length || places.some((id) => !(member.location_ids ?? []).includes(id)));
   const save = async () => {
     if (!value) return;
-    const done = await update.mutateAsync({ id: member.id, body: assignment(value) }).then(
+    // A role that cannot be limited (owner, staff) works everywhere: the server drops the locations with it.
+    const body = { ...(roleChanged ? assignment(value) : {}), ...(scoped ? { location_ids: locationIdsOf(places) } : {}) };
+    const done = await update.mutateAsync({ id: member.id, body }).then(
       () => true,
       () => false,
     );
     if (!done) return;
-    notifications.show({ color: 'green', message: t('team:team.roleSaved', { name, role: roleLabel(assignment(value), roles, t) }) });
+    const message = roleChanged
+      ? t('team:team.roleSaved', { name, role: roleLabel(assignment(value), roles, t) })
+      : t('team:team.locationsSaved', { name, places: places.length > 0 ? places.map((id) => nameOf.get(id) ?? id).join(' · ') : t('team:team.everyLocation') });
+    notifications.show({ color: 'green', message });
     onClose();
   };
   return (
@@ -143,6 +155,7 @@ function RoleModal({ me, member, roles, onClose }: { me: Me; member: Member; rol
       <Stack gap="md">
         <Select label={t('team:team.roleLabel')} data={roleOptions(me, roles, t)} value={value} onChange={setValue} allowDeselect={false} comboboxProps={{ withinPortal: true }} data-testid="team-role-select" />
         {value && <Text size="sm" c="dimmed">{value.startsWith('custom:') ? (roles.find((role) => `custom:${role.id}` === value)?.description ?? '') : t(`team:team.roleDescription_${value}`)}</Text>}
+        {scoped && <LocationsPicker value={places} onChange={setPlaces} />}
         {update.isError && (
           <Alert color="red" data-testid="team-role-error">
             {teamErrorText(update.error, t)}
@@ -152,7 +165,7 @@ function RoleModal({ me, member, roles, onClose }: { me: Me; member: Member; rol
           <Button variant="default" onClick={onClose}>
             {t('team:team.cancel')}
           </Button>
-          <Button onClick={() => void save()} loading={update.isPending} disabled={!value || value === valueOf(member)} data-testid="team-role-save">
+          <Button onClick={() => void save()} loading={update.isPending} disabled={!value || (!roleChanged && !placesChanged)} data-testid="team-role-save">
             {t('team:team.saveRole')}
           </Button>
         </Group>
@@ -203,6 +216,7 @@ export function InviteCard({ me, roles }: { me: Me; roles: Role[] }) {
   const { invite } = useMemberMutations();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string | null>('receptionist');
+  const [places, setPlaces] = useState<string[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<{ id: string; email: string; role: string; until: string } | null>(null);
   const submit = async (event: FormEvent) => {
@@ -215,10 +229,11 @@ export function InviteCard({ me, roles }: { me: Me; roles: Role[] }) {
     if (!role) return;
     setProblem(null);
     setSent(null);
-    const answer = await invite.mutateAsync({ email: address, ...assignment(role) }).catch(() => null);
+    const answer = await invite.mutateAsync({ email: address, ...assignment(role), ...(scopableRole(role) ? { location_ids: locationIdsOf(places) } : {}) }).catch(() => null);
     if (!answer) return;
     setSent({ id: answer.id, email: answer.email, role: roleLabel(answer, roles, t), until: dateOnly(answer.expires_at, i18n.language) });
     setEmail('');
+    setPlaces([]);
   };
   const emailRefusal = invite.error instanceof ApiError && /already a member|email/i.test(invite.error.message) ? teamErrorText(invite.error, t) : null;
   return (
@@ -246,6 +261,7 @@ export function InviteCard({ me, roles }: { me: Me; roles: Role[] }) {
                 data-testid="team-invite-email"
               />
               <Select className={classes.grow} label={t('team:team.inviteRole')} data={roleOptions(me, roles, t)} value={role} onChange={setRole} allowDeselect={false} required data-testid="team-invite-role" />
+              {scopableRole(role) && <LocationsPicker className={classes.grow} value={places} onChange={setPlaces} help={false} />}
               <Button type="submit" className={classes.submit} loading={invite.isPending} data-testid="team-invite-submit">
                 {t('team:team.sendInvite')}
               </Button>

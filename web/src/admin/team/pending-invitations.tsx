@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { can, type Me } from '../session/use-session.ts';
+import { LocationNames } from './member-locations.tsx';
 import { roleLabel } from './members.tsx';
 import classes from './team.module.css';
 import { useInvitationMutations, usePendingInvitations, type PendingInvitation, type Role } from './use-team.ts';
@@ -47,6 +48,7 @@ export function PendingInvitations({ me, roles }: { me: Me; roles: Role[] }) {
             </div>
             <div className={classes.facts}>
               <span className={classes.roleName}>{roleLabel(invitation, roles, t)}</span>
+              <LocationNames ids={invitation.location_ids} className={classes.muted} />
               <span className={classes.muted}>{t('team:team.pending.until', { date: dateOnly(invitation.expires_at, i18n.language) })}</span>
             </div>
             {mayChange && (

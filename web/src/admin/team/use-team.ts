@@ -46,12 +46,19 @@ export function useMemberMutations() {
   const settle = () => queryClient.invalidateQueries({ queryKey: teamKeys.all });
   return {
     update: useMutation({
-      mutationFn: ({ id, body }: { id: string; body: { role?: AssignableRole; custom_role_id?: string | null; status?: 'active' | 'deactivated' } }) =>
+      mutationFn: ({
+        id,
+        body,
+      }: {
+        id: string;
+        body: { role?: AssignableRole; custom_role_id?: string | null; location_ids?: string[] | null; status?: 'active' | 'deactivated' };
+      }) =>
         adminApi.patch('/api/v1/users/{id}', { params: { path: { id } }, body }),
       onSettled: settle,
     }),
     invite: useMutation({
-      mutationFn: (body: { email: string; role: AssignableRole; custom_role_id?: string | null }) => adminApi.post('/api/v1/users/invitations', { body }),
+      mutationFn: (body: { email: string; role: AssignableRole; custom_role_id?: string | null; location_ids?: string[] | null }) =>
+        adminApi.post('/api/v1/users/invitations', { body }),
       onSettled: settle,
     }),
   };
