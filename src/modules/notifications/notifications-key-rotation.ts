@@ -58,6 +58,14 @@ export const notificationsReencryption: ReencryptionTarget = {
 const pushContext = (tenantId: string, customerId: string): string => `push_subscriptions:${tenantId}:${customerId}`;
 
 const PUSH_COLUMNS = ['endpoint_enc', 'p256dh_enc', 'auth_enc'] as const;
+type PushSecrets = Record<(typeof PUSH_COLUMNS)[number], string>;
+
+/** A browser subscription's endpoint and keys (customers' or staff's), each encrypted again under the current key. */
+const pushSecretsUnderCurrentKey = (keyRing: Parameters<ReencryptionTarget['reencryptBatch']>[1], row: PushSecrets, context: string): PushSecrets => ({
+  endpoint_enc: reencrypted(keyRing, row.endpoint_enc, context) ?? row.endpoint_enc,
+  p256dh_enc: reencrypted(keyRing, row.p256dh_enc, context) ?? row.p256dh_enc,
+  auth_enc: reencrypted(keyRing, row.auth_enc, context) ?? row.auth_enc,
+});
 
 /**
  * Browsers' push subscriptions under an old key: endpoint and keys encrypted
@@ -80,11 +88,7 @@ export const pushSubscriptionsReencryption: ReencryptionTarget = {
       const context = pushContext(tenantId, row.customer_id);
       await trx
         .updateTable('push_subscriptions')
-        .set({
-          endpoint_enc: keyRing.encrypt(keyRing.decrypt(row.endpoint_enc, context), context),
-          p256dh_enc: keyRing.encrypt(keyRing.decrypt(row.p256dh_enc, context), context),
-          auth_enc: keyRing.encrypt(keyRing.decrypt(row.auth_enc, context), context),
-        })
+        .set(pushSecretsUnderCurrentKey(keyRing, row, context))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', row.id)
         .execute();
@@ -113,11 +117,7 @@ export const staffPushSubscriptionsReencryption: ReencryptionTarget = {
       const context = staffPushContext(tenantId, row.user_id);
       await trx
         .updateTable('staff_push_subscriptions')
-        .set({
-          endpoint_enc: keyRing.encrypt(keyRing.decrypt(row.endpoint_enc, context), context),
-          p256dh_enc: keyRing.encrypt(keyRing.decrypt(row.p256dh_enc, context), context),
-          auth_enc: keyRing.encrypt(keyRing.decrypt(row.auth_enc, context), context),
-        })
+        .set(pushSecretsUnderCurrentKey(keyRing, row, context))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', row.id)
         .execute();
