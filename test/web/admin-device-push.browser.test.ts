@@ -4,7 +4,7 @@
  *
  * - the card on /admin/account/security says what it does, in English and in Spanish, with the
  *   button to turn notices on (axe-core on the page; screenshots at 1280 px and 360 px go to
- *   /tmp/shots-wip/push/, no sideways overflow on the phone);
+ *   test-artifacts/web/, no sideways overflow on the phone);
  * - a push message delivered to the dashboard's registered service worker through the Chrome
  *   DevTools Protocol (`ServiceWorker.deliverPushMessage`, what DevTools' "Push" button does) is
  *   shown as a notification with the notice's title, text and booking URL
@@ -22,18 +22,15 @@
  * Skips only when Chromium is not installed (Debian package `chromium`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import webpush from 'web-push';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../../scripts/build-web.ts';
+import { describe, expect, it } from 'vitest';
 import { BrowserSubscription } from '../notifications/push-service-fake.ts';
-import { DEMO_OWNER, signInToAdmin } from '../support/admin-browser.ts';
-import { browserSkipReason, CHROMIUM, CHROMIUM_ARGS, expectAccessible, openWatchedPage, ProductProcess } from '../support/product-process.ts';
+import { DEMO_OWNER, setUpProductAndChromium, signInToAdmin } from '../support/admin-browser.ts';
+import { browserSkipReason, expectAccessible, openWatchedPage, ProductProcess, WEB_ARTIFACTS } from '../support/product-process.ts';
 
 const SKIP_REASON = browserSkipReason('admin-device-push.browser.test.ts');
-const SHOTS = '/tmp/shots-wip/push';
 const POLL = { timeout: 30_000, interval: 100 };
 const SIGNED_IN = '[data-testid="nav-calendar"]';
 const vapid = webpush.generateVAPIDKeys();
@@ -45,20 +42,10 @@ const WORDS = {
 
 describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, in Chromium${SKIP_REASON ? ` — skipped: ${SKIP_REASON}` : ''}`, () => {
   const product = new ProductProcess();
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    mkdirSync(SHOTS, { recursive: true });
-    // Private endpoints allowed: the stand-in subscription below points at loopback (no push service exists in a test).
-    await product.start({ PUSH_ALLOW_PRIVATE: 'true', VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:ops@reservehub.test' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await product.stop();
-  }, 60_000);
+  // Private endpoints allowed: the stand-in subscription below points at loopback (no push service exists in a test).
+  const run = setUpProductAndChromium(product, {
+    env: { PUSH_ALLOW_PRIVATE: 'true', VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:ops@reservehub.test' },
+  });
 
   async function securityPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
     const watched = await openWatchedPage(context);
@@ -77,7 +64,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
     ['es', 'es-ES'],
   ] as const) {
     it(`explains and offers notices in ${language === 'en' ? 'English' : 'Spanish'}, at 1280 px and 360 px`, { timeout: 90_000 }, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'allow' });
+      const context = await run.browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'allow' });
       try {
         const { page, problems } = await securityPage(context);
         const card = page.locator('[data-testid="device-push"]');
@@ -86,13 +73,13 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
         expect(await page.locator('[data-testid="device-push-on"]').textContent()).toBe(WORDS[language].button);
         expect(await page.locator('[data-testid="device-push-status"]').textContent()).toBe(language === 'en' ? 'Off' : 'Desactivadas');
         await expectAccessible(page, `device notifications (${language})`);
-        await card.screenshot({ path: join(SHOTS, `device-push-card-${language}-1280.png`) });
-        await page.screenshot({ path: join(SHOTS, `security-${language}-1280.png`), fullPage: true });
+        await card.screenshot({ path: join(WEB_ARTIFACTS, `device-push-card-${language}-1280.png`) });
+        await page.screenshot({ path: join(WEB_ARTIFACTS, `security-${language}-1280.png`), fullPage: true });
 
         await page.setViewportSize({ width: 360, height: 780 });
         await card.scrollIntoViewIfNeeded();
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-        await page.screenshot({ path: join(SHOTS, `security-${language}-360.png`), fullPage: true });
+        await page.screenshot({ path: join(WEB_ARTIFACTS, `security-${language}-360.png`), fullPage: true });
         expect(problems).toEqual([]);
       } finally {
         await context.close();
@@ -101,12 +88,12 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
   }
 
   it('says notifications are blocked when the site may not show them', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'es-ES', serviceWorkers: 'allow' });
+    const context = await run.browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'es-ES', serviceWorkers: 'allow' });
     try {
       const { page } = await securityPage(context);
       // Playwright only grants permissions; the browser's own CDP session blocks one for this context, as a person's "Block" does.
       const { targetInfo } = await (await context.newCDPSession(page)).send('Target.getTargetInfo');
-      const cdp = await browser.newBrowserCDPSession();
+      const cdp = await run.browser.newBrowserCDPSession();
       await cdp.send('Browser.setPermission', {
         origin: product.baseUrl,
         permission: { name: 'notifications' },
@@ -120,14 +107,14 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
       expect(await blocked.getAttribute('data-reason')).toBe('denied');
       expect(await blocked.textContent()).toContain(WORDS.es.denied);
       expect(await page.locator('[data-testid="device-push-on"]').count()).toBe(0);
-      await page.locator('[data-testid="device-push"]').screenshot({ path: join(SHOTS, 'device-push-denied-es-360.png') });
+      await page.locator('[data-testid="device-push"]').screenshot({ path: join(WEB_ARTIFACTS, 'device-push-denied-es-360.png') });
     } finally {
       await context.close();
     }
   });
 
   it('shows a pushed booking notice as a notification from the dashboard’s worker', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', serviceWorkers: 'allow' });
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', serviceWorkers: 'allow' });
     try {
       await context.grantPermissions(['notifications'], { origin: product.baseUrl });
       const { page } = await securityPage(context);
@@ -157,7 +144,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
   });
 
   it('turns notices on and off: the member’s device is registered with the API and removed again', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', serviceWorkers: 'allow' });
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', serviceWorkers: 'allow' });
     try {
       await context.grantPermissions(['notifications'], { origin: product.baseUrl });
       // Headless Chromium has no push service: PushManager gets a stand-in subscription (a real key pair, a loopback
@@ -183,7 +170,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
       const held = await myDevices(token);
       expect(held).toHaveLength(1);
       expect(held[0]).toMatchObject({ push_service: 'http://127.0.0.1:9', last_success_at: null });
-      await page.locator('[data-testid="device-push"]').screenshot({ path: join(SHOTS, 'device-push-on-en-1280.png') });
+      await page.locator('[data-testid="device-push"]').screenshot({ path: join(WEB_ARTIFACTS, 'device-push-on-en-1280.png') });
 
       await page.click('[data-testid="device-push-off"]');
       await expect.poll(() => status.textContent(), POLL).toBe('Off');
@@ -195,7 +182,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
   });
 
   it('says so when the browser cannot register (headless Chromium has no push service)', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'es-ES', serviceWorkers: 'allow' });
+    const context = await run.browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'es-ES', serviceWorkers: 'allow' });
     try {
       await context.grantPermissions(['notifications'], { origin: product.baseUrl });
       const { page } = await securityPage(context);
@@ -204,7 +191,7 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
         .poll(() => page.locator('[data-testid="device-push"] [role="alert"]').textContent().catch(() => null), POLL)
         .toBe('Este navegador no ha podido registrarse para recibir notificaciones. Inténtalo de nuevo o usa otro navegador.');
       expect(await page.locator('[data-testid="device-push-status"]').textContent()).toBe('Desactivadas');
-      await page.locator('[data-testid="device-push"]').screenshot({ path: join(SHOTS, 'device-push-failed-es-360.png') });
+      await page.locator('[data-testid="device-push"]').screenshot({ path: join(WEB_ARTIFACTS, 'device-push-failed-es-360.png') });
     } finally {
       await context.close();
     }
@@ -216,14 +203,14 @@ describe.skipIf(SKIP_REASON !== null)(`booking notices on the member's device, i
     expect(listed.status).toBe(200);
     const [booking] = ((await listed.json()) as { data: Array<{ id: string; booking_number: string }> }).data;
     if (!booking) throw new Error('the demo business has no booking');
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'en-GB', serviceWorkers: 'allow' });
+    const context = await run.browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'en-GB', serviceWorkers: 'allow' });
     try {
       const { page, problems } = await openWatchedPage(context);
       await signInToAdmin(page, product.baseUrl, DEMO_OWNER, SIGNED_IN, POLL);
       await page.goto(`${product.baseUrl}/admin/bookings?booking=${booking.id}`);
       const drawer = page.getByRole('dialog');
       await expect.poll(() => drawer.textContent().catch(() => ''), POLL).toContain(booking.booking_number);
-      await page.screenshot({ path: join(SHOTS, 'booking-from-notice-en-360.png') });
+      await page.screenshot({ path: join(WEB_ARTIFACTS, 'booking-from-notice-en-360.png') });
       await page.getByRole('button', { name: 'Close' }).first().click();
       await expect.poll(() => new URL(page.url()).search, POLL).toBe('');
       expect(problems).toEqual([]);
