@@ -403,7 +403,7 @@ describe('payment intents and methods over HTTP', () => {
     const summary = await withTenant(handle.db, tenant.tenantId, (trx) =>
       harness.payments.port.paymentsOfBooking(trx, tenant.tenantId, request.bookingId),
     );
-    expect(summary).toEqual([{ id: result.paymentId, type: 'deposit', status: 'succeeded', amount: 2500, currency: 'EUR', refunded_amount: 0 }]);
+    expect(summary).toEqual([{ id: result.paymentId, type: 'deposit', method: 'online', status: 'succeeded', amount: 2500, currency: 'EUR', refunded_amount: 0 }]);
   });
 });
 
