@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
+import { callerOf } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -32,11 +32,6 @@ import { invoiceTransactionFees, type TransactionFees, type TransactionFeesPort 
 
 const tags = ['Billing'];
 const platformTags = ['Platform administration'];
-
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
-}
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 

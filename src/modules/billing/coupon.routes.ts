@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
+import { callerOf } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -44,11 +44,6 @@ export function appliedCouponView(running: NonNullable<Awaited<ReturnType<typeof
     redeemed_at: redemption.redeemed_at.toISOString(),
     ends_at: iso(redemption.ends_at),
   };
-}
-
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
 }
 
 const REFUSALS =

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
+import { callerOf } from '../../platform/http/access.ts';
 import { businessExportSchema, newExportSchema, type BusinessExports } from './business-exports.ts';
 
 const tags = ['Business data export'];
 /** Owners only: the archive holds every customer's data and the whole team. */
 const ownerOnly = { access: { permission: ['update', 'Tenant'] } } as const;
 const exportParams = z.object({ id: z.uuid() });
-
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
-}
 
 export function registerPortabilityRoutes(api: ApiRouter, exports: BusinessExports): void {
   api.post(

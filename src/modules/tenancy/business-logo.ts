@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-context.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
+import { callerOf } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -73,11 +73,6 @@ async function saveLogo(trx: Executor, tenantId: string, businessId: string, con
   const after = await repo.updateBusiness(trx, tenantId, businessId, { logo_url: logoUrl(tenantId, businessId, version) });
   if (!after) throw notFound('Business');
   return { before: toBusiness(before), after: toBusiness(after), version };
-}
-
-function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
 }
 
 export function registerBusinessLogoRoutes(api: ApiRouter, deps: { db: Db }): void {

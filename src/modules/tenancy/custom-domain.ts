@@ -16,7 +16,8 @@ import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
 import { annotateAudit } from '../audit/index.ts';
-import { callerOf, ownTenant } from './tenancy.routes.ts';
+import { callerOf } from '../../platform/http/access.ts';
+import { ownTenant } from './tenancy.routes.ts';
 import { tenantIdParams } from './tenancy.schemas.ts';
 import './tenancy.tables.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db, Trx } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-context.ts';
-import type { AuthContext } from '../../platform/http/access.ts';
+import { callerOf, type AuthContext } from '../../platform/http/access.ts';
 import { envelopeSchema, ok } from '../../platform/http/envelope.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import type { ApiRouter } from '../../platform/http/server.ts';
@@ -21,11 +21,6 @@ import {
 import * as tenancy from './tenancy.service.ts';
 import * as planUsage from './plan-usage.service.ts';
 import * as tenantAccess from './tenant-access.service.ts';
-
-export function callerOf(request: { auth: AuthContext | null }): AuthContext {
-  if (!request.auth) throw new Error('access check let an anonymous request through');
-  return request.auth;
-}
 
 /** A tenant id in the path must be the caller's own tenant; anything else is 404. */
 export function ownTenant(auth: AuthContext, tenantId: string): string {

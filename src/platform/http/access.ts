@@ -69,3 +69,12 @@ declare module 'fastify' {
 export function tenantOf(request: { auth: AuthContext | null; publicTenant: PublicTenant | null }): string | null {
   return request.auth?.tenantId ?? request.publicTenant?.id ?? null;
 }
+
+/**
+ * The credential of a request whose route demands one: the access guard has already refused an
+ * anonymous caller, so a missing credential here is a wiring fault, not a client error.
+ */
+export function callerOf(request: { auth: AuthContext | null }): AuthContext {
+  if (!request.auth) throw new Error('access check let an anonymous request through');
+  return request.auth;
+}
