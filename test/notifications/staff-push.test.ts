@@ -214,7 +214,7 @@ describe('members scoped to some locations', () => {
     const atNorte = await createUserWithRole(t, owner, 'receptionist', { locationIds: [norte] });
     const centroPhone = await subscribe(atCentro);
     const nortePhone = await subscribe(atNorte);
-    await book(martaResource, madridSlot(6, '10:00'));
+    await book(martaResource, madridSlot(7, '10:00'));
     await runDueJobs(t);
     expect(noticesTo(centroPhone.browser).map((notice) => notice.title)).toEqual(['New booking']);
     expect(noticesTo(nortePhone.browser)).toEqual([]);
