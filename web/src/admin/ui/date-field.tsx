@@ -32,6 +32,7 @@ export function DateField({ value, onChange, min, max, ...rest }: Props) {
       maxDate={max || undefined}
       locale={i18n.language}
       valueFormat="D MMM YYYY"
+      placeholder={t('dateField.placeholder')}
       data-date={value}
       {...rest}
     />
