@@ -17,7 +17,7 @@ import { generateMasterKey, KeyRing, type MasterKey } from '../../src/platform/c
 import { withTenant } from '../../src/platform/db/tenant-context.ts';
 import { maskRecipient } from '../../src/modules/notifications/message-content.ts';
 import { pushTargetsOf } from '../../src/modules/notifications/push-subscriptions.ts';
-import { staffPushTargetsOf } from '../../src/modules/notifications/staff-push-subscriptions.ts';
+import { findStaffPushTarget } from '../../src/modules/notifications/staff-push-subscriptions.ts';
 import { signingSecrets } from '../../src/modules/webhooks/webhook-secrets.ts';
 import { BrowserSubscription } from '../notifications/push-service-fake.ts';
 import { bearer, signupTenant, startTestApp, type TenantOwner, type TestApp } from '../support/factories.ts';
@@ -251,8 +251,9 @@ describe('key rotation coverage', () => {
     const newOnly = new KeyRing({ keys: [newKey] });
     const targets = await withTenant(t.db.db, tenantId, (trx) => pushTargetsOf(trx, newOnly, tenantId, written.accountCustomer.customerId));
     expect(targets.map(({ endpoint, keys }) => ({ endpoint, keys }))).toEqual([written.browser.toJSON()]);
-    const staffTargets = await withTenant(t.db.db, tenantId, (trx) => staffPushTargetsOf(trx, newOnly, tenantId, [owner.userId]));
-    expect(staffTargets.map(({ endpoint, keys }) => ({ endpoint, keys }))).toEqual([ownerPhoneJson]);
+    const [ownerDevice] = before.staffDevices;
+    const staffTarget = await withTenant(t.db.db, tenantId, (trx) => findStaffPushTarget(trx, newOnly, tenantId, String(ownerDevice?.id)));
+    expect(staffTarget && { endpoint: staffTarget.endpoint, keys: staffTarget.keys }).toEqual(ownerPhoneJson);
     const endpoint = await withTenant(t.db.db, tenantId, (trx) =>
       trx.selectFrom('webhook_endpoints').selectAll().where('tenant_id', '=', tenantId).where('id', '=', written.endpointId).executeTakeFirstOrThrow(),
     );

@@ -49,6 +49,16 @@ function originOf(endpoint: string): string {
   }
 }
 
+type StoredRow = { id: string; user_agent: string | null; created_at: Date; last_success_at: Date | null };
+
+const toView = (row: StoredRow, endpoint: string): StaffPushSubscriptionView => ({
+  id: row.id,
+  push_service: originOf(endpoint),
+  user_agent: row.user_agent,
+  created_at: row.created_at.toISOString(),
+  last_success_at: row.last_success_at?.toISOString() ?? null,
+});
+
 /**
  * Registers a browser for a member, or hands it over with fresh keys when the same browser was
  * registered before (another member signed in on a shared tablet): one endpoint, one recipient.
@@ -74,13 +84,7 @@ export async function saveStaffPushSubscription(
     .onConflict((oc) => oc.columns(['tenant_id', 'endpoint_bidx']).doUpdateSet(values))
     .returning(['id', 'user_agent', 'created_at', 'last_success_at'])
     .executeTakeFirstOrThrow();
-  return {
-    id: row.id,
-    push_service: originOf(subscription.endpoint),
-    user_agent: row.user_agent,
-    created_at: row.created_at.toISOString(),
-    last_success_at: row.last_success_at?.toISOString() ?? null,
-  };
+  return toView(row, subscription.endpoint);
 }
 
 /** A member's own subscriptions, newest last. */
@@ -94,13 +98,7 @@ export async function staffPushSubscriptionsOf(trx: Trx, keyRing: KeyRing, tenan
     .orderBy('id')
     .execute();
   const ctx = staffPushContext(tenantId, userId);
-  return rows.map((row) => ({
-    id: row.id,
-    push_service: originOf(keyRing.decrypt(row.endpoint_enc, ctx)),
-    user_agent: row.user_agent,
-    created_at: row.created_at.toISOString(),
-    last_success_at: row.last_success_at?.toISOString() ?? null,
-  }));
+  return rows.map((row) => toView(row, keyRing.decrypt(row.endpoint_enc, ctx)));
 }
 
 /** Removes one of the member's own subscriptions; false when they have none with that id. */
@@ -120,26 +118,18 @@ export async function membersWithStaffPush(trx: Trx, tenantId: string): Promise<
   return rows.map((row) => row.user_id);
 }
 
-/** The subscriptions of these members, decrypted for sending. */
-export async function staffPushTargetsOf(trx: Trx, keyRing: KeyRing, tenantId: string, userIds: readonly string[]): Promise<StaffPushTarget[]> {
+/** The ids of these members' subscriptions: one notice each (decrypted only when it is sent). */
+export async function staffPushSubscriptionIdsOf(trx: Trx, tenantId: string, userIds: readonly string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
   const rows = await trx
     .selectFrom('staff_push_subscriptions')
-    .select(['id', 'user_id', 'endpoint_enc', 'p256dh_enc', 'auth_enc'])
+    .select('id')
     .where('tenant_id', '=', tenantId)
     .where('user_id', 'in', userIds)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((row) => {
-    const ctx = staffPushContext(tenantId, row.user_id);
-    return {
-      id: row.id,
-      userId: row.user_id,
-      endpoint: keyRing.decrypt(row.endpoint_enc, ctx),
-      keys: { p256dh: keyRing.decrypt(row.p256dh_enc, ctx), auth: keyRing.decrypt(row.auth_enc, ctx) },
-    };
-  });
+  return rows.map((row) => row.id);
 }
 
 /** One subscription by id, decrypted; undefined once it is gone (turned off, or removed after a 404/410). */

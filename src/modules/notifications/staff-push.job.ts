@@ -19,7 +19,7 @@ import {
   findStaffPushTarget,
   markStaffPushSucceeded,
   membersWithStaffPush,
-  staffPushTargetsOf,
+  staffPushSubscriptionIdsOf,
 } from './staff-push-subscriptions.ts';
 
 const NOTICE_KINDS: ReadonlyMap<string, StaffNoticeKind> = new Map([
@@ -79,16 +79,16 @@ export function createStaffPushPlanJob(deps: StaffPushDeps): JobDefinition<typeo
       const members = await memberAbilities(context.db, tenantId, deps.reach, { userIds: subscribers });
       const readers = members.filter((member) => bookingObjects.some((object) => member.can('read', 'Booking', object))).map((member) => member.userId);
       const queued = await withTenant(context.db, tenantId, async (trx) => {
-        const targets = await staffPushTargetsOf(trx, deps.keyRing, tenantId, readers);
-        for (const target of targets) {
+        const subscriptionIds = await staffPushSubscriptionIdsOf(trx, tenantId, readers);
+        for (const subscriptionId of subscriptionIds) {
           await enqueue(
             trx,
             staffPushSendJob,
-            { event_id: event.id, subscription_id: target.id },
-            { tenantId, dedupeKey: `staff-push:${event.id}:${target.id}` },
+            { event_id: event.id, subscription_id: subscriptionId },
+            { tenantId, dedupeKey: `staff-push:${event.id}:${subscriptionId}` },
           );
         }
-        return targets.length;
+        return subscriptionIds.length;
       });
       return { outcome: 'done', note: `${queued} browser(s) of ${readers.length} reader(s)` };
     },
