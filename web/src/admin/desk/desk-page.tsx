@@ -48,21 +48,20 @@ export function DeskPage({ me }: { me: Me | undefined }) {
   const [filters, setFilters] = useState<Omit<DeskFilters, 'date'> & { date: string | null }>({ date: null, status: null, resourceId: null });
   const date = filters.date ?? todayIn(zone);
   const bookings = useDayBookings({ ...filters, date });
-  // A booking notice on a member's device opens /admin/bookings?booking=<id>: that booking's panel, whatever its day.
+  // The open booking lives in the address (/admin/bookings?booking=<id>, what a booking notice on a
+  // member's device opens): that booking's panel, whatever its day; back closes it.
   const [params, setParams] = useSearchParams();
-  const [openId, setOpenId] = useState<string | null>(params.get('booking'));
-  const closeBooking = () => {
-    setOpenId(null);
-    if (params.has('booking')) {
-      setParams(
-        (current) => {
-          current.delete('booking');
-          return current;
-        },
-        { replace: true },
-      );
-    }
-  };
+  const openId = params.get('booking');
+  const showBooking = (id: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (id === null) next.delete('booking');
+        else next.set('booking', id);
+        return next;
+      },
+      { replace: id === null },
+    );
   const sorted = [...(bookings.data ?? [])].sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time));
   // The waitlist takes the day's place; the group booking form opens beside the switch.
   const [view, setView] = useState<DeskView>('day');
@@ -135,12 +134,12 @@ export function DeskPage({ me }: { me: Me | undefined }) {
           </Text>
           <ul className={classes.list}>
             {sorted.map((booking) => (
-              <BookingRow key={booking.id} booking={booking} onOpen={() => setOpenId(booking.id)} />
+              <BookingRow key={booking.id} booking={booking} onOpen={() => showBooking(booking.id)} />
             ))}
           </ul>
         </section>
       )}
-      <BookingDrawer bookingId={openId} me={me} onClose={closeBooking} />
+      <BookingDrawer bookingId={openId} me={me} onClose={() => showBooking(null)} />
     </Stack>
   );
 }
